@@ -1,0 +1,1 @@
+//! The Zoho error catalog (being written).

@@ -1,0 +1,1 @@
+//! Finding Zoho codes and bodies in text (being written).
