@@ -1,0 +1,87 @@
+//! The command line as clap sees it: flags only, no decisions (ripgrep's low-level arguments;
+//! `settings` turns them into what commands use).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit;
+
+/// zbooks: Zoho Books integrations that do not break.
+#[derive(Debug, Parser)]
+#[command(
+    name = "zbooks",
+    version,
+    about = "Zoho Books integrations that do not break: explain errors, check a setup, call the \
+             API, migrate books, analyze logs",
+    after_help = exit::HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Output format: text for people, json (versioned) for scripts.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print less on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Text for people.
+    Text,
+    /// JSON for scripts, with a `schema` version.
+    Json,
+}
+
+/// Colour choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Explain a Zoho Books error: a code, an HTTP status, an accounts error, an error body or
+    /// a whole log line.
+    Explain(ExplainArgs),
+}
+
+/// `zbooks explain`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  zbooks explain 57
+  zbooks explain 429
+  zbooks explain invalid_client
+  zbooks explain '{\"code\":45,\"message\":\"...maximum call rate limit of 1,000.\"}'
+  tail -n 200 app.log | zbooks explain -
+  zbooks explain --list")]
+pub struct ExplainArgs {
+    /// A code (57), a status (429), an accounts error (invalid_client), a Zoho JSON body, or a
+    /// log line; several words are read as one line; `-` reads standard input.
+    #[arg(value_name = "INPUT", required_unless_present = "list")]
+    pub input: Vec<String>,
+    /// Print the whole catalog as a table.
+    #[arg(long, conflicts_with = "input")]
+    pub list: bool,
+}

@@ -1,0 +1,61 @@
+//! The CLI's error: a headline, the chain of causes, a hint from the error catalog and the exit
+//! code, rendered the same way by every command (STYLE.md, "Errors").
+
+use std::fmt;
+
+use crate::exit;
+
+/// An expected failure of a command.
+#[derive(Debug)]
+pub struct CliError {
+    /// A lowercase fragment saying what failed.
+    pub headline: String,
+    /// Why, outermost first.
+    pub causes: Vec<String>,
+    /// What to do about it.
+    pub hint: Option<String>,
+    /// The process exit code.
+    pub exit_code: u8,
+}
+
+impl CliError {
+    /// A usage or input error (exit 2).
+    pub fn usage(headline: impl Into<String>) -> Self {
+        CliError {
+            headline: headline.into(),
+            causes: Vec::new(),
+            hint: None,
+            exit_code: exit::USAGE,
+        }
+    }
+
+    /// A local I/O error (exit 6).
+    pub fn io(headline: impl Into<String>, cause: &std::io::Error) -> Self {
+        CliError {
+            headline: headline.into(),
+            causes: vec![cause.to_string()],
+            hint: None,
+            exit_code: exit::LOCAL_IO,
+        }
+    }
+
+    /// Adds a hint.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}", self.headline)?;
+        for cause in &self.causes {
+            write!(f, "\n  caused by: {cause}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,181 @@
+//! The classification table: every catalogued code with its usual status, every status Zoho
+//! and its gateways use, and the bodies that catch clients out.
+
+use std::fmt::Write as _;
+
+use zbooks_types::catalog::{ENTRIES, ErrorKey, STATUSES};
+
+use super::*;
+
+fn body(code: i64, message: &str) -> Vec<u8> {
+    serde_json::json!({ "code": code, "message": message })
+        .to_string()
+        .into_bytes()
+}
+
+fn class_of(status: u16, body: &[u8]) -> Result<SuccessKind, (FailureClass, Retry, BodyKind)> {
+    classify(status, body)
+        .map(|s| s.kind)
+        .map_err(|f| (f.class, f.retry, f.body))
+}
+
+use FailureClass as C;
+
+/// Explicit expectations: (status, body, expected class or None for success).
+#[test]
+fn table_of_answers() {
+    let html_502 = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
+    let rows: Vec<(u16, Vec<u8>, Option<FailureClass>)> = vec![
+        (200, body(0, "success"), None),
+        (201, body(0, "The invoice has been created."), None),
+        (200, br#"{"access_token":"x","api_domain":"https://www.zohoapis.in","token_type":"Bearer","expires_in":3600}"#.to_vec(), None),
+        (200, br#"{"status":"success"}"#.to_vec(), None),
+        // A 200 with a non-zero code is an error.
+        (200, body(57, "You are not authorized to perform this operation"), Some(C::AuthExpired)),
+        (200, body(1002, "Invoice does not exist."), Some(C::NotFound)),
+        // Accounts-server errors on HTTP 200.
+        (200, br#"{"error":"invalid_client"}"#.to_vec(), Some(C::AuthMisconfigured)),
+        (200, br#"{"error":"invalid_code"}"#.to_vec(), Some(C::AuthMisconfigured)),
+        (200, br#"{"error_description":"You have made too many requests continuously. Please try again after some time.","error":"Access Denied","status":"failure"}"#.to_vec(), Some(C::TokenThrottled)),
+        (400, br#"{"error_description":"Token creation throttle limit reached. Please reuse the valid tokens you currently have.","error":"Access Denied"}"#.to_vec(), Some(C::TokenThrottled)),
+        (200, br#"{"error":"invalid_redirect_uri"}"#.to_vec(), Some(C::AuthMisconfigured)),
+        // The three 429s.
+        (429, body(44, "For security reasons your organization has been blocked as it have exceeded the maximum number of requests per minute that can originate from an organization."), Some(C::RateLimitedMinute)),
+        (429, body(45, "The API call for this organization has exceeded the maximum call rate limit of 1,000."), Some(C::QuotaExhaustedDay)),
+        (429, body(1070, "You have reached the maximum number of in process requests allowed. Kindly try again after some time."), Some(C::ConcurrencyLimited)),
+        // Auth.
+        (401, body(57, "You are not authorized to perform this operation"), Some(C::AuthExpired)),
+        (401, body(14, "The request could not be authenticated as the authentication value you entered is invalid. Enter a valid authentication value and try again."), Some(C::AuthMisconfigured)),
+        // Records and requests.
+        (404, body(1002, "Contact does not exist."), Some(C::NotFound)),
+        (400, body(3062, "The customer \"Acme\" already exists. Please specify a different name."), Some(C::Duplicate)),
+        (400, body(2, "Invalid value passed for organization_id"), Some(C::Validation)),
+        (400, body(1038, "JSON is not well formed"), Some(C::Validation)),
+        (400, body(6041, "This user is not associated with the CompanyID/CompanyName:1."), Some(C::BlockedOrg)),
+        (400, body(103_001, "Your trial of Zoho Books is over. Please upgrade to a paid plan to enjoy our service."), Some(C::BlockedOrg)),
+        (500, body(1000, "Internal error"), Some(C::TransientServer)),
+        // Bodies that are not Zoho's JSON.
+        (502, html_502.to_vec(), Some(C::TransientServer)),
+        (503, b"<html><body>Service Temporarily Unavailable</body></html>".to_vec(), Some(C::TransientServer)),
+        (504, Vec::new(), Some(C::TransientServer)),
+        (200, Vec::new(), Some(C::BadResponse)),
+        (200, b"  \n ".to_vec(), Some(C::BadResponse)),
+        (200, br#"{"code":0,"message":"success","invoices":[{"invoice_id":"46"#.to_vec(), Some(C::BadResponse)),
+        (201, br#"{"code":0,"message":"The invoice has been cre"#.to_vec(), Some(C::BadResponse)),
+        (200, br#"{"code":0,,}"#.to_vec(), Some(C::BadResponse)),
+        (200, b"<html>captive portal</html>".to_vec(), Some(C::BadResponse)),
+        (200, br#"{"invoices":[]}"#.to_vec(), Some(C::BadResponse)),
+        (200, br#"{"code":"zero","message":"?"}"#.to_vec(), Some(C::BadResponse)),
+        // Codes given as strings, and code 0 on an error status.
+        (401, br#"{"code":"57","message":"You are not authorized to perform this operation"}"#.to_vec(), Some(C::AuthExpired)),
+        (500, body(0, "success"), Some(C::TransientServer)),
+        // Unknown codes fall back to the status.
+        (400, body(99_999, "Something new"), Some(C::Validation)),
+        (503, body(99_999, "Something new"), Some(C::TransientServer)),
+        (200, body(99_999, "Something new"), Some(C::Unknown)),
+        // Folklore codes are not trusted over the status.
+        (500, body(5, "Internal Error"), Some(C::TransientServer)),
+        (404, b"Not Found".to_vec(), Some(C::NotFound)),
+        (405, Vec::new(), Some(C::Validation)),
+        (429, b"Too Many Requests".to_vec(), Some(C::RateLimitedMinute)),
+    ];
+    for (status, body, expected) in rows {
+        let got = classify(status, &body);
+        let text = String::from_utf8_lossy(&body);
+        match (expected, &got) {
+            (None, Ok(_)) => {}
+            (Some(class), Err(f)) => assert_eq!(f.class, class, "{status} {text}"),
+            _ => panic!("{status} {text}: expected {expected:?}, got {got:?}"),
+        }
+    }
+}
+
+#[test]
+fn html_502_keeps_status_and_scrubbed_snippet() {
+    let page = b"<html><head><title>502 Bad Gateway</title><script>var t='1000.aaaabbbbccccddddeeee.ffff';</script></head><body><h1>502 Bad Gateway</h1> token Zoho-oauthtoken 1000.0123456789abcdef01234.x</body></html>";
+    let f = classify(502, page).unwrap_err();
+    assert_eq!(f.status, 502);
+    assert_eq!(f.body, BodyKind::NotJson);
+    let snippet = f.snippet.unwrap();
+    assert!(snippet.contains("502 Bad Gateway"), "{snippet}");
+    assert!(!snippet.contains('<'), "{snippet}");
+    assert!(!snippet.contains("0123456789abcdef"), "{snippet}");
+    assert!(!snippet.contains("aaaabbbb"), "{snippet}");
+}
+
+#[test]
+fn long_bodies_give_short_snippets() {
+    let page = format!("<html><body>{}</body></html>", "error ".repeat(10_000));
+    let f = classify(503, page.as_bytes()).unwrap_err();
+    assert!(f.snippet.unwrap().chars().count() <= SNIPPET_CHARS + 1);
+}
+
+#[test]
+fn truncated_and_empty_bodies_are_told_apart() {
+    assert_eq!(classify(200, b"").unwrap_err().body, BodyKind::Empty);
+    assert_eq!(
+        classify(200, br#"{"code":0,"message":"suc"#)
+            .unwrap_err()
+            .body,
+        BodyKind::Truncated
+    );
+    assert_eq!(
+        classify(200, b"{\"code\":0,]").unwrap_err().body,
+        BodyKind::Malformed
+    );
+    let f = classify(200, b"").unwrap_err();
+    assert_eq!(f.retry, Retry::IfIdempotent);
+}
+
+#[test]
+fn daily_quota_message_carries_the_limit() {
+    let f = classify(
+        429,
+        &body(
+            45,
+            "The API call for this organization has exceeded the maximum call rate limit of 10,000.",
+        ),
+    )
+    .unwrap_err();
+    assert_eq!(f.details.daily_limit, Some(10_000));
+    assert_eq!(f.retry, Retry::NextDay);
+}
+
+/// Every catalogued code with its usual status (or 400 where unknown), and every catalogued
+/// status with an empty body, snapshotted so a change of any verdict shows in review.
+#[test]
+fn every_catalogued_code_and_status() {
+    let mut table = String::new();
+    for entry in ENTRIES {
+        let status = entry.status.unwrap_or(400);
+        let body = match entry.key {
+            ErrorKey::Code(code) => body(code, entry.messages.first().copied().unwrap_or("")),
+            ErrorKey::Accounts(error) => serde_json::json!({ "error": error })
+                .to_string()
+                .into_bytes(),
+        };
+        let got = class_of(status, &body);
+        // A real catalogued failure keeps its catalogued class; success stays success.
+        if entry.is_real() {
+            match (entry.class, &got) {
+                (None, Ok(_)) => {}
+                (Some(class), Err((got_class, retry, _))) => {
+                    assert_eq!(*got_class, class, "{}", entry.key);
+                    assert_eq!(*retry, entry.retry, "{}", entry.key);
+                }
+                _ => panic!("{}: {got:?}", entry.key),
+            }
+        }
+        let _ = writeln!(table, "{:<32} {status} -> {got:?}", entry.key.to_string());
+    }
+    for status in STATUSES {
+        let got = class_of(status.status, b"");
+        if (200..300).contains(&status.status) {
+            assert!(matches!(got, Err((C::BadResponse, _, BodyKind::Empty))));
+        } else {
+            assert_eq!(got.as_ref().map_err(|e| e.0), Err(status.class.unwrap()));
+        }
+        let _ = writeln!(table, "status {:<25} empty -> {got:?}", status.status);
+    }
+    insta::assert_snapshot!(table);
+}
