@@ -552,7 +552,13 @@ fn text_patterns(text: &str, found_json: bool, out: &mut Vec<Finding>) {
             }
         }
     }
-    for status in statuses_in(&lower) {
+    let mut statuses = statuses_in(&lower);
+    // On a line that carries a Zoho body, a lone error status (`-> 400`, `POST /x 429 12ms`)
+    // is the answer's status even without a keyword.
+    if statuses.is_empty() && found_json {
+        statuses.extend(loose_status(&lower));
+    }
+    for status in statuses {
         out.push(Finding::Status { status });
     }
     for code in codes_in(&lower) {
@@ -604,6 +610,17 @@ fn statuses_in(lower: &str) -> Vec<u16> {
         }
     }
     found
+}
+
+/// The first whitespace-delimited three-digit number from 400 to 599.
+fn loose_status(lower: &str) -> Option<u16> {
+    lower
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | ',' | ';' | '>' | '=')
+        })
+        .filter(|word| word.len() == 3 && word.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|word| word.parse::<u16>().ok())
+        .find(|status| (400..=599).contains(status))
 }
 
 const REASON_PHRASES: [(&str, u16); 10] = [

@@ -1,0 +1,42 @@
+//! End-to-end tests of the `zbooks` binary: run it, check stdout, stderr and the exit code.
+
+mod explain;
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+/// What one run of the binary printed.
+#[derive(Debug)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+/// Runs `zbooks` with `args`, feeding `stdin`, with colour off and a clean environment.
+pub fn zbooks(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zbooks"));
+    cmd.args(args)
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("zbooks runs");
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        // The child may stop reading early (input too large): a broken pipe is fine.
+        let _ = pipe.write_all(input);
+        drop(pipe);
+    }
+    let out = child.wait_with_output().expect("zbooks finishes");
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
