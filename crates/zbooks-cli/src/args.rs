@@ -36,6 +36,18 @@ pub struct GlobalArgs {
     /// Print less on stderr.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// The config-file profile to use [env: ZBOOKS_PROFILE].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The data center: us, eu, in, au, jp, ca, cn, sa [env: ZBOOKS_DC].
+    #[arg(long, global = true, value_name = "DC")]
+    pub dc: Option<String>,
+    /// The organization id [env: ZBOOKS_ORG_ID].
+    #[arg(long, global = true, value_name = "ID")]
+    pub org: Option<String>,
+    /// The config file to read [env: ZBOOKS_CONFIG].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
 }
 
 /// Output formats.
@@ -64,6 +76,17 @@ pub enum Command {
     /// Explain a Zoho Books error: a code, an HTTP status, an accounts error, an error body or
     /// a whole log line.
     Explain(ExplainArgs),
+    /// Show the resolved settings and where each came from.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `zbooks config`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print every resolved setting with its source (flag, environment, config file or
+    /// default); secrets are masked.
+    Show,
 }
 
 /// `zbooks explain`.

@@ -8,10 +8,11 @@ use clap::Parser as _;
 
 pub mod args;
 pub mod commands;
+pub mod env;
 pub mod error;
 pub mod exit;
 pub mod printer;
-mod settings;
+pub mod settings;
 
 use args::{Cli, Command};
 use error::CliError;
@@ -31,14 +32,20 @@ pub fn main() -> ExitCode {
             });
         }
     };
+    let env = env::Env::from_process();
+    let no_color = env.get(env::NO_COLOR).is_some();
     let printer = Printer::new(
         cli.global.format,
         cli.global.color,
         cli.global.quiet,
-        settings::no_color(),
+        no_color,
     );
     let result = match cli.command {
+        // explain needs no settings: it must work with a broken config too.
         Command::Explain(args) => commands::explain::run(&args, printer),
+        Command::Config(cmd) => with_settings(&cli.global, &env, printer, |settings| match cmd {
+            args::ConfigCommand::Show => commands::config::show(settings, printer),
+        }),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -47,6 +54,20 @@ pub fn main() -> ExitCode {
             ExitCode::from(err.exit_code)
         }
     }
+}
+
+/// Resolves settings, prints their warnings, and runs `f` with them.
+fn with_settings(
+    global: &args::GlobalArgs,
+    env: &env::Env,
+    printer: Printer,
+    f: impl FnOnce(&settings::Settings) -> CommandResult,
+) -> CommandResult {
+    let settings = settings::Settings::resolve(global, env)?;
+    for warning in &settings.warnings {
+        printer.note(&format!("warning: {warning}"));
+    }
+    f(&settings)
 }
 
 /// The result of a command: its exit code, or an error to render.

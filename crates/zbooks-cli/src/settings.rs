@@ -1,6 +1,631 @@
-//! The one place that reads the environment (STYLE.md, "Time, randomness, environment").
+//! Resolved settings: every value a command uses, with where it came from.
+//!
+//! Precedence is flag > environment variable > config-file profile > default (ripgrep's
+//! low-level arguments turned into validated settings; uv's provenance). The config file is TOML
+//! at the platform's config path (or `--config` / `ZBOOKS_CONFIG`), with named profiles; keys
+//! zbooks does not know are warned about, not dropped silently. Commands receive [`Settings`],
+//! never raw arguments or environment variables.
 
-/// Whether `NO_COLOR` is set to anything non-empty (<https://no-color.org>).
-pub(crate) fn no_color() -> bool {
-    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use zbooks_types::{DataCenter, Plan, Secret};
+
+use crate::args::GlobalArgs;
+use crate::env::{self, Env};
+use crate::error::CliError;
+
+/// Where a value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Source {
+    /// A command-line flag.
+    Flag {
+        /// The flag (`--org`).
+        flag: &'static str,
+    },
+    /// An environment variable.
+    Env {
+        /// Its name.
+        var: &'static str,
+    },
+    /// The config file.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The profile.
+        profile: String,
+    },
+    /// zbooks's default.
+    Default,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Flag { flag } => write!(f, "flag {flag}"),
+            Source::Env { var } => write!(f, "env {var}"),
+            Source::File { path, profile } => {
+                write!(f, "config {} [profiles.{profile}]", path.display())
+            }
+            Source::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone)]
+pub struct Resolved<T> {
+    /// The value.
+    pub value: T,
+    /// Its source.
+    pub source: Source,
+}
+
+/// One profile of the config file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileConfig {
+    /// Data center name.
+    pub dc: Option<String>,
+    /// Organization id.
+    pub organization_id: Option<String>,
+    /// OAuth client id.
+    pub client_id: Option<String>,
+    /// OAuth client secret (better kept in the environment or left to `auth login`).
+    pub client_secret: Option<String>,
+    /// A refresh token (normally stored by `auth login` in the private store instead).
+    pub refresh_token: Option<String>,
+    /// Accounts server override.
+    pub accounts_url: Option<String>,
+    /// Books API base override.
+    pub api_url: Option<String>,
+    /// The organization's plan.
+    pub plan: Option<String>,
+}
+
+/// The config file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ConfigFile {
+    /// The profile used when none is named.
+    pub default_profile: Option<String>,
+    /// Named profiles.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, ProfileConfig>,
+}
+
+/// Every resolved setting.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The profile in use.
+    pub profile: Resolved<String>,
+    /// Whether the profile exists in the config file.
+    pub profile_exists: bool,
+    /// The config file path, and whether it exists.
+    pub config_path: Resolved<PathBuf>,
+    /// Whether the config file was found.
+    pub config_found: bool,
+    /// Where state lives.
+    pub data_dir: Resolved<PathBuf>,
+    /// Data center.
+    pub dc: Option<Resolved<DataCenter>>,
+    /// Organization id.
+    pub organization_id: Option<Resolved<String>>,
+    /// OAuth client id.
+    pub client_id: Option<Resolved<String>>,
+    /// OAuth client secret.
+    pub client_secret: Option<Resolved<Secret>>,
+    /// Refresh token given by env or file (the store's is read by commands that need it).
+    pub refresh_token: Option<Resolved<Secret>>,
+    /// Accounts server override.
+    pub accounts_url: Option<Resolved<String>>,
+    /// Books API base override.
+    pub api_url: Option<Resolved<String>>,
+    /// Plan.
+    pub plan: Option<Resolved<Plan>>,
+    /// Whether NO_COLOR is set.
+    pub no_color: bool,
+    /// Things worth telling the user (unknown config keys, ...).
+    pub warnings: Vec<String>,
+}
+
+impl Settings {
+    /// Resolves settings from flags, the environment and the config file.
+    pub fn resolve(global: &GlobalArgs, env: &Env) -> Result<Settings, CliError> {
+        let config_path = if let Some(path) = &global.config {
+            Resolved {
+                value: path.clone(),
+                source: Source::Flag { flag: "--config" },
+            }
+        } else if let Some(path) = env.get(env::CONFIG) {
+            Resolved {
+                value: PathBuf::from(path),
+                source: Source::Env { var: env::CONFIG },
+            }
+        } else {
+            Resolved {
+                value: default_config_path(env),
+                source: Source::Default,
+            }
+        };
+        let mut warnings = Vec::new();
+        let (file, config_found) = read_config(&config_path, &mut warnings)?;
+
+        let profile = if let Some(p) = &global.profile {
+            Resolved {
+                value: p.clone(),
+                source: Source::Flag { flag: "--profile" },
+            }
+        } else if let Some(p) = env.get(env::PROFILE) {
+            Resolved {
+                value: p.to_owned(),
+                source: Source::Env { var: env::PROFILE },
+            }
+        } else if let Some(p) = &file.default_profile {
+            Resolved {
+                value: p.clone(),
+                source: Source::File {
+                    path: config_path.value.clone(),
+                    profile: "default_profile".to_owned(),
+                },
+            }
+        } else {
+            Resolved {
+                value: "default".to_owned(),
+                source: Source::Default,
+            }
+        };
+        let profile_config = file.profiles.get(&profile.value).cloned();
+        let profile_exists = profile_config.is_some();
+        if !profile_exists && profile.source != Source::Default && config_found {
+            let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+            warnings.push(format!(
+                "profile {:?} is not in {} (profiles there: {})",
+                profile.value,
+                config_path.value.display(),
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            ));
+        }
+        let pc = profile_config.unwrap_or_default();
+        let file_source = || Source::File {
+            path: config_path.value.clone(),
+            profile: profile.value.clone(),
+        };
+        let pick = |flag: Option<(&'static str, &Option<String>)>,
+                    var: &'static str,
+                    file_value: &Option<String>|
+         -> Option<Resolved<String>> {
+            if let Some((name, Some(value))) = flag {
+                return Some(Resolved {
+                    value: value.clone(),
+                    source: Source::Flag { flag: name },
+                });
+            }
+            if let Some(value) = env.get(var) {
+                return Some(Resolved {
+                    value: value.to_owned(),
+                    source: Source::Env { var },
+                });
+            }
+            file_value
+                .as_ref()
+                .filter(|v| !v.trim().is_empty())
+                .map(|value| Resolved {
+                    value: value.clone(),
+                    source: file_source(),
+                })
+        };
+
+        let dc = pick(Some(("--dc", &global.dc)), env::DC, &pc.dc)
+            .map(|r| parse_resolved(r, "data center", str::parse::<DataCenter>))
+            .transpose()?;
+        let plan = pick(None, env::PLAN, &pc.plan)
+            .map(|r| parse_resolved(r, "plan", str::parse::<Plan>))
+            .transpose()?;
+        let organization_id = pick(
+            Some(("--org", &global.org)),
+            env::ORG_ID,
+            &pc.organization_id,
+        )
+        .map(|r| {
+            let value = r.value.trim().to_owned();
+            if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(CliError::usage(format!(
+                    "organization id {:?} (from {}) is not a number",
+                    r.value, r.source
+                ))
+                .with_hint(
+                    "Zoho organization ids are digit strings; `zbooks doctor` lists the \
+                         organizations this token can use",
+                ));
+            }
+            Ok(Resolved {
+                value,
+                source: r.source,
+            })
+        })
+        .transpose()?;
+        let secret = |r: Resolved<String>| Resolved {
+            value: Secret::new(r.value.trim()),
+            source: r.source,
+        };
+        let data_dir = env.get(env::DATA_DIR).map_or_else(
+            || Resolved {
+                value: default_data_dir(env),
+                source: Source::Default,
+            },
+            |d| Resolved {
+                value: PathBuf::from(d),
+                source: Source::Env { var: env::DATA_DIR },
+            },
+        );
+        Ok(Settings {
+            client_id: pick(None, env::CLIENT_ID, &pc.client_id),
+            client_secret: pick(None, env::CLIENT_SECRET, &pc.client_secret).map(secret),
+            refresh_token: pick(None, env::REFRESH_TOKEN, &pc.refresh_token).map(secret),
+            accounts_url: pick(None, env::ACCOUNTS_URL, &pc.accounts_url),
+            api_url: pick(None, env::API_URL, &pc.api_url),
+            profile,
+            profile_exists,
+            config_path,
+            config_found,
+            data_dir,
+            dc,
+            organization_id,
+            plan,
+            no_color: env.get(env::NO_COLOR).is_some(),
+            warnings,
+        })
+    }
+
+    /// Every setting as (name, shown value, source), secrets masked, for `config show`.
+    pub fn rows(&self) -> Vec<(&'static str, String, String)> {
+        fn row<T>(
+            name: &'static str,
+            r: Option<&Resolved<T>>,
+            show: impl Fn(&T) -> String,
+        ) -> (&'static str, String, String) {
+            r.map_or((name, "(not set)".to_owned(), String::new()), |r| {
+                (name, show(&r.value), r.source.to_string())
+            })
+        }
+        vec![
+            (
+                "profile",
+                self.profile.value.clone(),
+                self.profile.source.to_string(),
+            ),
+            (
+                "config_file",
+                format!(
+                    "{}{}",
+                    self.config_path.value.display(),
+                    if self.config_found {
+                        ""
+                    } else {
+                        " (not found)"
+                    }
+                ),
+                self.config_path.source.to_string(),
+            ),
+            (
+                "data_dir",
+                self.data_dir.value.display().to_string(),
+                self.data_dir.source.to_string(),
+            ),
+            row("dc", self.dc.as_ref(), |d| {
+                format!("{} ({})", d.name(), d.info().label)
+            }),
+            row(
+                "organization_id",
+                self.organization_id.as_ref(),
+                Clone::clone,
+            ),
+            row("client_id", self.client_id.as_ref(), Clone::clone),
+            row("client_secret", self.client_secret.as_ref(), Secret::masked),
+            row("refresh_token", self.refresh_token.as_ref(), Secret::masked),
+            row("accounts_url", self.accounts_url.as_ref(), Clone::clone),
+            row("api_url", self.api_url.as_ref(), Clone::clone),
+            row("plan", self.plan.as_ref(), ToString::to_string),
+        ]
+    }
+}
+
+fn parse_resolved<T, E: fmt::Display>(
+    r: Resolved<String>,
+    what: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Resolved<T>, CliError> {
+    match parse(&r.value) {
+        Ok(value) => Ok(Resolved {
+            value,
+            source: r.source,
+        }),
+        Err(err) => Err(
+            CliError::usage(format!("invalid {what} (from {})", r.source))
+                .with_hint(err.to_string()),
+        ),
+    }
+}
+
+/// Reads the config file; a missing file is an empty config, a broken one an error naming the
+/// file, line and column.
+fn read_config(
+    path: &Resolved<PathBuf>,
+    warnings: &mut Vec<String>,
+) -> Result<(ConfigFile, bool), CliError> {
+    let text = match std::fs::read_to_string(&path.value) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            if path.source != Source::Default {
+                return Err(CliError::usage(format!(
+                    "config file {} (from {}) does not exist",
+                    path.value.display(),
+                    path.source
+                )));
+            }
+            return Ok((ConfigFile::default(), false));
+        }
+        Err(err) => {
+            return Err(CliError::io(
+                format!("cannot read config file {}", path.value.display()),
+                &err,
+            ));
+        }
+    };
+    parse_config(&text, &path.value, warnings).map(|c| (c, true))
+}
+
+/// Parses config text, warning about unknown keys.
+pub fn parse_config(
+    text: &str,
+    path: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<ConfigFile, CliError> {
+    let de = toml::Deserializer::parse(text).map_err(|e| config_error(text, path, &e))?;
+    let mut unknown = Vec::new();
+    // Profiles deny unknown fields (a typo there would silently unset a value), so parse the
+    // top level leniently with serde_ignored and then each profile strictly.
+    let raw: RawConfig = serde_ignored::deserialize(de, |p| unknown.push(p.to_string()))
+        .map_err(|e| config_error(text, path, &e))?;
+    for key in unknown {
+        warnings.push(format!(
+            "{}: unknown key `{key}` is ignored (known: default_profile, [profiles.NAME])",
+            path.display()
+        ));
+    }
+    let mut profiles = BTreeMap::new();
+    for (name, value) in raw.profiles {
+        let mut unknown = Vec::new();
+        let profile: LenientProfile =
+            serde_ignored::deserialize(value, |p| unknown.push(p.to_string())).map_err(|e| {
+                CliError::usage(format!(
+                    "config file {}: [profiles.{name}]: {e}",
+                    path.display()
+                ))
+            })?;
+        for key in unknown {
+            warnings.push(format!(
+                "{}: [profiles.{name}] unknown key `{key}` is ignored (known: dc, organization_id, client_id, client_secret, refresh_token, accounts_url, api_url, plan)",
+                path.display()
+            ));
+        }
+        profiles.insert(name, profile.into());
+    }
+    Ok(ConfigFile {
+        default_profile: raw.default_profile,
+        profiles,
+    })
+}
+
+#[derive(Deserialize)]
+struct RawConfig {
+    default_profile: Option<String>,
+    #[serde(default)]
+    profiles: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Deserialize)]
+struct LenientProfile {
+    dc: Option<String>,
+    organization_id: Option<toml::Value>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    refresh_token: Option<String>,
+    accounts_url: Option<String>,
+    api_url: Option<String>,
+    plan: Option<String>,
+}
+
+impl From<LenientProfile> for ProfileConfig {
+    fn from(p: LenientProfile) -> Self {
+        ProfileConfig {
+            dc: p.dc,
+            // Ids are strings; accept a bare TOML integer too, without going through a float.
+            organization_id: p.organization_id.map(|v| match v {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(i) => i.to_string(),
+                // Anything else (a float, a table) is left for validation to refuse by name.
+                other => format!("{other:?}"),
+            }),
+            client_id: p.client_id,
+            client_secret: p.client_secret,
+            refresh_token: p.refresh_token,
+            accounts_url: p.accounts_url,
+            api_url: p.api_url,
+            plan: p.plan,
+        }
+    }
+}
+
+fn config_error(text: &str, path: &Path, err: &toml::de::Error) -> CliError {
+    let location = err.span().map_or_else(String::new, |span| {
+        let before = &text[..span.start.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!(":{line}:{column}")
+    });
+    CliError::usage(format!(
+        "config file {}{location} is not valid: {}",
+        path.display(),
+        err.message()
+    ))
+}
+
+/// The platform's config file path: `$XDG_CONFIG_HOME/zbooks/config.toml` (or
+/// `~/.config/...`) on Linux, `~/Library/Application Support/zbooks/config.toml` on macOS,
+/// `%APPDATA%\zbooks\config.toml` on Windows.
+pub fn default_config_path(env: &Env) -> PathBuf {
+    platform_dir(env, "XDG_CONFIG_HOME", ".config", "APPDATA").join("config.toml")
+}
+
+/// The platform's data directory for zbooks's state.
+pub fn default_data_dir(env: &Env) -> PathBuf {
+    platform_dir(env, "XDG_DATA_HOME", ".local/share", "LOCALAPPDATA")
+}
+
+fn platform_dir(env: &Env, xdg: &str, home_rel: &str, windows: &str) -> PathBuf {
+    let home = env.dir("HOME").map(PathBuf::from);
+    let base = if cfg!(windows) {
+        env.dir(windows).map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        home.map(|h| h.join("Library/Application Support"))
+    } else {
+        env.dir(xdg)
+            .map(PathBuf::from)
+            .or_else(|| home.map(|h| h.join(home_rel)))
+    };
+    base.unwrap_or_else(|| PathBuf::from(".")).join("zbooks")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::{ColorChoice, OutputFormat};
+
+    fn global() -> GlobalArgs {
+        GlobalArgs {
+            format: OutputFormat::Text,
+            color: ColorChoice::Never,
+            quiet: false,
+            profile: None,
+            dc: None,
+            org: None,
+            config: None,
+        }
+    }
+
+    fn write_config(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    const CONFIG: &str = r#"
+default_profile = "acme"
+
+[profiles.acme]
+dc = "in"
+organization_id = 60012345678
+client_id = "1000.SIMCLIENT"
+plan = "professional"
+colour = "blue"
+
+[profiles.other]
+dc = "eu"
+"#;
+
+    #[test]
+    fn flag_beats_env_beats_file_beats_default() {
+        let (_dir, path) = write_config(CONFIG);
+        let env = Env::from_pairs(&[(env::CONFIG, path.to_str().unwrap()), (env::DC, "au")]);
+        let s = Settings::resolve(&global(), &env).unwrap();
+        assert_eq!(s.profile.value, "acme");
+        assert_eq!(s.dc.as_ref().unwrap().value, DataCenter::Au);
+        assert_eq!(s.dc.unwrap().source, Source::Env { var: env::DC });
+        let org = s.organization_id.unwrap();
+        assert_eq!(org.value, "60012345678");
+        assert!(matches!(org.source, Source::File { .. }));
+        assert_eq!(s.plan.unwrap().value, Plan::Professional);
+        assert!(
+            s.warnings.iter().any(|w| w.contains("colour")),
+            "{:?}",
+            s.warnings
+        );
+
+        let mut g = global();
+        g.dc = Some("jp".to_owned());
+        g.profile = Some("other".to_owned());
+        let s = Settings::resolve(&g, &env).unwrap();
+        assert_eq!(s.dc.unwrap().value, DataCenter::Jp);
+        assert!(s.organization_id.is_none());
+    }
+
+    #[test]
+    fn ci_needs_no_file() {
+        let env = Env::from_pairs(&[
+            ("HOME", "/nonexistent-home"),
+            (env::DC, "in"),
+            (env::ORG_ID, "123"),
+            (env::CLIENT_ID, "1000.SIMCLIENT"),
+            (env::CLIENT_SECRET, "sim-secret-value-123456"),
+            (env::REFRESH_TOKEN, "1000.simrefresh.canaryvalue0000"),
+        ]);
+        let s = Settings::resolve(&global(), &env).unwrap();
+        assert!(!s.config_found);
+        let rows = s.rows();
+        let shown = rows
+            .iter()
+            .map(|r| format!("{} {} {}", r.0, r.1, r.2))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(!shown.contains("canaryvalue"), "{shown}");
+        assert!(!shown.contains("sim-secret-value"), "{shown}");
+        assert!(shown.contains("****"), "{shown}");
+    }
+
+    #[test]
+    fn bad_values_name_their_source() {
+        let env = Env::from_pairs(&[("HOME", "/nonexistent-home"), (env::DC, "mars")]);
+        let err = Settings::resolve(&global(), &env).unwrap_err();
+        assert!(err.headline.contains("env ZBOOKS_DC"), "{}", err.headline);
+        assert!(err.hint.unwrap().contains("valid names"));
+        let env = Env::from_pairs(&[("HOME", "/nonexistent-home"), (env::ORG_ID, "your-org-id")]);
+        assert!(Settings::resolve(&global(), &env).is_err());
+    }
+
+    #[test]
+    fn broken_config_names_file_line_and_column() {
+        let (_dir, path) = write_config("[profiles.a]\ndc = \"in\"\norganization_id = \n");
+        let env = Env::from_pairs(&[(env::CONFIG, path.to_str().unwrap())]);
+        let err = Settings::resolve(&global(), &env).unwrap_err();
+        assert!(err.headline.contains("config.toml:3:"), "{}", err.headline);
+    }
+
+    #[test]
+    fn platform_paths() {
+        let env = Env::from_pairs(&[("HOME", "/home/u")]);
+        if cfg!(target_os = "linux") {
+            assert_eq!(
+                default_config_path(&env),
+                PathBuf::from("/home/u/.config/zbooks/config.toml")
+            );
+            assert_eq!(
+                default_data_dir(&env),
+                PathBuf::from("/home/u/.local/share/zbooks")
+            );
+            let env = Env::from_pairs(&[("HOME", "/home/u"), ("XDG_CONFIG_HOME", "/x")]);
+            assert_eq!(
+                default_config_path(&env),
+                PathBuf::from("/x/zbooks/config.toml")
+            );
+        }
+    }
 }

@@ -1,0 +1,219 @@
+//! Every environment variable zbooks reads, in one registry (STYLE.md: only the CLI reads the
+//! environment, and only here). `docs/reference/env.md` is generated from [`VARS`] and a test
+//! fails when it drifts.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fmt::Write as _;
+
+/// One environment variable zbooks reads.
+#[derive(Debug, Clone, Copy)]
+pub struct EnvVar {
+    /// Its name.
+    pub name: &'static str,
+    /// What it sets.
+    pub description: &'static str,
+    /// Whether its value is a secret (masked by `config show`).
+    pub secret: bool,
+}
+
+/// `ZBOOKS_PROFILE`.
+pub const PROFILE: &str = "ZBOOKS_PROFILE";
+/// `ZBOOKS_DC`.
+pub const DC: &str = "ZBOOKS_DC";
+/// `ZBOOKS_ORG_ID`.
+pub const ORG_ID: &str = "ZBOOKS_ORG_ID";
+/// `ZBOOKS_CLIENT_ID`.
+pub const CLIENT_ID: &str = "ZBOOKS_CLIENT_ID";
+/// `ZBOOKS_CLIENT_SECRET`.
+pub const CLIENT_SECRET: &str = "ZBOOKS_CLIENT_SECRET";
+/// `ZBOOKS_REFRESH_TOKEN`.
+pub const REFRESH_TOKEN: &str = "ZBOOKS_REFRESH_TOKEN";
+/// `ZBOOKS_ACCOUNTS_URL`.
+pub const ACCOUNTS_URL: &str = "ZBOOKS_ACCOUNTS_URL";
+/// `ZBOOKS_API_URL`.
+pub const API_URL: &str = "ZBOOKS_API_URL";
+/// `ZBOOKS_PLAN`.
+pub const PLAN: &str = "ZBOOKS_PLAN";
+/// `ZBOOKS_CONFIG`.
+pub const CONFIG: &str = "ZBOOKS_CONFIG";
+/// `ZBOOKS_DATA_DIR`.
+pub const DATA_DIR: &str = "ZBOOKS_DATA_DIR";
+/// `NO_COLOR`.
+pub const NO_COLOR: &str = "NO_COLOR";
+
+/// Every variable, in the order the reference lists them.
+pub const VARS: &[EnvVar] = &[
+    EnvVar {
+        name: PROFILE,
+        description: "the profile of the config file to use (default: the file's `default_profile`, else `default`)",
+        secret: false,
+    },
+    EnvVar {
+        name: DC,
+        description: "the data center: us, eu, in, au, jp, ca, cn, sa (or a host or URL of one)",
+        secret: false,
+    },
+    EnvVar {
+        name: ORG_ID,
+        description: "the organization id sent as `organization_id` with every call",
+        secret: false,
+    },
+    EnvVar {
+        name: CLIENT_ID,
+        description: "the OAuth client id of your self client",
+        secret: false,
+    },
+    EnvVar {
+        name: CLIENT_SECRET,
+        description: "the OAuth client secret of your self client",
+        secret: true,
+    },
+    EnvVar {
+        name: REFRESH_TOKEN,
+        description: "a refresh token, instead of the one `zbooks auth login` stored (for CI)",
+        secret: true,
+    },
+    EnvVar {
+        name: ACCOUNTS_URL,
+        description: "the accounts server's base URL, overriding the data center's (the simulator, a proxy)",
+        secret: false,
+    },
+    EnvVar {
+        name: API_URL,
+        description: "the Books API base URL ending in /books/v3, overriding the data center's (the simulator, a proxy)",
+        secret: false,
+    },
+    EnvVar {
+        name: PLAN,
+        description: "the organization's plan (free, standard, professional, premium, elite, ultimate), when it cannot be read from Zoho",
+        secret: false,
+    },
+    EnvVar {
+        name: CONFIG,
+        description: "the config file to read instead of the platform's default path",
+        secret: false,
+    },
+    EnvVar {
+        name: DATA_DIR,
+        description: "where zbooks keeps its state (tokens, quota ledger, import journals) instead of the platform's data directory",
+        secret: false,
+    },
+    EnvVar {
+        name: NO_COLOR,
+        description: "any non-empty value turns colour off (https://no-color.org)",
+        secret: false,
+    },
+];
+
+/// A snapshot of the variables zbooks reads, taken once at start-up; tests build their own.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: BTreeMap<&'static str, String>,
+    /// `HOME`, `XDG_CONFIG_HOME`, `XDG_DATA_HOME`, `APPDATA`, `LOCALAPPDATA`: only to find the
+    /// platform's directories.
+    dirs: BTreeMap<&'static str, OsString>,
+}
+
+const DIR_VARS: [&str; 5] = [
+    "HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "APPDATA",
+    "LOCALAPPDATA",
+];
+
+impl Env {
+    /// Reads the process environment: the one place zbooks does.
+    pub fn from_process() -> Self {
+        let mut env = Env::default();
+        for var in VARS {
+            if let Some(value) = std::env::var_os(var.name) {
+                env.vars
+                    .insert(var.name, value.to_string_lossy().into_owned());
+            }
+        }
+        for name in DIR_VARS {
+            if let Some(value) = std::env::var_os(name) {
+                env.dirs.insert(name, value);
+            }
+        }
+        env
+    }
+
+    /// An environment with the given variables (for tests).
+    pub fn from_pairs(pairs: &[(&'static str, &str)]) -> Self {
+        let mut env = Env::default();
+        for (name, value) in pairs {
+            if DIR_VARS.contains(name) {
+                env.dirs.insert(name, OsString::from(value));
+            } else {
+                env.vars.insert(name, (*value).to_owned());
+            }
+        }
+        env
+    }
+
+    /// A registered variable's value, when set and not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    /// A directory variable (`HOME`, `XDG_CONFIG_HOME`, ...).
+    pub fn dir(&self, name: &str) -> Option<&OsString> {
+        self.dirs.get(name).filter(|v| !v.is_empty())
+    }
+}
+
+/// Renders `docs/reference/env.md`.
+pub fn render_reference() -> String {
+    let mut out = String::from(
+        "# Environment variables\n\n\
+         Generated from `crates/zbooks-cli/src/env.rs` (a test fails when this file drifts; \
+         regenerate with `ZBOOKS_BLESS=1 cargo test -p zbooks-cli env`).\n\n\
+         Precedence: command-line flag > environment variable > config file profile > default. \
+         `zbooks config show` prints every resolved value and where it came from, secrets \
+         masked.\n\n| variable | sets | secret |\n|---|---|---|\n",
+    );
+    for var in VARS {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            var.name,
+            var.description,
+            if var.secret { "yes" } else { "" }
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_reference_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/reference/env.md");
+        let rendered = render_reference();
+        if std::env::var_os("ZBOOKS_BLESS").is_some() {
+            std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
+            std::fs::write(path, &rendered).unwrap();
+            return;
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == rendered,
+            "docs/reference/env.md is out of date: run ZBOOKS_BLESS=1 cargo test -p zbooks-cli env"
+        );
+    }
+
+    #[test]
+    fn empty_values_count_as_unset() {
+        let env = Env::from_pairs(&[(ORG_ID, " "), (DC, "in")]);
+        assert_eq!(env.get(ORG_ID), None);
+        assert_eq!(env.get(DC), Some("in"));
+    }
+}
