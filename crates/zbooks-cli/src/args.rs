@@ -76,6 +76,9 @@ pub enum Command {
     /// Explain a Zoho Books error: a code, an HTTP status, an accounts error, an error body or
     /// a whole log line.
     Explain(ExplainArgs),
+    /// Run a Zoho Books simulator (accounts server, Books API, limits, scripted faults) for
+    /// trying zbooks or testing an integration without a Zoho account.
+    Sim(SimArgs),
     /// Show the resolved settings and where each came from.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -107,4 +110,45 @@ pub struct ExplainArgs {
     /// Print the whole catalog as a table.
     #[arg(long, conflicts_with = "input")]
     pub list: bool,
+}
+
+/// `zbooks sim`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+On start it prints its accounts URL, API URL, control URL and the seeded demo organization's
+client id, client secret, refresh token and organization id (simulator values, not secrets).
+With --format json these come as one JSON object on the first line of stdout, for scripts.
+
+Examples:
+  zbooks sim --port 8787
+  zbooks sim --port 0 --format json --minute 1s
+  zbooks sim --scenario faults.toml --seed 7 --state sandbox.json")]
+pub struct SimArgs {
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// A TOML or JSON file with settings, users, organizations and scripted faults.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<std::path::PathBuf>,
+    /// Keep the sandbox in this file across restarts.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<std::path::PathBuf>,
+    /// Seed of ids, tokens and probabilistic faults.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// How long a "minute" of the per-minute limit lasts (e.g. 1s, to test fast).
+    #[arg(long, value_name = "DURATION")]
+    pub minute: Option<String>,
+    /// How long a "day" of the daily quota lasts.
+    #[arg(long, value_name = "DURATION")]
+    pub day: Option<String>,
+    /// Lifetime of access tokens.
+    #[arg(long, value_name = "DURATION")]
+    pub token_lifetime: Option<String>,
+    /// Switch the per-minute, daily and in-flight limits off (for benchmarks).
+    #[arg(long)]
+    pub no_limits: bool,
 }

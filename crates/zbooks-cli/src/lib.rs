@@ -43,6 +43,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         // explain needs no settings: it must work with a broken config too.
         Command::Explain(args) => commands::explain::run(&args, printer),
+        Command::Sim(args) => commands::sim::run(&args, printer),
         Command::Config(cmd) => with_settings(&cli.global, &env, printer, |settings| match cmd {
             args::ConfigCommand::Show => commands::config::show(settings, printer),
         }),

@@ -1,0 +1,116 @@
+//! `zbooks sim`: the simulator as a standalone server, for trying zbooks and for testing
+//! integrations in any language without a Zoho account.
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+
+use serde_json::json;
+use zbooks_sim::{Sim, SimConfig, parse_duration};
+
+use crate::args::{OutputFormat, SimArgs};
+use crate::error::CliError;
+use crate::printer::Printer;
+use crate::{CommandResult, exit};
+
+/// Runs `zbooks sim` until Ctrl-C.
+pub fn run(args: &SimArgs, p: Printer) -> CommandResult {
+    let config = config(args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::io("cannot start the async runtime", &e))?;
+    runtime.block_on(serve(config, p))
+}
+
+fn config(args: &SimArgs) -> Result<SimConfig, CliError> {
+    let sim_error = |e: zbooks_sim::SimError| CliError::usage(format!("simulator {e}"));
+    let mut config = match &args.scenario {
+        Some(path) => SimConfig::from_file(path).map_err(sim_error)?,
+        None => SimConfig::default(),
+    };
+    // Flags win over the scenario file.
+    if args.scenario.is_none() || args.port != 8787 {
+        config.bind = SocketAddr::new(args.host, args.port);
+    }
+    if let Some(seed) = args.seed {
+        config.seed = seed;
+    }
+    for (flag, value, target) in [
+        ("--minute", &args.minute, &mut config.minute),
+        ("--day", &args.day, &mut config.day),
+        ("--token-lifetime", &args.token_lifetime, &mut config.token_lifetime),
+    ] {
+        if let Some(text) = value {
+            *target = parse_duration(text)
+                .map_err(|e| CliError::usage(format!("{flag}: {e}")))?;
+        }
+    }
+    if args.no_limits {
+        config.limits_enabled = false;
+    }
+    if let Some(state) = &args.state {
+        config.state_file = Some(state.clone());
+    }
+    Ok(config)
+}
+
+async fn serve(config: SimConfig, p: Printer) -> CommandResult {
+    let sim = Sim::start(config)
+        .await
+        .map_err(|e| CliError::usage(format!("cannot start the simulator: {e}")))?;
+    let demo = sim.demo();
+    if p.format == OutputFormat::Json {
+        // One object on the first line, for scripts and other languages' test suites.
+        let line = json!({
+            "accounts_url": sim.accounts_url(),
+            "api_url": sim.api_url(),
+            "control_url": sim.control_url(),
+            "client_id": demo.client_id,
+            "client_secret": demo.client_secret,
+            "refresh_token": demo.refresh_token,
+            "organization_id": demo.organization_id,
+            "data_center": demo.data_center,
+        });
+        p.out(&format!("{line}\n"));
+    } else {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} on {} (data center {})",
+            p.bold("zbooks sim listening"),
+            sim.addr(),
+            demo.data_center
+        );
+        for (name, value) in [
+            ("accounts URL", sim.accounts_url()),
+            ("API URL", sim.api_url()),
+            ("control URL", sim.control_url()),
+            ("client id", demo.client_id.clone()),
+            ("client secret", demo.client_secret.clone()),
+            ("refresh token", demo.refresh_token.clone()),
+            ("organization id", demo.organization_id.clone()),
+        ] {
+            let _ = writeln!(out, "  {name:<16} {value}");
+        }
+        let _ = writeln!(
+            out,
+            "\nThese are simulator values, not secrets. Point zbooks at it with:\n  \
+             export ZBOOKS_ACCOUNTS_URL={} ZBOOKS_API_URL={} \\\n         \
+             ZBOOKS_CLIENT_ID={} ZBOOKS_CLIENT_SECRET={} \\\n         \
+             ZBOOKS_REFRESH_TOKEN={} ZBOOKS_ORG_ID={}\n\nCtrl-C stops it.",
+            sim.accounts_url(),
+            sim.api_url(),
+            demo.client_id,
+            demo.client_secret,
+            demo.refresh_token,
+            demo.organization_id
+        );
+        p.out(&out);
+    }
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| CliError::io("cannot wait for Ctrl-C", &e))?;
+    p.note("stopping the simulator");
+    sim.shutdown().await;
+    Ok(exit::OK)
+}

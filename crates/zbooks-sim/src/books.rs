@@ -1,0 +1,539 @@
+//! The Books API under `/books/v3` (and `/api/v3`): routing, the checks every call passes in
+//! Zoho's order (token, scope, organization, trial, limits), and the list/get/create/update/
+//! delete/upsert operations with Zoho's envelopes.
+//!
+//! Order of checks (choices.rs lists the open points): route → `Authorization` (401/14) →
+//! token, data center and scope (401/57) → `organization_id` (400/2) → membership (6041) →
+//! organization's data center (401/57) → trial (103001, writes only) → limits (429/44, 45,
+//! 1070) → the operation.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use crate::auth::operation_of;
+use crate::choices;
+use crate::entities::{self, Ctx, parse_id};
+use crate::faults::FaultAction;
+use crate::reply::{Answer, Reply};
+use crate::request::Incoming;
+use crate::resources::Kind;
+use crate::shape::Shape;
+use crate::state::Shared;
+use crate::store::{OrgCell, OrgData, Record, lock, text};
+use crate::{generated, time};
+
+/// What a Books path and method ask for.
+#[derive(Debug)]
+enum Target {
+    ListOrgs,
+    GetOrg(String),
+    List(Kind),
+    Create(Kind),
+    Upsert(Kind),
+    Get(Kind, String),
+    Update(Kind, String),
+    Delete(Kind, String),
+}
+
+/// The target of a path below `/books/v3`, or Zoho's 404/405.
+fn route(method: &str, rest: &str) -> Result<Target, Reply> {
+    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.first() == Some(&"organizations") {
+        return match (segments.len(), method) {
+            (1, "GET") => Ok(Target::ListOrgs),
+            (2, "GET") => Ok(Target::GetOrg(segments[1].to_owned())),
+            (1 | 2, _) => Err(Reply::method_not_allowed()),
+            _ => Err(Reply::unmatched()),
+        };
+    }
+    let Some((kind, used)) = Kind::from_segments(&segments) else {
+        return Err(Reply::unmatched());
+    };
+    let tail = &segments[used..];
+    match (tail, method) {
+        ([], "GET") => Ok(Target::List(kind)),
+        ([], "POST") => Ok(Target::Create(kind)),
+        ([], "PUT") if kind.def().upsert => Ok(Target::Upsert(kind)),
+        ([id], "GET") => Ok(Target::Get(kind, (*id).to_owned())),
+        ([id], "PUT") => Ok(Target::Update(kind, (*id).to_owned())),
+        ([id], "DELETE") => Ok(Target::Delete(kind, (*id).to_owned())),
+        ([] | [_], _) => Err(Reply::method_not_allowed()),
+        _ => Err(Reply::unmatched()),
+    }
+}
+
+/// Answers one Books request. `fault` is a delay or stall to serve once admitted.
+pub(crate) async fn handle(shared: &Shared, inc: &Incoming, fault: Option<&FaultAction>) -> Reply {
+    match handle_inner(shared, inc, fault).await {
+        Ok(r) | Err(r) => r,
+    }
+}
+
+async fn handle_inner(shared: &Shared, inc: &Incoming, fault: Option<&FaultAction>) -> Answer {
+    let rest = inc.norm.strip_prefix("/books/v3").unwrap_or("");
+    let target = route(&inc.method, rest)?;
+    let family = match &target {
+        Target::ListOrgs | Target::GetOrg(_) => "settings",
+        Target::List(k)
+        | Target::Create(k)
+        | Target::Upsert(k)
+        | Target::Get(k, _)
+        | Target::Update(k, _)
+        | Target::Delete(k, _) => k.def().scope,
+    };
+    // Reference §3.4: `Authorization: Zoho-oauthtoken <token>`; anything else is 401/14.
+    let token = inc
+        .header("authorization")
+        .and_then(|h| h.trim().split_once(' '))
+        .filter(|(scheme, token)| {
+            scheme.eq_ignore_ascii_case("Zoho-oauthtoken") && !token.trim().is_empty()
+        })
+        .map(|(_, token)| token.trim().to_owned())
+        .ok_or_else(Reply::unauthenticated)?;
+    let now = shared.clock.now();
+    let user = lock(&shared.auth)
+        .check(&token, inc.dc, family, operation_of(&inc.method), now)
+        .map(str::to_owned)
+        .map_err(|_| Reply::not_authorized())?;
+
+    if let Target::ListOrgs = target {
+        return Ok(list_orgs(shared, inc, &user));
+    }
+    if let Target::GetOrg(id) = &target {
+        let org = member_org(shared, &user, id)?;
+        if org.meta.dc != inc.dc {
+            return Err(Reply::not_authorized());
+        }
+        let value = org_json(&org, true);
+        return Ok(Reply::json(
+            200,
+            &json!({"code": 0, "message": "success", "organization": generated::ORGANIZATION.get.fit(&value)}),
+        ));
+    }
+
+    let org_id = inc
+        .param("organization_id")
+        .filter(|id| parse_id(id).is_some())
+        .ok_or_else(|| {
+            Reply::zoho(
+                400,
+                choices::MISSING_ORG_CODE,
+                "Invalid value passed for organization_id",
+            )
+        })?;
+    let org = member_org(shared, &user, org_id)?;
+    if org.meta.dc != inc.dc {
+        return Err(Reply::not_authorized());
+    }
+    let mut reply = org_call(shared, inc, &org, &target, fault).await;
+    reply.organization_id = Some(org.meta.organization_id.clone());
+    reply.headers.extend(shared.rate_headers(&org));
+    Ok(reply)
+}
+
+async fn org_call(
+    shared: &Shared,
+    inc: &Incoming,
+    org: &Arc<OrgCell>,
+    target: &Target,
+    fault: Option<&FaultAction>,
+) -> Reply {
+    if org.meta.trial_expired && inc.method != "GET" {
+        return Reply::zoho(
+            choices::BAD_REQUEST_STATUS,
+            103_001,
+            "Your trial of Zoho Books is over. Please upgrade to a paid plan to enjoy our service.",
+        );
+    }
+    let slot = match shared.admit(org) {
+        Ok(slot) => slot,
+        Err(reply) => return reply,
+    };
+    match fault {
+        Some(FaultAction::Delay { ms }) => {
+            tokio::time::sleep(std::time::Duration::from_millis(*ms)).await;
+        }
+        Some(FaultAction::Stall) => {
+            tokio::time::sleep(shared.settings.stall).await;
+            let mut reply = Reply::raw(0, "text/plain", "");
+            reply.drop_connection = true;
+            return reply;
+        }
+        _ => {}
+    }
+    let reply = match operate(shared, inc, org, target) {
+        Ok(r) | Err(r) => r,
+    };
+    drop(slot);
+    reply
+}
+
+/// The organization `id` if `user` belongs to it, else Zoho's 6041.
+fn member_org(shared: &Shared, user: &str, id: &str) -> Result<Arc<OrgCell>, Reply> {
+    shared
+        .org(id)
+        .filter(|org| org.meta.members.iter().any(|m| m == user))
+        .ok_or_else(|| {
+            Reply::zoho(
+                choices::BAD_REQUEST_STATUS,
+                6041,
+                format!("This user is not associated with the CompanyID/CompanyName:{id}."),
+            )
+        })
+}
+
+fn org_json(org: &OrgCell, is_default: bool) -> Value {
+    let m = &org.meta;
+    let plan = m.plan.name();
+    let mut plan_name = plan.to_owned();
+    if let Some(first) = plan_name.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    let time_zone = match m.dc {
+        zbooks_types::DataCenter::In => "Asia/Calcutta",
+        zbooks_types::DataCenter::Eu => "Europe/Berlin",
+        zbooks_types::DataCenter::Au => "Australia/Sydney",
+        zbooks_types::DataCenter::Jp => "Asia/Tokyo",
+        zbooks_types::DataCenter::Cn => "Asia/Shanghai",
+        zbooks_types::DataCenter::Sa => "Asia/Riyadh",
+        zbooks_types::DataCenter::Ca => "America/Toronto",
+        zbooks_types::DataCenter::Us => "America/Los_Angeles",
+    };
+    json!({
+        "organization_id": m.organization_id,
+        "name": m.name,
+        "is_default_org": is_default,
+        "is_org_active": !m.trial_expired,
+        "currency_code": m.currency_code,
+        "time_zone": time_zone,
+        "language_code": "en",
+        "plan_type": plan,
+        "plan_name": plan_name,
+        "plan_period": if m.trial_expired { "trial_expired" } else { "yearly" },
+        "account_created_date": time::date(m.created),
+        "data_center": m.dc.name(),
+    })
+}
+
+fn list_orgs(shared: &Shared, inc: &Incoming, user: &str) -> Reply {
+    let orgs: Vec<Value> = shared
+        .all_orgs()
+        .iter()
+        .filter(|o| o.meta.dc == inc.dc && o.meta.members.iter().any(|m| m == user))
+        .enumerate()
+        .map(|(i, o)| generated::ORGANIZATION.list.fit(&org_json(o, i == 0)))
+        .collect();
+    Reply::json(
+        200,
+        &json!({"code": 0, "message": "success", "organizations": orgs}),
+    )
+}
+
+/// The operation itself, under the organization's data lock.
+fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target) -> Answer {
+    let ctx = Ctx {
+        org: &org.meta,
+        now: shared.clock.now(),
+        ids: &shared.ids,
+        own_number: inc
+            .param("ignore_auto_number_generation")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true")),
+    };
+    match target {
+        Target::List(kind) => {
+            let data = lock(&org.data);
+            list(&data, *kind, inc)
+        }
+        Target::Get(kind, id) => {
+            let def = kind.def();
+            let id = parse_id(id).ok_or_else(|| Reply::invalid(def.id_field))?;
+            let data = lock(&org.data);
+            let record = data
+                .get(*kind, id)
+                .ok_or_else(|| Reply::not_found(def.label))?;
+            Ok(entity_reply(200, "success", *kind, &def.spec.get, record))
+        }
+        Target::Create(kind) => {
+            let body = inc.payload()?;
+            let mut data = lock(&org.data);
+            let (_, record) = entities::create(&mut data, &ctx, *kind, body)?;
+            drop(data);
+            Ok(created_reply(shared, org, *kind, &record))
+        }
+        Target::Update(kind, id) => {
+            let def = kind.def();
+            let id = parse_id(id).ok_or_else(|| Reply::invalid(def.id_field))?;
+            let body = inc.payload()?;
+            let mut data = lock(&org.data);
+            let record = entities::update(&mut data, &ctx, *kind, id, body)?;
+            drop(data);
+            let reply = entity_reply(200, def.updated, *kind, &def.spec.update, &record);
+            shared.touch();
+            Ok(reply)
+        }
+        Target::Delete(kind, id) => {
+            let def = kind.def();
+            let id = parse_id(id).ok_or_else(|| Reply::invalid(def.id_field))?;
+            let mut data = lock(&org.data);
+            entities::delete(&mut data, &ctx, *kind, id)?;
+            drop(data);
+            shared.touch();
+            let reply = Reply::json(200, &json!({"code": 0, "message": def.deleted}));
+            Ok(reply)
+        }
+        Target::Upsert(kind) => upsert(shared, inc, org, &ctx, *kind),
+        Target::ListOrgs | Target::GetOrg(_) => Err(Reply::unmatched()),
+    }
+}
+
+fn entity_reply(status: u16, message: &str, kind: Kind, shape: &Shape, record: &Record) -> Reply {
+    let def = kind.def();
+    Reply::json(
+        status,
+        &json!({"code": 0, "message": message, def.singular: shape.fit_record(record)}),
+    )
+}
+
+fn created_reply(shared: &Shared, org: &OrgCell, kind: Kind, record: &Record) -> Reply {
+    let def = kind.def();
+    let mut reply = entity_reply(201, def.created, kind, &def.spec.create, record);
+    reply.created = entities::natural_keys(kind, record, &org.meta)
+        .into_iter()
+        .map(|k| format!("{}:{k}", kind.name()))
+        .collect();
+    shared.touch();
+    reply
+}
+
+/// The collection `PUT` with `X-Unique-Identifier-Key/-Value` and `X-Upsert` (reference §5.2).
+fn upsert(
+    shared: &Shared,
+    inc: &Incoming,
+    org: &Arc<OrgCell>,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+) -> Answer {
+    let def = kind.def();
+    let key = inc
+        .header("x-unique-identifier-key")
+        .map(str::trim)
+        .filter(|k| org.meta.unique_custom_fields.iter().any(|u| u == k))
+        .ok_or_else(|| Reply::invalid("X-Unique-Identifier-Key"))?
+        .to_owned();
+    let value = inc
+        .header("x-unique-identifier-value")
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| Reply::invalid("X-Unique-Identifier-Value"))?
+        .to_owned();
+    let create = inc
+        .header("x-upsert")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    let mut body = inc.payload()?;
+    let mut data = lock(&org.data);
+    if let Some(id) = data.find_unique(kind, &key, &value) {
+        let record = entities::update(&mut data, ctx, kind, id, body)?;
+        drop(data);
+        shared.touch();
+        let reply = entity_reply(200, def.updated, kind, &def.spec.update, &record);
+        return Ok(reply);
+    }
+    if !create {
+        return Err(Reply::not_found(def.label));
+    }
+    // The created record carries the unique value it was looked up by.
+    let mut fields: Vec<Value> = match body.remove("custom_fields") {
+        Some(Value::Array(list)) => list,
+        Some(_) => return Err(Reply::invalid("custom_fields")),
+        None => Vec::new(),
+    };
+    fields.retain(|cf| cf.get("api_name").and_then(Value::as_str) != Some(key.as_str()));
+    fields.push(json!({"api_name": key, "value": value}));
+    body.insert("custom_fields".into(), Value::Array(fields));
+    let (_, record) = entities::create(&mut data, ctx, kind, body)?;
+    drop(data);
+    Ok(created_reply(shared, org, kind, &record))
+}
+
+/// How a text filter compares.
+#[derive(Clone, Copy)]
+enum Mode {
+    Exact,
+    StartsWith,
+    Contains,
+}
+
+fn field_matches(record: &Record, field: &str, mode: Mode, needle: &str) -> bool {
+    let Some(value) = text(record, field) else {
+        return needle.is_empty();
+    };
+    let value = value.to_lowercase();
+    match mode {
+        Mode::Exact => value == needle,
+        Mode::StartsWith => value.starts_with(needle),
+        Mode::Contains => value.contains(needle),
+    }
+}
+
+fn status_matches(record: &Record, filter_by: &str) -> bool {
+    let Some((group, value)) = filter_by.split_once('.') else {
+        return true;
+    };
+    let wanted = value.to_ascii_lowercase();
+    if wanted == "all" {
+        return true;
+    }
+    match group {
+        "Status" => {
+            let status = text(record, "status").unwrap_or_default().replace('_', "");
+            match wanted.as_str() {
+                "active" | "inactive" | "draft" | "sent" | "paid" | "void" | "open" | "overdue"
+                | "partiallypaid" | "viewed" => status == wanted,
+                "unpaid" => status != "paid" && status != "void" && status != "draft",
+                _ => true,
+            }
+        }
+        "AccountType" => match wanted.as_str() {
+            "active" => record.get("is_active") != Some(&Value::Bool(false)),
+            "inactive" => record.get("is_active") == Some(&Value::Bool(false)),
+            other => text(record, "account_type").is_some_and(|t| t.contains(other)),
+        },
+        _ => true,
+    }
+}
+
+/// A list with Zoho's filters, sorting and pagination (reference §5.3).
+fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
+    let def = kind.def();
+    let page: usize = match inc.param("page") {
+        None => 1,
+        Some(p) => p
+            .trim()
+            .parse()
+            .ok()
+            .filter(|p| *p >= 1)
+            .ok_or_else(|| Reply::invalid("page"))?,
+    };
+    let per_page: usize = match inc.param("per_page") {
+        None => choices::MAX_PER_PAGE,
+        Some(p) => p
+            .trim()
+            .parse()
+            .ok()
+            .filter(|p| (1..=choices::MAX_PER_PAGE).contains(p))
+            .ok_or_else(|| Reply::invalid("per_page"))?,
+    };
+    let descending = match inc.param("sort_order") {
+        None => false,
+        Some(o) if o.eq_ignore_ascii_case("A") || o.eq_ignore_ascii_case("ascending") => false,
+        Some(o) if o.eq_ignore_ascii_case("D") || o.eq_ignore_ascii_case("descending") => true,
+        Some(_) => return Err(Reply::invalid("sort_order")),
+    };
+    let filter_by = match inc.param("filter_by") {
+        None | Some("") => None,
+        Some(f) => {
+            let ok = def
+                .filter_by
+                .iter()
+                .any(|allowed| match allowed.strip_suffix('*') {
+                    Some(prefix) => f.starts_with(prefix) && f.len() > prefix.len(),
+                    None => *allowed == f,
+                });
+            if !ok {
+                return Err(Reply::invalid("filter_by"));
+            }
+            Some(f)
+        }
+    };
+    let mut filters: Vec<(&str, Mode, String)> = Vec::new();
+    for (name, value) in &inc.query {
+        for field in def.filters {
+            let mode = if name == field {
+                Mode::Exact
+            } else if name.strip_prefix(field) == Some("_startswith") {
+                Mode::StartsWith
+            } else if name.strip_prefix(field) == Some("_contains") {
+                Mode::Contains
+            } else {
+                continue;
+            };
+            filters.push((field, mode, value.trim().to_lowercase()));
+        }
+    }
+    let search = inc
+        .param("search_text")
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
+    let keep = |r: &Record| {
+        filters.iter().all(|(f, m, n)| field_matches(r, f, *m, n))
+            && search.as_ref().is_none_or(|s| {
+                def.search
+                    .iter()
+                    .any(|f| field_matches(r, f, Mode::Contains, s))
+            })
+            && filter_by.is_none_or(|f| status_matches(r, f))
+    };
+    // An exact lookup on a unique field (the existence check of a migration) uses the index.
+    let unique_lookup = match filters.as_slice() {
+        [(field, Mode::Exact, value)] if crate::store::unique_fields(kind).contains(field) => {
+            Some(data.find_unique(kind, field, value))
+        }
+        _ => None,
+    };
+    let table = data.table(kind);
+    let mut matching: Vec<&Record> = match unique_lookup {
+        Some(hit) => hit
+            .and_then(|id| table.records.get(&id))
+            .filter(|r| keep(r))
+            .into_iter()
+            .collect(),
+        None => table.records.values().filter(|r| keep(r)).collect(),
+    };
+    let sort_column = inc.param("sort_column").filter(|c| !c.is_empty());
+    if let Some(column) = sort_column {
+        matching.sort_by(|a, b| compare_field(a, b, column));
+    }
+    if descending {
+        matching.reverse();
+    }
+    let start = (page - 1).saturating_mul(per_page);
+    let has_more = matching.len() > start.saturating_add(per_page);
+    let shape = &def.spec.list;
+    let records: Vec<Value> = matching
+        .iter()
+        .skip(start)
+        .take(per_page)
+        .map(|r| shape.fit_record(r))
+        .collect();
+    let mut body = Map::new();
+    body.insert("code".into(), json!(0));
+    body.insert("message".into(), json!("success"));
+    body.insert(def.plural.into(), Value::Array(records));
+    body.insert(
+        "page_context".into(),
+        json!({
+            "page": page,
+            "per_page": per_page,
+            "has_more_page": has_more,
+            "report_name": def.plural,
+            "applied_filter": filter_by.unwrap_or("Status.All"),
+            "sort_column": sort_column.unwrap_or("created_time"),
+            "sort_order": if descending { "D" } else { "A" },
+        }),
+    );
+    Ok(Reply::json(200, &Value::Object(body)))
+}
+
+fn compare_field(a: &Record, b: &Record, column: &str) -> std::cmp::Ordering {
+    let (left, right) = (text(a, column), text(b, column));
+    match (
+        left.as_deref().and_then(|v| v.parse::<f64>().ok()),
+        right.as_deref().and_then(|v| v.parse::<f64>().ok()),
+    ) {
+        (Some(l), Some(r)) => l.total_cmp(&r),
+        _ => left
+            .map(|v| v.to_lowercase())
+            .cmp(&right.map(|v| v.to_lowercase())),
+    }
+}

@@ -1,0 +1,825 @@
+//! The rules of each Books entity: required fields, references, uniqueness, auto-numbering,
+//! money sums and payment application.
+//!
+//! A create or update first checks everything against the organization's books, then changes
+//! them, so a refused request leaves no trace. Amounts are decimal throughout (money.rs).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+use rust_decimal::Decimal;
+use serde_json::{Map, Value, json};
+
+use crate::money;
+use crate::reply::Reply;
+use crate::resources::Kind;
+use crate::shape::Shape;
+use crate::store::{OrgData, OrgMeta, Record, custom_field, text};
+use crate::time;
+
+/// What a rule needs besides the books.
+pub(crate) struct Ctx<'a> {
+    pub(crate) org: &'a OrgMeta,
+    pub(crate) now: SystemTime,
+    pub(crate) ids: &'a AtomicU64,
+    /// `ignore_auto_number_generation=true` was passed.
+    pub(crate) own_number: bool,
+}
+
+impl Ctx<'_> {
+    fn next_id(&self) -> u64 {
+        self.ids.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// A numeric id from text; `None` when it is not digits.
+pub(crate) fn parse_id(text: &str) -> Option<u64> {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 19 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
+}
+
+fn amount(record: &Record, key: &str) -> Result<Option<Decimal>, Reply> {
+    match record.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(v) => money::parse(v).map(Some).ok_or_else(|| Reply::invalid(key)),
+    }
+}
+
+/// The record `field` refers to, which must exist in `kind`.
+fn reference<'a>(
+    data: &'a OrgData,
+    record: &Record,
+    field: &str,
+    kind: Kind,
+    label: &str,
+) -> Result<Option<(u64, &'a Record)>, Reply> {
+    let Some(raw) = text(record, field) else {
+        return Ok(None);
+    };
+    let id = parse_id(&raw).ok_or_else(|| Reply::invalid(field))?;
+    data.get(kind, id)
+        .map(|r| Some((id, r)))
+        .ok_or_else(|| Reply::not_found(label))
+}
+
+/// Whether a shape documents `key` at its top level.
+fn documents(shape: &Shape, key: &str) -> bool {
+    match shape {
+        Shape::Obj(fields) => fields
+            .binary_search_by(|(name, _)| (*name).cmp(key))
+            .is_ok(),
+        _ => false,
+    }
+}
+
+/// Fields the simulator computes; a caller's values for them are ignored.
+fn is_computed(kind: Kind, key: &str) -> bool {
+    key == kind.def().id_field
+        || matches!(
+            key,
+            "payment_made"
+                | "sub_total"
+                | "tax_total"
+                | "unused_amount"
+                | "created_time"
+                | "last_modified_time"
+        )
+        || (matches!(kind, Kind::Invoices | Kind::Bills | Kind::VendorPayments) && key == "balance")
+        || (matches!(kind, Kind::Invoices | Kind::Bills) && matches!(key, "total" | "status"))
+}
+
+/// The body's fields that the entity documents (others are ignored, as Zoho ignores them).
+fn documented_fields(kind: Kind, body: Map<String, Value>) -> Record {
+    let spec = kind.def().spec;
+    body.into_iter()
+        .filter(|(k, _)| {
+            !is_computed(kind, k)
+                && (k == "custom_fields"
+                    || documents(&spec.get, k)
+                    || documents(&spec.create, k)
+                    || documents(&spec.update, k))
+        })
+        .collect()
+}
+
+fn require(record: &Record, fields: &[&str]) -> Result<(), Reply> {
+    for field in fields {
+        // Reference §5.1: the customer-payment file lists invoices[]'s own fields at the top
+        // level; they are checked inside `invoices` instead.
+        if matches!(*field, "invoice_id" | "amount_applied") {
+            continue;
+        }
+        let present = match record.get(*field) {
+            None | Some(Value::Null) => false,
+            Some(Value::String(s)) => !s.trim().is_empty(),
+            Some(Value::Array(a)) => !a.is_empty(),
+            Some(_) => true,
+        };
+        if !present {
+            return Err(Reply::invalid(field));
+        }
+    }
+    Ok(())
+}
+
+/// Custom fields keyed by `api_name` (derived from the label or index when absent), merged over
+/// the previous ones.
+fn merge_custom_fields(old: Option<&Value>, new: &Value) -> Result<Value, Reply> {
+    let Value::Array(entries) = new else {
+        return Err(Reply::invalid("custom_fields"));
+    };
+    let mut out: Vec<Value> = old.and_then(Value::as_array).cloned().unwrap_or_default();
+    for entry in entries {
+        let Value::Object(map) = entry else {
+            return Err(Reply::invalid("custom_fields"));
+        };
+        if map.is_empty() {
+            continue;
+        }
+        let mut map = map.clone();
+        let api_name = match map.get("api_name").and_then(Value::as_str) {
+            Some(name) if !name.is_empty() => name.to_owned(),
+            _ => {
+                if let Some(label) = map.get("label").and_then(Value::as_str) {
+                    let slug: String = label
+                        .chars()
+                        .map(|c| {
+                            if c.is_ascii_alphanumeric() {
+                                c.to_ascii_lowercase()
+                            } else {
+                                '_'
+                            }
+                        })
+                        .collect();
+                    format!("cf_{slug}")
+                } else if let Some(id) = map.get("customfield_id").filter(|v| !v.is_null()) {
+                    format!(
+                        "cf_{}",
+                        id.as_str().map_or_else(|| id.to_string(), str::to_owned)
+                    )
+                } else if let Some(index) = map.get("index").filter(|v| !v.is_null()) {
+                    format!("cf_index_{index}")
+                } else {
+                    return Err(Reply::invalid("custom_fields"));
+                }
+            }
+        };
+        map.insert("api_name".into(), Value::String(api_name.clone()));
+        if let Some(existing) = out
+            .iter_mut()
+            .find(|cf| cf.get("api_name").and_then(Value::as_str) == Some(api_name.as_str()))
+        {
+            *existing = Value::Object(map);
+        } else {
+            out.push(Value::Object(map));
+        }
+    }
+    Ok(Value::Array(out))
+}
+
+/// Refuses a value of a unique custom field that another record already holds.
+fn check_unique_custom_fields(
+    data: &OrgData,
+    kind: Kind,
+    record: &Record,
+    own_id: Option<u64>,
+    org: &OrgMeta,
+) -> Result<(), Reply> {
+    for cf in &org.unique_custom_fields {
+        if let Some(value) = custom_field(record, cf)
+            && let Some(other) = data.find_unique(kind, cf, &value)
+            && Some(other) != own_id
+        {
+            return Err(Reply::duplicate(
+                crate::choices::DUPLICATE_CODE,
+                format!("The value \"{value}\" already exists for the custom field {cf}."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Creates a record; answers its id and the stored record.
+pub(crate) fn create(
+    data: &mut OrgData,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    body: Map<String, Value>,
+) -> Result<(u64, Record), Reply> {
+    let mut record = documented_fields(kind, body);
+    if let Some(cfs) = record.get("custom_fields").cloned() {
+        record.insert("custom_fields".into(), merge_custom_fields(None, &cfs)?);
+    }
+    require(&record, kind.def().spec.create_required)?;
+    check_unique_custom_fields(data, kind, &record, None, ctx.org)?;
+    let old = Record::new();
+    prepare(data, ctx, kind, &mut record, None, &old)?;
+    let id = ctx.next_id();
+    let stamp = Value::String(time::timestamp(ctx.now));
+    record.insert(kind.def().id_field.into(), Value::String(id.to_string()));
+    record.insert("created_time".into(), stamp.clone());
+    record.insert("last_modified_time".into(), stamp);
+    commit_payments(data, kind, &old, &record, ctx)?;
+    data.insert(kind, id, record.clone(), &ctx.org.unique_custom_fields);
+    Ok((id, record))
+}
+
+/// Updates a record with the fields of `body`; answers the stored record.
+pub(crate) fn update(
+    data: &mut OrgData,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    id: u64,
+    body: Map<String, Value>,
+) -> Result<Record, Reply> {
+    let old = data
+        .get(kind, id)
+        .cloned()
+        .ok_or_else(|| Reply::not_found(kind.def().label))?;
+    let incoming = documented_fields(kind, body);
+    let mut record = old.clone();
+    for (k, v) in incoming {
+        if k == "custom_fields" {
+            let merged = merge_custom_fields(old.get("custom_fields"), &v)?;
+            record.insert(k, merged);
+        } else {
+            record.insert(k, v);
+        }
+    }
+    // The stored record supplies what a partial update leaves out.
+    require(&record, kind.def().spec.update_required)?;
+    check_unique_custom_fields(data, kind, &record, Some(id), ctx.org)?;
+    prepare(data, ctx, kind, &mut record, Some(id), &old)?;
+    record.insert(kind.def().id_field.into(), Value::String(id.to_string()));
+    record.insert(
+        "last_modified_time".into(),
+        Value::String(time::timestamp(ctx.now)),
+    );
+    commit_payments(data, kind, &old, &record, ctx)?;
+    let custom = &ctx.org.unique_custom_fields;
+    data.remove(kind, id, custom);
+    data.insert(kind, id, record.clone(), custom);
+    Ok(record)
+}
+
+/// Deletes a record (a payment gives its amounts back to its invoices or bills).
+pub(crate) fn delete(data: &mut OrgData, ctx: &Ctx<'_>, kind: Kind, id: u64) -> Result<(), Reply> {
+    let old = data
+        .get(kind, id)
+        .cloned()
+        .ok_or_else(|| Reply::not_found(kind.def().label))?;
+    if matches!(kind, Kind::CustomerPayments | Kind::VendorPayments) {
+        commit_payments(data, kind, &old, &Record::new(), ctx)?;
+    }
+    data.remove(kind, id, &ctx.org.unique_custom_fields);
+    Ok(())
+}
+
+/// Kind-specific checks and computed fields, before anything is stored.
+fn prepare(
+    data: &mut OrgData,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    record: &mut Record,
+    own_id: Option<u64>,
+    old: &Record,
+) -> Result<(), Reply> {
+    match kind {
+        Kind::Contacts => prepare_contact(data, ctx, record, own_id),
+        Kind::Items => prepare_item(data, record, own_id),
+        Kind::Invoices => prepare_invoice(data, ctx, record, own_id, old),
+        Kind::Bills => prepare_bill(data, ctx, record, old),
+        Kind::CustomerPayments | Kind::VendorPayments => {
+            prepare_payment(data, ctx, kind, record, old)
+        }
+        Kind::Journals => prepare_journal(data, ctx, record, own_id),
+        Kind::ChartOfAccounts => {
+            record.entry("is_active").or_insert(Value::Bool(true));
+            Ok(())
+        }
+        Kind::Taxes => {
+            if let Some(p) = amount(record, "tax_percentage")? {
+                record.insert("tax_percentage".into(), money::to_json(p));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn prepare_contact(
+    data: &OrgData,
+    ctx: &Ctx<'_>,
+    record: &mut Record,
+    own_id: Option<u64>,
+) -> Result<(), Reply> {
+    let name = text(record, "contact_name").ok_or_else(|| Reply::invalid("contact_name"))?;
+    let contact_type = text(record, "contact_type").unwrap_or_else(|| "customer".to_owned());
+    if contact_type != "customer" && contact_type != "vendor" {
+        return Err(Reply::invalid("contact_type"));
+    }
+    if let Some(other) = data.find_unique(Kind::Contacts, "contact_name", &name)
+        && Some(other) != own_id
+    {
+        // Reference §1.4/§5.2: 3062 with HTTP 400 [O].
+        return Err(Reply::duplicate(
+            3062,
+            format!(
+                "The {contact_type} \"{name}\" already exists. Please specify a different name."
+            ),
+        ));
+    }
+    record.insert("contact_name".into(), Value::String(name));
+    record.insert("contact_type".into(), Value::String(contact_type));
+    record
+        .entry("status")
+        .or_insert_with(|| Value::String("active".into()));
+    record
+        .entry("currency_code")
+        .or_insert_with(|| Value::String(ctx.org.currency_code.clone()));
+    if let Some(limit) = amount(record, "credit_limit")? {
+        record.insert("credit_limit".into(), money::to_json(limit));
+    }
+    if let Some(persons) = record.get_mut("contact_persons") {
+        let Value::Array(list) = persons else {
+            return Err(Reply::invalid("contact_persons"));
+        };
+        for person in list.iter_mut() {
+            let Value::Object(p) = person else {
+                return Err(Reply::invalid("contact_persons"));
+            };
+            if text(p, "contact_person_id").is_none() {
+                p.insert(
+                    "contact_person_id".into(),
+                    Value::String(ctx.next_id().to_string()),
+                );
+            }
+        }
+        let primary = list
+            .iter()
+            .find(|p| p.get("is_primary_contact") == Some(&Value::Bool(true)))
+            .or_else(|| list.first())
+            .cloned();
+        if let Some(Value::Object(p)) = primary {
+            for field in ["first_name", "last_name", "email", "phone", "mobile"] {
+                if let Some(v) = p.get(field) {
+                    record.insert(field.into(), v.clone());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn prepare_item(data: &OrgData, record: &mut Record, own_id: Option<u64>) -> Result<(), Reply> {
+    let name = text(record, "name").ok_or_else(|| Reply::invalid("name"))?;
+    let rate = amount(record, "rate")?.ok_or_else(|| Reply::invalid("rate"))?;
+    if let Some(other) = data.find_unique(Kind::Items, "name", &name)
+        && Some(other) != own_id
+    {
+        return Err(Reply::duplicate(
+            crate::choices::DUPLICATE_CODE,
+            format!("The item \"{name}\" already exists."),
+        ));
+    }
+    record.insert("name".into(), Value::String(name));
+    record.insert("rate".into(), money::to_json(rate));
+    record
+        .entry("status")
+        .or_insert_with(|| Value::String("active".into()));
+    Ok(())
+}
+
+/// Checks and prices the lines of an invoice or bill; answers (sub_total, tax_total).
+fn price_lines(
+    data: &OrgData,
+    ctx: &Ctx<'_>,
+    record: &mut Record,
+) -> Result<(Decimal, Decimal), Reply> {
+    let mut sub_total = Decimal::ZERO;
+    let mut tax_total = Decimal::ZERO;
+    let Some(lines) = record.get_mut("line_items") else {
+        return Ok((sub_total, tax_total));
+    };
+    let Value::Array(lines) = lines else {
+        return Err(Reply::invalid("line_items"));
+    };
+    for line in lines.iter_mut() {
+        let Value::Object(l) = line else {
+            return Err(Reply::invalid("line_items"));
+        };
+        if let Some((_, item)) = reference(data, l, "item_id", Kind::Items, "Item")? {
+            for field in ["name", "description", "rate", "unit"] {
+                if text(l, field).is_none()
+                    && let Some(v) = item.get(field)
+                {
+                    l.insert(field.into(), v.clone());
+                }
+            }
+        }
+        let rate = amount(l, "rate")?.unwrap_or(Decimal::ZERO);
+        let quantity = amount(l, "quantity")?.unwrap_or(Decimal::ONE);
+        let gross = rate * quantity;
+        let discount = match l.get("discount") {
+            Some(Value::String(s)) if s.trim().ends_with('%') => {
+                let pct = s.trim().trim_end_matches('%');
+                let pct = money::parse(&Value::String(pct.to_owned()))
+                    .ok_or_else(|| Reply::invalid("discount"))?;
+                gross * pct / Decimal::ONE_HUNDRED
+            }
+            _ => amount(l, "discount")?.unwrap_or(Decimal::ZERO),
+        };
+        let item_total = money::cents(gross - discount);
+        if let Some((_, tax)) = reference(data, l, "tax_id", Kind::Taxes, "Tax")? {
+            let pct = tax
+                .get("tax_percentage")
+                .and_then(money::parse)
+                .unwrap_or(Decimal::ZERO);
+            tax_total += item_total * pct / Decimal::ONE_HUNDRED;
+            l.insert("tax_percentage".into(), money::to_json(pct));
+            if let Some(name) = tax.get("tax_name") {
+                l.insert("tax_name".into(), name.clone());
+            }
+        }
+        l.insert("rate".into(), money::to_json(rate));
+        l.insert("quantity".into(), money::to_json(quantity));
+        l.insert("item_total".into(), money::to_json(item_total));
+        if text(l, "line_item_id").is_none() {
+            l.insert(
+                "line_item_id".into(),
+                Value::String(ctx.next_id().to_string()),
+            );
+        }
+        sub_total += item_total;
+    }
+    Ok((sub_total, money::cents(tax_total)))
+}
+
+/// Writes sub_total, tax_total, total and balance (after what was already paid).
+fn write_totals(record: &mut Record, sub_total: Decimal, tax_total: Decimal) -> Result<(), Reply> {
+    let shipping = amount(record, "shipping_charge")?.unwrap_or(Decimal::ZERO);
+    let adjustment = amount(record, "adjustment")?.unwrap_or(Decimal::ZERO);
+    let total = money::cents(sub_total + tax_total + shipping + adjustment);
+    let paid = amount(record, "payment_made")?.unwrap_or(Decimal::ZERO);
+    record.insert("sub_total".into(), money::to_json(sub_total));
+    record.insert("tax_total".into(), money::to_json(tax_total));
+    record.insert("total".into(), money::to_json(total));
+    record.insert("balance".into(), money::to_json(total - paid));
+    record.insert("payment_made".into(), money::to_json(paid));
+    Ok(())
+}
+
+fn dates(record: &mut Record, field: &str, ctx: &Ctx<'_>) -> Result<String, Reply> {
+    match text(record, field) {
+        Some(d) if time::is_date(&d) => Ok(d),
+        Some(_) => Err(Reply::invalid(field)),
+        None => {
+            let today = time::date(ctx.now);
+            record.insert(field.into(), Value::String(today.clone()));
+            Ok(today)
+        }
+    }
+}
+
+fn prepare_invoice(
+    data: &mut OrgData,
+    ctx: &Ctx<'_>,
+    record: &mut Record,
+    own_id: Option<u64>,
+    old: &Record,
+) -> Result<(), Reply> {
+    let (_, customer) = reference(data, record, "customer_id", Kind::Contacts, "Customer")?
+        .ok_or_else(|| Reply::invalid("customer_id"))?;
+    let customer_name = customer.get("contact_name").cloned();
+    if let Some(name) = customer_name {
+        record.insert("customer_name".into(), name);
+    }
+    let date = dates(record, "date", ctx)?;
+    if text(record, "due_date").is_none() {
+        record.insert("due_date".into(), Value::String(date));
+    } else {
+        dates(record, "due_date", ctx)?;
+    }
+    // Auto-numbering (reference §5.2): a number of one's own only with the flag.
+    let number = if ctx.own_number {
+        let n = text(record, "invoice_number").ok_or_else(|| Reply::invalid("invoice_number"))?;
+        if let Some(other) = data.find_unique(Kind::Invoices, "invoice_number", &n)
+            && Some(other) != own_id
+        {
+            return Err(Reply::duplicate(
+                crate::choices::DUPLICATE_CODE,
+                format!("Invoice number \"{n}\" already exists."),
+            ));
+        }
+        n
+    } else if let Some(n) = text(old, "invoice_number") {
+        n
+    } else {
+        loop {
+            let n = format!("INV-{:06}", data.next_in_sequence("invoice"));
+            if data
+                .find_unique(Kind::Invoices, "invoice_number", &n)
+                .is_none()
+            {
+                break n;
+            }
+        }
+    };
+    record.insert("invoice_number".into(), Value::String(number));
+    record
+        .entry("status")
+        .or_insert_with(|| Value::String("draft".into()));
+    record
+        .entry("currency_code")
+        .or_insert_with(|| Value::String(ctx.org.currency_code.clone()));
+    let (sub, tax) = price_lines(data, ctx, record)?;
+    write_totals(record, sub, tax)
+}
+
+fn prepare_bill(
+    data: &OrgData,
+    ctx: &Ctx<'_>,
+    record: &mut Record,
+    _old: &Record,
+) -> Result<(), Reply> {
+    let (_, vendor) = reference(data, record, "vendor_id", Kind::Contacts, "Vendor")?
+        .ok_or_else(|| Reply::invalid("vendor_id"))?;
+    if let Some(name) = vendor.get("contact_name").cloned() {
+        record.insert("vendor_name".into(), name);
+    }
+    let date = dates(record, "date", ctx)?;
+    if text(record, "due_date").is_none() {
+        record.insert("due_date".into(), Value::String(date));
+    }
+    record
+        .entry("status")
+        .or_insert_with(|| Value::String("open".into()));
+    record
+        .entry("currency_code")
+        .or_insert_with(|| Value::String(ctx.org.currency_code.clone()));
+    let (sub, tax) = price_lines(data, ctx, record)?;
+    write_totals(record, sub, tax)
+}
+
+/// The kinds a payment kind pays: (target kind, list key, id key, number key, party key).
+fn payment_targets(kind: Kind) -> (Kind, &'static str, &'static str, &'static str, &'static str) {
+    if kind == Kind::CustomerPayments {
+        (
+            Kind::Invoices,
+            "invoices",
+            "invoice_id",
+            "invoice_number",
+            "customer_id",
+        )
+    } else {
+        (Kind::Bills, "bills", "bill_id", "bill_number", "vendor_id")
+    }
+}
+
+/// (target id, amount applied) of a payment record.
+fn applications(kind: Kind, record: &Record) -> Result<Vec<(u64, Decimal)>, Reply> {
+    let (_, list_key, id_key, _, _) = payment_targets(kind);
+    let Some(list) = record.get(list_key) else {
+        return Ok(Vec::new());
+    };
+    let Value::Array(list) = list else {
+        return Err(Reply::invalid(list_key));
+    };
+    let mut out = Vec::new();
+    for entry in list {
+        let Value::Object(e) = entry else {
+            return Err(Reply::invalid(list_key));
+        };
+        let id = text(e, id_key)
+            .and_then(|t| parse_id(&t))
+            .ok_or_else(|| Reply::invalid(id_key))?;
+        let applied =
+            amount(e, "amount_applied")?.ok_or_else(|| Reply::invalid("amount_applied"))?;
+        if applied < Decimal::ZERO {
+            return Err(Reply::invalid("amount_applied"));
+        }
+        out.push((id, applied));
+    }
+    Ok(out)
+}
+
+fn prepare_payment(
+    data: &OrgData,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    record: &mut Record,
+    old: &Record,
+) -> Result<(), Reply> {
+    let (target, list_key, id_key, number_key, party_key) = payment_targets(kind);
+    let (party_kind_label, party_name_key) = if kind == Kind::CustomerPayments {
+        ("Customer", "customer_name")
+    } else {
+        ("Vendor", "vendor_name")
+    };
+    let party = reference(data, record, party_key, Kind::Contacts, party_kind_label)?;
+    if let Some((_, contact)) = party
+        && let Some(name) = contact.get("contact_name").cloned()
+    {
+        record.insert(party_name_key.into(), name);
+    }
+    let party_id = party.map(|(id, _)| id);
+    let total = amount(record, "amount")?.ok_or_else(|| Reply::invalid("amount"))?;
+    dates(record, "date", ctx)?;
+    let old_apps = applications(kind, old)?;
+    let new_apps = applications(kind, record)?;
+    let target_label = target.def().label;
+    let mut applied_sum = Decimal::ZERO;
+    let mut entries = Vec::new();
+    for (id, applied) in &new_apps {
+        let doc = data
+            .get(target, *id)
+            .ok_or_else(|| Reply::not_found(target_label))?;
+        if let (Some(party), Some(owner)) = (party_id, text(doc, party_key))
+            && owner != party.to_string()
+        {
+            return Err(Reply::invalid(id_key));
+        }
+        let balance = doc
+            .get("balance")
+            .and_then(money::parse)
+            .unwrap_or(Decimal::ZERO);
+        let before: Decimal = old_apps
+            .iter()
+            .filter(|(i, _)| i == id)
+            .map(|(_, a)| *a)
+            .sum();
+        let now: Decimal = new_apps
+            .iter()
+            .filter(|(i, _)| i == id)
+            .map(|(_, a)| *a)
+            .sum();
+        if now > balance + before {
+            return Err(Reply::invalid("amount_applied"));
+        }
+        applied_sum += *applied;
+        entries.push(json!({
+            id_key: id.to_string(),
+            number_key: doc.get(number_key).cloned().unwrap_or(Value::Null),
+            "amount_applied": money::to_json(*applied),
+            "total": doc.get("total").cloned().unwrap_or(Value::Null),
+            "date": doc.get("date").cloned().unwrap_or(Value::Null),
+        }));
+    }
+    if applied_sum > total {
+        return Err(Reply::invalid("amount_applied"));
+    }
+    if record.contains_key(list_key) {
+        record.insert(list_key.into(), Value::Array(entries));
+    }
+    record.insert("amount".into(), money::to_json(total));
+    let unused_key = if kind == Kind::CustomerPayments {
+        "unused_amount"
+    } else {
+        "balance"
+    };
+    record.insert(unused_key.into(), money::to_json(total - applied_sum));
+    if text(record, "payment_number").is_none() {
+        let seq = if kind == Kind::CustomerPayments {
+            "payment"
+        } else {
+            "vendorpayment"
+        };
+        let n = data_sequence_peek(data, seq);
+        record.insert("payment_number".into(), Value::String(n.to_string()));
+    }
+    Ok(())
+}
+
+/// The next number a sequence will give (taken for real in `commit_payments`).
+fn data_sequence_peek(data: &OrgData, name: &str) -> u64 {
+    data.sequences.get(name).copied().unwrap_or(0) + 1
+}
+
+/// Moves payment amounts from the old applications to the new ones, on the invoices or bills
+/// themselves (balance, payment_made, status). Checks were done in `prepare_payment`.
+fn commit_payments(
+    data: &mut OrgData,
+    kind: Kind,
+    old: &Record,
+    new: &Record,
+    _ctx: &Ctx<'_>,
+) -> Result<(), Reply> {
+    if !matches!(kind, Kind::CustomerPayments | Kind::VendorPayments) {
+        return Ok(());
+    }
+    if old.is_empty() && !new.is_empty() {
+        let seq = if kind == Kind::CustomerPayments {
+            "payment"
+        } else {
+            "vendorpayment"
+        };
+        data.next_in_sequence(seq);
+    }
+    let (target, ..) = payment_targets(kind);
+    let mut deltas: Vec<(u64, Decimal)> = applications(kind, old)?
+        .into_iter()
+        .map(|(id, a)| (id, -a))
+        .collect();
+    deltas.extend(applications(kind, new)?);
+    for (id, delta) in deltas {
+        let Some(doc) = data.table_mut(target).records.get_mut(&id) else {
+            continue;
+        };
+        let paid = doc
+            .get("payment_made")
+            .and_then(money::parse)
+            .unwrap_or(Decimal::ZERO)
+            + delta;
+        let total = doc
+            .get("total")
+            .and_then(money::parse)
+            .unwrap_or(Decimal::ZERO);
+        let balance = total - paid;
+        doc.insert("payment_made".into(), money::to_json(paid));
+        doc.insert("balance".into(), money::to_json(balance));
+        let unpaid = if target == Kind::Invoices {
+            "sent"
+        } else {
+            "open"
+        };
+        let status = if paid <= Decimal::ZERO {
+            unpaid
+        } else if balance <= Decimal::ZERO {
+            "paid"
+        } else {
+            "partially_paid"
+        };
+        doc.insert("status".into(), Value::String(status.into()));
+    }
+    Ok(())
+}
+
+fn prepare_journal(
+    data: &mut OrgData,
+    ctx: &Ctx<'_>,
+    record: &mut Record,
+    own_id: Option<u64>,
+) -> Result<(), Reply> {
+    dates(record, "journal_date", ctx)?;
+    let mut debits = Decimal::ZERO;
+    if let Some(lines) = record.get_mut("line_items") {
+        let Value::Array(lines) = lines else {
+            return Err(Reply::invalid("line_items"));
+        };
+        for line in lines.iter_mut() {
+            let Value::Object(l) = line else {
+                return Err(Reply::invalid("line_items"));
+            };
+            let side =
+                text(l, "debit_or_credit").ok_or_else(|| Reply::invalid("debit_or_credit"))?;
+            if side != "debit" && side != "credit" {
+                return Err(Reply::invalid("debit_or_credit"));
+            }
+            let value = amount(l, "amount")?.ok_or_else(|| Reply::invalid("amount"))?;
+            if let Some((_, account)) =
+                reference(data, l, "account_id", Kind::ChartOfAccounts, "Account")?
+                && let Some(name) = account.get("account_name").cloned()
+            {
+                l.insert("account_name".into(), name);
+            }
+            if side == "debit" {
+                debits += value;
+            }
+            l.insert("amount".into(), money::to_json(value));
+            if text(l, "line_id").is_none() {
+                l.insert("line_id".into(), Value::String(ctx.next_id().to_string()));
+            }
+        }
+    }
+    record.insert("total".into(), money::to_json(money::cents(debits)));
+    if own_id.is_none() && text(record, "entry_number").is_none() {
+        let n = data.next_in_sequence("journal");
+        record.insert("entry_number".into(), Value::String(n.to_string()));
+    }
+    record
+        .entry("status")
+        .or_insert_with(|| Value::String("published".into()));
+    record
+        .entry("currency_code")
+        .or_insert_with(|| Value::String(ctx.org.currency_code.clone()));
+    Ok(())
+}
+
+/// The natural keys of a record (`invoice_number=INV-000001`, `cf_source_id=A-17`).
+pub(crate) fn natural_keys(kind: Kind, record: &Record, org: &OrgMeta) -> Vec<String> {
+    let mut keys: Vec<String> = kind
+        .def()
+        .natural_keys
+        .iter()
+        .filter_map(|f| text(record, f).map(|v| format!("{f}={v}")))
+        .collect();
+    for cf in &org.unique_custom_fields {
+        if let Some(v) = custom_field(record, cf) {
+            keys.push(format!("{cf}={v}"));
+        }
+    }
+    keys
+}

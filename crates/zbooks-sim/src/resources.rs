@@ -1,0 +1,349 @@
+//! The Books resources the simulator serves: their paths, envelope keys, id fields, scopes,
+//! messages, natural keys and filters, as one table.
+//!
+//! Envelope keys and messages are Zoho's (OpenAPI examples, with the errata of reference §9:
+//! `customerpayments`, `vendorpayment`, `chart_of_account`, `tax` as one object). Filters are
+//! those of reference §5.3, each also as `_startswith` and `_contains`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::generated;
+use crate::shape::EntitySpec;
+
+/// A resource kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Kind {
+    Contacts,
+    Items,
+    Invoices,
+    CustomerPayments,
+    Bills,
+    VendorPayments,
+    Journals,
+    ChartOfAccounts,
+    Taxes,
+}
+
+/// How many kinds there are.
+pub(crate) const KIND_COUNT: usize = 9;
+
+/// Everything the simulator knows about one resource.
+#[derive(Debug)]
+pub(crate) struct ResourceDef {
+    /// Path below `/books/v3` (`contacts`, `settings/taxes`).
+    pub(crate) path: &'static str,
+    pub(crate) singular: &'static str,
+    pub(crate) plural: &'static str,
+    pub(crate) id_field: &'static str,
+    /// Scope family (`ZohoBooks.<family>.<OP>`).
+    pub(crate) scope: &'static str,
+    /// For "<Resource> does not exist.".
+    pub(crate) label: &'static str,
+    pub(crate) spec: &'static EntitySpec,
+    pub(crate) created: &'static str,
+    pub(crate) updated: &'static str,
+    pub(crate) deleted: &'static str,
+    /// Fields that identify a record to a person (logged, counted).
+    pub(crate) natural_keys: &'static [&'static str],
+    /// Text filters (with `_startswith` and `_contains`).
+    pub(crate) filters: &'static [&'static str],
+    /// Fields `search_text` looks in.
+    pub(crate) search: &'static [&'static str],
+    /// Allowed `filter_by` values (prefix `X.` with `*` accepting any suffix).
+    pub(crate) filter_by: &'static [&'static str],
+    /// Whether the collection `PUT` upsert exists (reference §5.2).
+    pub(crate) upsert: bool,
+}
+
+/// The table, in [`Kind`] order.
+pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
+    ResourceDef {
+        path: "contacts",
+        singular: "contact",
+        plural: "contacts",
+        id_field: "contact_id",
+        scope: "contacts",
+        label: "Contact",
+        spec: &generated::CONTACT,
+        created: "The contact has been created",
+        updated: "Contact has been updated successfully",
+        deleted: "The contact has been deleted.",
+        natural_keys: &["contact_name"],
+        filters: &[
+            "contact_name",
+            "company_name",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "contact_type",
+        ],
+        search: &["contact_name", "company_name", "email"],
+        filter_by: &[
+            "Status.All",
+            "Status.Active",
+            "Status.Inactive",
+            "Status.Duplicate",
+            "Status.PortalEnabled",
+            "Status.PortalDisabled",
+            "Invoice.OverDue",
+            "Invoice.Unpaid",
+            "Status.CreditLimitExceed",
+            "Status.Crm",
+        ],
+        upsert: true,
+    },
+    ResourceDef {
+        path: "items",
+        singular: "item",
+        plural: "items",
+        id_field: "item_id",
+        scope: "settings",
+        label: "Item",
+        spec: &generated::ITEM,
+        created: "The item has been added.",
+        updated: "Item details have been saved.",
+        deleted: "The item has been deleted.",
+        natural_keys: &["name"],
+        filters: &["name", "description", "rate", "sku"],
+        search: &["name", "description", "sku"],
+        filter_by: &["Status.All", "Status.Active", "Status.Inactive"],
+        upsert: true,
+    },
+    ResourceDef {
+        path: "invoices",
+        singular: "invoice",
+        plural: "invoices",
+        id_field: "invoice_id",
+        scope: "invoices",
+        label: "Invoice",
+        spec: &generated::INVOICE,
+        created: "The invoice has been created.",
+        updated: "Invoice information has been updated.",
+        deleted: "The invoice has been deleted.",
+        natural_keys: &["invoice_number", "reference_number"],
+        filters: &[
+            "invoice_number",
+            "reference_number",
+            "customer_id",
+            "customer_name",
+            "date",
+            "due_date",
+            "status",
+        ],
+        search: &["invoice_number", "reference_number", "customer_name"],
+        filter_by: &[
+            "Status.All",
+            "Status.Sent",
+            "Status.Draft",
+            "Status.OverDue",
+            "Status.Paid",
+            "Status.Void",
+            "Status.Unpaid",
+            "Status.PartiallyPaid",
+            "Status.Viewed",
+            "Date.PaymentExpectedDate",
+        ],
+        upsert: true,
+    },
+    ResourceDef {
+        path: "customerpayments",
+        singular: "payment",
+        plural: "customerpayments",
+        id_field: "payment_id",
+        scope: "customerpayments",
+        label: "Payment",
+        spec: &generated::CUSTOMER_PAYMENT,
+        created: "The payment has been created.",
+        updated: "The payment details have been updated.",
+        deleted: "The payment has been deleted.",
+        natural_keys: &["reference_number"],
+        filters: &[
+            "reference_number",
+            "customer_id",
+            "customer_name",
+            "amount",
+            "date",
+            "payment_mode",
+            "payment_number",
+        ],
+        search: &["reference_number", "customer_name", "payment_number"],
+        filter_by: &["PaymentMode.*"],
+        upsert: true,
+    },
+    ResourceDef {
+        path: "bills",
+        singular: "bill",
+        plural: "bills",
+        id_field: "bill_id",
+        scope: "bills",
+        label: "Bill",
+        spec: &generated::BILL,
+        created: "success",
+        updated: "Bill information has been updated.",
+        deleted: "The bill has been deleted.",
+        natural_keys: &["bill_number", "reference_number"],
+        filters: &[
+            "bill_number",
+            "reference_number",
+            "vendor_id",
+            "vendor_name",
+            "status",
+            "date",
+        ],
+        search: &["bill_number", "reference_number", "vendor_name"],
+        filter_by: &[
+            "Status.All",
+            "Status.PartiallyPaid",
+            "Status.Paid",
+            "Status.OverDue",
+            "Status.Void",
+            "Status.Open",
+        ],
+        upsert: true,
+    },
+    ResourceDef {
+        path: "vendorpayments",
+        singular: "vendorpayment",
+        plural: "vendorpayments",
+        id_field: "payment_id",
+        scope: "vendorpayments",
+        label: "Payment",
+        spec: &generated::VENDOR_PAYMENT,
+        created: "The payment made to the vendor has been recorded.",
+        updated: "The details of the payment made to the vendor has been updated",
+        deleted: "The payment has been deleted.",
+        natural_keys: &["reference_number"],
+        filters: &[
+            "reference_number",
+            "vendor_id",
+            "vendor_name",
+            "payment_mode",
+            "amount",
+            "date",
+            "payment_number",
+        ],
+        search: &["reference_number", "vendor_name", "payment_number"],
+        filter_by: &["PaymentMode.*"],
+        upsert: true,
+    },
+    ResourceDef {
+        path: "journals",
+        singular: "journal",
+        plural: "journals",
+        id_field: "journal_id",
+        scope: "accountants",
+        label: "Journal",
+        spec: &generated::JOURNAL,
+        created: "The journal entry has been created.",
+        updated: "The journal entry has been updated.",
+        deleted: "The selected journal entry has been deleted.",
+        natural_keys: &["reference_number"],
+        filters: &["entry_number", "reference_number", "journal_date"],
+        search: &["entry_number", "reference_number", "notes"],
+        filter_by: &["JournalDate.*", "Status.*"],
+        upsert: false,
+    },
+    ResourceDef {
+        path: "chartofaccounts",
+        singular: "chart_of_account",
+        plural: "chartofaccounts",
+        id_field: "account_id",
+        scope: "accountants",
+        label: "Account",
+        spec: &generated::CHART_OF_ACCOUNT,
+        created: "The account has been created.",
+        updated: "The details of the account have been updated.",
+        deleted: "The account has been deleted.",
+        natural_keys: &["account_name"],
+        filters: &["account_name", "account_type", "account_code"],
+        search: &["account_name", "account_code"],
+        filter_by: &[
+            "AccountType.All",
+            "AccountType.Active",
+            "AccountType.Inactive",
+            "AccountType.Asset",
+            "AccountType.Liability",
+            "AccountType.Equity",
+            "AccountType.Income",
+            "AccountType.Expense",
+        ],
+        upsert: false,
+    },
+    ResourceDef {
+        path: "settings/taxes",
+        singular: "tax",
+        plural: "taxes",
+        id_field: "tax_id",
+        scope: "settings",
+        label: "Tax",
+        spec: &generated::TAX,
+        created: "The tax has been added.",
+        updated: "Tax information has been saved.",
+        deleted: "The record has been deleted.",
+        natural_keys: &["tax_name"],
+        filters: &["tax_name", "tax_type"],
+        search: &["tax_name"],
+        filter_by: &[],
+        upsert: false,
+    },
+];
+
+impl Kind {
+    /// Every kind, in table order.
+    pub(crate) const ALL: [Kind; KIND_COUNT] = [
+        Kind::Contacts,
+        Kind::Items,
+        Kind::Invoices,
+        Kind::CustomerPayments,
+        Kind::Bills,
+        Kind::VendorPayments,
+        Kind::Journals,
+        Kind::ChartOfAccounts,
+        Kind::Taxes,
+    ];
+
+    /// The kind's table row.
+    pub(crate) fn def(self) -> &'static ResourceDef {
+        &RESOURCES[self as usize]
+    }
+
+    /// The kind at `path` below `/books/v3` and how many segments it takes.
+    pub(crate) fn from_segments(segments: &[&str]) -> Option<(Kind, usize)> {
+        Kind::ALL.into_iter().find_map(|kind| {
+            let parts: Vec<&str> = kind.def().path.split('/').collect();
+            (segments.len() >= parts.len() && segments[..parts.len()] == parts[..])
+                .then_some((kind, parts.len()))
+        })
+    }
+
+    /// The short name used in logs and counters (the path's last segment).
+    pub(crate) fn name(self) -> &'static str {
+        let path = self.def().path;
+        path.rsplit('/').next().unwrap_or(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_in_kind_order_and_paths_resolve() {
+        for kind in Kind::ALL {
+            let segments: Vec<&str> = kind.def().path.split('/').collect();
+            assert_eq!(Kind::from_segments(&segments).map(|(k, _)| k), Some(kind));
+        }
+        assert_eq!(
+            Kind::from_segments(&["settings", "taxes", "1"]),
+            Some((Kind::Taxes, 2))
+        );
+        assert_eq!(
+            Kind::from_segments(&["invoices"]),
+            Some((Kind::Invoices, 1))
+        );
+        assert_eq!(Kind::from_segments(&["settings"]), None);
+        assert_eq!(Kind::Taxes.name(), "taxes");
+    }
+}

@@ -1,0 +1,342 @@
+//! The HTTP server: our own accept loop over hyper, so a fault can break a connection the way
+//! networks do: reset before the handler runs, reset after it committed (the lost response),
+//! cut a body short or stall.
+//!
+//! A reset is a real TCP RST: the connection's socket gets `SO_LINGER 0` and is closed while
+//! the request is unanswered, so the client sees "connection reset", not a clean end.
+
+use std::convert::Infallible;
+use std::future::Future as _;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::{Body, Frame, SizeHint};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::json;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
+
+use crate::faults::FaultAction;
+use crate::log::LoggedRequest;
+use crate::reply::Reply;
+use crate::request::{Area, Incoming};
+use crate::state::Shared;
+use crate::store::lock;
+use crate::{accounts, books, choices, control};
+
+/// A response body: whole, or cut short (the first part, a pause so it reaches the wire,
+/// then an error, which makes hyper drop the connection mid-body).
+#[derive(Debug)]
+pub(crate) enum SimBody {
+    Whole(Option<Bytes>),
+    Truncated(Option<Bytes>, Pin<Box<tokio::time::Sleep>>),
+}
+
+impl SimBody {
+    fn truncated(part: Bytes) -> SimBody {
+        SimBody::Truncated(
+            Some(part),
+            Box::pin(tokio::time::sleep(Duration::from_millis(50))),
+        )
+    }
+}
+
+/// The error a truncated body ends with.
+#[derive(Debug)]
+pub(crate) struct Cut;
+
+impl std::fmt::Display for Cut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("body cut short by a scripted fault")
+    }
+}
+
+impl std::error::Error for Cut {}
+
+impl Body for SimBody {
+    type Data = Bytes;
+    type Error = Cut;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Cut>>> {
+        match self.get_mut() {
+            SimBody::Whole(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
+            SimBody::Truncated(data, pause) => match data.take() {
+                Some(d) => Poll::Ready(Some(Ok(Frame::data(d)))),
+                None => pause.as_mut().poll(cx).map(|()| Some(Err(Cut))),
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, SimBody::Whole(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            SimBody::Whole(Some(d)) => SizeHint::with_exact(d.len() as u64),
+            _ => SizeHint::default(),
+        }
+    }
+}
+
+/// One connection's kill switch.
+#[derive(Debug, Default)]
+struct ConnCtl {
+    kill: Notify,
+}
+
+/// Accepts connections until `shutdown` turns true.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+    config_seed: u64,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                if let Ok((stream, _)) = accepted {
+                    connections.spawn(connection(stream, shared.clone(), shutdown.clone(), config_seed));
+                }
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            _ = shutdown.changed() => break,
+        }
+    }
+    connections.abort_all();
+    while connections.join_next().await.is_some() {}
+}
+
+async fn connection(
+    stream: TcpStream,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+    config_seed: u64,
+) {
+    let _ = stream.set_nodelay(true);
+    // A second handle on the socket, to turn its close into a reset when a fault says so.
+    let dup = socket2::SockRef::from(&stream).try_clone().ok();
+    let ctl = Arc::new(ConnCtl::default());
+    let service = {
+        let ctl = ctl.clone();
+        service_fn(move |req| {
+            let shared = shared.clone();
+            let ctl = ctl.clone();
+            async move { Ok::<_, Infallible>(handle(&shared, &ctl, req, config_seed).await) }
+        })
+    };
+    {
+        let conn = http1::Builder::new()
+            .keep_alive(true)
+            .serve_connection(TokioIo::new(stream), service);
+        tokio::pin!(conn);
+        tokio::select! {
+            _ = conn.as_mut() => {}
+            () = ctl.kill.notified() => {
+                if let Some(socket) = &dup {
+                    let _ = socket.set_linger(Some(Duration::ZERO));
+                }
+            }
+            _ = shutdown.changed() => {}
+        }
+    }
+    drop(dup);
+}
+
+/// Closes the connection with a reset and never answers.
+async fn reset(ctl: &ConnCtl) -> Response<SimBody> {
+    ctl.kill.notify_one();
+    std::future::pending::<()>().await;
+    unreachable!("the connection is dropped before this future is polled again")
+}
+
+fn gateway_page(status: u16) -> Reply {
+    let title = match status {
+        502 => "502 Bad Gateway",
+        503 => "503 Service Temporarily Unavailable",
+        504 => "504 Gateway Time-out",
+        _ => "Error",
+    };
+    Reply::raw(
+        status,
+        "text/html",
+        format!(
+            "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>ZGS</center>\r\n</body>\r\n</html>\r\n"
+        ),
+    )
+}
+
+fn fault_status(
+    status: u16,
+    body: Option<&serde_json::Value>,
+    code: Option<i64>,
+    message: Option<&str>,
+) -> Reply {
+    match body {
+        Some(body) => Reply::json(status, body),
+        None => Reply::json(
+            status,
+            &json!({"code": code.unwrap_or(1000), "message": message.unwrap_or("Internal error")}),
+        ),
+    }
+}
+
+async fn handle(
+    shared: &Shared,
+    ctl: &ConnCtl,
+    req: Request<hyper::body::Incoming>,
+    config_seed: u64,
+) -> Response<SimBody> {
+    let (parts, body) = req.into_parts();
+    let (bytes, too_big) = match Limited::new(body, choices::MAX_BODY_BYTES).collect().await {
+        Ok(collected) => (collected.to_bytes(), false),
+        Err(_) => (Bytes::new(), true),
+    };
+    let inc = Incoming::new(
+        parts.method.as_str(),
+        parts.uri.path(),
+        parts.uri.query(),
+        parts.headers,
+        bytes,
+        shared.settings.default_dc,
+    );
+    if inc.area == Area::Control {
+        let reply = control::handle(shared, &inc, config_seed);
+        return respond(reply, None);
+    }
+    let org = inc.param("organization_id").map(str::to_owned);
+    let decision = if inc.area == Area::Unknown {
+        None
+    } else {
+        lock(&shared.faults).decide(&inc.method, &inc.norm, org.as_deref())
+    };
+    let (action, fault_name) = match decision {
+        Some((a, n)) => (Some(a), Some(n)),
+        None => (None, None),
+    };
+    let mut entry = LoggedRequest {
+        seq: 0,
+        method: inc.method.clone(),
+        path: inc.path.clone(),
+        organization_id: org,
+        status: 0,
+        code: None,
+        created: Vec::new(),
+        fault: fault_name,
+        unmatched: false,
+    };
+    // Faults answered before Zoho sees the call.
+    let early = match &action {
+        Some(FaultAction::Status {
+            status,
+            body,
+            code,
+            message,
+        }) => Some(fault_status(
+            *status,
+            body.as_ref(),
+            *code,
+            message.as_deref(),
+        )),
+        Some(FaultAction::GatewayHtml { status }) => Some(gateway_page(*status)),
+        Some(FaultAction::ResetBefore) => {
+            record(shared, entry);
+            return reset(ctl).await;
+        }
+        Some(FaultAction::ExpireToken) => {
+            if let Some((_, token)) = inc
+                .header("authorization")
+                .and_then(|h| h.trim().split_once(' '))
+            {
+                lock(&shared.auth).expire(Some(token.trim()), shared.clock.now());
+            }
+            None
+        }
+        _ => None,
+    };
+    let mut reply = match early {
+        Some(reply) => reply,
+        None if too_big => Reply::invalid("JSONString"),
+        None => match inc.area {
+            Area::Books => books::handle(shared, &inc, action.as_ref()).await,
+            Area::Accounts => {
+                match &action {
+                    Some(FaultAction::Delay { ms }) => {
+                        tokio::time::sleep(Duration::from_millis(*ms)).await;
+                    }
+                    Some(FaultAction::Stall) => {
+                        tokio::time::sleep(shared.settings.stall).await;
+                        record(shared, entry);
+                        return reset(ctl).await;
+                    }
+                    _ => {}
+                }
+                accounts::handle(shared, &inc)
+            }
+            Area::Control | Area::Unknown => Reply::unmatched(),
+        },
+    };
+    entry.code = reply.code;
+    entry.created = std::mem::take(&mut reply.created);
+    entry.unmatched = reply.unmatched;
+    if reply.duplicate {
+        lock(&shared.journal).counters.duplicates_refused += 1;
+    }
+    if reply.drop_connection || matches!(action, Some(FaultAction::ResetAfter)) {
+        record(shared, entry);
+        return reset(ctl).await;
+    }
+    entry.status = reply.status;
+    record(shared, entry);
+    let full = reply.body.len();
+    match action {
+        Some(FaultAction::Truncate) => {
+            let cut = reply.body.slice(..full / 2);
+            let mut response = respond(reply, Some(SimBody::truncated(cut)));
+            response
+                .headers_mut()
+                .insert(hyper::header::CONTENT_LENGTH, full.into());
+            response
+        }
+        Some(FaultAction::InvalidJson) => {
+            reply.body = reply.body.slice(..full / 2);
+            respond(reply, None)
+        }
+        _ => respond(reply, None),
+    }
+}
+
+fn record(shared: &Shared, entry: LoggedRequest) {
+    let capacity = shared.settings.log_capacity;
+    lock(&shared.journal).record(entry, capacity);
+}
+
+fn respond(reply: Reply, body: Option<SimBody>) -> Response<SimBody> {
+    let status = hyper::StatusCode::from_u16(reply.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = Response::new(body.unwrap_or(SimBody::Whole(Some(reply.body))));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(reply.content_type),
+    );
+    for (name, value) in reply.headers {
+        if let Ok(value) = hyper::header::HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}

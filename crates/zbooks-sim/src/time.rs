@@ -1,0 +1,106 @@
+//! The simulator's time: the injected [`Clock`] plus an offset the control API can move, and
+//! Zoho's date formats.
+//!
+//! Token expiry, grant codes, the token throttle and created times all read this one clock, so
+//! a test moves time by calling the control API instead of waiting (STYLE.md, "Time").
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use zbooks_types::Clock;
+
+/// The injected clock plus a movable offset.
+#[derive(Debug)]
+pub(crate) struct SimClock {
+    base: Arc<dyn Clock>,
+    offset_ms: AtomicU64,
+}
+
+impl SimClock {
+    pub(crate) fn new(base: Arc<dyn Clock>) -> Self {
+        SimClock {
+            base,
+            offset_ms: AtomicU64::new(0),
+        }
+    }
+
+    /// The simulator's now.
+    pub(crate) fn now(&self) -> SystemTime {
+        self.base.now() + Duration::from_millis(self.offset_ms.load(Ordering::Relaxed))
+    }
+
+    /// Moves the simulator's time forward.
+    pub(crate) fn advance(&self, by: Duration) {
+        let ms = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
+        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+}
+
+/// Seconds since the Unix epoch (0 before it).
+pub(crate) fn unix_secs(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// (year, month, day) of the day `days` after 1970-01-01 (Howard Hinnant's civil_from_days).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// `yyyy-mm-dd`, the format of Zoho's date fields.
+pub(crate) fn date(t: SystemTime) -> String {
+    let secs = i64::try_from(unix_secs(t)).unwrap_or(0);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `yyyy-mm-ddThh:mm:ss+0000`, the format of Zoho's `created_time`.
+pub(crate) fn timestamp(t: SystemTime) -> String {
+    let secs = i64::try_from(unix_secs(t)).unwrap_or(0);
+    let rem = secs.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}+0000",
+        date(t),
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Whether `text` is a `yyyy-mm-dd` date.
+pub(crate) fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_unix_secs(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    #[test]
+    fn formats_zoho_dates() {
+        let t = from_unix_secs(1_700_000_000);
+        assert_eq!(date(t), "2023-11-14");
+        assert_eq!(timestamp(t), "2023-11-14T22:13:20+0000");
+        assert!(is_date("2013-11-17"));
+        assert!(!is_date("17/11/2013"));
+    }
+}

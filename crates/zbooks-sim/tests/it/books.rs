@@ -1,0 +1,466 @@
+//! The Books API: envelopes, CRUD of every resource, pagination, filters, numbering, upsert,
+//! body forms, references and money.
+
+use serde_json::{Value, json};
+
+use crate::support::{read, start};
+
+#[tokio::test]
+async fn contacts_crud_with_zoho_envelopes() {
+    let t = start().await;
+    let res = t
+        .post(
+            "/contacts",
+            &json!({"contact_name": "Bowman & Co", "company_name": "Bowman", "unknown_field": 1}),
+        )
+        .await;
+    assert_eq!(res.status, 201);
+    assert_eq!(res.body["code"], 0);
+    assert_eq!(res.body["message"], "The contact has been created");
+    let contact = &res.body["contact"];
+    let id = contact["contact_id"].as_str().unwrap().to_owned();
+    assert!(
+        id.len() >= 15 && id.bytes().all(|b| b.is_ascii_digit()),
+        "{id}"
+    );
+    // The full documented key set, empty values included.
+    assert_eq!(contact["billing_address"]["city"], "");
+    assert_eq!(contact["contact_type"], "customer");
+    assert!(contact.get("unknown_field").is_none());
+    let res = t.get(&format!("/contacts/{id}")).await;
+    assert_eq!(
+        (res.status, res.body["message"].as_str()),
+        (200, Some("success"))
+    );
+    assert_eq!(res.body["contact"]["contact_name"], "Bowman & Co");
+    let res = t
+        .put(
+            &format!("/contacts/{id}"),
+            &json!({"company_name": "Bowman Ltd"}),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.body["message"], "Contact has been updated successfully");
+    assert_eq!(res.body["contact"]["company_name"], "Bowman Ltd");
+    assert_eq!(res.body["contact"]["contact_name"], "Bowman & Co");
+    let res = t.delete(&format!("/contacts/{id}/")).await;
+    assert_eq!(
+        res.body,
+        json!({"code": 0, "message": "The contact has been deleted."})
+    );
+    assert_eq!(t.get(&format!("/contacts/{id}")).await.code(), 1002);
+    t.assert_all_matched();
+}
+
+#[tokio::test]
+async fn duplicate_contact_name_is_3062() {
+    let t = start().await;
+    t.contact("Acme", "customer").await;
+    let res = t.post("/contacts", &json!({"contact_name": "acme"})).await;
+    assert_eq!((res.status, res.code()), (400, 3062));
+    assert_eq!(
+        res.body["message"],
+        "The customer \"acme\" already exists. Please specify a different name."
+    );
+    let other = t.contact("Other", "vendor").await;
+    let res = t
+        .put(
+            &format!("/contacts/{other}"),
+            &json!({"contact_name": "Acme"}),
+        )
+        .await;
+    assert_eq!(res.code(), 3062);
+    assert_eq!(t.sim.counters().duplicates_refused, 2);
+}
+
+#[tokio::test]
+async fn lists_paginate_and_filter() {
+    let t = start().await;
+    for i in 0..7 {
+        t.contact(
+            &format!("Customer {i:02}"),
+            if i % 2 == 0 { "customer" } else { "vendor" },
+        )
+        .await;
+    }
+    let res = t
+        .get_q(
+            "/contacts",
+            &[("per_page", "3"), ("page", "2"), ("unknown_param", "x")],
+        )
+        .await;
+    let names: Vec<&str> = res.body["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["contact_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Customer 03", "Customer 04", "Customer 05"]);
+    assert_eq!(res.body["page_context"]["has_more_page"], true);
+    assert_eq!(res.body["page_context"]["page"], 2);
+    assert_eq!(res.body["page_context"]["per_page"], 3);
+    let res = t
+        .get_q("/contacts", &[("per_page", "3"), ("page", "3")])
+        .await;
+    assert_eq!(res.body["page_context"]["has_more_page"], false);
+    assert_eq!(res.body["contacts"].as_array().unwrap().len(), 1);
+    let count = |res: &crate::support::Res| res.body["contacts"].as_array().unwrap().len();
+    assert_eq!(
+        count(
+            &t.get_q("/contacts", &[("contact_name", "customer 03")])
+                .await
+        ),
+        1
+    );
+    assert_eq!(
+        count(&t.get_q("/contacts", &[("contact_name", "Customer")]).await),
+        0
+    );
+    assert_eq!(
+        count(
+            &t.get_q("/contacts", &[("contact_name_startswith", "Cust")])
+                .await
+        ),
+        7
+    );
+    assert_eq!(
+        count(
+            &t.get_q("/contacts", &[("contact_name_contains", "er 0")])
+                .await
+        ),
+        7
+    );
+    assert_eq!(
+        count(&t.get_q("/contacts", &[("contact_type", "vendor")]).await),
+        3
+    );
+    assert_eq!(
+        count(&t.get_q("/contacts", &[("search_text", "05")]).await),
+        1
+    );
+    assert_eq!(
+        count(
+            &t.get_q("/contacts", &[("filter_by", "Status.Active")])
+                .await
+        ),
+        7
+    );
+    assert_eq!(
+        count(
+            &t.get_q("/contacts", &[("filter_by", "Status.Inactive")])
+                .await
+        ),
+        0
+    );
+    let res = t
+        .get_q(
+            "/contacts",
+            &[
+                ("sort_column", "contact_name"),
+                ("sort_order", "D"),
+                ("per_page", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.body["contacts"][0]["contact_name"], "Customer 06");
+    // Legacy root and trailing slash.
+    let res = read(
+        t.http
+            .get(format!(
+                "{}/api/v3/contacts/?organization_id={}",
+                t.sim.accounts_url(),
+                t.org
+            ))
+            .header("Authorization", format!("Zoho-oauthtoken {}", t.token))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.body["contacts"].as_array().unwrap().len(), 7);
+    t.assert_all_matched();
+}
+
+#[tokio::test]
+async fn invoices_number_themselves_and_sum_in_decimal() {
+    let t = start().await;
+    let customer = t.contact("Bowman", "customer").await;
+    let item = t
+        .post("/items", &json!({"name": "Desk", "rate": "0.1"}))
+        .await;
+    assert_eq!(item.status, 201);
+    assert_eq!(item.body["message"], "The item has been added.");
+    let item_id = item.body["item"]["item_id"].as_str().unwrap().to_owned();
+    let tax = t
+        .post(
+            "/settings/taxes",
+            &json!({"tax_name": "GST", "tax_percentage": 18}),
+        )
+        .await;
+    assert_eq!(tax.status, 201);
+    let tax_id = tax.body["tax"]["tax_id"].as_str().unwrap().to_owned();
+    let res = t
+        .post(
+            "/invoices",
+            &json!({
+                "customer_id": customer,
+                "line_items": [
+                    {"item_id": item_id, "quantity": 3},
+                    {"name": "Fee", "rate": "0.2", "quantity": 1, "tax_id": tax_id},
+                    {"name": "Labour", "rate": 19.99, "quantity": 3, "discount": "10%"},
+                ],
+                "shipping_charge": "5.005",
+                "adjustment": -0.01,
+            }),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    assert_eq!(res.body["message"], "The invoice has been created.");
+    let inv = &res.body["invoice"];
+    assert_eq!(inv["invoice_number"], "INV-000001");
+    assert_eq!(inv["customer_name"], "Bowman");
+    assert_eq!(inv["line_items"][0]["name"], "Desk");
+    assert_eq!(inv["line_items"][0]["item_total"], json!(0.3));
+    // 0.3 + 0.2 + round(59.97 - 5.997) = 0.5 + 53.97; tax 18% of 0.2 = 0.036 → 0.04
+    assert_eq!(inv["sub_total"], json!(54.47));
+    assert_eq!(inv["tax_total"], json!(0.04));
+    // 54.47 + 0.04 + 5.005 - 0.01 = 59.505 → 59.51
+    assert_eq!(inv["total"], json!(59.51));
+    assert_eq!(inv["balance"], json!(59.51));
+    assert_eq!(inv["status"], "draft");
+    let second = t.invoice(&customer, 10.0, 1.0).await;
+    assert_eq!(second["invoice_number"], "INV-000002");
+    // A supplied number needs the flag; a duplicate supplied number is refused.
+    let own = [("ignore_auto_number_generation", "true")];
+    let body = json!({"customer_id": customer, "invoice_number": "MY-1", "line_items": [{"name": "x", "rate": 1}]});
+    let res = t.post_q("/invoices", &own, &body).await;
+    assert_eq!(res.body["invoice"]["invoice_number"], "MY-1");
+    let res = t.post_q("/invoices", &own, &body).await;
+    assert_eq!(
+        (res.status, res.code()),
+        (400, zbooks_sim::choices::DUPLICATE_CODE)
+    );
+    let res = t.post("/invoices", &body).await;
+    assert_eq!(res.body["invoice"]["invoice_number"], "INV-000003");
+    let res = t
+        .post_q(
+            "/invoices",
+            &own,
+            &json!({"customer_id": customer, "line_items": [{"name": "x", "rate": 1}]}),
+        )
+        .await;
+    assert_eq!(
+        res.body["message"],
+        "Invalid value passed for invoice_number"
+    );
+    // References are checked.
+    let res = t
+        .post(
+            "/invoices",
+            &json!({"customer_id": "460000000099999", "line_items": [{"name": "x"}]}),
+        )
+        .await;
+    assert_eq!((res.status, res.code()), (404, 1002));
+    let res = t
+        .post(
+            "/invoices",
+            &json!({"customer_id": customer, "line_items": [{"item_id": "460000000099999"}]}),
+        )
+        .await;
+    assert_eq!(res.body["message"], "Item does not exist.");
+    let res = t.post("/invoices", &json!({"customer_id": customer})).await;
+    assert_eq!(res.body["message"], "Invalid value passed for line_items");
+    // Existence check by invoice number.
+    let res = t.get_q("/invoices", &[("invoice_number", "MY-1")]).await;
+    assert_eq!(res.body["invoices"].as_array().unwrap().len(), 1);
+    assert!(res.body["invoices"][0]["total"].is_number());
+}
+
+#[tokio::test]
+async fn payments_settle_invoices_and_bills() {
+    let t = start().await;
+    let customer = t.contact("Payer", "customer").await;
+    let inv = t.invoice(&customer, 100.0, 2.0).await;
+    let inv_id = inv["invoice_id"].as_str().unwrap();
+    let pay = |amount: f64, applied: f64| {
+        json!({"customer_id": customer, "payment_mode": "cash", "amount": amount, "date": "2024-04-01",
+               "reference_number": "R-1", "invoices": [{"invoice_id": inv_id, "amount_applied": applied}]})
+    };
+    let res = t.post("/customerpayments", &pay(250.0, 201.0)).await;
+    assert_eq!((res.status, res.code()), (400, 2), "{}", res.body);
+    let res = t.post("/customerpayments", &pay(150.0, 150.0)).await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    assert_eq!(res.body["message"], "The payment has been created.");
+    let payment_id = res.body["payment"]["payment_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let inv = t.get(&format!("/invoices/{inv_id}")).await.body["invoice"].clone();
+    assert_eq!(
+        (inv["balance"].clone(), inv["status"].clone()),
+        (json!(50), json!("partially_paid"))
+    );
+    let res = t
+        .put(
+            &format!("/customerpayments/{payment_id}"),
+            &pay(200.0, 200.0),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let inv = t.get(&format!("/invoices/{inv_id}")).await.body["invoice"].clone();
+    assert_eq!(
+        (inv["balance"].clone(), inv["status"].clone()),
+        (json!(0), json!("paid"))
+    );
+    let list = t.get("/customerpayments").await;
+    assert_eq!(list.body["customerpayments"].as_array().unwrap().len(), 1);
+    t.delete(&format!("/customerpayments/{payment_id}")).await;
+    let inv = t.get(&format!("/invoices/{inv_id}")).await.body["invoice"].clone();
+    assert_eq!(inv["balance"], json!(200));
+
+    let vendor = t.contact("Supplier", "vendor").await;
+    let res = t.post("/bills", &json!({"vendor_id": vendor, "bill_number": "B-1", "line_items": [{"name": "Paper", "rate": 12.5, "quantity": 4}]})).await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    let bill = res.body["bill"].clone();
+    assert_eq!(bill["total"], json!(50));
+    let res = t.post("/vendorpayments", &json!({"vendor_id": vendor, "amount": 50, "bills": [{"bill_id": bill["bill_id"], "amount_applied": 50}]})).await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    assert_eq!(res.body["vendorpayment"]["amount"], json!(50));
+    let bill = t
+        .get(&format!("/bills/{}", bill["bill_id"].as_str().unwrap()))
+        .await
+        .body["bill"]
+        .clone();
+    assert_eq!(bill["status"], "paid");
+}
+
+#[tokio::test]
+async fn journals_accounts_and_taxes() {
+    let t = start().await;
+    let accounts = t.get("/chartofaccounts").await;
+    let list = accounts.body["chartofaccounts"].as_array().unwrap();
+    assert!(list.len() >= 5);
+    let sales = list.iter().find(|a| a["account_name"] == "Sales").unwrap()["account_id"].clone();
+    let cash = list
+        .iter()
+        .find(|a| a["account_name"] == "Petty Cash")
+        .unwrap()["account_id"]
+        .clone();
+    let res = t
+        .post(
+            "/journals",
+            &json!({"journal_date": "2024-04-01", "reference_number": "J-1", "line_items": [
+        {"account_id": cash, "amount": 10.5, "debit_or_credit": "debit"},
+        {"account_id": sales, "amount": 10.5, "debit_or_credit": "credit"}]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    assert_eq!(res.body["journal"]["total"], json!(10.5));
+    let id = res.body["journal"]["journal_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        t.get(&format!("/journals/{id}")).await.body["journal"]["entry_number"],
+        "1"
+    );
+    let res = t
+        .post(
+            "/chartofaccounts",
+            &json!({"account_name": "Travel", "account_type": "expense"}),
+        )
+        .await;
+    assert_eq!(res.status, 201);
+    let acc = res.body["chart_of_account"]["account_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = t.get(&format!("/chartofaccounts/{acc}")).await;
+    assert_eq!(res.body["chart_of_account"]["account_name"], "Travel");
+    let res = t
+        .get_q("/chartofaccounts", &[("filter_by", "AccountType.Expense")])
+        .await;
+    assert!(
+        res.body["chartofaccounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["account_name"] == "Travel")
+    );
+    let res = t.put("/settings/taxes/1", &json!({})).await;
+    assert_eq!(res.code(), 1002);
+    let taxes = t.get("/settings/taxes").await;
+    assert_eq!(taxes.body["taxes"], json!([]));
+    t.assert_all_matched();
+}
+
+#[tokio::test]
+async fn upsert_by_unique_custom_field() {
+    let t = start().await;
+    let url = format!("{}?organization_id={}", t.url("/contacts"), t.org);
+    let upsert = |value: &str, upsert: bool, body: Value| {
+        let mut req = t
+            .http
+            .put(&url)
+            .header("Authorization", format!("Zoho-oauthtoken {}", t.token))
+            .header("X-Unique-Identifier-Key", "cf_source_id")
+            .header("X-Unique-Identifier-Value", value)
+            .json(&body);
+        if upsert {
+            req = req.header("X-Upsert", "true");
+        }
+        async move { read(req.send().await.unwrap()).await }
+    };
+    let res = upsert("T-1", false, json!({"contact_name": "Tally One"})).await;
+    assert_eq!((res.status, res.code()), (404, 1002));
+    let res = upsert("T-1", true, json!({"contact_name": "Tally One"})).await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    let id = res.body["contact"]["contact_id"].clone();
+    let res = upsert(
+        "T-1",
+        true,
+        json!({"contact_name": "Tally One", "company_name": "Renamed"}),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.body["contact"]["contact_id"], id);
+    assert_eq!(res.body["contact"]["company_name"], "Renamed");
+    // A create with a value the unique field already holds is refused.
+    let res = t.post("/contacts", &json!({"contact_name": "Other", "custom_fields": [{"api_name": "cf_source_id", "value": "T-1"}]})).await;
+    assert_eq!(res.code(), zbooks_sim::choices::DUPLICATE_CODE);
+    let counters = t.sim.counters();
+    let key = format!("{}:contacts:cf_source_id=T-1", t.org);
+    assert_eq!(counters.records_per_natural_key.get(&key), Some(&1));
+    let log = t.sim.request_log();
+    assert!(
+        log.iter()
+            .any(|r| r.created.contains(&"contacts:cf_source_id=T-1".to_owned()))
+    );
+}
+
+#[tokio::test]
+async fn legacy_json_string_forms_and_bare_json_are_accepted() {
+    let t = start().await;
+    let res = read(
+        t.http
+            .post(format!("{}?organization_id={}", t.url("/contacts"), t.org))
+            .header("Authorization", format!("Zoho-oauthtoken {}", t.token))
+            .form(&[("JSONString", "{\"contact_name\":\"Form Co\"}")])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    let res = read(
+        t.http
+            .post(format!("{}?organization_id={}", t.url("/contacts"), t.org))
+            .header("Authorization", format!("Zoho-oauthtoken {}", t.token))
+            .body("{\"contact_name\":\"Bare Co\"}")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.body);
+}

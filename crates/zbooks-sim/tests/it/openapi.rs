@@ -1,0 +1,536 @@
+//! Zoho's OpenAPI files, read for two jobs: generating `src/generated.rs` (the documented key set
+//! of every entity the simulator serves) and validating the simulator's answers against the
+//! response schemas, both with exactly the errata of zoho-books-reference.md §9 applied.
+//!
+//! The files live in `shared/zoho-openapi` beside the repository; tests read them from there.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+use yaml_rust2::{Yaml, YamlLoader};
+
+/// Where Zoho's OpenAPI files are.
+pub(crate) fn openapi_dir() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/zoho-openapi"
+    ))
+}
+
+/// One OpenAPI file, as JSON.
+pub(crate) struct Spec {
+    pub(crate) file: String,
+    root: Value,
+}
+
+fn yaml_to_json(y: &Yaml) -> Value {
+    match y {
+        Yaml::Real(s) => s
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+        Yaml::Integer(i) => Value::from(*i),
+        Yaml::String(s) => Value::String(s.clone()),
+        Yaml::Boolean(b) => Value::Bool(*b),
+        Yaml::Array(items) => Value::Array(items.iter().map(yaml_to_json).collect()),
+        Yaml::Hash(map) => {
+            let mut out = Map::new();
+            for (k, v) in map {
+                let key = match k {
+                    Yaml::String(s) | Yaml::Real(s) => s.clone(),
+                    Yaml::Integer(i) => i.to_string(),
+                    Yaml::Boolean(b) => b.to_string(),
+                    _ => continue,
+                };
+                out.insert(key, yaml_to_json(v));
+            }
+            Value::Object(out)
+        }
+        _ => Value::Null,
+    }
+}
+
+impl Spec {
+    pub(crate) fn load(file: &str) -> Spec {
+        let path = openapi_dir().join(file);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        let docs = YamlLoader::load_from_str(&text).expect("Zoho's OpenAPI file is YAML");
+        Spec {
+            file: file.to_owned(),
+            root: yaml_to_json(&docs[0]),
+        }
+    }
+
+    /// The operation with this `operationId`: (method, path, operation object).
+    pub(crate) fn operation(&self, id: &str) -> (String, String, &Value) {
+        for (path, ops) in self.root["paths"].as_object().expect("paths") {
+            for (method, op) in ops.as_object().expect("path item") {
+                if op.get("operationId").and_then(Value::as_str) == Some(id) {
+                    return (method.to_uppercase(), path.clone(), op);
+                }
+            }
+        }
+        panic!("{}: no operation {id}", self.file)
+    }
+
+    /// A schema with every `$ref` replaced by its target, recursively.
+    pub(crate) fn resolve(&self, schema: &Value) -> Value {
+        self.resolve_depth(schema, 0)
+    }
+
+    fn resolve_depth(&self, schema: &Value, depth: usize) -> Value {
+        if depth > 24 {
+            return Value::Object(Map::new());
+        }
+        match schema {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    let name = r.rsplit('/').next().expect("a $ref names a schema");
+                    let target = &self.root["components"]["schemas"][name];
+                    return self.resolve_depth(target, depth + 1);
+                }
+                let mut out = Map::new();
+                for (k, v) in map {
+                    let v = match k.as_str() {
+                        "properties" => Value::Object(
+                            v.as_object()
+                                .map(|props| {
+                                    props
+                                        .iter()
+                                        .map(|(pk, pv)| {
+                                            (pk.clone(), self.resolve_depth(pv, depth + 1))
+                                        })
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
+                        ),
+                        "items" => self.resolve_depth(v, depth + 1),
+                        _ => v.clone(),
+                    };
+                    out.insert(k.clone(), v);
+                }
+                Value::Object(out)
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// The resolved success-response schema of an operation, errata applied.
+    pub(crate) fn response_schema(&self, id: &str) -> Value {
+        let (_, _, op) = self.operation(id);
+        let responses = op["responses"].as_object().expect("responses");
+        let (_, first) = responses.iter().next().expect("a documented response");
+        let mut schema = self.resolve(&first["content"]["application/json"]["schema"]);
+        apply_errata(&self.file, id, &mut schema);
+        schema
+    }
+
+    /// The documented success status of an operation.
+    pub(crate) fn response_status(&self, id: &str) -> u16 {
+        let (_, _, op) = self.operation(id);
+        let responses = op["responses"].as_object().expect("responses");
+        responses
+            .keys()
+            .next()
+            .expect("a status")
+            .parse()
+            .expect("numeric status")
+    }
+
+    /// The resolved request-body schema of an operation.
+    pub(crate) fn request_schema(&self, id: &str) -> Option<Value> {
+        let (_, _, op) = self.operation(id);
+        let schema = op
+            .get("requestBody")?
+            .get("content")?
+            .get("application/json")?
+            .get("schema")?;
+        Some(self.resolve(schema))
+    }
+}
+
+/// Exactly the corrections of zoho-books-reference.md §9, applied to a resolved response schema.
+pub(crate) fn apply_errata(file: &str, op: &str, schema: &mut Value) {
+    let props = |s: &mut Value| -> Map<String, Value> {
+        s.get("properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    match op {
+        // "list customer payments: list key customer_payments → customerpayments".
+        "list_customer_payments" => {
+            let mut p = props(schema);
+            if let Some(v) = p.remove("customer_payments") {
+                p.insert("customerpayments".into(), v);
+            }
+            schema["properties"] = Value::Object(p);
+        }
+        // "create vendor payment: entity fields flat → nested under vendorpayment";
+        // "get chart of account: flat → nested under chart_of_account".
+        "create_vendor_payment" | "get_chart_of_account" => {
+            let key = if op == "create_vendor_payment" {
+                "vendorpayment"
+            } else {
+                "chart_of_account"
+            };
+            let p = props(schema);
+            let mut outer = Map::new();
+            let mut inner = Map::new();
+            for (k, v) in p {
+                if k == "code" || k == "message" {
+                    outer.insert(k, v);
+                } else {
+                    inner.insert(k, v);
+                }
+            }
+            outer.insert(
+                key.into(),
+                serde_json::json!({"type": "object", "properties": inner}),
+            );
+            schema["properties"] = Value::Object(outer);
+        }
+        // "create/get/update tax: tax is an array → one object";
+        // "update vendor payment: vendorpayment is an array → one object";
+        // "list invoices: page_context is an array → one object".
+        "create_tax" | "get_tax" | "update_tax" => unwrap_array(schema, "tax"),
+        "update_vendor_payment" | "update_vendor_payment_using_custom_field" => {
+            unwrap_array(schema, "vendorpayment");
+        }
+        "list_invoices" => unwrap_array(schema, "page_context"),
+        _ => {}
+    }
+    // "invoice total, balance, shipping_charge; bill amounts: typed string or integer → JSON
+    // numbers with decimals".
+    let amounts: &[&str] = match file {
+        "invoices.yml" => &["total", "balance", "shipping_charge"],
+        "bills.yml" => &[
+            "total",
+            "balance",
+            "sub_total",
+            "tax_total",
+            "item_total",
+            "tax_amount",
+        ],
+        _ => &[],
+    };
+    if !amounts.is_empty() {
+        retype_amounts(schema, amounts);
+    }
+}
+
+fn unwrap_array(schema: &mut Value, key: &str) {
+    if let Some(prop) = schema.get_mut("properties").and_then(|p| p.get_mut(key))
+        && prop.get("type").and_then(Value::as_str) == Some("array")
+    {
+        let items = prop
+            .get("items")
+            .cloned()
+            .unwrap_or_else(|| serde_json::json!({}));
+        let mut obj = items;
+        if obj.get("type").is_none() {
+            obj["type"] = Value::String("object".into());
+        }
+        *prop = obj;
+    }
+}
+
+fn retype_amounts(schema: &mut Value, names: &[&str]) {
+    if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for (name, prop) in props.iter_mut() {
+            if names.contains(&name.as_str()) {
+                let ty = prop.get("type").and_then(Value::as_str).unwrap_or("");
+                if ty == "string" || ty == "integer" {
+                    prop["type"] = Value::String("number".into());
+                }
+            }
+            retype_amounts(prop, names);
+        }
+    }
+    if let Some(items) = schema.get_mut("items") {
+        retype_amounts(items, names);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The validator: the JSON-schema subset the files use (type, properties, items, required).
+
+/// Every way `value` breaks `schema`, as `path: problem` lines.
+pub(crate) fn validate(schema: &Value, value: &Value) -> Vec<String> {
+    let mut errors = Vec::new();
+    validate_at(schema, value, "$", &mut errors);
+    errors
+}
+
+fn validate_at(schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>) {
+    if let Some(ty) = schema.get("type").and_then(Value::as_str) {
+        let ok = match ty {
+            "string" => value.is_string(),
+            "number" => value.is_number(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "boolean" => value.is_boolean(),
+            "array" => value.is_array(),
+            "object" => value.is_object(),
+            _ => true,
+        };
+        if !ok {
+            errors.push(format!("{path}: expected {ty}, got {value}"));
+            return;
+        }
+    }
+    if let (Some(props), Some(obj)) = (
+        schema.get("properties").and_then(Value::as_object),
+        value.as_object(),
+    ) {
+        for (k, sub) in props {
+            if let Some(v) = obj.get(k) {
+                validate_at(sub, v, &format!("{path}.{k}"), errors);
+            }
+        }
+    }
+    if let (Some(required), Some(obj)) = (
+        schema.get("required").and_then(Value::as_array),
+        value.as_object(),
+    ) {
+        for r in required.iter().filter_map(Value::as_str) {
+            if !obj.contains_key(r) {
+                errors.push(format!("{path}: missing required {r}"));
+            }
+        }
+    }
+    if let (Some(items), Some(arr)) = (schema.get("items"), value.as_array()) {
+        for (i, v) in arr.iter().enumerate() {
+            validate_at(items, v, &format!("{path}[{i}]"), errors);
+        }
+    }
+}
+
+/// The example request an operation's schema documents: every property with its `example`,
+/// nested objects and one-element arrays built the same way.
+pub(crate) fn example(schema: &Value) -> Option<Value> {
+    if let Some(ex) = schema.get("example")
+        && !schema.get("properties").is_some_and(Value::is_object)
+    {
+        return Some(ex.clone());
+    }
+    let ty = schema.get("type").and_then(Value::as_str);
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        let mut out = Map::new();
+        for (k, v) in props {
+            if let Some(ex) = example(v) {
+                out.insert(k.clone(), ex);
+            }
+        }
+        // An object none of whose fields has an example is not part of the example.
+        return (!out.is_empty()).then_some(Value::Object(out));
+    }
+    if ty == Some("array") {
+        let item = schema.get("items").and_then(example)?;
+        return Some(Value::Array(vec![item]));
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generator of src/generated.rs.
+
+/// (constant, file, create, get, update, list, singular key, plural key)
+pub(crate) const ENTITIES: &[(&str, &str, &str, &str, &str, &str, &str, &str)] = &[
+    (
+        "CONTACT",
+        "contacts.yml",
+        "create_contact",
+        "get_contact",
+        "update_contact",
+        "list_contacts",
+        "contact",
+        "contacts",
+    ),
+    (
+        "ITEM",
+        "items.yml",
+        "create_item",
+        "get_item",
+        "update_item",
+        "list_items",
+        "item",
+        "items",
+    ),
+    (
+        "INVOICE",
+        "invoices.yml",
+        "create_invoice",
+        "get_invoice",
+        "update_invoice",
+        "list_invoices",
+        "invoice",
+        "invoices",
+    ),
+    (
+        "CUSTOMER_PAYMENT",
+        "customer-payments.yml",
+        "create_customer_payment",
+        "get_customer_payment",
+        "update_customer_payment",
+        "list_customer_payments",
+        "payment",
+        "customerpayments",
+    ),
+    (
+        "BILL",
+        "bills.yml",
+        "create_bill",
+        "get_bill",
+        "update_bill",
+        "list_bills",
+        "bill",
+        "bills",
+    ),
+    (
+        "VENDOR_PAYMENT",
+        "vendor-payments.yml",
+        "create_vendor_payment",
+        "get_vendor_payment",
+        "update_vendor_payment",
+        "list_vendor_payments",
+        "vendorpayment",
+        "vendorpayments",
+    ),
+    (
+        "JOURNAL",
+        "journals.yml",
+        "create_journal",
+        "get_journal",
+        "update_journal",
+        "list_journals",
+        "journal",
+        "journals",
+    ),
+    (
+        "CHART_OF_ACCOUNT",
+        "chart-of-accounts.yml",
+        "create_chart_of_account",
+        "get_chart_of_account",
+        "update_chart_of_account",
+        "list_chart_of_accounts",
+        "chart_of_account",
+        "chartofaccounts",
+    ),
+    (
+        "TAX",
+        "taxes.yml",
+        "create_tax",
+        "get_tax",
+        "update_tax",
+        "list_taxes",
+        "tax",
+        "taxes",
+    ),
+    (
+        "ORGANIZATION",
+        "organizations.yml",
+        "create_organization",
+        "get_organization",
+        "update_organization",
+        "list_organizations",
+        "organization",
+        "organizations",
+    ),
+];
+
+fn shape_text(schema: &Value, indent: usize, out: &mut String) {
+    let ty = schema.get("type").and_then(Value::as_str);
+    let props = schema.get("properties").and_then(Value::as_object);
+    match (ty, props) {
+        (Some("object") | None, Some(props)) => {
+            let sorted: BTreeMap<&String, &Value> = props.iter().collect();
+            if sorted.is_empty() {
+                out.push_str("Shape::Obj(&[])");
+                return;
+            }
+            out.push_str("Shape::Obj(&[\n");
+            for (k, v) in sorted {
+                let _ = write!(out, "{}(\"{}\", ", " ".repeat(indent + 4), k);
+                shape_text(v, indent + 4, out);
+                out.push_str("),\n");
+            }
+            let _ = write!(out, "{}])", " ".repeat(indent));
+        }
+        (Some("object"), None) => out.push_str("Shape::Obj(&[])"),
+        (Some("string"), _) => out.push_str("Shape::Str"),
+        (Some("number"), _) => out.push_str("Shape::Num"),
+        (Some("integer"), _) => out.push_str("Shape::Int"),
+        (Some("boolean"), _) => out.push_str("Shape::Bool"),
+        (Some("array"), _) => {
+            out.push_str("Shape::Arr(&");
+            match schema.get("items") {
+                Some(items) if items.is_object() => shape_text(items, indent, out),
+                _ => out.push_str("Shape::Any"),
+            }
+            out.push(')');
+        }
+        _ => out.push_str("Shape::Any"),
+    }
+}
+
+fn required_text(spec: &Spec, op: &str) -> String {
+    let mut names: Vec<String> = spec
+        .request_schema(op)
+        .and_then(|s| s.get("required").cloned())
+        .and_then(|r| serde_json::from_value(r).ok())
+        .unwrap_or_default();
+    names.sort();
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    format!("&[{}]", quoted.join(", "))
+}
+
+/// The text `src/generated.rs` must hold.
+pub(crate) fn generate() -> String {
+    let mut out = String::from(
+        "//! The documented key set of every entity the simulator serves, generated from Zoho's\n\
+         //! OpenAPI files (`shared/zoho-openapi`) with the errata of zoho-books-reference.md §9\n\
+         //! applied. Do not edit: `tests/it/generated.rs` fails when this file drifts from the\n\
+         //! files, and `UPDATE_GENERATED=1 cargo test -p zbooks-sim --test it generated` rewrites it.\n\n\
+         use crate::shape::{EntitySpec, Shape};\n",
+    );
+    for (name, file, create, get, update, list, singular, plural) in ENTITIES {
+        let spec = Spec::load(file);
+        let entity =
+            |op: &str, key: &str| -> Value { spec.response_schema(op)["properties"][key].clone() };
+        let _ = write!(
+            out,
+            "\n/// `{file}`: `{create}`, `{get}`, `{update}`, `{list}`.\n"
+        );
+        let _ = writeln!(out, "pub(crate) static {name}: EntitySpec = EntitySpec {{");
+        for (field, op, key, is_list) in [
+            ("create", create, singular, false),
+            ("get", get, singular, false),
+            ("update", update, singular, false),
+            ("list", list, plural, true),
+        ] {
+            let mut schema = entity(op, key);
+            if is_list {
+                schema = schema.get("items").cloned().unwrap_or(Value::Null);
+            }
+            let _ = write!(out, "    {field}: ");
+            shape_text(&schema, 4, &mut out);
+            out.push_str(",\n");
+        }
+        let _ = writeln!(
+            out,
+            "    create_required: {},",
+            required_text(&spec, create)
+        );
+        let _ = writeln!(
+            out,
+            "    update_required: {},",
+            required_text(&spec, update)
+        );
+        out.push_str("};\n");
+    }
+    out
+}
