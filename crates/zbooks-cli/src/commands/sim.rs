@@ -38,11 +38,14 @@ fn config(args: &SimArgs) -> Result<SimConfig, CliError> {
     for (flag, value, target) in [
         ("--minute", &args.minute, &mut config.minute),
         ("--day", &args.day, &mut config.day),
-        ("--token-lifetime", &args.token_lifetime, &mut config.token_lifetime),
+        (
+            "--token-lifetime",
+            &args.token_lifetime,
+            &mut config.token_lifetime,
+        ),
     ] {
         if let Some(text) = value {
-            *target = parse_duration(text)
-                .map_err(|e| CliError::usage(format!("{flag}: {e}")))?;
+            *target = parse_duration(text).map_err(|e| CliError::usage(format!("{flag}: {e}")))?;
         }
     }
     if args.no_limits {
