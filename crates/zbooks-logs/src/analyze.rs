@@ -1,0 +1,842 @@
+//! The aggregation: every [`Call`] a reader finds goes through [`State::observe`] once and is
+//! folded into bounded structures — counters per code, class, endpoint and organization,
+//! per-minute buckets, a few capped lists — so memory stays flat however long the input is.
+//!
+//! Nothing here keeps a line. Samples (scrubbed) are kept only while their slot is empty, and
+//! every map that grows with the input has a cap; reaching one is noted in the report. The
+//! rules that turn this state into findings live in `rules.rs`.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use zbooks_types::catalog;
+use zbooks_types::{DataCenter, FailureClass};
+
+use crate::call::{self, Call, Outcome};
+use crate::report::Sample;
+use crate::time::{DAY, MINUTE, Millis};
+use crate::util::{FxMap, Loc, hash_bytes, push_sample, sample_text};
+
+/// Most distinct organizations tracked; more share one "(other)" row.
+const MAX_ORGS: usize = 1_000;
+/// Most distinct endpoints tracked.
+const MAX_ENDPOINTS: usize = 2_000;
+/// Most per-minute buckets (organization × minute): about a year of one organization.
+const MAX_MINUTES: usize = 600_000;
+/// Most create keys remembered for the duplicate rule.
+const MAX_CREATE_KEYS: usize = 262_144;
+/// Most keys kept with their text and samples.
+const MAX_KEY_DETAILS: usize = 10_000;
+/// Most distinct (organization, record) pairs for the 1002 rule, and (code, field) pairs for
+/// validation errors.
+const MAX_KEYED: usize = 20_000;
+/// Most timestamps kept for the token rules.
+const MAX_TIMES: usize = 200_000;
+/// How late (in time) a call may arrive in a log and still be swept in order for the
+/// in-flight count.
+const LATENESS: Millis = 5 * MINUTE;
+
+/// The raw form of a record, rendered only when a sample is kept.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Raw<'s> {
+    /// A line of text.
+    Text(&'s str),
+    /// A line of bytes (decoded lossily when shown).
+    Bytes(&'s [u8]),
+    /// A record the caller fed.
+    Event(&'s zbooks_types::event::CallEvent),
+}
+
+impl Raw<'_> {
+    fn render(self) -> String {
+        match self {
+            Raw::Text(s) => sample_text(s),
+            Raw::Bytes(b) => sample_text(&String::from_utf8_lossy(b)),
+            Raw::Event(e) => sample_text(&serde_json::to_string(e).unwrap_or_default()),
+        }
+    }
+}
+
+/// `file:line`, or `file#entry` for a HAR entry.
+pub(crate) fn location(sources: &[Source], loc: Loc) -> String {
+    match sources.get(loc.source as usize) {
+        Some(source) if source.entries => format!("{}#{}", source.name, loc.line),
+        Some(source) => format!("{}:{}", source.name, loc.line),
+        None => format!("?:{}", loc.line),
+    }
+}
+
+/// A sample rendered (and scrubbed) at most once, and only when some evidence keeps it.
+struct Lazy<'r> {
+    loc: Loc,
+    raw: Raw<'r>,
+    value: Option<Sample>,
+}
+
+impl<'r> Lazy<'r> {
+    fn new(loc: Loc, raw: Raw<'r>) -> Self {
+        Lazy {
+            loc,
+            raw,
+            value: None,
+        }
+    }
+
+    fn get(&mut self, sources: &[Source]) -> Sample {
+        let (loc, raw) = (self.loc, self.raw);
+        self.value
+            .get_or_insert_with(|| Sample {
+                location: location(sources, loc),
+                text: raw.render(),
+            })
+            .clone()
+    }
+}
+
+/// One input's bookkeeping.
+#[derive(Clone, Debug)]
+pub(crate) struct Source {
+    pub(crate) name: String,
+    pub(crate) format: &'static str,
+    pub(crate) gzip: bool,
+    pub(crate) lines: u64,
+    pub(crate) records: u64,
+    pub(crate) unreadable: u64,
+    pub(crate) newer_schema: u64,
+    pub(crate) error: Option<String>,
+    /// HAR sources count entries, not lines.
+    pub(crate) entries: bool,
+}
+
+/// A counter with its time span and samples.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Stat {
+    pub(crate) count: u64,
+    pub(crate) first: Option<Millis>,
+    pub(crate) last: Option<Millis>,
+    pub(crate) samples: Vec<Sample>,
+}
+
+impl Stat {
+    pub(crate) fn add(&mut self, ts: Option<Millis>, sample: impl FnOnce() -> Sample) {
+        self.count += 1;
+        if let Some(ts) = ts {
+            self.first = Some(self.first.map_or(ts, |f| f.min(ts)));
+            self.last = Some(self.last.map_or(ts, |l| l.max(ts)));
+        }
+        push_sample(&mut self.samples, sample);
+    }
+
+    pub(crate) fn merge(&mut self, other: &Stat) {
+        self.count += other.count;
+        self.first = match (self.first, other.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last = match (self.last, other.last) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        for s in &other.samples {
+            push_sample(&mut self.samples, || s.clone());
+        }
+    }
+}
+
+/// One code on one organization.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CodeStat {
+    pub(crate) stat: Stat,
+    pub(crate) statuses: Vec<u16>,
+    pub(crate) message: Option<String>,
+}
+
+/// One organization.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct OrgStat {
+    pub(crate) id: String,
+    pub(crate) calls: u64,
+    pub(crate) succeeded: u64,
+    pub(crate) failed: u64,
+    pub(crate) first: Option<Millis>,
+    pub(crate) last: Option<Millis>,
+    pub(crate) first_success: Option<Millis>,
+    /// Daily limit named by a code-45 message.
+    pub(crate) limit_from_45: Option<u32>,
+    /// Calls naming organization_id as the invalid parameter (code 2).
+    pub(crate) org_param: Stat,
+}
+
+/// One endpoint.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EndpointStat {
+    pub(crate) label: String,
+    pub(crate) calls: u64,
+    pub(crate) failed: u64,
+    pub(crate) succeeded: u64,
+    pub(crate) codes: FxMap<i64, u64>,
+}
+
+/// Calls of one organization in one minute.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct MinuteBucket {
+    pub(crate) calls: u32,
+    pub(crate) slots: [u16; 6],
+    pub(crate) code_44: u32,
+}
+
+/// Per-key state of a create (keyed by a hash of resource and natural key).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CreateKey {
+    pub(crate) attempts: u16,
+    pub(crate) unanswered: u16,
+    pub(crate) server_error: u16,
+    pub(crate) succeeded: u16,
+    pub(crate) refused_duplicate: u16,
+    pub(crate) lookups_after_doubt: u16,
+    pub(crate) first_doubt: Option<Millis>,
+    pub(crate) last_attempt: Option<Millis>,
+}
+
+/// A create key's readable form and samples, kept for keys in doubt.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CreateDetail {
+    pub(crate) key: String,
+    pub(crate) endpoint: String,
+    pub(crate) organization: String,
+    pub(crate) samples: Vec<Sample>,
+}
+
+/// A 57 seen: when, on which organization and endpoint.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Auth57 {
+    pub(crate) ts: Millis,
+    pub(crate) source: u32,
+    pub(crate) org: u32,
+    pub(crate) endpoint: Option<u32>,
+}
+
+/// A host seen and which data center it belongs to.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct HostStat {
+    pub(crate) count: u64,
+    pub(crate) accounts: bool,
+    pub(crate) dc: Option<DataCenter>,
+}
+
+/// Sweeps call intervals in start order to find the most calls in flight at once.
+#[derive(Debug, Default)]
+pub(crate) struct InFlight {
+    pending: Vec<(Millis, Millis)>,
+    active: BinaryHeap<Reverse<Millis>>,
+    max_end: Millis,
+    pub(crate) peak: u32,
+    pub(crate) peak_at: Option<Millis>,
+}
+
+impl InFlight {
+    fn push(&mut self, start: Millis, end: Millis) {
+        self.pending.push((start, end));
+        self.max_end = self.max_end.max(end);
+        if self.pending.len() >= 8_192 {
+            self.flush(self.max_end - LATENESS);
+        }
+    }
+
+    fn flush(&mut self, upto: Millis) {
+        self.pending.sort_unstable_by_key(|p| Reverse(p.0));
+        while let Some(&(start, end)) = self.pending.last() {
+            if start > upto {
+                break;
+            }
+            self.pending.pop();
+            while self.active.peek().is_some_and(|Reverse(e)| *e <= start) {
+                self.active.pop();
+            }
+            self.active.push(Reverse(end));
+            let now = u32::try_from(self.active.len()).unwrap_or(u32::MAX);
+            if now > self.peak {
+                self.peak = now;
+                self.peak_at = Some(start);
+            }
+        }
+    }
+
+    /// Ends a source: sweeps what is left and forgets the calls in flight.
+    fn end_source(&mut self) {
+        self.flush(Millis::MAX);
+        self.active.clear();
+        self.max_end = 0;
+    }
+}
+
+/// Everything the rules read.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub(crate) sources: Vec<Source>,
+    pub(crate) unreadable: Vec<(Loc, String, String)>,
+    pub(crate) first: Option<Millis>,
+    pub(crate) last: Option<Millis>,
+    pub(crate) api_calls: u64,
+    pub(crate) succeeded: u64,
+    pub(crate) failed: u64,
+    pub(crate) without_time: u64,
+    pub(crate) retries: u64,
+    pub(crate) codes: FxMap<(i64, u32), CodeStat>,
+    pub(crate) accounts_errors: FxMap<String, CodeStat>,
+    pub(crate) failing_statuses: FxMap<(u16, u32), Stat>,
+    pub(crate) statuses: FxMap<u16, u64>,
+    pub(crate) classes: FxMap<FailureClass, Stat>,
+    pub(crate) orgs: Vec<OrgStat>,
+    org_index: FxMap<String, u32>,
+    pub(crate) endpoints: Vec<EndpointStat>,
+    endpoint_index: FxMap<String, u32>,
+    pub(crate) minutes: FxMap<(u32, i64), MinuteBucket>,
+    pub(crate) error_minutes: FxMap<i64, [u32; FailureClass::ALL.len()]>,
+    pub(crate) days: FxMap<(u32, i64), u64>,
+    pub(crate) in_flight: Vec<InFlight>,
+    pub(crate) token_requests: u64,
+    /// Successful token requests: (source, time).
+    pub(crate) token_ok: Vec<(u32, Millis)>,
+    pub(crate) token_minutes: FxMap<i64, u32>,
+    pub(crate) token_ok_count: u64,
+    pub(crate) token_throttled: Stat,
+    pub(crate) token_refused: u64,
+    pub(crate) token_samples: Vec<Sample>,
+    pub(crate) auth57: Vec<Auth57>,
+    pub(crate) not_found: FxMap<(u32, String), Stat>,
+    pub(crate) validation: FxMap<(i64, String), Stat>,
+    pub(crate) creates: FxMap<u64, CreateKey>,
+    pub(crate) create_details: FxMap<u64, CreateDetail>,
+    pub(crate) hosts: FxMap<String, HostStat>,
+    pub(crate) unanswered: FxMap<u32, Stat>,
+    pub(crate) capped: Vec<&'static str>,
+    path_buf: String,
+    label_buf: String,
+}
+
+fn cap_note(capped: &mut Vec<&'static str>, what: &'static str) {
+    if !capped.contains(&what) {
+        capped.push(what);
+    }
+}
+
+impl State {
+    pub(crate) fn add_source(&mut self, name: String, format: &'static str, gzip: bool) -> u32 {
+        self.sources.push(Source {
+            name,
+            format,
+            gzip,
+            lines: 0,
+            records: 0,
+            unreadable: 0,
+            newer_schema: 0,
+            error: None,
+            entries: format == "har",
+        });
+        u32::try_from(self.sources.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    pub(crate) fn source_mut(&mut self, source: u32) -> &mut Source {
+        let i = source as usize;
+        &mut self.sources[i]
+    }
+
+    /// Ends a source: what depends on the order within one file is settled.
+    pub(crate) fn end_source(&mut self) {
+        for tracker in &mut self.in_flight {
+            tracker.end_source();
+        }
+    }
+
+    pub(crate) fn note_unreadable(&mut self, loc: Loc, reason: impl Into<String>, text: &str) {
+        self.sources[loc.source as usize].unreadable += 1;
+        if self.unreadable.len() < 20 {
+            self.unreadable.push((
+                loc,
+                reason.into(),
+                crate::util::shorten(&sample_text(text), 160),
+            ));
+        }
+    }
+
+    fn org(&mut self, id: Option<&str>) -> u32 {
+        let id = id.unwrap_or("(none)");
+        if let Some(&i) = self.org_index.get(id) {
+            return i;
+        }
+        let id = if self.orgs.len() >= MAX_ORGS {
+            cap_note(&mut self.capped, "organizations");
+            "(other)"
+        } else {
+            id
+        };
+        if let Some(&i) = self.org_index.get(id) {
+            return i;
+        }
+        let i = u32::try_from(self.orgs.len()).unwrap_or(u32::MAX);
+        self.orgs.push(OrgStat {
+            id: id.to_owned(),
+            ..OrgStat::default()
+        });
+        self.in_flight.push(InFlight::default());
+        self.org_index.insert(id.to_owned(), i);
+        i
+    }
+
+    fn endpoint(&mut self) -> u32 {
+        if let Some(&i) = self.endpoint_index.get(self.label_buf.as_str()) {
+            return i;
+        }
+        let label = if self.endpoints.len() >= MAX_ENDPOINTS {
+            cap_note(&mut self.capped, "endpoints");
+            "(other)".to_owned()
+        } else {
+            self.label_buf.clone()
+        };
+        if let Some(&i) = self.endpoint_index.get(label.as_str()) {
+            return i;
+        }
+        let i = u32::try_from(self.endpoints.len()).unwrap_or(u32::MAX);
+        self.endpoints.push(EndpointStat {
+            label: label.clone(),
+            ..EndpointStat::default()
+        });
+        self.endpoint_index.insert(label, i);
+        i
+    }
+
+    /// Folds one call into the state.
+    pub(crate) fn observe(&mut self, call: &Call<'_>, loc: Loc, raw: Raw<'_>) {
+        self.sources[loc.source as usize].records += 1;
+        let ts = call.ts;
+        if let Some(t) = ts {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+        if let Some(host) = call.host {
+            self.note_host(host, call.token);
+        }
+        let outcome = call.outcome();
+        if let Some(status) = call.status {
+            *self.statuses.entry(status).or_default() += 1;
+        }
+        if call.token {
+            self.observe_token(call, outcome, loc, raw);
+            return;
+        }
+        self.api_calls += 1;
+        if call.attempt.is_some_and(|a| a > 1) {
+            self.retries += 1;
+        }
+        if ts.is_none() {
+            self.without_time += 1;
+        }
+        let org = self.org(call.org);
+        let endpoint = call.path.map(|path| {
+            call::normalize_path(path, &mut self.path_buf);
+            self.label_buf.clear();
+            self.label_buf.push_str(call.method.unwrap_or("?").trim());
+            self.label_buf.make_ascii_uppercase();
+            self.label_buf.push(' ');
+            self.label_buf.push_str(&self.path_buf);
+            self.endpoint()
+        });
+        if endpoint.is_none() {
+            self.path_buf.clear();
+        }
+
+        // Organization and endpoint counters.
+        let o = &mut self.orgs[org as usize];
+        o.calls += 1;
+        if let Some(t) = ts {
+            o.first = Some(o.first.map_or(t, |f| f.min(t)));
+            o.last = Some(o.last.map_or(t, |l| l.max(t)));
+        }
+        let failure = match outcome {
+            Outcome::Success => {
+                self.succeeded += 1;
+                o.succeeded += 1;
+                if let Some(t) = ts {
+                    o.first_success = Some(o.first_success.map_or(t, |f| f.min(t)));
+                }
+                None
+            }
+            Outcome::Failure(class) => {
+                self.failed += 1;
+                o.failed += 1;
+                Some(class)
+            }
+        };
+        if let Some(e) = endpoint {
+            let ep = &mut self.endpoints[e as usize];
+            ep.calls += 1;
+            if failure.is_some() {
+                ep.failed += 1;
+            } else {
+                ep.succeeded += 1;
+            }
+            if let Some(code) = call.code.filter(|c| *c != 0) {
+                *ep.codes.entry(code).or_default() += 1;
+            }
+        }
+
+        // Limits: calls that reached Zoho, per minute and per day.
+        if call.reached_zoho()
+            && let Some(t) = ts
+        {
+            let minute = t.div_euclid(MINUTE);
+            if self.minutes.len() < MAX_MINUTES || self.minutes.contains_key(&(org, minute)) {
+                let bucket = self.minutes.entry((org, minute)).or_default();
+                bucket.calls += 1;
+                let slot = usize::try_from(t.rem_euclid(MINUTE) / 10_000).unwrap_or(0);
+                bucket.slots[slot.min(5)] = bucket.slots[slot.min(5)].saturating_add(1);
+                if call.code == Some(44) {
+                    bucket.code_44 += 1;
+                }
+            } else {
+                cap_note(&mut self.capped, "per-minute buckets");
+            }
+            *self.days.entry((org, t.div_euclid(DAY))).or_default() += 1;
+            if let Some(d) = call.duration_ms {
+                let d = i64::try_from(d).unwrap_or(0);
+                self.in_flight[org as usize].push(t - d, t);
+            }
+        }
+
+        if let Some(class) = failure {
+            self.observe_failure(call, class, org, endpoint, loc, raw);
+        }
+        if endpoint.is_some() {
+            self.observe_create(call, failure, org, loc, raw);
+        }
+    }
+
+    fn observe_failure(
+        &mut self,
+        call: &Call<'_>,
+        class: FailureClass,
+        org: u32,
+        endpoint: Option<u32>,
+        loc: Loc,
+        raw: Raw<'_>,
+    ) {
+        let ts = call.ts;
+        let mut lazy = Lazy::new(loc, raw);
+        let sources = &self.sources;
+        self.classes
+            .entry(class)
+            .or_default()
+            .add(ts, || lazy.get(sources));
+        if let Some(t) = ts {
+            let slot = FailureClass::ALL
+                .iter()
+                .position(|c| *c == class)
+                .unwrap_or(FailureClass::ALL.len() - 1);
+            self.error_minutes.entry(t.div_euclid(MINUTE)).or_default()[slot] += 1;
+        }
+        if call.is_unanswered() {
+            self.unanswered
+                .entry(org)
+                .or_default()
+                .add(ts, || lazy.get(sources));
+        }
+        match call.code.filter(|c| *c != 0) {
+            Some(code) => {
+                let entry = self.codes.entry((code, org)).or_default();
+                entry.stat.add(ts, || lazy.get(sources));
+                if let Some(s) = call.status
+                    && !entry.statuses.contains(&s)
+                    && entry.statuses.len() < 8
+                {
+                    entry.statuses.push(s);
+                }
+                if entry.message.is_none() {
+                    entry.message = call.message.map(str::to_owned);
+                }
+                self.observe_code(call, code, org, endpoint, &mut lazy);
+            }
+            None => {
+                if let Some(status) = call.status {
+                    self.failing_statuses
+                        .entry((status, org))
+                        .or_default()
+                        .add(ts, || lazy.get(sources));
+                }
+            }
+        }
+        if matches!(class, FailureClass::Validation | FailureClass::Duplicate)
+            && let Some(code) = call.code
+        {
+            let field = validation_field(code, call.message);
+            let key = (code, field);
+            if self.validation.len() < MAX_KEYED || self.validation.contains_key(&key) {
+                let sources = &self.sources;
+                self.validation
+                    .entry(key)
+                    .or_default()
+                    .add(ts, || lazy.get(sources));
+            } else {
+                cap_note(&mut self.capped, "validation groups");
+            }
+        }
+    }
+
+    fn observe_code(
+        &mut self,
+        call: &Call<'_>,
+        code: i64,
+        org: u32,
+        endpoint: Option<u32>,
+        lazy: &mut Lazy<'_>,
+    ) {
+        let ts = call.ts;
+        let sources = &self.sources;
+        match code {
+            57 => {
+                if let Some(t) = ts {
+                    if self.auth57.len() < MAX_TIMES {
+                        self.auth57.push(Auth57 {
+                            ts: t,
+                            source: lazy.loc.source,
+                            org,
+                            endpoint,
+                        });
+                    } else {
+                        cap_note(&mut self.capped, "code-57 times");
+                    }
+                }
+            }
+            45 => {
+                if let Some(limit) = call
+                    .message
+                    .and_then(|m| catalog::refine(45, m).daily_limit)
+                {
+                    self.orgs[org as usize].limit_from_45 = Some(limit);
+                }
+            }
+            2 => {
+                let param = call.message.and_then(|m| catalog::refine(2, m).parameter);
+                if param.as_deref() == Some("organization_id") {
+                    self.orgs[org as usize]
+                        .org_param
+                        .add(ts, || lazy.get(sources));
+                }
+            }
+            1002 => {
+                let key = (org, call.path.unwrap_or("").to_owned());
+                if self.not_found.len() < MAX_KEYED || self.not_found.contains_key(&key) {
+                    self.not_found
+                        .entry(key)
+                        .or_default()
+                        .add(ts, || lazy.get(sources));
+                } else {
+                    cap_note(&mut self.capped, "record ids (1002)");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn observe_token(&mut self, call: &Call<'_>, outcome: Outcome, loc: Loc, raw: Raw<'_>) {
+        self.token_requests += 1;
+        let ts = call.ts;
+        if let Some(t) = ts {
+            *self.token_minutes.entry(t.div_euclid(MINUTE)).or_default() += 1;
+        }
+        let mut lazy = Lazy::new(loc, raw);
+        let sources = &self.sources;
+        push_sample(&mut self.token_samples, || lazy.get(sources));
+        match outcome {
+            Outcome::Success => {
+                self.token_ok_count += 1;
+                if let Some(t) = ts {
+                    if self.token_ok.len() < MAX_TIMES {
+                        self.token_ok.push((loc.source, t));
+                    } else {
+                        cap_note(&mut self.capped, "token times");
+                    }
+                }
+            }
+            Outcome::Failure(class) => {
+                self.classes
+                    .entry(class)
+                    .or_default()
+                    .add(ts, || lazy.get(sources));
+                if class == FailureClass::TokenThrottled {
+                    self.token_throttled.add(ts, || lazy.get(sources));
+                } else {
+                    self.token_refused += 1;
+                }
+                let name = call
+                    .accounts_error
+                    .map(|e| {
+                        catalog::by_accounts_error(e).map_or_else(
+                            || e.to_owned(),
+                            |entry| match entry.key {
+                                catalog::ErrorKey::Accounts(n) => n.to_owned(),
+                                catalog::ErrorKey::Code(c) => c.to_string(),
+                            },
+                        )
+                    })
+                    .or_else(|| call.status.map(|s| format!("HTTP {s}")))
+                    .unwrap_or_else(|| "no answer".to_owned());
+                if self.accounts_errors.len() < 50 || self.accounts_errors.contains_key(&name) {
+                    let entry = self.accounts_errors.entry(name).or_default();
+                    entry.stat.add(ts, || lazy.get(sources));
+                    if let Some(s) = call.status
+                        && !entry.statuses.contains(&s)
+                    {
+                        entry.statuses.push(s);
+                    }
+                    if entry.message.is_none() {
+                        entry.message = call.message.map(str::to_owned);
+                    }
+                }
+            }
+        }
+    }
+
+    fn observe_create(
+        &mut self,
+        call: &Call<'_>,
+        failure: Option<FailureClass>,
+        org: u32,
+        loc: Loc,
+        raw: Raw<'_>,
+    ) {
+        let create = call.is_create(&self.path_buf);
+        let lookup = call.is_get() && call::is_collection(&self.path_buf);
+        if !create && !lookup {
+            return;
+        }
+        let mut key_bytes = Vec::with_capacity(64);
+        key_bytes.extend_from_slice(self.orgs[org as usize].id.as_bytes());
+        key_bytes.push(0);
+        key_bytes.extend_from_slice(call::resource_of(&self.path_buf).as_bytes());
+        key_bytes.push(0);
+        match (call.natural_key, call.body_hash) {
+            (Some(k), _) => key_bytes.extend_from_slice(k.as_bytes()),
+            (None, Some(h)) if create => key_bytes.extend_from_slice(&h.to_le_bytes()),
+            _ => return,
+        }
+        let key = hash_bytes(&key_bytes);
+        if lookup {
+            if let Some(state) = self.creates.get_mut(&key)
+                && state.first_doubt.is_some()
+            {
+                state.lookups_after_doubt += 1;
+            }
+            return;
+        }
+        if self.creates.len() >= MAX_CREATE_KEYS && !self.creates.contains_key(&key) {
+            cap_note(&mut self.capped, "create keys");
+            return;
+        }
+        let state = self.creates.entry(key).or_default();
+        state.attempts = state.attempts.saturating_add(1);
+        state.last_attempt = call.ts.or(state.last_attempt);
+        let doubt = call.is_unanswered()
+            || call.status.is_some_and(|s| s >= 500)
+            || matches!(
+                failure,
+                Some(FailureClass::TransientServer | FailureClass::BadResponse)
+            );
+        if doubt {
+            if call.is_unanswered() {
+                state.unanswered = state.unanswered.saturating_add(1);
+            } else {
+                state.server_error = state.server_error.saturating_add(1);
+            }
+            if state.first_doubt.is_none() {
+                state.first_doubt = call.ts.or(Some(Millis::MIN));
+            }
+        } else if failure.is_none() {
+            state.succeeded = state.succeeded.saturating_add(1);
+        } else if failure == Some(FailureClass::Duplicate) {
+            state.refused_duplicate = state.refused_duplicate.saturating_add(1);
+        }
+        let interesting = state.first_doubt.is_some() || state.succeeded >= 2;
+        // Keep the readable key and samples of creates in doubt only, from the doubtful
+        // attempt on: rendering a sample scrubs the line, which is not free.
+        if !interesting {
+            return;
+        }
+        if self.create_details.len() < MAX_KEY_DETAILS || self.create_details.contains_key(&key) {
+            let mut lazy = Lazy::new(loc, raw);
+            let sources = &self.sources;
+            let detail = self
+                .create_details
+                .entry(key)
+                .or_insert_with(|| CreateDetail {
+                    key: call
+                        .natural_key
+                        .map_or_else(|| "(same request body)".to_owned(), str::to_owned),
+                    endpoint: self.label_buf.clone(),
+                    organization: self.orgs[org as usize].id.clone(),
+                    samples: Vec::new(),
+                });
+            push_sample(&mut detail.samples, || lazy.get(sources));
+        } else {
+            cap_note(&mut self.capped, "create details");
+        }
+    }
+
+    fn note_host(&mut self, host: &str, token_call: bool) {
+        if let Some(h) = self.hosts.get_mut(host) {
+            h.count += 1;
+            return;
+        }
+        if self.hosts.len() >= 100 {
+            return;
+        }
+        let accounts = token_call || host.starts_with("accounts.");
+        self.hosts.insert(
+            host.to_owned(),
+            HostStat {
+                count: 1,
+                accounts,
+                dc: DataCenter::from_host(host),
+            },
+        );
+    }
+}
+
+/// What a validation error is about: the parameter of a code 2, the name of a 3062, else the
+/// message (shortened).
+fn validation_field(code: i64, message: Option<&str>) -> String {
+    let Some(message) = message else {
+        return String::new();
+    };
+    let details = catalog::refine(code, message);
+    if let Some(p) = details.parameter {
+        return p;
+    }
+    if code == 3062 {
+        return "contact_name".to_owned();
+    }
+    crate::util::shorten(message.trim(), 80)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_flight_counts_overlaps_only() {
+        let mut f = InFlight::default();
+        // Three overlapping, then one after they all ended.
+        f.push(0, 100);
+        f.push(10, 120);
+        f.push(50, 60);
+        f.push(200, 300);
+        f.end_source();
+        assert_eq!(f.peak, 3);
+        let mut g = InFlight::default();
+        // Back to back is not at once.
+        g.push(0, 100);
+        g.push(100, 200);
+        g.end_source();
+        assert_eq!(g.peak, 1);
+    }
+}
