@@ -570,6 +570,10 @@ fn text_patterns(text: &str, found_json: bool, out: &mut Vec<Finding>) {
 /// Requests`.
 fn statuses_in(lower: &str) -> Vec<u16> {
     let mut found = Vec::new();
+    // Most lines have neither keyword: skip the keyword passes for them.
+    let has_http = lower.contains("http");
+    let has_status = lower.contains("status");
+    let has_response = lower.contains("response code");
     for key in [
         "http/1.1",
         "http/1.0",
@@ -584,6 +588,16 @@ fn statuses_in(lower: &str) -> Vec<u16> {
         "status",
         "response code",
     ] {
+        let present = if key.starts_with("http") {
+            has_http
+        } else if key.starts_with("status") {
+            has_status
+        } else {
+            has_response
+        };
+        if !present {
+            continue;
+        }
         let mut from = 0;
         while let Some(pos) = lower[from..].find(key) {
             let start = from + pos;
@@ -603,9 +617,11 @@ fn statuses_in(lower: &str) -> Vec<u16> {
             return found;
         }
     }
-    for (phrase, status) in REASON_PHRASES {
-        let needle = format!("{status} {phrase}");
-        if lower.contains(&needle) && !found.contains(&status) {
+    if !lower.bytes().any(|b| b.is_ascii_digit()) {
+        return found;
+    }
+    for (needle, status) in REASON_PHRASES {
+        if lower.contains(needle) && !found.contains(&status) {
             found.push(status);
         }
     }
@@ -623,23 +639,27 @@ fn loose_status(lower: &str) -> Option<u16> {
         .find(|status| (400..=599).contains(status))
 }
 
+/// A status followed by its reason phrase, lower-cased as the line is.
 const REASON_PHRASES: [(&str, u16); 10] = [
-    ("bad request", 400),
-    ("unauthorized", 401),
-    ("forbidden", 403),
-    ("not found", 404),
-    ("method not allowed", 405),
-    ("too many requests", 429),
-    ("internal server error", 500),
-    ("bad gateway", 502),
-    ("service unavailable", 503),
-    ("gateway timeout", 504),
+    ("400 bad request", 400),
+    ("401 unauthorized", 401),
+    ("403 forbidden", 403),
+    ("404 not found", 404),
+    ("405 method not allowed", 405),
+    ("429 too many requests", 429),
+    ("500 internal server error", 500),
+    ("502 bad gateway", 502),
+    ("503 service unavailable", 503),
+    ("504 gateway timeout", 504),
 ];
 
 /// `code 57`, `code=57`, `zoho code: 44`, `error code 1002`: catalogued codes only, so that a
 /// zip code or an exit code in a log line is not taken for a Zoho code.
 fn codes_in(lower: &str) -> Vec<i64> {
     let mut found = Vec::new();
+    if !lower.contains("code") {
+        return found;
+    }
     let mut from = 0;
     while let Some(pos) = lower[from..].find("code") {
         let start = from + pos;
