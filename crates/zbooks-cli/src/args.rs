@@ -79,6 +79,9 @@ pub enum Command {
     /// Run a Zoho Books simulator (accounts server, Books API, limits, scripted faults) for
     /// trying zbooks or testing an integration without a Zoho account.
     Sim(SimArgs),
+    /// Read an integration's logs and say what is wrong.
+    #[command(subcommand)]
+    Logs(LogsCommand),
     /// Show the resolved settings and where each came from.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -151,4 +154,34 @@ pub struct SimArgs {
     /// Switch the per-minute, daily and in-flight limits off (for benchmarks).
     #[arg(long)]
     pub no_limits: bool,
+}
+
+/// `zbooks logs`.
+#[derive(Debug, Subcommand)]
+pub enum LogsCommand {
+    /// Find what is wrong in logs: zbooks event logs (--log-file), HAR files, or any
+    /// application, proxy or Deluge log with Zoho errors in it (plain or gzip).
+    Analyze(LogsAnalyzeArgs),
+}
+
+/// `zbooks logs analyze`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  zbooks logs analyze app.log
+  zbooks logs analyze zbooks-events.jsonl.gz export.har --html report.html
+  kubectl logs deploy/sync | zbooks logs analyze - --format json")]
+pub struct LogsAnalyzeArgs {
+    /// Log files to read (several at once); `-` reads standard input.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<std::path::PathBuf>,
+    /// Also write a self-contained HTML report (charts inline, no network needed).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<std::path::PathBuf>,
+    /// The organization's plan, for the daily quota and the in-flight limit.
+    #[arg(long, value_name = "PLAN")]
+    pub plan: Option<zbooks_types::Plan>,
+    /// The daily quota, when Zoho raised it above the plan's.
+    #[arg(long, value_name = "CALLS")]
+    pub daily_limit: Option<u32>,
 }

@@ -44,6 +44,9 @@ pub fn main() -> ExitCode {
         // explain needs no settings: it must work with a broken config too.
         Command::Explain(args) => commands::explain::run(&args, printer),
         Command::Sim(args) => commands::sim::run(&args, printer),
+        Command::Logs(args::LogsCommand::Analyze(args)) => {
+            commands::logs::analyze::run(&args, printer)
+        }
         Command::Config(cmd) => with_settings(&cli.global, &env, printer, |settings| match cmd {
             args::ConfigCommand::Show => commands::config::show(settings, printer),
         }),

@@ -2,4 +2,5 @@
 
 pub mod config;
 pub mod explain;
+pub mod logs;
 pub mod sim;

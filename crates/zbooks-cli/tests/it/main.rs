@@ -1,6 +1,7 @@
 //! End-to-end tests of the `zbooks` binary: run it, check stdout, stderr and the exit code.
 
 mod explain;
+mod logs;
 mod sim;
 
 use std::io::Write as _;

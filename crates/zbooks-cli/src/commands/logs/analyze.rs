@@ -1,0 +1,62 @@
+//! `zbooks logs analyze`: read logs, print the findings, optionally write the HTML report.
+
+use std::path::Path;
+
+use zbooks_logs::{AnalyzeOptions, Analyzer};
+use zbooks_types::{Clock as _, SystemClock};
+
+use crate::args::{LogsAnalyzeArgs, OutputFormat};
+use crate::error::CliError;
+use crate::printer::Printer;
+use crate::{CommandResult, exit};
+
+/// Runs `zbooks logs analyze`.
+pub fn run(args: &LogsAnalyzeArgs, p: Printer) -> CommandResult {
+    let mut analyzer = Analyzer::new(AnalyzeOptions {
+        now: Some(SystemClock.now()),
+        plan: args.plan,
+        daily_limit: args.daily_limit,
+    });
+    let mut unreadable = 0;
+    for path in &args.files {
+        let result = if path == Path::new("-") {
+            analyzer.feed_reader("-", std::io::stdin().lock())
+        } else {
+            analyzer.feed_path(path)
+        };
+        // A file that cannot be opened is reported and skipped; the others are still read.
+        if let Err(err) = result {
+            unreadable += 1;
+            p.error(&format!("error: {err}{}", source_text(&err)));
+        }
+    }
+    if unreadable == args.files.len() {
+        return Err(CliError::usage("no log could be read").with_hint(
+            "give one or more log files (plain or .gz), a HAR export, or - for standard input",
+        ));
+    }
+    let report = analyzer.finish();
+    match p.format {
+        OutputFormat::Json => p.json(&report.to_json()),
+        OutputFormat::Text => p.out(&report.to_text(p.color)),
+    }
+    if let Some(html) = &args.html {
+        std::fs::write(html, report.to_html()).map_err(|e| {
+            CliError::io(
+                format!("cannot write the HTML report {}", html.display()),
+                &e,
+            )
+        })?;
+        p.note(&format!("HTML report written to {}", html.display()));
+    }
+    Ok(if unreadable > 0 {
+        exit::LOCAL_IO
+    } else {
+        exit::OK
+    })
+}
+
+fn source_text(err: &dyn std::error::Error) -> String {
+    err.source()
+        .map_or_else(String::new, |s| format!("\n  caused by: {s}"))
+}

@@ -1,0 +1,3 @@
+//! `zbooks logs`.
+
+pub mod analyze;
