@@ -2,5 +2,40 @@
 //! payloads, offline validation, the plan, the journaled executor, reconciliation of in-doubt
 //! creates, the failed-records export and the reconciliation report.
 //!
+//! This first half makes no HTTP call: readers stream [`Record`]s (a Zoho payload, its
+//! natural key, the natural keys it depends on, its source location) and [`Problem`]s;
+//! [`Validator`] checks them all before any call against Zoho's required fields, types,
+//! dates, balancing, references (in the input or in [`ExistingRecords`]) and duplicates;
+//! [`plan`] orders them and counts calls, minutes and days of quota; [`InputTotals`] and
+//! [`compare`] give the accountant's totals. The executor consumes these types.
+//!
 //! This crate never prints: the CLI renders what it returns.
 #![warn(missing_docs)]
+
+pub mod csv;
+pub mod error;
+pub mod existing;
+pub mod gst;
+pub mod jsonl;
+pub mod location;
+pub mod plan;
+pub mod problem;
+pub mod read;
+pub mod record;
+pub mod tally;
+pub mod totals;
+pub mod validate;
+pub mod value;
+
+pub use crate::csv::{CsvOptions, CsvReader, parse_csv_bytes};
+pub use error::{ImportError, ImportErrorKind};
+pub use existing::ExistingRecords;
+pub use jsonl::{JsonlOptions, JsonlReader};
+pub use location::Location;
+pub use plan::{EntityPlan, ImportPlan, PlanOptions, Planner, plan};
+pub use problem::{Problem, ProblemKind, Report, Severity};
+pub use read::{Format, Parsed, ReadOptions, Records, open};
+pub use record::{Amounts, Entity, NaturalKey, Posting, Record, Reference, Unresolved};
+pub use tally::{TallyOptions, TallyReader, parse_tally_bytes};
+pub use totals::{InputTotals, Reconciliation, compare};
+pub use validate::{ValidateOptions, Validation, Validator, validate};

@@ -1,0 +1,697 @@
+//! The tolerant streaming layer under the Tally reader: sniffs the encoding (BOM, BOM-less
+//! UTF-16 by its zero bytes, UTF-8, else Windows-1252), transcodes to UTF-8 as it goes,
+//! counts lines, and hands out one small element tree per Tally object (`LEDGER`,
+//! `VOUCHER`...) found at any depth, so a file export and an HTTP response envelope read alike.
+//!
+//! It never holds the file: only the object being read. Tally's XML is not XML 1.0
+//! (`&#4;` references, raw U+0005), so references are resolved by hand and kept — U+0004
+//! marks a Tally system name (tally-reference.md §7) and must not be deleted.
+
+use std::collections::VecDeque;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::sync::Arc;
+
+use encoding_rs::Encoding;
+use quick_xml::events::Event;
+
+use crate::location::Location;
+use crate::problem::{Problem, ProblemKind};
+
+/// Tally objects the reader hands out, wherever they sit in the file.
+const OBJECTS: &[&str] = &[
+    "LEDGER",
+    "GROUP",
+    "STOCKITEM",
+    "STOCKGROUP",
+    "VOUCHERTYPE",
+    "VOUCHER",
+    "UNIT",
+];
+
+/// Elements inside objects that nothing reads and that make up much of an export's bulk.
+const SKIPPED: &[&str] = &["OLDAUDITENTRYIDS.LIST", "UDF:", "IRNQRCODE"];
+
+/// Deeper nesting than this inside one object is treated as broken input.
+const MAX_DEPTH: usize = 200;
+
+/// How an input was decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sniffed {
+    /// The encoding.
+    pub encoding: &'static Encoding,
+    /// Bytes of byte-order mark skipped.
+    pub bom: usize,
+    /// Whether the encoding was guessed without a BOM.
+    pub guessed: bool,
+}
+
+/// Finds the encoding of a file from its first bytes (tally-reference.md §7): a BOM, else
+/// zero bytes in the 2nd and 4th places (UTF-16LE) or 1st and 3rd (UTF-16BE), else UTF-8 if
+/// the bytes are valid UTF-8, else Windows-1252.
+pub fn sniff(prefix: &[u8]) -> Result<Sniffed, String> {
+    let found = |encoding, bom, guessed| {
+        Ok(Sniffed {
+            encoding,
+            bom,
+            guessed,
+        })
+    };
+    if prefix.starts_with(&[0, 0, 0xFE, 0xFF]) || prefix.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        return Err(
+            "the file is UTF-32, which Tally does not write; export it again as UTF-8 or UTF-16"
+                .to_owned(),
+        );
+    }
+    if prefix.starts_with(&[0xFF, 0xFE]) {
+        return found(encoding_rs::UTF_16LE, 2, false);
+    }
+    if prefix.starts_with(&[0xFE, 0xFF]) {
+        return found(encoding_rs::UTF_16BE, 2, false);
+    }
+    if prefix.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return found(encoding_rs::UTF_8, 3, false);
+    }
+    let sample = &prefix[..prefix.len().min(512)];
+    let pairs = sample.len() / 2;
+    if pairs >= 2 {
+        let odd_zeros = sample
+            .chunks_exact(2)
+            .filter(|p| p[1] == 0 && p[0] != 0)
+            .count();
+        let even_zeros = sample
+            .chunks_exact(2)
+            .filter(|p| p[0] == 0 && p[1] != 0)
+            .count();
+        if odd_zeros * 2 > pairs {
+            return found(encoding_rs::UTF_16LE, 0, true);
+        }
+        if even_zeros * 2 > pairs {
+            return found(encoding_rs::UTF_16BE, 0, true);
+        }
+    }
+    match std::str::from_utf8(prefix) {
+        Ok(_) => found(encoding_rs::UTF_8, 0, false),
+        Err(e) if e.error_len().is_none() => found(encoding_rs::UTF_8, 0, false),
+        Err(_) => found(encoding_rs::WINDOWS_1252, 0, true),
+    }
+}
+
+/// A `BufRead` that counts the line feeds it hands out.
+#[derive(Debug)]
+pub(crate) struct LineCounter<R> {
+    inner: R,
+    newlines: u64,
+}
+
+impl<R: BufRead> Read for LineCounter<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let buf = self.inner.fill_buf()?;
+        let n = buf.len().min(out.len());
+        out[..n].copy_from_slice(&buf[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for LineCounter<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        if let Ok(buf) = self.inner.fill_buf() {
+            let n = amount.min(buf.len());
+            self.newlines += count_newlines(&buf[..n]);
+        }
+        self.inner.consume(amount);
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().map(|b| u64::from(*b == b'\n')).sum()
+}
+
+type Source = LineCounter<Box<dyn BufRead + Send>>;
+
+/// One element of a Tally object: name, attributes, text and children. Whitespace-only
+/// text and empty leaves are dropped as they are read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Node {
+    /// The tag.
+    pub name: Box<str>,
+    /// Attributes, decoded.
+    pub attrs: Vec<(Box<str>, String)>,
+    /// The text, references resolved (`&#4;` becomes U+0004).
+    pub text: String,
+    /// Child elements, in order.
+    pub children: Vec<Node>,
+    /// The line of the start tag.
+    pub line: u64,
+}
+
+impl Node {
+    /// The first child with this tag.
+    pub fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| &*c.name == name)
+    }
+
+    /// Every child with this tag.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+        self.children.iter().filter(move |c| &*c.name == name)
+    }
+
+    /// The trimmed text of the first child with this tag, if not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.child(name)
+            .map(|c| c.text.trim())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// The trimmed text of the first child with this tag that is not a Tally system value
+    /// (`&#4; Not Applicable`, `&#4; Primary`).
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.get(name).filter(|t| !t.starts_with('\u{4}'))
+    }
+
+    /// An attribute's value.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| &**k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// What the object stream yields.
+#[derive(Debug)]
+pub enum XmlItem {
+    /// A complete object.
+    Object(Node),
+    /// A problem; the stream goes on unless it was the last item.
+    Problem(Problem),
+}
+
+struct Frame {
+    node: Node,
+}
+
+/// The streaming reader of Tally objects.
+pub struct XmlObjects {
+    reader: quick_xml::Reader<Source>,
+    buf: Vec<u8>,
+    file: Arc<str>,
+    /// Elements open outside any object (the envelope), for truncation messages.
+    outer: Vec<(Box<str>, u64)>,
+    outer_overflow: u64,
+    /// The object being built, root first.
+    frames: Vec<Frame>,
+    /// Depth of a skipped subtree inside the current object.
+    skipping: usize,
+    /// Why the current object cannot be used, if it cannot.
+    poisoned: Option<Problem>,
+    pending: VecDeque<XmlItem>,
+    errors: u32,
+    last_error_at: Option<u64>,
+    done: bool,
+    started: bool,
+}
+
+impl std::fmt::Debug for XmlObjects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XmlObjects")
+            .field("file", &self.file)
+            .field("line", &self.line())
+            .finish_non_exhaustive()
+    }
+}
+
+impl XmlObjects {
+    /// Reads objects from a byte stream in any supported encoding. `file` names it in
+    /// messages. Fails only when the encoding is unsupported or the input is not XML.
+    pub fn new(mut input: impl Read + Send + 'static, file: Arc<str>) -> Result<Self, Problem> {
+        let mut prefix = Vec::with_capacity(4096);
+        (&mut input)
+            .take(4096)
+            .read_to_end(&mut prefix)
+            .map_err(|e| {
+                Problem::error(
+                    ProblemKind::Encoding,
+                    Location::new(file.clone(), 0),
+                    format!("cannot read the file: {e}"),
+                )
+            })?;
+        let sniffed = sniff(&prefix).map_err(|m| {
+            Problem::error(ProblemKind::Encoding, Location::new(file.clone(), 0), m)
+        })?;
+        let head = &prefix[sniffed.bom..];
+        let (decoded, _) = sniffed
+            .encoding
+            .decode_without_bom_handling(&head[..head.len().min(256)]);
+        let start = decoded.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if !start.is_empty() && !start.starts_with('<') {
+            let shown: String = start.chars().take(16).collect();
+            return Err(Problem::error(
+                ProblemKind::Encoding,
+                Location::new(file.clone(), 1),
+                format!(
+                    "not a Tally XML export: read as {} it starts with {shown:?}; export \
+                     from Tally as XML (Data Interchange) in UTF-8, UTF-16 or ASCII",
+                    sniffed.encoding.name()
+                ),
+            ));
+        }
+        let rest = Cursor::new(prefix).chain(input);
+        let source: Box<dyn BufRead + Send> = if sniffed.encoding == encoding_rs::UTF_8 {
+            let mut r = BufReader::with_capacity(1 << 16, rest);
+            // Skip the BOM; `consume` on a fresh buffer after `fill_buf` is exact.
+            if sniffed.bom > 0 {
+                r.fill_buf().map_err(|e| {
+                    Problem::error(
+                        ProblemKind::Encoding,
+                        Location::new(file.clone(), 0),
+                        format!("cannot read the file: {e}"),
+                    )
+                })?;
+                r.consume(sniffed.bom);
+            }
+            Box::new(r)
+        } else {
+            let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(sniffed.encoding))
+                .bom_override(true)
+                .build(rest);
+            Box::new(BufReader::with_capacity(1 << 16, decoder))
+        };
+        let mut reader = quick_xml::Reader::from_reader(LineCounter {
+            inner: source,
+            newlines: 0,
+        });
+        let config = reader.config_mut();
+        config.check_end_names = false;
+        config.allow_dangling_amp = true;
+        config.allow_unmatched_ends = true;
+        config.check_comments = false;
+        let mut me = XmlObjects {
+            reader,
+            buf: Vec::with_capacity(1 << 12),
+            file,
+            outer: Vec::new(),
+            outer_overflow: 0,
+            frames: Vec::new(),
+            skipping: 0,
+            poisoned: None,
+            pending: VecDeque::new(),
+            errors: 0,
+            last_error_at: None,
+            done: false,
+            started: false,
+        };
+        if sniffed.encoding == encoding_rs::WINDOWS_1252 {
+            me.pending.push_back(XmlItem::Problem(Problem::warning(
+                ProblemKind::Encoding,
+                Location::new(me.file.clone(), 0),
+                "the file is not UTF-8 or UTF-16; it was read as Windows-1252: check names \
+                 with non-ASCII letters",
+            )));
+        }
+        Ok(me)
+    }
+
+    /// The current line (1-based).
+    pub fn line(&self) -> u64 {
+        self.reader.get_ref().newlines + 1
+    }
+
+    fn location(&self, line: u64) -> Location {
+        Location::new(self.file.clone(), line)
+    }
+
+    fn syntax(&mut self, message: String) {
+        let line = self.line();
+        let mut p = Problem::error(ProblemKind::Syntax, self.location(line), message);
+        if let Some(root) = self.frames.first() {
+            p.location = p.location.with_element(root.node.name.clone());
+            // One problem per object: what follows the first damage is its echo.
+            if self.poisoned.is_none() {
+                self.poisoned = Some(p);
+            }
+            return;
+        }
+        self.pending.push_back(XmlItem::Problem(p));
+    }
+
+    fn open(&mut self, e: &quick_xml::events::BytesStart<'_>, empty: bool) {
+        let line = self.line();
+        let name = e.name().into_inner();
+        if self.frames.is_empty() {
+            if !OBJECTS.contains(&name) {
+                if !empty {
+                    if self.outer.len() < 64 {
+                        self.outer.push((name.into(), line));
+                    } else {
+                        self.outer_overflow += 1;
+                    }
+                }
+                return;
+            }
+        } else if self.skipping > 0 || SKIPPED.iter().any(|s| name.starts_with(s)) {
+            if !empty {
+                self.skipping += 1;
+            }
+            return;
+        } else if self.frames.len() >= MAX_DEPTH {
+            self.syntax(format!(
+                "elements nested deeper than {MAX_DEPTH} inside one object"
+            ));
+            if !empty {
+                self.skipping += 1;
+            }
+            return;
+        }
+        let mut node = Node {
+            name: name.into(),
+            line,
+            ..Node::default()
+        };
+        for attr in e.attributes().with_checks(false) {
+            match attr {
+                Ok(a) => {
+                    let value = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map_or_else(
+                            |_| a.value.clone().into_owned(),
+                            std::borrow::Cow::into_owned,
+                        );
+                    node.attrs.push((a.key.into_inner().into(), value));
+                }
+                Err(err) => {
+                    self.syntax(format!("bad attribute in <{name}>: {err}"));
+                    break;
+                }
+            }
+        }
+        self.frames.push(Frame { node });
+        if empty {
+            self.close(None);
+        }
+    }
+
+    /// Closes the innermost element; `name` is the end tag's name (None for `<x/>`).
+    fn close(&mut self, name: Option<&str>) {
+        if self.frames.is_empty() {
+            if let Some(name) = name {
+                match self.outer.iter().rposition(|(n, _)| &**n == name) {
+                    Some(i) => self.outer.truncate(i),
+                    None if self.outer_overflow > 0 => self.outer_overflow -= 1,
+                    None => {}
+                }
+            }
+            return;
+        }
+        if self.skipping > 0 {
+            if name.is_some() {
+                self.skipping -= 1;
+            }
+            return;
+        }
+        if let Some(name) = name {
+            let top = self
+                .frames
+                .last()
+                .map(|f| f.node.name.clone())
+                .unwrap_or_default();
+            if &*top != name {
+                let opened = self.frames.last().map_or(0, |f| f.node.line);
+                self.syntax(format!(
+                    "</{name}> closes <{top}> opened at line {opened}: the file is damaged here"
+                ));
+                // Close up to the matching element if it is open; a name open nowhere is
+                // taken as a misspelt end of the innermost element.
+                if self.frames.iter().any(|f| &*f.node.name == name) {
+                    while self.frames.last().is_some_and(|f| &*f.node.name != name) {
+                        self.pop_frame();
+                    }
+                }
+            }
+        }
+        self.pop_frame();
+    }
+
+    fn pop_frame(&mut self) {
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        let mut node = frame.node;
+        if !node.children.is_empty() && node.text.trim().is_empty() {
+            node.text.clear();
+        }
+        match self.frames.last_mut() {
+            Some(parent) => {
+                if !(node.children.is_empty()
+                    && node.attrs.is_empty()
+                    && node.text.trim().is_empty())
+                {
+                    parent.node.children.push(node);
+                }
+            }
+            None => match self.poisoned.take() {
+                Some(mut p) => {
+                    let label = node
+                        .attr("NAME")
+                        .or_else(|| node.get("VOUCHERNUMBER"))
+                        .map(str::to_owned);
+                    p.location =
+                        Location::new(self.file.clone(), node.line).with_element(node.name.clone());
+                    if let Some(l) = label {
+                        p.location = p.location.with_label(l);
+                    }
+                    p.message = format!("{}; this {} is not imported", p.message, node.name);
+                    self.pending.push_back(XmlItem::Problem(p));
+                }
+                None => self.pending.push_back(XmlItem::Object(node)),
+            },
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.skipping > 0 {
+            return;
+        }
+        if let Some(frame) = self.frames.last_mut() {
+            frame.node.text.push_str(text);
+        }
+    }
+
+    fn finish(&mut self) {
+        self.done = true;
+        if let Some(root) = self.frames.first() {
+            let name = root.node.name.clone();
+            let line = root.node.line;
+            let label = root
+                .node
+                .attr("NAME")
+                .or_else(|| root.node.get("VOUCHERNUMBER"))
+                .map(str::to_owned);
+            let mut loc = self.location(line).with_element(name.clone());
+            if let Some(l) = label {
+                loc = loc.with_label(l);
+            }
+            let at = self.line();
+            self.pending.push_back(XmlItem::Problem(Problem::error(
+                ProblemKind::Truncated,
+                loc,
+                format!(
+                    "the file ends at line {at} inside this {name}: the file looks truncated; \
+                     this {name} is not imported, the records before it are"
+                ),
+            )));
+            self.frames.clear();
+        } else if let Some((name, line)) = self.outer.first().cloned() {
+            let at = self.line();
+            self.pending.push_back(XmlItem::Problem(Problem::error(
+                ProblemKind::Truncated,
+                self.location(at),
+                format!(
+                    "the file ends before </{name}> (opened at line {line}): the file looks \
+                     truncated, and records after this point are missing"
+                ),
+            )));
+        }
+    }
+
+    fn step(&mut self) {
+        // The event borrows the buffer, not `self`, so handlers may take `&mut self`.
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let event = self.reader.read_event_into(&mut buf);
+        self.handle(event);
+        self.buf = buf;
+    }
+
+    fn handle(&mut self, event: quick_xml::Result<Event<'_>>) {
+        match event {
+            Ok(Event::Start(e)) => {
+                self.started = true;
+                self.open(&e, false);
+            }
+            Ok(Event::Empty(e)) => {
+                self.started = true;
+                self.open(&e, true);
+            }
+            Ok(Event::End(e)) => self.close(Some(e.name().into_inner())),
+            Ok(Event::Text(t)) => {
+                if self.frames.is_empty() || t.bytes().all(|b| b.is_ascii_whitespace()) {
+                    return;
+                }
+                self.text(&t.xml10_content());
+            }
+            Ok(Event::CData(t)) => self.text(&t.xml10_content()),
+            Ok(Event::GeneralRef(r)) => {
+                if self.frames.is_empty() {
+                    return;
+                }
+                match r.resolve_char_ref() {
+                    Ok(Some(c)) => self.text(c.encode_utf8(&mut [0; 4])),
+                    Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
+                        Some(s) => self.text(s),
+                        None => self.text(&format!("&{};", &*r)),
+                    },
+                    Err(_) => self.text("\u{fffd}"),
+                }
+            }
+            Ok(Event::Eof) => self.finish(),
+            Ok(Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_)) => {}
+            Err(err) => {
+                let at = self.reader.buffer_position();
+                self.errors += 1;
+                let message = match &err {
+                    quick_xml::Error::Io(e) => format!("cannot read the file: {e}"),
+                    other => format!("not readable as XML here: {other}"),
+                };
+                let stuck = self.last_error_at == Some(at);
+                self.last_error_at = Some(at);
+                self.syntax(message);
+                if stuck || self.errors > 100 || matches!(err, quick_xml::Error::Io(_)) {
+                    if self.errors > 100 {
+                        let line = self.line();
+                        self.pending.push_back(XmlItem::Problem(Problem::error(
+                            ProblemKind::Syntax,
+                            self.location(line),
+                            "more than 100 syntax errors: the rest of the file is not read",
+                        )));
+                    }
+                    // Report the object in progress as lost, then stop.
+                    if !self.frames.is_empty() {
+                        let p = self.poisoned.take();
+                        self.frames.truncate(1);
+                        self.poisoned = p;
+                        self.skipping = 0;
+                        self.pop_frame();
+                    }
+                    self.done = true;
+                }
+            }
+        }
+    }
+}
+
+impl Iterator for XmlObjects {
+    type Item = XmlItem;
+
+    fn next(&mut self) -> Option<XmlItem> {
+        loop {
+            if let Some(item) = self.pending.pop_front() {
+                return Some(item);
+            }
+            if self.done {
+                return None;
+            }
+            self.step();
+            if self.done && !self.started && self.pending.is_empty() {
+                let p = Problem::error(
+                    ProblemKind::Syntax,
+                    self.location(0),
+                    "the file is empty or holds no XML element",
+                );
+                return Some(XmlItem::Problem(p));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objects(xml: &[u8]) -> Vec<XmlItem> {
+        match XmlObjects::new(Cursor::new(xml.to_vec()), Arc::from("t.xml")) {
+            Ok(r) => r.collect(),
+            Err(p) => vec![XmlItem::Problem(p)],
+        }
+    }
+
+    #[test]
+    fn finds_objects_at_any_depth_and_keeps_system_marks() {
+        let xml = b"<ENVELOPE><BODY><DATA><COLLECTION>\r\n<LEDGER NAME=\"A &amp; B\">\r\n <PARENT>&#4; Primary</PARENT><X.LIST>  </X.LIST>\r\n</LEDGER></COLLECTION></DATA></BODY></ENVELOPE>";
+        let items = objects(xml);
+        assert_eq!(items.len(), 1);
+        let XmlItem::Object(n) = &items[0] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(n.attr("NAME"), Some("A & B"));
+        assert_eq!(n.get("PARENT"), Some("\u{4} Primary"));
+        assert_eq!(n.value("PARENT"), None);
+        assert!(n.child("X.LIST").is_none());
+        assert_eq!(n.line, 2);
+    }
+
+    #[test]
+    fn reports_truncation_with_the_open_object() {
+        let xml =
+            b"<ENVELOPE>\n<VOUCHER><DATE>20240401</DATE>\n<VOUCHERNUMBER>7</VOUCHERNUMBER>\n<AMOU";
+        let items = objects(xml);
+        let problems: Vec<String> = items
+            .iter()
+            .filter_map(|i| match i {
+                XmlItem::Problem(p) => Some(p.to_string()),
+                XmlItem::Object(_) => None,
+            })
+            .collect();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("t.xml:2 <VOUCHER> \"7\"") && p.contains("truncated")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn sniffs_encodings() {
+        assert_eq!(
+            sniff(b"\xff\xfe<\0").unwrap().encoding,
+            encoding_rs::UTF_16LE
+        );
+        assert_eq!(
+            sniff(b"\xfe\xff\0<").unwrap().encoding,
+            encoding_rs::UTF_16BE
+        );
+        assert_eq!(sniff(b"<\0E\0N\0").unwrap().encoding, encoding_rs::UTF_16LE);
+        assert_eq!(sniff(b"\0<\0E\0N").unwrap().encoding, encoding_rs::UTF_16BE);
+        assert_eq!(sniff(b"\xef\xbb\xbf<E").unwrap().bom, 3);
+        assert_eq!(
+            sniff(b"<E>\xe9</E>").unwrap().encoding,
+            encoding_rs::WINDOWS_1252
+        );
+        assert!(sniff(b"\xff\xfe\0\0<\0\0\0").is_err());
+    }
+
+    #[test]
+    fn rejects_what_is_not_xml() {
+        let items = objects(b"Date,Amount\n2024-01-01,5\n");
+        let XmlItem::Problem(p) = &items[0] else {
+            panic!()
+        };
+        assert!(p.message.contains("not a Tally XML export"), "{p}");
+    }
+}

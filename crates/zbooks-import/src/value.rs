@@ -1,0 +1,198 @@
+//! Reading the values sources write: Tally's signed amounts, quantities and rates with units
+//! (`" 670 Pair"`, `"57.00/Pair"`, forex `"$ 10.00 @ ₹ 83.00/$ = ₹ 830.00"`), `"60 Days"`,
+//! `Yes`/`No`, and dates in Tally's `YYYYMMDD` or the day-first forms Indian CSV files use.
+//!
+//! Money is [`Decimal`], never a float (tally-reference.md §3 and §13, pitfall 9).
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+/// Parses a plain decimal (`-48091.00`, `1,234.50`, `+3`); `None` when it is not one.
+pub fn decimal(text: &str) -> Option<Decimal> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if t.contains(',') {
+        let cleaned: String = t.chars().filter(|c| *c != ',').collect();
+        return Decimal::from_str(cleaned.strip_prefix('+').unwrap_or(&cleaned)).ok();
+    }
+    Decimal::from_str(t.strip_prefix('+').unwrap_or(t)).ok()
+}
+
+/// Parses a Tally amount: signed, debit negative. A forex amount carries the base-currency
+/// value after `=`, which is the one taken (as the loader does: tally-reference.md §3).
+pub fn tally_amount(text: &str) -> Option<Decimal> {
+    let t = text.trim();
+    let t = match t.rfind('=') {
+        Some(i) => &t[i + 1..],
+        None => t,
+    };
+    let negative = t.trim_start().starts_with('-');
+    let digits: String = t
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let v = decimal(&digits)?;
+    Some(if negative { -v } else { v })
+}
+
+/// Parses a Tally quantity (`" 670 Pair"`, `" 50.000 KG"`): the number and the unit.
+/// Quantities are unsigned; the direction comes from context (§6.4).
+pub fn tally_quantity(text: &str) -> Option<(Decimal, Option<String>)> {
+    let t = text.trim();
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | ',')))
+        .unwrap_or(t.len());
+    let n = decimal(&t[..end])?;
+    let unit = t[end..].trim();
+    Some((n, (!unit.is_empty()).then(|| unit.to_owned())))
+}
+
+/// Parses a Tally rate (`"57.00/Pair"`): the number before `/`; for a forex rate, the
+/// base-currency part after `=`.
+pub fn tally_rate(text: &str) -> Option<Decimal> {
+    let t = text.trim();
+    let t = match t.rfind('=') {
+        Some(i) => &t[i + 1..],
+        None => t,
+    };
+    let number = t.split('/').next().unwrap_or("");
+    let digits: String = number
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .collect();
+    decimal(&digits)
+}
+
+/// Parses `"60 Days"` (or a bare `60`) as a number of days.
+pub fn days(text: &str) -> Option<u32> {
+    let t = text.trim();
+    let number = t.split_whitespace().next()?;
+    number.parse().ok()
+}
+
+/// Reads Tally's `Yes`/`No`.
+pub fn yes(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case("yes")
+}
+
+/// Whether a (year, month, day) is a real calendar date.
+pub fn is_date(year: i32, month: u32, day: u32) -> bool {
+    if !(1..=12).contains(&month) || day == 0 {
+        return false;
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let max = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    day <= max && (1900..=2200).contains(&year)
+}
+
+fn ymd(y: &str, m: &str, d: &str) -> Option<String> {
+    let (year, month, day) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    is_date(year, month, day).then(|| format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// Turns Tally's `YYYYMMDD` into Zoho's `YYYY-MM-DD`.
+pub fn tally_date(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.len() != 8 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    ymd(&t[..4], &t[4..6], &t[6..])
+}
+
+/// Reads a date as CSV files write it: `YYYY-MM-DD`, `YYYY/MM/DD`, `DD-MM-YYYY`,
+/// `DD/MM/YYYY` or `DD.MM.YYYY` (India writes the day first), or Tally's `YYYYMMDD`.
+pub fn any_date(text: &str) -> Option<String> {
+    let t = text.trim();
+    if let Some(d) = tally_date(t) {
+        return Some(d);
+    }
+    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 4) {
+        return None;
+    }
+    if parts[0].len() == 4 {
+        ymd(parts[0], parts[1], parts[2])
+    } else if parts[2].len() == 4 {
+        ymd(parts[2], parts[1], parts[0])
+    } else {
+        None
+    }
+}
+
+/// Whether a string is a Zoho date (`YYYY-MM-DD`, a real day).
+pub fn is_zoho_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && ymd(&text[..4], &text[5..7], &text[8..]).is_some()
+}
+
+/// A decimal without trailing zeros (`18`, `2.5`): for tax names and display.
+pub fn plain(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// Money as it goes into a payload: a string with at least two decimals (`"30975.00"`), the
+/// form the client reads and writes (never a float).
+pub fn money(d: Decimal) -> serde_json::Value {
+    let mut r = d.normalize();
+    if r.scale() < 2 {
+        r.rescale(2);
+    }
+    serde_json::Value::String(r.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn reads_tally_values() {
+        assert_eq!(tally_amount("-48091.00"), Some(d("-48091.00")));
+        assert_eq!(tally_amount(" 7335.90"), Some(d("7335.90")));
+        assert_eq!(
+            tally_amount("-$ 10.00 @ ₹ 83.00/$ = -₹ 830.00"),
+            Some(d("-830.00"))
+        );
+        assert_eq!(
+            tally_quantity(" 670 Pair"),
+            Some((d("670"), Some("Pair".into())))
+        );
+        assert_eq!(tally_quantity(" 50.000 KG").map(|q| q.0), Some(d("50.000")));
+        assert_eq!(tally_rate("57.00/Pair"), Some(d("57.00")));
+        assert_eq!(days("60 Days"), Some(60));
+        assert_eq!(tally_amount("abc"), None);
+    }
+
+    #[test]
+    fn reads_dates() {
+        assert_eq!(tally_date("20250308").as_deref(), Some("2025-03-08"));
+        assert_eq!(tally_date("20250230"), None);
+        assert_eq!(any_date("08/03/2025").as_deref(), Some("2025-03-08"));
+        assert_eq!(any_date("2024-02-29").as_deref(), Some("2024-02-29"));
+        assert_eq!(any_date("2023-02-29"), None);
+        assert!(is_zoho_date("2024-04-05"));
+        assert!(!is_zoho_date("2024-4-5"));
+    }
+
+    #[test]
+    fn money_keeps_two_decimals() {
+        assert_eq!(money(d("2362.5")), serde_json::json!("2362.50"));
+        assert_eq!(money(d("0.125")), serde_json::json!("0.125"));
+        assert_eq!(plain(d("18.00")), "18");
+    }
+}

@@ -1,0 +1,22 @@
+//! Integration tests of zbooks-import: the shared Tally fixtures end to end (read, map,
+//! validate, plan, totals), encodings, damaged files, and the readers' properties.
+
+mod encodings;
+mod fixtures;
+mod properties;
+
+use std::path::PathBuf;
+
+/// A file of the shared fixtures (CI has `shared/` beside the repository).
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/fixtures/tally/"
+    ))
+    .join(name)
+}
+
+/// The bytes of a fixture.
+pub fn fixture_bytes(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).unwrap_or_else(|e| panic!("read fixture {name}: {e}"))
+}
