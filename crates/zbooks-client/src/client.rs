@@ -1,0 +1,540 @@
+//! [`Client`] and its [`ClientBuilder`]: where settings become one immutable client whose
+//! clones share the token cache, the limits, the retry budget and the connection pool.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use reqwest::Method;
+use zbooks_types::{Clock, DataCenter, Limits, Plan, SystemClock};
+
+use crate::auth::{ActiveToken, Auth};
+use crate::config::{Credentials, LimitsConfig, Timeouts, TokenConfig};
+use crate::error::Error;
+use crate::events::{AuditSink, EventSink, Events};
+use crate::limiter::Limiter;
+use crate::request::RequestBuilder;
+use crate::retry::{RetryBudget, RetryConfig};
+use crate::store::{LimitStore, LimitsSnapshot, MemoryStore, TokenStore};
+use crate::time::{Jitter, SharedSleep, TokioSleep, to_millis};
+
+/// The default `User-Agent`.
+const USER_AGENT: &str = concat!("zbooks-client/", env!("CARGO_PKG_VERSION"));
+
+/// A Zoho Books client: cheap to clone (clones share everything), safe to use from many tasks.
+///
+/// Build one with [`Client::builder`]. Every call goes through the same loop: the
+/// organization's limits, a cached or refreshed token, the request, [`crate::classify()`], one
+/// event, and a decision to succeed, replay, pause, retry or stop.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+    /// Shared, so that cloning a client (once per spawned task) allocates nothing.
+    pub(crate) organization_id: Option<Arc<str>>,
+}
+
+/// What clones of a client share.
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    /// The Books base (`https://www.zohoapis.in/books/v3`), when set explicitly: then the
+    /// token's `api_domain` is not followed.
+    api_url: Option<String>,
+    /// The API domain in use (`https://www.zohoapis.in`); follows the token's `api_domain`.
+    api_domain: RwLock<String>,
+    /// The path of the Books base (`/books/v3`), for events.
+    base_path: String,
+    pub(crate) auth: Auth,
+    pub(crate) limiter: Limiter,
+    pub(crate) retry: RetryConfig,
+    pub(crate) budget: RetryBudget,
+    pub(crate) jitter: Jitter,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) sleep: SharedSleep,
+    pub(crate) events: Events,
+    /// How long one attempt may take, send to the end of the body.
+    pub(crate) attempt_timeout: Duration,
+    plan: Option<Plan>,
+    limits: tokio::sync::Mutex<HashMap<String, Limits>>,
+    warned_domain: AtomicBool,
+}
+
+/// Builds a [`Client`].
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    data_center: Option<DataCenter>,
+    api_domain: Option<String>,
+    accounts_url: Option<String>,
+    api_url: Option<String>,
+    organization_id: Option<String>,
+    plan: Option<Plan>,
+    credentials: Option<Credentials>,
+    token_store: Option<Arc<dyn TokenStore>>,
+    limit_store: Option<Arc<dyn LimitStore>>,
+    timeouts: Timeouts,
+    retry: RetryConfig,
+    limits: LimitsConfig,
+    tokens: TokenConfig,
+    user_agent: Option<String>,
+    clock: Option<Arc<dyn Clock>>,
+    sleep: Option<SharedSleep>,
+    jitter_seed: Option<u64>,
+    event_sink: Option<Arc<dyn EventSink>>,
+    audit_sink: Option<Arc<dyn AuditSink>>,
+    http: Option<reqwest::Client>,
+}
+
+impl Client {
+    /// A builder with Zoho's defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            data_center: None,
+            api_domain: None,
+            accounts_url: None,
+            api_url: None,
+            organization_id: None,
+            plan: None,
+            credentials: None,
+            token_store: None,
+            limit_store: None,
+            timeouts: Timeouts::default(),
+            retry: RetryConfig::default(),
+            limits: LimitsConfig::default(),
+            tokens: TokenConfig::default(),
+            user_agent: None,
+            clock: None,
+            sleep: None,
+            jitter_seed: None,
+            event_sink: None,
+            audit_sink: None,
+            http: None,
+        }
+    }
+
+    /// The same client (sharing tokens, limits, budget and connections) for another
+    /// organization.
+    #[must_use]
+    pub fn for_organization(&self, organization_id: impl Into<String>) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            organization_id: Some(Arc::from(organization_id.into())),
+        }
+    }
+
+    /// The organization calls name (`organization_id`), if one is set.
+    pub fn organization_id(&self) -> Option<&str> {
+        self.organization_id.as_deref()
+    }
+
+    /// A raw call to any Books endpoint, relative to the Books base (`/invoices`,
+    /// `/invoices/123/status/sent`). The organization id is added; POST is treated as not
+    /// idempotent, every other method as safe to repeat (change it with
+    /// [`RequestBuilder::idempotency`]).
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder<'_> {
+        RequestBuilder::new(self, method, path)
+    }
+
+    /// The API domain calls go to now (after following the token's `api_domain`).
+    pub fn api_domain(&self) -> String {
+        self.inner.api_domain()
+    }
+
+    /// The in-flight cap the client keeps for an organization (the plan's, lowered after a
+    /// 1070); `None` before the first call to it.
+    pub fn in_flight_cap(&self, organization_id: &str) -> Option<u32> {
+        self.inner.limiter.in_flight_cap(organization_id)
+    }
+
+    /// What the limit store knows about an organization: today's calls, a pause, the next
+    /// pacing slot.
+    pub async fn limits_snapshot(&self, organization_id: &str) -> Result<LimitsSnapshot, Error> {
+        self.inner
+            .limiter
+            .store
+            .snapshot(organization_id, self.inner.clock.now())
+            .await
+            .map_err(Error::store)
+    }
+
+    /// How many token requests this client has made to the accounts server.
+    pub fn token_requests(&self) -> u64 {
+        self.inner.auth.requests.load(Ordering::Relaxed)
+    }
+
+    /// Tokens left in the retry budget.
+    pub fn retry_budget_available(&self) -> u32 {
+        self.inner.budget.available()
+    }
+}
+
+impl Inner {
+    pub(crate) fn api_domain(&self) -> String {
+        self.api_domain
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The URL of `path` for a call made with `token`: below an explicit `api_url`, else the
+    /// token's `api_domain` (followed, with one warning, when it differs from the configured
+    /// one), else the configured domain.
+    pub(crate) fn url_for(&self, token: &ActiveToken, path: &str) -> String {
+        if let Some(url) = &self.api_url {
+            return format!("{url}{path}");
+        }
+        {
+            let current = self
+                .api_domain
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            if token.api_domain.as_deref().is_none_or(|d| d == *current) {
+                return format!("{current}/books/v3{path}");
+            }
+        }
+        if let Some(domain) = &token.api_domain {
+            let current = self.api_domain();
+            if crate::send::normalize(domain) != crate::send::normalize(&current) {
+                if !self.warned_domain.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        target: "zbooks::client",
+                        configured = %current,
+                        token = %domain,
+                        "the token belongs to another api_domain than configured; using the token's"
+                    );
+                }
+                domain.trim_end_matches('/').clone_into(
+                    &mut self
+                        .api_domain
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner),
+                );
+            }
+        }
+        format!("{}/books/v3{path}", self.api_domain())
+    }
+
+    /// The path an event names: the Books base's path and the call's path, no query.
+    pub(crate) fn event_path(&self, path: &str) -> String {
+        let path = path.split('?').next().unwrap_or(path);
+        format!("{}{path}", self.base_path)
+    }
+
+    /// The limits of an organization: the configured plan's, else the plan read once from
+    /// `GET /organizations`, else (when that fails) the Free plan's, the most careful.
+    pub(crate) async fn limits_for(&self, org: &str) -> Limits {
+        if let Some(plan) = self.plan {
+            return plan.limits();
+        }
+        let mut known = self.limits.lock().await;
+        if let Some(limits) = known.get(org) {
+            return *limits;
+        }
+        let plan = match self.read_plan(org).await {
+            Ok(Some(plan)) => plan,
+            Ok(None) => {
+                tracing::warn!(target: "zbooks::client", organization_id = org, "no plan found for the organization; keeping the Free plan's limits");
+                Plan::Free
+            }
+            Err(err) => {
+                tracing::warn!(target: "zbooks::client", organization_id = org, error = %err, "could not read the plan; keeping the Free plan's limits");
+                Plan::Free
+            }
+        };
+        let limits = plan.limits();
+        known.insert(org.to_owned(), limits);
+        limits
+    }
+
+    async fn read_plan(&self, org: &str) -> Result<Option<Plan>, Error> {
+        let call = crate::send::Call {
+            method: Method::GET,
+            path: "/organizations".to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotency: crate::endpoint::Idempotency::Safe,
+            organization_id: None,
+            natural_key: None,
+        };
+        let answer = Box::pin(self.execute(&call)).await?;
+        let body: serde_json::Value = serde_json::from_slice(&answer.body).map_err(|e| {
+            Error::new(
+                crate::error::ErrorKind::Decode {
+                    reason: e.to_string(),
+                },
+                zbooks_types::Sent::Answered,
+            )
+        })?;
+        let orgs = body
+            .get("organizations")
+            .and_then(serde_json::Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        Ok(orgs
+            .iter()
+            .find(|o| {
+                o.get("organization_id")
+                    .map(|id| id.as_str().map_or_else(|| id.to_string(), str::to_owned))
+                    .as_deref()
+                    == Some(org)
+            })
+            .and_then(|o| {
+                ["plan_name", "plan_type"]
+                    .iter()
+                    .filter_map(|k| o.get(*k).and_then(serde_json::Value::as_str))
+                    .find_map(Plan::from_zoho_text)
+            }))
+    }
+}
+
+impl ClientBuilder {
+    /// The data center: its accounts server and API domain (default: none, so one of this,
+    /// [`ClientBuilder::api_domain`] or the URL overrides must be given).
+    pub fn data_center(mut self, dc: DataCenter) -> Self {
+        self.data_center = Some(dc);
+        self
+    }
+
+    /// The API domain, as a token response's `api_domain` gives it
+    /// (`https://www.zohoapis.in`); the data center follows from it when known.
+    pub fn api_domain(mut self, api_domain: impl Into<String>) -> Self {
+        self.api_domain = Some(api_domain.into());
+        self
+    }
+
+    /// The accounts server (`https://accounts.zoho.in`, or a simulator's URL).
+    pub fn accounts_url(mut self, url: impl Into<String>) -> Self {
+        self.accounts_url = Some(url.into());
+        self
+    }
+
+    /// The Books API base, pinned (`http://127.0.0.1:PORT/books/v3`): calls always go here,
+    /// whatever `api_domain` tokens carry.
+    pub fn api_url(mut self, url: impl Into<String>) -> Self {
+        self.api_url = Some(url.into());
+        self
+    }
+
+    /// The organization every call names (`organization_id`).
+    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
+        self.organization_id = Some(organization_id.into());
+        self
+    }
+
+    /// The organization's plan, for its daily quota and in-flight cap. Without it, the plan
+    /// is read once from `GET /organizations`.
+    pub fn plan(mut self, plan: Plan) -> Self {
+        self.plan = Some(plan);
+        self
+    }
+
+    /// The credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// One store for tokens and limits (a [`MemoryStore`] when none is given; the SQLite store
+    /// of `zbooks-store` to share them with other processes).
+    pub fn store<S: TokenStore + LimitStore + 'static>(mut self, store: Arc<S>) -> Self {
+        self.token_store = Some(store.clone());
+        self.limit_store = Some(store);
+        self
+    }
+
+    /// The token store alone.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.token_store = Some(store);
+        self
+    }
+
+    /// The limit store alone.
+    pub fn limit_store(mut self, store: Arc<dyn LimitStore>) -> Self {
+        self.limit_store = Some(store);
+        self
+    }
+
+    /// Timeouts of one attempt.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Retry settings.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Limit settings.
+    pub fn limits(mut self, limits: LimitsConfig) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Token settings.
+    pub fn tokens(mut self, tokens: TokenConfig) -> Self {
+        self.tokens = tokens;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// The wall clock (default the system clock).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// How the client waits (default `tokio::time::sleep`).
+    pub fn sleep(mut self, sleep: SharedSleep) -> Self {
+        self.sleep = Some(sleep);
+        self
+    }
+
+    /// The seed of the backoff jitter (default: from the clock).
+    pub fn jitter_seed(mut self, seed: u64) -> Self {
+        self.jitter_seed = Some(seed);
+        self
+    }
+
+    /// Receives every event.
+    pub fn event_sink(mut self, sink: Arc<dyn EventSink>) -> Self {
+        self.event_sink = Some(sink);
+        self
+    }
+
+    /// Receives the events of failed attempts.
+    pub fn audit_sink(mut self, sink: Arc<dyn AuditSink>) -> Self {
+        self.audit_sink = Some(sink);
+        self
+    }
+
+    /// A `reqwest::Client` to use instead of building one (the attempt timeout still applies;
+    /// its connect timeout and user agent are its own).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::Config`] (never retryable) when no credentials or no API location
+    /// (data center, API domain or API URL) was given, or the HTTP client cannot be built.
+    pub fn build(self) -> Result<Client, Error> {
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::config("no credentials: give a refresh token or an access token")
+        })?;
+        let data_center = self.data_center.or_else(|| {
+            self.api_domain
+                .as_deref()
+                .and_then(|d| d.parse::<DataCenter>().ok())
+        });
+        let api_domain = self
+            .api_domain
+            .clone()
+            .or_else(|| data_center.map(|dc| dc.api_domain().to_owned()))
+            .or_else(|| {
+                self.api_url.as_deref().map(|u| {
+                    u.trim_end_matches('/')
+                        .trim_end_matches("/books/v3")
+                        .to_owned()
+                })
+            })
+            .ok_or_else(|| {
+                Error::config("no api location: give a data center, an api_domain or an api_url")
+            })?;
+        let accounts_url = self
+            .accounts_url
+            .clone()
+            .or_else(|| data_center.map(|dc| dc.accounts_url().to_owned()));
+        let accounts_url = match (&credentials, accounts_url) {
+            (_, Some(url)) => url,
+            (Credentials::AccessToken(_), None) => String::new(),
+            (Credentials::RefreshToken { .. }, None) => {
+                return Err(Error::config(
+                    "no accounts server: give a data center or an accounts_url to refresh tokens",
+                ));
+            }
+        };
+        let base_url = self
+            .api_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/books/v3", api_domain.trim_end_matches('/')));
+        let base_path = reqwest::Url::parse(&base_url)
+            .map_err(|e| Error::config(format!("invalid api url: {e}")))?
+            .path()
+            .trim_end_matches('/')
+            .to_owned();
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
+                .connect_timeout(self.timeouts.connect)
+                .pool_idle_timeout(Duration::from_secs(90))
+                .build()
+                .map_err(|e| Error::config(format!("cannot build the http client: {e}")))?,
+        };
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let sleep = self.sleep.unwrap_or_else(|| Arc::new(TokioSleep));
+        let memory = Arc::new(MemoryStore::new());
+        let token_store = self.token_store.unwrap_or_else(|| memory.clone());
+        let limit_store = self.limit_store.unwrap_or(memory);
+        let now_ms = to_millis(clock.now());
+        let seed = self.jitter_seed.unwrap_or_else(|| {
+            now_ms.unsigned_abs() ^ u64::from(std::process::id()).rotate_left(32)
+        });
+        let events = Events {
+            sink: self.event_sink,
+            audit: self.audit_sink,
+        };
+        let holder = format!(
+            "{}-{}-{:x}",
+            std::process::id(),
+            now_ms,
+            Jitter::new(seed).unit().to_bits()
+        );
+        let auth = Auth::new(
+            credentials,
+            accounts_url,
+            token_store,
+            self.tokens,
+            http.clone(),
+            clock.clone(),
+            sleep.clone(),
+            events.clone(),
+            holder,
+        );
+        let limiter = Limiter::new(self.limits, limit_store, clock.clone(), sleep.clone());
+        let inner = Inner {
+            http,
+            api_url: self.api_url.map(|u| u.trim_end_matches('/').to_owned()),
+            api_domain: RwLock::new(api_domain.trim_end_matches('/').to_owned()),
+            base_path,
+            auth,
+            limiter,
+            retry: self.retry,
+            budget: RetryBudget::new(self.retry.budget),
+            jitter: Jitter::new(seed),
+            clock,
+            sleep,
+            events,
+            attempt_timeout: self.timeouts.attempt,
+            plan: self.plan,
+            limits: tokio::sync::Mutex::new(HashMap::new()),
+            warned_domain: AtomicBool::new(false),
+        };
+        Ok(Client {
+            inner: Arc::new(inner),
+            organization_id: self.organization_id.map(Arc::from),
+        })
+    }
+}

@@ -1,0 +1,696 @@
+//! The one attempt loop every call goes through (smithy-rs's orchestrator `try_op`, as plain
+//! code): take a token, wait for the organization's limits, send with a timeout, read the
+//! answer with [`classify()`], emit one event, then decide — success, refresh and replay once,
+//! pause the organization, back off and retry, or stop — and say why.
+//!
+//! The decision is [`decide`], a pure function of the failure, the call's idempotency and the
+//! attempt so far; the loop only carries it out under the three bounds (attempts, deadline,
+//! retry budget).
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use tracing::Instrument;
+use zbooks_types::event::{CallEvent, EVENT_SCHEMA_VERSION, EventKind, Wait, WaitReason};
+use zbooks_types::{FailureClass, Limits, Sent};
+
+use crate::auth::ActiveToken;
+use crate::classify::{Failure, classify};
+use crate::client::Inner;
+use crate::endpoint::{Idempotency, scope_for};
+use crate::error::{CallContext, Error, ErrorKind};
+use crate::retry::backoff;
+use crate::store::ServerQuota;
+use crate::time::{millis, rfc3339};
+
+/// One call, as the loop needs it: everything to rebuild the request for every attempt.
+#[derive(Clone, Debug)]
+pub(crate) struct Call {
+    pub(crate) method: Method,
+    /// Path below the Books base (`/invoices/1`).
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Option<Bytes>,
+    pub(crate) idempotency: Idempotency,
+    pub(crate) organization_id: Option<Arc<str>>,
+    pub(crate) natural_key: Option<String>,
+}
+
+/// A successful answer.
+#[derive(Debug, Clone)]
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+/// What an attempt's event needs to know about the exchange.
+#[derive(Debug)]
+struct Probe {
+    sent: Sent,
+    status: Option<u16>,
+    duration_ms: u64,
+}
+
+/// What one attempt ended with.
+#[derive(Debug)]
+struct AttemptFailure {
+    error: Error,
+    token: Option<Arc<ActiveToken>>,
+    headers: Option<HeaderMap>,
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Stop with the error as it is.
+    Fail,
+    /// Refresh the token (once) and replay.
+    RefreshAndReplay,
+    /// Pause the organization (429/44), then retry.
+    PauseAndRetry,
+    /// Mark the daily quota spent (429/45) and stop.
+    QuotaExhausted,
+    /// Lower the in-flight cap (1070), then retry after a short jittered backoff.
+    LowerInFlightAndRetry,
+    /// Retry after a backoff; `timeout` when the failure was a lost answer (costs more budget).
+    Backoff {
+        /// The failure may have reached Zoho without an answer.
+        timeout: bool,
+    },
+}
+
+/// Decides what a failed attempt calls for.
+///
+/// `replayed` is whether this call already refreshed and replayed after a 57.
+pub(crate) fn decide(error: &Error, idempotency: Idempotency, replayed: bool) -> Decision {
+    let repeatable = idempotency.may_repeat_after_maybe_sent();
+    match error.kind() {
+        ErrorKind::Api(failure) => match failure.class {
+            FailureClass::AuthExpired if !replayed => Decision::RefreshAndReplay,
+            FailureClass::RateLimitedMinute => Decision::PauseAndRetry,
+            FailureClass::QuotaExhaustedDay => Decision::QuotaExhausted,
+            FailureClass::ConcurrencyLimited => Decision::LowerInFlightAndRetry,
+            // A server failure or an unreadable answer may come after Zoho acted: a create is
+            // not repeated (reference §7; DESIGN.md promise 5).
+            FailureClass::TransientServer | FailureClass::BadResponse if repeatable => {
+                Decision::Backoff { timeout: false }
+            }
+            _ => Decision::Fail,
+        },
+        ErrorKind::Transport { .. } => match error.sent() {
+            Sent::NotSent => Decision::Backoff { timeout: false },
+            _ if repeatable => Decision::Backoff { timeout: true },
+            _ => Decision::Fail,
+        },
+        _ => Decision::Fail,
+    }
+}
+
+/// A transport failure as an [`Error`]: certainly not sent when the connection could not be
+/// made, else maybe sent. The URL is dropped from the text (it may carry a query).
+pub(crate) fn transport_error(err: &reqwest::Error) -> Error {
+    let timeout = err.is_timeout();
+    let sent = if err.is_connect() {
+        Sent::NotSent
+    } else {
+        Sent::MaybeSent
+    };
+    let mut reason = String::new();
+    let mut source: Option<&dyn std::error::Error> = Some(err);
+    while let Some(e) = source {
+        let text = match e.downcast_ref::<reqwest::Error>() {
+            Some(r) if r.url().is_some() => {
+                // reqwest's Display includes the URL; describe it by its kind instead.
+                if r.is_connect() {
+                    "connection failed".to_owned()
+                } else if r.is_timeout() {
+                    "timed out".to_owned()
+                } else if r.is_body() || r.is_decode() {
+                    "response body failed".to_owned()
+                } else {
+                    "request failed".to_owned()
+                }
+            }
+            _ => e.to_string(),
+        };
+        if !reason.is_empty() {
+            reason.push_str(": ");
+        }
+        reason.push_str(&text);
+        source = e.source();
+    }
+    Error::new(
+        ErrorKind::Transport {
+            timeout,
+            reason: zbooks_types::scrub(&reason),
+        },
+        sent,
+    )
+}
+
+impl Inner {
+    /// Runs a call to success or a final error, inside one `zbooks.call` span.
+    pub(crate) async fn execute(&self, call: &Call) -> Result<Answer, Error> {
+        let span = tracing::info_span!(
+            "zbooks.call",
+            method = %call.method,
+            path = %call.path,
+            organization_id = call.organization_id.as_deref(),
+        );
+        self.execute_in_span(call).instrument(span).await
+    }
+
+    async fn execute_in_span(&self, call: &Call) -> Result<Answer, Error> {
+        let started = tokio::time::Instant::now();
+        let deadline = started + self.retry.deadline;
+        let limits = match &call.organization_id {
+            Some(org) if self.limiter.config.enabled => self.limits_for(org).await,
+            _ => Limits {
+                per_minute: 0,
+                per_day: 0,
+                in_flight: 0,
+            },
+        };
+        let mut attempt = 0;
+        let mut replayed = false;
+        let mut budget_taken = 0;
+        let mut worst_sent = Sent::NotSent;
+        let mut waits: Vec<Wait> = Vec::new();
+        let mut forced_stale: Option<Arc<ActiveToken>> = None;
+        let mut previous_maybe_sent = false;
+        loop {
+            attempt += 1;
+            let result = self
+                .attempt(
+                    call,
+                    limits,
+                    attempt,
+                    std::mem::take(&mut waits),
+                    forced_stale.take(),
+                )
+                .await;
+            let failure = match result {
+                Ok(answer) => {
+                    self.budget.refund(budget_taken);
+                    if let (true, Some(org)) = (self.limiter.config.enabled, &call.organization_id)
+                    {
+                        self.limiter.success(org);
+                    }
+                    return Ok(answer);
+                }
+                Err(failure) => failure,
+            };
+            // A DELETE repeated after a lost answer that now finds nothing did its job.
+            if call.method == Method::DELETE
+                && previous_maybe_sent
+                && failure.error.class() == FailureClass::NotFound
+            {
+                return Ok(Answer {
+                    status: 200,
+                    headers: HeaderMap::new(),
+                    body: Bytes::from_static(br#"{"code":0,"message":"success"}"#),
+                });
+            }
+            let error = failure.error;
+            worst_sent = most_uncertain(worst_sent, error.sent());
+            previous_maybe_sent = error.sent() == Sent::MaybeSent;
+            let finish = |e: Error| {
+                e.with_context(self.call_context(call))
+                    .with_attempts(attempt)
+            };
+            // (time to sleep here, time the retry will wait at the latest, budget it costs)
+            let (sleep, horizon, cost) = match decide(&error, call.idempotency, replayed) {
+                Decision::Fail => {
+                    let error =
+                        self.explain_failure(error, call, failure.token.as_deref(), replayed);
+                    return Err(finish(error.with_sent(worst_sent)));
+                }
+                Decision::QuotaExhausted => {
+                    let now = self.clock.now();
+                    let resets_at = failure
+                        .headers
+                        .as_ref()
+                        .and_then(|h| server_quota(h, now))
+                        .map(|q| q.resets_at);
+                    let org = call.organization_id.as_deref().unwrap_or_default();
+                    let resets_at = self.limiter.exhaust(org, resets_at).await?;
+                    let quota = Error::new(
+                        ErrorKind::QuotaExhausted {
+                            resets_at: Some(resets_at),
+                            local: false,
+                        },
+                        Sent::Answered,
+                    )
+                    .with_last(error);
+                    return Err(finish(quota));
+                }
+                Decision::RefreshAndReplay => {
+                    if !self.auth.can_refresh() {
+                        return Err(finish(Self::fixed_token_refused(error, call)));
+                    }
+                    replayed = true;
+                    forced_stale.clone_from(&failure.token);
+                    (Duration::ZERO, Duration::ZERO, 0)
+                }
+                Decision::PauseAndRetry => {
+                    let pause = self
+                        .limiter
+                        .config
+                        .pause
+                        .unwrap_or(self.limiter.config.window);
+                    match &call.organization_id {
+                        // The limiter makes every call to the organization wait out the pause.
+                        Some(org) if self.limiter.config.enabled => {
+                            self.limiter.pause(org).await?;
+                            (Duration::ZERO, pause, 0)
+                        }
+                        _ => (pause, pause, 0),
+                    }
+                }
+                Decision::LowerInFlightAndRetry => {
+                    if let Some(org) = &call.organization_id {
+                        self.limiter.lower_in_flight(org);
+                    }
+                    let delay = backoff(
+                        &self.jitter,
+                        self.retry.concurrency_backoff,
+                        self.retry.max_backoff,
+                        attempt,
+                    );
+                    (delay, delay, self.retry.budget.retry_cost)
+                }
+                Decision::Backoff { timeout } => {
+                    let delay = backoff(
+                        &self.jitter,
+                        self.retry.initial_backoff,
+                        self.retry.max_backoff,
+                        attempt,
+                    );
+                    let cost = if timeout {
+                        self.retry.budget.timeout_cost
+                    } else {
+                        self.retry.budget.retry_cost
+                    };
+                    (delay, delay, cost)
+                }
+            };
+            // The replay after a refresh does not count against the attempts: it is the one
+            // replay promise 4 allows.
+            let counted = attempt - u32::from(replayed);
+            if counted >= self.retry.max_attempts {
+                return Err(finish(error.with_sent(worst_sent)));
+            }
+            if tokio::time::Instant::now() + horizon >= deadline {
+                return Err(finish(Self::gave_up(
+                    ErrorKind::DeadlineExceeded,
+                    error,
+                    worst_sent,
+                )));
+            }
+            if cost > 0 {
+                if !self.budget.try_take(cost) {
+                    return Err(finish(Self::gave_up(
+                        ErrorKind::RetryBudgetExhausted,
+                        error,
+                        worst_sent,
+                    )));
+                }
+                budget_taken += cost;
+            }
+            if !sleep.is_zero() {
+                self.sleep.sleep(sleep).await;
+                waits.push(Wait {
+                    reason: WaitReason::Backoff,
+                    ms: millis(sleep),
+                });
+            }
+        }
+    }
+
+    fn gave_up(kind: ErrorKind, last: Error, worst_sent: Sent) -> Error {
+        Error::new(kind, worst_sent).with_last(last)
+    }
+
+    /// Turns the last failure into the error the caller should see: a 14 says how the header
+    /// must look; a 57 after a fresh token names the scope or the data center.
+    fn explain_failure(
+        &self,
+        error: Error,
+        call: &Call,
+        token: Option<&ActiveToken>,
+        replayed: bool,
+    ) -> Error {
+        let Some(failure) = error.failure().cloned() else {
+            return error;
+        };
+        let sent = error.sent();
+        match (failure.class, failure.code) {
+            (FailureClass::AuthMisconfigured, Some(14)) => Error::new(
+                ErrorKind::AuthMisconfigured {
+                    reason: "zoho found no usable Authorization header (401/14); it must be \
+                             `Authorization: Zoho-oauthtoken <access token>`"
+                        .to_owned(),
+                },
+                sent,
+            )
+            .with_last(error),
+            (FailureClass::AuthExpired, _) if replayed => {
+                let api_domain = self.api_domain();
+                if let Some(token_domain) = token.and_then(|t| t.api_domain.clone())
+                    && normalize(&token_domain) != normalize(&api_domain)
+                {
+                    return Error::new(
+                        ErrorKind::WrongDataCenter {
+                            token: token_domain.parse().ok(),
+                            token_api_domain: token_domain,
+                            api_domain,
+                        },
+                        sent,
+                    )
+                    .with_last(error);
+                }
+                Error::new(
+                    ErrorKind::Scope {
+                        scope: scope_for(&call.method, &call.path),
+                    },
+                    sent,
+                )
+                .with_last(error)
+            }
+            _ => error,
+        }
+    }
+
+    fn fixed_token_refused(error: Error, call: &Call) -> Error {
+        Error::new(
+            ErrorKind::AuthMisconfigured {
+                reason: format!(
+                    "the fixed access token is refused (401/57): it expired, was revoked, lacks \
+                     the scope {} or belongs to another data center; configure a refresh token \
+                     to let the client refresh it",
+                    scope_for(&call.method, &call.path)
+                ),
+            },
+            error.sent(),
+        )
+        .with_last(error)
+    }
+
+    /// The context errors of this call carry.
+    fn call_context(&self, call: &Call) -> CallContext {
+        CallContext {
+            method: call.method.to_string(),
+            path: self.event_path(&call.path),
+            organization_id: call.organization_id.as_deref().map(str::to_owned),
+        }
+    }
+
+    /// One attempt: limits, token, send, classify, event.
+    async fn attempt(
+        &self,
+        call: &Call,
+        limits: Limits,
+        attempt: u32,
+        mut waits: Vec<Wait>,
+        stale: Option<Arc<ActiveToken>>,
+    ) -> Result<Answer, AttemptFailure> {
+        let mut probe = Probe {
+            sent: Sent::NotSent,
+            status: None,
+            duration_ms: 0,
+        };
+        let result = self
+            .attempt_inner(call, limits, &mut waits, stale, &mut probe)
+            .await;
+        // The event is built only when someone reads it: the hot path of a client without
+        // sinks or subscribers stays free of formatting.
+        if self.events.wants(result.is_err()) {
+            let mut event = CallEvent {
+                schema: EVENT_SCHEMA_VERSION,
+                ts: rfc3339(self.clock.now()),
+                kind: EventKind::Attempt,
+                organization_id: call.organization_id.as_deref().map(str::to_owned),
+                method: call.method.to_string(),
+                path: self.event_path(&call.path),
+                status: probe.status,
+                code: None,
+                message: None,
+                class: None,
+                sent: probe.sent,
+                attempt,
+                waited: waits,
+                duration_ms: probe.duration_ms,
+                natural_key: call.natural_key.clone(),
+            };
+            if let Err(failure) = &result {
+                let error = &failure.error;
+                event.sent = error.sent();
+                event.class = Some(error.class());
+                if let Some(f) = error.failure() {
+                    event.status = Some(f.status);
+                    event.code = f.code;
+                    event.message = f.message.as_deref().map(zbooks_types::scrub);
+                }
+            }
+            self.events.emit(event).await;
+        }
+        result
+    }
+
+    async fn attempt_inner(
+        &self,
+        call: &Call,
+        limits: Limits,
+        waits: &mut Vec<Wait>,
+        stale: Option<Arc<ActiveToken>>,
+        probe: &mut Probe,
+    ) -> Result<Answer, AttemptFailure> {
+        let fail = |error: Error| AttemptFailure {
+            error,
+            token: None,
+            headers: None,
+        };
+        // The token first: a refresh after the pacing slot would send the call late, bunched
+        // with later slots, and could overfill a window.
+        // Whatever happened on the way to a token, the call itself was not sent.
+        let token = match stale {
+            Some(stale) => self.auth.replace(&stale, waits).await,
+            None => self.auth.token(waits).await,
+        }
+        .map_err(|e| fail(e.with_sent(Sent::NotSent)))?;
+        let _permit = match &call.organization_id {
+            Some(org) => self
+                .limiter
+                .acquire(org, limits, waits)
+                .await
+                .map_err(fail)?,
+            None => None,
+        };
+        // Another call may have replaced the token while this one waited for its slot.
+        let token = if waits.is_empty() {
+            token
+        } else {
+            self.auth.newer_than(token)
+        };
+        let url = self.url_for(&token, &call.path);
+        let mut request = self
+            .http
+            .request(call.method.clone(), url)
+            .header(AUTHORIZATION, token.header.clone());
+        let mut query: Vec<(&str, &str)> = Vec::with_capacity(call.query.len() + 1);
+        if let Some(org) = &call.organization_id {
+            query.push(("organization_id", org));
+        }
+        query.extend(call.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        if !query.is_empty() {
+            request = request.query(&query);
+        }
+        for (name, value) in &call.headers {
+            request = request.header(name, value);
+        }
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let started = tokio::time::Instant::now();
+        // One timer for the whole exchange, send to the end of the body (cheaper than
+        // reqwest's per-request timeout, measured in benches/throughput.rs).
+        let exchange = async {
+            let mut response = request.send().await?;
+            let status = response.status().as_u16();
+            let headers = std::mem::take(response.headers_mut());
+            response.bytes().await.map(|body| (status, headers, body))
+        };
+        let answer = tokio::time::timeout(self.attempt_timeout, exchange).await;
+        probe.duration_ms = millis(started.elapsed());
+        let (status, headers, body) = match answer {
+            Ok(Ok(answer)) => answer,
+            Err(_elapsed) => {
+                return Err(AttemptFailure {
+                    error: Error::new(
+                        ErrorKind::Transport {
+                            timeout: true,
+                            reason: format!("no complete answer within {:?}", self.attempt_timeout),
+                        },
+                        Sent::MaybeSent,
+                    ),
+                    token: Some(token),
+                    headers: None,
+                });
+            }
+            Ok(Err(err)) => {
+                return Err(AttemptFailure {
+                    error: transport_error(&err),
+                    token: Some(token),
+                    headers: None,
+                });
+            }
+        };
+        probe.sent = Sent::Answered;
+        probe.status = Some(status);
+        if let (true, Some(org)) = (self.limiter.config.enabled, &call.organization_id)
+            && let Some(quota) = server_quota(&headers, self.clock.now())
+        {
+            self.limiter.record_server_quota(org, quota).await;
+        }
+        match classify(status, &body) {
+            Ok(_) => Ok(Answer {
+                status,
+                headers,
+                body,
+            }),
+            Err(failure) => Err(AttemptFailure {
+                error: api_error(failure),
+                token: Some(token),
+                headers: Some(headers),
+            }),
+        }
+    }
+}
+
+fn api_error(failure: Failure) -> Error {
+    Error::api(failure)
+}
+
+/// The more uncertain of two "was it sent" states: maybe sent outranks answered, which
+/// outranks not sent (an answered failure after a lost one does not make the first certain).
+fn most_uncertain(a: Sent, b: Sent) -> Sent {
+    let rank = |s: Sent| match s {
+        Sent::NotSent => 0,
+        Sent::Answered => 1,
+        Sent::MaybeSent => 2,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// Zoho's `X-Rate-Limit-*` headers, when all three are there (reference §2: observed in 2019,
+/// absent in a 2026 probe; optional hints only).
+pub(crate) fn server_quota(headers: &HeaderMap, now: SystemTime) -> Option<ServerQuota> {
+    let number = |name: &str| -> Option<u64> {
+        headers
+            .get(name)?
+            .to_str()
+            .ok()?
+            .trim()
+            .replace(',', "")
+            .parse()
+            .ok()
+    };
+    let limit = u32::try_from(number("x-rate-limit-limit")?).ok()?;
+    let remaining = u32::try_from(number("x-rate-limit-remaining")?).ok()?;
+    let reset = number("x-rate-limit-reset")?;
+    Some(ServerQuota {
+        limit,
+        remaining,
+        resets_at: now + Duration::from_secs(reset),
+    })
+}
+
+/// A domain without its scheme's trailing slash, for comparing `api_domain`s.
+pub(crate) fn normalize(domain: &str) -> String {
+    domain.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, body: &str) -> Error {
+        Error::api(classify(status, body.as_bytes()).unwrap_err())
+    }
+
+    #[test]
+    fn decisions_follow_class_and_idempotency() {
+        use Decision as D;
+        use Idempotency as I;
+        let e57 = api(
+            401,
+            r#"{"code":57,"message":"You are not authorized to perform this operation"}"#,
+        );
+        assert_eq!(decide(&e57, I::NonIdempotent, false), D::RefreshAndReplay);
+        assert_eq!(decide(&e57, I::Safe, true), D::Fail);
+        let e44 = api(429, r#"{"code":44,"message":"blocked"}"#);
+        assert_eq!(decide(&e44, I::NonIdempotent, false), D::PauseAndRetry);
+        let e45 = api(
+            429,
+            r#"{"code":45,"message":"The API call for this organization has exceeded the maximum call rate limit of 1,000."}"#,
+        );
+        assert_eq!(decide(&e45, I::Safe, false), D::QuotaExhausted);
+        let e1070 = api(
+            429,
+            r#"{"code":1070,"message":"You have reached the maximum number of in process requests allowed. Kindly try again after some time."}"#,
+        );
+        assert_eq!(
+            decide(&e1070, I::NonIdempotent, false),
+            D::LowerInFlightAndRetry
+        );
+        let html = api(502, "<html><body>Bad Gateway</body></html>");
+        assert_eq!(decide(&html, I::Safe, false), D::Backoff { timeout: false });
+        assert_eq!(decide(&html, I::NonIdempotent, false), D::Fail);
+        for body in [
+            r#"{"code":6041,"message":"This user is not associated with the CompanyID/CompanyName:1."}"#,
+            r#"{"code":1002,"message":"Invoice does not exist."}"#,
+            r#"{"code":14,"message":"invalid"}"#,
+        ] {
+            assert_eq!(decide(&api(400, body), I::Safe, false), D::Fail, "{body}");
+        }
+        let not_sent = Error::new(
+            ErrorKind::Transport {
+                timeout: false,
+                reason: "connection refused".into(),
+            },
+            Sent::NotSent,
+        );
+        assert_eq!(
+            decide(&not_sent, I::NonIdempotent, false),
+            D::Backoff { timeout: false }
+        );
+        let lost = not_sent.clone().with_sent(Sent::MaybeSent);
+        assert_eq!(decide(&lost, I::NonIdempotent, false), D::Fail);
+        assert_eq!(
+            decide(&lost, I::Idempotent, false),
+            D::Backoff { timeout: true }
+        );
+    }
+
+    #[test]
+    fn reads_rate_limit_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-rate-limit-limit", HeaderValue::from_static("7500"));
+        headers.insert("x-rate-limit-remaining", HeaderValue::from_static("6775"));
+        headers.insert("x-rate-limit-reset", HeaderValue::from_static("34881"));
+        let now = SystemTime::UNIX_EPOCH;
+        let quota = server_quota(&headers, now).unwrap();
+        assert_eq!(quota.limit, 7500);
+        assert_eq!(quota.remaining, 6775);
+        assert_eq!(quota.resets_at, now + Duration::from_secs(34_881));
+        headers.remove("x-rate-limit-reset");
+        assert!(server_quota(&headers, now).is_none());
+    }
+}

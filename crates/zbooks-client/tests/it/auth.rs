@@ -1,0 +1,400 @@
+//! Tokens: one refresh for many callers, the token-request guard, the accounts server's
+//! "Access Denied", 57 and 14, and tokens of another data center (DESIGN.md promise 4).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use zbooks_client::{Client, Credentials, ErrorKind, LimitsConfig, MemoryStore, Method};
+use zbooks_sim::{FaultAction, FaultRule, OrgSpec, Scenario, SimConfig, UserSpec};
+use zbooks_types::{DataCenter, FailureClass, ManualClock, Plan};
+
+use crate::support::{self, assert_no_unmatched, builder, fast_config, start};
+
+fn token_requests(sim: &zbooks_sim::RunningSim) -> usize {
+    sim.request_log()
+        .iter()
+        .filter(|r| r.path.ends_with("/oauth/v2/token"))
+        .count()
+}
+
+async fn hundred_calls(client: &Client) {
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            client.request(Method::GET, "/contacts").send().await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().expect("every call succeeds");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundred_concurrent_calls_across_an_expiry_make_one_token_request() {
+    let (sim, demo) = start(SimConfig {
+        limits_enabled: false,
+        ..fast_config()
+    })
+    .await;
+    let clock = ManualClock::new(zbooks_types::Clock::now(&zbooks_types::SystemClock));
+    let client = builder(&sim, &demo)
+        .clock(Arc::new(clock.clone()))
+        .limits(LimitsConfig::disabled())
+        .build()
+        .unwrap();
+    client
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token_requests(&sim), 1);
+    // The hour passes: every caller finds the token about to expire at once.
+    clock.advance(Duration::from_hours(1));
+    hundred_calls(&client).await;
+    assert_eq!(token_requests(&sim), 2, "{:?}", support::log_lines(&sim));
+    assert_eq!(sim.counters().token_requests, 2);
+    assert_no_unmatched(&sim);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundred_calls_refused_with_57_share_one_refresh_and_replay() {
+    let (sim, demo) = start(fast_config()).await;
+    let client = builder(&sim, &demo)
+        .plan(Plan::Professional)
+        .build()
+        .unwrap();
+    client
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap();
+    // Zoho expires the token early (revoked, or the 15-token cap): calls get 401/57.
+    sim.expire_tokens();
+    hundred_calls(&client).await;
+    let counters = sim.counters();
+    assert_eq!(counters.token_requests, 2, "{:?}", support::log_lines(&sim));
+    let refused = counters.by_status.get(&401).copied().unwrap_or(0);
+    assert!((1..=10).contains(&refused), "{refused} calls refused");
+    assert_eq!(
+        counters.throttled.len(),
+        0,
+        "no 429: {:?}",
+        counters.throttled
+    );
+}
+
+#[tokio::test]
+async fn a_fresh_token_refused_with_57_names_the_missing_scope() {
+    let scenario = Scenario {
+        users: vec![UserSpec {
+            user_id: "reader".into(),
+            dc: DataCenter::In,
+            client_id: "1000.SIMREADER".into(),
+            client_secret: "sim-secret-reader".into(),
+            refresh_token: Some("1000.simrefresh.reader".into()),
+            scopes: vec!["ZohoBooks.contacts.READ".into()],
+        }],
+        organizations: vec![OrgSpec {
+            organization_id: "60000000010".into(),
+            name: "Reader Ltd".into(),
+            plan: Plan::Professional,
+            dc: DataCenter::In,
+            trial_expired: false,
+            members: vec!["reader".into()],
+            currency_code: "INR".into(),
+            unique_custom_fields: vec![],
+        }],
+        ..Scenario::default()
+    };
+    let (sim, _) = start(SimConfig {
+        scenario: Some(scenario),
+        ..fast_config()
+    })
+    .await;
+    let client = Client::builder()
+        .accounts_url(sim.accounts_url())
+        .api_domain(sim.api_domain())
+        .organization_id("60000000010")
+        .plan(Plan::Professional)
+        .credentials(Credentials::refresh_token(
+            "1000.SIMREADER",
+            "sim-secret-reader",
+            "1000.simrefresh.reader",
+        ))
+        .retry(support::fast_retry())
+        .limits(support::fast_limits())
+        .tokens(support::fast_tokens())
+        .build()
+        .unwrap();
+    client
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .request(Method::POST, "/invoices")
+        .json(&serde_json::json!({"customer_id": "1"}))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        &ErrorKind::Scope {
+            scope: "ZohoBooks.invoices.CREATE".into()
+        }
+    );
+    assert!(
+        err.to_string().contains("ZohoBooks.invoices.CREATE"),
+        "{err}"
+    );
+    assert!(!err.is_retryable());
+    let posts = sim
+        .request_log()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/books/v3/invoices")
+        .count();
+    assert_eq!(posts, 2, "one refusal, one replay with a fresh token");
+    assert_eq!(token_requests(&sim), 2);
+}
+
+#[tokio::test]
+async fn a_14_says_the_header_is_misconfigured() {
+    let (sim, demo) = start(SimConfig {
+        scenario: Some(Scenario {
+            faults: vec![FaultRule {
+                name: None,
+                method: Some("GET".into()),
+                path: Some("/books/v3/contacts".into()),
+                organization_id: None,
+                nth: None,
+                every: None,
+                probability: None,
+                times: None,
+                action: FaultAction::Status {
+                    status: 401,
+                    body: None,
+                    code: Some(14),
+                    message: Some("The request could not be authenticated as the authentication value you entered is invalid. Enter a valid authentication value and try again.".into()),
+                },
+            }],
+            ..Scenario::default()
+        }),
+        ..fast_config()
+    })
+    .await;
+    let client = builder(&sim, &demo)
+        .plan(Plan::Professional)
+        .build()
+        .unwrap();
+    let err = client
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::AuthMisconfigured { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("Zoho-oauthtoken"), "{err}");
+    assert_eq!(err.code(), Some(14));
+    assert_eq!(sim.counters().by_status.get(&401), Some(&1), "not retried");
+}
+
+fn access_denied() -> FaultRule {
+    FaultRule {
+        name: None,
+        method: None,
+        path: Some("/oauth/v2/token".into()),
+        organization_id: None,
+        nth: None,
+        every: None,
+        probability: None,
+        times: None,
+        action: FaultAction::Status {
+            status: 200,
+            body: Some(serde_json::json!({
+                "error_description": "You have made too many requests continuously. Please try again after some time.",
+                "error": "Access Denied",
+                "status": "failure"
+            })),
+            code: None,
+            message: None,
+        },
+    }
+}
+
+#[tokio::test]
+async fn access_denied_starts_a_cool_down_not_a_loop() {
+    let (sim, demo) = start(SimConfig {
+        scenario: Some(Scenario {
+            faults: vec![access_denied()],
+            ..Scenario::default()
+        }),
+        ..fast_config()
+    })
+    .await;
+    let store = Arc::new(MemoryStore::new());
+    let client = builder(&sim, &demo)
+        .plan(Plan::Professional)
+        .store(store.clone())
+        .build()
+        .unwrap();
+    let err = client
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::TokenThrottled { .. }),
+        "{err}"
+    );
+    assert_eq!(err.class(), FailureClass::TokenThrottled);
+    assert!(err.is_retryable() && err.retry() == zbooks_types::Retry::AfterCooldown);
+    // Another client on the same store does not ask either.
+    let other = builder(&sim, &demo)
+        .plan(Plan::Professional)
+        .store(store)
+        .build()
+        .unwrap();
+    for client in [&client, &other] {
+        let err = client
+            .request(Method::GET, "/contacts")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::TokenThrottled { .. }),
+            "{err}"
+        );
+    }
+    assert_eq!(token_requests(&sim), 1, "{:?}", support::log_lines(&sim));
+    assert_eq!(
+        sim.counters().requests,
+        1,
+        "no API call was sent without a token"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_storm_across_20_clients_stays_within_10_token_requests() {
+    let (sim, demo) = start(fast_config()).await;
+    let store = Arc::new(MemoryStore::new());
+    let clients: Vec<Client> = (0..20)
+        .map(|_| {
+            builder(&sim, &demo)
+                .plan(Plan::Professional)
+                .store(store.clone())
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let mut throttled = 0;
+    // Fifteen early expiries within Zoho's window (10 s here): every client refreshes after
+    // each, all at once.
+    for _ in 0..15 {
+        sim.expire_tokens();
+        let mut tasks = Vec::new();
+        for client in &clients {
+            let client = client.clone();
+            tasks.push(tokio::spawn(async move {
+                client.request(Method::GET, "/contacts").send().await
+            }));
+        }
+        for task in tasks {
+            if let Err(err) = task.await.unwrap() {
+                assert!(
+                    matches!(err.kind(), ErrorKind::TokenThrottled { .. }),
+                    "{err}"
+                );
+                throttled += 1;
+            }
+        }
+    }
+    let counters = sim.counters();
+    assert!(counters.token_requests <= 10, "{}", counters.token_requests);
+    assert_eq!(
+        counters.token_throttled, 0,
+        "zoho never had to say Access Denied"
+    );
+    assert!(throttled > 0, "the guard refused some refreshes");
+}
+
+#[tokio::test]
+async fn credentials_of_another_data_center_are_a_clear_error() {
+    let (sim, demo) = start(fast_config()).await;
+    let eu = demo.other_dc_user.clone();
+    // EU credentials sent to the default (India) accounts server.
+    let client = Client::builder()
+        .accounts_url(sim.accounts_url())
+        .api_domain(sim.api_domain())
+        .organization_id(&eu.organization_id)
+        .plan(Plan::Standard)
+        .credentials(Credentials::refresh_token(
+            eu.client_id.clone(),
+            eu.client_secret.clone(),
+            eu.refresh_token.clone(),
+        ))
+        .retry(support::fast_retry())
+        .build()
+        .unwrap();
+    let err = client
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::AuthMisconfigured { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("data center"), "{err}");
+
+    // EU credentials at the EU accounts server, but calls pinned to India's API.
+    let pinned = Client::builder()
+        .accounts_url(eu.accounts_url.clone())
+        .api_url(sim.api_url())
+        .organization_id(&eu.organization_id)
+        .plan(Plan::Standard)
+        .credentials(Credentials::refresh_token(
+            eu.client_id.clone(),
+            eu.client_secret.clone(),
+            eu.refresh_token.clone(),
+        ))
+        .retry(support::fast_retry())
+        .tokens(support::fast_tokens())
+        .build()
+        .unwrap();
+    let err = pinned
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap_err();
+    match err.kind() {
+        ErrorKind::WrongDataCenter {
+            token_api_domain, ..
+        } => assert_eq!(token_api_domain, &eu.accounts_url),
+        other => panic!("expected a data-center error, got {other:?}: {err}"),
+    }
+    assert!(!err.is_retryable());
+
+    // Configured for India, but following the token's api_domain reaches the EU data center.
+    let following = Client::builder()
+        .accounts_url(eu.accounts_url.clone())
+        .api_domain(sim.api_domain())
+        .organization_id(&eu.organization_id)
+        .plan(Plan::Standard)
+        .credentials(Credentials::refresh_token(
+            eu.client_id,
+            eu.client_secret,
+            eu.refresh_token,
+        ))
+        .build()
+        .unwrap();
+    following
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(following.api_domain(), eu.accounts_url);
+    assert_no_unmatched(&sim);
+}

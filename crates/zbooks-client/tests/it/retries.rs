@@ -1,0 +1,248 @@
+//! Retries (DESIGN.md promises 1, 2 and 5): server failures retried within the budget, the
+//! answers that are never retried, and a 200 that carries an error.
+
+use zbooks_client::{ErrorKind, Method, RetryBudgetConfig, RetryConfig};
+use zbooks_sim::{FaultAction, FaultRule, Scenario, SimConfig};
+use zbooks_types::{FailureClass, Plan, Sent};
+
+use crate::support::{Recorder, builder, fast_config, fast_retry, start};
+
+fn nth(n: u64, method: &str, path: &str, action: FaultAction) -> FaultRule {
+    FaultRule {
+        name: None,
+        method: Some(method.into()),
+        path: Some(path.into()),
+        organization_id: None,
+        nth: Some(n),
+        every: None,
+        probability: None,
+        times: None,
+        action,
+    }
+}
+
+fn status(status: u16, code: Option<i64>, message: &str) -> FaultAction {
+    FaultAction::Status {
+        status,
+        body: None,
+        code,
+        message: Some(message.into()),
+    }
+}
+
+async fn sim_with(faults: Vec<FaultRule>) -> (zbooks_sim::RunningSim, zbooks_sim::DemoCredentials) {
+    start(SimConfig {
+        scenario: Some(Scenario {
+            faults,
+            ..Scenario::default()
+        }),
+        ..fast_config()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn retries_a_500_and_an_html_502_then_succeeds() {
+    let (sim, demo) = sim_with(vec![
+        nth(
+            1,
+            "GET",
+            "/books/v3/contacts",
+            status(500, Some(1000), "Internal error"),
+        ),
+        nth(
+            2,
+            "GET",
+            "/books/v3/contacts",
+            FaultAction::GatewayHtml { status: 502 },
+        ),
+    ])
+    .await;
+    let recorder = Recorder::new();
+    let client = builder(&sim, &demo)
+        .plan(Plan::Professional)
+        .event_sink(recorder.clone())
+        .build()
+        .unwrap();
+    let before = client.retry_budget_available();
+    client
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap();
+    let statuses: Vec<u16> = sim
+        .request_log()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [500, 502, 200]);
+    assert_eq!(
+        client.retry_budget_available(),
+        before,
+        "success refunds the retries"
+    );
+    let events = recorder.events();
+    let events: Vec<_> = events
+        .into_iter()
+        .filter(|e| e.kind == zbooks_types::event::EventKind::Attempt)
+        .collect();
+    let attempts: Vec<(u32, Option<FailureClass>)> =
+        events.iter().map(|e| (e.attempt, e.class)).collect();
+    assert_eq!(
+        attempts,
+        [
+            (1, Some(FailureClass::TransientServer)),
+            (2, Some(FailureClass::TransientServer)),
+            (3, None)
+        ]
+    );
+    assert!(
+        events[1]
+            .waited
+            .iter()
+            .any(|w| w.reason == zbooks_types::event::WaitReason::Backoff)
+    );
+}
+
+#[tokio::test]
+async fn an_empty_retry_budget_stops_retries() {
+    let every = FaultRule {
+        nth: None,
+        ..nth(
+            1,
+            "GET",
+            "/books/v3/contacts",
+            status(503, None, "Service Unavailable"),
+        )
+    };
+    let (sim, demo) = sim_with(vec![every]).await;
+    let client = builder(&sim, &demo)
+        .plan(Plan::Professional)
+        .retry(RetryConfig {
+            max_attempts: 10,
+            budget: RetryBudgetConfig {
+                capacity: 10,
+                retry_cost: 5,
+                timeout_cost: 10,
+                success_refund: 1,
+            },
+            ..fast_retry()
+        })
+        .build()
+        .unwrap();
+    let err = client
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::RetryBudgetExhausted, "{err}");
+    assert_eq!(err.status(), Some(503));
+    let gets = sim
+        .request_log()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .count();
+    assert_eq!(
+        gets, 3,
+        "two retries of 5 tokens each, then the bucket is empty"
+    );
+}
+
+#[tokio::test]
+async fn a_200_with_a_nonzero_code_is_an_error_and_not_retried() {
+    let (sim, demo) = sim_with(vec![nth(
+        1,
+        "GET",
+        "/books/v3/contacts",
+        status(200, Some(2), "Invalid value passed for filter_by"),
+    )])
+    .await;
+    let client = builder(&sim, &demo)
+        .plan(Plan::Professional)
+        .build()
+        .unwrap();
+    let err = client
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.class(), FailureClass::Validation);
+    assert_eq!((err.status(), err.code()), (Some(200), Some(2)));
+    assert!(!err.is_retryable());
+    assert_eq!(
+        sim.request_log()
+            .iter()
+            .filter(|r| r.method == "GET")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn wrong_organization_and_missing_records_are_not_retried() {
+    let (sim, demo) = start(fast_config()).await;
+    let client = builder(&sim, &demo)
+        .plan(Plan::Professional)
+        .build()
+        .unwrap();
+    let stranger = client.for_organization(demo.other_user.organization_id.clone());
+    let err = stranger
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(6041), "{err}");
+    assert_eq!(err.class(), FailureClass::BlockedOrg);
+    assert!(
+        err.to_string().contains(&demo.other_user.organization_id),
+        "{err}"
+    );
+    let err = client.contacts().get("460000000999999").await.unwrap_err();
+    assert_eq!(err.code(), Some(1002), "{err}");
+    assert_eq!(err.class(), FailureClass::NotFound);
+    let gets = sim
+        .request_log()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .count();
+    assert_eq!(gets, 2, "one attempt each");
+}
+
+#[tokio::test]
+async fn a_create_answered_with_a_5xx_is_not_sent_again() {
+    let (sim, demo) = sim_with(vec![nth(
+        1,
+        "POST",
+        "/books/v3/contacts",
+        FaultAction::GatewayHtml { status: 502 },
+    )])
+    .await;
+    let client = builder(&sim, &demo)
+        .plan(Plan::Professional)
+        .build()
+        .unwrap();
+    let contact = zbooks_client::models::Contact {
+        contact_name: Some("Five Hundred Ltd".into()),
+        ..zbooks_client::models::Contact::default()
+    };
+    let err = client.contacts().create(&contact).await.unwrap_err();
+    assert!(err.may_have_landed(), "{err}");
+    assert_eq!(err.sent(), Sent::Answered);
+    assert_eq!(err.status(), Some(502));
+    assert!(
+        err.failure()
+            .unwrap()
+            .snippet
+            .as_deref()
+            .unwrap()
+            .contains("Bad Gateway")
+    );
+    assert_eq!(
+        sim.request_log()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/contacts"))
+            .count(),
+        1
+    );
+}

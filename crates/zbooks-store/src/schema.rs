@@ -1,0 +1,70 @@
+//! The schema and its migrations, versioned with SQLite's `user_version`.
+//!
+//! Each migration moves the file one version forward inside one immediate transaction, so a
+//! crash mid-migration leaves the old version intact. A file newer than this build is refused,
+//! never rewritten.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::{Error, ErrorKind};
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Migration `i` takes the file from version `i` to `i + 1`.
+const MIGRATIONS: [&str; 1] = ["
+    CREATE TABLE tokens (
+        key TEXT PRIMARY KEY,
+        access_token TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL,
+        api_domain TEXT
+    );
+    CREATE TABLE token_state (
+        key TEXT PRIMARY KEY,
+        cooldown_until_ms INTEGER NOT NULL DEFAULT 0,
+        lock_holder TEXT,
+        lock_until_ms INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE token_requests (
+        key TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+    );
+    CREATE INDEX token_requests_by_key ON token_requests (key, at_ms);
+    CREATE TABLE org_limits (
+        organization_id TEXT PRIMARY KEY,
+        tat_us INTEGER NOT NULL DEFAULT 0,
+        paused_until_ms INTEGER NOT NULL DEFAULT 0,
+        day_used INTEGER,
+        day_limit INTEGER,
+        day_resets_at_ms INTEGER
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts TEXT NOT NULL,
+        organization_id TEXT,
+        event TEXT NOT NULL
+    );
+"];
+
+/// Brings the file to [`SCHEMA_VERSION`].
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), Error> {
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(Error {
+                kind: ErrorKind::NewerSchema {
+                    found: version,
+                    supported: SCHEMA_VERSION,
+                },
+            });
+        }
+        if version == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let index = usize::try_from(version).unwrap_or(0);
+        tx.execute_batch(MIGRATIONS[index])?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.commit()?;
+    }
+}

@@ -1,0 +1,206 @@
+//! The SQLite store against the same expectations as the memory store, plus what only a file
+//! has: private permissions, schema versions and several connections at once.
+
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+
+use zbooks_client::store::{
+    Admission, DailyPolicy, LimitStore, PacingPolicy, ServerQuota, StoredToken, TokenAdmission,
+    TokenKey, TokenRequestPolicy, TokenStore,
+};
+use zbooks_types::Secret;
+
+use super::*;
+
+fn t(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+#[tokio::test]
+async fn tokens_round_trip_and_file_is_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested").join("state.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let key = TokenKey::from_stored("k");
+    assert_eq!(store.load_token(&key).await.unwrap(), None);
+    let token = StoredToken {
+        access_token: Secret::new("1000.access.token"),
+        expires_at: t(5000),
+        api_domain: Some("https://www.zohoapis.in".into()),
+    };
+    store.save_token(&key, &token).await.unwrap();
+    // Another connection (as another process would) sees it.
+    let other = SqliteStore::open(&path).unwrap();
+    assert_eq!(other.load_token(&key).await.unwrap(), Some(token));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let mode = std::fs::metadata(&name).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{suffix}");
+        }
+        let mode = std::fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+}
+
+#[tokio::test]
+async fn token_guard_and_lock_hold_across_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let a = SqliteStore::open(&path).unwrap();
+    let b = SqliteStore::open(&path).unwrap();
+    let key = TokenKey::from_stored("k");
+    let policy = TokenRequestPolicy {
+        max: 10,
+        window: Duration::from_mins(10),
+    };
+    for i in 0..10 {
+        let store = if i % 2 == 0 { &a } else { &b };
+        assert_eq!(
+            store
+                .admit_token_request(&key, t(100 + i), policy)
+                .await
+                .unwrap(),
+            TokenAdmission::Granted
+        );
+    }
+    assert_eq!(
+        a.admit_token_request(&key, t(200), policy).await.unwrap(),
+        TokenAdmission::Denied {
+            until: t(100) + Duration::from_mins(10)
+        }
+    );
+    b.cool_down(&key, t(2000)).await.unwrap();
+    assert_eq!(
+        a.admit_token_request(&key, t(1000), policy).await.unwrap(),
+        TokenAdmission::Denied { until: t(2000) }
+    );
+    let lease = Duration::from_secs(30);
+    assert!(a.try_lock_refresh(&key, "a", t(10), lease).await.unwrap());
+    assert!(!b.try_lock_refresh(&key, "b", t(11), lease).await.unwrap());
+    a.unlock_refresh(&key, "a").await.unwrap();
+    assert!(b.try_lock_refresh(&key, "b", t(12), lease).await.unwrap());
+    assert!(a.try_lock_refresh(&key, "a", t(43), lease).await.unwrap());
+}
+
+#[tokio::test]
+async fn pacing_slots_are_unique_across_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let stores: Vec<Arc<SqliteStore>> = (0..3)
+        .map(|_| Arc::new(SqliteStore::open(&path).unwrap()))
+        .collect();
+    let pacing = PacingPolicy {
+        interval: Duration::from_millis(10),
+        burst: 0,
+    };
+    let mut tasks = Vec::new();
+    for (i, store) in stores.iter().enumerate() {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut slots = Vec::new();
+            for _ in 0..30 {
+                match store
+                    .admit("org", t(1000), Some(pacing), None)
+                    .await
+                    .unwrap()
+                {
+                    Admission::Send { at, .. } => slots.push(at),
+                    Admission::QuotaExhausted { .. } => panic!("no quota set"),
+                }
+            }
+            (i, slots)
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap().1);
+    }
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 90, "every slot is taken once");
+    assert_eq!(all[89], t(1000) + Duration::from_millis(890));
+}
+
+#[tokio::test]
+async fn ledger_refuses_pauses_hold_and_headers_correct() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let daily = DailyPolicy {
+        limit: 2,
+        day: Duration::from_hours(24),
+    };
+    for _ in 0..2 {
+        assert!(matches!(
+            store.admit("o", t(10), None, Some(daily)).await.unwrap(),
+            Admission::Send { .. }
+        ));
+    }
+    assert_eq!(
+        store.admit("o", t(10), None, Some(daily)).await.unwrap(),
+        Admission::QuotaExhausted {
+            resets_at: t(10) + Duration::from_hours(24)
+        }
+    );
+    store
+        .record_server_quota(
+            "o",
+            ServerQuota {
+                limit: 1000,
+                remaining: 400,
+                resets_at: t(500),
+            },
+        )
+        .await
+        .unwrap();
+    let snap = store.snapshot("o", t(20)).await.unwrap();
+    assert_eq!(snap.daily.unwrap().used, 600);
+    store.pause("o", t(60)).await.unwrap();
+    assert_eq!(
+        store.admit("o", t(20), None, Some(daily)).await.unwrap(),
+        Admission::Send {
+            at: t(60),
+            paused: true
+        }
+    );
+    store.exhaust_daily("o", t(400)).await.unwrap();
+    assert_eq!(
+        store.admit("o", t(100), None, Some(daily)).await.unwrap(),
+        Admission::QuotaExhausted { resets_at: t(400) }
+    );
+}
+
+#[test]
+fn refuses_a_newer_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    drop(conn);
+    let err = SqliteStore::open(&path).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        &ErrorKind::NewerSchema {
+            found: SCHEMA_VERSION + 1,
+            supported: SCHEMA_VERSION
+        }
+    );
+}
+
+#[tokio::test]
+async fn audit_log_keeps_failures() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let event: CallEvent = serde_json::from_str(
+        r#"{"schema":1,"ts":"2026-11-25T10:00:00.000Z","kind":"attempt","organization_id":"1","method":"GET","path":"/books/v3/invoices","status":429,"code":44,"class":"rate_limited_minute","sent":"answered","attempt":1,"duration_ms":4}"#,
+    )
+    .unwrap();
+    store.record_failure(&event).await.unwrap();
+    assert_eq!(store.audit_log(10).await.unwrap(), vec![event]);
+}
