@@ -7,20 +7,24 @@
 //! organization's data center (401/57) → trial (103001, writes only) → limits (429/44, 45,
 //! 1070) → the operation.
 
+use std::str::FromStr;
 use std::sync::Arc;
 
-use serde_json::{Map, Value, json};
+use rust_decimal::Decimal;
+
+use serde_json::{Value, json};
 
 use crate::auth::operation_of;
 use crate::choices;
 use crate::entities::{self, Ctx, parse_id};
 use crate::faults::FaultAction;
+use crate::packed::{self, Field, Stored};
 use crate::reply::{Answer, Reply};
 use crate::request::Incoming;
 use crate::resources::Kind;
 use crate::shape::Shape;
 use crate::state::Shared;
-use crate::store::{OrgCell, OrgData, Record, lock, text};
+use crate::store::{OrgCell, OrgData, Record, lock};
 use crate::{generated, time};
 
 /// What a Books path and method ask for.
@@ -34,6 +38,25 @@ enum Target {
     Get(Kind, String),
     Update(Kind, String),
     Delete(Kind, String),
+    /// `POST /invoices/{id}/status/sent` and the like.
+    Status(Kind, String, &'static str),
+}
+
+/// The status actions (`/{id}/status/{action}`) of a kind: (action, Zoho's message).
+fn status_actions(kind: Kind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        Kind::Invoices => &[
+            ("sent", "Invoice status has been changed to Sent."),
+            ("void", "Invoice status has been changed to Void."),
+            ("draft", "Status of invoice changed from void to draft"),
+        ],
+        Kind::Bills => &[
+            ("void", "The bill has been marked as void."),
+            // Zoho's own spelling (bills.yml).
+            ("open", "The status of the bill has been chaged to open."),
+        ],
+        _ => &[],
+    }
 }
 
 /// The target of a path below `/books/v3`, or Zoho's 404/405.
@@ -59,6 +82,16 @@ fn route(method: &str, rest: &str) -> Result<Target, Reply> {
         ([id], "PUT") => Ok(Target::Update(kind, (*id).to_owned())),
         ([id], "DELETE") => Ok(Target::Delete(kind, (*id).to_owned())),
         ([] | [_], _) => Err(Reply::method_not_allowed()),
+        ([id, "status", action], _) => {
+            let Some((action, _)) = status_actions(kind).iter().find(|(a, _)| a == action) else {
+                return Err(Reply::unmatched());
+            };
+            if method == "POST" {
+                Ok(Target::Status(kind, (*id).to_owned(), action))
+            } else {
+                Err(Reply::method_not_allowed())
+            }
+        }
         _ => Err(Reply::unmatched()),
     }
 }
@@ -80,7 +113,8 @@ async fn handle_inner(shared: &Shared, inc: &Incoming, fault: Option<&FaultActio
         | Target::Upsert(k)
         | Target::Get(k, _)
         | Target::Update(k, _)
-        | Target::Delete(k, _) => k.def().scope,
+        | Target::Delete(k, _)
+        | Target::Status(k, _, _) => k.def().scope,
     };
     // Reference §3.4: `Authorization: Zoho-oauthtoken <token>`; anything else is 401/14.
     let token = inc
@@ -248,11 +282,20 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
         Target::Get(kind, id) => {
             let def = kind.def();
             let id = parse_id(id).ok_or_else(|| Reply::invalid(def.id_field))?;
+            // The lock is held only to look up: the answer is rendered outside it, and kept
+            // until the record changes.
             let data = lock(&org.data);
-            let record = data
-                .get(*kind, id)
+            if let Some(body) = data.rendered(*kind, id) {
+                return Ok(Reply::json_bytes(200, 0, body));
+            }
+            let stored = data
+                .stored(*kind, id)
+                .cloned()
                 .ok_or_else(|| Reply::not_found(def.label))?;
-            Ok(entity_reply(200, "success", *kind, &def.spec.get, record))
+            drop(data);
+            let reply = entity_reply(200, "success", *kind, &def.spec.get, &stored.decode());
+            lock(&org.data).keep_rendered(*kind, id, &stored, reply.body.clone());
+            Ok(reply)
         }
         Target::Create(kind) => {
             let body = inc.payload()?;
@@ -283,16 +326,58 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
             Ok(reply)
         }
         Target::Upsert(kind) => upsert(shared, inc, org, &ctx, *kind),
+        Target::Status(kind, id, action) => {
+            let def = kind.def();
+            let id = parse_id(id).ok_or_else(|| Reply::invalid(def.id_field))?;
+            let message = status_actions(*kind)
+                .iter()
+                .find(|(a, _)| a == action)
+                .map_or("success", |(_, m)| *m);
+            let mut data = lock(&org.data);
+            entities::set_status(&mut data, &ctx, *kind, id, action)?;
+            drop(data);
+            shared.touch();
+            Ok(Reply::json(200, &json!({"code": 0, "message": message})))
+        }
         Target::ListOrgs | Target::GetOrg(_) => Err(Reply::unmatched()),
     }
 }
 
 fn entity_reply(status: u16, message: &str, kind: Kind, shape: &Shape, record: &Record) -> Reply {
-    let def = kind.def();
-    Reply::json(
-        status,
-        &json!({"code": 0, "message": message, def.singular: shape.fit_record(record)}),
-    )
+    let mut out = Vec::with_capacity(4096);
+    write_object(
+        &mut out,
+        &mut [
+            ("code", &mut |o: &mut Vec<u8>| o.push(b'0')),
+            ("message", &mut |o: &mut Vec<u8>| write_json(o, message)),
+            (kind.def().singular, &mut |o: &mut Vec<u8>| {
+                shape.write_record(record, o);
+            }),
+        ],
+    );
+    Reply::json_bytes(status, 0, out.into())
+}
+
+/// A part of an answer: writes its value.
+type Part<'a> = &'a mut dyn FnMut(&mut Vec<u8>);
+
+/// Writes a JSON object from its parts, in key order (as a `serde_json::Map` orders them).
+fn write_object(out: &mut Vec<u8>, parts: &mut [(&str, Part<'_>)]) {
+    parts.sort_by(|a, b| a.0.cmp(b.0));
+    out.push(b'{');
+    for (i, (key, write)) in parts.iter_mut().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        crate::shape::write_key(key, out);
+        write(out);
+    }
+    out.push(b'}');
+}
+
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // Strings and JSON values always serialize into a Vec.
+    let _ = serde_json::to_writer(&mut *out, value);
 }
 
 fn created_reply(shared: &Shared, org: &OrgCell, kind: Kind, record: &Record) -> Reply {
@@ -364,43 +449,175 @@ enum Mode {
     Contains,
 }
 
-fn field_matches(record: &Record, field: &str, mode: Mode, needle: &str) -> bool {
-    let Some(value) = text(record, field) else {
-        return needle.is_empty();
-    };
-    let value = value.to_lowercase();
-    match mode {
-        Mode::Exact => value == needle,
-        Mode::StartsWith => value.starts_with(needle),
-        Mode::Contains => value.contains(needle),
+/// How an amount or a date filter compares the record's value with the parameter's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cmp {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            Cmp::Eq => ord == Equal,
+            Cmp::Lt => ord == Less,
+            Cmp::Le => ord != Greater,
+            Cmp::Gt => ord == Greater,
+            Cmp::Ge => ord != Less,
+        }
     }
 }
 
-fn status_matches(record: &Record, filter_by: &str) -> bool {
-    let Some((group, value)) = filter_by.split_once('.') else {
-        return true;
-    };
-    let wanted = value.to_ascii_lowercase();
-    if wanted == "all" {
-        return true;
+/// One condition of a list request.
+enum Cond<'a> {
+    Text(&'a str, Mode, String),
+    Amount(&'a str, Cmp, Decimal),
+    Date(&'a str, Cmp, String),
+    /// Plain `last_modified_time`: modified at or after this instant (seconds since the epoch).
+    ModifiedSince(&'a str, i64),
+}
+
+/// A list request's view of a stored record: its indexed fields by name.
+struct View<'s> {
+    kind: Kind,
+    stored: &'s Stored,
+}
+
+impl View<'_> {
+    fn text(&self, field: &str) -> Option<std::borrow::Cow<'_, str>> {
+        self.stored.text(self.kind, field)
     }
-    match group {
-        "Status" => {
-            let status = text(record, "status").unwrap_or_default().replace('_', "");
-            match wanted.as_str() {
-                "active" | "inactive" | "draft" | "sent" | "paid" | "void" | "open" | "overdue"
-                | "partiallypaid" | "viewed" => status == wanted,
-                "unpaid" => status != "paid" && status != "void" && status != "draft",
-                _ => true,
-            }
+
+    fn field(&self, field: &str) -> Field<'_> {
+        match packed::position(self.kind, field) {
+            Some(pos) => self.stored.field(pos),
+            None => Field::Absent,
         }
-        "AccountType" => match wanted.as_str() {
-            "active" => record.get("is_active") != Some(&Value::Bool(false)),
-            "inactive" => record.get("is_active") == Some(&Value::Bool(false)),
-            other => text(record, "account_type").is_some_and(|t| t.contains(other)),
-        },
-        _ => true,
     }
+
+    fn holds(&self, cond: &Cond<'_>) -> bool {
+        match cond {
+            Cond::Text(field, mode, needle) => self.text_matches(field, *mode, needle),
+            Cond::Amount(field, cmp, wanted) => self
+                .text(field)
+                .and_then(|v| Decimal::from_str(v.trim()).ok())
+                .is_some_and(|v| cmp.holds(v.cmp(wanted))),
+            Cond::Date(field, cmp, wanted) => self
+                .text(field)
+                .and_then(|v| v.get(..10).filter(|d| time::is_date(d)).map(str::to_owned))
+                .is_some_and(|d| cmp.holds(d.as_str().cmp(wanted.as_str()))),
+            Cond::ModifiedSince(field, since) => self
+                .text(field)
+                .and_then(|v| time::parse_instant(&v))
+                .is_some_and(|t| t >= *since),
+        }
+    }
+
+    fn text_matches(&self, field: &str, mode: Mode, needle: &str) -> bool {
+        let Some(value) = self.text(field) else {
+            return needle.is_empty();
+        };
+        if let Mode::Exact = mode
+            && value.is_ascii()
+        {
+            return value.eq_ignore_ascii_case(needle);
+        }
+        let value = value.to_lowercase();
+        match mode {
+            Mode::Exact => value == needle,
+            Mode::StartsWith => value.starts_with(needle),
+            Mode::Contains => value.contains(needle),
+        }
+    }
+
+    fn status_matches(&self, filter_by: &str) -> bool {
+        let Some((group, value)) = filter_by.split_once('.') else {
+            return true;
+        };
+        let wanted = value.to_ascii_lowercase();
+        if wanted == "all" {
+            return true;
+        }
+        match group {
+            "Status" => {
+                let status = self
+                    .text("status")
+                    .map(|s| s.replace('_', ""))
+                    .unwrap_or_default();
+                match wanted.as_str() {
+                    "active" | "inactive" | "draft" | "sent" | "paid" | "void" | "open"
+                    | "overdue" | "partiallypaid" | "viewed" => status == wanted,
+                    "unpaid" => status != "paid" && status != "void" && status != "draft",
+                    _ => true,
+                }
+            }
+            "AccountType" => match wanted.as_str() {
+                "active" => self.field("is_active") != Field::Bool(false),
+                "inactive" => self.field("is_active") == Field::Bool(false),
+                other => self.text("account_type").is_some_and(|t| t.contains(other)),
+            },
+            _ => true,
+        }
+    }
+}
+
+/// The amount and date conditions of a list request (reference §5.3); an invalid value is
+/// code 2 on its parameter.
+fn range_conditions(kind: Kind, inc: &Incoming) -> Result<Vec<Cond<'_>>, Reply> {
+    const AMOUNT_SUFFIXES: [(&str, Cmp); 4] = [
+        ("_less_than", Cmp::Lt),
+        ("_less_equals", Cmp::Le),
+        ("_greater_than", Cmp::Gt),
+        ("_greater_equals", Cmp::Ge),
+    ];
+    const DATE_SUFFIXES: [(&str, Cmp); 4] = [
+        ("_start", Cmp::Ge),
+        ("_end", Cmp::Le),
+        ("_before", Cmp::Lt),
+        ("_after", Cmp::Gt),
+    ];
+    let def = kind.def();
+    let mut conds = Vec::new();
+    for (name, value) in &inc.query {
+        let value = value.trim();
+        for (param, field) in def.numbers {
+            let cmp = match name.strip_prefix(param) {
+                // A plain parameter already filtering as text keeps doing so.
+                Some("") if !def.filters.contains(param) => Cmp::Eq,
+                Some(suffix) => match AMOUNT_SUFFIXES.iter().find(|(s, _)| *s == suffix) {
+                    Some((_, cmp)) => *cmp,
+                    None => continue,
+                },
+                None => continue,
+            };
+            let wanted = Decimal::from_str(value).map_err(|_| Reply::invalid(name))?;
+            conds.push(Cond::Amount(field, cmp, wanted));
+        }
+        for (param, field) in def.dates {
+            let cmp = match name.strip_prefix(param) {
+                Some("") if *param == "last_modified_time" => {
+                    let since = time::parse_instant(value).ok_or_else(|| Reply::invalid(name))?;
+                    conds.push(Cond::ModifiedSince(field, since));
+                    continue;
+                }
+                Some("") if !def.filters.contains(param) => Cmp::Eq,
+                Some(suffix) => match DATE_SUFFIXES.iter().find(|(s, _)| *s == suffix) {
+                    Some((_, cmp)) => *cmp,
+                    None => continue,
+                },
+                None => continue,
+            };
+            if !time::is_calendar_date(value) {
+                return Err(Reply::invalid(name));
+            }
+            conds.push(Cond::Date(field, cmp, value.to_owned()));
+        }
+    }
+    Ok(conds)
 }
 
 /// A list with Zoho's filters, sorting and pagination (reference §5.3).
@@ -446,7 +663,7 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
             Some(f)
         }
     };
-    let mut filters: Vec<(&str, Mode, String)> = Vec::new();
+    let mut conds: Vec<Cond<'_>> = Vec::new();
     for (name, value) in &inc.query {
         for field in def.filters {
             let mode = if name == field {
@@ -458,31 +675,35 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
             } else {
                 continue;
             };
-            filters.push((field, mode, value.trim().to_lowercase()));
+            conds.push(Cond::Text(field, mode, value.trim().to_lowercase()));
         }
     }
-    let search = inc
-        .param("search_text")
-        .map(|s| s.trim().to_lowercase())
-        .filter(|s| !s.is_empty());
-    let keep = |r: &Record| {
-        filters.iter().all(|(f, m, n)| field_matches(r, f, *m, n))
-            && search.as_ref().is_none_or(|s| {
-                def.search
-                    .iter()
-                    .any(|f| field_matches(r, f, Mode::Contains, s))
-            })
-            && filter_by.is_none_or(|f| status_matches(r, f))
-    };
     // An exact lookup on a unique field (the existence check of a migration) uses the index.
-    let unique_lookup = match filters.as_slice() {
-        [(field, Mode::Exact, value)] if crate::store::unique_fields(kind).contains(field) => {
+    let unique_lookup = match conds.as_slice() {
+        [Cond::Text(field, Mode::Exact, value)]
+            if crate::store::unique_fields(kind).contains(field) =>
+        {
             Some(data.find_unique(kind, field, value))
         }
         _ => None,
     };
+    conds.extend(range_conditions(kind, inc)?);
+    let search = inc
+        .param("search_text")
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
+    let keep = |stored: &Stored| {
+        let view = View { kind, stored };
+        conds.iter().all(|c| view.holds(c))
+            && search.as_ref().is_none_or(|s| {
+                def.search
+                    .iter()
+                    .any(|f| view.text_matches(f, Mode::Contains, s))
+            })
+            && filter_by.is_none_or(|f| view.status_matches(f))
+    };
     let table = data.table(kind);
-    let mut matching: Vec<&Record> = match unique_lookup {
+    let mut matching: Vec<&Stored> = match unique_lookup {
         Some(hit) => hit
             .and_then(|id| table.records.get(&id))
             .filter(|r| keep(r))
@@ -492,7 +713,12 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
     };
     let sort_column = inc.param("sort_column").filter(|c| !c.is_empty());
     if let Some(column) = sort_column {
-        matching.sort_by(|a, b| compare_field(a, b, column));
+        let mut keyed: Vec<(Option<String>, &Stored)> = matching
+            .into_iter()
+            .map(|s| (s.text(kind, column).map(std::borrow::Cow::into_owned), s))
+            .collect();
+        keyed.sort_by(|a, b| compare_text(a.0.as_deref(), b.0.as_deref()));
+        matching = keyed.into_iter().map(|(_, s)| s).collect();
     }
     if descending {
         matching.reverse();
@@ -500,40 +726,47 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
     let start = (page - 1).saturating_mul(per_page);
     let has_more = matching.len() > start.saturating_add(per_page);
     let shape = &def.spec.list;
-    let records: Vec<Value> = matching
-        .iter()
-        .skip(start)
-        .take(per_page)
-        .map(|r| shape.fit_record(r))
-        .collect();
-    let mut body = Map::new();
-    body.insert("code".into(), json!(0));
-    body.insert("message".into(), json!("success"));
-    body.insert(def.plural.into(), Value::Array(records));
-    body.insert(
-        "page_context".into(),
-        json!({
-            "page": page,
-            "per_page": per_page,
-            "has_more_page": has_more,
-            "report_name": def.plural,
-            "applied_filter": filter_by.unwrap_or("Status.All"),
-            "sort_column": sort_column.unwrap_or("created_time"),
-            "sort_order": if descending { "D" } else { "A" },
-        }),
+    let page_context = json!({
+        "page": page,
+        "per_page": per_page,
+        "has_more_page": has_more,
+        "report_name": def.plural,
+        "applied_filter": filter_by.unwrap_or("Status.All"),
+        "sort_column": sort_column.unwrap_or("created_time"),
+        "sort_order": if descending { "D" } else { "A" },
+    });
+    let mut out = Vec::with_capacity(4096);
+    write_object(
+        &mut out,
+        &mut [
+            ("code", &mut |o: &mut Vec<u8>| o.push(b'0')),
+            ("message", &mut |o: &mut Vec<u8>| write_json(o, "success")),
+            (def.plural, &mut |o: &mut Vec<u8>| {
+                o.push(b'[');
+                for (i, stored) in matching.iter().skip(start).take(per_page).enumerate() {
+                    if i > 0 {
+                        o.push(b',');
+                    }
+                    shape.write_record(&stored.decode(), o);
+                }
+                o.push(b']');
+            }),
+            ("page_context", &mut |o: &mut Vec<u8>| {
+                write_json(o, &page_context);
+            }),
+        ],
     );
-    Ok(Reply::json(200, &Value::Object(body)))
+    Ok(Reply::json_bytes(200, 0, out.into()))
 }
 
-fn compare_field(a: &Record, b: &Record, column: &str) -> std::cmp::Ordering {
-    let (left, right) = (text(a, column), text(b, column));
+fn compare_text(left: Option<&str>, right: Option<&str>) -> std::cmp::Ordering {
     match (
-        left.as_deref().and_then(|v| v.parse::<f64>().ok()),
-        right.as_deref().and_then(|v| v.parse::<f64>().ok()),
+        left.and_then(|v| v.parse::<f64>().ok()),
+        right.and_then(|v| v.parse::<f64>().ok()),
     ) {
         (Some(l), Some(r)) => l.total_cmp(&r),
         _ => left
-            .map(|v| v.to_lowercase())
-            .cmp(&right.map(|v| v.to_lowercase())),
+            .map(str::to_lowercase)
+            .cmp(&right.map(str::to_lowercase)),
     }
 }

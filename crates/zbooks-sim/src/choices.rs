@@ -41,6 +41,8 @@
 //! | journals | — | — | debits and credits are not required to balance | Zoho's examples are single lines; the rule is unknown |
 //! | deleting a contact, item or account that others reference | 200 | 0 | allowed | Zoho's refusal code is unknown |
 //! | default list order | — | — | creation order, oldest first; `sort_column` + `sort_order` (`A`/`D`) reorder | Zoho's defaults differ per resource |
+//! | status actions (`/invoices/{id}/status/sent`, `/void`, `/draft`; `/bills/{id}/status/void`, `/open`) | 200 | 0 | Zoho's message (OpenAPI examples); `sent` moves only a draft, `draft` only a void invoice, `open` only a void or draft bill, otherwise the status stays (still 200); `void` always voids and leaves applied payments on their payments (Zoho moves them to customer credits) | Zoho's refusals for the other transitions are unknown |
+//! | amount filters (`total_less_than`, ...) and date filters (`date_start`, ...) | 400 | 2 | `Invalid value passed for <param>` for a value that is not a number or a real `yyyy-mm-dd` date; `_start`/`_end` include the day, `_before`/`_after` exclude it; a record without the field never matches; plain `last_modified_time` keeps records modified at or after it (a date, or a timestamp with an offset) | reference §5.3 [C] for the variants and code 2; the inclusive ends are the likeliest reading |
 //! | plain `<field>=` filter | — | — | case-insensitive exact match; `_startswith` / `_contains` case-insensitive | "not documented" [unknown] |
 
 /// `code` of the 404 for an unknown route.

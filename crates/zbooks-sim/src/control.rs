@@ -73,7 +73,7 @@ pub(crate) fn mint_code(
 
 /// The request log.
 pub(crate) fn log(shared: &Shared) -> Vec<LoggedRequest> {
-    lock(&shared.journal).entries.iter().cloned().collect()
+    lock(&shared.journal).entries()
 }
 
 /// The counters, with live records per natural key counted now.
@@ -82,8 +82,18 @@ pub(crate) fn counters(shared: &Shared) -> Counters {
     for org in shared.all_orgs() {
         let data = lock(&org.data);
         for kind in Kind::ALL {
-            for record in data.table(kind).records.values() {
-                for key in entities::natural_keys(kind, record, &org.meta) {
+            for stored in data.table(kind).records.values() {
+                // The natural keys are indexed; only unique custom fields need the record.
+                let keys = if org.meta.unique_custom_fields.is_empty() {
+                    kind.def()
+                        .natural_keys
+                        .iter()
+                        .filter_map(|f| stored.text(kind, f).map(|v| format!("{f}={v}")))
+                        .collect()
+                } else {
+                    entities::natural_keys(kind, &stored.decode(), &org.meta)
+                };
+                for key in keys {
                     let name = format!("{}:{}:{key}", org.meta.organization_id, kind.name());
                     *counters.records_per_natural_key.entry(name).or_default() += 1;
                 }

@@ -50,13 +50,13 @@ fn amount(record: &Record, key: &str) -> Result<Option<Decimal>, Reply> {
 }
 
 /// The record `field` refers to, which must exist in `kind`.
-fn reference<'a>(
-    data: &'a OrgData,
+fn reference(
+    data: &OrgData,
     record: &Record,
     field: &str,
     kind: Kind,
     label: &str,
-) -> Result<Option<(u64, &'a Record)>, Reply> {
+) -> Result<Option<(u64, Record)>, Reply> {
     let Some(raw) = text(record, field) else {
         return Ok(None);
     };
@@ -224,7 +224,7 @@ pub(crate) fn create(
     record.insert("created_time".into(), stamp.clone());
     record.insert("last_modified_time".into(), stamp);
     commit_payments(data, kind, &old, &record, ctx)?;
-    data.insert(kind, id, record.clone(), &ctx.org.unique_custom_fields);
+    data.insert(kind, id, &record, &ctx.org.unique_custom_fields);
     Ok((id, record))
 }
 
@@ -238,7 +238,6 @@ pub(crate) fn update(
 ) -> Result<Record, Reply> {
     let old = data
         .get(kind, id)
-        .cloned()
         .ok_or_else(|| Reply::not_found(kind.def().label))?;
     let incoming = documented_fields(kind, body);
     let mut record = old.clone();
@@ -260,9 +259,7 @@ pub(crate) fn update(
         Value::String(time::timestamp(ctx.now)),
     );
     commit_payments(data, kind, &old, &record, ctx)?;
-    let custom = &ctx.org.unique_custom_fields;
-    data.remove(kind, id, custom);
-    data.insert(kind, id, record.clone(), custom);
+    data.insert(kind, id, &record, &ctx.org.unique_custom_fields);
     Ok(record)
 }
 
@@ -270,12 +267,40 @@ pub(crate) fn update(
 pub(crate) fn delete(data: &mut OrgData, ctx: &Ctx<'_>, kind: Kind, id: u64) -> Result<(), Reply> {
     let old = data
         .get(kind, id)
-        .cloned()
         .ok_or_else(|| Reply::not_found(kind.def().label))?;
     if matches!(kind, Kind::CustomerPayments | Kind::VendorPayments) {
         commit_payments(data, kind, &old, &Record::new(), ctx)?;
     }
     data.remove(kind, id, &ctx.org.unique_custom_fields);
+    Ok(())
+}
+
+/// A status action (`POST /invoices/{id}/status/sent`, `/void`, `/draft`; bills' `/void`,
+/// `/open`): the new status, under the rules of choices.rs.
+pub(crate) fn set_status(
+    data: &mut OrgData,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    id: u64,
+    action: &str,
+) -> Result<(), Reply> {
+    let mut record = data
+        .get(kind, id)
+        .ok_or_else(|| Reply::not_found(kind.def().label))?;
+    let status = text(&record, "status").unwrap_or_default();
+    let new = match (kind, action) {
+        (Kind::Invoices, "sent") if status == "draft" => "sent",
+        (Kind::Invoices, "draft") if status == "void" => "draft",
+        (Kind::Bills, "open") if status == "void" || status == "draft" => "open",
+        (_, "void") => "void",
+        _ => return Ok(()),
+    };
+    record.insert("status".into(), Value::String(new.into()));
+    record.insert(
+        "last_modified_time".into(),
+        Value::String(time::timestamp(ctx.now)),
+    );
+    data.insert(kind, id, &record, &ctx.org.unique_custom_fields);
     Ok(())
 }
 
@@ -620,7 +645,7 @@ fn prepare_payment(
         ("Vendor", "vendor_name")
     };
     let party = reference(data, record, party_key, Kind::Contacts, party_kind_label)?;
-    if let Some((_, contact)) = party
+    if let Some((_, contact)) = &party
         && let Some(name) = contact.get("contact_name").cloned()
     {
         record.insert(party_name_key.into(), name);
@@ -637,7 +662,7 @@ fn prepare_payment(
         let doc = data
             .get(target, *id)
             .ok_or_else(|| Reply::not_found(target_label))?;
-        if let (Some(party), Some(owner)) = (party_id, text(doc, party_key))
+        if let (Some(party), Some(owner)) = (party_id, text(&doc, party_key))
             && owner != party.to_string()
         {
             return Err(Reply::invalid(id_key));
@@ -705,7 +730,7 @@ fn commit_payments(
     kind: Kind,
     old: &Record,
     new: &Record,
-    _ctx: &Ctx<'_>,
+    ctx: &Ctx<'_>,
 ) -> Result<(), Reply> {
     if !matches!(kind, Kind::CustomerPayments | Kind::VendorPayments) {
         return Ok(());
@@ -725,7 +750,7 @@ fn commit_payments(
         .collect();
     deltas.extend(applications(kind, new)?);
     for (id, delta) in deltas {
-        let Some(doc) = data.table_mut(target).records.get_mut(&id) else {
+        let Some(mut doc) = data.get(target, id) else {
             continue;
         };
         let paid = doc
@@ -753,6 +778,7 @@ fn commit_payments(
             "partially_paid"
         };
         doc.insert("status".into(), Value::String(status.into()));
+        data.insert(target, id, &doc, &ctx.org.unique_custom_fields);
     }
     Ok(())
 }

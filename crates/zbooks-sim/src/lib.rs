@@ -33,10 +33,13 @@ mod config;
 mod control;
 mod entities;
 mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 #[rustfmt::skip]
 mod generated;
 mod log;
 mod money;
+mod packed;
 mod reply;
 mod request;
 mod resources;

@@ -50,6 +50,22 @@ impl Reply {
         }
     }
 
+    /// A JSON answer already serialized, with its Zoho `code`.
+    pub(crate) fn json_bytes(status: u16, code: i64, body: Bytes) -> Reply {
+        Reply {
+            status,
+            body,
+            content_type: "application/json;charset=UTF-8",
+            headers: Vec::new(),
+            code: Some(code),
+            created: Vec::new(),
+            unmatched: false,
+            duplicate: false,
+            organization_id: None,
+            drop_connection: false,
+        }
+    }
+
     /// A body that is not JSON (a gateway page, a broken body).
     pub(crate) fn raw(status: u16, content_type: &'static str, body: impl Into<Bytes>) -> Reply {
         Reply {

@@ -48,6 +48,12 @@ pub(crate) struct ResourceDef {
     pub(crate) natural_keys: &'static [&'static str],
     /// Text filters (with `_startswith` and `_contains`).
     pub(crate) filters: &'static [&'static str],
+    /// Amount filters: (query parameter, record field); each also as `_less_than`,
+    /// `_less_equals`, `_greater_than` and `_greater_equals` (reference §5.3).
+    pub(crate) numbers: &'static [(&'static str, &'static str)],
+    /// Date filters: (query parameter, record field); each also as `_start`, `_end`, `_before`
+    /// and `_after`, `yyyy-mm-dd` (reference §5.3). A timestamp field is compared by its date.
+    pub(crate) dates: &'static [(&'static str, &'static str)],
     /// Fields `search_text` looks in.
     pub(crate) search: &'static [&'static str],
     /// Allowed `filter_by` values (prefix `X.` with `*` accepting any suffix).
@@ -79,6 +85,11 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "phone",
             "contact_type",
         ],
+        numbers: &[],
+        dates: &[
+            ("created_date", "created_time"),
+            ("last_modified_time", "last_modified_time"),
+        ],
         search: &["contact_name", "company_name", "email"],
         filter_by: &[
             "Status.All",
@@ -107,6 +118,11 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
         deleted: "The item has been deleted.",
         natural_keys: &["name"],
         filters: &["name", "description", "rate", "sku"],
+        numbers: &[("rate", "rate")],
+        dates: &[
+            ("created_date", "created_time"),
+            ("last_modified_time", "last_modified_time"),
+        ],
         search: &["name", "description", "sku"],
         filter_by: &["Status.All", "Status.Active", "Status.Inactive"],
         upsert: true,
@@ -131,6 +147,13 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "date",
             "due_date",
             "status",
+        ],
+        numbers: &[("total", "total"), ("balance", "balance")],
+        dates: &[
+            ("date", "date"),
+            ("due_date", "due_date"),
+            ("created_date", "created_time"),
+            ("last_modified_time", "last_modified_time"),
         ],
         search: &["invoice_number", "reference_number", "customer_name"],
         filter_by: &[
@@ -168,6 +191,12 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "payment_mode",
             "payment_number",
         ],
+        numbers: &[("amount", "amount")],
+        dates: &[
+            ("date", "date"),
+            ("created_date", "created_time"),
+            ("last_modified_time", "last_modified_time"),
+        ],
         search: &["reference_number", "customer_name", "payment_number"],
         filter_by: &["PaymentMode.*"],
         upsert: true,
@@ -191,6 +220,13 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "vendor_name",
             "status",
             "date",
+        ],
+        numbers: &[("total", "total"), ("balance", "balance")],
+        dates: &[
+            ("date", "date"),
+            ("due_date", "due_date"),
+            ("created_date", "created_time"),
+            ("last_modified_time", "last_modified_time"),
         ],
         search: &["bill_number", "reference_number", "vendor_name"],
         filter_by: &[
@@ -224,6 +260,12 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "date",
             "payment_number",
         ],
+        numbers: &[("amount", "amount")],
+        dates: &[
+            ("date", "date"),
+            ("created_date", "created_time"),
+            ("last_modified_time", "last_modified_time"),
+        ],
         search: &["reference_number", "vendor_name", "payment_number"],
         filter_by: &["PaymentMode.*"],
         upsert: true,
@@ -241,6 +283,12 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
         deleted: "The selected journal entry has been deleted.",
         natural_keys: &["reference_number"],
         filters: &["entry_number", "reference_number", "journal_date"],
+        numbers: &[("total", "total")],
+        dates: &[
+            ("date", "journal_date"),
+            ("created_date", "created_time"),
+            ("last_modified_time", "last_modified_time"),
+        ],
         search: &["entry_number", "reference_number", "notes"],
         filter_by: &["JournalDate.*", "Status.*"],
         upsert: false,
@@ -258,6 +306,11 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
         deleted: "The account has been deleted.",
         natural_keys: &["account_name"],
         filters: &["account_name", "account_type", "account_code"],
+        numbers: &[],
+        dates: &[
+            ("created_date", "created_time"),
+            ("last_modified_time", "last_modified_time"),
+        ],
         search: &["account_name", "account_code"],
         filter_by: &[
             "AccountType.All",
@@ -284,6 +337,8 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
         deleted: "The record has been deleted.",
         natural_keys: &["tax_name"],
         filters: &["tax_name", "tax_type"],
+        numbers: &[("tax_percentage", "tax_percentage")],
+        dates: &[],
         search: &["tax_name"],
         filter_by: &[],
         upsert: false,

@@ -214,7 +214,7 @@ pub(crate) fn world(
             data.insert(
                 Kind::ChartOfAccounts,
                 id,
-                record,
+                &record,
                 &meta.unique_custom_fields,
             );
         }

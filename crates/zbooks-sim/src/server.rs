@@ -25,7 +25,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 
 use crate::faults::FaultAction;
-use crate::log::LoggedRequest;
+use crate::log::LogLine;
 use crate::reply::Reply;
 use crate::request::{Area, Incoming};
 use crate::state::Shared;
@@ -212,30 +212,68 @@ async fn handle(
         bytes,
         shared.settings.default_dc,
     );
-    if inc.area == Area::Control {
-        let reply = control::handle(shared, &inc, config_seed);
-        return respond(reply, None);
+    match process(shared, &inc, too_big, config_seed).await {
+        Outcome::Reset => reset(ctl).await,
+        Outcome::Answer(mut reply, action) => {
+            let full = reply.body.len();
+            match action {
+                Some(FaultAction::Truncate) => {
+                    let cut = reply.body.slice(..full / 2);
+                    let mut response = respond(reply, Some(SimBody::truncated(cut)));
+                    response
+                        .headers_mut()
+                        .insert(hyper::header::CONTENT_LENGTH, full.into());
+                    response
+                }
+                Some(FaultAction::InvalidJson) => {
+                    reply.body = reply.body.slice(..full / 2);
+                    respond(reply, None)
+                }
+                _ => respond(reply, None),
+            }
+        }
     }
-    let org = inc.param("organization_id").map(str::to_owned);
+}
+
+/// What becomes of one request.
+#[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per request, moved once; boxing the answer would allocate on every request"
+)]
+pub(crate) enum Outcome {
+    /// This answer, cut short afterwards when the fault says so (`truncate`, `invalid_json`).
+    Answer(Reply, Option<FaultAction>),
+    /// No answer: the connection is reset.
+    Reset,
+}
+
+/// Answers one request, faults, limits and logging included: everything but the connection.
+pub(crate) async fn process(
+    shared: &Shared,
+    inc: &Incoming,
+    too_big: bool,
+    config_seed: u64,
+) -> Outcome {
+    if inc.area == Area::Control {
+        return Outcome::Answer(control::handle(shared, inc, config_seed), None);
+    }
+    let org = inc.param("organization_id");
     let decision = if inc.area == Area::Unknown {
         None
     } else {
-        lock(&shared.faults).decide(&inc.method, &inc.norm, org.as_deref())
+        lock(&shared.faults).decide(&inc.method, &inc.norm, org)
     };
     let (action, fault_name) = match decision {
         Some((a, n)) => (Some(a), Some(n)),
         None => (None, None),
     };
-    let mut entry = LoggedRequest {
-        seq: 0,
-        method: inc.method.clone(),
-        path: inc.path.clone(),
+    let mut entry = LogLine {
+        method: &inc.method,
+        path: &inc.path,
         organization_id: org,
-        status: 0,
-        code: None,
-        created: Vec::new(),
-        fault: fault_name,
-        unmatched: false,
+        fault: fault_name.as_deref(),
+        ..LogLine::default()
     };
     // Faults answered before Zoho sees the call.
     let early = match &action {
@@ -252,8 +290,8 @@ async fn handle(
         )),
         Some(FaultAction::GatewayHtml { status }) => Some(gateway_page(*status)),
         Some(FaultAction::ResetBefore) => {
-            record(shared, entry);
-            return reset(ctl).await;
+            record(shared, &entry);
+            return Outcome::Reset;
         }
         Some(FaultAction::ExpireToken) => {
             if let Some((_, token)) = inc
@@ -270,7 +308,7 @@ async fn handle(
         Some(reply) => reply,
         None if too_big => Reply::invalid("JSONString"),
         None => match inc.area {
-            Area::Books => books::handle(shared, &inc, action.as_ref()).await,
+            Area::Books => books::handle(shared, inc, action.as_ref()).await,
             Area::Accounts => {
                 match &action {
                     Some(FaultAction::Delay { ms }) => {
@@ -278,12 +316,12 @@ async fn handle(
                     }
                     Some(FaultAction::Stall) => {
                         tokio::time::sleep(shared.settings.stall).await;
-                        record(shared, entry);
-                        return reset(ctl).await;
+                        record(shared, &entry);
+                        return Outcome::Reset;
                     }
                     _ => {}
                 }
-                accounts::handle(shared, &inc)
+                accounts::handle(shared, inc)
             }
             Area::Control | Area::Unknown => Reply::unmatched(),
         },
@@ -295,30 +333,15 @@ async fn handle(
         lock(&shared.journal).counters.duplicates_refused += 1;
     }
     if reply.drop_connection || matches!(action, Some(FaultAction::ResetAfter)) {
-        record(shared, entry);
-        return reset(ctl).await;
+        record(shared, &entry);
+        return Outcome::Reset;
     }
     entry.status = reply.status;
-    record(shared, entry);
-    let full = reply.body.len();
-    match action {
-        Some(FaultAction::Truncate) => {
-            let cut = reply.body.slice(..full / 2);
-            let mut response = respond(reply, Some(SimBody::truncated(cut)));
-            response
-                .headers_mut()
-                .insert(hyper::header::CONTENT_LENGTH, full.into());
-            response
-        }
-        Some(FaultAction::InvalidJson) => {
-            reply.body = reply.body.slice(..full / 2);
-            respond(reply, None)
-        }
-        _ => respond(reply, None),
-    }
+    record(shared, &entry);
+    Outcome::Answer(reply, action)
 }
 
-fn record(shared: &Shared, entry: LoggedRequest) {
+fn record(shared: &Shared, entry: &LogLine<'_>) {
     let capacity = shared.settings.log_capacity;
     lock(&shared.journal).record(entry, capacity);
 }

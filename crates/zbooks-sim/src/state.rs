@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use zbooks_types::DataCenter;
 
 use crate::SimError;
@@ -70,6 +71,23 @@ struct Snapshot {
 struct OrgSnapshot {
     meta: OrgMeta,
     data: OrgData,
+}
+
+/// [`Snapshot`] as written.
+#[derive(Serialize)]
+struct SnapshotOut<'a> {
+    version: u32,
+    seed: u64,
+    next_id: u64,
+    auth: &'a AuthState,
+    organizations: Vec<OrgOut<'a>>,
+    scenario: &'a Scenario,
+}
+
+#[derive(Serialize)]
+struct OrgOut<'a> {
+    meta: &'a OrgMeta,
+    data: Box<RawValue>,
 }
 
 const SNAPSHOT_VERSION: u32 = 1;
@@ -267,23 +285,31 @@ impl Shared {
             return Ok(());
         };
         self.dirty.store(false, Ordering::Relaxed);
-        let auth =
-            serde_json::to_value(&*lock(&self.auth)).map_err(|e| SimError::State(e.to_string()))?;
-        let mut organizations = Vec::new();
-        for org in self.all_orgs() {
-            let data = serde_json::to_value(&*lock(&org.data))
-                .map_err(|e| SimError::State(e.to_string()))?;
-            organizations.push(serde_json::json!({"meta": org.meta, "data": data}));
+        let state_error = |e: serde_json::Error| SimError::State(e.to_string());
+        // Each organization's books are written under its own lock, straight to text (never
+        // through a `serde_json::Value` of every record).
+        let orgs = self.all_orgs();
+        let mut organizations = Vec::with_capacity(orgs.len());
+        for org in &orgs {
+            let data = serde_json::to_string(&*lock(&org.data)).map_err(state_error)?;
+            organizations.push(OrgOut {
+                meta: &org.meta,
+                data: RawValue::from_string(data).map_err(state_error)?,
+            });
         }
-        let snapshot = serde_json::json!({
-            "version": SNAPSHOT_VERSION,
-            "seed": self.seed(),
-            "next_id": self.ids.load(Ordering::Relaxed),
-            "auth": auth,
-            "organizations": organizations,
-            "scenario": *lock(&self.scenario),
-        });
-        let text = serde_json::to_vec(&snapshot).map_err(|e| SimError::State(e.to_string()))?;
+        let text = {
+            let auth = lock(&self.auth);
+            let scenario = lock(&self.scenario);
+            serde_json::to_vec(&SnapshotOut {
+                version: SNAPSHOT_VERSION,
+                seed: self.seed(),
+                next_id: self.ids.load(Ordering::Relaxed),
+                auth: &auth,
+                organizations,
+                scenario: &scenario,
+            })
+            .map_err(state_error)?
+        };
         let tmp = path.with_extension("json.tmp");
         std::fs::write(&tmp, text)
             .and_then(|()| std::fs::rename(&tmp, path))

@@ -9,14 +9,17 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zbooks_types::{DataCenter, Plan};
 
+use crate::packed::Stored;
 use crate::resources::{KIND_COUNT, Kind};
 
-/// A stored record: only the fields a caller sent or the simulator computed (shape.rs widens
-/// it to Zoho's documented key set on the way out).
+/// A record being worked on: only the fields a caller sent or the simulator computed (shape.rs
+/// widens it to Zoho's documented key set on the way out). Stored records are packed
+/// ([`Stored`]) and decoded into this only when a rule or an answer needs them.
 pub(crate) type Record = Map<String, Value>;
 
 /// What the simulator knows about an organization besides its books.
@@ -34,19 +37,26 @@ pub(crate) struct OrgMeta {
 }
 
 /// The records of one kind, by numeric id (ids grow, so this is creation order).
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default)]
 pub(crate) struct Table {
-    pub(crate) records: BTreeMap<u64, Record>,
+    pub(crate) records: BTreeMap<u64, Stored>,
 }
 
+/// A unique field's lower-cased values → the id holding each.
+type UniqueValues = HashMap<Box<str>, u64>;
+
+/// How many rendered GET answers an organization keeps (cleared when full).
+const RENDERED_CAPACITY: usize = 1024;
+
 /// An organization's books.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug)]
 pub(crate) struct OrgData {
-    pub(crate) tables: Vec<Table>,
+    tables: Vec<Table>,
     pub(crate) sequences: BTreeMap<String, u64>,
-    /// `kind \0 field \0 lower-cased value` → id, for the fields that must be unique.
-    #[serde(skip)]
-    pub(crate) unique: HashMap<String, u64>,
+    /// Per kind (by index): each unique field with its lower-cased values.
+    unique: Vec<Vec<(Box<str>, UniqueValues)>>,
+    /// The bodies of recent GET-by-id answers, dropped when their record changes.
+    rendered: HashMap<(Kind, u64), Bytes>,
 }
 
 impl Default for OrgData {
@@ -54,8 +64,70 @@ impl Default for OrgData {
         OrgData {
             tables: (0..KIND_COUNT).map(|_| Table::default()).collect(),
             sequences: BTreeMap::new(),
-            unique: HashMap::new(),
+            unique: vec![Vec::new(); KIND_COUNT],
+            rendered: HashMap::new(),
         }
+    }
+}
+
+/// The state file's form of an organization's books (records as JSON objects).
+#[derive(Serialize)]
+struct OrgDataOut<'a> {
+    tables: Vec<TableOut<'a>>,
+    sequences: &'a BTreeMap<String, u64>,
+}
+
+#[derive(Serialize)]
+struct TableOut<'a> {
+    records: BTreeMap<u64, &'a serde_json::value::RawValue>,
+}
+
+#[derive(Deserialize)]
+struct OrgDataIn {
+    tables: Vec<TableIn>,
+    sequences: BTreeMap<String, u64>,
+}
+
+#[derive(Deserialize)]
+struct TableIn {
+    records: BTreeMap<u64, Record>,
+}
+
+impl Serialize for OrgData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut tables = Vec::with_capacity(self.tables.len());
+        for table in &self.tables {
+            let mut records = BTreeMap::new();
+            for (id, stored) in &table.records {
+                let raw: &serde_json::value::RawValue =
+                    serde_json::from_slice(stored.json()).map_err(serde::ser::Error::custom)?;
+                records.insert(*id, raw);
+            }
+            tables.push(TableOut { records });
+        }
+        OrgDataOut {
+            tables,
+            sequences: &self.sequences,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OrgData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let input = OrgDataIn::deserialize(deserializer)?;
+        let mut data = OrgData {
+            sequences: input.sequences,
+            ..OrgData::default()
+        };
+        for (kind, table) in Kind::ALL.into_iter().zip(input.tables) {
+            data.tables[kind as usize].records = table
+                .records
+                .into_iter()
+                .map(|(id, record)| (id, Stored::encode(kind, &record)))
+                .collect();
+        }
+        Ok(data)
     }
 }
 
@@ -117,26 +189,29 @@ pub(crate) fn custom_field(record: &Record, api_name: &str) -> Option<String> {
         })
 }
 
-fn unique_key(kind: Kind, field: &str, value: &str) -> String {
-    format!("{}\0{field}\0{}", kind as u8, value.to_lowercase())
-}
-
 impl OrgData {
     pub(crate) fn table(&self, kind: Kind) -> &Table {
         &self.tables[kind as usize]
     }
 
-    pub(crate) fn table_mut(&mut self, kind: Kind) -> &mut Table {
-        &mut self.tables[kind as usize]
+    /// The record, decoded.
+    pub(crate) fn get(&self, kind: Kind, id: u64) -> Option<Record> {
+        self.stored(kind, id).map(Stored::decode)
     }
 
-    pub(crate) fn get(&self, kind: Kind, id: u64) -> Option<&Record> {
+    /// The record, packed.
+    pub(crate) fn stored(&self, kind: Kind, id: u64) -> Option<&Stored> {
         self.table(kind).records.get(&id)
     }
 
     /// The id holding `value` in a unique field, if any.
     pub(crate) fn find_unique(&self, kind: Kind, field: &str, value: &str) -> Option<u64> {
-        self.unique.get(&unique_key(kind, field, value)).copied()
+        self.unique[kind as usize]
+            .iter()
+            .find(|(f, _)| &**f == field)?
+            .1
+            .get(value.to_lowercase().as_str())
+            .copied()
     }
 
     /// The unique (field, value) pairs of a record.
@@ -153,43 +228,83 @@ impl OrgData {
         pairs
     }
 
-    /// Stores a record and indexes it.
-    pub(crate) fn insert(&mut self, kind: Kind, id: u64, record: Record, custom: &[String]) {
-        for (field, value) in Self::unique_pairs(kind, &record, custom) {
-            self.unique.insert(unique_key(kind, &field, &value), id);
+    fn index(&mut self, kind: Kind, id: u64, record: &Record, custom: &[String]) {
+        for (field, value) in Self::unique_pairs(kind, record, custom) {
+            let fields = &mut self.unique[kind as usize];
+            let at = if let Some(at) = fields.iter().position(|(f, _)| **f == *field) {
+                at
+            } else {
+                fields.push((field.into_boxed_str(), HashMap::new()));
+                fields.len() - 1
+            };
+            fields[at]
+                .1
+                .insert(value.to_lowercase().into_boxed_str(), id);
         }
-        self.table_mut(kind).records.insert(id, record);
+    }
+
+    fn unindex(&mut self, kind: Kind, id: u64, record: &Record, custom: &[String]) {
+        for (field, value) in Self::unique_pairs(kind, record, custom) {
+            if let Some((_, values)) = self.unique[kind as usize]
+                .iter_mut()
+                .find(|(f, _)| **f == *field)
+            {
+                let value = value.to_lowercase();
+                if values.get(value.as_str()) == Some(&id) {
+                    values.remove(value.as_str());
+                }
+            }
+        }
+    }
+
+    /// Stores a record (replacing one with the same id) and indexes it.
+    pub(crate) fn insert(&mut self, kind: Kind, id: u64, record: &Record, custom: &[String]) {
+        self.remove(kind, id, custom);
+        self.index(kind, id, record, custom);
+        self.tables[kind as usize]
+            .records
+            .insert(id, Stored::encode(kind, record));
     }
 
     /// Removes a record and its index entries.
     pub(crate) fn remove(&mut self, kind: Kind, id: u64, custom: &[String]) -> Option<Record> {
-        let record = self.table_mut(kind).records.remove(&id)?;
-        for (field, value) in Self::unique_pairs(kind, &record, custom) {
-            let key = unique_key(kind, &field, &value);
-            if self.unique.get(&key) == Some(&id) {
-                self.unique.remove(&key);
-            }
-        }
+        self.rendered.remove(&(kind, id));
+        let stored = self.tables[kind as usize].records.remove(&id)?;
+        let record = stored.decode();
+        self.unindex(kind, id, &record, custom);
         Some(record)
     }
 
     /// Rebuilds every index (after loading from a file).
     pub(crate) fn reindex(&mut self, custom: &[String]) {
-        self.unique.clear();
+        self.unique = vec![Vec::new(); KIND_COUNT];
+        self.rendered.clear();
         for kind in Kind::ALL {
-            let pairs: Vec<(u64, String, String)> = self
+            let records: Vec<(u64, Record)> = self
                 .table(kind)
                 .records
                 .iter()
-                .flat_map(|(id, r)| {
-                    Self::unique_pairs(kind, r, custom)
-                        .into_iter()
-                        .map(move |(f, v)| (*id, f, v))
-                })
+                .map(|(id, s)| (*id, s.decode()))
                 .collect();
-            for (id, f, v) in pairs {
-                self.unique.insert(unique_key(kind, &f, &v), id);
+            for (id, record) in records {
+                self.index(kind, id, &record, custom);
             }
+        }
+    }
+
+    /// The rendered GET answer of a record, if kept.
+    pub(crate) fn rendered(&self, kind: Kind, id: u64) -> Option<Bytes> {
+        self.rendered.get(&(kind, id)).cloned()
+    }
+
+    /// Keeps the rendered GET answer of a record, unless the record changed since `from` was
+    /// read.
+    pub(crate) fn keep_rendered(&mut self, kind: Kind, id: u64, from: &Stored, body: Bytes) {
+        if self.stored(kind, id).is_some_and(|s| s.same(from)) {
+            if self.rendered.len() >= RENDERED_CAPACITY {
+                self.rendered.clear();
+            }
+            self.rendered.insert((kind, id), body);
         }
     }
 

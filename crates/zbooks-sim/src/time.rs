@@ -87,6 +87,87 @@ pub(crate) fn is_date(text: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
+/// Whether `text` is a `yyyy-mm-dd` date that exists (month 1–12, day within the month).
+pub(crate) fn is_calendar_date(text: &str) -> bool {
+    is_date(text) && days_of(text).is_some()
+}
+
+/// Days since 1970-01-01 of a `yyyy-mm-dd` date (Howard Hinnant's days_from_civil); `None`
+/// when it is not a real date.
+fn days_of(text: &str) -> Option<i64> {
+    if !is_date(text) {
+        return None;
+    }
+    let y: i64 = text.get(0..4)?.parse().ok()?;
+    let m: i64 = text.get(5..7)?.parse().ok()?;
+    let d: i64 = text.get(8..10)?.parse().ok()?;
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let month_days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d < 1 || d > month_days {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Seconds since the epoch of `yyyy-mm-dd` (midnight UTC) or of Zoho's timestamps
+/// `yyyy-mm-ddThh:mm:ss` with an optional `Z`, `+hhmm`, `-hhmm` or `+hh:mm` (a `+` that a query
+/// string turned into a space is read as `+`).
+pub(crate) fn parse_instant(text: &str) -> Option<i64> {
+    let text = text.trim_start();
+    let days = days_of(text.get(..10)?)?;
+    let rest = &text[10..];
+    if rest.trim().is_empty() {
+        return Some(days * 86_400);
+    }
+    let rest = rest.strip_prefix('T')?;
+    let clock = rest.get(..8)?;
+    let b = clock.as_bytes();
+    if b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    let part = |r: std::ops::Range<usize>, max: i64| -> Option<i64> {
+        let t = clock.get(r)?;
+        if !t.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        t.parse().ok().filter(|v| *v <= max)
+    };
+    let secs = part(0..2, 23)? * 3600 + part(3..5, 59)? * 60 + part(6..8, 59)?;
+    let zone = rest[8..].trim_end();
+    let offset = if zone.is_empty() || zone == "Z" {
+        0
+    } else {
+        let (sign, digits) = match zone.as_bytes()[0] {
+            b'+' | b' ' => (1, &zone[1..]),
+            b'-' => (-1, &zone[1..]),
+            _ => return None,
+        };
+        let digits: String = digits.chars().filter(|c| *c != ':').collect();
+        if digits.len() != 4 || !digits.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let h: i64 = digits[..2].parse().ok()?;
+        let m: i64 = digits[2..].parse().ok()?;
+        if h > 23 || m > 59 {
+            return None;
+        }
+        sign * (h * 3600 + m * 60)
+    };
+    Some(days * 86_400 + secs - offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +183,35 @@ mod tests {
         assert_eq!(timestamp(t), "2023-11-14T22:13:20+0000");
         assert!(is_date("2013-11-17"));
         assert!(!is_date("17/11/2013"));
+        assert!(is_calendar_date("2024-02-29"));
+        assert!(!is_calendar_date("2023-02-29"));
+        assert!(!is_calendar_date("2023-13-01"));
+        assert_eq!(parse_instant("2023-11-14"), Some(1_699_920_000));
+        assert_eq!(
+            parse_instant("2023-11-14T22:13:20+0000"),
+            Some(1_700_000_000)
+        );
+        assert_eq!(
+            parse_instant("2023-11-15T03:43:20+0530"),
+            Some(1_700_000_000)
+        );
+        assert_eq!(
+            parse_instant("2023-11-15T03:43:20 05:30"),
+            Some(1_700_000_000)
+        );
+        assert_eq!(
+            parse_instant("2023-11-14T14:13:20-0800"),
+            Some(1_700_000_000)
+        );
+        assert_eq!(parse_instant("2023-11-14T22:13:20Z"), Some(1_700_000_000));
+        for bad in [
+            "",
+            "2023-11-14T25:00:00",
+            "2023-11-14T22:13",
+            "2023-11-14X",
+            "x",
+        ] {
+            assert_eq!(parse_instant(bad), None, "{bad}");
+        }
     }
 }

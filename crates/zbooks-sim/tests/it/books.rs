@@ -464,3 +464,200 @@ async fn legacy_json_string_forms_and_bare_json_are_accepted() {
     .await;
     assert_eq!(res.status, 201, "{}", res.body);
 }
+
+/// The invoice numbers of a list answer.
+fn numbers(res: &crate::support::Res) -> Vec<String> {
+    assert_eq!(res.status, 200, "{}", res.body);
+    res.body["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["invoice_number"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn amount_and_date_filters() {
+    let t = start().await;
+    let customer = t.contact("Ranges", "customer").await;
+    for (rate, date, due) in [
+        (10.0, "2024-01-10", "2024-02-10"),
+        (20.0, "2024-01-20", "2024-02-20"),
+        (30.5, "2024-01-31", "2024-03-01"),
+    ] {
+        let res = t
+            .post(
+                "/invoices",
+                &json!({"customer_id": customer, "date": date, "due_date": due,
+                    "line_items": [{"name": "Work", "rate": rate, "quantity": 1}]}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.body);
+    }
+    let list = |query: &'static [(&'static str, &'static str)]| t.get_q("/invoices", query);
+    let all = ["INV-000001", "INV-000002", "INV-000003"];
+    for (query, want) in [
+        (&[("total_less_than", "20")][..], &all[..1]),
+        (&[("total_less_equals", "20.00")], &all[..2]),
+        (&[("total_greater_than", "20")], &all[2..]),
+        (&[("total_greater_equals", "10")], &all[..]),
+        (&[("total", "30.50")], &all[2..]),
+        (
+            &[("balance_greater_than", "15"), ("balance_less_than", "25")],
+            &all[1..2],
+        ),
+        (&[("date_start", "2024-01-20")], &all[1..]),
+        (&[("date_end", "2024-01-20")], &all[..2]),
+        (&[("date_before", "2024-01-20")], &all[..1]),
+        (&[("date_after", "2024-01-20")], &all[2..]),
+        (&[("due_date_after", "2024-02-29")], &all[2..]),
+        (
+            &[("date_start", "2024-01-11"), ("date_end", "2024-01-30")],
+            &all[1..2],
+        ),
+        (&[("created_date_before", "2000-01-01")], &[]),
+        (
+            &[("last_modified_time", "2000-01-01T00:00:00+0530")],
+            &all[..],
+        ),
+        (&[("last_modified_time", "9999-01-01")], &[]),
+    ] {
+        assert_eq!(numbers(&list(query).await), want, "{query:?}");
+    }
+    for (param, value) in [
+        ("total_less_than", "abc"),
+        ("balance_greater_equals", ""),
+        ("date_start", "20-01-2024"),
+        ("due_date_before", "2024-02-30"),
+        ("created_date_after", "x"),
+        ("last_modified_time", "yesterday"),
+    ] {
+        let res = t.get_q("/invoices", &[(param, value)]).await;
+        assert_eq!((res.status, res.code()), (400, 2), "{param}={value}");
+        assert_eq!(
+            res.body["message"],
+            format!("Invalid value passed for {param}")
+        );
+    }
+    // The other lists: payments by amount and date.
+    let third = t
+        .get_q("/invoices", &[("invoice_number", "INV-000003")])
+        .await;
+    let third = third.body["invoices"][0]["invoice_id"].clone();
+    let res = t
+        .post(
+            "/customerpayments",
+            &json!({"customer_id": customer, "amount": 12.5, "date": "2024-02-01", "payment_mode": "cash",
+                "invoices": [{"invoice_id": third, "amount_applied": 12.5}]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    for (query, count) in [
+        (&[("amount_greater_than", "12")][..], 1),
+        (&[("amount_less_than", "12.5")], 0),
+        (&[("date_before", "2024-02-01")], 0),
+        (&[("date_start", "2024-02-01")], 1),
+    ] {
+        let res = t.get_q("/customerpayments", query).await;
+        assert_eq!(
+            res.body["customerpayments"].as_array().unwrap().len(),
+            count,
+            "{query:?}"
+        );
+    }
+    t.assert_all_matched();
+}
+
+#[tokio::test]
+async fn invoice_and_bill_status_actions() {
+    let t = start().await;
+    let customer = t.contact("Statuses", "customer").await;
+    let invoice = t.invoice(&customer, 10.0, 1.0).await;
+    let id = invoice["invoice_id"].as_str().unwrap();
+    assert_eq!(invoice["status"], "draft");
+    let status = |res: crate::support::Res| res.body["invoice"]["status"].clone();
+    let res = t
+        .post(&format!("/invoices/{id}/status/sent"), &json!({}))
+        .await;
+    assert_eq!(
+        (res.status, res.body.clone()),
+        (
+            200,
+            json!({"code": 0, "message": "Invoice status has been changed to Sent."})
+        )
+    );
+    assert_eq!(status(t.get(&format!("/invoices/{id}")).await), "sent");
+    let res = t
+        .post(&format!("/invoices/{id}/status/void"), &json!({}))
+        .await;
+    assert_eq!(
+        res.body["message"],
+        "Invoice status has been changed to Void."
+    );
+    assert_eq!(status(t.get(&format!("/invoices/{id}")).await), "void");
+    let res = t.get_q("/invoices", &[("filter_by", "Status.Void")]).await;
+    assert_eq!(res.body["invoices"].as_array().unwrap().len(), 1);
+    let res = t
+        .post(&format!("/invoices/{id}/status/draft"), &json!({}))
+        .await;
+    assert_eq!(
+        res.body["message"],
+        "Status of invoice changed from void to draft"
+    );
+    assert_eq!(status(t.get(&format!("/invoices/{id}")).await), "draft");
+    // Unknown records and ids, wrong methods, unknown actions.
+    assert_eq!(
+        t.post("/invoices/460000000099999/status/sent", &json!({}))
+            .await
+            .code(),
+        1002
+    );
+    assert_eq!(
+        t.post("/invoices/x/status/sent", &json!({})).await.code(),
+        2
+    );
+    t.assert_all_matched();
+    assert_eq!(
+        t.get(&format!("/invoices/{id}/status/sent")).await.status,
+        405
+    );
+    assert_eq!(
+        t.post(&format!("/invoices/{id}/status/open"), &json!({}))
+            .await
+            .status,
+        404
+    );
+
+    let vendor = t.contact("Supplier", "vendor").await;
+    let res = t
+        .post(
+            "/bills",
+            &json!({"vendor_id": vendor, "bill_number": "B-1",
+                "line_items": [{"name": "Parts", "rate": 5, "quantity": 2}]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    let bill = res.body["bill"]["bill_id"].as_str().unwrap().to_owned();
+    let res = t
+        .post(&format!("/bills/{bill}/status/void"), &json!({}))
+        .await;
+    assert_eq!(
+        res.body,
+        json!({"code": 0, "message": "The bill has been marked as void."})
+    );
+    assert_eq!(
+        t.get(&format!("/bills/{bill}")).await.body["bill"]["status"],
+        "void"
+    );
+    let res = t
+        .post(&format!("/bills/{bill}/status/open"), &json!({}))
+        .await;
+    assert_eq!(
+        res.body["message"],
+        "The status of the bill has been chaged to open."
+    );
+    assert_eq!(
+        t.get(&format!("/bills/{bill}")).await.body["bill"]["status"],
+        "open"
+    );
+}
