@@ -34,7 +34,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Print less on stderr.
-    #[arg(short, long, global = true)]
+    // No `-q`: `zbooks call` takes `-q key=value` for query parameters, as DESIGN.md's
+    // synopsis writes it, and clap cannot give one short flag two meanings.
+    #[arg(long, global = true)]
     pub quiet: bool,
     /// The config-file profile to use [env: ZBOOKS_PROFILE].
     #[arg(long, global = true, value_name = "NAME")]
@@ -48,12 +50,16 @@ pub struct GlobalArgs {
     /// The config file to read [env: ZBOOKS_CONFIG].
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<std::path::PathBuf>,
+    /// Append every call's event (JSON Lines, as `zbooks logs analyze` reads) to FILE.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<std::path::PathBuf>,
 }
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// Text for people.
+    /// Text for people (`csv` is accepted too: `import failed` writes CSV as its text form).
+    #[value(alias = "csv")]
     Text,
     /// JSON for scripts, with a `schema` version.
     Json,
@@ -85,6 +91,22 @@ pub enum Command {
     /// Show the resolved settings and where each came from.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Log in with a self client's grant code, show the login, or log out.
+    #[command(subcommand)]
+    Auth(crate::commands::auth::AuthCommand),
+    /// Check a setup: data center, credentials, refresh, header, organization, plan, scopes,
+    /// clock, reachability; each failure with its fix.
+    Doctor(crate::commands::doctor::DoctorArgs),
+    /// Call any Books endpoint with every resilience of the client; the body is checked first.
+    Call(crate::commands::call::CallArgs),
+    /// Per-organization API usage: this minute, today, left, and the (estimated) reset.
+    Quota(crate::commands::quota::QuotaArgs),
+    /// Import a Tally XML, CSV or JSON Lines file into Zoho Books: validated, planned,
+    /// journaled and resumable; `import status` and `import failed` report on it.
+    Import(crate::commands::import::ImportCommand),
+    /// See it work without a Zoho account: a simulator in-process, a sample company, faults
+    /// on cue, and the proof that nothing was lost or doubled.
+    Demo(crate::commands::demo::DemoArgs),
 }
 
 /// `zbooks config`.

@@ -33,6 +33,8 @@ pub const REFRESH_TOKEN: &str = "ZBOOKS_REFRESH_TOKEN";
 pub const ACCOUNTS_URL: &str = "ZBOOKS_ACCOUNTS_URL";
 /// `ZBOOKS_API_URL`.
 pub const API_URL: &str = "ZBOOKS_API_URL";
+/// `ZBOOKS_ACCOUNTS_URL_PATTERN`.
+pub const ACCOUNTS_URL_PATTERN: &str = "ZBOOKS_ACCOUNTS_URL_PATTERN";
 /// `ZBOOKS_PLAN`.
 pub const PLAN: &str = "ZBOOKS_PLAN";
 /// `ZBOOKS_CONFIG`.
@@ -82,6 +84,11 @@ pub const VARS: &[EnvVar] = &[
     EnvVar {
         name: API_URL,
         description: "the Books API base URL ending in /books/v3, overriding the data center's (the simulator, a proxy)",
+        secret: false,
+    },
+    EnvVar {
+        name: ACCOUNTS_URL_PATTERN,
+        description: "where `zbooks doctor` asks the other data centers' accounts servers, with `{dc}` for the data center's name (default: Zoho's hosts; `<ZBOOKS_ACCOUNTS_URL>/dc/{dc}` when ZBOOKS_ACCOUNTS_URL is set, as the simulator serves them)",
         secret: false,
     },
     EnvVar {

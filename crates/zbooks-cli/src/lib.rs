@@ -8,10 +8,13 @@ use clap::Parser as _;
 
 pub mod args;
 pub mod commands;
+pub mod context;
 pub mod env;
 pub mod error;
 pub mod exit;
+pub mod logfile;
 pub mod printer;
+pub mod render;
 pub mod settings;
 
 use args::{Cli, Command};
@@ -50,6 +53,23 @@ pub fn main() -> ExitCode {
         Command::Config(cmd) => with_settings(&cli.global, &env, printer, |settings| match cmd {
             args::ConfigCommand::Show => commands::config::show(settings, printer),
         }),
+        Command::Auth(cmd) => with_settings(&cli.global, &env, printer, |settings| {
+            commands::auth::run(&cmd, settings, &cli.global, printer)
+        }),
+        Command::Doctor(args) => with_settings(&cli.global, &env, printer, |settings| {
+            commands::doctor::run(&args, settings, &cli.global, printer)
+        }),
+        Command::Call(args) => with_settings(&cli.global, &env, printer, |settings| {
+            commands::call::run(&args, settings, &cli.global, printer)
+        }),
+        Command::Quota(args) => with_settings(&cli.global, &env, printer, |settings| {
+            commands::quota::run(&args, settings, &cli.global, printer)
+        }),
+        Command::Import(cmd) => with_settings(&cli.global, &env, printer, |settings| {
+            commands::import::run(&cmd, settings, &cli.global, printer)
+        }),
+        // The demo needs no settings: it brings its own Zoho.
+        Command::Demo(args) => commands::demo::run(&args, printer),
     };
     match result {
         Ok(code) => ExitCode::from(code),

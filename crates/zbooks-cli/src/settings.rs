@@ -16,6 +16,7 @@ use zbooks_types::{DataCenter, Plan, Secret};
 use crate::args::GlobalArgs;
 use crate::env::{self, Env};
 use crate::error::CliError;
+use zbooks_store::StoredCredentials;
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,6 +39,11 @@ pub enum Source {
         /// The profile.
         profile: String,
     },
+    /// The login `zbooks auth login` kept in the private store.
+    Store {
+        /// The store file.
+        path: PathBuf,
+    },
     /// zbooks's default.
     Default,
 }
@@ -50,6 +56,7 @@ impl fmt::Display for Source {
             Source::File { path, profile } => {
                 write!(f, "config {} [profiles.{profile}]", path.display())
             }
+            Source::Store { path } => write!(f, "store {} (auth login)", path.display()),
             Source::Default => f.write_str("default"),
         }
     }
@@ -123,6 +130,10 @@ pub struct Settings {
     pub accounts_url: Option<Resolved<String>>,
     /// Books API base override.
     pub api_url: Option<Resolved<String>>,
+    /// The `api_domain` the accounts server named at login (from the store only).
+    pub api_domain: Option<Resolved<String>>,
+    /// Where `doctor` asks the other data centers' accounts servers: a URL with `{dc}`.
+    pub accounts_url_pattern: Option<Resolved<String>>,
     /// Plan.
     pub plan: Option<Resolved<Plan>>,
     /// Whether NO_COLOR is set.
@@ -271,6 +282,8 @@ impl Settings {
             refresh_token: pick(None, env::REFRESH_TOKEN, &pc.refresh_token).map(secret),
             accounts_url: pick(None, env::ACCOUNTS_URL, &pc.accounts_url),
             api_url: pick(None, env::API_URL, &pc.api_url),
+            api_domain: None,
+            accounts_url_pattern: pick(None, env::ACCOUNTS_URL_PATTERN, &None),
             profile,
             profile_exists,
             config_path,
@@ -332,8 +345,84 @@ impl Settings {
             row("refresh_token", self.refresh_token.as_ref(), Secret::masked),
             row("accounts_url", self.accounts_url.as_ref(), Clone::clone),
             row("api_url", self.api_url.as_ref(), Clone::clone),
+            row("api_domain", self.api_domain.as_ref(), Clone::clone),
+            row(
+                "accounts_url_pattern",
+                self.accounts_url_pattern.as_ref(),
+                Clone::clone,
+            ),
             row("plan", self.plan.as_ref(), ToString::to_string),
         ]
+    }
+
+    /// Fills what flags, the environment and the config file left unset from the login
+    /// `zbooks auth login` kept (so they rank below the file: an explicit setting wins over a
+    /// remembered one). The client id and its secret and refresh token go together: a stored
+    /// refresh token is used only with the stored client id.
+    pub fn apply_login(&mut self, login: &StoredCredentials, store_path: &Path) {
+        let source = || Source::Store {
+            path: store_path.to_path_buf(),
+        };
+        let resolved = |value: String| Resolved {
+            value,
+            source: source(),
+        };
+        let same_client = self
+            .client_id
+            .as_ref()
+            .is_none_or(|c| c.value == login.client_id);
+        if !same_client {
+            self.warnings.push(format!(
+                "the login stored for profile {:?} is for client {}, but client_id {} comes from \
+                 {}: the stored refresh token is not used",
+                self.profile.value,
+                login.client_id,
+                self.client_id.as_ref().map_or("", |c| c.value.as_str()),
+                self.client_id
+                    .as_ref()
+                    .map_or(Source::Default, |c| c.source.clone()),
+            ));
+            return;
+        }
+        if self.client_id.is_none() {
+            self.client_id = Some(resolved(login.client_id.clone()));
+        }
+        if self.client_secret.is_none() {
+            self.client_secret = Some(Resolved {
+                value: login.client_secret.clone(),
+                source: source(),
+            });
+        }
+        if self.refresh_token.is_none() {
+            self.refresh_token = Some(Resolved {
+                value: login.refresh_token.clone(),
+                source: source(),
+            });
+        }
+        let dc_from_login = self.dc.is_none();
+        if dc_from_login && let Some(dc) = login.data_center.as_deref().and_then(|d| d.parse().ok())
+        {
+            self.dc = Some(Resolved {
+                value: dc,
+                source: source(),
+            });
+        }
+        // An accounts server the login was pointed at (a simulator, a proxy) is remembered,
+        // unless the data center is now set explicitly.
+        let is_dc_default = login
+            .data_center
+            .as_deref()
+            .and_then(|d| d.parse::<DataCenter>().ok())
+            .is_some_and(|dc| dc.accounts_url() == login.accounts_url);
+        if self.accounts_url.is_none() && dc_from_login && !is_dc_default {
+            self.accounts_url = Some(resolved(login.accounts_url.clone()));
+        }
+        if self.api_domain.is_none() && dc_from_login {
+            self.api_domain = login.api_domain.clone().map(resolved);
+        }
+        if self.organization_id.is_none() {
+            self.organization_id = login.organization_id.clone().map(resolved);
+        }
     }
 }
 
@@ -518,6 +607,7 @@ mod tests {
             dc: None,
             org: None,
             config: None,
+            log_file: None,
         }
     }
 

@@ -60,6 +60,7 @@ pub mod endpoint;
 mod error;
 pub mod events;
 mod limiter;
+pub mod oauth;
 mod request;
 pub mod resources;
 mod retry;

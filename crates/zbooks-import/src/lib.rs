@@ -2,18 +2,22 @@
 //! payloads, offline validation, the plan, the journaled executor, reconciliation of in-doubt
 //! creates, the failed-records export and the reconciliation report.
 //!
-//! This first half makes no HTTP call: readers stream [`Record`]s (a Zoho payload, its
+//! Reading makes no HTTP call: readers stream [`Record`]s (a Zoho payload, its
 //! natural key, the natural keys it depends on, its source location) and [`Problem`]s;
 //! [`Validator`] checks them all before any call against Zoho's required fields, types,
 //! dates, balancing, references (in the input or in [`ExistingRecords`]) and duplicates;
 //! [`plan`] orders them and counts calls, minutes and days of quota; [`InputTotals`] and
-//! [`compare`] give the accountant's totals. The executor consumes these types.
+//! [`compare`] give the accountant's totals. The [`execute`] runs the plan against Zoho with
+//! a journal in the SQLite store (resumable at any point), [`reconcile`] lists, looks up and
+//! reads Zoho back, and [`results`] turns the journal into the summary and the failed-records
+//! export.
 //!
 //! This crate never prints: the CLI renders what it returns.
 #![warn(missing_docs)]
 
 pub mod csv;
 pub mod error;
+pub mod executor;
 pub mod existing;
 pub mod gst;
 pub mod jsonl;
@@ -21,7 +25,9 @@ pub mod location;
 pub mod plan;
 pub mod problem;
 pub mod read;
+pub mod reconcile;
 pub mod record;
+pub mod results;
 pub mod tally;
 pub mod totals;
 pub mod validate;
@@ -29,6 +35,10 @@ pub mod value;
 
 pub use crate::csv::{CsvOptions, CsvReader, parse_csv_bytes};
 pub use error::{ImportError, ImportErrorKind};
+pub use executor::{
+    ExecuteError, ExecuteOptions, Phase, Progress, RunInput, RunResult, Stop, StopHandle, execute,
+    fingerprint,
+};
 pub use existing::ExistingRecords;
 pub use jsonl::{JsonlOptions, JsonlReader};
 pub use location::Location;
@@ -36,6 +46,7 @@ pub use plan::{EntityPlan, ImportPlan, PlanOptions, Planner, plan};
 pub use problem::{Problem, ProblemKind, Report, Severity};
 pub use read::{Format, Parsed, ReadOptions, Records, open};
 pub use record::{Amounts, Entity, NaturalKey, Posting, Record, Reference, Unresolved};
+pub use results::{FailedRecord, Summary, failed_csv, failed_jsonl, failed_records};
 pub use tally::{TallyOptions, TallyReader, parse_tally_bytes};
 pub use totals::{InputTotals, Reconciliation, compare};
 pub use validate::{ValidateOptions, Validation, Validator, validate};

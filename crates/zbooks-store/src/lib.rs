@@ -35,6 +35,8 @@
 //! ```
 #![warn(missing_docs)]
 
+mod credentials;
+mod journal;
 mod schema;
 
 use std::fmt;
@@ -53,6 +55,11 @@ use zbooks_client::time::{BoxFuture, from_micros, to_micros};
 use zbooks_types::Secret;
 use zbooks_types::event::CallEvent;
 
+pub use credentials::StoredCredentials;
+pub use journal::{
+    Failure, JOURNAL_VERSION, Journal, JournalEntry, NewEntry, Outcome, RecordState, RunInfo,
+    Transition,
+};
 pub use schema::SCHEMA_VERSION;
 
 /// How long a transaction waits for another process's lock before failing.
@@ -536,7 +543,7 @@ impl LimitStore for SqliteStore {
         let now_us = to_micros(now);
         let now = ms(now);
         self.run(move |conn| {
-            with_org(conn, &org, |row| {
+            let admission = with_org(conn, &org, |row| {
                 if let Some(policy) = daily {
                     match ledger_admit(now, row.ledger, policy) {
                         Ok(ledger) => row.ledger = Some(ledger),
@@ -565,7 +572,12 @@ impl LimitStore for SqliteStore {
                     at: send_at,
                     paused,
                 }
-            })
+            })?;
+            // For `zbooks quota`'s "calls this minute" (credentials.rs).
+            if let Admission::Send { at: send_at, .. } = admission {
+                credentials::record_call(conn, &org, ms(send_at))?;
+            }
+            Ok(admission)
         })
     }
 

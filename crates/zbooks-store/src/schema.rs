@@ -9,10 +9,11 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::{Error, ErrorKind};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migration `i` takes the file from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 1] = ["
+const MIGRATIONS: [&str; 2] = [
+    "
     CREATE TABLE tokens (
         key TEXT PRIMARY KEY,
         access_token TEXT NOT NULL,
@@ -44,7 +45,30 @@ const MIGRATIONS: [&str; 1] = ["
         organization_id TEXT,
         event TEXT NOT NULL
     );
-"];
+",
+    // 2: `zbooks auth login`'s credentials per profile, and call times for `zbooks quota`
+    // (credentials.rs). An old binary refuses a version-2 file (NewerSchema); a new binary
+    // migrates a version-1 file forward, keeping its tokens and ledger.
+    "
+    CREATE TABLE credentials (
+        profile TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        client_secret TEXT NOT NULL,
+        refresh_token TEXT NOT NULL,
+        data_center TEXT,
+        accounts_url TEXT NOT NULL,
+        api_domain TEXT,
+        organization_id TEXT,
+        scopes TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL
+    );
+    CREATE TABLE org_calls (
+        organization_id TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+    );
+    CREATE INDEX org_calls_by_org ON org_calls (organization_id, at_ms);
+",
+];
 
 /// Brings the file to [`SCHEMA_VERSION`].
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), Error> {

@@ -14,6 +14,9 @@ const SCHEMA: u32 = 1;
 
 /// Runs `zbooks config show`.
 pub fn show(settings: &Settings, p: Printer) -> CommandResult {
+    // The login `auth login` kept is a source too (below flags, environment and file).
+    let with_login = crate::context::settings_with_login(settings)?;
+    let settings = &with_login;
     let rows = settings.rows();
     if p.format == OutputFormat::Json {
         let values: Vec<_> = rows

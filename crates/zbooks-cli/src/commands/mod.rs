@@ -1,6 +1,12 @@
 //! One module per command.
 
+pub mod auth;
+pub mod call;
 pub mod config;
+pub mod demo;
+pub mod doctor;
 pub mod explain;
+pub mod import;
 pub mod logs;
+pub mod quota;
 pub mod sim;

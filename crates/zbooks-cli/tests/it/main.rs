@@ -1,6 +1,8 @@
 //! End-to-end tests of the `zbooks` binary: run it, check stdout, stderr and the exit code.
 
 mod explain;
+mod first_hour;
+mod import;
 mod logs;
 mod sim;
 
@@ -17,10 +19,16 @@ pub struct Run {
 
 /// Runs `zbooks` with `args`, feeding `stdin`, with colour off and a clean environment.
 pub fn zbooks(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    zbooks_with(args, stdin, &[])
+}
+
+/// Runs `zbooks` as [`zbooks`] does, with these environment variables set.
+pub fn zbooks_with(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_zbooks"));
     cmd.args(args)
         .env_clear()
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {

@@ -2,6 +2,7 @@
 //! validate, plan, totals), encodings, damaged files, and the readers' properties.
 
 mod encodings;
+mod executor;
 mod fixtures;
 mod properties;
 

@@ -1,0 +1,285 @@
+//! What the commands that talk to Zoho share: the private store (tokens, ledger, login), the
+//! login folded into the settings, the `--log-file` sink, and a [`Client`] built from all of
+//! it with every resilience of `zbooks-client`.
+//!
+//! The store lives in the settings' data directory, in one SQLite file readable only by the
+//! user (it holds tokens), shared by every zbooks process so limits and tokens are counted
+//! once. Waits the client makes that a person would notice (a paused organization, a backoff)
+//! are announced on stderr.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use zbooks_client::oauth::AccountsServer;
+use zbooks_client::time::{BoxFuture, Sleep};
+use zbooks_client::{Client, Credentials};
+use zbooks_store::{SqliteStore, StoredCredentials};
+use zbooks_types::{DataCenter, Secret};
+
+use crate::error::CliError;
+use crate::exit;
+use crate::logfile::LogFile;
+use crate::printer::Printer;
+use crate::render;
+use crate::settings::{Resolved, Settings};
+
+/// Waits at least this long are announced on stderr.
+const ANNOUNCE_WAITS_FROM: Duration = Duration::from_secs(3);
+
+/// A runtime for one command (SQLite runs on its blocking pool).
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::io("cannot start the async runtime", &e))
+}
+
+/// The store file of these settings.
+pub fn store_path(settings: &Settings) -> PathBuf {
+    settings.data_dir.value.join(SqliteStore::FILE_NAME)
+}
+
+/// Opens (creating, private to the user) the store.
+pub fn open_store(settings: &Settings) -> Result<Arc<SqliteStore>, CliError> {
+    let path = store_path(settings);
+    SqliteStore::open(&path)
+        .map(Arc::new)
+        .map_err(|e| render::store_error(format!("cannot open the store {}", path.display()), &e))
+}
+
+/// Reads the profile's login from the store, if any, and folds it into `settings`.
+pub async fn apply_login(
+    settings: &mut Settings,
+    store: &SqliteStore,
+) -> Result<Option<StoredCredentials>, CliError> {
+    let path = store_path(settings);
+    let login = store
+        .load_credentials(&settings.profile.value)
+        .await
+        .map_err(|e| render::store_error("cannot read the stored login", &e))?;
+    if let Some(login) = &login {
+        settings.apply_login(login, &path);
+    }
+    Ok(login)
+}
+
+/// `settings` with the stored login folded in, when a store exists (never creates one).
+pub fn settings_with_login(settings: &Settings) -> Result<Settings, CliError> {
+    let mut settings = settings.clone();
+    if !store_path(&settings).exists() {
+        return Ok(settings);
+    }
+    let store = open_store(&settings)?;
+    runtime()?.block_on(apply_login(&mut settings, &store))?;
+    Ok(settings)
+}
+
+/// What a command that talks to Zoho works with.
+#[derive(Debug)]
+pub struct Context {
+    /// The settings, the stored login folded in.
+    pub settings: Settings,
+    /// The private store.
+    pub store: Arc<SqliteStore>,
+    /// The stored login of the profile.
+    pub login: Option<StoredCredentials>,
+    /// The printer.
+    pub printer: Printer,
+    log: Option<Arc<LogFile>>,
+}
+
+impl Context {
+    /// Opens the store, reads the login and opens the log file.
+    pub async fn new(
+        settings: &Settings,
+        log_file: Option<&std::path::Path>,
+        printer: Printer,
+    ) -> Result<Context, CliError> {
+        let mut settings = settings.clone();
+        let store = open_store(&settings)?;
+        let before = settings.warnings.len();
+        let login = apply_login(&mut settings, &store).await?;
+        for warning in &settings.warnings[before..] {
+            printer.note(&format!("warning: {warning}"));
+        }
+        let log = log_file
+            .map(|path| LogFile::open(path, printer).map(Arc::new))
+            .transpose()?;
+        Ok(Context {
+            settings,
+            store,
+            login,
+            printer,
+            log,
+        })
+    }
+
+    /// The accounts server in use: the override, else the data center's.
+    pub fn accounts_url(&self) -> Result<String, CliError> {
+        if let Some(url) = &self.settings.accounts_url {
+            return Ok(url.value.trim_end_matches('/').to_owned());
+        }
+        if let Some(dc) = &self.settings.dc {
+            return Ok(dc.value.accounts_url().to_owned());
+        }
+        Err(no_data_center())
+    }
+
+    /// The accounts server, with the log file attached.
+    pub fn accounts_server(&self, url: &str) -> Result<AccountsServer, CliError> {
+        let server = AccountsServer::new(url)
+            .map_err(|e| render::client_error("cannot reach the accounts server", &e))?;
+        Ok(match &self.log {
+            Some(log) => server.event_sink(log.clone()),
+            None => server,
+        })
+    }
+
+    /// The Books API base calls go to, and where that came from (for messages).
+    pub fn api_base(&self) -> Option<String> {
+        let s = &self.settings;
+        if let Some(url) = &s.api_url {
+            return Some(url.value.trim_end_matches('/').to_owned());
+        }
+        if let Some(domain) = &s.api_domain {
+            return Some(format!("{}/books/v3", domain.value.trim_end_matches('/')));
+        }
+        s.dc.as_ref().map(|dc| dc.value.books_base_url())
+    }
+
+    /// The refresh-token credentials, or an auth error saying how to get them.
+    pub fn credentials(&self) -> Result<Credentials, CliError> {
+        let s = &self.settings;
+        let missing = |what: &str, var: &str| CliError {
+            headline: format!("no {what} for profile {:?}", s.profile.value),
+            causes: Vec::new(),
+            hint: Some(format!(
+                "run `zbooks auth login` (it keeps the {what} in the private store), or set \
+                     {var}"
+            )),
+            exit_code: exit::AUTH,
+        };
+        let client_id = s
+            .client_id
+            .as_ref()
+            .ok_or_else(|| missing("client id", "ZBOOKS_CLIENT_ID"))?;
+        let secret = s
+            .client_secret
+            .as_ref()
+            .ok_or_else(|| missing("client secret", "ZBOOKS_CLIENT_SECRET"))?;
+        let refresh = s
+            .refresh_token
+            .as_ref()
+            .ok_or_else(|| missing("refresh token", "ZBOOKS_REFRESH_TOKEN"))?;
+        Ok(Credentials::refresh_token(
+            client_id.value.clone(),
+            secret.value.clone(),
+            refresh.value.clone(),
+        ))
+    }
+
+    /// A client for the profile's organization (or none, for `GET /organizations`).
+    pub fn client(&self) -> Result<Client, CliError> {
+        let s = &self.settings;
+        let mut builder = Client::builder()
+            .credentials(self.credentials()?)
+            .accounts_url(self.accounts_url()?)
+            .store(self.store.clone())
+            .audit_sink(self.store.clone())
+            .sleep(Arc::new(AnnouncedSleep {
+                printer: self.printer,
+            }));
+        if let Some(url) = &s.api_url {
+            builder = builder.api_url(url.value.trim_end_matches('/'));
+        } else if let Some(domain) = &s.api_domain {
+            builder = builder.api_domain(domain.value.trim_end_matches('/'));
+        } else if let Some(dc) = &s.dc {
+            builder = builder.data_center(dc.value);
+        } else {
+            return Err(no_data_center());
+        }
+        if let Some(org) = &s.organization_id {
+            builder = builder.organization_id(&org.value);
+        }
+        if let Some(plan) = &s.plan {
+            builder = builder.plan(plan.value);
+        }
+        if let Some(log) = &self.log {
+            builder = builder.event_sink(log.clone());
+        }
+        builder
+            .build()
+            .map_err(|e| render::client_error("cannot set up the Zoho Books client", &e))
+    }
+
+    /// The organization id, or a usage error saying how to set it.
+    pub fn organization_id(&self) -> Result<&Resolved<String>, CliError> {
+        self.settings.organization_id.as_ref().ok_or_else(|| {
+            CliError::usage(format!(
+                "no organization id for profile {:?}",
+                self.settings.profile.value
+            ))
+            .with_hint(
+                "set it with --org, ZBOOKS_ORG_ID or `organization_id` in the profile; \
+                 `zbooks auth status` lists the organizations this login can use",
+            )
+        })
+    }
+
+    /// The data center's name for messages (`in`), or `?`.
+    pub fn dc_name(&self) -> String {
+        self.settings
+            .dc
+            .as_ref()
+            .map_or_else(|| "not set".to_owned(), |d| d.value.name().to_owned())
+    }
+
+    /// The stored login's refresh token, or the one in effect.
+    pub fn refresh_token(&self) -> Option<&Secret> {
+        self.settings.refresh_token.as_ref().map(|r| &r.value)
+    }
+}
+
+/// No data center and no URL override.
+pub fn no_data_center() -> CliError {
+    CliError::usage("no data center: zbooks does not know which Zoho server to ask").with_hint(
+        format!(
+            "pass --dc (or ZBOOKS_DC, or `dc` in the profile): the data center is the domain of \
+             the Zoho sign-in page you use ({}); for the simulator set ZBOOKS_ACCOUNTS_URL and \
+             ZBOOKS_API_URL",
+            DataCenter::ALL
+                .iter()
+                .map(|dc| {
+                    // Canada signs in at zohocloud.ca (reference §3.1).
+                    let domain = if *dc == DataCenter::Ca {
+                        "zohocloud.ca".to_owned()
+                    } else {
+                        format!("zoho.{}", dc.info().tld)
+                    };
+                    format!("{} = {domain}", dc.name())
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    )
+}
+
+/// The client's waits, announced on stderr when long enough for a person to wonder.
+#[derive(Debug)]
+struct AnnouncedSleep {
+    printer: Printer,
+}
+
+impl Sleep for AnnouncedSleep {
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        if duration >= ANNOUNCE_WAITS_FROM {
+            self.printer.note(&format!(
+                "waiting {}s for Zoho's limits: the organization's next call slot, a pause after \
+                 Zoho's per-minute limit (429/44) or a backoff before a retry; Ctrl-C stops",
+                duration.as_secs()
+            ));
+        }
+        Box::pin(tokio::time::sleep(duration))
+    }
+}

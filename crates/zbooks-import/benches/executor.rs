@@ -1,0 +1,118 @@
+//! How much of Zoho's per-minute limit an import uses: 1,200 contacts into the simulator with
+//! its minute shortened to one second (the limit stays 100 a minute, so 100 calls a second),
+//! the client pacing to the same minute. Reports calls per window against the limit, and the
+//! 429s the simulator served (there must be none: the client keeps the limit, it does not
+//! discover it).
+//!
+//! `cargo bench -p zbooks-import --bench executor` (a whole-run figure, not a timed test).
+#![expect(clippy::unwrap_used, clippy::print_stdout, reason = "a benchmark binary")]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use zbooks_client::{Client, Credentials, LimitsConfig};
+use zbooks_import::{
+    Entity, ExecuteOptions, ExistingRecords, Location, NaturalKey, Record, RunInput, StopHandle,
+    ValidateOptions, execute, fingerprint, validate,
+};
+use zbooks_import::problem::Report;
+use zbooks_sim::{Sim, SimConfig};
+use zbooks_store::SqliteStore;
+
+const RECORDS: usize = 1_200;
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(run());
+}
+
+async fn run() {
+    let minute = Duration::from_secs(1);
+    let sim = Sim::start(SimConfig {
+        minute,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let demo = sim.demo();
+    let store = Arc::new(SqliteStore::open(tempdir().join("bench.sqlite3")).unwrap());
+    let client = Client::builder()
+        .accounts_url(sim.accounts_url())
+        .api_url(sim.api_url())
+        .organization_id(&demo.organization_id)
+        .plan(zbooks_types::Plan::Professional)
+        .credentials(Credentials::refresh_token(
+            demo.client_id,
+            demo.client_secret,
+            demo.refresh_token,
+        ))
+        .limits(LimitsConfig {
+            window: minute,
+            ..LimitsConfig::default()
+        })
+        .store(store.clone())
+        .build()
+        .unwrap();
+    let records: Vec<Record> = (0..RECORDS)
+        .map(|i| {
+            let name = format!("Bench Customer {i:05}");
+            Record::new(
+                Entity::Contact,
+                NaturalKey::named(Entity::Contact, &name),
+                json!({"contact_name": name, "contact_type": "customer"}),
+                Location::new("bench", i as u64 + 1),
+            )
+        })
+        .collect();
+    let validation = validate(
+        &records,
+        &Report::default(),
+        &ExistingRecords::new(),
+        ValidateOptions::default(),
+    );
+    let fp = fingerprint(b"bench", "", &demo.organization_id);
+    let input = RunInput {
+        records: &records,
+        validation: &validation,
+        file: "bench",
+        fingerprint: &fp,
+    };
+    let options = ExecuteOptions {
+        read_back: false,
+        settle: Duration::ZERO,
+        ..ExecuteOptions::default()
+    };
+    let before = sim.counters().requests;
+    let started = Instant::now();
+    let result = execute(&client, &store, &input, options, &StopHandle::new(), &mut |_| {})
+        .await
+        .unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    let counters = sim.counters();
+    let calls = counters.requests - before;
+    let limit_per_s = 100.0 / minute.as_secs_f64();
+    let served_429: u64 = counters.throttled.values().sum();
+    println!(
+        "import of {RECORDS} records: {} created, {calls} calls in {elapsed:.2} s = {:.1} calls/s \
+         against a limit of {limit_per_s:.0}/s: {:.1}% of the limit; 429 served: {served_429}",
+        result.summary.created,
+        calls as f64 / elapsed,
+        100.0 * calls as f64 / (elapsed * limit_per_s),
+    );
+    // Steady state: the full windows between the first and the last call of the creates.
+    let log = sim.request_log();
+    let posts = log.iter().filter(|l| l.method == "POST").count();
+    println!("creates: {posts}; duplicates refused: {}", counters.duplicates_refused);
+    sim.shutdown().await;
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("zbooks-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -1,0 +1,1151 @@
+//! The journaled executor: it creates the records of an input in Zoho, in dependency order,
+//! up to the organization's in-flight cap, writing each record's intent to the journal before
+//! the request leaves (DESIGN.md, "One import, end to end"; promises 5 and 6).
+//!
+//! A run starts by finding the journal of its input (by [`fingerprint`]) and the records Zoho
+//! already holds (one listing per entity). Records left `in_flight` or `in_doubt` by an
+//! earlier run — killed between sending and hearing — are settled against that listing before
+//! anything is sent: found, they are adopted; not found, they are sent again. Then, for each
+//! record whose references resolve (ids from the journal or the listing, substituted with
+//! [`Record::resolve`]): `in_flight` → create → `done(id)`. A failure where the create may
+//! have landed (a lost answer, a 5xx, a duplicate refusal) is looked up by natural key before
+//! anything is re-sent; a server failure defers the record for a while and the run goes on;
+//! a permanent refusal is recorded with Zoho's code, its explanation and the fix. A spent
+//! daily quota stops the run (or waits for the reset), a stop request lets the calls in flight
+//! finish: either way the same call resumes.
+//!
+//! The executor never prints: it reports [`Progress`] to a callback.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+use zbooks_client::{Client, Error, ErrorKind, FailureClass, Method, Sent};
+use zbooks_store::{
+    Failure, Journal, JournalEntry, NewEntry, Outcome, RecordState, SqliteStore, Transition,
+};
+use zbooks_types::{Clock, SystemClock};
+
+use crate::existing::ExistingRecords;
+use crate::reconcile;
+use crate::record::{Entity, NaturalKey, Record, key_hash};
+use crate::totals::{InputTotals, Reconciliation, compare};
+use crate::validate::Validation;
+
+/// A fingerprint of an input: its bytes, the options that change what is read from it, and
+/// the organization it goes to. Two runs with the same fingerprint share a journal (the
+/// second resumes the first); any change to the file or the options starts a new one.
+pub fn fingerprint(content: &[u8], options: &str, organization_id: &str) -> String {
+    // Two FNV-1a 64 passes with different offsets: 128 bits, no dependency, stable across
+    // builds and platforms (the journal outlives the binary).
+    fn fnv(seed: u64, parts: &[&[u8]]) -> u64 {
+        let mut h = seed;
+        for part in parts {
+            for b in *part {
+                h ^= u64::from(*b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            h ^= 0xff;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h
+    }
+    let parts: [&[u8]; 3] = [content, options.as_bytes(), organization_id.as_bytes()];
+    format!(
+        "{:016x}{:016x}",
+        fnv(0xcbf2_9ce4_8422_2325, &parts),
+        fnv(0x6c62_272e_07bb_0142, &parts)
+    )
+}
+
+/// Options of a run.
+#[derive(Clone, Debug)]
+pub struct ExecuteOptions {
+    /// Creates in flight at once (the plan's cap; the client keeps it too).
+    pub in_flight: usize,
+    /// How long a record waits after Zoho failed on its side (a 5xx), or after the limits
+    /// kept refusing it, before it is sent again. Zoho advises minutes, not seconds (default
+    /// 5 minutes; tests shorten it).
+    pub defer: Duration,
+    /// Creates sent for one record before it is given up as failed (default 5).
+    pub max_attempts: u32,
+    /// On a spent daily quota, sleep until the reset and go on (default: stop, resumable).
+    pub wait_for_quota: bool,
+    /// When an earlier run left records in flight (killed between sending and hearing), wait
+    /// this long before looking them up, so that a request still travelling has landed
+    /// (default 10 s; 0 in tests).
+    pub settle: Duration,
+    /// How far a Zoho total may be from the input's and still agree (Zoho recomputes tax per
+    /// line; default 0.05).
+    pub tolerance: Decimal,
+    /// Read Zoho back after the run and compare it with the input (default on).
+    pub read_back: bool,
+    /// The wall clock.
+    pub clock: Arc<dyn Clock>,
+    /// What Zoho holds, when the caller listed it already (to validate against it): the
+    /// run then makes no listing of its own.
+    pub existing: Option<ExistingRecords>,
+}
+
+impl Default for ExecuteOptions {
+    fn default() -> Self {
+        ExecuteOptions {
+            in_flight: 10,
+            defer: Duration::from_mins(5),
+            max_attempts: 5,
+            wait_for_quota: false,
+            settle: Duration::from_secs(10),
+            tolerance: Decimal::new(5, 2),
+            read_back: true,
+            clock: Arc::new(SystemClock),
+            existing: None,
+        }
+    }
+}
+
+/// Asks a run to stop: no new create is sent, the ones in flight finish.
+#[derive(Clone, Debug, Default)]
+pub struct StopHandle {
+    inner: Arc<(AtomicBool, Notify)>,
+}
+
+impl StopHandle {
+    /// A handle that has not been asked to stop.
+    pub fn new() -> Self {
+        StopHandle::default()
+    }
+
+    /// Asks the run to stop.
+    pub fn stop(&self) {
+        self.inner.0.store(true, Ordering::SeqCst);
+        self.inner.1.notify_waiters();
+    }
+
+    /// Whether a stop was asked for.
+    pub fn is_stopped(&self) -> bool {
+        self.inner.0.load(Ordering::SeqCst)
+    }
+
+    async fn stopped(&self) {
+        loop {
+            let notified = self.inner.1.notified();
+            if self.is_stopped() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// What the run is doing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Phase {
+    /// Listing what Zoho holds of an entity (the existence check).
+    Listed {
+        /// The entity.
+        entity: Entity,
+        /// Records listed.
+        records: u64,
+    },
+    /// Creating records.
+    Creating,
+    /// Waiting: for deferred records, or for the daily quota to reset.
+    Waiting {
+        /// Why.
+        reason: String,
+        /// Until when.
+        until: SystemTime,
+    },
+    /// Reading Zoho back for the reconciliation report.
+    ReadingBack,
+}
+
+/// What a run reports as it goes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// What it is doing.
+    pub phase: Phase,
+    /// Records settled (done or failed) out of `total`.
+    pub settled: u64,
+    /// Records in the input.
+    pub total: u64,
+    /// Records settled before this run started (resumed from the journal).
+    pub settled_before: u64,
+    /// Created by this import.
+    pub created: u64,
+    /// Adopted after a create that may have landed.
+    pub adopted: u64,
+    /// Already in Zoho.
+    pub present: u64,
+    /// Failed (or held back).
+    pub failed: u64,
+    /// Waiting after a server failure.
+    pub deferred: u64,
+}
+
+/// Why a run ended.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Stop {
+    /// Every record is done or failed.
+    Finished,
+    /// A stop was asked for; the calls in flight finished. Resumable.
+    Interrupted,
+    /// The daily quota is spent. Resumable after the reset.
+    Quota {
+        /// When the quota is expected to reset.
+        resets_at: Option<SystemTime>,
+    },
+    /// Something every record needs failed (authentication, the organization, the store).
+    /// Resumable once fixed.
+    Fatal(Arc<Error>),
+}
+
+/// The result of a run.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// Why it ended.
+    pub stop: Stop,
+    /// The journal's counts at the end.
+    pub summary: crate::results::Summary,
+    /// The comparison of the input with Zoho, when read back.
+    pub reconciliation: Option<Reconciliation>,
+}
+
+/// A failure of the run itself (not of a record).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExecuteError {
+    /// The journal could not be read or written.
+    #[error("import journal: {0}")]
+    Journal(#[from] zbooks_client::store::StoreError),
+    /// Zoho could not be listed before the run.
+    #[error("cannot list what zoho holds: {0}")]
+    Listing(#[source] Error),
+}
+
+/// One input to run: its records (in input order), their validation, where they came from.
+#[derive(Debug)]
+pub struct RunInput<'a> {
+    /// The records.
+    pub records: &'a [Record],
+    /// Their validation (held-back records are journaled as failed).
+    pub validation: &'a Validation,
+    /// The input file, for the journal.
+    pub file: &'a str,
+    /// The input's [`fingerprint`].
+    pub fingerprint: &'a str,
+}
+
+#[derive(Clone, Debug)]
+struct Slot {
+    state: RecordState,
+    outcome: Option<Outcome>,
+    attempts: u32,
+    lookup_first: bool,
+    deferred_until: Option<SystemTime>,
+}
+
+enum TaskOutcome {
+    Done {
+        id: String,
+        outcome: Outcome,
+    },
+    Failed,
+    Deferred {
+        until: SystemTime,
+        lookup_first: bool,
+    },
+    Retry,
+    Quota {
+        resets_at: Option<SystemTime>,
+    },
+    Fatal(Error),
+    Store(zbooks_client::store::StoreError),
+}
+
+struct Task {
+    client: Client,
+    journal: Journal,
+    index: usize,
+    record: Record,
+    body: Value,
+    lookup_first: bool,
+    attempts: u32,
+    options: ExecuteOptions,
+}
+
+fn failure_of(error: &Error, record: Option<&Record>) -> Failure {
+    let message = error.to_string();
+    let fix = error.failure().and_then(|f| {
+        let code = f.code?;
+        let e = zbooks_types::explain::explain(&zbooks_types::scan::Finding::Body {
+            code,
+            message: f.message.clone(),
+            status: Some(f.status),
+        });
+        Some(e.fix)
+    });
+    let fix = fix.or_else(|| {
+        Some(
+            zbooks_types::explain::explain(&zbooks_types::scan::Finding::Status {
+                status: error.status()?,
+            })
+            .fix,
+        )
+    });
+    Failure {
+        code: error.code(),
+        class: Some(error.class().as_str().to_owned()),
+        message,
+        fix,
+        record: record.and_then(|r| serde_json::to_string(r).ok()),
+    }
+}
+
+/// What to do with a record after an error that did not land.
+enum Disposition {
+    Fail,
+    Defer,
+    Quota(Option<SystemTime>),
+    Fatal,
+}
+
+fn disposition(error: &Error) -> Disposition {
+    if let ErrorKind::QuotaExhausted { resets_at, .. } = error.kind() {
+        return Disposition::Quota(*resets_at);
+    }
+    match error.kind() {
+        ErrorKind::Config { .. }
+        | ErrorKind::AuthMisconfigured { .. }
+        | ErrorKind::Scope { .. }
+        | ErrorKind::WrongDataCenter { .. }
+        | ErrorKind::TokenThrottled { .. }
+        | ErrorKind::Store { .. } => return Disposition::Fatal,
+        ErrorKind::RetryBudgetExhausted
+        | ErrorKind::DeadlineExceeded
+        | ErrorKind::Transport { .. } => return Disposition::Defer,
+        _ => {}
+    }
+    match error.class() {
+        FailureClass::QuotaExhaustedDay => Disposition::Quota(None),
+        FailureClass::AuthExpired
+        | FailureClass::AuthMisconfigured
+        | FailureClass::TokenThrottled
+        | FailureClass::BlockedOrg => Disposition::Fatal,
+        FailureClass::RateLimitedMinute
+        | FailureClass::ConcurrencyLimited
+        | FailureClass::TransientServer
+        | FailureClass::BadResponse => Disposition::Defer,
+        _ => Disposition::Fail,
+    }
+}
+
+/// The id of the record a create answered with: the object holding the entity's id field.
+fn created_id(entity: Entity, body: &Value) -> Option<String> {
+    let id_fields: &[&str] = match entity {
+        Entity::TaxGroup => &["tax_group_id", "tax_id"],
+        other => &[other.id_field()],
+    };
+    let obj = body.as_object()?;
+    for v in obj.values() {
+        for f in id_fields {
+            match v.get(*f) {
+                Some(Value::String(s)) if !s.is_empty() => return Some(s.clone()),
+                Some(Value::Number(n)) => return Some(n.to_string()),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+impl Task {
+    fn at_after(&self, d: Duration) -> SystemTime {
+        self.options.clock.now() + d
+    }
+
+    async fn defer(&self, error: &Error, lookup_first: bool) -> TaskOutcome {
+        if self.attempts >= self.options.max_attempts {
+            let mut f = failure_of(error, Some(&self.record));
+            f.message = format!(
+                "gave up after {} attempts; the last: {}",
+                self.attempts, f.message
+            );
+            return self.fail(f).await;
+        }
+        let until = self.at_after(self.options.defer);
+        let until_ms = ms(until);
+        match self
+            .journal
+            .set(
+                self.index as u64,
+                Transition::Deferred {
+                    until_ms,
+                    failure: failure_of(error, None),
+                },
+            )
+            .await
+        {
+            Ok(()) => TaskOutcome::Deferred {
+                until,
+                lookup_first,
+            },
+            Err(e) => TaskOutcome::Store(e),
+        }
+    }
+
+    async fn fail(&self, failure: Failure) -> TaskOutcome {
+        match self
+            .journal
+            .set(self.index as u64, Transition::Failed(failure))
+            .await
+        {
+            Ok(()) => TaskOutcome::Failed,
+            Err(e) => TaskOutcome::Store(e),
+        }
+    }
+
+    async fn done(&self, id: String, outcome: Outcome) -> TaskOutcome {
+        match self
+            .journal
+            .set(
+                self.index as u64,
+                Transition::Done {
+                    zoho_id: id.clone(),
+                    outcome,
+                },
+            )
+            .await
+        {
+            Ok(()) => TaskOutcome::Done { id, outcome },
+            Err(e) => TaskOutcome::Store(e),
+        }
+    }
+
+    async fn pending(&self) -> Option<zbooks_client::store::StoreError> {
+        self.journal
+            .set(self.index as u64, Transition::Pending)
+            .await
+            .err()
+    }
+
+    /// After an error that did not land: fail, defer, stop for the quota, or stop the run.
+    async fn not_landed(&self, error: Error) -> TaskOutcome {
+        match disposition(&error) {
+            Disposition::Fail => self.fail(failure_of(&error, Some(&self.record))).await,
+            Disposition::Defer => self.defer(&error, false).await,
+            Disposition::Quota(resets_at) => match self.pending().await {
+                None => TaskOutcome::Quota { resets_at },
+                Some(e) => TaskOutcome::Store(e),
+            },
+            Disposition::Fatal => match self.pending().await {
+                None => TaskOutcome::Fatal(error),
+                Some(e) => TaskOutcome::Store(e),
+            },
+        }
+    }
+
+    /// An error from a lookup: the record stays in doubt (looked up again before any send).
+    async fn lookup_failed(&self, error: Error) -> TaskOutcome {
+        match disposition(&error) {
+            Disposition::Quota(resets_at) => TaskOutcome::Quota { resets_at },
+            Disposition::Fatal => TaskOutcome::Fatal(error),
+            Disposition::Fail | Disposition::Defer => {
+                let until = self.at_after(self.options.defer);
+                match self
+                    .journal
+                    .set(
+                        self.index as u64,
+                        Transition::Deferred {
+                            until_ms: ms(until),
+                            failure: failure_of(&error, None),
+                        },
+                    )
+                    .await
+                {
+                    Ok(()) => TaskOutcome::Deferred {
+                        until,
+                        lookup_first: true,
+                    },
+                    Err(e) => TaskOutcome::Store(e),
+                }
+            }
+        }
+    }
+
+    async fn run(mut self) -> (usize, TaskOutcome) {
+        let outcome = self.run_inner().await;
+        (self.index, outcome)
+    }
+
+    async fn run_inner(&mut self) -> TaskOutcome {
+        if self.lookup_first {
+            match reconcile::lookup(&self.client, &self.record).await {
+                Ok(Some(id)) => return self.done(id, Outcome::Adopted).await,
+                Ok(None) => {}
+                Err(e) => return self.lookup_failed(e).await,
+            }
+        }
+        // Intent first: from here on, a crash leaves the record in flight, and the next run
+        // looks it up before sending it again.
+        if let Err(e) = self
+            .journal
+            .set(self.index as u64, Transition::InFlight)
+            .await
+        {
+            return TaskOutcome::Store(e);
+        }
+        self.attempts += 1;
+        let key = &self.record.key;
+        let mut request = self
+            .client
+            .request(Method::POST, self.record.entity.path())
+            .json(&self.body)
+            .natural_key(format!("{}={}", key.field, key.value));
+        for (k, v) in &self.record.query {
+            request = request.query(k.clone(), v.clone());
+        }
+        let error = match request.send_json().await {
+            Ok(body) => {
+                if let Some(id) = created_id(self.record.entity, &body) {
+                    return self.done(id, Outcome::Created).await;
+                }
+                // Created, but the answer names no id: find it by its key.
+                if let Ok(Some(id)) = reconcile::lookup(&self.client, &self.record).await {
+                    return self.done(id, Outcome::Created).await;
+                }
+                let f = Failure {
+                    message: "zoho answered the create without an id and the record cannot be \
+                              found by its key"
+                        .to_owned(),
+                    ..Failure::default()
+                };
+                if let Err(e) = self
+                    .journal
+                    .set(self.index as u64, Transition::InDoubt(f))
+                    .await
+                {
+                    return TaskOutcome::Store(e);
+                }
+                return TaskOutcome::Deferred {
+                    until: self.at_after(self.options.defer),
+                    lookup_first: true,
+                };
+            }
+            Err(error) => error,
+        };
+        let duplicate = error.class() == FailureClass::Duplicate;
+        if !duplicate && !error.may_have_landed() {
+            return self.not_landed(error).await;
+        }
+        // It may exist: never send it again before looking (DESIGN.md promise 5).
+        if let Err(e) = self
+            .journal
+            .set(
+                self.index as u64,
+                Transition::InDoubt(failure_of(&error, None)),
+            )
+            .await
+        {
+            return TaskOutcome::Store(e);
+        }
+        match reconcile::lookup(&self.client, &self.record).await {
+            Ok(Some(id)) => self.done(id, Outcome::Adopted).await,
+            Ok(None) if duplicate => self.fail(failure_of(&error, Some(&self.record))).await,
+            Ok(None) => {
+                // Not there: it did not land. A lost answer is sent again now; a server
+                // failure waits (Zoho advises minutes).
+                if error.sent() == Sent::MaybeSent
+                    && error.status().is_none()
+                    && self.attempts < self.options.max_attempts
+                {
+                    match self.pending().await {
+                        None => TaskOutcome::Retry,
+                        Some(e) => TaskOutcome::Store(e),
+                    }
+                } else {
+                    self.defer(&error, false).await
+                }
+            }
+            Err(e) => self.lookup_failed(e).await,
+        }
+    }
+}
+
+fn ms(t: SystemTime) -> i64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn from_ms(ms: i64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+}
+
+/// Why each held-back record is held back, from the validation report.
+fn held_back_failures(input: &RunInput<'_>) -> HashMap<usize, Failure> {
+    let mut by_key: HashMap<u64, Vec<String>> = HashMap::new();
+    for p in &input.validation.report.problems {
+        if !p.is_error() {
+            continue;
+        }
+        if let Some(k) = &p.record {
+            let text = match &p.field {
+                Some(f) => format!("{}: field {f}: {}", p.location, p.message),
+                None => format!("{}: {}", p.location, p.message),
+            };
+            by_key.entry(key_hash(k)).or_default().push(text);
+        }
+    }
+    let mut out = HashMap::new();
+    for (i, r) in input.records.iter().enumerate() {
+        if input.validation.is_valid(i) {
+            continue;
+        }
+        let messages = by_key.get(&key_hash(&r.key)).cloned().unwrap_or_default();
+        let message = if messages.is_empty() {
+            "held back: the input has errors and --strict holds every record back".to_owned()
+        } else {
+            messages.join("; ")
+        };
+        out.insert(
+            i,
+            Failure {
+                code: None,
+                class: Some("validation".to_owned()),
+                message,
+                fix: Some("correct the record in the input (or in the failed-records export) and import it again".to_owned()),
+                record: serde_json::to_string(r).ok(),
+            },
+        );
+    }
+    out
+}
+
+struct Run<'a> {
+    client: &'a Client,
+    journal: Journal,
+    records: &'a [Record],
+    options: ExecuteOptions,
+    slots: Vec<Slot>,
+    ids: HashMap<u64, String>,
+    owner: HashMap<u64, usize>,
+    existing: ExistingRecords,
+    settled_before: u64,
+}
+
+enum Readiness {
+    Ready(Value),
+    Wait,
+    Fail(Failure),
+}
+
+impl Run<'_> {
+    fn progress(&self, phase: Phase) -> Progress {
+        let mut p = Progress {
+            phase,
+            settled: 0,
+            total: self.records.len() as u64,
+            settled_before: self.settled_before,
+            created: 0,
+            adopted: 0,
+            present: 0,
+            failed: 0,
+            deferred: 0,
+        };
+        for s in &self.slots {
+            match (s.state, s.outcome) {
+                (RecordState::Done, Some(Outcome::Created)) => p.created += 1,
+                (RecordState::Done, Some(Outcome::Adopted)) => p.adopted += 1,
+                (RecordState::Done, _) => p.present += 1,
+                (RecordState::Failed, _) => p.failed += 1,
+                (RecordState::Deferred, _) => p.deferred += 1,
+                _ => {}
+            }
+        }
+        p.settled = p.created + p.adopted + p.present + p.failed;
+        p
+    }
+
+    fn mark_done(&mut self, index: usize, id: &str, outcome: Outcome) {
+        let slot = &mut self.slots[index];
+        slot.state = RecordState::Done;
+        slot.outcome = Some(outcome);
+        slot.deferred_until = None;
+        for k in self.records[index].keys() {
+            self.ids.insert(key_hash(k), id.to_owned());
+        }
+    }
+
+    fn id_of(&self, key: &NaturalKey) -> Option<String> {
+        self.ids
+            .get(&key_hash(key))
+            .cloned()
+            .or_else(|| self.existing.id_of(key).map(str::to_owned))
+    }
+
+    fn readiness(&self, index: usize) -> Readiness {
+        let record = &self.records[index];
+        for target in record.depends_on() {
+            if self.id_of(target).is_some() {
+                continue;
+            }
+            match self.owner.get(&key_hash(target)) {
+                Some(&dep) if self.slots[dep].state == RecordState::Failed => {
+                    return Readiness::Fail(Failure {
+                        code: None,
+                        class: Some("dependency".to_owned()),
+                        message: format!(
+                            "depends on {target}, which failed (see its row); not sent"
+                        ),
+                        fix: Some(
+                            "fix the record it depends on; then import both again".to_owned(),
+                        ),
+                        record: serde_json::to_string(record).ok(),
+                    });
+                }
+                Some(_) => return Readiness::Wait,
+                None => {
+                    return Readiness::Fail(Failure {
+                        code: None,
+                        class: Some("dependency".to_owned()),
+                        message: format!("{target} is neither in the input nor in zoho"),
+                        fix: Some("import it first or correct the name".to_owned()),
+                        record: serde_json::to_string(record).ok(),
+                    });
+                }
+            }
+        }
+        match record.resolve(|k| self.id_of(k)) {
+            Ok(body) => Readiness::Ready(body),
+            Err(u) => Readiness::Fail(Failure {
+                code: None,
+                class: Some("dependency".to_owned()),
+                message: u.to_string(),
+                fix: None,
+                record: serde_json::to_string(record).ok(),
+            }),
+        }
+    }
+}
+
+/// Runs an import: journal, existence check, reconciliation of earlier runs' in-doubt
+/// records, creates in dependency order, and (when asked) the read-back and comparison.
+///
+/// `progress` hears every change; `stop` asks the run to stop (the calls in flight finish).
+///
+/// # Errors
+///
+/// [`ExecuteError`] when the journal cannot be used or Zoho cannot be listed before the run
+/// (nothing was created then). Failures of records are in the journal; failures that stop
+/// the run midway are [`Stop`]s.
+pub async fn execute(
+    client: &Client,
+    store: &SqliteStore,
+    input: &RunInput<'_>,
+    mut options: ExecuteOptions,
+    stop: &StopHandle,
+    progress: &mut (dyn FnMut(&Progress) + Send),
+) -> Result<RunResult, ExecuteError> {
+    let organization_id = client.organization_id().unwrap_or_default().to_owned();
+    let listed = options.existing.take();
+    let journal = store.journal(input.fingerprint).await?;
+    let held = held_back_failures(input);
+    let entries: Vec<NewEntry> = input
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let failure = held.get(&i).cloned();
+            NewEntry {
+                index: i as u64,
+                entity: r.entity.as_str().to_owned(),
+                key_field: r.key.field.clone(),
+                key_value: r.key.value.clone(),
+                location: r.location.to_string(),
+                state: if failure.is_some() {
+                    RecordState::Failed
+                } else {
+                    RecordState::Pending
+                },
+                failure,
+            }
+        })
+        .collect();
+    journal
+        .begin(
+            input.file,
+            &organization_id,
+            input.records.len() as u64,
+            entries,
+        )
+        .await?;
+    let rows: Vec<JournalEntry> = journal.entries().await?;
+    let mut slots: Vec<Slot> = input
+        .records
+        .iter()
+        .map(|_| Slot {
+            state: RecordState::Pending,
+            outcome: None,
+            attempts: 0,
+            lookup_first: false,
+            deferred_until: None,
+        })
+        .collect();
+    for row in &rows {
+        let Ok(i) = usize::try_from(row.index) else {
+            continue;
+        };
+        if let Some(slot) = slots.get_mut(i) {
+            slot.state = row.state;
+            slot.outcome = row.outcome;
+            slot.attempts = row.attempts;
+            slot.deferred_until = row.deferred_until_ms.map(from_ms);
+        }
+    }
+    let settled_before = slots
+        .iter()
+        .filter(|s| matches!(s.state, RecordState::Done | RecordState::Failed))
+        .count() as u64;
+
+    // Entities to list: those of unsettled records and those they refer to.
+    let mut entities: BTreeSet<Entity> = BTreeSet::new();
+    for (r, s) in input.records.iter().zip(&slots) {
+        if matches!(s.state, RecordState::Done | RecordState::Failed) {
+            continue;
+        }
+        entities.insert(r.entity);
+        for d in r.depends_on() {
+            entities.insert(d.entity);
+        }
+    }
+    // A request a killed run sent may still be on its way: let it land before looking, and
+    // look after the wait (a listing the caller made before it is too old then).
+    let unsure = slots
+        .iter()
+        .any(|s| matches!(s.state, RecordState::InFlight | RecordState::InDoubt));
+    let listed = if unsure && !options.settle.is_zero() {
+        tokio::time::sleep(options.settle).await;
+        None
+    } else {
+        listed
+    };
+
+    let mut run = Run {
+        client,
+        journal: journal.clone(),
+        records: input.records,
+        options: options.clone(),
+        slots,
+        ids: HashMap::new(),
+        owner: HashMap::new(),
+        existing: ExistingRecords::new(),
+        settled_before,
+    };
+    for (i, r) in input.records.iter().enumerate() {
+        if !input.validation.is_valid(i) {
+            continue;
+        }
+        for k in r.keys() {
+            run.owner.entry(key_hash(k)).or_insert(i);
+        }
+    }
+    for row in &rows {
+        if let (RecordState::Done, Some(id)) = (row.state, &row.zoho_id)
+            && let Some(r) = usize::try_from(row.index)
+                .ok()
+                .and_then(|i| input.records.get(i))
+        {
+            for k in r.keys() {
+                run.ids.insert(key_hash(k), id.clone());
+            }
+        }
+    }
+    run.existing = match listed {
+        Some(existing) => existing,
+        None => reconcile::list_existing(client, &entities, |entity, records| {
+            let p = run.progress(Phase::Listed { entity, records });
+            progress(&p);
+        })
+        .await
+        .map_err(ExecuteError::Listing)?,
+    };
+
+    // Settle what an earlier run left unsure, and what Zoho holds already, against the
+    // listing: nothing is sent for a record Zoho has.
+    for i in 0..input.records.len() {
+        let state = run.slots[i].state;
+        if matches!(state, RecordState::Done | RecordState::Failed) {
+            continue;
+        }
+        let found = input.records[i]
+            .keys()
+            .find_map(|k| run.existing.id_of(k).map(str::to_owned));
+        match found {
+            Some(id) => {
+                let outcome = if run.slots[i].attempts > 0 {
+                    Outcome::Adopted
+                } else {
+                    Outcome::Present
+                };
+                journal
+                    .set(
+                        i as u64,
+                        Transition::Done {
+                            zoho_id: id.clone(),
+                            outcome,
+                        },
+                    )
+                    .await?;
+                run.mark_done(i, &id, outcome);
+            }
+            None if matches!(state, RecordState::InFlight | RecordState::InDoubt) => {
+                // The listing is authoritative: it did not land.
+                journal.set(i as u64, Transition::Pending).await?;
+                run.slots[i].state = RecordState::Pending;
+            }
+            None => {}
+        }
+    }
+
+    let stop_reason = run.create_all(stop, progress).await?;
+    let summary = crate::results::Summary::of(&journal.entries().await?);
+    let (status, detail) = match &stop_reason {
+        Stop::Finished => ("finished", None),
+        Stop::Interrupted => ("interrupted", None),
+        Stop::Quota { resets_at } => (
+            "quota",
+            resets_at.map(|t| format!("resets at {}", zbooks_client::time::rfc3339(t))),
+        ),
+        Stop::Fatal(e) => ("stopped", Some(e.to_string())),
+    };
+    journal.set_status(status, detail).await?;
+    let mut reconciliation = None;
+    if options.read_back && matches!(stop_reason, Stop::Finished) {
+        progress(&run.progress(Phase::ReadingBack));
+        let zoho = reconcile::read_back(client, input.records).await;
+        if let Ok(zoho) = zoho {
+            let valid: Vec<&Record> = input
+                .records
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| input.validation.is_valid(*i))
+                .map(|(_, r)| r)
+                .collect();
+            let totals = InputTotals::of(valid);
+            reconciliation = Some(compare(&totals, &zoho, options.tolerance));
+        }
+    }
+    Ok(RunResult {
+        stop: stop_reason,
+        summary,
+        reconciliation,
+    })
+}
+
+impl Run<'_> {
+    async fn create_all(
+        &mut self,
+        stop: &StopHandle,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<Stop, ExecuteError> {
+        let mut queue: Vec<usize> = (0..self.records.len())
+            .filter(|i| {
+                !matches!(
+                    self.slots[*i].state,
+                    RecordState::Done | RecordState::Failed
+                )
+            })
+            .collect();
+        queue.sort_by_key(|i| (self.records[*i].entity.rank(), *i));
+        let cap = self.options.in_flight.max(1);
+        progress(&self.progress(Phase::Creating));
+        loop {
+            let mut running: JoinSet<(usize, TaskOutcome)> = JoinSet::new();
+            let mut halt: Option<Stop> = None;
+            loop {
+                if halt.is_none() && !stop.is_stopped() {
+                    let now = self.options.clock.now();
+                    let mut at = 0;
+                    while running.len() < cap && at < queue.len() {
+                        let i = queue[at];
+                        if self.slots[i].deferred_until.is_some_and(|t| t > now) {
+                            at += 1;
+                            continue;
+                        }
+                        match self.readiness(i) {
+                            Readiness::Wait => at += 1,
+                            Readiness::Fail(f) => {
+                                queue.remove(at);
+                                self.journal.set(i as u64, Transition::Failed(f)).await?;
+                                self.slots[i].state = RecordState::Failed;
+                                progress(&self.progress(Phase::Creating));
+                            }
+                            Readiness::Ready(body) => {
+                                queue.remove(at);
+                                let slot = &mut self.slots[i];
+                                slot.state = RecordState::InFlight;
+                                let task = Task {
+                                    client: self.client.clone(),
+                                    journal: self.journal.clone(),
+                                    index: i,
+                                    record: self.records[i].clone(),
+                                    body,
+                                    lookup_first: slot.lookup_first,
+                                    attempts: slot.attempts,
+                                    options: self.options.clone(),
+                                };
+                                running.spawn(task.run());
+                            }
+                        }
+                    }
+                }
+                if running.is_empty() {
+                    if halt.is_some() || stop.is_stopped() || queue.is_empty() {
+                        break;
+                    }
+                    // Nothing can go now: wait for the first deferred record.
+                    let next = queue
+                        .iter()
+                        .filter_map(|i| self.slots[*i].deferred_until)
+                        .min();
+                    let Some(until) = next else {
+                        // Waiting on records that will never settle: cannot happen with a
+                        // dependency order, but never spin.
+                        for i in std::mem::take(&mut queue) {
+                            let f = Failure {
+                                class: Some("dependency".to_owned()),
+                                message: "its dependencies never settled".to_owned(),
+                                record: serde_json::to_string(&self.records[i]).ok(),
+                                ..Failure::default()
+                            };
+                            self.journal.set(i as u64, Transition::Failed(f)).await?;
+                            self.slots[i].state = RecordState::Failed;
+                        }
+                        break;
+                    };
+                    let now = self.options.clock.now();
+                    let wait = until.duration_since(now).unwrap_or(Duration::ZERO);
+                    progress(&self.progress(Phase::Waiting {
+                        reason: "deferred records after a server failure".to_owned(),
+                        until,
+                    }));
+                    tokio::select! {
+                        () = tokio::time::sleep(wait) => {}
+                        () = stop.stopped() => {}
+                    }
+                    continue;
+                }
+                let joined = tokio::select! {
+                    joined = running.join_next() => joined,
+                    () = stop.stopped(), if halt.is_none() && !stop.is_stopped() => continue,
+                };
+                let Some(joined) = joined else { continue };
+                let Ok((i, outcome)) = joined else {
+                    // A task panicked: its record stays in flight in the journal and is
+                    // looked up on the next run.
+                    continue;
+                };
+                match outcome {
+                    TaskOutcome::Done { id, outcome } => self.mark_done(i, &id, outcome),
+                    TaskOutcome::Failed => self.slots[i].state = RecordState::Failed,
+                    TaskOutcome::Deferred {
+                        until,
+                        lookup_first,
+                    } => {
+                        let slot = &mut self.slots[i];
+                        slot.state = RecordState::Deferred;
+                        slot.attempts += 1;
+                        slot.deferred_until = Some(until);
+                        slot.lookup_first = lookup_first;
+                        queue.push(i);
+                    }
+                    TaskOutcome::Retry => {
+                        let slot = &mut self.slots[i];
+                        slot.state = RecordState::Pending;
+                        slot.attempts += 1;
+                        slot.lookup_first = false;
+                        queue.insert(0, i);
+                    }
+                    TaskOutcome::Quota { resets_at } => {
+                        self.requeue(&mut queue, i);
+                        halt.get_or_insert(Stop::Quota { resets_at });
+                    }
+                    TaskOutcome::Fatal(e) => {
+                        self.requeue(&mut queue, i);
+                        halt.get_or_insert(Stop::Fatal(Arc::new(e)));
+                    }
+                    TaskOutcome::Store(e) => {
+                        // Drain what is in flight first, so their outcomes are journaled.
+                        while running.join_next().await.is_some() {}
+                        return Err(ExecuteError::Journal(e));
+                    }
+                }
+                queue.sort_by_key(|i| (self.records[*i].entity.rank(), *i));
+                progress(&self.progress(Phase::Creating));
+            }
+            match halt {
+                Some(Stop::Quota { resets_at }) if self.options.wait_for_quota => {
+                    let until = resets_at
+                        .unwrap_or_else(|| self.options.clock.now() + Duration::from_hours(1));
+                    progress(&self.progress(Phase::Waiting {
+                        reason: "the daily quota to reset".to_owned(),
+                        until,
+                    }));
+                    let wait = until
+                        .duration_since(self.options.clock.now())
+                        .unwrap_or(Duration::ZERO)
+                        + Duration::from_secs(1);
+                    tokio::select! {
+                        () = tokio::time::sleep(wait) => {}
+                        () = stop.stopped() => return Ok(Stop::Interrupted),
+                    }
+                }
+                Some(reason) => return Ok(reason),
+                None if stop.is_stopped() => return Ok(Stop::Interrupted),
+                None => return Ok(Stop::Finished),
+            }
+        }
+    }
+
+    fn requeue(&mut self, queue: &mut Vec<usize>, i: usize) {
+        let slot = &mut self.slots[i];
+        if slot.state == RecordState::InFlight {
+            slot.state = RecordState::Pending;
+        }
+        queue.push(i);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fingerprints_change_with_content_options_and_organization() {
+        let a = fingerprint(b"abc", "strict=false", "1");
+        assert_eq!(a.len(), 32);
+        assert_eq!(a, fingerprint(b"abc", "strict=false", "1"));
+        assert_ne!(a, fingerprint(b"abd", "strict=false", "1"));
+        assert_ne!(a, fingerprint(b"abc", "strict=true", "1"));
+        assert_ne!(a, fingerprint(b"abc", "strict=false", "2"));
+    }
+
+    #[test]
+    fn finds_the_id_in_a_create_answer() {
+        let body = json!({"code": 0, "message": "ok", "invoice": {"invoice_id": "9"}});
+        assert_eq!(created_id(Entity::Invoice, &body).as_deref(), Some("9"));
+        let body = json!({"code": 0, "tax_group": {"tax_group_id": 7}});
+        assert_eq!(created_id(Entity::TaxGroup, &body).as_deref(), Some("7"));
+        assert_eq!(created_id(Entity::Item, &json!({"code": 0})), None);
+    }
+}

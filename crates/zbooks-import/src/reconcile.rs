@@ -1,0 +1,220 @@
+//! What Zoho holds, read with list calls: the existence check before a run (one paginated
+//! listing per entity, never a lookup per record), the lookup by natural key that settles a
+//! create that may have landed before anything is sent again (DESIGN.md promise 5), and the
+//! read-back after a run that the reconciliation report compares with the input.
+
+use std::collections::{BTreeSet, HashSet};
+use std::pin::pin;
+
+use futures_util::StreamExt as _;
+use serde_json::Value;
+use zbooks_client::resources::defs;
+use zbooks_client::{Client, Error, ListQuery, Method, ResourceDef};
+
+use crate::existing::ExistingRecords;
+use crate::record::{Entity, NaturalKey, Record, key_hash};
+
+/// The path records of an entity are listed at: tax groups are listed with the taxes
+/// (`GET /settings/taxes`, `tax_type` = `tax_group`).
+pub fn list_path(entity: Entity) -> &'static str {
+    match entity {
+        Entity::TaxGroup => Entity::Tax.path(),
+        other => other.path(),
+    }
+}
+
+/// The entity whose listing holds records of `entity` (tax groups: the taxes').
+pub fn listed_as(entity: Entity) -> Entity {
+    match entity {
+        Entity::TaxGroup => Entity::Tax,
+        other => other,
+    }
+}
+
+/// The client's resource table row for an entity, when it has one.
+fn resource_def(entity: Entity) -> Option<&'static ResourceDef> {
+    Some(match entity {
+        Entity::Tax | Entity::TaxGroup => &defs::TAXES,
+        Entity::Account => &defs::CHART_OF_ACCOUNTS,
+        Entity::Contact => &defs::CONTACTS,
+        Entity::Item => &defs::ITEMS,
+        Entity::Invoice => &defs::INVOICES,
+        Entity::Bill => &defs::BILLS,
+        Entity::CustomerPayment => &defs::CUSTOMER_PAYMENTS,
+        Entity::VendorPayment => &defs::VENDOR_PAYMENTS,
+        Entity::Journal => &defs::JOURNALS,
+        _ => return None,
+    })
+}
+
+/// Lists every record of `entity` (page after page, 200 a page) and hands each one to `f`.
+/// Returns how many there were.
+pub async fn list_each(
+    client: &Client,
+    entity: Entity,
+    mut f: impl FnMut(Value),
+) -> Result<u64, Error> {
+    let mut n = 0;
+    if let Some(def) = resource_def(entity) {
+        let resource = client.resource::<Value>(def);
+        let mut stream = pin!(resource.list_all(ListQuery::new()));
+        while let Some(item) = stream.next().await {
+            f(item?);
+            n += 1;
+        }
+        return Ok(n);
+    }
+    // Entities the client has no table row for (credit notes, vendor credits): the same
+    // paging by hand.
+    let mut page = 1_u32;
+    loop {
+        let body = client
+            .request(Method::GET, list_path(entity))
+            .query("page", page.to_string())
+            .query("per_page", "200")
+            .send_json()
+            .await?;
+        if let Some(items) = body.get(entity.list_key()).and_then(Value::as_array) {
+            for item in items {
+                f(item.clone());
+                n += 1;
+            }
+        }
+        let more = body
+            .get("page_context")
+            .and_then(|c| c.get("has_more_page"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if !more {
+            return Ok(n);
+        }
+        page += 1;
+    }
+}
+
+/// The existence check: one paginated listing per entity the records touch (their own
+/// entities and the entities they refer to), indexed by natural key. `on_listed` hears each
+/// entity as its listing ends, with how many records it held.
+pub async fn list_existing(
+    client: &Client,
+    entities: &BTreeSet<Entity>,
+    mut on_listed: impl FnMut(Entity, u64),
+) -> Result<ExistingRecords, Error> {
+    let mut existing = ExistingRecords::new();
+    let mut done: HashSet<Entity> = HashSet::new();
+    for entity in entities {
+        let listed = listed_as(*entity);
+        if !done.insert(listed) {
+            continue;
+        }
+        let n = list_each(client, listed, |record| {
+            existing.add(listed, &record);
+        })
+        .await?;
+        on_listed(listed, n);
+    }
+    Ok(existing)
+}
+
+/// The filter parameter that finds a key's field in a listing.
+fn filter_param(key: &NaturalKey) -> &str {
+    match (key.entity, key.field.as_str()) {
+        (Entity::TaxGroup, "tax_group_name") => "tax_name",
+        (_, field) => field,
+    }
+}
+
+/// Looks a record up in Zoho by its natural key, then by its aliases: its id when Zoho has it.
+/// Zoho's filter is only trusted to narrow; the match itself is exact (trimmed, any case),
+/// as [`ExistingRecords`] compares.
+pub async fn lookup(client: &Client, record: &Record) -> Result<Option<String>, Error> {
+    for key in record.keys() {
+        if key.value.trim().is_empty() {
+            continue;
+        }
+        let listed = listed_as(key.entity);
+        let body = client
+            .request(Method::GET, list_path(key.entity))
+            .query(filter_param(key), key.value.clone())
+            .query("per_page", "200")
+            .send_json()
+            .await?;
+        let mut found = ExistingRecords::new();
+        found.add_page(listed, &body);
+        if let Some(id) = found.id_of(key) {
+            return Ok(Some(id.to_owned()));
+        }
+    }
+    Ok(None)
+}
+
+/// Reads back, with one listing per entity, the records of the input's entities that carry
+/// amounts, keeping only those whose natural key (or an alias) is one of the input's — what
+/// [`crate::compare`] needs to tick the input off against Zoho.
+pub async fn read_back(client: &Client, records: &[Record]) -> Result<Vec<(Entity, Value)>, Error> {
+    let mut keys: HashSet<u64> = HashSet::new();
+    let mut fields: Vec<(Entity, String)> = Vec::new();
+    let mut entities: BTreeSet<Entity> = BTreeSet::new();
+    for r in records.iter().filter(|r| r.amounts.is_some()) {
+        entities.insert(r.entity);
+        for k in r.keys() {
+            keys.insert(key_hash(k));
+            if !fields.iter().any(|(e, f)| *e == k.entity && *f == k.field) {
+                fields.push((k.entity, k.field.clone()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for entity in entities {
+        list_each(client, entity, |record| {
+            let ours = fields.iter().filter(|(e, _)| *e == entity).any(|(_, f)| {
+                text_of(&record, f).is_some_and(|v| {
+                    keys.contains(&key_hash(&NaturalKey::new(entity, f.clone(), v)))
+                })
+            });
+            if ours {
+                out.push((entity, record));
+            }
+        })
+        .await?;
+    }
+    Ok(out)
+}
+
+fn text_of(record: &Value, field: &str) -> Option<String> {
+    match record.get(field) {
+        Some(Value::String(s)) if !s.trim().is_empty() => return Some(s.clone()),
+        Some(Value::Number(n)) => return Some(n.to_string()),
+        _ => {}
+    }
+    record
+        .get("custom_fields")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|f| f.get("api_name").and_then(Value::as_str) == Some(field))
+        .and_then(|f| f.get("value"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tax_groups_are_listed_and_found_with_the_taxes() {
+        assert_eq!(list_path(Entity::TaxGroup), "/settings/taxes");
+        assert_eq!(listed_as(Entity::TaxGroup), Entity::Tax);
+        let k = NaturalKey::named(Entity::TaxGroup, "GST18");
+        assert_eq!(filter_param(&k), "tax_name");
+        let k = NaturalKey::named(Entity::Invoice, "SI/1");
+        assert_eq!(filter_param(&k), "invoice_number");
+    }
+
+    #[test]
+    fn reads_keys_from_custom_fields() {
+        let r = serde_json::json!({"custom_fields": [{"api_name": "cf_src", "value": "g1"}]});
+        assert_eq!(text_of(&r, "cf_src").as_deref(), Some("g1"));
+        assert_eq!(text_of(&r, "cf_other"), None);
+    }
+}

@@ -1,0 +1,300 @@
+//! The executor against the simulator: the shared Tally fixtures import and reconcile voucher
+//! by voucher, faults are survived without a duplicate, a killed run resumes, the daily quota
+//! stops a run that the next day finishes.
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+use serde_json::json;
+use zbooks_client::{Client, Credentials, LimitsConfig, Method, RetryConfig};
+use zbooks_import::{
+    ExecuteOptions, ExistingRecords, Parsed, RunInput, RunResult, Stop, StopHandle,
+    ValidateOptions, execute, fingerprint, parse_tally_bytes, validate,
+};
+use zbooks_sim::{FaultAction, FaultRule, RunningSim, Sim, SimConfig};
+use zbooks_store::SqliteStore;
+
+use crate::fixture_bytes;
+
+/// A simulator whose minute lasts a second (the limit stays 100 a minute).
+async fn sim() -> RunningSim {
+    Sim::start(SimConfig {
+        minute: Duration::from_secs(1),
+        seed: 7,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts")
+}
+
+/// A client of the demo organization, paced to the simulator's short minute.
+fn client(sim: &RunningSim, store: Arc<SqliteStore>) -> Client {
+    let demo = sim.demo();
+    Client::builder()
+        .accounts_url(sim.accounts_url())
+        .api_url(sim.api_url())
+        .organization_id(&demo.organization_id)
+        .plan(zbooks_types::Plan::Professional)
+        .credentials(Credentials::refresh_token(
+            demo.client_id,
+            demo.client_secret,
+            demo.refresh_token,
+        ))
+        .limits(LimitsConfig {
+            window: Duration::from_secs(1),
+            ..LimitsConfig::default()
+        })
+        .retry(RetryConfig {
+            initial_backoff: Duration::from_millis(20),
+            max_backoff: Duration::from_millis(200),
+            concurrency_backoff: Duration::from_millis(20),
+            ..RetryConfig::default()
+        })
+        .store(store)
+        .build()
+        .expect("client builds")
+}
+
+/// What a new Zoho India organization comes with: the GST tax groups (the simulator has no
+/// `/settings/taxgroups`, so they are made as taxes of `tax_type` `tax_group`, which is how
+/// Zoho lists them).
+async fn seed_gst_groups(client: &Client) {
+    for rate in ["5", "12", "18", "28"] {
+        client
+            .request(Method::POST, "/settings/taxes")
+            .json(&json!({"tax_name": format!("GST{rate}"), "tax_percentage": rate.parse::<f64>().unwrap(), "tax_type": "tax_group"}))
+            .send_json()
+            .await
+            .expect("tax group seeded");
+    }
+}
+
+fn options() -> ExecuteOptions {
+    ExecuteOptions {
+        defer: Duration::from_millis(300),
+        settle: Duration::ZERO,
+        ..ExecuteOptions::default()
+    }
+}
+
+async fn run(
+    client: &Client,
+    store: &SqliteStore,
+    name: &str,
+    parsed: &Parsed,
+    options: ExecuteOptions,
+) -> RunResult {
+    let validation = validate(
+        &parsed.records,
+        &parsed.report,
+        &ExistingRecords::new(),
+        ValidateOptions::default(),
+    );
+    let fp = fingerprint(name.as_bytes(), "", client.organization_id().unwrap());
+    let input = RunInput {
+        records: &parsed.records,
+        validation: &validation,
+        file: name,
+        fingerprint: &fp,
+    };
+    execute(
+        client,
+        store,
+        &input,
+        options,
+        &StopHandle::new(),
+        &mut |_| {},
+    )
+    .await
+    .expect("the run starts")
+}
+
+fn assert_no_duplicates(sim: &RunningSim) {
+    let counters = sim.counters();
+    let doubled: Vec<_> = counters
+        .records_per_natural_key
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .collect();
+    assert!(doubled.is_empty(), "duplicates: {doubled:?}");
+    assert_eq!(counters.unmatched_routes, 0, "{:?}", counters.unmatched);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_both_fixtures_and_reconciles_voucher_by_voucher() {
+    for file in ["sample-company.xml", "real-daybook-tallyprime.xml"] {
+        let sim = sim().await;
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let client = client(&sim, store.clone());
+        seed_gst_groups(&client).await;
+        let parsed = parse_tally_bytes(&fixture_bytes(file));
+        let result = run(&client, &store, file, &parsed, options()).await;
+        assert!(
+            matches!(result.stop, Stop::Finished),
+            "{file}: {:?}",
+            result.stop
+        );
+        let s = result.summary;
+        assert_eq!(
+            s.failed,
+            0,
+            "{file}: {s:?}\n{:?}",
+            store
+                .journal(&fingerprint(
+                    file.as_bytes(),
+                    "",
+                    client.organization_id().unwrap()
+                ))
+                .await
+                .unwrap()
+                .entries()
+                .await
+                .unwrap()
+                .iter()
+                .filter(|e| e.message.is_some())
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(s.left, 0, "{file}: {s:?}");
+        assert_eq!(s.total, parsed.records.len() as u64);
+        let recon = result.reconciliation.expect("read back");
+        let bad: Vec<_> = recon.disagreements().collect();
+        assert!(bad.is_empty(), "{file}: {bad:#?}");
+        let vouchers = parsed
+            .records
+            .iter()
+            .filter(|r| r.amounts.is_some())
+            .count();
+        let ticked = recon
+            .lines
+            .iter()
+            .filter(|l| matches!(l.scope, zbooks_import::totals::Scope::Record { .. }))
+            .count();
+        assert_eq!(ticked, vouchers, "{file}");
+        assert_no_duplicates(&sim);
+        // A second run finds everything done: nothing is sent again.
+        let before = sim.counters().by_status.get(&201).copied().unwrap_or(0);
+        let again = run(&client, &store, file, &parsed, options()).await;
+        assert!(matches!(again.stop, Stop::Finished));
+        assert_eq!(
+            sim.counters().by_status.get(&201).copied().unwrap_or(0),
+            before
+        );
+        sim.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn survives_lost_answers_server_errors_token_expiry_and_throttling_without_duplicates() {
+    let sim = sim().await;
+    let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let client = client(&sim, store.clone());
+    seed_gst_groups(&client).await;
+    let fault = |path: &str, nth: u64, action: FaultAction| FaultRule {
+        name: None,
+        method: Some("POST".into()),
+        path: Some(path.into()),
+        organization_id: None,
+        nth: Some(nth),
+        every: None,
+        probability: None,
+        times: None,
+        action,
+    };
+    sim.set_faults(vec![
+        fault("/books/v3/invoices", 1, FaultAction::ResetAfter),
+        fault(
+            "/books/v3/invoices",
+            3,
+            FaultAction::Status {
+                status: 500,
+                body: None,
+                code: Some(1000),
+                message: Some("Internal error".into()),
+            },
+        ),
+        fault("/books/v3/contacts", 2, FaultAction::ExpireToken),
+        fault("/books/v3/items", 1, FaultAction::ResetBefore),
+        fault("/books/v3/customerpayments", 1, FaultAction::GatewayHtml { status: 502 }),
+        FaultRule {
+            times: Some(3),
+            every: Some(1),
+            nth: None,
+            ..fault(
+                "/books/v3/contacts",
+                0,
+                FaultAction::Status {
+                    status: 429,
+                    body: None,
+                    code: Some(1070),
+                    message: Some("You have reached the maximum number of in process requests allowed. Kindly try again after some time.".into()),
+                },
+            )
+        },
+    ]);
+    let parsed = parse_tally_bytes(&fixture_bytes("sample-company.xml"));
+    let result = run(&client, &store, "faulty", &parsed, options()).await;
+    assert!(matches!(result.stop, Stop::Finished), "{:?}", result.stop);
+    assert_eq!(result.summary.failed, 0, "{:?}", result.summary);
+    assert_eq!(result.summary.left, 0);
+    assert!(
+        result.summary.adopted >= 1,
+        "the lost answer was adopted: {:?}",
+        result.summary
+    );
+    let recon = result.reconciliation.unwrap();
+    assert_eq!(recon.disagreements().count(), 0);
+    assert!(sim.counters().faults_fired >= 5);
+    assert_no_duplicates(&sim);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_zoho_refuses_is_failed_with_code_and_fix_and_its_dependents_wait_for_it() {
+    let sim = sim().await;
+    let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let client = client(&sim, store.clone());
+    seed_gst_groups(&client).await;
+    sim.set_faults(vec![FaultRule {
+        name: None,
+        method: Some("POST".into()),
+        path: Some("/books/v3/invoices".into()),
+        organization_id: None,
+        nth: Some(1),
+        every: None,
+        probability: None,
+        times: None,
+        action: FaultAction::Status {
+            status: 400,
+            body: None,
+            code: Some(2),
+            message: Some("Invalid value passed for place_of_supply".into()),
+        },
+    }]);
+    let parsed = parse_tally_bytes(&fixture_bytes("sample-company.xml"));
+    // One at a time, so the first invoice sent is SI/24-25/001.
+    let one = ExecuteOptions {
+        in_flight: 1,
+        ..options()
+    };
+    let result = run(&client, &store, "refused", &parsed, one).await;
+    assert!(matches!(result.stop, Stop::Finished));
+    // SI/001 refused; the receipt against it fails as a dependent.
+    assert_eq!(result.summary.failed, 2, "{:?}", result.summary);
+    let fp = fingerprint(b"refused", "", client.organization_id().unwrap());
+    let entries = store.journal(&fp).await.unwrap().entries().await.unwrap();
+    let failed = zbooks_import::failed_records(&entries);
+    assert_eq!(failed[0].code, Some(2));
+    assert!(failed[0].fix.as_deref().is_some_and(|f| !f.is_empty()));
+    assert_eq!(failed[1].class.as_deref(), Some("dependency"));
+    // Only what was imported is read back; the failed invoice shows as missing.
+    let recon = result.reconciliation.unwrap();
+    assert!(
+        recon
+            .disagreements()
+            .any(|l| l.zoho.count == 0 && l.input.amount > Decimal::ZERO)
+    );
+    assert_no_duplicates(&sim);
+    sim.shutdown().await;
+}
