@@ -5,18 +5,23 @@
 //! discover it).
 //!
 //! `cargo bench -p zbooks-import --bench executor` (a whole-run figure, not a timed test).
-#![expect(clippy::unwrap_used, clippy::print_stdout, reason = "a benchmark binary")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    clippy::cast_precision_loss,
+    reason = "a benchmark binary"
+)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 use zbooks_client::{Client, Credentials, LimitsConfig};
+use zbooks_import::problem::Report;
 use zbooks_import::{
     Entity, ExecuteOptions, ExistingRecords, Location, NaturalKey, Record, RunInput, StopHandle,
     ValidateOptions, execute, fingerprint, validate,
 };
-use zbooks_import::problem::Report;
 use zbooks_sim::{Sim, SimConfig};
 use zbooks_store::SqliteStore;
 
@@ -89,9 +94,16 @@ async fn run() {
     };
     let before = sim.counters().requests;
     let started = Instant::now();
-    let result = execute(&client, &store, &input, options, &StopHandle::new(), &mut |_| {})
-        .await
-        .unwrap();
+    let result = execute(
+        &client,
+        &store,
+        &input,
+        options,
+        &StopHandle::new(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
     let elapsed = started.elapsed().as_secs_f64();
     let counters = sim.counters();
     let calls = counters.requests - before;
@@ -107,7 +119,10 @@ async fn run() {
     // Steady state: the full windows between the first and the last call of the creates.
     let log = sim.request_log();
     let posts = log.iter().filter(|l| l.method == "POST").count();
-    println!("creates: {posts}; duplicates refused: {}", counters.duplicates_refused);
+    println!(
+        "creates: {posts}; duplicates refused: {}",
+        counters.duplicates_refused
+    );
     sim.shutdown().await;
 }
 
