@@ -95,13 +95,29 @@ where
     rate
 }
 
+/// Starts a simulator on a runtime of its own (its own worker thread), so the load generator
+/// and the server do not share one scheduler: both variants then compete for the cores the same
+/// way, as a client and a remote server would.
+fn sim_on_own_runtime(config: SimConfig) -> RunningSim {
+    std::thread::spawn(move || {
+        let runtime = Box::leak(Box::new(
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap(),
+        ));
+        runtime.block_on(Sim::start(config)).unwrap()
+    })
+    .join()
+    .unwrap()
+}
+
 async fn overhead() {
-    let sim = Sim::start(SimConfig {
+    let sim = sim_on_own_runtime(SimConfig {
         limits_enabled: false,
         ..SimConfig::default()
-    })
-    .await
-    .unwrap();
+    });
     let demo = sim.demo();
     let zb = client(&sim, &demo, LimitsConfig::disabled());
     zb.request(Method::GET, "/contacts").send().await.unwrap();
