@@ -195,8 +195,12 @@ Examples:
   kubectl logs deploy/sync | zbooks logs analyze - --format json")]
 pub struct LogsAnalyzeArgs {
     /// Log files to read (several at once); `-` reads standard input.
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required_unless_present = "audit")]
     pub files: Vec<std::path::PathBuf>,
+    /// Also read the audit log of failed calls that every zbooks command keeps in the store
+    /// (for the profile's data directory).
+    #[arg(long)]
+    pub audit: bool,
     /// Also write a self-contained HTML report (charts inline, no network needed).
     #[arg(long, value_name = "FILE")]
     pub html: Option<std::path::PathBuf>,

@@ -48,7 +48,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(&args, printer),
         Command::Sim(args) => commands::sim::run(&args, printer),
         Command::Logs(args::LogsCommand::Analyze(args)) => {
-            commands::logs::analyze::run(&args, printer)
+            commands::logs::analyze::run(&args, &cli.global, &env, printer)
         }
         Command::Config(cmd) => with_settings(&cli.global, &env, printer, |settings| match cmd {
             args::ConfigCommand::Show => commands::config::show(settings, printer),

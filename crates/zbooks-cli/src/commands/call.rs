@@ -229,6 +229,13 @@ async fn send(
         request = request.header(name, value);
     }
     if let Some(body) = body {
+        // A create names its record by the resource's natural key, so the event log (and
+        // `logs analyze`) can tell when the same record was sent twice.
+        if method == Method::POST
+            && let Some(key) = natural_key(bare, body)
+        {
+            request = request.natural_key(key);
+        }
         request = request.json(body);
     }
     let response = request
@@ -271,6 +278,30 @@ async fn send(
     }
     p.out(&out);
     Ok(exit::OK)
+}
+
+/// `contact:Acme Ltd` for a create on a resource with a natural key in the body.
+fn natural_key(bare_path: &str, body: &serde_json::Value) -> Option<String> {
+    use zbooks_client::resources::defs;
+    let path = format!("/{}", bare_path.trim_end_matches('/'));
+    let def = [
+        defs::CONTACTS,
+        defs::ITEMS,
+        defs::INVOICES,
+        defs::CUSTOMER_PAYMENTS,
+        defs::BILLS,
+        defs::VENDOR_PAYMENTS,
+        defs::JOURNALS,
+        defs::CHART_OF_ACCOUNTS,
+        defs::TAXES,
+    ]
+    .into_iter()
+    .find(|def| def.path == path)?;
+    let value = body.get(def.natural_key)?;
+    let value = value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_owned);
+    (!value.is_empty()).then(|| format!("{}:{value}", def.singular))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ mod explain;
 mod first_hour;
 mod import;
 mod logs;
+mod logs_real;
 mod sim;
 
 use std::io::Write as _;

@@ -5,13 +5,16 @@ use std::path::Path;
 use zbooks_logs::{AnalyzeOptions, Analyzer};
 use zbooks_types::{Clock as _, SystemClock};
 
-use crate::args::{LogsAnalyzeArgs, OutputFormat};
+use crate::args::{GlobalArgs, LogsAnalyzeArgs, OutputFormat};
+use crate::context;
+use crate::env::Env;
 use crate::error::CliError;
 use crate::printer::Printer;
+use crate::settings::Settings;
 use crate::{CommandResult, exit};
 
 /// Runs `zbooks logs analyze`.
-pub fn run(args: &LogsAnalyzeArgs, p: Printer) -> CommandResult {
+pub fn run(args: &LogsAnalyzeArgs, global: &GlobalArgs, env: &Env, p: Printer) -> CommandResult {
     let mut analyzer = Analyzer::new(AnalyzeOptions {
         now: Some(SystemClock.now()),
         plan: args.plan,
@@ -30,7 +33,34 @@ pub fn run(args: &LogsAnalyzeArgs, p: Printer) -> CommandResult {
             p.error(&format!("error: {err}{}", source_text(&err)));
         }
     }
-    if unreadable == args.files.len() {
+    let mut sources = args.files.len();
+    if args.audit {
+        sources += 1;
+        let settings = Settings::resolve(global, env)?;
+        let path = context::store_path(&settings);
+        if path.exists() {
+            let store = context::open_store(&settings)?;
+            let events = context::runtime()?
+                .block_on(store.audit_log(AUDIT_LIMIT))
+                .map_err(|e| {
+                    CliError::usage(format!("cannot read the audit log in {}", path.display()))
+                        .with_hint(e.to_string())
+                })?;
+            // The store returns the newest first; the analysis wants time order.
+            analyzer.feed_events(
+                &format!("audit log ({})", path.display()),
+                events.iter().rev(),
+            );
+        } else {
+            unreadable += 1;
+            p.error(&format!(
+                "error: no audit log at {}: no zbooks command has run with this profile's data \
+                 directory",
+                path.display()
+            ));
+        }
+    }
+    if unreadable == sources {
         return Err(CliError::usage("no log could be read").with_hint(
             "give one or more log files (plain or .gz), a HAR export, or - for standard input",
         ));
@@ -55,6 +85,9 @@ pub fn run(args: &LogsAnalyzeArgs, p: Printer) -> CommandResult {
         exit::OK
     })
 }
+
+/// The most audit-log entries read: the newest, which is where a failing integration's story is.
+const AUDIT_LIMIT: u32 = 1_000_000;
 
 fn source_text(err: &dyn std::error::Error) -> String {
     err.source()

@@ -1,0 +1,117 @@
+//! `zbooks logs analyze` on logs that zbooks itself wrote (`--log-file`) and on its audit log,
+//! while talking to a simulator with problems injected: a wrong organization id, a spent daily
+//! quota, and a create sent again by hand after its answer was lost. Each problem is found with
+//! the counts the simulator itself recorded.
+//!
+//! (zbooks paces itself and refreshes its tokens, so the two problems it cannot produce — calls
+//! bunched past the limit and a token never refreshed — are proven in zbooks-logs' own tests with
+//! logs of a misbehaving client, as event logs, free text and HAR.)
+
+use serde_json::Value;
+use zbooks_sim::{FaultAction, FaultRule, Sim, SimConfig};
+
+use crate::zbooks_with;
+
+#[test]
+fn finds_what_went_wrong_in_zbooks_own_logs_with_the_simulators_counts() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sim = rt.block_on(Sim::start(SimConfig::default())).unwrap();
+    let demo = sim.demo();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("events.jsonl");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    let env: Vec<(&str, String)> = vec![
+        (
+            "ZBOOKS_DATA_DIR",
+            dir.path().join("data").display().to_string(),
+        ),
+        ("ZBOOKS_CONFIG", config.display().to_string()),
+        ("ZBOOKS_ACCOUNTS_URL", sim.accounts_url()),
+        ("ZBOOKS_API_URL", sim.api_url()),
+        ("ZBOOKS_CLIENT_ID", demo.client_id.clone()),
+        ("ZBOOKS_CLIENT_SECRET", demo.client_secret.clone()),
+        ("ZBOOKS_REFRESH_TOKEN", demo.refresh_token.clone()),
+        ("ZBOOKS_ORG_ID", demo.organization_id.clone()),
+    ];
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let log_arg = log.display().to_string();
+    let call = |args: &[&str]| {
+        let mut all = vec!["--log-file", log_arg.as_str(), "call"];
+        all.extend_from_slice(args);
+        zbooks_with(&all, None, &pairs)
+    };
+
+    // 1. A wrong organization id, three times: Zoho answers 6041 and zbooks does not retry.
+    let other_org = demo.other_user.organization_id.clone();
+    for _ in 0..3 {
+        let run = call(&["GET", "/contacts", "--org", &other_org]);
+        assert_eq!(run.code, 4, "{}", run.stderr);
+    }
+
+    // 2. A create whose answer is lost, sent again by hand: the contact exists once and the
+    //    second send is refused as a duplicate.
+    sim.set_faults(vec![FaultRule {
+        name: Some("lost answer".to_owned()),
+        method: Some("POST".to_owned()),
+        path: Some("/books/v3/contacts".to_owned()),
+        organization_id: None,
+        nth: Some(1),
+        every: None,
+        probability: None,
+        times: None,
+        action: FaultAction::ResetAfter,
+    }]);
+    let body = r#"{"contact_name":"Lost Answer Ltd"}"#;
+    let first = call(&["POST", "/contacts", "--data", body]);
+    assert_ne!(
+        first.code, 0,
+        "the lost answer is an error: {}",
+        first.stderr
+    );
+    let again = call(&["POST", "/contacts", "--data", body]);
+    assert_eq!(again.code, 4, "{}", again.stderr);
+    sim.set_faults(Vec::new());
+
+    // 3. The day's quota already spent by others: Zoho answers 45, zbooks stops (exit 7).
+    assert!(sim.set_calls_today(&demo.organization_id, 5_000));
+    let run = call(&["GET", "/contacts"]);
+    assert_eq!(run.code, 7, "{}", run.stderr);
+
+    let counters = sim.counters();
+    let served_45 = counters.throttled.get(&45).copied().unwrap_or(0);
+    assert!(served_45 >= 1);
+    assert_eq!(counters.duplicates_refused, 1);
+
+    // The event log and the audit log both tell the story.
+    for source in [vec![log_arg.as_str()], vec!["--audit"]] {
+        let mut args = vec!["logs", "analyze", "--format", "json"];
+        args.extend(source.iter().copied());
+        let run = zbooks_with(&args, None, &pairs);
+        assert_eq!(run.code, 0, "{source:?}: {}", run.stderr);
+        let report: Value = serde_json::from_str(&run.stdout).unwrap();
+        let finding = |kind: &str| -> Value {
+            report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["kind"] == kind)
+                .cloned()
+                .unwrap_or_else(|| panic!("{source:?}: no {kind} finding in {report:#}"))
+        };
+        let wrong_org = finding("wrong_organization");
+        assert_eq!(wrong_org["counts"]["code_6041"], 3, "{wrong_org:#}");
+        let quota = finding("quota_exhausted");
+        assert_eq!(quota["counts"]["code_45"], served_45, "{quota:#}");
+        let duplicate = finding("possible_duplicate_create");
+        assert!(
+            duplicate["count"].as_u64().unwrap_or(0) >= 1,
+            "{source:?}: {duplicate:#}"
+        );
+    }
+    drop(sim);
+}
