@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use zbooks_client::oauth::AccountsServer;
 use zbooks_client::time::{BoxFuture, Sleep};
-use zbooks_client::{Client, Credentials};
+use zbooks_client::{Client, ClientBuilder, Credentials};
 use zbooks_store::{SqliteStore, StoredCredentials};
 use zbooks_types::{DataCenter, Secret};
 
@@ -181,6 +181,14 @@ impl Context {
 
     /// A client for the profile's organization (or none, for `GET /organizations`).
     pub fn client(&self) -> Result<Client, CliError> {
+        self.client_builder()?
+            .build()
+            .map_err(|e| render::client_error("cannot set up the Zoho Books client", &e))
+    }
+
+    /// The builder behind [`Context::client`], for commands that set their own limits or
+    /// retries on top (the event log, store and credentials stay the same).
+    pub fn client_builder(&self) -> Result<ClientBuilder, CliError> {
         let s = &self.settings;
         let mut builder = Client::builder()
             .credentials(self.credentials()?)
@@ -208,9 +216,7 @@ impl Context {
         if let Some(log) = &self.log {
             builder = builder.event_sink(log.clone());
         }
-        builder
-            .build()
-            .map_err(|e| render::client_error("cannot set up the Zoho Books client", &e))
+        Ok(builder)
     }
 
     /// The organization id, or a usage error saying how to set it.

@@ -148,6 +148,9 @@ const SEEDED_ACCOUNTS: [(&str, &str); 7] = [
     ("Office Supplies", "expense"),
 ];
 
+/// The GST tax groups an India organization starts with (percent).
+const SEEDED_GST_GROUPS: [u32; 4] = [5, 12, 18, 28];
+
 /// Builds the seeded world plus the scenario's users and organizations.
 pub(crate) fn world(
     scenario: &Scenario,
@@ -217,6 +220,26 @@ pub(crate) fn world(
                 &record,
                 &meta.unique_custom_fields,
             );
+        }
+        // A new Zoho India organization comes with its GST tax groups, listed among the taxes
+        // with tax_type "tax_group" (reference §5.1; tally-reference.md §11.2). Imports from
+        // Tally find them there rather than creating them.
+        if meta.dc == DataCenter::In {
+            for rate in SEEDED_GST_GROUPS {
+                let id = ids.fetch_add(1, Ordering::Relaxed);
+                let Value::Object(record) = json!({
+                    "tax_id": id.to_string(),
+                    "tax_name": format!("GST{rate}"),
+                    "tax_percentage": rate,
+                    "tax_type": "tax_group",
+                    "is_value_added": false,
+                    "created_time": stamp,
+                    "last_modified_time": stamp,
+                }) else {
+                    unreachable!("json! of an object literal is an object")
+                };
+                data.insert(Kind::Taxes, id, &record, &meta.unique_custom_fields);
+            }
         }
         orgs.insert(
             spec.organization_id,

@@ -13,8 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use serde_json::json;
-use zbooks_client::{Client, Credentials, LimitsConfig, Method, RetryConfig};
+use zbooks_client::{Client, Credentials, LimitsConfig, RetryConfig};
 use zbooks_import::{
     Entity, ExecuteOptions, Parsed, PlanOptions, Record, TallyOptions, TallyReader,
     ValidateOptions, fingerprint,
@@ -227,16 +226,7 @@ async fn demo(args: &DemoArgs, p: Printer) -> CommandResult {
         .store(store.clone())
         .build()
         .map_err(|e| crate::render::client_error("cannot set up the client", &e))?;
-    // A new Zoho India organization comes with its GST tax groups; the simulator's come as
-    // taxes of type tax_group, the way Zoho lists them.
-    for rate in [5_u32, 12, 18, 28] {
-        client
-            .request(Method::POST, "/settings/taxes")
-            .json(&json!({"tax_name": format!("GST{rate}"), "tax_percentage": rate, "tax_type": "tax_group"}))
-            .send_json()
-            .await
-            .map_err(|e| crate::render::client_error("cannot set up the organization", &e))?;
-    }
+    // The simulator's India organization comes with its GST tax groups, as Zoho's do.
     sim.set_faults(script);
 
     let reader = TallyReader::new(Cursor::new(COMPANY), COMPANY_NAME, TallyOptions::default());

@@ -395,7 +395,6 @@ fn client_for(
     if minute.is_none() && args.daily_budget.is_none() && args.day.is_none() {
         return ctx.client();
     }
-    let s = &ctx.settings;
     let mut limits = LimitsConfig {
         per_day: args.daily_budget,
         ..LimitsConfig::default()
@@ -411,27 +410,9 @@ fn client_for(
         retry.max_backoff = retry.max_backoff.mul_f64(scale);
         retry.concurrency_backoff = retry.concurrency_backoff.mul_f64(scale);
     }
-    let mut builder = Client::builder()
-        .credentials(ctx.credentials()?)
-        .accounts_url(ctx.accounts_url()?)
-        .store(ctx.store.clone())
-        .audit_sink(ctx.store.clone())
+    ctx.client_builder()?
         .limits(limits)
-        .retry(retry);
-    if let Some(url) = &s.api_url {
-        builder = builder.api_url(url.value.trim_end_matches('/'));
-    } else if let Some(dc) = &s.dc {
-        builder = builder.data_center(dc.value);
-    } else {
-        return Err(context::no_data_center());
-    }
-    if let Some(org) = &s.organization_id {
-        builder = builder.organization_id(&org.value);
-    }
-    if let Some(plan) = &s.plan {
-        builder = builder.plan(plan.value);
-    }
-    builder
+        .retry(retry)
         .build()
         .map_err(|e| render::client_error("cannot set up the Zoho Books client", &e))
 }

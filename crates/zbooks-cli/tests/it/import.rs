@@ -12,8 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use serde_json::json;
-use zbooks_client::{Client, Credentials, Method};
 use zbooks_sim::{FaultAction, FaultRule, RunningSim, Sim, SimConfig};
 
 use crate::Run;
@@ -44,40 +42,11 @@ impl Zoho {
                 ..SimConfig::default()
             }))
             .unwrap();
-        let zoho = Zoho { sim: Some(sim), rt };
-        zoho.seed_gst_groups();
-        zoho
+        Zoho { sim: Some(sim), rt }
     }
 
     fn sim(&self) -> &RunningSim {
         self.sim.as_ref().unwrap()
-    }
-
-    /// The GST groups a new Zoho India organization has (as taxes of type tax_group).
-    fn seed_gst_groups(&self) {
-        let demo = self.sim().demo();
-        let client = Client::builder()
-            .accounts_url(self.sim().accounts_url())
-            .api_url(self.sim().api_url())
-            .organization_id(&demo.organization_id)
-            .credentials(Credentials::refresh_token(
-                demo.client_id,
-                demo.client_secret,
-                demo.refresh_token,
-            ))
-            .plan(zbooks_types::Plan::Professional)
-            .build()
-            .unwrap();
-        self.rt.block_on(async {
-            for rate in [5, 12, 18, 28] {
-                client
-                    .request(Method::POST, "/settings/taxes")
-                    .json(&json!({"tax_name": format!("GST{rate}"), "tax_percentage": rate, "tax_type": "tax_group"}))
-                    .send_json()
-                    .await
-                    .unwrap();
-            }
-        });
     }
 
     /// `zbooks` with the simulator's settings in the environment and `dir` as its home.

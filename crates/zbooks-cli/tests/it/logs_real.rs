@@ -115,3 +115,95 @@ fn finds_what_went_wrong_in_zbooks_own_logs_with_the_simulators_counts() {
     }
     drop(sim);
 }
+
+/// A client that bunches its calls: an import whose pacing thinks a minute lasts one second,
+/// against a simulator whose minute is a real minute. The simulator serves 429/44 once the
+/// organization's 100 calls are spent; `logs analyze` finds the bunching and counts the 44s
+/// the simulator served.
+#[test]
+fn finds_calls_bunched_past_the_limit_in_zbooks_own_logs() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sim = rt.block_on(Sim::start(SimConfig::default())).unwrap();
+    let demo = sim.demo();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("events.jsonl");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    // 250 contacts as JSON Lines of Zoho payloads: more than the 100 calls of a minute.
+    let input = dir.path().join("contacts.jsonl");
+    let lines: String = (0..250)
+        .map(|i| {
+            format!(
+                "{{\"entity\":\"contact\",\"payload\":{{\"contact_name\":\"Bunched {i:03}\"}}}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(&input, lines).unwrap();
+    let fixture = input.to_str().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zbooks"))
+        .args([
+            "--log-file",
+            log.to_str().unwrap(),
+            "import",
+            fixture,
+            "--minute",
+            "1s",
+        ])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .env("ZBOOKS_DATA_DIR", dir.path().join("data"))
+        .env("ZBOOKS_CONFIG", &config)
+        .env("ZBOOKS_ACCOUNTS_URL", sim.accounts_url())
+        .env("ZBOOKS_API_URL", sim.api_url())
+        .env("ZBOOKS_CLIENT_ID", &demo.client_id)
+        .env("ZBOOKS_CLIENT_SECRET", &demo.client_secret)
+        .env("ZBOOKS_REFRESH_TOKEN", &demo.refresh_token)
+        .env("ZBOOKS_ORG_ID", &demo.organization_id)
+        .env("ZBOOKS_PLAN", "professional")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the simulator has refused a few calls with 44 (or give up after 30 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while sim.counters().throttled.get(&44).copied().unwrap_or(0) < 5
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Each event line is flushed as it is written; give the last ones a moment, then stop.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let _ = child.kill();
+    let _ = child.wait();
+    let served_44 = sim.counters().throttled.get(&44).copied().unwrap_or(0);
+    assert!(served_44 >= 5, "the simulator served {served_44} × 44");
+
+    let env = [("NO_COLOR", "1")];
+    let run = zbooks_with(
+        &["logs", "analyze", "--format", "json", log.to_str().unwrap()],
+        None,
+        &env,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let find = |kind: &str| -> Value {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == kind)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {kind} finding in {report:#}"))
+    };
+    let bunched = find("bunched_calls");
+    assert!(
+        bunched["counts"]["peak_60s"].as_u64().unwrap_or(0) > 100,
+        "{bunched:#}"
+    );
+    assert_eq!(bunched["counts"]["code_44"], served_44, "{bunched:#}");
+    drop(sim);
+}

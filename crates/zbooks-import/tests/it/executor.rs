@@ -7,8 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rust_decimal::Decimal;
-use serde_json::json;
-use zbooks_client::{Client, Credentials, LimitsConfig, Method, RetryConfig};
+use zbooks_client::{Client, Credentials, LimitsConfig, RetryConfig};
 use zbooks_import::{
     ExecuteOptions, ExistingRecords, Parsed, RunInput, RunResult, Stop, StopHandle,
     ValidateOptions, execute, fingerprint, parse_tally_bytes, validate,
@@ -55,20 +54,6 @@ fn client(sim: &RunningSim, store: Arc<SqliteStore>) -> Client {
         .store(store)
         .build()
         .expect("client builds")
-}
-
-/// What a new Zoho India organization comes with: the GST tax groups (the simulator has no
-/// `/settings/taxgroups`, so they are made as taxes of `tax_type` `tax_group`, which is how
-/// Zoho lists them).
-async fn seed_gst_groups(client: &Client) {
-    for rate in ["5", "12", "18", "28"] {
-        client
-            .request(Method::POST, "/settings/taxes")
-            .json(&json!({"tax_name": format!("GST{rate}"), "tax_percentage": rate.parse::<f64>().unwrap(), "tax_type": "tax_group"}))
-            .send_json()
-            .await
-            .expect("tax group seeded");
-    }
 }
 
 fn options() -> ExecuteOptions {
@@ -128,7 +113,6 @@ async fn imports_both_fixtures_and_reconciles_voucher_by_voucher() {
         let sim = sim().await;
         let store = Arc::new(SqliteStore::open_in_memory().unwrap());
         let client = client(&sim, store.clone());
-        seed_gst_groups(&client).await;
         let parsed = parse_tally_bytes(&fixture_bytes(file));
         let result = run(&client, &store, file, &parsed, options()).await;
         assert!(
@@ -190,7 +174,6 @@ async fn survives_lost_answers_server_errors_token_expiry_and_throttling_without
     let sim = sim().await;
     let store = Arc::new(SqliteStore::open_in_memory().unwrap());
     let client = client(&sim, store.clone());
-    seed_gst_groups(&client).await;
     let fault = |path: &str, nth: u64, action: FaultAction| FaultRule {
         name: None,
         method: Some("POST".into()),
@@ -255,7 +238,6 @@ async fn a_record_zoho_refuses_is_failed_with_code_and_fix_and_its_dependents_wa
     let sim = sim().await;
     let store = Arc::new(SqliteStore::open_in_memory().unwrap());
     let client = client(&sim, store.clone());
-    seed_gst_groups(&client).await;
     sim.set_faults(vec![FaultRule {
         name: None,
         method: Some("POST".into()),
