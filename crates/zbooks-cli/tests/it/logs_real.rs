@@ -135,13 +135,11 @@ fn finds_calls_bunched_past_the_limit_in_zbooks_own_logs() {
     std::fs::write(&config, "").unwrap();
     // 250 contacts as JSON Lines of Zoho payloads: more than the 100 calls of a minute.
     let input = dir.path().join("contacts.jsonl");
-    let lines: String = (0..250)
-        .map(|i| {
-            format!(
-                "{{\"entity\":\"contact\",\"payload\":{{\"contact_name\":\"Bunched {i:03}\"}}}}\n"
-            )
-        })
-        .collect();
+    let mut lines = String::new();
+    for i in 0..250 {
+        lines.push_str(&serde_json::json!({"entity": "contact", "payload": {"contact_name": format!("Bunched {i:03}")}}).to_string());
+        lines.push('\n');
+    }
     std::fs::write(&input, lines).unwrap();
     let fixture = input.to_str().unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zbooks"))
