@@ -389,8 +389,18 @@ async fn journals_accounts_and_taxes() {
     );
     let res = t.put("/settings/taxes/1", &json!({})).await;
     assert_eq!(res.code(), 1002);
+    // An India organization starts with its GST tax groups, listed among the taxes.
     let taxes = t.get("/settings/taxes").await;
-    assert_eq!(taxes.body["taxes"], json!([]));
+    let names: Vec<&str> = taxes.body["taxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            assert_eq!(t["tax_type"], "tax_group");
+            t["tax_name"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(names, ["GST5", "GST12", "GST18", "GST28"]);
     t.assert_all_matched();
 }
 
