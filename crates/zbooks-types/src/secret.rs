@@ -156,7 +156,7 @@ mod scrub_tests {
 
     #[test]
     fn redacts_tokens_in_text() {
-        let s = scrub("Authorization: Zoho-oauthtoken 1000.abcdef0123456789abcdef.xyz0123 ok");
+        let s = scrub("Authorization: Zoho-oauthtoken simaccess.abcdef0123456789abcdef.xyz0123 ok");
         assert!(!s.contains("abcdef0123"), "{s}");
         let s = scrub(
             "POST /oauth/v2/token?refresh_token=1000.r3fr3sh.t0k3nvalue123&client_secret=s3cr3tvalue12345&grant_type=refresh_token",

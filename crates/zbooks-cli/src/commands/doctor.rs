@@ -995,7 +995,7 @@ mod tests {
     #[test]
     fn user_headers_are_checked_by_scheme() {
         assert_eq!(
-            check_user_header("Authorization: Zoho-oauthtoken 1000.abc").status,
+            check_user_header("Authorization: Zoho-oauthtoken sim.abc").status,
             Status::Pass
         );
         let bearer = check_user_header("Authorization: Bearer 1000.canarytoken");

@@ -92,7 +92,7 @@ fn table_of_answers() {
 
 #[test]
 fn html_502_keeps_status_and_scrubbed_snippet() {
-    let page = b"<html><head><title>502 Bad Gateway</title><script>var t='1000.aaaabbbbccccddddeeee.ffff';</script></head><body><h1>502 Bad Gateway</h1> token Zoho-oauthtoken 1000.0123456789abcdef01234.x</body></html>";
+    let page = b"<html><head><title>502 Bad Gateway</title><script>var t='1000.aaaabbbbccccddddeeee.ffff';</script></head><body><h1>502 Bad Gateway</h1> token Zoho-oauthtoken sim0123456789abcdef01234.x</body></html>";
     let f = classify(502, page).unwrap_err();
     assert_eq!(f.status, 502);
     assert_eq!(f.body, BodyKind::NotJson);

@@ -651,7 +651,7 @@ pub(crate) fn to_har(events: &[CallEvent]) -> String {
                     "method": e.method,
                     "url": url(e),
                     "httpVersion": "HTTP/1.1",
-                    "headers": [{"name": "Authorization", "value": "Zoho-oauthtoken 1000.accessaccess0123456789.abcdefabcdef"}],
+                    "headers": [{"name": "Authorization", "value": "Zoho-oauthtoken simaccess.accessaccess0123456789.abcdefabcdef"}],
                     "queryString": [],
                     "cookies": [],
                     "headersSize": -1,
