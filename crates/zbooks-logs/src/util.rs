@@ -136,7 +136,8 @@ mod tests {
 
     #[test]
     fn samples_are_scrubbed_and_short() {
-        let s = sample_text("Authorization: Zoho-oauthtoken simaccess.abcdef0123456789abcdef.xyz\n");
+        let s =
+            sample_text("Authorization: Zoho-oauthtoken simaccess.abcdef0123456789abcdef.xyz\n");
         assert!(!s.contains("abcdef0123"), "{s}");
         assert_eq!(shorten("héllo", 2), "hé…");
         assert_eq!(shorten("hé", 2), "hé");
