@@ -3,9 +3,9 @@
 //! quota, and a create sent again by hand after its answer was lost. Each problem is found with
 //! the counts the simulator itself recorded.
 //!
-//! (zbooks paces itself and refreshes its tokens, so the two problems it cannot produce — calls
-//! bunched past the limit and a token never refreshed — are proven in zbooks-logs' own tests with
-//! logs of a misbehaving client, as event logs, free text and HAR.)
+//! zbooks paces itself and refreshes its tokens, so the other two problems come from zbooks
+//! misused: an import whose pacing is told a minute lasts a second (calls bunched past the
+//! limit), and zbooks-client given a fixed access token that is never refreshed.
 
 use serde_json::Value;
 use zbooks_sim::{FaultAction, FaultRule, Sim, SimConfig};
@@ -203,5 +203,114 @@ fn finds_calls_bunched_past_the_limit_in_zbooks_own_logs() {
         "{bunched:#}"
     );
     assert_eq!(bunched["counts"]["code_44"], served_44, "{bunched:#}");
+    drop(sim);
+}
+
+/// An integration that took an access token once and keeps using it: zbooks-client with a
+/// fixed access token (the one a refresh-token client minted and logged), writing the same
+/// event log `--log-file` writes. The simulator and the client share a manual clock, so an hour
+/// passes in an instant: the calls an hour later get 401/57, and `logs analyze` names the token
+/// that was never refreshed.
+#[test]
+fn finds_a_token_never_refreshed_in_zbooks_client_logs() {
+    use std::sync::Arc;
+    use std::time::{Duration, SystemTime};
+
+    use zbooks_client::store::{TokenKey, TokenStore as _};
+    use zbooks_client::{Client, Credentials, LimitsConfig, Method};
+    use zbooks_types::ManualClock;
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000));
+    let sim = rt
+        .block_on(Sim::start(SimConfig {
+            clock: Arc::new(clock.clone()),
+            ..SimConfig::default()
+        }))
+        .unwrap();
+    let demo = sim.demo();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("events.jsonl");
+    let printer = zbooks_cli::printer::Printer::new(
+        zbooks_cli::args::OutputFormat::Text,
+        zbooks_cli::args::ColorChoice::Never,
+        true,
+        true,
+    );
+    let sink = Arc::new(zbooks_cli::logfile::LogFile::open(&log, printer).unwrap());
+    let store = Arc::new(zbooks_client::store::MemoryStore::new());
+    let build = |credentials: Credentials| {
+        Client::builder()
+            .accounts_url(sim.accounts_url())
+            .api_url(sim.api_url())
+            .organization_id(&demo.organization_id)
+            .plan(zbooks_types::Plan::Professional)
+            .credentials(credentials)
+            .limits(LimitsConfig::disabled())
+            .clock(Arc::new(clock.clone()))
+            .store(store.clone())
+            .event_sink(sink.clone())
+            .build()
+            .unwrap()
+    };
+    rt.block_on(async {
+        // The token is minted (and logged) once, by a refresh-token client.
+        let refreshing = build(Credentials::refresh_token(
+            demo.client_id.clone(),
+            demo.client_secret.clone(),
+            demo.refresh_token.clone(),
+        ));
+        refreshing
+            .request(Method::GET, "/contacts")
+            .send()
+            .await
+            .unwrap();
+        let key = TokenKey::for_refresh_token(
+            &sim.accounts_url(),
+            &demo.client_id,
+            &zbooks_types::Secret::new(demo.refresh_token.clone()),
+        );
+        let token = store.load_token(&key).await.unwrap().unwrap().access_token;
+        // The integration keeps that token and never refreshes it.
+        let fixed = build(Credentials::access_token(token));
+        for _ in 0..3 {
+            fixed
+                .request(Method::GET, "/contacts")
+                .send()
+                .await
+                .unwrap();
+        }
+        clock.advance(Duration::from_mins(61));
+        for _ in 0..4 {
+            let err = fixed
+                .request(Method::GET, "/contacts")
+                .send()
+                .await
+                .unwrap_err();
+            assert_eq!(err.code(), Some(57), "{err}");
+        }
+    });
+    drop(sink);
+
+    let run = zbooks_with(
+        &["logs", "analyze", "--format", "json", log.to_str().unwrap()],
+        None,
+        &[("NO_COLOR", "1")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "token_never_refreshed")
+        .cloned()
+        .unwrap_or_else(|| panic!("no token_never_refreshed finding in {report:#}"));
+    assert_eq!(finding["counts"]["code_57_after_expiry"], 4, "{finding:#}");
+    assert_eq!(finding["counts"]["tokens"], 1, "{finding:#}");
     drop(sim);
 }
