@@ -954,17 +954,7 @@ pub fn refine(code: i64, message: &str) -> MessageDetails {
                 }
             }
         }
-        2 => {
-            if let Some(pos) = message.find("passed for") {
-                let param = message[pos + "passed for".len()..]
-                    .trim()
-                    .trim_end_matches('.')
-                    .trim();
-                if !param.is_empty() {
-                    details.parameter = Some(param.to_owned());
-                }
-            }
-        }
+        2 => details.parameter = text_after(message, "passed for"),
         3062 => {
             if let (Some(start), Some(end)) = (message.find('"'), message.rfind('"'))
                 && end > start + 1
@@ -972,20 +962,21 @@ pub fn refine(code: i64, message: &str) -> MessageDetails {
                 details.name = Some(message[start + 1..end].to_owned());
             }
         }
-        6041 => {
-            if let Some(pos) = message.find("CompanyName:") {
-                let org = message[pos + "CompanyName:".len()..]
-                    .trim()
-                    .trim_end_matches('.')
-                    .trim();
-                if !org.is_empty() {
-                    details.organization = Some(org.to_owned());
-                }
-            }
-        }
+        6041 => details.organization = text_after(message, "CompanyName:"),
         _ => {}
     }
     details
+}
+
+/// The text after `marker` to the end of the message, without a final period; `None` when the
+/// marker is missing or nothing follows it.
+fn text_after(message: &str, marker: &str) -> Option<String> {
+    let pos = message.find(marker)?;
+    let text = message[pos + marker.len()..]
+        .trim()
+        .trim_end_matches('.')
+        .trim();
+    (!text.is_empty()).then(|| text.to_owned())
 }
 
 /// Renders the whole catalog as the Markdown reference in `docs/error-catalog.md`.

@@ -7,37 +7,74 @@
 //! misused: an import whose pacing is told a minute lasts a second (calls bunched past the
 //! limit), and zbooks-client given a fixed access token that is never refreshed.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "the helpers below are part of the tests: a failure there is the test's failure"
+)]
+
+use std::path::Path;
+
 use serde_json::Value;
-use zbooks_sim::{FaultAction, FaultRule, Sim, SimConfig};
+use zbooks_sim::{FaultAction, FaultRule, RunningSim, Sim, SimConfig};
 
 use crate::zbooks_with;
 
-#[test]
-fn finds_what_went_wrong_in_zbooks_own_logs_with_the_simulators_counts() {
+/// A simulator on a runtime of its own, kept alive by the returned runtime.
+fn simulator(config: SimConfig) -> (tokio::runtime::Runtime, RunningSim) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    let sim = rt.block_on(Sim::start(SimConfig::default())).unwrap();
+    let sim = rt.block_on(Sim::start(config)).unwrap();
+    (rt, sim)
+}
+
+/// The environment of a user of the simulator's demo organization, with its state and an empty
+/// config file in `dir`.
+fn user_env(sim: &RunningSim, dir: &Path) -> Vec<(&'static str, String)> {
     let demo = sim.demo();
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("events.jsonl");
-    let config = dir.path().join("config.toml");
+    let config = dir.join("config.toml");
     std::fs::write(&config, "").unwrap();
-    let env: Vec<(&str, String)> = vec![
-        (
-            "ZBOOKS_DATA_DIR",
-            dir.path().join("data").display().to_string(),
-        ),
+    vec![
+        ("ZBOOKS_DATA_DIR", dir.join("data").display().to_string()),
         ("ZBOOKS_CONFIG", config.display().to_string()),
         ("ZBOOKS_ACCOUNTS_URL", sim.accounts_url()),
         ("ZBOOKS_API_URL", sim.api_url()),
-        ("ZBOOKS_CLIENT_ID", demo.client_id.clone()),
-        ("ZBOOKS_CLIENT_SECRET", demo.client_secret.clone()),
-        ("ZBOOKS_REFRESH_TOKEN", demo.refresh_token.clone()),
-        ("ZBOOKS_ORG_ID", demo.organization_id.clone()),
-    ];
+        ("ZBOOKS_CLIENT_ID", demo.client_id),
+        ("ZBOOKS_CLIENT_SECRET", demo.client_secret),
+        ("ZBOOKS_REFRESH_TOKEN", demo.refresh_token),
+        ("ZBOOKS_ORG_ID", demo.organization_id),
+    ]
+}
+
+/// `zbooks logs analyze --format json` over `inputs`, as JSON.
+fn analyze(inputs: &[&str], env: &[(&str, &str)]) -> Value {
+    let mut args = vec!["logs", "analyze", "--format", "json"];
+    args.extend_from_slice(inputs);
+    let run = zbooks_with(&args, None, env);
+    assert_eq!(run.code, 0, "{inputs:?}: {}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+/// The report's finding of `kind`.
+fn finding(report: &Value, kind: &str, context: &str) -> Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == kind)
+        .cloned()
+        .unwrap_or_else(|| panic!("{context}: no {kind} finding in {report:#}"))
+}
+
+#[test]
+fn finds_what_went_wrong_in_zbooks_own_logs_with_the_simulators_counts() {
+    let (_rt, sim) = simulator(SimConfig::default());
+    let demo = sim.demo();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("events.jsonl");
+    let env = user_env(&sim, dir.path());
     let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let log_arg = log.display().to_string();
     let call = |args: &[&str]| {
@@ -88,21 +125,9 @@ fn finds_what_went_wrong_in_zbooks_own_logs_with_the_simulators_counts() {
     assert_eq!(counters.duplicates_refused, 1);
 
     // The event log and the audit log both tell the story.
-    for source in [vec![log_arg.as_str()], vec!["--audit"]] {
-        let mut args = vec!["logs", "analyze", "--format", "json"];
-        args.extend(source.iter().copied());
-        let run = zbooks_with(&args, None, &pairs);
-        assert_eq!(run.code, 0, "{source:?}: {}", run.stderr);
-        let report: Value = serde_json::from_str(&run.stdout).unwrap();
-        let finding = |kind: &str| -> Value {
-            report["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|f| f["kind"] == kind)
-                .cloned()
-                .unwrap_or_else(|| panic!("{source:?}: no {kind} finding in {report:#}"))
-        };
+    for source in [log_arg.as_str(), "--audit"] {
+        let report = analyze(&[source], &pairs);
+        let finding = |kind: &str| finding(&report, kind, source);
         let wrong_org = finding("wrong_organization");
         assert_eq!(wrong_org["counts"]["code_6041"], 3, "{wrong_org:#}");
         let quota = finding("quota_exhausted");
@@ -110,7 +135,7 @@ fn finds_what_went_wrong_in_zbooks_own_logs_with_the_simulators_counts() {
         let duplicate = finding("possible_duplicate_create");
         assert!(
             duplicate["count"].as_u64().unwrap_or(0) >= 1,
-            "{source:?}: {duplicate:#}"
+            "{source}: {duplicate:#}"
         );
     }
     drop(sim);
@@ -122,17 +147,9 @@ fn finds_what_went_wrong_in_zbooks_own_logs_with_the_simulators_counts() {
 /// the simulator served.
 #[test]
 fn finds_calls_bunched_past_the_limit_in_zbooks_own_logs() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sim = rt.block_on(Sim::start(SimConfig::default())).unwrap();
-    let demo = sim.demo();
+    let (_rt, sim) = simulator(SimConfig::default());
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("events.jsonl");
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, "").unwrap();
     // 250 contacts as JSON Lines of Zoho payloads: more than the 100 calls of a minute.
     let input = dir.path().join("contacts.jsonl");
     let mut lines = String::new();
@@ -153,14 +170,7 @@ fn finds_calls_bunched_past_the_limit_in_zbooks_own_logs() {
         ])
         .env_clear()
         .env("NO_COLOR", "1")
-        .env("ZBOOKS_DATA_DIR", dir.path().join("data"))
-        .env("ZBOOKS_CONFIG", &config)
-        .env("ZBOOKS_ACCOUNTS_URL", sim.accounts_url())
-        .env("ZBOOKS_API_URL", sim.api_url())
-        .env("ZBOOKS_CLIENT_ID", &demo.client_id)
-        .env("ZBOOKS_CLIENT_SECRET", &demo.client_secret)
-        .env("ZBOOKS_REFRESH_TOKEN", &demo.refresh_token)
-        .env("ZBOOKS_ORG_ID", &demo.organization_id)
+        .envs(user_env(&sim, dir.path()))
         .env("ZBOOKS_PLAN", "professional")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -180,24 +190,8 @@ fn finds_calls_bunched_past_the_limit_in_zbooks_own_logs() {
     let served_44 = sim.counters().throttled.get(&44).copied().unwrap_or(0);
     assert!(served_44 >= 5, "the simulator served {served_44} × 44");
 
-    let env = [("NO_COLOR", "1")];
-    let run = zbooks_with(
-        &["logs", "analyze", "--format", "json", log.to_str().unwrap()],
-        None,
-        &env,
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let report: Value = serde_json::from_str(&run.stdout).unwrap();
-    let find = |kind: &str| -> Value {
-        report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["kind"] == kind)
-            .cloned()
-            .unwrap_or_else(|| panic!("no {kind} finding in {report:#}"))
-    };
-    let bunched = find("bunched_calls");
+    let report = analyze(&[log.to_str().unwrap()], &[("NO_COLOR", "1")]);
+    let bunched = finding(&report, "bunched_calls", "event log");
     assert!(
         bunched["counts"]["peak_60s"].as_u64().unwrap_or(0) > 100,
         "{bunched:#}"
@@ -220,18 +214,11 @@ fn finds_a_token_never_refreshed_in_zbooks_client_logs() {
     use zbooks_client::{Client, Credentials, LimitsConfig, Method};
     use zbooks_types::ManualClock;
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
     let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000));
-    let sim = rt
-        .block_on(Sim::start(SimConfig {
-            clock: Arc::new(clock.clone()),
-            ..SimConfig::default()
-        }))
-        .unwrap();
+    let (rt, sim) = simulator(SimConfig {
+        clock: Arc::new(clock.clone()),
+        ..SimConfig::default()
+    });
     let demo = sim.demo();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("events.jsonl");
@@ -296,20 +283,8 @@ fn finds_a_token_never_refreshed_in_zbooks_client_logs() {
     });
     drop(sink);
 
-    let run = zbooks_with(
-        &["logs", "analyze", "--format", "json", log.to_str().unwrap()],
-        None,
-        &[("NO_COLOR", "1")],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let report: Value = serde_json::from_str(&run.stdout).unwrap();
-    let finding = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["kind"] == "token_never_refreshed")
-        .cloned()
-        .unwrap_or_else(|| panic!("no token_never_refreshed finding in {report:#}"));
+    let report = analyze(&[log.to_str().unwrap()], &[("NO_COLOR", "1")]);
+    let finding = finding(&report, "token_never_refreshed", "event log");
     assert_eq!(finding["counts"]["code_57_after_expiry"], 4, "{finding:#}");
     assert_eq!(finding["counts"]["tokens"], 1, "{finding:#}");
     drop(sim);
