@@ -23,20 +23,32 @@ use zbooks_types::Plan;
 
 const OVERHEAD_CALLS: usize = 20_000;
 const IN_FLIGHT: usize = 32;
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 11;
 const PACED_CALLS: usize = 1_000;
 const PROCESSES: usize = 3;
 const CALLS_PER_PROCESS: usize = 400;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    // The client's runtime threads (`--workers N`, default 2; the simulator has its own).
+    let workers = args
+        .iter()
+        .position(|a| a == "--workers")
+        .map_or(2, |pos| args[pos + 1].parse().unwrap());
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(workers)
         .enable_all()
         .build()
         .unwrap();
     if let Some(pos) = args.iter().position(|a| a == "--pacing-child") {
         runtime.block_on(pacing_child(&args[pos + 1]));
+        return;
+    }
+    // One variant alone, for a profiler: `--profile bare|client CALLS` (under
+    // `valgrind --tool=callgrind`, instructions per call compare exactly).
+    if let Some(pos) = args.iter().position(|a| a == "--profile") {
+        let calls = args.get(pos + 2).map_or(2_000, |n| n.parse().unwrap());
+        runtime.block_on(profile(&args[pos + 1], calls));
         return;
     }
     runtime.block_on(async {
@@ -113,7 +125,7 @@ fn sim_on_own_runtime(config: SimConfig) -> RunningSim {
     .unwrap()
 }
 
-async fn overhead() {
+async fn profile(variant: &str, calls: usize) {
     let sim = sim_on_own_runtime(SimConfig {
         limits_enabled: false,
         ..SimConfig::default()
@@ -121,12 +133,27 @@ async fn overhead() {
     let demo = sim.demo();
     let zb = client(&sim, &demo, LimitsConfig::disabled());
     zb.request(Method::GET, "/contacts").send().await.unwrap();
-    // The bare loop makes the same calls: same headers (the client's default User-Agent
-    // included), its own token fetched by hand, its own JSON parse of every body.
-    let http = reqwest::Client::builder()
+    let http = bare_client();
+    let header = bare_header(&http, &sim, &demo).await;
+    let url = format!("{}/contacts", sim.api_url());
+    let org = demo.organization_id.clone();
+    let rate = match variant {
+        "bare" => drive(calls, IN_FLIGHT, bare_call(http, header, url, org)).await,
+        "client" => drive(calls, IN_FLIGHT, client_call(zb)).await,
+        other => panic!("--profile bare|client, not {other}"),
+    };
+    println!("{variant}: {calls} calls, {rate:.0} calls/s");
+}
+
+fn bare_client() -> reqwest::Client {
+    reqwest::Client::builder()
         .user_agent(concat!("zbooks-client/", env!("CARGO_PKG_VERSION")))
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// The bare loop's own token, fetched by hand.
+async fn bare_header(http: &reqwest::Client, sim: &RunningSim, demo: &DemoCredentials) -> String {
     let token: serde_json::Value = http
         .post(format!("{}/oauth/v2/token", sim.accounts_url()))
         .form(&[
@@ -141,14 +168,65 @@ async fn overhead() {
         .json()
         .await
         .unwrap();
-    let header = format!(
+    format!(
         "Zoho-oauthtoken {}",
         token["access_token"].as_str().unwrap()
-    );
+    )
+}
+
+/// One bare `reqwest` call: the same request, its body parsed as JSON and its code checked.
+fn bare_call(
+    http: reqwest::Client,
+    header: String,
+    url: String,
+    org: String,
+) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + 'static {
+    move || {
+        let request = http
+            .get(&url)
+            .query(&[("organization_id", org.as_str())])
+            .header("Authorization", header.as_str());
+        Box::pin(async move {
+            let body = request.send().await.unwrap().bytes().await.unwrap();
+            let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(value["code"], 0);
+        })
+    }
+}
+
+/// One call through zbooks-client, its body as JSON and its code checked.
+fn client_call(
+    zb: Client,
+) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + 'static {
+    move || {
+        let zb = zb.clone();
+        Box::pin(async move {
+            let value = zb
+                .request(Method::GET, "/contacts")
+                .send_json()
+                .await
+                .unwrap();
+            assert_eq!(value["code"], 0);
+        })
+    }
+}
+
+async fn overhead() {
+    let sim = sim_on_own_runtime(SimConfig {
+        limits_enabled: false,
+        ..SimConfig::default()
+    });
+    let demo = sim.demo();
+    let zb = client(&sim, &demo, LimitsConfig::disabled());
+    zb.request(Method::GET, "/contacts").send().await.unwrap();
+    // The bare loop makes the same calls: same headers (the client's default User-Agent
+    // included), its own token fetched by hand, its own JSON parse of every body.
+    let http = bare_client();
+    let header = bare_header(&http, &sim, &demo).await;
     let url = format!("{}/contacts", sim.api_url());
     let org = demo.organization_id.clone();
-    // The same client again, on the bare loop's reqwest client: what zbooks' own layer costs,
-    // without the per-attempt timeout timer of its default HTTP client.
+    // The same client again, on the bare loop's reqwest client: what zbooks' own layer costs
+    // when both use one HTTP client.
     let shared = Client::builder()
         .accounts_url(sim.accounts_url())
         .api_domain(sim.api_domain())
@@ -168,51 +246,35 @@ async fn overhead() {
         .send()
         .await
         .unwrap();
-    let (mut bare_best, mut client_best, mut shared_best) = (0f64, 0f64, 0f64);
-    for _ in 0..ROUNDS {
-        let (http, header, url, org) = (http.clone(), header.clone(), url.clone(), org.clone());
-        let bare = drive(OVERHEAD_CALLS, IN_FLIGHT, move || {
-            let request = http
-                .get(&url)
-                .query(&[("organization_id", org.as_str())])
-                .header("Authorization", header.as_str());
-            async move {
-                let body = request.send().await.unwrap().bytes().await.unwrap();
-                let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
-                assert_eq!(value["code"], 0);
-            }
-        })
-        .await;
-        let zb = zb.clone();
-        let ours = drive(OVERHEAD_CALLS, IN_FLIGHT, move || {
-            let zb = zb.clone();
-            async move {
-                let value = zb
-                    .request(Method::GET, "/contacts")
-                    .send_json()
-                    .await
-                    .unwrap();
-                assert_eq!(value["code"], 0);
-            }
-        })
-        .await;
-        let shared = shared.clone();
-        let on_shared = drive(OVERHEAD_CALLS, IN_FLIGHT, move || {
-            let zb = shared.clone();
-            async move {
-                let value = zb
-                    .request(Method::GET, "/contacts")
-                    .send_json()
-                    .await
-                    .unwrap();
-                assert_eq!(value["code"], 0);
-            }
-        })
-        .await;
-        bare_best = bare_best.max(bare);
-        client_best = client_best.max(ours);
-        shared_best = shared_best.max(on_shared);
+    // Rounds alternate which variant goes first, so drift in the machine's load falls on both
+    // alike; each round's ratio compares runs made seconds apart.
+    let (mut bare, mut ours, mut on_shared) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        let run_bare = || {
+            let one = bare_call(http.clone(), header.clone(), url.clone(), org.clone());
+            drive(OVERHEAD_CALLS, IN_FLIGHT, one)
+        };
+        if round % 2 == 0 {
+            bare.push(run_bare().await);
+            ours.push(drive(OVERHEAD_CALLS, IN_FLIGHT, client_call(zb.clone())).await);
+        } else {
+            ours.push(drive(OVERHEAD_CALLS, IN_FLIGHT, client_call(zb.clone())).await);
+            bare.push(run_bare().await);
+        }
+        on_shared.push(drive(OVERHEAD_CALLS, IN_FLIGHT, client_call(shared.clone())).await);
     }
+    let best = |v: &[f64]| v.iter().copied().fold(0f64, f64::max);
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let ratios: Vec<f64> = ours.iter().zip(&bare).map(|(o, b)| o / b * 100.0).collect();
+    let shared_ratios: Vec<f64> = on_shared
+        .iter()
+        .zip(&bare)
+        .map(|(o, b)| o / b * 100.0)
+        .collect();
+    let (bare_best, client_best, shared_best) = (best(&bare), best(&ours), best(&on_shared));
     println!(
         "| overhead: bare reqwest, {OVERHEAD_CALLS} GETs at {IN_FLIGHT} in flight (best of {ROUNDS}) | {bare_best:.0} calls/s |"
     );
@@ -220,12 +282,19 @@ async fn overhead() {
         "| overhead: zbooks-client, limits off, same calls (best of {ROUNDS}) | {client_best:.0} calls/s |"
     );
     println!(
-        "| overhead: client / bare | {:.1} % |",
+        "| overhead: client / bare, best against best | {:.1} % |",
         client_best / bare_best * 100.0
     );
     println!(
-        "| overhead: zbooks-client on the bare loop's reqwest client (best of {ROUNDS}) | {shared_best:.0} calls/s = {:.1} % of bare |",
-        shared_best / bare_best * 100.0
+        "| overhead: client / bare, median of {ROUNDS} paired rounds (range) | {:.1} % ({:.1}–{:.1} %) |",
+        median(ratios.clone()),
+        ratios.iter().copied().fold(f64::INFINITY, f64::min),
+        best(&ratios),
+    );
+    println!(
+        "| overhead: zbooks-client on the bare loop's reqwest client (best of {ROUNDS}; median paired) | {shared_best:.0} calls/s = {:.1} % of bare; {:.1} % |",
+        shared_best / bare_best * 100.0,
+        median(shared_ratios),
     );
     sim.shutdown().await;
 }

@@ -169,7 +169,8 @@ impl Auth {
         {
             return Ok(token);
         }
-        self.refresh(None, waits).await
+        // Boxed: the refresh is rare and its future large; every call's future stays small.
+        Box::pin(self.refresh(None, waits)).await
     }
 
     /// The cached token if a refresh replaced `token` meanwhile, else `token`.
@@ -191,7 +192,7 @@ impl Auth {
         stale: &ActiveToken,
         waits: &mut Vec<Wait>,
     ) -> Result<Arc<ActiveToken>, Error> {
-        self.refresh(Some(stale), waits).await
+        Box::pin(self.refresh(Some(stale), waits)).await
     }
 
     /// Whether `token` is usable instead of `stale`.

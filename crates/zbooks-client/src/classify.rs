@@ -113,6 +113,18 @@ pub fn classify(status: u16, body: &[u8]) -> Result<Success, Failure> {
     if trimmed.is_empty() {
         return Err(unreadable(status, BodyKind::Empty, None));
     }
+    if is_2xx && is_books_success(trimmed) {
+        return Ok(Success {
+            status,
+            kind: SuccessKind::Books,
+        });
+    }
+    classify_parsed(status, trimmed)
+}
+
+/// [`classify`] by a full parse of the (non-empty, trimmed) body.
+fn classify_parsed(status: u16, trimmed: &[u8]) -> Result<Success, Failure> {
+    let is_2xx = (200..300).contains(&status);
     let envelope: Envelope = match serde_json::from_slice(trimmed) {
         Ok(envelope) => envelope,
         Err(err) => {
@@ -214,6 +226,206 @@ pub fn classify(status: u16, body: &[u8]) -> Result<Success, Failure> {
                 });
             }
             Err(unreadable(status, BodyKind::NoCode, Some(snippet(trimmed))))
+        }
+    }
+}
+
+/// Zoho's success envelope, read without building anything: the body opens with `{"code":0`
+/// (Zoho writes `code` first in every Books answer, reference §1.3) and is, as a whole, one
+/// valid JSON object.
+///
+/// Every call's answer goes through here and the caller then parses the body into what it
+/// wants, so the common case costs a validating scan rather than a second parse. The scan is
+/// stricter than the parse: whatever it is unsure of (another key first, whitespace inside the
+/// head, invalid UTF-8, an exponent, a `\u` surrogate escape, nesting deeper than
+/// [`SCAN_DEPTH`]) it leaves to the full parse in [`classify`], so the verdict is the same
+/// either way (property-tested against the parse in `classify/tests.rs`).
+fn is_books_success(body: &[u8]) -> bool {
+    let Some(rest) = body.strip_prefix(br#"{"code":0"#) else {
+        return false;
+    };
+    // `0` must be the whole number: `{"code":05` or `{"code":0.5` are not Zoho's success.
+    let next = rest.iter().find(|b| !b.is_ascii_whitespace());
+    if !matches!(next, Some(b',' | b'}')) || std::str::from_utf8(body).is_err() {
+        return false;
+    }
+    let mut scan = Scan { body, at: 0 };
+    scan.value(0) && {
+        scan.whitespace();
+        scan.at == body.len()
+    }
+}
+
+/// Where the run of plain string bytes from `at` ends: the index of the next `"`, `\\` or
+/// control character, or the end of `body`. Eight bytes at a time (the SWAR test serde_json's
+/// reader uses too), as strings are most of every answer.
+fn plain_run_end(body: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    const QUOTES: u64 = u64::from_le_bytes([b'"'; 8]);
+    const BACKSLASHES: u64 = u64::from_le_bytes([b'\\'; 8]);
+    const SPACES: u64 = u64::from_le_bytes([0x20; 8]);
+    // The high bit of every byte below `n` (exact for the lowest such byte, which is all
+    // that is read: a borrow can only mark bytes above a true one).
+    let below = |x: u64, n: u64| x.wrapping_sub(n) & !x & HIGHS;
+    while let Some(chunk) = body.get(at..at + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let special = below(x ^ QUOTES, ONES) | below(x ^ BACKSLASHES, ONES) | below(x, SPACES);
+        if special != 0 {
+            // Little-endian: the lowest marked byte is the first in the body.
+            return at + (special.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while let Some(&byte) = body.get(at) {
+        if byte == b'"' || byte == b'\\' || byte < 0x20 {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// The deepest nesting the scan follows.
+const SCAN_DEPTH: u32 = 64;
+
+/// A JSON validator over bytes (RFC 8259's grammar), building nothing.
+struct Scan<'a> {
+    body: &'a [u8],
+    at: usize,
+}
+
+impl Scan<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.body.get(self.at).copied()
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        self.at += usize::from(found);
+        found
+    }
+
+    fn whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn value(&mut self, depth: u32) -> bool {
+        self.whitespace();
+        match self.peek() {
+            Some(b'{') if depth < SCAN_DEPTH => self.members(depth + 1, b'}', true),
+            Some(b'[') if depth < SCAN_DEPTH => self.members(depth + 1, b']', false),
+            Some(b'"') => self.string(),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => false,
+        }
+    }
+
+    /// An object's members or an array's elements, from the opening bracket to `close`.
+    fn members(&mut self, depth: u32, close: u8, keyed: bool) -> bool {
+        self.at += 1;
+        self.whitespace();
+        if self.eat(close) {
+            return true;
+        }
+        loop {
+            if keyed {
+                self.whitespace();
+                if !self.string() {
+                    return false;
+                }
+                self.whitespace();
+                if !self.eat(b':') {
+                    return false;
+                }
+            }
+            if !self.value(depth) {
+                return false;
+            }
+            self.whitespace();
+            if !self.eat(b',') {
+                return self.eat(close);
+            }
+        }
+    }
+
+    fn string(&mut self) -> bool {
+        if !self.eat(b'"') {
+            return false;
+        }
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    self.at += 1;
+                    return true;
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    match self.peek() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.at += 1;
+                        }
+                        Some(b'u') => {
+                            // Four hex digits (`from_str_radix` alone would take a sign).
+                            let Some(code) = self
+                                .body
+                                .get(self.at + 1..self.at + 5)
+                                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+                                .and_then(|h| std::str::from_utf8(h).ok())
+                                .and_then(|h| u16::from_str_radix(h, 16).ok())
+                            else {
+                                return false;
+                            };
+                            // Surrogate pairs are left to the parse.
+                            if (0xD800..0xE000).contains(&code) {
+                                return false;
+                            }
+                            self.at += 5;
+                        }
+                        _ => return false,
+                    }
+                }
+                Some(0x20..) => self.at = plain_run_end(self.body, self.at + 1),
+                // A control character, or the end of the body inside a string.
+                _ => return false,
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> bool {
+        let found = self.body[self.at..].starts_with(word);
+        self.at += if found { word.len() } else { 0 };
+        found
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)?`; an exponent is left to the parse (it decides
+    /// what is out of range).
+    fn number(&mut self) -> bool {
+        self.eat(b'-');
+        match self.peek() {
+            Some(b'0') => self.at += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return false,
+        }
+        if self.eat(b'.') {
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return false;
+            }
+            self.digits();
+        }
+        !matches!(self.peek(), Some(b'e' | b'E' | b'0'..=b'9'))
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.at += 1;
         }
     }
 }

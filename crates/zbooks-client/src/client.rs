@@ -55,6 +55,8 @@ pub(crate) struct Inner {
     pub(crate) events: Events,
     /// How long one attempt may take, send to the end of the body.
     pub(crate) attempt_timeout: Duration,
+    /// The deadlines of the attempts in flight.
+    pub(crate) watchdog: crate::watchdog::Watchdog,
     plan: Option<Plan>,
     limits: tokio::sync::Mutex<HashMap<String, Limits>>,
     warned_domain: AtomicBool,
@@ -528,6 +530,7 @@ impl ClientBuilder {
             sleep,
             events,
             attempt_timeout: self.timeouts.attempt,
+            watchdog: crate::watchdog::Watchdog::default(),
             plan: self.plan,
             limits: tokio::sync::Mutex::new(HashMap::new()),
             warned_domain: AtomicBool::new(false),

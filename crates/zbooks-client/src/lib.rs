@@ -67,6 +67,7 @@ mod retry;
 mod send;
 pub mod store;
 pub mod time;
+mod watchdog;
 
 pub use classify::{BodyKind, Failure, Success, SuccessKind, classify};
 pub use client::{Client, ClientBuilder};

@@ -134,16 +134,24 @@ impl<'c> RequestBuilder<'c> {
     ///
     /// Every [`ErrorKind`]; [`Error::retry`] says whether a later retry can help and
     /// [`Error::sent`] whether the request may have reached Zoho.
-    pub async fn send(self) -> Result<ApiResponse, Error> {
-        if let Some(error) = self.error {
-            return Err(error);
+    pub fn send(self) -> impl Future<Output = Result<ApiResponse, Error>> + Send + 'c {
+        // Taken apart before the future: the call is stored in it once.
+        let RequestBuilder {
+            client,
+            call,
+            error,
+        } = self;
+        async move {
+            if let Some(error) = error {
+                return Err(error);
+            }
+            let answer = client.inner.execute(&call).await?;
+            Ok(ApiResponse {
+                status: answer.status,
+                headers: answer.headers,
+                body: answer.body,
+            })
         }
-        let answer = self.client.inner.execute(&self.call).await?;
-        Ok(ApiResponse {
-            status: answer.status,
-            headers: answer.headers,
-            body: answer.body,
-        })
     }
 
     /// Sends the call and returns the body as JSON.
@@ -151,8 +159,19 @@ impl<'c> RequestBuilder<'c> {
     /// # Errors
     ///
     /// As [`RequestBuilder::send`], plus [`ErrorKind::Decode`].
-    pub async fn send_json(self) -> Result<Value, Error> {
-        self.send().await?.json()
+    pub fn send_json(self) -> impl Future<Output = Result<Value, Error>> + Send + 'c {
+        let RequestBuilder {
+            client,
+            call,
+            error,
+        } = self;
+        async move {
+            if let Some(error) = error {
+                return Err(error);
+            }
+            let answer = client.inner.execute(&call).await?;
+            serde_json::from_slice(&answer.body).map_err(decode_error)
+        }
     }
 }
 

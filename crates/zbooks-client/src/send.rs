@@ -64,6 +64,31 @@ struct AttemptFailure {
     headers: Option<HeaderMap>,
 }
 
+/// A call's progress through its attempts.
+#[derive(Debug)]
+struct Run {
+    deadline: tokio::time::Instant,
+    limits: Limits,
+    attempt: u32,
+    /// Whether the call already refreshed and replayed after a 57.
+    replayed: bool,
+    budget_taken: u32,
+    /// The most uncertain "was it sent" of the attempts so far.
+    worst_sent: Sent,
+    /// What the next attempt waited for before it started.
+    waits: Vec<Wait>,
+    /// The token a 57 refused, to be replaced before the replay.
+    forced_stale: Option<Arc<ActiveToken>>,
+    previous_maybe_sent: bool,
+}
+
+/// What follows a failed attempt.
+#[derive(Debug)]
+enum Next {
+    Stop(Result<Answer, Error>),
+    Retry { sleep: Duration },
+}
+
 /// What to do after a failed attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Decision {
@@ -166,37 +191,42 @@ impl Inner {
     }
 
     async fn execute_in_span(&self, call: &Call) -> Result<Answer, Error> {
-        let started = tokio::time::Instant::now();
-        let deadline = started + self.retry.deadline;
         let limits = match &call.organization_id {
-            Some(org) if self.limiter.config.enabled => self.limits_for(org).await,
+            // The rare paths are boxed here and below: a call's future stays small (a caller
+            // that spawns or boxes it allocates less), and only a call that takes such a path
+            // pays for the box.
+            Some(org) if self.limiter.config.enabled => Box::pin(self.limits_for(org)).await,
             _ => Limits {
                 per_minute: 0,
                 per_day: 0,
                 in_flight: 0,
             },
         };
-        let mut attempt = 0;
-        let mut replayed = false;
-        let mut budget_taken = 0;
-        let mut worst_sent = Sent::NotSent;
-        let mut waits: Vec<Wait> = Vec::new();
-        let mut forced_stale: Option<Arc<ActiveToken>> = None;
-        let mut previous_maybe_sent = false;
+        let mut run = Run {
+            deadline: tokio::time::Instant::now() + self.retry.deadline,
+            limits,
+            attempt: 0,
+            replayed: false,
+            budget_taken: 0,
+            worst_sent: Sent::NotSent,
+            waits: Vec::new(),
+            forced_stale: None,
+            previous_maybe_sent: false,
+        };
         loop {
-            attempt += 1;
+            run.attempt += 1;
             let result = self
                 .attempt(
                     call,
-                    limits,
-                    attempt,
-                    std::mem::take(&mut waits),
-                    forced_stale.take(),
+                    run.limits,
+                    run.attempt,
+                    std::mem::take(&mut run.waits),
+                    run.forced_stale.take(),
                 )
                 .await;
             let failure = match result {
                 Ok(answer) => {
-                    self.budget.refund(budget_taken);
+                    self.budget.refund(run.budget_taken);
                     if let (true, Some(org)) = (self.limiter.config.enabled, &call.organization_id)
                     {
                         self.limiter.success(org);
@@ -205,131 +235,149 @@ impl Inner {
                 }
                 Err(failure) => failure,
             };
-            // A DELETE repeated after a lost answer that now finds nothing did its job.
-            if call.method == Method::DELETE
-                && previous_maybe_sent
-                && failure.error.class() == FailureClass::NotFound
-            {
-                return Ok(Answer {
-                    status: 200,
-                    headers: HeaderMap::new(),
-                    body: Bytes::from_static(br#"{"code":0,"message":"success"}"#),
-                });
-            }
-            let error = failure.error;
-            worst_sent = most_uncertain(worst_sent, error.sent());
-            previous_maybe_sent = error.sent() == Sent::MaybeSent;
-            let finish = |e: Error| {
-                e.with_context(self.call_context(call))
-                    .with_attempts(attempt)
+            let sleep = match Box::pin(self.after_failure(call, &mut run, failure)).await {
+                Next::Stop(result) => return result,
+                Next::Retry { sleep } => sleep,
             };
-            // (time to sleep here, time the retry will wait at the latest, budget it costs)
-            let (sleep, horizon, cost) = match decide(&error, call.idempotency, replayed) {
-                Decision::Fail => {
-                    let error =
-                        self.explain_failure(error, call, failure.token.as_deref(), replayed);
-                    return Err(finish(error.with_sent(worst_sent)));
-                }
-                Decision::QuotaExhausted => {
-                    let now = self.clock.now();
-                    let resets_at = failure
-                        .headers
-                        .as_ref()
-                        .and_then(|h| server_quota(h, now))
-                        .map(|q| q.resets_at);
-                    let org = call.organization_id.as_deref().unwrap_or_default();
-                    let resets_at = self.limiter.exhaust(org, resets_at).await?;
-                    let quota = Error::new(
-                        ErrorKind::QuotaExhausted {
-                            resets_at: Some(resets_at),
-                            local: false,
-                        },
-                        Sent::Answered,
-                    )
-                    .with_last(error);
-                    return Err(finish(quota));
-                }
-                Decision::RefreshAndReplay => {
-                    if !self.auth.can_refresh() {
-                        return Err(finish(Self::fixed_token_refused(error, call)));
-                    }
-                    replayed = true;
-                    forced_stale.clone_from(&failure.token);
-                    (Duration::ZERO, Duration::ZERO, 0)
-                }
-                Decision::PauseAndRetry => {
-                    let pause = self
-                        .limiter
-                        .config
-                        .pause
-                        .unwrap_or(self.limiter.config.window);
-                    match &call.organization_id {
-                        // The limiter makes every call to the organization wait out the pause.
-                        Some(org) if self.limiter.config.enabled => {
-                            self.limiter.pause(org).await?;
-                            (Duration::ZERO, pause, 0)
-                        }
-                        _ => (pause, pause, 0),
-                    }
-                }
-                Decision::LowerInFlightAndRetry => {
-                    if let Some(org) = &call.organization_id {
-                        self.limiter.lower_in_flight(org);
-                    }
-                    let delay = backoff(
-                        &self.jitter,
-                        self.retry.concurrency_backoff,
-                        self.retry.max_backoff,
-                        attempt,
-                    );
-                    (delay, delay, self.retry.budget.retry_cost)
-                }
-                Decision::Backoff { timeout } => {
-                    let delay = backoff(
-                        &self.jitter,
-                        self.retry.initial_backoff,
-                        self.retry.max_backoff,
-                        attempt,
-                    );
-                    let cost = if timeout {
-                        self.retry.budget.timeout_cost
-                    } else {
-                        self.retry.budget.retry_cost
-                    };
-                    (delay, delay, cost)
-                }
-            };
-            // The replay after a refresh does not count against the attempts: it is the one
-            // replay promise 4 allows.
-            let counted = attempt - u32::from(replayed);
-            if counted >= self.retry.max_attempts {
-                return Err(finish(error.with_sent(worst_sent)));
-            }
-            if tokio::time::Instant::now() + horizon >= deadline {
-                return Err(finish(Self::gave_up(
-                    ErrorKind::DeadlineExceeded,
-                    error,
-                    worst_sent,
-                )));
-            }
-            if cost > 0 {
-                if !self.budget.try_take(cost) {
-                    return Err(finish(Self::gave_up(
-                        ErrorKind::RetryBudgetExhausted,
-                        error,
-                        worst_sent,
-                    )));
-                }
-                budget_taken += cost;
-            }
             if !sleep.is_zero() {
                 self.sleep.sleep(sleep).await;
-                waits.push(Wait {
+                run.waits.push(Wait {
                     reason: WaitReason::Backoff,
                     ms: millis(sleep),
                 });
             }
         }
+    }
+
+    /// What a failed attempt calls for, under the three bounds (attempts, deadline, budget):
+    /// stop with a result, or retry after a sleep (which the caller carries out).
+    async fn after_failure(&self, call: &Call, run: &mut Run, failure: AttemptFailure) -> Next {
+        // A DELETE repeated after a lost answer that now finds nothing did its job.
+        if call.method == Method::DELETE
+            && run.previous_maybe_sent
+            && failure.error.class() == FailureClass::NotFound
+        {
+            return Next::Stop(Ok(Answer {
+                status: 200,
+                headers: HeaderMap::new(),
+                body: Bytes::from_static(br#"{"code":0,"message":"success"}"#),
+            }));
+        }
+        let error = failure.error;
+        run.worst_sent = most_uncertain(run.worst_sent, error.sent());
+        run.previous_maybe_sent = error.sent() == Sent::MaybeSent;
+        let attempt = run.attempt;
+        let worst_sent = run.worst_sent;
+        let finish = |e: Error| {
+            Next::Stop(Err(e
+                .with_context(self.call_context(call))
+                .with_attempts(attempt)))
+        };
+        // (time to sleep here, time the retry will wait at the latest, budget it costs)
+        let (sleep, horizon, cost) = match decide(&error, call.idempotency, run.replayed) {
+            Decision::Fail => {
+                let error =
+                    self.explain_failure(error, call, failure.token.as_deref(), run.replayed);
+                return finish(error.with_sent(worst_sent));
+            }
+            Decision::QuotaExhausted => {
+                let now = self.clock.now();
+                let resets_at = failure
+                    .headers
+                    .as_ref()
+                    .and_then(|h| server_quota(h, now))
+                    .map(|q| q.resets_at);
+                let org = call.organization_id.as_deref().unwrap_or_default();
+                let resets_at = match self.limiter.exhaust(org, resets_at).await {
+                    Ok(at) => at,
+                    Err(err) => return Next::Stop(Err(err)),
+                };
+                let quota = Error::new(
+                    ErrorKind::QuotaExhausted {
+                        resets_at: Some(resets_at),
+                        local: false,
+                    },
+                    Sent::Answered,
+                )
+                .with_last(error);
+                return finish(quota);
+            }
+            Decision::RefreshAndReplay => {
+                if !self.auth.can_refresh() {
+                    return finish(Self::fixed_token_refused(error, call));
+                }
+                run.replayed = true;
+                run.forced_stale.clone_from(&failure.token);
+                (Duration::ZERO, Duration::ZERO, 0)
+            }
+            Decision::PauseAndRetry => {
+                let pause = self
+                    .limiter
+                    .config
+                    .pause
+                    .unwrap_or(self.limiter.config.window);
+                match &call.organization_id {
+                    // The limiter makes every call to the organization wait out the pause.
+                    Some(org) if self.limiter.config.enabled => {
+                        if let Err(err) = self.limiter.pause(org).await {
+                            return Next::Stop(Err(err));
+                        }
+                        (Duration::ZERO, pause, 0)
+                    }
+                    _ => (pause, pause, 0),
+                }
+            }
+            Decision::LowerInFlightAndRetry => {
+                if let Some(org) = &call.organization_id {
+                    self.limiter.lower_in_flight(org);
+                }
+                let delay = backoff(
+                    &self.jitter,
+                    self.retry.concurrency_backoff,
+                    self.retry.max_backoff,
+                    attempt,
+                );
+                (delay, delay, self.retry.budget.retry_cost)
+            }
+            Decision::Backoff { timeout } => {
+                let delay = backoff(
+                    &self.jitter,
+                    self.retry.initial_backoff,
+                    self.retry.max_backoff,
+                    attempt,
+                );
+                let cost = if timeout {
+                    self.retry.budget.timeout_cost
+                } else {
+                    self.retry.budget.retry_cost
+                };
+                (delay, delay, cost)
+            }
+        };
+        // The replay after a refresh does not count against the attempts: it is the one
+        // replay promise 4 allows.
+        let counted = attempt - u32::from(run.replayed);
+        if counted >= self.retry.max_attempts {
+            return finish(error.with_sent(worst_sent));
+        }
+        if tokio::time::Instant::now() + horizon >= run.deadline {
+            return finish(Self::gave_up(
+                ErrorKind::DeadlineExceeded,
+                error,
+                worst_sent,
+            ));
+        }
+        if cost > 0 {
+            if !self.budget.try_take(cost) {
+                return finish(Self::gave_up(
+                    ErrorKind::RetryBudgetExhausted,
+                    error,
+                    worst_sent,
+                ));
+            }
+            run.budget_taken += cost;
+        }
+        Next::Retry { sleep }
     }
 
     fn gave_up(kind: ErrorKind, last: Error, worst_sent: Sent) -> Error {
@@ -424,41 +472,58 @@ impl Inner {
             status: None,
             duration_ms: 0,
         };
-        let result = self
-            .attempt_inner(call, limits, &mut waits, stale, &mut probe)
-            .await;
-        // The event is built only when someone reads it: the hot path of a client without
-        // sinks or subscribers stays free of formatting.
-        if self.events.wants(result.is_err()) {
-            let mut event = CallEvent {
-                schema: EVENT_SCHEMA_VERSION,
-                ts: rfc3339(self.clock.now()),
-                kind: EventKind::Attempt,
-                organization_id: call.organization_id.as_deref().map(str::to_owned),
-                method: call.method.to_string(),
-                path: self.event_path(&call.path),
-                status: probe.status,
-                code: None,
-                message: None,
-                class: None,
-                sent: probe.sent,
-                attempt,
-                waited: waits,
-                duration_ms: probe.duration_ms,
-                natural_key: call.natural_key.clone(),
-            };
-            if let Err(failure) = &result {
-                let error = &failure.error;
-                event.sent = error.sent();
-                event.class = Some(error.class());
-                if let Some(f) = error.failure() {
-                    event.status = Some(f.status);
-                    event.code = f.code;
-                    event.message = f.message.as_deref().map(zbooks_types::scrub);
-                }
+        // Scoped so that the result is not held across the (rare) await that records it.
+        let recording = {
+            let result = self
+                .attempt_inner(call, limits, &mut waits, stale, &mut probe)
+                .await;
+            // The event is built only when someone reads it: the hot path of a client without
+            // sinks or subscribers stays free of formatting.
+            if !self.events.wants(result.is_err()) {
+                return result;
             }
-            self.events.emit(event).await;
+            Box::pin(self.record_attempt(call, attempt, waits, probe, result))
+        };
+        recording.await
+    }
+
+    /// Emits the attempt's event and hands its result back.
+    async fn record_attempt(
+        &self,
+        call: &Call,
+        attempt: u32,
+        waits: Vec<Wait>,
+        probe: Probe,
+        result: Result<Answer, AttemptFailure>,
+    ) -> Result<Answer, AttemptFailure> {
+        let mut event = CallEvent {
+            schema: EVENT_SCHEMA_VERSION,
+            ts: rfc3339(self.clock.now()),
+            kind: EventKind::Attempt,
+            organization_id: call.organization_id.as_deref().map(str::to_owned),
+            method: call.method.to_string(),
+            path: self.event_path(&call.path),
+            status: probe.status,
+            code: None,
+            message: None,
+            class: None,
+            sent: probe.sent,
+            attempt,
+            waited: waits,
+            duration_ms: probe.duration_ms,
+            natural_key: call.natural_key.clone(),
+        };
+        if let Err(failure) = &result {
+            let error = &failure.error;
+            event.sent = error.sent();
+            event.class = Some(error.class());
+            if let Some(f) = error.failure() {
+                event.status = Some(f.status);
+                event.code = f.code;
+                event.message = f.message.as_deref().map(zbooks_types::scrub);
+            }
         }
+        self.events.emit(event).await;
         result
     }
 
@@ -483,13 +548,14 @@ impl Inner {
             None => self.auth.token(waits).await,
         }
         .map_err(|e| fail(e.with_sent(Sent::NotSent)))?;
+        // Boxed, as the limiter's wait is long-lived and its future large beside the call's.
         let _permit = match &call.organization_id {
-            Some(org) => self
-                .limiter
-                .acquire(org, limits, waits)
-                .await
-                .map_err(fail)?,
-            None => None,
+            Some(org) if self.limiter.config.enabled => {
+                Box::pin(self.limiter.acquire(org, limits, waits))
+                    .await
+                    .map_err(fail)?
+            }
+            _ => None,
         };
         // Another call may have replaced the token while this one waited for its slot.
         let token = if waits.is_empty() {
@@ -519,59 +585,106 @@ impl Inner {
                 .body(body.clone());
         }
         let started = tokio::time::Instant::now();
-        // One timer for the whole exchange, send to the end of the body (cheaper than
-        // reqwest's per-request timeout, measured in benches/throughput.rs).
+        // One deadline for the whole exchange, send to the end of the body, kept by the
+        // client's watchdog (cheaper than a timer per attempt; measured in
+        // benches/throughput.rs).
         let exchange = async {
             let mut response = request.send().await?;
             let status = response.status().as_u16();
             let headers = std::mem::take(response.headers_mut());
-            response.bytes().await.map(|body| (status, headers, body))
+            read_body(&mut response)
+                .await
+                .map(|body| (status, headers, body))
         };
-        let answer = tokio::time::timeout(self.attempt_timeout, exchange).await;
-        probe.duration_ms = millis(started.elapsed());
-        let (status, headers, body) = match answer {
-            Ok(Ok(answer)) => answer,
-            Err(_elapsed) => {
-                return Err(AttemptFailure {
-                    error: Error::new(
-                        ErrorKind::Transport {
-                            timeout: true,
-                            reason: format!("no complete answer within {:?}", self.attempt_timeout),
-                        },
-                        Sent::MaybeSent,
-                    ),
-                    token: Some(token),
-                    headers: None,
-                });
-            }
-            Ok(Err(err)) => {
-                return Err(AttemptFailure {
-                    error: transport_error(&err),
-                    token: Some(token),
-                    headers: None,
-                });
-            }
+        // Scoped so that nothing of the answer is held across the rare await after it: only
+        // the box of that await is.
+        let recording = {
+            let answer = Box::pin(self.watchdog.within(self.attempt_timeout, exchange)).await;
+            probe.duration_ms = millis(started.elapsed());
+            let (status, headers, body) = match answer {
+                Ok(Ok(answer)) => answer,
+                Err(_elapsed) => {
+                    return Err(AttemptFailure {
+                        error: Error::new(
+                            ErrorKind::Transport {
+                                timeout: true,
+                                reason: format!(
+                                    "no complete answer within {:?}",
+                                    self.attempt_timeout
+                                ),
+                            },
+                            Sent::MaybeSent,
+                        ),
+                        token: Some(token),
+                        headers: None,
+                    });
+                }
+                Ok(Err(err)) => {
+                    return Err(AttemptFailure {
+                        error: transport_error(&err),
+                        token: Some(token),
+                        headers: None,
+                    });
+                }
+            };
+            probe.sent = Sent::Answered;
+            probe.status = Some(status);
+            let quota = match &call.organization_id {
+                Some(org) if self.limiter.config.enabled => {
+                    server_quota(&headers, self.clock.now()).map(|quota| (org, quota))
+                }
+                _ => None,
+            };
+            let Some((org, quota)) = quota else {
+                return answer_of(token, status, headers, body);
+            };
+            Box::pin(async move {
+                self.limiter.record_server_quota(org, quota).await;
+                answer_of(token, status, headers, body)
+            })
         };
-        probe.sent = Sent::Answered;
-        probe.status = Some(status);
-        if let (true, Some(org)) = (self.limiter.config.enabled, &call.organization_id)
-            && let Some(quota) = server_quota(&headers, self.clock.now())
-        {
-            self.limiter.record_server_quota(org, quota).await;
-        }
-        match classify(status, &body) {
-            Ok(_) => Ok(Answer {
-                status,
-                headers,
-                body,
-            }),
-            Err(failure) => Err(AttemptFailure {
-                error: api_error(failure),
-                token: Some(token),
-                headers: Some(headers),
-            }),
-        }
+        recording.await
     }
+}
+
+/// The attempt's result from a complete answer, as [`classify`] reads it.
+fn answer_of(
+    token: Arc<ActiveToken>,
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Answer, AttemptFailure> {
+    match classify(status, &body) {
+        Ok(_) => Ok(Answer {
+            status,
+            headers,
+            body,
+        }),
+        Err(failure) => Err(AttemptFailure {
+            error: api_error(failure),
+            token: Some(token),
+            headers: Some(headers),
+        }),
+    }
+}
+
+/// The whole body, chunk by chunk: a body in one chunk (the usual answer) is kept without a
+/// copy. Half the future of `Response::bytes`, which every attempt carries.
+async fn read_body(response: &mut reqwest::Response) -> Result<Bytes, reqwest::Error> {
+    let Some(first) = response.chunk().await? else {
+        return Ok(Bytes::new());
+    };
+    let Some(second) = response.chunk().await? else {
+        return Ok(first);
+    };
+    let hint = usize::try_from(response.content_length().unwrap_or(0)).unwrap_or(0);
+    let mut body = Vec::with_capacity(hint.max(first.len() + second.len()));
+    body.extend_from_slice(&first);
+    body.extend_from_slice(&second);
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(body))
 }
 
 fn api_error(failure: Failure) -> Error {

@@ -179,3 +179,155 @@ fn every_catalogued_code_and_status() {
     }
     insta::assert_snapshot!(table);
 }
+
+/// The scan that reads Zoho's success envelope without a parse: what it accepts and refuses.
+#[test]
+fn books_success_is_read_by_a_scan() {
+    for ok in [
+        r#"{"code":0,"message":"success"}"#,
+        r#"{"code":0}"#,
+        r#"{"code":0 , "message":"success"}"#,
+        r#"{"code":0,"message":"a \"}\" and ] in a string","contacts":[{"a":[1,{"b":null}]},[]]}"#,
+        "{\"code\":0,\"x\":[]}\n  ",
+    ] {
+        assert!(is_books_success(ok.as_bytes()), "{ok}");
+        assert!(matches!(
+            classify(200, ok.as_bytes()),
+            Ok(Success {
+                kind: SuccessKind::Books,
+                ..
+            })
+        ));
+    }
+    for refused in [
+        r#"{"code":0,"contacts":[}"#,
+        r#"{"code":0,"contacts":{]}"#,
+        r#"{"code":0,"message":"success"}}"#,
+        r#"{"code":0,"message":"success"} trailing"#,
+        r#"{"code":0,"message":"cut"#,
+        r#"{"code":0,"message":"a\"}"#,
+        r#"{"code":01}"#,
+        r#"{"code":0.5}"#,
+        r#"{"code":0e1}"#,
+        "{\"code\":0,\"message\":\"a raw \u{1} control\"}",
+        r#"{"code":00}"#,
+        r#"{"code":0,,}"#,
+        r#"{"code":0,"a":1e999}"#,
+        r#"{"code":0,"a":-}"#,
+        r#"{"code":0,"a":1.}"#,
+        r#"{"code":0,"a":tru}"#,
+        r#"{"code":0,"a":"\x"}"#,
+        r#"{"code":0,"a":"\ud800"}"#,
+        r#"{"code":0,"a":"\u+000"}"#,
+        r#"{"code":0,"a" 1}"#,
+        r#"{"code":0,1:1}"#,
+        r#"{"code":0,"a":[1,]}"#,
+        r#"{"message":"success","code":0}"#,
+        r#"{"code":57,"message":"x"}"#,
+    ] {
+        assert!(!is_books_success(refused.as_bytes()), "{refused}");
+    }
+    // Deeper than the scan follows: left to the full parse, which still reads it.
+    let deep = format!(r#"{{"code":0,"x":{}{}}}"#, "[".repeat(70), "]".repeat(70));
+    assert!(!is_books_success(deep.as_bytes()));
+    assert!(classify(200, deep.as_bytes()).is_ok());
+    // The fast path is for 2xx only: a 500 with code 0 stays a failure.
+    assert!(classify(500, br#"{"code":0,"message":"success"}"#).is_err());
+}
+
+fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        // Numbers the scan reads itself (it leaves exponents to the parse).
+        (-1e9f64..1e9)
+            .prop_map(Value::from)
+            .prop_filter("no exponent", |v| !v.to_string().contains(['e', 'E'])),
+        ".{0,12}".prop_map(Value::String),
+        // Strings full of the characters the scan must step over.
+        r#"[\[\]{}"\\,:]{0,8}"#.prop_map(Value::String),
+    ];
+    leaf.prop_recursive(5, 48, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::btree_map("[a-z\\]\\[{}\"]{0,6}", inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest::proptest! {
+    /// Any Books success envelope is read by the scan; every cut of it (a truncated body) is
+    /// refused by the scan and, by the full parse, classified as not a success.
+    #[test]
+    fn the_scan_agrees_with_the_parse(fields in proptest::collection::btree_map("[a-z_]{1,10}", json_value(), 0..5)) {
+        let mut body = String::from(r#"{"code":0"#);
+        for (key, value) in &fields {
+            body.push(',');
+            body.push_str(&serde_json::to_string(key).unwrap());
+            body.push(':');
+            body.push_str(&serde_json::to_string(value).unwrap());
+        }
+        body.push('}');
+        let bytes = body.as_bytes();
+        proptest::prop_assert!(is_books_success(bytes), "{}", body);
+        let parsed: Value = serde_json::from_slice(bytes).unwrap();
+        proptest::prop_assert_eq!(&parsed["code"], &Value::from(0));
+        for cut in 1..bytes.len() {
+            proptest::prop_assert!(!is_books_success(&bytes[..cut]), "{}", &body[..cut.min(body.len())]);
+            proptest::prop_assert!(classify(200, &bytes[..cut]).is_err());
+        }
+    }
+}
+
+proptest::proptest! {
+    /// A valid envelope with one byte replaced, inserted or removed: the scan never says
+    /// success where the full parse would not.
+    #[test]
+    fn the_scan_never_accepts_what_the_parse_refuses(
+        fields in proptest::collection::btree_map("[a-z_]{1,10}", json_value(), 0..5),
+        at in proptest::prelude::any::<proptest::sample::Index>(),
+        edit in 0..3u8,
+        byte in proptest::sample::select(&b"{}[]\",:\\ 0123456789.-+eEtrufalsnxu\x01\xff"[..]),
+    ) {
+        let mut body = br#"{"code":0"#.to_vec();
+        for (key, value) in &fields {
+            body.push(b',');
+            body.extend_from_slice(serde_json::to_string(key).unwrap().as_bytes());
+            body.push(b':');
+            body.extend_from_slice(serde_json::to_string(value).unwrap().as_bytes());
+        }
+        body.push(b'}');
+        let i = at.index(body.len());
+        match edit {
+            0 => body[i] = byte,
+            1 => body.insert(i, byte),
+            _ => { body.remove(i); }
+        }
+        if is_books_success(&body) {
+            proptest::prop_assert!(
+                matches!(classify_parsed(200, &body), Ok(Success { kind: SuccessKind::Books, .. })),
+                "{}", String::from_utf8_lossy(&body)
+            );
+            proptest::prop_assert!(serde_json::from_slice::<Value>(&body).is_ok());
+        }
+    }
+}
+
+proptest::proptest! {
+    /// The eight-bytes-at-a-time search finds what a byte-by-byte one finds.
+    #[test]
+    fn plain_runs_end_where_a_byte_search_says(
+        body in proptest::collection::vec(proptest::sample::select(&b"ab \"\\\x01\x1f\x20\x7f\x80\xff"[..]), 0..40),
+        from in 0usize..40,
+    ) {
+        let from = from.min(body.len());
+        let naive = body[from..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .map_or(body.len(), |i| from + i);
+        proptest::prop_assert_eq!(plain_run_end(&body, from), naive);
+    }
+}
