@@ -9,8 +9,8 @@
 //! process together, and keeps the cool-down after an "Access Denied", which Zoho answers with
 //! HTTP 200 (reference §1.5). Nothing here loops on the accounts server.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderValue;
@@ -74,7 +74,7 @@ pub(crate) struct Auth {
     /// Names this client as a refresh-lock holder (unique per client in a process, and per
     /// process through the clock's nanoseconds).
     pub(crate) holder: String,
-    cached: RwLock<Option<Arc<ActiveToken>>>,
+    cached: arc_swap::ArcSwapOption<ActiveToken>,
     refreshing: tokio::sync::Mutex<()>,
     /// Token requests this client made (for tests and `doctor`).
     pub(crate) requests: AtomicU64,
@@ -134,7 +134,7 @@ impl Auth {
             sleep,
             events,
             holder,
-            cached: RwLock::new(cached),
+            cached: arc_swap::ArcSwapOption::new(cached),
             refreshing: tokio::sync::Mutex::new(()),
             requests: AtomicU64::new(0),
         }
@@ -152,14 +152,11 @@ impl Auth {
     }
 
     fn cached(&self) -> Option<Arc<ActiveToken>> {
-        self.cached
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.cached.load_full()
     }
 
     fn set_cached(&self, token: Arc<ActiveToken>) {
-        *self.cached.write().unwrap_or_else(PoisonError::into_inner) = Some(token);
+        self.cached.store(Some(token));
     }
 
     /// A usable token: the cached one while it is fresh, else one refreshed by a single caller.

@@ -2,8 +2,8 @@
 //! clones share the token cache, the limits, the retry budget and the connection pool.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use reqwest::Method;
@@ -42,7 +42,7 @@ pub(crate) struct Inner {
     /// token's `api_domain` is not followed.
     api_url: Option<String>,
     /// The API domain in use (`https://www.zohoapis.in`); follows the token's `api_domain`.
-    api_domain: RwLock<String>,
+    api_domain: arc_swap::ArcSwap<String>,
     /// The path of the Books base (`/books/v3`), for events.
     base_path: String,
     pub(crate) auth: Auth,
@@ -173,26 +173,27 @@ impl Client {
 
 impl Inner {
     pub(crate) fn api_domain(&self) -> String {
-        self.api_domain
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.api_domain.load().as_ref().clone()
     }
 
     /// The URL of `path` for a call made with `token`: below an explicit `api_url`, else the
     /// token's `api_domain` (followed, with one warning, when it differs from the configured
     /// one), else the configured domain.
     pub(crate) fn url_for(&self, token: &ActiveToken, path: &str) -> String {
+        let joined = |base: &str, middle: &str| {
+            let mut url = String::with_capacity(base.len() + middle.len() + path.len());
+            url.push_str(base);
+            url.push_str(middle);
+            url.push_str(path);
+            url
+        };
         if let Some(url) = &self.api_url {
-            return format!("{url}{path}");
+            return joined(url, "");
         }
         {
-            let current = self
-                .api_domain
-                .read()
-                .unwrap_or_else(PoisonError::into_inner);
-            if token.api_domain.as_deref().is_none_or(|d| d == *current) {
-                return format!("{current}/books/v3{path}");
+            let current = self.api_domain.load();
+            if token.api_domain.as_deref().is_none_or(|d| d == **current) {
+                return joined(&current, "/books/v3");
             }
         }
         if let Some(domain) = &token.api_domain {
@@ -206,15 +207,11 @@ impl Inner {
                         "the token belongs to another api_domain than configured; using the token's"
                     );
                 }
-                domain.trim_end_matches('/').clone_into(
-                    &mut self
-                        .api_domain
-                        .write()
-                        .unwrap_or_else(PoisonError::into_inner),
-                );
+                self.api_domain
+                    .store(Arc::new(domain.trim_end_matches('/').to_owned()));
             }
         }
-        format!("{}/books/v3{path}", self.api_domain())
+        joined(&self.api_domain(), "/books/v3")
     }
 
     /// The path an event names: the Books base's path and the call's path, no query.
@@ -519,7 +516,9 @@ impl ClientBuilder {
         let inner = Inner {
             http,
             api_url: self.api_url.map(|u| u.trim_end_matches('/').to_owned()),
-            api_domain: RwLock::new(api_domain.trim_end_matches('/').to_owned()),
+            api_domain: arc_swap::ArcSwap::from_pointee(
+                api_domain.trim_end_matches('/').to_owned(),
+            ),
             base_path,
             auth,
             limiter,

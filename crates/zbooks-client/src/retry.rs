@@ -6,8 +6,7 @@
 //! every retry takes tokens, a timeout takes more, a success gives back what its retries took
 //! (or one token), and an empty bucket stops retries even when attempts remain.
 
-use std::sync::Mutex;
-use std::sync::PoisonError;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use crate::time::Jitter;
@@ -81,25 +80,22 @@ impl Default for RetryBudgetConfig {
 #[derive(Debug)]
 pub(crate) struct RetryBudget {
     config: RetryBudgetConfig,
-    tokens: Mutex<u32>,
+    tokens: AtomicU32,
 }
 
 impl RetryBudget {
     pub(crate) fn new(config: RetryBudgetConfig) -> Self {
         RetryBudget {
             config,
-            tokens: Mutex::new(config.capacity),
+            tokens: AtomicU32::new(config.capacity),
         }
     }
 
     /// Takes `cost` tokens for a retry; `false` (and nothing taken) when there are too few.
     pub(crate) fn try_take(&self, cost: u32) -> bool {
-        let mut tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
-        if *tokens < cost {
-            return false;
-        }
-        *tokens -= cost;
-        true
+        self.tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| t.checked_sub(cost))
+            .is_ok()
     }
 
     /// A call succeeded after its retries took `taken` tokens: give them back (or the
@@ -110,13 +106,22 @@ impl RetryBudget {
         } else {
             taken
         };
-        let mut tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
-        *tokens = (*tokens + give).min(self.config.capacity);
+        let capacity = self.config.capacity;
+        // A full bucket (every call of a healthy client) is only read, never written: the
+        // workers' calls do not contend for its cache line.
+        if self.tokens.load(Ordering::Acquire) >= capacity {
+            return;
+        }
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
+                Some(t.saturating_add(give).min(capacity))
+            });
     }
 
     /// Tokens left.
     pub(crate) fn available(&self) -> u32 {
-        *self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
+        self.tokens.load(Ordering::Acquire)
     }
 }
 

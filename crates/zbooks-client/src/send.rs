@@ -567,7 +567,7 @@ impl Inner {
         let mut request = self
             .http
             .request(call.method.clone(), url)
-            .header(AUTHORIZATION, token.header.clone());
+            .header(AUTHORIZATION, own_copy(&token.header));
         let mut query: Vec<(&str, &str)> = Vec::with_capacity(call.query.len() + 1);
         if let Some(org) = &call.organization_id {
             query.push(("organization_id", org));
@@ -645,6 +645,14 @@ impl Inner {
         };
         recording.await
     }
+}
+
+/// A header value of its own: a clone would share the token's bytes, whose reference count
+/// every worker's calls would then write to.
+fn own_copy(value: &HeaderValue) -> HeaderValue {
+    let mut copy = HeaderValue::from_bytes(value.as_bytes()).unwrap_or_else(|_| value.clone());
+    copy.set_sensitive(value.is_sensitive());
+    copy
 }
 
 /// The attempt's result from a complete answer, as [`classify`] reads it.

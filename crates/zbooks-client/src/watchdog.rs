@@ -21,8 +21,18 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-/// Shards of the deadline table: enough that two workers rarely take the same lock.
+/// Shards of the deadline table. Each thread files in its own shard (threads beyond this
+/// share), so a worker's lock stays in its own core's cache.
 const SHARDS: usize = 8;
+
+/// The shard of the current thread.
+fn own_shard() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static SHARD: usize = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+    }
+    SHARD.with(|s| *s)
+}
 
 /// The attempt did not finish within its time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +47,6 @@ pub(crate) struct Watchdog {
 #[derive(Debug, Default)]
 struct Shared {
     shards: [Mutex<Shard>; SHARDS],
-    /// Which shard the next attempt files in.
-    next: AtomicUsize,
     /// Whether a ticking task is alive (it clears this when it ends, or is dropped with its
     /// runtime, so that the next attempt starts another).
     ticking: AtomicBool,
@@ -192,7 +200,7 @@ impl<F: Future> Future for Within<'_, F> {
             }
             None => {
                 this.shared.ensure_ticking(*this.limit);
-                let shard = this.shared.next.fetch_add(1, Ordering::Relaxed) % SHARDS;
+                let shard = own_shard();
                 let slot = lock(&this.shared.shards[shard]).insert((deadline, cx.waker().clone()));
                 *this.filed = Some((shard, slot, cx.waker().clone()));
             }
