@@ -179,9 +179,10 @@ impl Inner {
     /// The URL of `path` for a call made with `token`: below an explicit `api_url`, else the
     /// token's `api_domain` (followed, with one warning, when it differs from the configured
     /// one), else the configured domain.
-    pub(crate) fn url_for(&self, token: &ActiveToken, path: &str) -> String {
+    /// `room` is what the caller will append (the query).
+    pub(crate) fn url_for(&self, token: &ActiveToken, path: &str, room: usize) -> String {
         let joined = |base: &str, middle: &str| {
-            let mut url = String::with_capacity(base.len() + middle.len() + path.len());
+            let mut url = String::with_capacity(base.len() + middle.len() + path.len() + room);
             url.push_str(base);
             url.push_str(middle);
             url.push_str(path);

@@ -471,7 +471,7 @@ impl Client {
             }
             _ => None,
         };
-        let url = inner.url_for(&token, &path);
+        let url = inner.url_for(&token, &path, 0);
         let mut request = inner.http.request(method.clone(), url);
         match scheme {
             AuthScheme::ZohoOauthtoken => {

@@ -563,19 +563,10 @@ impl Inner {
         } else {
             self.auth.newer_than(token)
         };
-        let url = self.url_for(&token, &call.path);
         let mut request = self
             .http
-            .request(call.method.clone(), url)
+            .request(call.method.clone(), self.url_with_query(&token, call))
             .header(AUTHORIZATION, own_copy(&token.header));
-        let mut query: Vec<(&str, &str)> = Vec::with_capacity(call.query.len() + 1);
-        if let Some(org) = &call.organization_id {
-            query.push(("organization_id", org));
-        }
-        query.extend(call.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        if !query.is_empty() {
-            request = request.query(&query);
-        }
         for (name, value) in &call.headers {
             request = request.header(name, value);
         }
@@ -644,6 +635,34 @@ impl Inner {
             })
         };
         recording.await
+    }
+}
+
+impl Inner {
+    /// The call's URL with its query (`organization_id` first), form-encoded as reqwest's
+    /// `query` would, written into the one string.
+    fn url_with_query(&self, token: &ActiveToken, call: &Call) -> String {
+        let pairs = call
+            .organization_id
+            .iter()
+            .map(|org| ("organization_id", &**org));
+        let pairs = pairs.chain(call.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let query_len: usize = pairs.clone().map(|(k, v)| k.len() + v.len() + 2).sum();
+        let mut url = self.url_for(token, &call.path, query_len);
+        if query_len == 0 {
+            return url;
+        }
+        // Below a query the path already has, else a new one.
+        let start = match url.find('?') {
+            Some(at) => at + 1,
+            None => {
+                url.push('?');
+                url.len()
+            }
+        };
+        let mut query = form_urlencoded::Serializer::for_suffix(url, start);
+        query.extend_pairs(pairs);
+        query.finish()
     }
 }
 
@@ -797,6 +816,59 @@ mod tests {
         assert_eq!(
             decide(&lost, I::Idempotent, false),
             D::Backoff { timeout: true }
+        );
+    }
+
+    #[test]
+    fn the_query_is_encoded_as_reqwest_would() {
+        let client = crate::Client::builder()
+            .api_url("http://127.0.0.1:9/books/v3")
+            .organization_id("60000000001")
+            .credentials(crate::Credentials::access_token("sim-token"))
+            .build()
+            .unwrap();
+        let token = ActiveToken::new(zbooks_types::Secret::new("sim-token"), None, None).unwrap();
+        let query = vec![
+            (
+                "search_text".to_owned(),
+                "Acme & Sons / 50% + more ü".to_owned(),
+            ),
+            ("page".to_owned(), "2".to_owned()),
+        ];
+        for path in ["/contacts", "/contacts?sort_column=name"] {
+            let call = Call {
+                method: Method::GET,
+                path: path.to_owned(),
+                query: query.clone(),
+                headers: Vec::new(),
+                body: None,
+                idempotency: crate::endpoint::Idempotency::Safe,
+                organization_id: Some("60000000001".into()),
+                natural_key: None,
+            };
+            let ours = client.inner.url_with_query(&token, &call);
+            let mut pairs = vec![("organization_id", "60000000001")];
+            pairs.extend(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let theirs = reqwest::Client::new()
+                .get(format!("http://127.0.0.1:9/books/v3{path}"))
+                .query(&pairs)
+                .build()
+                .unwrap();
+            assert_eq!(ours, theirs.url().as_str(), "{path}");
+        }
+        let bare = Call {
+            method: Method::GET,
+            path: "/organizations".to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotency: crate::endpoint::Idempotency::Safe,
+            organization_id: None,
+            natural_key: None,
+        };
+        assert_eq!(
+            client.inner.url_with_query(&token, &bare),
+            "http://127.0.0.1:9/books/v3/organizations"
         );
     }
 
