@@ -653,12 +653,11 @@ impl Inner {
             return url;
         }
         // Below a query the path already has, else a new one.
-        let start = match url.find('?') {
-            Some(at) => at + 1,
-            None => {
-                url.push('?');
-                url.len()
-            }
+        let start = if let Some(at) = url.find('?') {
+            at + 1
+        } else {
+            url.push('?');
+            url.len()
         };
         let mut query = form_urlencoded::Serializer::for_suffix(url, start);
         query.extend_pairs(pairs);
