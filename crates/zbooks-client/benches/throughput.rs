@@ -2,12 +2,18 @@
 //! part of `cargo test`; run `cargo bench -p zbooks-client --bench throughput`).
 //!
 //! - overhead: limits off, 20,000 `GET`s at 32 in flight, the client beside a bare `reqwest`
-//!   loop making the same calls (alternating rounds, best of each);
+//!   loop making the same calls (same request, same headers, its body parsed as JSON and its
+//!   code checked). 11 rounds; each round runs both, alternating which goes first, so drift in
+//!   the machine's load falls on both alike. Printed: the best round of each, and the median
+//!   of the rounds' ratios. The simulator runs on a runtime (and thread) of its own; the
+//!   calls on a runtime of `--workers N` threads (default 2).
 //! - pacing: a limit of 100 a (one-second) minute, 1,000 calls through one client, then 1,200
 //!   calls through three processes sharing one SQLite store; the share of the limit reached
 //!   and the 429s the simulator served.
 //!
-//! The three processes are this binary run again with `--pacing-child <job>`.
+//! The three processes are this binary run again with `--pacing-child <job>`. For a profiler,
+//! `--profile bare|client CALLS` runs one overhead variant alone (under
+//! `valgrind --tool=callgrind`, the instructions of the two compare exactly).
 #![expect(clippy::print_stdout, reason = "a benchmark prints its table")]
 #![expect(clippy::unwrap_used, reason = "a benchmark stops at the first failure")]
 

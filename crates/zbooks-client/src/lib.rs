@@ -50,6 +50,38 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Against a real organization (the README's example): the data center's hosts, the plan read
+//! from `GET /organizations`, and the tokens and limits in a SQLite store that every process
+//! on the machine shares.
+//!
+//! ```no_run
+//! # async fn run(client_id: String, client_secret: String, refresh_token: String)
+//! # -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use zbooks_client::{Client, Credentials, Method, Outcome};
+//! use zbooks_client::models::Contact;
+//! use zbooks_types::DataCenter;
+//!
+//! let client = Client::builder()
+//!     .data_center(DataCenter::In)               // or .api_domain(the token's api_domain)
+//!     .organization_id("60000000001")            // plan read from GET /organizations
+//!     .credentials(Credentials::refresh_token(client_id, client_secret, refresh_token))
+//!     .store(Arc::new(zbooks_store::SqliteStore::open("zbooks.db")?)) // shared by processes
+//!     .build()?;
+//!
+//! let mut contact = Contact::default();
+//! contact.contact_name = Some("Acme Traders".to_owned());
+//! match client.contacts().create_or_adopt(&contact, "Acme Traders").await {
+//!     Outcome::Created(id) | Outcome::Adopted(id) => println!("contact {id}"),
+//!     Outcome::MaybeSent(err) | Outcome::Failed(err) => eprintln!("{err}"),
+//!     _ => {}
+//! }
+//! let body = client.request(Method::GET, "/settings/currencies").send_json().await?;
+//! # drop(body);
+//! # Ok(())
+//! # }
+//! ```
 #![warn(missing_docs)]
 
 mod auth;
