@@ -246,3 +246,68 @@ async fn a_create_answered_with_a_5xx_is_not_sent_again() {
         1
     );
 }
+
+/// A stalled answer: the attempt is cut at its timeout (by the client's watchdog, never
+/// early) and a GET is sent again; a create is not.
+#[tokio::test]
+async fn a_stalled_answer_times_out_then_a_get_is_retried_and_a_create_is_not() {
+    let (sim, demo) = sim_with(vec![
+        nth(1, "GET", "/books/v3/contacts", FaultAction::Stall),
+        nth(1, "POST", "/books/v3/contacts", FaultAction::Stall),
+    ])
+    .await;
+    let recorder = Recorder::new();
+    let attempt = std::time::Duration::from_millis(300);
+    let client = builder(&sim, &demo)
+        .plan(Plan::Professional)
+        .timeouts(zbooks_client::Timeouts {
+            attempt,
+            ..zbooks_client::Timeouts::default()
+        })
+        .event_sink(recorder.clone())
+        .build()
+        .unwrap();
+
+    // A guard, so that a watchdog that never fires fails the test instead of hanging it.
+    let guard = std::time::Duration::from_secs(20);
+    tokio::time::timeout(guard, client.request(Method::GET, "/contacts").send())
+        .await
+        .expect("the stalled attempt was never cut")
+        .unwrap();
+    let attempts: Vec<_> = recorder
+        .events()
+        .into_iter()
+        .filter(|e| e.kind == zbooks_types::event::EventKind::Attempt)
+        .collect();
+    assert_eq!(attempts.len(), 2);
+    assert_eq!(attempts[0].class, Some(FailureClass::TransientServer));
+    assert_eq!(attempts[0].status, None);
+    assert_eq!(attempts[0].sent, Sent::MaybeSent);
+    // Cut at the timeout, not before, and within a twentieth of it after.
+    let cut = std::time::Duration::from_millis(attempts[0].duration_ms);
+    assert!(cut >= attempt && cut < attempt * 2, "{cut:?}");
+    assert_eq!(attempts[1].status, Some(200));
+
+    let create = client
+        .request(Method::POST, "/contacts")
+        .json(&serde_json::json!({ "contact_name": "Stalled Traders" }))
+        .send();
+    let err = tokio::time::timeout(guard, create)
+        .await
+        .expect("the stalled create was never cut")
+        .unwrap_err();
+    assert_eq!(err.sent(), Sent::MaybeSent, "{err}");
+    assert!(
+        matches!(err.kind(), ErrorKind::Transport { timeout: true, .. }),
+        "{err}"
+    );
+    let posts = sim
+        .request_log()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(
+        posts, 1,
+        "a create that may have been sent is not sent again"
+    );
+}
