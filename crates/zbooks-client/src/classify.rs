@@ -122,6 +122,21 @@ pub fn classify(status: u16, body: &[u8]) -> Result<Success, Failure> {
     classify_parsed(status, trimmed)
 }
 
+/// [`classify`] without the scan of Zoho's success envelope: always the full parse. For the
+/// fuzzer, which checks that both give the same verdict on every input.
+#[doc(hidden)]
+pub fn classify_by_parse(status: u16, body: &[u8]) -> Result<Success, Failure> {
+    let text_start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let trimmed = &body[text_start..];
+    if trimmed.is_empty() {
+        return Err(unreadable(status, BodyKind::Empty, None));
+    }
+    classify_parsed(status, trimmed)
+}
+
 /// [`classify`] by a full parse of the (non-empty, trimmed) body.
 fn classify_parsed(status: u16, trimmed: &[u8]) -> Result<Success, Failure> {
     let is_2xx = (200..300).contains(&status);
