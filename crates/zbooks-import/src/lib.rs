@@ -6,7 +6,7 @@
 //! natural key, the natural keys it depends on, its source location) and [`Problem`]s;
 //! [`Validator`] checks them all before any call against Zoho's required fields, types,
 //! dates, balancing, references (in the input or in [`ExistingRecords`]) and duplicates;
-//! [`plan`] orders them and counts calls, minutes and days of quota; [`InputTotals`] and
+//! [`plan`](mod@plan) orders them and counts calls, minutes and days of quota; [`InputTotals`] and
 //! [`compare`] give the accountant's totals. The [`execute`] runs the plan against Zoho with
 //! a journal in the SQLite store (resumable at any point), [`reconcile`] lists, looks up and
 //! reads Zoho back, and [`results`] turns the journal into the summary and the failed-records

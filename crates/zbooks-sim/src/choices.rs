@@ -3,47 +3,47 @@
 //! zoho-books-reference.md marks some statuses and codes unknown (§1.4, §8). The simulator must
 //! still answer something; it answers the likeliest, and each such choice is a constant here,
 //! listed in the table below, so a test, a reviewer or a later fact can find and change it in
-//! one place. Facts the reference confirms ([C]/[O]) are not listed: they are not choices.
+//! one place. Facts the reference confirms (\[C\]/\[O\]) are not listed: they are not choices.
 //!
 //! | situation | status | code | message / body | why this one |
 //! |---|---|---|---|---|
-//! | unknown route | 404 | 5 | `Invalid URL Passed` + header `x-zbooks-sim: unmatched` | status per Zoho's errors page; code 5 is what fakes use [unverified]; the header and the `unmatched` counter make it loud for tests (STYLE.md) |
-//! | known path, wrong method | 405 | 37 | `HTTP method not allowed` + header `x-zbooks-sim: unmatched` | status per Zoho's errors page; code from fakes [unverified]; counted as unmatched too |
+//! | unknown route | 404 | 5 | `Invalid URL Passed` + header `x-zbooks-sim: unmatched` | status per Zoho's errors page; code 5 is what fakes use \[unverified\]; the header and the `unmatched` counter make it loud for tests (STYLE.md) |
+//! | known path, wrong method | 405 | 37 | `HTTP method not allowed` + header `x-zbooks-sim: unmatched` | status per Zoho's errors page; code from fakes \[unverified\]; counted as unmatched too |
 //! | `1002` record not found | 404 | 1002 | `<Resource> does not exist.` | errors page lists 404 "URL Not Found"; 400 equally possible |
 //! | non-digit id in the path | 400 | 2 | `Invalid value passed for <id field>` | code 2 family |
-//! | `organization_id` missing, empty or not digits | 400 | 2 | `Invalid value passed for organization_id` | the message seen in the wild with 400 [O]; its code unknown, 2 fits the family |
-//! | organization unknown, or the user not a member | 400 | 6041 | `This user is not associated with the CompanyID/CompanyName:<id>.` | Deluge docs give the code [C]; "getting it wrong doesn't 401" [O] |
-//! | token of another data center (path or organization) | 401 | 57 | `You are not authorized to perform this operation` | reference §3.6 expects 57 (or 14) [I] |
-//! | malformed JSON, a form without `JSONString`, an empty body | 400 | 1038 | `JSON is not well formed` | code [O], status unknown |
-//! | a query or body value that is invalid (`page=x`, `per_page=500`, `sort_order=Z`, a bad `filter_by`, a non-number amount) | 400 | 2 | `Invalid value passed for <param>` | code [C], status likeliest |
+//! | `organization_id` missing, empty or not digits | 400 | 2 | `Invalid value passed for organization_id` | the message seen in the wild with 400 \[O\]; its code unknown, 2 fits the family |
+//! | organization unknown, or the user not a member | 400 | 6041 | `This user is not associated with the CompanyID/CompanyName:<id>.` | Deluge docs give the code \[C\]; "getting it wrong doesn't 401" \[O\] |
+//! | token of another data center (path or organization) | 401 | 57 | `You are not authorized to perform this operation` | reference §3.6 expects 57 (or 14) \[I\] |
+//! | malformed JSON, a form without `JSONString`, an empty body | 400 | 1038 | `JSON is not well formed` | code \[O\], status unknown |
+//! | a query or body value that is invalid (`page=x`, `per_page=500`, `sort_order=Z`, a bad `filter_by`, a non-number amount) | 400 | 2 | `Invalid value passed for <param>` | code \[C\], status likeliest |
 //! | a required field missing | 400 | 2 | `Invalid value passed for <field>` | Zoho's own wording unknown; same family |
-//! | trial expired | 400 | 103001 | Zoho's message | code [O]; only writes (POST/PUT/DELETE) are refused: "every write fails" [O] |
-//! | duplicate supplied invoice number, item name or unique custom field value | 400 | 1001 | `<Thing> "<value>" already exists.` | 1001 is folklore [unverified], no real payload was found; contacts keep their real 3062 |
+//! | trial expired | 400 | 103001 | Zoho's message | code \[O\]; only writes (POST/PUT/DELETE) are refused: "every write fails" \[O\] |
+//! | duplicate supplied invoice number, item name or unique custom field value | 400 | 1001 | `<Thing> "<value>" already exists.` | 1001 is folklore \[unverified\], no real payload was found; contacts keep their real 3062 |
 //! | over-applied payment (more than the invoice or bill balance, or than the payment) | 400 | 2 | `Invalid value passed for amount_applied` | code 2 family |
 //! | a referenced record (customer, vendor, item, tax, account, invoice, bill) missing | 400 | 1002 | `<Resource> does not exist.` on the referenced kind | 1002 is Zoho's "does not exist" |
 //! | collection `PUT` without the `X-Unique-Identifier-*` headers, or on a field not configured unique | 400 | 2 | `Invalid value passed for X-Unique-Identifier-Key` / `-Value` | code 2 family |
 //! | upsert finds nothing and `X-Upsert` is not `true` | 404 | 1002 | `<Resource> does not exist.` | as for any missing record |
-//! | supplied `invoice_number` without `ignore_auto_number_generation=true` | — | — | the supplied number is ignored; the next auto number is used | Zoho says the flag "mandates the invoice number" [C]; what happens without it is unknown |
-//! | `ignore_auto_number_generation=true` without `invoice_number` | 400 | 2 | `Invalid value passed for invoice_number` | the flag mandates it [C] |
+//! | supplied `invoice_number` without `ignore_auto_number_generation=true` | — | — | the supplied number is ignored; the next auto number is used | Zoho says the flag "mandates the invoice number" \[C\]; what happens without it is unknown |
+//! | `ignore_auto_number_generation=true` without `invoice_number` | 400 | 2 | `Invalid value passed for invoice_number` | the flag mandates it \[C\] |
 //! | body larger than [`MAX_BODY_BYTES`] | 400 | 2 | `Invalid value passed for JSONString` | no source; a sane cap keeps the simulator alive |
 //! | which calls count toward the limits | — | — | every call that reaches an organization after authentication, whatever its answer; 401s, 404/405s, `GET /organizations` and faults answered "at the gateway" do not | Zoho counts "requests"; unknown details |
-//! | per-minute window | — | — | a fixed window starting at the organization's first call; once exceeded, the organization is blocked to the window's end | Zoho's text: "blocked" [C] |
-//! | daily window | — | — | a fixed window of the configured day length, starting at the organization's first call | Zoho's reset time is unknown [unknown] |
-//! | `X-Rate-Limit-*` headers | — | — | `-Limit` = the plan's daily quota, `-Remaining` = calls left today, `-Reset` = seconds until the daily window ends; never `Retry-After` | the 2019 observation (7500 / 6775 / 34881) [O] |
-//! | token endpoint: missing or unknown `grant_type` | 200 | — | `{"error":"unsupported_grant_type"}` | OAuth 2 wording; Zoho answers errors with 200 [O] |
-//! | token endpoint: refresh token of another client | 200 | — | `{"error":"invalid_code"}` | "the refresh token is revoked or wrong" → invalid_code [C] |
+//! | per-minute window | — | — | a fixed window starting at the organization's first call; once exceeded, the organization is blocked to the window's end | Zoho's text: "blocked" \[C\] |
+//! | daily window | — | — | a fixed window of the configured day length, starting at the organization's first call | Zoho's reset time is unknown \[unknown\] |
+//! | `X-Rate-Limit-*` headers | — | — | `-Limit` = the plan's daily quota, `-Remaining` = calls left today, `-Reset` = seconds until the daily window ends; never `Retry-After` | the 2019 observation (7500 / 6775 / 34881) \[O\] |
+//! | token endpoint: missing or unknown `grant_type` | 200 | — | `{"error":"unsupported_grant_type"}` | OAuth 2 wording; Zoho answers errors with 200 \[O\] |
+//! | token endpoint: refresh token of another client | 200 | — | `{"error":"invalid_code"}` | "the refresh token is revoked or wrong" → invalid_code \[C\] |
 //! | token endpoint: method other than POST | 405 | — | `{"error":"invalid_request"}` | none found |
-//! | token throttle | 200 | — | the "too many requests continuously" body with `"status":"failure"` | one of the two documented wordings [C]; refused requests are not counted |
+//! | token throttle | 200 | — | the "too many requests continuously" body with `"status":"failure"` | one of the two documented wordings \[C\]; refused requests are not counted |
 //! | token throttle window | — | — | 10 minutes of the configured minute length | keeps tests fast |
 //! | revoke | 200 | — | `{"status":"success"}` for any token, known or not | none found |
-//! | grant code lifetime | — | — | 3 minutes of wall time (sim clock), configurable | "about 2–3 minutes" [C] |
+//! | grant code lifetime | — | — | 3 minutes of wall time (sim clock), configurable | "about 2–3 minutes" \[C\] |
 //! | `created_time` / `last_modified_time` | — | — | `YYYY-MM-DDTHH:MM:SS+0000` on the simulator's clock | Zoho uses the organization's offset |
 //! | journals | — | — | debits and credits are not required to balance | Zoho's examples are single lines; the rule is unknown |
 //! | deleting a contact, item or account that others reference | 200 | 0 | allowed | Zoho's refusal code is unknown |
 //! | default list order | — | — | creation order, oldest first; `sort_column` + `sort_order` (`A`/`D`) reorder | Zoho's defaults differ per resource |
 //! | status actions (`/invoices/{id}/status/sent`, `/void`, `/draft`; `/bills/{id}/status/void`, `/open`) | 200 | 0 | Zoho's message (OpenAPI examples); `sent` moves only a draft, `draft` only a void invoice, `open` only a void or draft bill, otherwise the status stays (still 200); `void` always voids and leaves applied payments on their payments (Zoho moves them to customer credits) | Zoho's refusals for the other transitions are unknown |
-//! | amount filters (`total_less_than`, ...) and date filters (`date_start`, ...) | 400 | 2 | `Invalid value passed for <param>` for a value that is not a number or a real `yyyy-mm-dd` date; `_start`/`_end` include the day, `_before`/`_after` exclude it; a record without the field never matches; plain `last_modified_time` keeps records modified at or after it (a date, or a timestamp with an offset) | reference §5.3 [C] for the variants and code 2; the inclusive ends are the likeliest reading |
-//! | plain `<field>=` filter | — | — | case-insensitive exact match; `_startswith` / `_contains` case-insensitive | "not documented" [unknown] |
+//! | amount filters (`total_less_than`, ...) and date filters (`date_start`, ...) | 400 | 2 | `Invalid value passed for <param>` for a value that is not a number or a real `yyyy-mm-dd` date; `_start`/`_end` include the day, `_before`/`_after` exclude it; a record without the field never matches; plain `last_modified_time` keeps records modified at or after it (a date, or a timestamp with an offset) | reference §5.3 \[C\] for the variants and code 2; the inclusive ends are the likeliest reading |
+//! | plain `<field>=` filter | — | — | case-insensitive exact match; `_startswith` / `_contains` case-insensitive | "not documented" \[unknown\] |
 
 /// `code` of the 404 for an unknown route.
 pub const UNMATCHED_CODE: i64 = 5;
@@ -70,11 +70,11 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 pub const GRANT_CODE_LIFETIME_SECS: u64 = 180;
 /// How many minutes (of the configured length) the token throttle window lasts.
 pub const TOKEN_WINDOW_MINUTES: u32 = 10;
-/// Token requests allowed per refresh token per window (reference §3.3 [C]).
+/// Token requests allowed per refresh token per window (reference §3.3 \[C\]).
 pub const TOKEN_REQUESTS_PER_WINDOW: usize = 10;
-/// Active access tokens per refresh token; the oldest is dropped past it (reference §3.3 [C]).
+/// Active access tokens per refresh token; the oldest is dropped past it (reference §3.3 \[C\]).
 pub const ACTIVE_ACCESS_TOKENS: usize = 15;
-/// Active refresh tokens per user per client; the oldest is revoked past it (§3.3 [C]).
+/// Active refresh tokens per user per client; the oldest is revoked past it (§3.3 \[C\]).
 pub const ACTIVE_REFRESH_TOKENS: usize = 20;
-/// The largest `per_page` (reference §5.3 [C]).
+/// The largest `per_page` (reference §5.3 \[C\]).
 pub const MAX_PER_PAGE: usize = 200;

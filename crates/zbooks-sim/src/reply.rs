@@ -87,7 +87,7 @@ impl Reply {
         Reply::json(status, &json!({"code": code, "message": message.into()}))
     }
 
-    /// 400 / 2 `Invalid value passed for <param>` (reference §1.4, [C]).
+    /// 400 / 2 `Invalid value passed for <param>` (reference §1.4, \[C\]).
     pub(crate) fn invalid(param: &str) -> Reply {
         Reply::zoho(
             choices::BAD_REQUEST_STATUS,
@@ -96,7 +96,7 @@ impl Reply {
         )
     }
 
-    /// 404 / 1002 `<Resource> does not exist.` (reference §1.4, [C]).
+    /// 404 / 1002 `<Resource> does not exist.` (reference §1.4, \[C\]).
     pub(crate) fn not_found(label: &str) -> Reply {
         Reply::zoho(
             choices::NOT_FOUND_STATUS,
@@ -112,12 +112,12 @@ impl Reply {
         reply
     }
 
-    /// 400 / 1038 `JSON is not well formed` (reference §1.4, [O]).
+    /// 400 / 1038 `JSON is not well formed` (reference §1.4, \[O\]).
     pub(crate) fn malformed_json() -> Reply {
         Reply::zoho(choices::BAD_REQUEST_STATUS, 1038, "JSON is not well formed")
     }
 
-    /// 401 / 14: no usable `Authorization` header (reference §1.4, [O]).
+    /// 401 / 14: no usable `Authorization` header (reference §1.4, \[O\]).
     pub(crate) fn unauthenticated() -> Reply {
         Reply::zoho(
             401,
@@ -126,7 +126,7 @@ impl Reply {
         )
     }
 
-    /// 401 / 57: expired, revoked, wrong-data-center or wrong-scope token (reference §1.4, [O]).
+    /// 401 / 57: expired, revoked, wrong-data-center or wrong-scope token (reference §1.4, \[O\]).
     pub(crate) fn not_authorized() -> Reply {
         Reply::zoho(401, 57, "You are not authorized to perform this operation")
     }

@@ -376,7 +376,7 @@ fn roll(l: &mut LimitState, now: SystemTime, minute: Duration, day: Duration) {
     }
 }
 
-/// `5000` → `5,000`, as Zoho writes the quota in code 45's message (reference §1.4, [O]).
+/// `5000` → `5,000`, as Zoho writes the quota in code 45's message (reference §1.4, \[O\]).
 pub(crate) fn thousands(n: u32) -> String {
     let digits = n.to_string();
     let mut out = String::new();

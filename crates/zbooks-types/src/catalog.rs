@@ -21,20 +21,20 @@ use crate::class::{FailureClass, Retry};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
-    /// Confirmed by a Zoho-owned source ([C]).
+    /// Confirmed by a Zoho-owned source (\[C\]).
     Confirmed,
-    /// Observed in real responses from Zoho's servers ([O]).
+    /// Observed in real responses from Zoho's servers (\[O\]).
     Observed,
-    /// Claimed by a third party without a pasted response ([3P]).
+    /// Claimed by a third party without a pasted response (\[3P\]).
     ThirdParty,
-    /// Our inference, not verified ([I]).
+    /// Our inference, not verified (\[I\]).
     Inferred,
-    /// Contradicted by a better source; folklore ([X]).
+    /// Contradicted by a better source; folklore (\[X\]).
     Contradicted,
 }
 
 impl Evidence {
-    /// The reference's tag (`[C]`, `[O]`, ...).
+    /// The reference's tag (`\[C\]`, `\[O\]`, ...).
     pub fn tag(self) -> &'static str {
         match self {
             Evidence::Confirmed => "[C]",

@@ -2,7 +2,7 @@
 //!
 //! Every organization may make 100 calls a minute whatever its plan; the daily quota and the
 //! number of calls in flight at once depend on the plan. Source: zoho-books-reference.md §2
-//! ("API Call Limit" and "Concurrent Rate Limiter" on Zoho's v3 introduction page, [C]).
+//! ("API Call Limit" and "Concurrent Rate Limiter" on Zoho's v3 introduction page, \[C\]).
 
 use std::fmt;
 use std::str::FromStr;
