@@ -67,6 +67,14 @@ fn main() {
 }
 
 fn client(sim: &RunningSim, demo: &DemoCredentials, limits: LimitsConfig) -> Client {
+    client_builder(sim, demo, limits).build().unwrap()
+}
+
+fn client_builder(
+    sim: &RunningSim,
+    demo: &DemoCredentials,
+    limits: LimitsConfig,
+) -> zbooks_client::ClientBuilder {
     Client::builder()
         .accounts_url(sim.accounts_url())
         .api_domain(sim.api_domain())
@@ -83,8 +91,6 @@ fn client(sim: &RunningSim, demo: &DemoCredentials, limits: LimitsConfig) -> Cli
             max_backoff: Duration::from_millis(50),
             ..RetryConfig::default()
         })
-        .build()
-        .unwrap()
 }
 
 /// Runs `calls` calls of `one` with `IN_FLIGHT` workers; returns calls per second.
@@ -131,21 +137,57 @@ fn sim_on_own_runtime(config: SimConfig) -> RunningSim {
     .unwrap()
 }
 
+/// The overhead comparison's two sides against one simulator (limits off): zbooks-client, and
+/// a bare reqwest loop making the same calls — same headers (the client's default User-Agent
+/// included), its own token fetched by hand, its own JSON parse of every body.
+struct Overhead {
+    sim: RunningSim,
+    demo: DemoCredentials,
+    zb: Client,
+    http: reqwest::Client,
+    header: String,
+    url: String,
+}
+
+impl Overhead {
+    async fn start() -> Self {
+        let sim = sim_on_own_runtime(SimConfig {
+            limits_enabled: false,
+            ..SimConfig::default()
+        });
+        let demo = sim.demo();
+        let zb = client(&sim, &demo, LimitsConfig::disabled());
+        zb.request(Method::GET, "/contacts").send().await.unwrap();
+        let http = bare_client();
+        let header = bare_header(&http, &sim, &demo).await;
+        let url = format!("{}/contacts", sim.api_url());
+        Overhead {
+            sim,
+            demo,
+            zb,
+            http,
+            header,
+            url,
+        }
+    }
+
+    fn bare(&self) -> impl Fn() -> BoxedCall + Send + Sync + 'static {
+        bare_call(
+            self.http.clone(),
+            self.header.clone(),
+            self.url.clone(),
+            self.demo.organization_id.clone(),
+        )
+    }
+}
+
+type BoxedCall = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+
 async fn profile(variant: &str, calls: usize) {
-    let sim = sim_on_own_runtime(SimConfig {
-        limits_enabled: false,
-        ..SimConfig::default()
-    });
-    let demo = sim.demo();
-    let zb = client(&sim, &demo, LimitsConfig::disabled());
-    zb.request(Method::GET, "/contacts").send().await.unwrap();
-    let http = bare_client();
-    let header = bare_header(&http, &sim, &demo).await;
-    let url = format!("{}/contacts", sim.api_url());
-    let org = demo.organization_id.clone();
+    let setup = Overhead::start().await;
     let rate = match variant {
-        "bare" => drive(calls, IN_FLIGHT, bare_call(http, header, url, org)).await,
-        "client" => drive(calls, IN_FLIGHT, client_call(zb)).await,
+        "bare" => drive(calls, IN_FLIGHT, setup.bare()).await,
+        "client" => drive(calls, IN_FLIGHT, client_call(setup.zb.clone())).await,
         other => panic!("--profile bare|client, not {other}"),
     };
     println!("{variant}: {calls} calls, {rate:.0} calls/s");
@@ -186,7 +228,7 @@ fn bare_call(
     header: String,
     url: String,
     org: String,
-) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + 'static {
+) -> impl Fn() -> BoxedCall + Send + Sync + 'static {
     move || {
         let request = http
             .get(&url)
@@ -201,9 +243,7 @@ fn bare_call(
 }
 
 /// One call through zbooks-client, its body as JSON and its code checked.
-fn client_call(
-    zb: Client,
-) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + 'static {
+fn client_call(zb: Client) -> impl Fn() -> BoxedCall + Send + Sync + 'static {
     move || {
         let zb = zb.clone();
         Box::pin(async move {
@@ -218,32 +258,11 @@ fn client_call(
 }
 
 async fn overhead() {
-    let sim = sim_on_own_runtime(SimConfig {
-        limits_enabled: false,
-        ..SimConfig::default()
-    });
-    let demo = sim.demo();
-    let zb = client(&sim, &demo, LimitsConfig::disabled());
-    zb.request(Method::GET, "/contacts").send().await.unwrap();
-    // The bare loop makes the same calls: same headers (the client's default User-Agent
-    // included), its own token fetched by hand, its own JSON parse of every body.
-    let http = bare_client();
-    let header = bare_header(&http, &sim, &demo).await;
-    let url = format!("{}/contacts", sim.api_url());
-    let org = demo.organization_id.clone();
+    let setup = Overhead::start().await;
+    let (sim, demo, zb, http) = (&setup.sim, &setup.demo, &setup.zb, &setup.http);
     // The same client again, on the bare loop's reqwest client: what zbooks' own layer costs
     // when both use one HTTP client.
-    let shared = Client::builder()
-        .accounts_url(sim.accounts_url())
-        .api_domain(sim.api_domain())
-        .organization_id(&demo.organization_id)
-        .plan(Plan::Professional)
-        .credentials(Credentials::refresh_token(
-            demo.client_id.clone(),
-            demo.client_secret.clone(),
-            demo.refresh_token.clone(),
-        ))
-        .limits(LimitsConfig::disabled())
+    let shared = client_builder(sim, demo, LimitsConfig::disabled())
         .http_client(http.clone())
         .build()
         .unwrap();
@@ -256,10 +275,7 @@ async fn overhead() {
     // alike; each round's ratio compares runs made seconds apart.
     let (mut bare, mut ours, mut on_shared) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..ROUNDS {
-        let run_bare = || {
-            let one = bare_call(http.clone(), header.clone(), url.clone(), org.clone());
-            drive(OVERHEAD_CALLS, IN_FLIGHT, one)
-        };
+        let run_bare = || drive(OVERHEAD_CALLS, IN_FLIGHT, setup.bare());
         if round % 2 == 0 {
             bare.push(run_bare().await);
             ours.push(drive(OVERHEAD_CALLS, IN_FLIGHT, client_call(zb.clone())).await);
@@ -302,7 +318,7 @@ async fn overhead() {
         shared_best / bare_best * 100.0,
         median(shared_ratios),
     );
-    sim.shutdown().await;
+    setup.sim.shutdown().await;
 }
 
 fn fast_sim() -> SimConfig {

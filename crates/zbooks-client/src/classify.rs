@@ -104,16 +104,8 @@ struct Envelope {
 /// status, a non-zero `code` (whatever the status), an accounts-server `error`, and any body
 /// that cannot be read.
 pub fn classify(status: u16, body: &[u8]) -> Result<Success, Failure> {
-    let is_2xx = (200..300).contains(&status);
-    let text_start = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(body.len());
-    let trimmed = &body[text_start..];
-    if trimmed.is_empty() {
-        return Err(unreadable(status, BodyKind::Empty, None));
-    }
-    if is_2xx && is_books_success(trimmed) {
+    let trimmed = trim_start(body);
+    if (200..300).contains(&status) && is_books_success(trimmed) {
         return Ok(Success {
             status,
             kind: SuccessKind::Books,
@@ -126,19 +118,23 @@ pub fn classify(status: u16, body: &[u8]) -> Result<Success, Failure> {
 /// fuzzer, which checks that both give the same verdict on every input.
 #[doc(hidden)]
 pub fn classify_by_parse(status: u16, body: &[u8]) -> Result<Success, Failure> {
-    let text_start = body
+    classify_parsed(status, trim_start(body))
+}
+
+/// The body from its first non-whitespace byte.
+fn trim_start(body: &[u8]) -> &[u8] {
+    let start = body
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(body.len());
-    let trimmed = &body[text_start..];
+    &body[start..]
+}
+
+/// [`classify`] by a full parse of the body (without leading whitespace).
+fn classify_parsed(status: u16, trimmed: &[u8]) -> Result<Success, Failure> {
     if trimmed.is_empty() {
         return Err(unreadable(status, BodyKind::Empty, None));
     }
-    classify_parsed(status, trimmed)
-}
-
-/// [`classify`] by a full parse of the (non-empty, trimmed) body.
-fn classify_parsed(status: u16, trimmed: &[u8]) -> Result<Success, Failure> {
     let is_2xx = (200..300).contains(&status);
     let envelope: Envelope = match serde_json::from_slice(trimmed) {
         Ok(envelope) => envelope,
