@@ -29,19 +29,21 @@ struct Zoho {
 
 impl Zoho {
     fn start(seed: u64) -> Zoho {
+        Zoho::start_with(SimConfig {
+            minute: Duration::from_secs(1),
+            seed,
+            rate_limit_headers: false,
+            ..SimConfig::default()
+        })
+    }
+
+    fn start_with(config: SimConfig) -> Zoho {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let sim = rt
-            .block_on(Sim::start(SimConfig {
-                minute: Duration::from_secs(1),
-                seed,
-                rate_limit_headers: false,
-                ..SimConfig::default()
-            }))
-            .unwrap();
+        let sim = rt.block_on(Sim::start(config)).unwrap();
         Zoho { sim: Some(sim), rt }
     }
 
@@ -249,6 +251,52 @@ fn a_run_larger_than_the_day_stops_with_exit_7_and_finishes_the_next_day() {
         second.stdout.contains("records: 41 of 41 agree"),
         "{}",
         second.stdout
+    );
+    zoho.assert_exactly_once(&expected_keys(&org));
+}
+
+#[test]
+fn with_wait_a_run_larger_than_the_day_sleeps_to_the_reset_and_finishes() {
+    // A simulated day of four seconds, which the import is told of (`--day`), as a real one
+    // would be of Zoho's day.
+    let zoho = Zoho::start_with(SimConfig {
+        minute: Duration::from_secs(1),
+        day: Duration::from_secs(4),
+        seed: 14,
+        rate_limit_headers: false,
+        ..SimConfig::default()
+    });
+    let org = zoho.sim().demo().organization_id;
+    assert!(zoho.sim().set_calls_today(&org, 4_950));
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["import", SAMPLE, "--day", "4s", "--wait"];
+    args.extend(FAST);
+    let run = zoho.run(dir.path(), &args);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("records: 41 of 41 agree"),
+        "{}",
+        run.stdout
+    );
+    // One wait; the 45s are the creates already in flight when the first came back (at most
+    // the import's 10), none sent after it.
+    assert_eq!(
+        run.stderr.matches("for the daily quota to reset").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    let served_45 = zoho
+        .sim()
+        .counters()
+        .throttled
+        .get(&45)
+        .copied()
+        .unwrap_or(0);
+    assert!(
+        (1..=10).contains(&served_45),
+        "{served_45} × 45\n{}",
+        run.stderr
     );
     zoho.assert_exactly_once(&expected_keys(&org));
 }
