@@ -212,8 +212,8 @@ async fn handle(
         bytes,
         shared.settings.default_dc,
     );
-    match process(shared, &inc, too_big, config_seed).await {
-        Outcome::Reset => reset(ctl).await,
+    let mut response = match process(shared, &inc, too_big, config_seed).await {
+        Outcome::Reset => return reset(ctl).await,
         Outcome::Answer(mut reply, action) => {
             let full = reply.body.len();
             match action {
@@ -232,7 +232,19 @@ async fn handle(
                 _ => respond(reply, None),
             }
         }
+    };
+    // Zoho's `Date` is Zoho's clock. hyper writes the machine's; a simulator whose clock was
+    // moved (`advance_clock`, a manual clock) writes its own, so that clients see the skew.
+    let now = shared.clock.now();
+    // The machine's clock, which hyper's `Date` would give.
+    let real = zbooks_types::Clock::now(&zbooks_types::SystemClock);
+    let skew = now.duration_since(real).unwrap_or_else(|e| e.duration());
+    if skew >= Duration::from_secs(1)
+        && let Ok(date) = hyper::header::HeaderValue::from_str(&crate::time::http_date(now))
+    {
+        response.headers_mut().insert(hyper::header::DATE, date);
     }
+    response
 }
 
 /// What becomes of one request.

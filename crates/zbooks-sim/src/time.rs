@@ -76,6 +76,27 @@ pub(crate) fn timestamp(t: SystemTime) -> String {
     )
 }
 
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, the HTTP `Date` (RFC 9110's IMF-fixdate).
+pub(crate) fn http_date(t: SystemTime) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = i64::try_from(unix_secs(t)).unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    // 1970-01-01 was a Thursday.
+    let weekday = DAYS[usize::try_from(days.rem_euclid(7)).unwrap_or(0)];
+    let month = MONTHS[usize::try_from(m - 1).unwrap_or(0)];
+    format!(
+        "{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} GMT",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
 /// Whether `text` is a `yyyy-mm-dd` date.
 pub(crate) fn is_date(text: &str) -> bool {
     let b = text.as_bytes();
@@ -181,6 +202,11 @@ mod tests {
         let t = from_unix_secs(1_700_000_000);
         assert_eq!(date(t), "2023-11-14");
         assert_eq!(timestamp(t), "2023-11-14T22:13:20+0000");
+        assert_eq!(http_date(t), "Tue, 14 Nov 2023 22:13:20 GMT");
+        assert_eq!(
+            http_date(from_unix_secs(784_111_777)),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
         assert!(is_date("2013-11-17"));
         assert!(!is_date("17/11/2013"));
         assert!(is_calendar_date("2024-02-29"));

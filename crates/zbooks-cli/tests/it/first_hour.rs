@@ -551,3 +551,38 @@ fn help_texts() {
         insta::assert_snapshot!(name, run.stdout);
     }
 }
+
+#[test]
+fn doctor_tells_a_clock_minutes_off_the_servers() {
+    let world = World::new();
+    assert_eq!(world.login(&[]).code, 0);
+    // Zoho's clock ten minutes ahead of this machine's: the server's `Date` says so.
+    world.sim.advance_clock(std::time::Duration::from_mins(10));
+    let run = world.run(&["doctor", "--format", "json"], &[]);
+    // The machine's configuration is at fault: exit 2.
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    let v = json(&run);
+    let clock = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "clock")
+        .unwrap();
+    assert_eq!(clock["status"], "fail", "{clock}");
+    assert!(
+        clock["summary"]
+            .as_str()
+            .unwrap()
+            .contains("behind the server's Date"),
+        "{clock}"
+    );
+    assert!(clock["fix"].as_str().unwrap().contains("NTP"), "{clock}");
+    // Every other check still passes: the skew is the one problem.
+    let failing: Vec<&Value> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .collect();
+    assert_eq!(failing.len(), 1, "{failing:?}");
+}
