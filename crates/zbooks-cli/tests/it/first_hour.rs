@@ -13,33 +13,23 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 
 use serde_json::Value;
-use zbooks_sim::{RunningSim, Sim, SimConfig};
+use zbooks_sim::SimConfig;
+use zbooks_testkit::{SimThread, cli_login_env};
 
 use crate::{Run, zbooks_with};
 
 /// A simulator, a data directory and a config file, for one test.
 struct World {
-    sim: RunningSim,
+    sim: SimThread,
     dir: tempfile::TempDir,
-    // Declared last: dropped after the simulator.
-    _rt: tokio::runtime::Runtime,
 }
 
 impl World {
     fn new() -> World {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sim = rt.block_on(Sim::start(SimConfig::default())).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("config.toml"), "").unwrap();
-        World { sim, dir, _rt: rt }
-    }
-
-    fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data")
+        World {
+            sim: SimThread::start(SimConfig::default(), 1),
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn log_file(&self) -> PathBuf {
@@ -48,18 +38,7 @@ impl World {
 
     /// The environment of a user pointed at the simulator with the demo client.
     fn env(&self) -> Vec<(&'static str, String)> {
-        let demo = self.sim.demo();
-        vec![
-            ("ZBOOKS_DATA_DIR", self.data_dir().display().to_string()),
-            (
-                "ZBOOKS_CONFIG",
-                self.dir.path().join("config.toml").display().to_string(),
-            ),
-            ("ZBOOKS_ACCOUNTS_URL", self.sim.accounts_url()),
-            ("ZBOOKS_API_URL", self.sim.api_url()),
-            ("ZBOOKS_CLIENT_ID", demo.client_id),
-            ("ZBOOKS_CLIENT_SECRET", demo.client_secret),
-        ]
+        cli_login_env(&self.sim, self.dir.path())
     }
 
     /// Runs zbooks with the world's environment, plus `extra` (which wins).

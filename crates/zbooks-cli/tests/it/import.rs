@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use zbooks_sim::{FaultAction, FaultRule, RunningSim, Sim, SimConfig};
+use zbooks_sim::{FaultAction, FaultRule, RunningSim, SimConfig};
+use zbooks_testkit::{SimThread, cli_env};
 
 use crate::Run;
 
@@ -23,8 +24,7 @@ const SAMPLE: &str = concat!(
 
 /// A simulator on its own runtime, alive for the whole test.
 struct Zoho {
-    sim: Option<RunningSim>,
-    rt: tokio::runtime::Runtime,
+    sim: SimThread,
 }
 
 impl Zoho {
@@ -38,34 +38,23 @@ impl Zoho {
     }
 
     fn start_with(config: SimConfig) -> Zoho {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sim = rt.block_on(Sim::start(config)).unwrap();
-        Zoho { sim: Some(sim), rt }
+        Zoho {
+            sim: SimThread::start(config, 2),
+        }
     }
 
     fn sim(&self) -> &RunningSim {
-        self.sim.as_ref().unwrap()
+        &self.sim
     }
 
     /// `zbooks` with the simulator's settings in the environment and `dir` as its home.
     fn command(&self, dir: &Path, args: &[&str]) -> Command {
-        let demo = self.sim().demo();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_zbooks"));
         cmd.args(args)
             .env_clear()
+            .envs(cli_env(self.sim(), dir))
             .env("NO_COLOR", "1")
             .env("HOME", dir)
-            .env("ZBOOKS_DATA_DIR", dir.join("data"))
-            .env("ZBOOKS_ACCOUNTS_URL", self.sim().accounts_url())
-            .env("ZBOOKS_API_URL", self.sim().api_url())
-            .env("ZBOOKS_CLIENT_ID", &demo.client_id)
-            .env("ZBOOKS_CLIENT_SECRET", &demo.client_secret)
-            .env("ZBOOKS_REFRESH_TOKEN", &demo.refresh_token)
-            .env("ZBOOKS_ORG_ID", &demo.organization_id)
             .env("ZBOOKS_PLAN", "professional")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -99,14 +88,6 @@ impl Zoho {
             .collect();
         assert!(missing.is_empty(), "missing: {missing:?}");
         assert_eq!(counters.unmatched_routes, 0, "{:?}", counters.unmatched);
-    }
-}
-
-impl Drop for Zoho {
-    fn drop(&mut self) {
-        if let Some(sim) = self.sim.take() {
-            self.rt.block_on(sim.shutdown());
-        }
     }
 }
 

@@ -12,41 +12,11 @@
     reason = "the helpers below are part of the tests: a failure there is the test's failure"
 )]
 
-use std::path::Path;
-
 use serde_json::Value;
-use zbooks_sim::{FaultAction, FaultRule, RunningSim, Sim, SimConfig};
+use zbooks_sim::{FaultAction, FaultRule, SimConfig};
+use zbooks_testkit::{SimThread, cli_env};
 
 use crate::zbooks_with;
-
-/// A simulator on a runtime of its own, kept alive by the returned runtime.
-fn simulator(config: SimConfig) -> (tokio::runtime::Runtime, RunningSim) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sim = rt.block_on(Sim::start(config)).unwrap();
-    (rt, sim)
-}
-
-/// The environment of a user of the simulator's demo organization, with its state and an empty
-/// config file in `dir`.
-fn user_env(sim: &RunningSim, dir: &Path) -> Vec<(&'static str, String)> {
-    let demo = sim.demo();
-    let config = dir.join("config.toml");
-    std::fs::write(&config, "").unwrap();
-    vec![
-        ("ZBOOKS_DATA_DIR", dir.join("data").display().to_string()),
-        ("ZBOOKS_CONFIG", config.display().to_string()),
-        ("ZBOOKS_ACCOUNTS_URL", sim.accounts_url()),
-        ("ZBOOKS_API_URL", sim.api_url()),
-        ("ZBOOKS_CLIENT_ID", demo.client_id),
-        ("ZBOOKS_CLIENT_SECRET", demo.client_secret),
-        ("ZBOOKS_REFRESH_TOKEN", demo.refresh_token),
-        ("ZBOOKS_ORG_ID", demo.organization_id),
-    ]
-}
 
 /// `zbooks logs analyze --format json` over `inputs`, as JSON.
 fn analyze(inputs: &[&str], env: &[(&str, &str)]) -> Value {
@@ -70,11 +40,11 @@ fn finding(report: &Value, kind: &str, context: &str) -> Value {
 
 #[test]
 fn finds_what_went_wrong_in_zbooks_own_logs_with_the_simulators_counts() {
-    let (_rt, sim) = simulator(SimConfig::default());
+    let sim = SimThread::start(SimConfig::default(), 1);
     let demo = sim.demo();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("events.jsonl");
-    let env = user_env(&sim, dir.path());
+    let env = cli_env(&sim, dir.path());
     let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let log_arg = log.display().to_string();
     let call = |args: &[&str]| {
@@ -147,7 +117,7 @@ fn finds_what_went_wrong_in_zbooks_own_logs_with_the_simulators_counts() {
 /// the simulator served.
 #[test]
 fn finds_calls_bunched_past_the_limit_in_zbooks_own_logs() {
-    let (_rt, sim) = simulator(SimConfig::default());
+    let sim = SimThread::start(SimConfig::default(), 1);
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("events.jsonl");
     // 250 contacts as JSON Lines of Zoho payloads: more than the 100 calls of a minute.
@@ -170,7 +140,7 @@ fn finds_calls_bunched_past_the_limit_in_zbooks_own_logs() {
         ])
         .env_clear()
         .env("NO_COLOR", "1")
-        .envs(user_env(&sim, dir.path()))
+        .envs(cli_env(&sim, dir.path()))
         .env("ZBOOKS_PLAN", "professional")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -215,10 +185,13 @@ fn finds_a_token_never_refreshed_in_zbooks_client_logs() {
     use zbooks_types::ManualClock;
 
     let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000));
-    let (rt, sim) = simulator(SimConfig {
-        clock: Arc::new(clock.clone()),
-        ..SimConfig::default()
-    });
+    let sim = SimThread::start(
+        SimConfig {
+            clock: Arc::new(clock.clone()),
+            ..SimConfig::default()
+        },
+        1,
+    );
     let demo = sim.demo();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("events.jsonl");
@@ -244,7 +217,7 @@ fn finds_a_token_never_refreshed_in_zbooks_client_logs() {
             .build()
             .unwrap()
     };
-    rt.block_on(async {
+    sim.block_on(async {
         // The token is minted (and logged) once, by a refresh-token client.
         let refreshing = build(Credentials::refresh_token(
             demo.client_id.clone(),

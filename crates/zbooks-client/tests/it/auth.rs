@@ -8,7 +8,10 @@ use zbooks_client::{Client, Credentials, ErrorKind, LimitsConfig, MemoryStore, M
 use zbooks_sim::{FaultAction, FaultRule, OrgSpec, Scenario, SimConfig, UserSpec};
 use zbooks_types::{DataCenter, FailureClass, ManualClock, Plan};
 
-use crate::support::{self, assert_no_unmatched, builder, fast_config, start};
+use zbooks_testkit::{
+    assert_no_unmatched, demo_client, fast_limits, fast_retry, fast_sim, fast_tokens, log_lines,
+    start,
+};
 
 fn token_requests(sim: &zbooks_sim::RunningSim) -> usize {
     sim.request_log()
@@ -34,11 +37,11 @@ async fn hundred_calls(client: &Client) {
 async fn hundred_concurrent_calls_across_an_expiry_make_one_token_request() {
     let (sim, demo) = start(SimConfig {
         limits_enabled: false,
-        ..fast_config()
+        ..fast_sim()
     })
     .await;
     let clock = ManualClock::new(zbooks_types::Clock::now(&zbooks_types::SystemClock));
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .clock(Arc::new(clock.clone()))
         .limits(LimitsConfig::disabled())
         .build()
@@ -52,15 +55,15 @@ async fn hundred_concurrent_calls_across_an_expiry_make_one_token_request() {
     // The hour passes: every caller finds the token about to expire at once.
     clock.advance(Duration::from_hours(1));
     hundred_calls(&client).await;
-    assert_eq!(token_requests(&sim), 2, "{:?}", support::log_lines(&sim));
+    assert_eq!(token_requests(&sim), 2, "{:?}", log_lines(&sim));
     assert_eq!(sim.counters().token_requests, 2);
     assert_no_unmatched(&sim);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hundred_calls_refused_with_57_share_one_refresh_and_replay() {
-    let (sim, demo) = start(fast_config()).await;
-    let client = builder(&sim, &demo)
+    let (sim, demo) = start(fast_sim()).await;
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .build()
         .unwrap();
@@ -73,7 +76,7 @@ async fn hundred_calls_refused_with_57_share_one_refresh_and_replay() {
     sim.expire_tokens();
     hundred_calls(&client).await;
     let counters = sim.counters();
-    assert_eq!(counters.token_requests, 2, "{:?}", support::log_lines(&sim));
+    assert_eq!(counters.token_requests, 2, "{:?}", log_lines(&sim));
     let refused = counters.by_status.get(&401).copied().unwrap_or(0);
     assert!((1..=10).contains(&refused), "{refused} calls refused");
     assert_eq!(
@@ -109,7 +112,7 @@ async fn a_fresh_token_refused_with_57_names_the_missing_scope() {
     };
     let (sim, _) = start(SimConfig {
         scenario: Some(scenario),
-        ..fast_config()
+        ..fast_sim()
     })
     .await;
     let client = Client::builder()
@@ -122,9 +125,9 @@ async fn a_fresh_token_refused_with_57_names_the_missing_scope() {
             "sim-secret-reader",
             "1000.simrefresh.reader",
         ))
-        .retry(support::fast_retry())
-        .limits(support::fast_limits())
-        .tokens(support::fast_tokens())
+        .retry(fast_retry())
+        .limits(fast_limits())
+        .tokens(fast_tokens())
         .build()
         .unwrap();
     client
@@ -180,10 +183,10 @@ async fn a_14_says_the_header_is_misconfigured() {
             }],
             ..Scenario::default()
         }),
-        ..fast_config()
+        ..fast_sim()
     })
     .await;
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .build()
         .unwrap();
@@ -231,11 +234,11 @@ async fn access_denied_starts_a_cool_down_not_a_loop() {
             faults: vec![access_denied()],
             ..Scenario::default()
         }),
-        ..fast_config()
+        ..fast_sim()
     })
     .await;
     let store = Arc::new(MemoryStore::new());
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .store(store.clone())
         .build()
@@ -252,7 +255,7 @@ async fn access_denied_starts_a_cool_down_not_a_loop() {
     assert_eq!(err.class(), FailureClass::TokenThrottled);
     assert!(err.is_retryable() && err.retry() == zbooks_types::Retry::AfterCooldown);
     // Another client on the same store does not ask either.
-    let other = builder(&sim, &demo)
+    let other = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .store(store)
         .build()
@@ -268,7 +271,7 @@ async fn access_denied_starts_a_cool_down_not_a_loop() {
             "{err}"
         );
     }
-    assert_eq!(token_requests(&sim), 1, "{:?}", support::log_lines(&sim));
+    assert_eq!(token_requests(&sim), 1, "{:?}", log_lines(&sim));
     assert_eq!(
         sim.counters().requests,
         1,
@@ -278,11 +281,11 @@ async fn access_denied_starts_a_cool_down_not_a_loop() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refresh_storm_across_20_clients_stays_within_10_token_requests() {
-    let (sim, demo) = start(fast_config()).await;
+    let (sim, demo) = start(fast_sim()).await;
     let store = Arc::new(MemoryStore::new());
     let clients: Vec<Client> = (0..20)
         .map(|_| {
-            builder(&sim, &demo)
+            demo_client(&sim, &demo)
                 .plan(Plan::Professional)
                 .store(store.clone())
                 .build()
@@ -322,7 +325,7 @@ async fn a_refresh_storm_across_20_clients_stays_within_10_token_requests() {
 
 #[tokio::test]
 async fn credentials_of_another_data_center_are_a_clear_error() {
-    let (sim, demo) = start(fast_config()).await;
+    let (sim, demo) = start(fast_sim()).await;
     let eu = demo.other_dc_user.clone();
     // EU credentials sent to the default (India) accounts server.
     let client = Client::builder()
@@ -335,7 +338,7 @@ async fn credentials_of_another_data_center_are_a_clear_error() {
             eu.client_secret.clone(),
             eu.refresh_token.clone(),
         ))
-        .retry(support::fast_retry())
+        .retry(fast_retry())
         .build()
         .unwrap();
     let err = client
@@ -360,8 +363,8 @@ async fn credentials_of_another_data_center_are_a_clear_error() {
             eu.client_secret.clone(),
             eu.refresh_token.clone(),
         ))
-        .retry(support::fast_retry())
-        .tokens(support::fast_tokens())
+        .retry(fast_retry())
+        .tokens(fast_tokens())
         .build()
         .unwrap();
     let err = pinned

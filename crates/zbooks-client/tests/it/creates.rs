@@ -6,7 +6,7 @@ use zbooks_client::{Client, Outcome};
 use zbooks_sim::{FaultAction, FaultRule, Scenario, SimConfig};
 use zbooks_types::{FailureClass, Plan, Sent};
 
-use crate::support::{assert_no_unmatched, builder, fast_config, start};
+use zbooks_testkit::{assert_no_unmatched, demo_client, fast_sim, start};
 
 fn first(method: &str, path: &str, action: FaultAction) -> FaultRule {
     FaultRule {
@@ -28,10 +28,10 @@ async fn setup(faults: Vec<FaultRule>) -> (zbooks_sim::RunningSim, Client, Strin
             faults,
             ..Scenario::default()
         }),
-        ..fast_config()
+        ..fast_sim()
     })
     .await;
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .build()
         .unwrap();

@@ -7,7 +7,7 @@ use zbooks_client::{Client, ErrorKind, LimitsConfig, Method};
 use zbooks_sim::{FaultAction, FaultRule, Scenario, SimConfig};
 use zbooks_types::{FailureClass, Plan, Retry};
 
-use crate::support::{Recorder, builder, fast_config, fast_limits, start};
+use zbooks_testkit::{Recorder, demo_client, fast_limits, fast_sim, start};
 
 fn rule(method: &str, path: &str, action: FaultAction) -> FaultRule {
     FaultRule {
@@ -25,9 +25,9 @@ fn rule(method: &str, path: &str, action: FaultAction) -> FaultRule {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_44_pauses_the_organization_and_no_further_429_is_served() {
-    let (sim, demo) = start(fast_config()).await;
+    let (sim, demo) = start(fast_sim()).await;
     // Another integration, pacing nothing, spends the organization's minute.
-    let rogue = builder(&sim, &demo)
+    let rogue = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .limits(LimitsConfig::disabled())
         .build()
@@ -40,7 +40,7 @@ async fn a_44_pauses_the_organization_and_no_further_429_is_served() {
             .unwrap();
     }
     let recorder = Recorder::new();
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .limits(LimitsConfig {
             // Slots 50 ms apart, so the 44 is back before the next call goes; the pause is
@@ -107,10 +107,10 @@ async fn a_45_stops_without_retries_with_the_estimated_reset() {
             )],
             ..Scenario::default()
         }),
-        ..fast_config()
+        ..fast_sim()
     })
     .await;
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .build()
         .unwrap();
@@ -145,8 +145,8 @@ async fn a_45_stops_without_retries_with_the_estimated_reset() {
 
 #[tokio::test]
 async fn the_daily_ledger_refuses_locally_before_zoho_does() {
-    let (sim, demo) = start(fast_config()).await;
-    let client = builder(&sim, &demo)
+    let (sim, demo) = start(fast_sim()).await;
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .limits(LimitsConfig {
             per_day: Some(3),
@@ -202,11 +202,11 @@ async fn a_1070_lowers_the_in_flight_cap_and_retries() {
             )],
             ..Scenario::default()
         }),
-        ..fast_config()
+        ..fast_sim()
     })
     .await;
     // The client believes 15 may be in flight; the simulator allows the plan's 10.
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .limits(LimitsConfig {
             in_flight: Some(15),
@@ -236,8 +236,8 @@ async fn a_1070_lowers_the_in_flight_cap_and_retries() {
 
 #[tokio::test]
 async fn reads_the_plan_from_organizations_when_not_given() {
-    let (sim, demo) = start(fast_config()).await;
-    let client = builder(&sim, &demo).build().unwrap();
+    let (sim, demo) = start(fast_sim()).await;
+    let client = demo_client(&sim, &demo).build().unwrap();
     client
         .request(Method::GET, "/contacts")
         .send()

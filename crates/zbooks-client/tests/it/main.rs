@@ -11,4 +11,3 @@ mod multiprocess;
 mod resources;
 mod retries;
 mod secrets;
-mod support;

@@ -10,7 +10,7 @@ use zbooks_client::{Client, Credentials, Method};
 use zbooks_store::SqliteStore;
 use zbooks_types::Plan;
 
-use crate::support::{builder, fast_config, fast_limits, fast_retry, fast_tokens, start};
+use zbooks_testkit::{demo_client, fast_limits, fast_retry, fast_sim, fast_tokens, start};
 
 const CHILD_ENV: &str = "ZBOOKS_IT_CHILD";
 
@@ -66,11 +66,11 @@ async fn child_process() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_processes_sharing_a_store_make_one_token_request_across_an_expiry() {
-    let (sim, demo) = start(fast_config()).await;
+    let (sim, demo) = start(fast_sim()).await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.db");
     let store = Arc::new(SqliteStore::open(&path).unwrap());
-    let warm = builder(&sim, &demo)
+    let warm = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .store(store)
         .build()

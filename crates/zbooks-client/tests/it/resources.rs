@@ -8,7 +8,7 @@ use zbooks_client::{LimitsConfig, ListQuery, Method};
 use zbooks_sim::SimConfig;
 use zbooks_types::Plan;
 
-use crate::support::{assert_no_unmatched, builder, fast_config, start};
+use zbooks_testkit::{assert_no_unmatched, demo_client, fast_sim, start};
 
 fn contact(name: &str) -> Contact {
     Contact {
@@ -19,8 +19,8 @@ fn contact(name: &str) -> Contact {
 
 #[tokio::test]
 async fn contacts_round_trip_through_create_get_update_find_and_delete() {
-    let (sim, demo) = start(fast_config()).await;
-    let client = builder(&sim, &demo)
+    let (sim, demo) = start(fast_sim()).await;
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .build()
         .unwrap();
@@ -49,10 +49,10 @@ async fn contacts_round_trip_through_create_get_update_find_and_delete() {
 async fn list_all_streams_every_page() {
     let (sim, demo) = start(SimConfig {
         limits_enabled: false,
-        ..fast_config()
+        ..fast_sim()
     })
     .await;
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .limits(LimitsConfig::disabled())
         .build()
@@ -95,8 +95,8 @@ async fn list_all_streams_every_page() {
 
 #[tokio::test]
 async fn upsert_by_a_unique_custom_field_creates_then_updates() {
-    let (sim, demo) = start(fast_config()).await;
-    let client = builder(&sim, &demo)
+    let (sim, demo) = start(fast_sim()).await;
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .build()
         .unwrap();
@@ -128,8 +128,8 @@ async fn upsert_by_a_unique_custom_field_creates_then_updates() {
 
 #[tokio::test]
 async fn raw_calls_reach_any_endpoint() {
-    let (sim, demo) = start(fast_config()).await;
-    let client = builder(&sim, &demo)
+    let (sim, demo) = start(fast_sim()).await;
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .build()
         .unwrap();

@@ -5,7 +5,7 @@ use zbooks_client::{ErrorKind, Method, RetryBudgetConfig, RetryConfig};
 use zbooks_sim::{FaultAction, FaultRule, Scenario, SimConfig};
 use zbooks_types::{FailureClass, Plan, Sent};
 
-use crate::support::{Recorder, builder, fast_config, fast_retry, start};
+use zbooks_testkit::{Recorder, demo_client, fast_retry, fast_sim, start};
 
 fn nth(n: u64, method: &str, path: &str, action: FaultAction) -> FaultRule {
     FaultRule {
@@ -36,7 +36,7 @@ async fn sim_with(faults: Vec<FaultRule>) -> (zbooks_sim::RunningSim, zbooks_sim
             faults,
             ..Scenario::default()
         }),
-        ..fast_config()
+        ..fast_sim()
     })
     .await
 }
@@ -59,7 +59,7 @@ async fn retries_a_500_and_an_html_502_then_succeeds() {
     ])
     .await;
     let recorder = Recorder::new();
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .event_sink(recorder.clone())
         .build()
@@ -117,7 +117,7 @@ async fn an_empty_retry_budget_stops_retries() {
         )
     };
     let (sim, demo) = sim_with(vec![every]).await;
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .retry(RetryConfig {
             max_attempts: 10,
@@ -158,7 +158,7 @@ async fn a_200_with_a_nonzero_code_is_an_error_and_not_retried() {
         status(200, Some(2), "Invalid value passed for filter_by"),
     )])
     .await;
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .build()
         .unwrap();
@@ -181,8 +181,8 @@ async fn a_200_with_a_nonzero_code_is_an_error_and_not_retried() {
 
 #[tokio::test]
 async fn wrong_organization_and_missing_records_are_not_retried() {
-    let (sim, demo) = start(fast_config()).await;
-    let client = builder(&sim, &demo)
+    let (sim, demo) = start(fast_sim()).await;
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .build()
         .unwrap();
@@ -218,7 +218,7 @@ async fn a_create_answered_with_a_5xx_is_not_sent_again() {
         FaultAction::GatewayHtml { status: 502 },
     )])
     .await;
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .build()
         .unwrap();
@@ -258,7 +258,7 @@ async fn a_stalled_answer_times_out_then_a_get_is_retried_and_a_create_is_not() 
     .await;
     let recorder = Recorder::new();
     let attempt = std::time::Duration::from_millis(300);
-    let client = builder(&sim, &demo)
+    let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .timeouts(zbooks_client::Timeouts {
             attempt,

@@ -13,7 +13,7 @@ use zbooks_sim::{FaultAction, FaultRule, OrgSpec, Scenario, SimConfig, UserSpec}
 use zbooks_store::SqliteStore;
 use zbooks_types::{DataCenter, Plan};
 
-use crate::support::{Recorder, fast_config, fast_limits, fast_retry, fast_tokens, start};
+use zbooks_testkit::{Recorder, fast_limits, fast_retry, fast_sim, fast_tokens, start};
 
 const CANARY_REFRESH: &str = "1000.canaryrefreshCANARY0123456789.abcdef";
 const CANARY_SECRET: &str = "canarysecretCANARY0123456789abcdef";
@@ -103,7 +103,7 @@ async fn a_canary_token_appears_nowhere() {
     };
     let (sim, _) = start(SimConfig {
         scenario: Some(scenario),
-        ..fast_config()
+        ..fast_sim()
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
