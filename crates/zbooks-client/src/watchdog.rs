@@ -11,10 +11,14 @@
 //! wakes, every tick (a twentieth of the timeout), the attempts whose deadline passed. The
 //! attempt reads the clock itself when polled, so a timeout fires at most one tick late — a
 //! few seconds on a minute — and never early.
+//!
+//! A ticker lives on the runtime of the attempt that started it. When that runtime goes, the
+//! ticker wakes every filed attempt on its way out, and the first to be polled starts a new
+//! one on its own runtime; an attempt that finds the ticker silent for two ticks does too.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -44,13 +48,29 @@ pub(crate) struct Watchdog {
     shared: Arc<Shared>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Shared {
     shards: [Mutex<Shard>; SHARDS],
-    /// Whether a ticking task is alive (it clears this when it ends, or is dropped with its
-    /// runtime, so that the next attempt starts another).
-    ticking: AtomicBool,
+    /// When a ticking task last ticked (or was started), in milliseconds after `base`. An
+    /// attempt that finds it older than two ticks starts a ticker on its own runtime: the
+    /// first ticker's runtime may be gone, or alive but no longer driven (a current-thread
+    /// runtime outside `block_on`).
+    last_tick: AtomicU64,
+    base: Instant,
 }
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared {
+            shards: Default::default(),
+            last_tick: AtomicU64::new(NEVER),
+            base: Instant::now(),
+        }
+    }
+}
+
+/// `last_tick` before any ticker started.
+const NEVER: u64 = u64::MAX;
 
 /// Deadlines and wakers, in reusable slots.
 #[derive(Debug, Default)]
@@ -105,29 +125,52 @@ impl Watchdog {
 }
 
 impl Shared {
-    /// Starts the ticking task on the current runtime unless one is alive.
+    fn millis_now(&self) -> u64 {
+        u64::try_from(self.base.elapsed().as_millis()).unwrap_or(u64::MAX - 1)
+    }
+
+    /// Starts a ticking task on the current runtime unless one ticked lately.
     fn ensure_ticking(self: &Arc<Self>, limit: Duration) {
-        if self.ticking.load(Ordering::Acquire) || self.ticking.swap(true, Ordering::AcqRel) {
+        let tick = (limit / 20).clamp(Duration::from_millis(5), Duration::from_secs(3));
+        let now = self.millis_now();
+        let last = self.last_tick.load(Ordering::Acquire);
+        let stale_after = u64::try_from(tick.as_millis()).unwrap_or(u64::MAX / 4) * 2;
+        if last != NEVER && now.saturating_sub(last) <= stale_after {
             return;
         }
-        let tick = (limit / 20).clamp(Duration::from_millis(5), Duration::from_secs(3));
-        tokio::spawn(tick_until_dropped(Arc::downgrade(self), tick));
+        // One attempt starts it; the others see the fresh mark.
+        if self
+            .last_tick
+            .compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            tokio::spawn(tick_until_dropped(Arc::downgrade(self), tick));
+        }
     }
 }
 
-/// Clears `ticking` when the ticking task ends for any reason.
-struct Ticking(Weak<Shared>);
+/// When a ticker ends with its runtime, every filed attempt is woken: polled on its own
+/// runtime, it finds no live ticker and starts one there.
+struct Handover(Weak<Shared>);
 
-impl Drop for Ticking {
+impl Drop for Handover {
     fn drop(&mut self) {
-        if let Some(shared) = self.0.upgrade() {
-            shared.ticking.store(false, Ordering::Release);
+        let Some(shared) = self.0.upgrade() else {
+            return;
+        };
+        shared.last_tick.store(NEVER, Ordering::Release);
+        let mut filed = Vec::new();
+        for shard in &shared.shards {
+            filed.extend(lock(shard).slots.iter().flatten().map(|(_, w)| w.clone()));
+        }
+        for waker in filed {
+            waker.wake();
         }
     }
 }
 
 async fn tick_until_dropped(shared: Weak<Shared>, tick: Duration) {
-    let _ticking = Ticking(shared.clone());
+    let _handover = Handover(shared.clone());
     let mut due = Vec::new();
     loop {
         tokio::time::sleep(tick).await;
@@ -135,6 +178,9 @@ async fn tick_until_dropped(shared: Weak<Shared>, tick: Duration) {
         let Some(shared) = shared.upgrade() else {
             return;
         };
+        shared
+            .last_tick
+            .store(shared.millis_now(), Ordering::Release);
         let now = Instant::now();
         for shard in &shared.shards {
             let shard = lock(shard);
@@ -190,6 +236,10 @@ impl<F: Future> Future for Within<'_, F> {
         }
         if now >= deadline {
             return Poll::Ready(Err(Elapsed));
+        }
+        if this.filed.is_some() {
+            // Woken by a ticker that ended, or by the inner future: keep a ticker alive.
+            this.shared.ensure_ticking(*this.limit);
         }
         match this.filed {
             Some((_, _, waker)) if waker.will_wake(cx.waker()) => {}
@@ -278,6 +328,44 @@ mod tests {
         }
         assert_eq!(timed_out, 25);
         assert_eq!(dog.filed(), 0);
+    }
+
+    /// A stalled attempt on a second runtime is cut when the first runtime, whose task
+    /// ticked, goes away mid-attempt.
+    #[test]
+    fn a_filed_attempt_outlives_the_runtime_that_ticked_for_it() {
+        let dog = Arc::new(Watchdog::default());
+        let first = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_time()
+            .build()
+            .unwrap();
+        // The ticker starts on the first runtime.
+        first
+            .block_on(dog.within(Duration::from_millis(200), async {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }))
+            .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stalled = {
+            let dog = dog.clone();
+            std::thread::spawn(move || {
+                let second = tokio::runtime::Builder::new_current_thread()
+                    .enable_time()
+                    .build()
+                    .unwrap();
+                let out = second
+                    .block_on(dog.within(Duration::from_millis(200), std::future::pending::<()>()));
+                tx.send(out).unwrap();
+            })
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        drop(first);
+        let out = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the attempt was cut");
+        assert_eq!(out, Err(Elapsed));
+        stalled.join().unwrap();
     }
 
     #[test]
