@@ -14,7 +14,10 @@
 //!
 //! A ticker lives on the runtime of the attempt that started it. When that runtime goes, the
 //! ticker wakes every filed attempt on its way out, and the first to be polled starts a new
-//! one on its own runtime; an attempt that finds the ticker silent for two ticks does too.
+//! one on its own runtime; an attempt that finds the ticker silent for two ticks does too. A
+//! runtime kept alive but never driven again (a current-thread runtime outside `block_on`)
+//! keeps its ticker: an attempt stalled on another runtime is then cut when the next attempt
+//! is filed, not before.
 
 use std::future::Future;
 use std::pin::Pin;
