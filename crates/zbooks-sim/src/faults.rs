@@ -91,7 +91,84 @@ fn default_gateway_status() -> u16 {
     502
 }
 
+impl FaultRule {
+    /// A rule for every `method` request to `path` (`/books/v3/invoices`, `/oauth/v2/token`;
+    /// `*` matches any run of characters); narrow it with [`FaultRule::nth`] and the others.
+    pub fn on(method: &str, path: &str, action: FaultAction) -> FaultRule {
+        FaultRule {
+            name: None,
+            method: Some(method.to_owned()),
+            path: Some(path.to_owned()),
+            organization_id: None,
+            nth: None,
+            every: None,
+            probability: None,
+            times: None,
+            action,
+        }
+    }
+
+    /// Any method.
+    #[must_use]
+    pub fn any_method(mut self) -> FaultRule {
+        self.method = None;
+        self
+    }
+
+    /// Fires on the `n`-th matching call only (from 1).
+    #[must_use]
+    pub fn nth(mut self, n: u64) -> FaultRule {
+        self.nth = Some(n);
+        self
+    }
+
+    /// Fires on every `k`-th matching call.
+    #[must_use]
+    pub fn every(mut self, k: u64) -> FaultRule {
+        self.every = Some(k);
+        self
+    }
+
+    /// Fires with probability `p` (0 to 1), drawn from the seeded generator.
+    #[must_use]
+    pub fn probability(mut self, p: f64) -> FaultRule {
+        self.probability = Some(p);
+        self
+    }
+
+    /// Fires at most `n` times.
+    #[must_use]
+    pub fn times(mut self, n: u64) -> FaultRule {
+        self.times = Some(n);
+        self
+    }
+
+    /// Named in the request log.
+    #[must_use]
+    pub fn named(mut self, name: &str) -> FaultRule {
+        self.name = Some(name.to_owned());
+        self
+    }
+
+    /// Only for calls to this organization.
+    #[must_use]
+    pub fn for_organization(mut self, organization_id: &str) -> FaultRule {
+        self.organization_id = Some(organization_id.to_owned());
+        self
+    }
+}
+
 impl FaultAction {
+    /// Zoho's `{code, message}` answer with `status`.
+    pub fn zoho(status: u16, code: i64, message: &str) -> FaultAction {
+        FaultAction::Status {
+            status,
+            body: None,
+            code: Some(code),
+            message: Some(message.to_owned()),
+        }
+    }
+
     /// A short name for the request log.
     pub fn name(&self) -> &'static str {
         match self {

@@ -45,93 +45,47 @@ pub struct DemoArgs {
     pub seed: u64,
 }
 
-fn rule(name: &str, method: &str, path: &str, action: FaultAction) -> FaultRule {
-    FaultRule {
-        name: Some(name.to_owned()),
-        method: Some(method.to_owned()),
-        path: Some(path.to_owned()),
-        organization_id: None,
-        nth: None,
-        every: None,
-        probability: None,
-        times: None,
-        action,
-    }
-}
-
 /// The fault script, one of each kind the brief of the demo promises.
 fn faults() -> Vec<FaultRule> {
     vec![
-        FaultRule {
-            nth: Some(3),
-            ..rule(
-                "lost answer after a create",
-                "POST",
-                "/books/v3/invoices",
-                FaultAction::ResetAfter,
-            )
-        },
-        FaultRule {
-            nth: Some(9),
-            ..rule(
-                "server error (500/1000)",
-                "POST",
-                "/books/v3/invoices",
-                FaultAction::Status {
-                    status: 500,
-                    body: None,
-                    code: Some(1000),
-                    message: Some("Internal error".to_owned()),
-                },
-            )
-        },
-        FaultRule {
-            nth: Some(12),
-            ..rule(
-                "access token expired mid-run",
-                "POST",
-                "/books/v3/contacts",
-                FaultAction::ExpireToken,
-            )
-        },
-        FaultRule {
-            every: Some(1),
-            times: Some(3),
-            ..rule(
-                "too many calls in flight (429/1070)",
-                "POST",
-                "/books/v3/items",
-                FaultAction::Status {
-                    status: 429,
-                    body: None,
-                    code: Some(1070),
-                    message: Some(
-                        "You have reached the maximum number of in process requests allowed. \
-                         Kindly try again after some time."
-                            .to_owned(),
-                    ),
-                },
-            )
-        },
-        FaultRule {
-            nth: Some(5),
-            ..rule(
-                "per-minute limit (429/44)",
-                "POST",
-                "/books/v3/customerpayments",
-                FaultAction::Status {
-                    status: 429,
-                    body: None,
-                    code: Some(44),
-                    message: Some(
-                        "For security reasons your organization has been blocked as it have \
-                         exceeded the maximum number of requests per minute that can originate \
-                         from an organization."
-                            .to_owned(),
-                    ),
-                },
-            )
-        },
+        FaultRule::on("POST", "/books/v3/invoices", FaultAction::ResetAfter)
+            .named("lost answer after a create")
+            .nth(3),
+        FaultRule::on(
+            "POST",
+            "/books/v3/invoices",
+            FaultAction::zoho(500, 1000, "Internal error"),
+        )
+        .named("server error (500/1000)")
+        .nth(9),
+        FaultRule::on("POST", "/books/v3/contacts", FaultAction::ExpireToken)
+            .named("access token expired mid-run")
+            .nth(12),
+        FaultRule::on(
+            "POST",
+            "/books/v3/items",
+            FaultAction::zoho(
+                429,
+                1070,
+                "You have reached the maximum number of in process requests allowed. Kindly try \
+                 again after some time.",
+            ),
+        )
+        .named("too many calls in flight (429/1070)")
+        .every(1)
+        .times(3),
+        FaultRule::on(
+            "POST",
+            "/books/v3/customerpayments",
+            FaultAction::zoho(
+                429,
+                44,
+                "For security reasons your organization has been blocked as it have exceeded the \
+                 maximum number of requests per minute that can originate from an organization.",
+            ),
+        )
+        .named("per-minute limit (429/44)")
+        .nth(5),
     ]
 }
 

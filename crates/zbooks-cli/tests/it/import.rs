@@ -115,17 +115,7 @@ fn expected_keys(org: &str) -> Vec<String> {
 }
 
 fn fault(path: &str, probability: f64, action: FaultAction) -> FaultRule {
-    FaultRule {
-        name: None,
-        method: Some("POST".into()),
-        path: Some(path.into()),
-        organization_id: None,
-        nth: None,
-        every: None,
-        probability: Some(probability),
-        times: None,
-        action,
-    }
+    FaultRule::on("POST", path, action).probability(probability)
 }
 
 const FAST: [&str; 6] = ["--minute", "1s", "--defer", "200ms", "--settle", "0s"];

@@ -62,17 +62,11 @@ fn finds_what_went_wrong_in_zbooks_own_logs_with_the_simulators_counts() {
 
     // 2. A create whose answer is lost, sent again by hand: the contact exists once and the
     //    second send is refused as a duplicate.
-    sim.set_faults(vec![FaultRule {
-        name: Some("lost answer".to_owned()),
-        method: Some("POST".to_owned()),
-        path: Some("/books/v3/contacts".to_owned()),
-        organization_id: None,
-        nth: Some(1),
-        every: None,
-        probability: None,
-        times: None,
-        action: FaultAction::ResetAfter,
-    }]);
+    sim.set_faults(vec![
+        FaultRule::on("POST", "/books/v3/contacts", FaultAction::ResetAfter)
+            .named("lost answer")
+            .nth(1),
+    ]);
     let body = r#"{"contact_name":"Lost Answer Ltd"}"#;
     let first = call(&["POST", "/contacts", "--data", body]);
     assert_ne!(

@@ -165,22 +165,11 @@ async fn a_fresh_token_refused_with_57_names_the_missing_scope() {
 async fn a_14_says_the_header_is_misconfigured() {
     let (sim, demo) = start(SimConfig {
         scenario: Some(Scenario {
-            faults: vec![FaultRule {
-                name: None,
-                method: Some("GET".into()),
-                path: Some("/books/v3/contacts".into()),
-                organization_id: None,
-                nth: None,
-                every: None,
-                probability: None,
-                times: None,
-                action: FaultAction::Status {
-                    status: 401,
-                    body: None,
-                    code: Some(14),
-                    message: Some("The request could not be authenticated as the authentication value you entered is invalid. Enter a valid authentication value and try again.".into()),
-                },
-            }],
+            faults: vec![FaultRule::on(
+                "GET",
+                "/books/v3/contacts",
+                FaultAction::zoho(401, 14, "The request could not be authenticated as the authentication value you entered is invalid. Enter a valid authentication value and try again."),
+            )],
             ..Scenario::default()
         }),
         ..fast_sim()
@@ -205,16 +194,10 @@ async fn a_14_says_the_header_is_misconfigured() {
 }
 
 fn access_denied() -> FaultRule {
-    FaultRule {
-        name: None,
-        method: None,
-        path: Some("/oauth/v2/token".into()),
-        organization_id: None,
-        nth: None,
-        every: None,
-        probability: None,
-        times: None,
-        action: FaultAction::Status {
+    FaultRule::on(
+        "POST",
+        "/oauth/v2/token",
+        FaultAction::Status {
             status: 200,
             body: Some(serde_json::json!({
                 "error_description": "You have made too many requests continuously. Please try again after some time.",
@@ -224,7 +207,8 @@ fn access_denied() -> FaultRule {
             code: None,
             message: None,
         },
-    }
+    )
+    .any_method()
 }
 
 #[tokio::test]

@@ -8,20 +8,6 @@ use zbooks_types::{FailureClass, Plan, Sent};
 
 use zbooks_testkit::{assert_no_unmatched, demo_client, fast_sim, start};
 
-fn first(method: &str, path: &str, action: FaultAction) -> FaultRule {
-    FaultRule {
-        name: None,
-        method: Some(method.into()),
-        path: Some(path.into()),
-        organization_id: None,
-        nth: Some(1),
-        every: None,
-        probability: None,
-        times: None,
-        action,
-    }
-}
-
 async fn setup(faults: Vec<FaultRule>) -> (zbooks_sim::RunningSim, Client, String) {
     let (sim, demo) = start(SimConfig {
         scenario: Some(Scenario {
@@ -63,11 +49,9 @@ fn records(sim: &zbooks_sim::RunningSim, key: &str) -> u64 {
 
 #[tokio::test]
 async fn does_not_resend_create_after_lost_response() {
-    let (sim, client, org) = setup(vec![first(
-        "POST",
-        "/books/v3/contacts",
-        FaultAction::ResetAfter,
-    )])
+    let (sim, client, org) = setup(vec![
+        FaultRule::on("POST", "/books/v3/contacts", FaultAction::ResetAfter).nth(1),
+    ])
     .await;
     let err = client
         .contacts()
@@ -89,11 +73,9 @@ async fn does_not_resend_create_after_lost_response() {
 
 #[tokio::test]
 async fn create_or_adopt_adopts_the_record_a_lost_answer_created() {
-    let (sim, client, org) = setup(vec![first(
-        "POST",
-        "/books/v3/contacts",
-        FaultAction::ResetAfter,
-    )])
+    let (sim, client, org) = setup(vec![
+        FaultRule::on("POST", "/books/v3/contacts", FaultAction::ResetAfter).nth(1),
+    ])
     .await;
     let outcome = client
         .contacts()
@@ -117,11 +99,9 @@ async fn create_or_adopt_adopts_the_record_a_lost_answer_created() {
 
 #[tokio::test]
 async fn create_or_adopt_sends_again_when_nothing_landed() {
-    let (sim, client, org) = setup(vec![first(
-        "POST",
-        "/books/v3/contacts",
-        FaultAction::ResetBefore,
-    )])
+    let (sim, client, org) = setup(vec![
+        FaultRule::on("POST", "/books/v3/contacts", FaultAction::ResetBefore).nth(1),
+    ])
     .await;
     let outcome = client
         .contacts()
@@ -154,11 +134,9 @@ async fn create_or_adopt_adopts_an_existing_duplicate() {
 
 #[tokio::test]
 async fn an_invoice_whose_answer_was_lost_exists_once() {
-    let (sim, client, org) = setup(vec![first(
-        "POST",
-        "/books/v3/invoices",
-        FaultAction::ResetAfter,
-    )])
+    let (sim, client, org) = setup(vec![
+        FaultRule::on("POST", "/books/v3/invoices", FaultAction::ResetAfter).nth(1),
+    ])
     .await;
     let customer = client
         .contacts()

@@ -9,20 +9,6 @@ use zbooks_types::{FailureClass, Plan, Retry};
 
 use zbooks_testkit::{Recorder, demo_client, fast_limits, fast_sim, start};
 
-fn rule(method: &str, path: &str, action: FaultAction) -> FaultRule {
-    FaultRule {
-        name: None,
-        method: Some(method.into()),
-        path: Some(path.into()),
-        organization_id: None,
-        nth: None,
-        every: None,
-        probability: None,
-        times: None,
-        action,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_44_pauses_the_organization_and_no_further_429_is_served() {
     let (sim, demo) = start(fast_sim()).await;
@@ -95,16 +81,12 @@ async fn a_44_pauses_the_organization_and_no_further_429_is_served() {
 async fn a_45_stops_without_retries_with_the_estimated_reset() {
     let (sim, demo) = start(SimConfig {
         scenario: Some(Scenario {
-            faults: vec![rule(
-                "GET",
-                "/books/v3/contacts",
-                FaultAction::Status {
+            faults: vec![FaultRule::on("GET", "/books/v3/contacts", FaultAction::Status {
                     status: 429,
                     body: None,
                     code: Some(45),
                     message: Some("The API call for this organization has exceeded the maximum call rate limit of 5,000.".into()),
-                },
-            )],
+                })],
             ..Scenario::default()
         }),
         ..fast_sim()
@@ -195,7 +177,7 @@ async fn the_daily_ledger_refuses_locally_before_zoho_does() {
 async fn a_1070_lowers_the_in_flight_cap_and_retries() {
     let (sim, demo) = start(SimConfig {
         scenario: Some(Scenario {
-            faults: vec![rule(
+            faults: vec![FaultRule::on(
                 "GET",
                 "/books/v3/contacts",
                 FaultAction::Delay { ms: 150 },

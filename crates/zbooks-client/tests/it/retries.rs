@@ -7,29 +7,6 @@ use zbooks_types::{FailureClass, Plan, Sent};
 
 use zbooks_testkit::{Recorder, demo_client, fast_retry, fast_sim, start};
 
-fn nth(n: u64, method: &str, path: &str, action: FaultAction) -> FaultRule {
-    FaultRule {
-        name: None,
-        method: Some(method.into()),
-        path: Some(path.into()),
-        organization_id: None,
-        nth: Some(n),
-        every: None,
-        probability: None,
-        times: None,
-        action,
-    }
-}
-
-fn status(status: u16, code: Option<i64>, message: &str) -> FaultAction {
-    FaultAction::Status {
-        status,
-        body: None,
-        code,
-        message: Some(message.into()),
-    }
-}
-
 async fn sim_with(faults: Vec<FaultRule>) -> (zbooks_sim::RunningSim, zbooks_sim::DemoCredentials) {
     start(SimConfig {
         scenario: Some(Scenario {
@@ -44,18 +21,18 @@ async fn sim_with(faults: Vec<FaultRule>) -> (zbooks_sim::RunningSim, zbooks_sim
 #[tokio::test]
 async fn retries_a_500_and_an_html_502_then_succeeds() {
     let (sim, demo) = sim_with(vec![
-        nth(
-            1,
+        FaultRule::on(
             "GET",
             "/books/v3/contacts",
-            status(500, Some(1000), "Internal error"),
-        ),
-        nth(
-            2,
+            FaultAction::zoho(500, 1000, "Internal error"),
+        )
+        .nth(1),
+        FaultRule::on(
             "GET",
             "/books/v3/contacts",
             FaultAction::GatewayHtml { status: 502 },
-        ),
+        )
+        .nth(2),
     ])
     .await;
     let recorder = Recorder::new();
@@ -107,15 +84,17 @@ async fn retries_a_500_and_an_html_502_then_succeeds() {
 
 #[tokio::test]
 async fn an_empty_retry_budget_stops_retries() {
-    let every = FaultRule {
-        nth: None,
-        ..nth(
-            1,
-            "GET",
-            "/books/v3/contacts",
-            status(503, None, "Service Unavailable"),
-        )
-    };
+    // A 503 without Zoho's code, as a gateway answers.
+    let every = FaultRule::on(
+        "GET",
+        "/books/v3/contacts",
+        FaultAction::Status {
+            status: 503,
+            body: None,
+            code: None,
+            message: Some("Service Unavailable".into()),
+        },
+    );
     let (sim, demo) = sim_with(vec![every]).await;
     let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
@@ -151,12 +130,14 @@ async fn an_empty_retry_budget_stops_retries() {
 
 #[tokio::test]
 async fn a_200_with_a_nonzero_code_is_an_error_and_not_retried() {
-    let (sim, demo) = sim_with(vec![nth(
-        1,
-        "GET",
-        "/books/v3/contacts",
-        status(200, Some(2), "Invalid value passed for filter_by"),
-    )])
+    let (sim, demo) = sim_with(vec![
+        FaultRule::on(
+            "GET",
+            "/books/v3/contacts",
+            FaultAction::zoho(200, 2, "Invalid value passed for filter_by"),
+        )
+        .nth(1),
+    ])
     .await;
     let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
@@ -211,12 +192,14 @@ async fn wrong_organization_and_missing_records_are_not_retried() {
 
 #[tokio::test]
 async fn a_create_answered_with_a_5xx_is_not_sent_again() {
-    let (sim, demo) = sim_with(vec![nth(
-        1,
-        "POST",
-        "/books/v3/contacts",
-        FaultAction::GatewayHtml { status: 502 },
-    )])
+    let (sim, demo) = sim_with(vec![
+        FaultRule::on(
+            "POST",
+            "/books/v3/contacts",
+            FaultAction::GatewayHtml { status: 502 },
+        )
+        .nth(1),
+    ])
     .await;
     let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
@@ -252,8 +235,8 @@ async fn a_create_answered_with_a_5xx_is_not_sent_again() {
 #[tokio::test]
 async fn a_stalled_answer_times_out_then_a_get_is_retried_and_a_create_is_not() {
     let (sim, demo) = sim_with(vec![
-        nth(1, "GET", "/books/v3/contacts", FaultAction::Stall),
-        nth(1, "POST", "/books/v3/contacts", FaultAction::Stall),
+        FaultRule::on("GET", "/books/v3/contacts", FaultAction::Stall).nth(1),
+        FaultRule::on("POST", "/books/v3/contacts", FaultAction::Stall).nth(1),
     ])
     .await;
     let recorder = Recorder::new();

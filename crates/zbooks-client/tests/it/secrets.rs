@@ -88,17 +88,14 @@ async fn a_canary_token_appears_nowhere() {
             currency_code: "INR".into(),
             unique_custom_fields: vec![],
         }],
-        faults: vec![FaultRule {
-            name: None,
-            method: Some("GET".into()),
-            path: Some("/books/v3/items".into()),
-            organization_id: None,
-            nth: Some(1),
-            every: None,
-            probability: None,
-            times: None,
-            action: FaultAction::GatewayHtml { status: 502 },
-        }],
+        faults: vec![
+            FaultRule::on(
+                "GET",
+                "/books/v3/items",
+                FaultAction::GatewayHtml { status: 502 },
+            )
+            .nth(1),
+        ],
         ..Scenario::default()
     };
     let (sim, _) = start(SimConfig {

@@ -174,47 +174,31 @@ async fn survives_lost_answers_server_errors_token_expiry_and_throttling_without
     let sim = sim().await;
     let store = Arc::new(SqliteStore::open_in_memory().unwrap());
     let client = client(&sim, store.clone());
-    let fault = |path: &str, nth: u64, action: FaultAction| FaultRule {
-        name: None,
-        method: Some("POST".into()),
-        path: Some(path.into()),
-        organization_id: None,
-        nth: Some(nth),
-        every: None,
-        probability: None,
-        times: None,
-        action,
-    };
+    let post = |path: &str, action: FaultAction| FaultRule::on("POST", path, action);
     sim.set_faults(vec![
-        fault("/books/v3/invoices", 1, FaultAction::ResetAfter),
-        fault(
+        post("/books/v3/invoices", FaultAction::ResetAfter).nth(1),
+        post(
             "/books/v3/invoices",
-            3,
-            FaultAction::Status {
-                status: 500,
-                body: None,
-                code: Some(1000),
-                message: Some("Internal error".into()),
-            },
-        ),
-        fault("/books/v3/contacts", 2, FaultAction::ExpireToken),
-        fault("/books/v3/items", 1, FaultAction::ResetBefore),
-        fault("/books/v3/customerpayments", 1, FaultAction::GatewayHtml { status: 502 }),
-        FaultRule {
-            times: Some(3),
-            every: Some(1),
-            nth: None,
-            ..fault(
-                "/books/v3/contacts",
-                0,
-                FaultAction::Status {
-                    status: 429,
-                    body: None,
-                    code: Some(1070),
-                    message: Some("You have reached the maximum number of in process requests allowed. Kindly try again after some time.".into()),
-                },
-            )
-        },
+            FaultAction::zoho(500, 1000, "Internal error"),
+        )
+        .nth(3),
+        post("/books/v3/contacts", FaultAction::ExpireToken).nth(2),
+        post("/books/v3/items", FaultAction::ResetBefore).nth(1),
+        post(
+            "/books/v3/customerpayments",
+            FaultAction::GatewayHtml { status: 502 },
+        )
+        .nth(1),
+        post(
+            "/books/v3/contacts",
+            FaultAction::zoho(
+                429,
+                1070,
+                "You have reached the maximum number of in process requests allowed. Kindly try again after some time.",
+            ),
+        )
+        .every(1)
+        .times(3),
     ]);
     let parsed = parse_tally_bytes(&fixture_bytes("sample-company.xml"));
     let result = run(&client, &store, "faulty", &parsed, options()).await;
@@ -238,22 +222,14 @@ async fn a_record_zoho_refuses_is_failed_with_code_and_fix_and_its_dependents_wa
     let sim = sim().await;
     let store = Arc::new(SqliteStore::open_in_memory().unwrap());
     let client = client(&sim, store.clone());
-    sim.set_faults(vec![FaultRule {
-        name: None,
-        method: Some("POST".into()),
-        path: Some("/books/v3/invoices".into()),
-        organization_id: None,
-        nth: Some(1),
-        every: None,
-        probability: None,
-        times: None,
-        action: FaultAction::Status {
-            status: 400,
-            body: None,
-            code: Some(2),
-            message: Some("Invalid value passed for place_of_supply".into()),
-        },
-    }]);
+    sim.set_faults(vec![
+        FaultRule::on(
+            "POST",
+            "/books/v3/invoices",
+            FaultAction::zoho(400, 2, "Invalid value passed for place_of_supply"),
+        )
+        .nth(1),
+    ]);
     let parsed = parse_tally_bytes(&fixture_bytes("sample-company.xml"));
     // One at a time, so the first invoice sent is SI/24-25/001.
     let one = ExecuteOptions {

@@ -10,17 +10,7 @@ use zbooks_sim::{FaultAction, FaultRule, Scenario, SimConfig};
 use crate::support::{start, start_with};
 
 fn rule(method: &str, path: &str, action: FaultAction) -> FaultRule {
-    FaultRule {
-        name: None,
-        method: Some(method.into()),
-        path: Some(path.into()),
-        organization_id: None,
-        nth: None,
-        every: None,
-        probability: None,
-        times: None,
-        action,
-    }
+    FaultRule::on(method, path, action)
 }
 
 #[tokio::test]

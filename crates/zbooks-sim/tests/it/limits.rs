@@ -113,17 +113,11 @@ async fn daily_quota_is_429_45_with_the_plans_number() {
 #[tokio::test]
 async fn more_calls_in_flight_than_the_plan_allows_get_429_1070() {
     let t = start().await;
-    t.sim.set_faults(vec![FaultRule {
-        name: None,
-        method: Some("GET".into()),
-        path: Some("/books/v3/contacts".into()),
-        organization_id: None,
-        nth: None,
-        every: None,
-        probability: None,
-        times: None,
-        action: FaultAction::Delay { ms: 600 },
-    }]);
+    t.sim.set_faults(vec![FaultRule::on(
+        "GET",
+        "/books/v3/contacts",
+        FaultAction::Delay { ms: 600 },
+    )]);
     let url = format!("{}?organization_id={}", t.url("/contacts"), t.org);
     let mut calls = Vec::new();
     for _ in 0..12 {
