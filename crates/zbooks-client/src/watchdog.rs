@@ -7,7 +7,7 @@
 //! (`benches/throughput.rs`) measured that at several percent of throughput.
 //!
 //! Here an attempt files its deadline and its task's waker in a table of the client's (in one
-//! of a few shards, so that workers seldom meet on a lock), and one task per client and runtime
+//! of a few shards, so that workers seldom meet on a lock), and one ticking task per client
 //! wakes, every tick (a twentieth of the timeout), the attempts whose deadline passed. The
 //! attempt reads the clock itself when polled, so a timeout fires at most one tick late — a
 //! few seconds on a minute — and never early.
