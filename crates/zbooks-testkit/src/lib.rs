@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use zbooks_client::events::EventSink;
 use zbooks_client::{Client, ClientBuilder, Credentials, LimitsConfig, RetryConfig, TokenConfig};
-use zbooks_sim::{DemoCredentials, RunningSim, Sim, SimConfig};
+use zbooks_sim::{DemoCredentials, FaultRule, RunningSim, Scenario, Sim, SimConfig};
 use zbooks_types::event::CallEvent;
 
 /// A simulator whose minute lasts one second (the limit stays 100 a minute).
@@ -32,6 +32,18 @@ pub async fn start(config: SimConfig) -> (RunningSim, DemoCredentials) {
     let sim = Sim::start(config).await.expect("simulator starts");
     let demo = sim.demo();
     (sim, demo)
+}
+
+/// [`start`] of a [`fast_sim`] with these scripted faults.
+pub async fn start_with_faults(faults: Vec<FaultRule>) -> (RunningSim, DemoCredentials) {
+    start(SimConfig {
+        scenario: Some(Scenario {
+            faults,
+            ..Scenario::default()
+        }),
+        ..fast_sim()
+    })
+    .await
 }
 
 /// A simulator on a runtime of its own, for tests that are not async (the CLI's, which run

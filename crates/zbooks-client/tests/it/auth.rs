@@ -10,7 +10,7 @@ use zbooks_types::{DataCenter, FailureClass, ManualClock, Plan};
 
 use zbooks_testkit::{
     assert_no_unmatched, demo_client, fast_limits, fast_retry, fast_sim, fast_tokens, log_lines,
-    start,
+    start, start_with_faults,
 };
 
 fn token_requests(sim: &zbooks_sim::RunningSim) -> usize {
@@ -163,17 +163,11 @@ async fn a_fresh_token_refused_with_57_names_the_missing_scope() {
 
 #[tokio::test]
 async fn a_14_says_the_header_is_misconfigured() {
-    let (sim, demo) = start(SimConfig {
-        scenario: Some(Scenario {
-            faults: vec![FaultRule::on(
+    let (sim, demo) = start_with_faults(vec![FaultRule::on(
                 "GET",
                 "/books/v3/contacts",
                 FaultAction::zoho(401, 14, "The request could not be authenticated as the authentication value you entered is invalid. Enter a valid authentication value and try again."),
-            )],
-            ..Scenario::default()
-        }),
-        ..fast_sim()
-    })
+            )])
     .await;
     let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
@@ -213,14 +207,7 @@ fn access_denied() -> FaultRule {
 
 #[tokio::test]
 async fn access_denied_starts_a_cool_down_not_a_loop() {
-    let (sim, demo) = start(SimConfig {
-        scenario: Some(Scenario {
-            faults: vec![access_denied()],
-            ..Scenario::default()
-        }),
-        ..fast_sim()
-    })
-    .await;
+    let (sim, demo) = start_with_faults(vec![access_denied()]).await;
     let store = Arc::new(MemoryStore::new());
     let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)

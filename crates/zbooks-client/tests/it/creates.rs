@@ -3,20 +3,13 @@
 
 use zbooks_client::models::{Contact, Invoice, Item, LineItem};
 use zbooks_client::{Client, Outcome};
-use zbooks_sim::{FaultAction, FaultRule, Scenario, SimConfig};
+use zbooks_sim::{FaultAction, FaultRule};
 use zbooks_types::{FailureClass, Plan, Sent};
 
-use zbooks_testkit::{assert_no_unmatched, demo_client, fast_sim, start};
+use zbooks_testkit::{assert_no_unmatched, demo_client, start_with_faults};
 
 async fn setup(faults: Vec<FaultRule>) -> (zbooks_sim::RunningSim, Client, String) {
-    let (sim, demo) = start(SimConfig {
-        scenario: Some(Scenario {
-            faults,
-            ..Scenario::default()
-        }),
-        ..fast_sim()
-    })
-    .await;
+    let (sim, demo) = start_with_faults(faults).await;
     let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .build()

@@ -4,10 +4,10 @@
 use std::time::Duration;
 
 use zbooks_client::{Client, ErrorKind, LimitsConfig, Method};
-use zbooks_sim::{FaultAction, FaultRule, Scenario, SimConfig};
+use zbooks_sim::{FaultAction, FaultRule};
 use zbooks_types::{FailureClass, Plan, Retry};
 
-use zbooks_testkit::{Recorder, demo_client, fast_limits, fast_sim, start};
+use zbooks_testkit::{Recorder, demo_client, fast_limits, fast_sim, start, start_with_faults};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_44_pauses_the_organization_and_no_further_429_is_served() {
@@ -79,18 +79,12 @@ async fn a_44_pauses_the_organization_and_no_further_429_is_served() {
 
 #[tokio::test]
 async fn a_45_stops_without_retries_with_the_estimated_reset() {
-    let (sim, demo) = start(SimConfig {
-        scenario: Some(Scenario {
-            faults: vec![FaultRule::on("GET", "/books/v3/contacts", FaultAction::Status {
+    let (sim, demo) = start_with_faults(vec![FaultRule::on("GET", "/books/v3/contacts", FaultAction::Status {
                     status: 429,
                     body: None,
                     code: Some(45),
                     message: Some("The API call for this organization has exceeded the maximum call rate limit of 5,000.".into()),
-                })],
-            ..Scenario::default()
-        }),
-        ..fast_sim()
-    })
+                })])
     .await;
     let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
@@ -175,17 +169,11 @@ async fn the_daily_ledger_refuses_locally_before_zoho_does() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_1070_lowers_the_in_flight_cap_and_retries() {
-    let (sim, demo) = start(SimConfig {
-        scenario: Some(Scenario {
-            faults: vec![FaultRule::on(
-                "GET",
-                "/books/v3/contacts",
-                FaultAction::Delay { ms: 150 },
-            )],
-            ..Scenario::default()
-        }),
-        ..fast_sim()
-    })
+    let (sim, demo) = start_with_faults(vec![FaultRule::on(
+        "GET",
+        "/books/v3/contacts",
+        FaultAction::Delay { ms: 150 },
+    )])
     .await;
     // The client believes 15 may be in flight; the simulator allows the plan's 10.
     let client = demo_client(&sim, &demo)

@@ -2,25 +2,14 @@
 //! answers that are never retried, and a 200 that carries an error.
 
 use zbooks_client::{ErrorKind, Method, RetryBudgetConfig, RetryConfig};
-use zbooks_sim::{FaultAction, FaultRule, Scenario, SimConfig};
+use zbooks_sim::{FaultAction, FaultRule};
 use zbooks_types::{FailureClass, Plan, Sent};
 
-use zbooks_testkit::{Recorder, demo_client, fast_retry, fast_sim, start};
-
-async fn sim_with(faults: Vec<FaultRule>) -> (zbooks_sim::RunningSim, zbooks_sim::DemoCredentials) {
-    start(SimConfig {
-        scenario: Some(Scenario {
-            faults,
-            ..Scenario::default()
-        }),
-        ..fast_sim()
-    })
-    .await
-}
+use zbooks_testkit::{Recorder, demo_client, fast_retry, fast_sim, start, start_with_faults};
 
 #[tokio::test]
 async fn retries_a_500_and_an_html_502_then_succeeds() {
-    let (sim, demo) = sim_with(vec![
+    let (sim, demo) = start_with_faults(vec![
         FaultRule::on(
             "GET",
             "/books/v3/contacts",
@@ -95,7 +84,7 @@ async fn an_empty_retry_budget_stops_retries() {
             message: Some("Service Unavailable".into()),
         },
     );
-    let (sim, demo) = sim_with(vec![every]).await;
+    let (sim, demo) = start_with_faults(vec![every]).await;
     let client = demo_client(&sim, &demo)
         .plan(Plan::Professional)
         .retry(RetryConfig {
@@ -130,7 +119,7 @@ async fn an_empty_retry_budget_stops_retries() {
 
 #[tokio::test]
 async fn a_200_with_a_nonzero_code_is_an_error_and_not_retried() {
-    let (sim, demo) = sim_with(vec![
+    let (sim, demo) = start_with_faults(vec![
         FaultRule::on(
             "GET",
             "/books/v3/contacts",
@@ -192,7 +181,7 @@ async fn wrong_organization_and_missing_records_are_not_retried() {
 
 #[tokio::test]
 async fn a_create_answered_with_a_5xx_is_not_sent_again() {
-    let (sim, demo) = sim_with(vec![
+    let (sim, demo) = start_with_faults(vec![
         FaultRule::on(
             "POST",
             "/books/v3/contacts",
@@ -234,7 +223,7 @@ async fn a_create_answered_with_a_5xx_is_not_sent_again() {
 /// early) and a GET is sent again; a create is not.
 #[tokio::test]
 async fn a_stalled_answer_times_out_then_a_get_is_retried_and_a_create_is_not() {
-    let (sim, demo) = sim_with(vec![
+    let (sim, demo) = start_with_faults(vec![
         FaultRule::on("GET", "/books/v3/contacts", FaultAction::Stall).nth(1),
         FaultRule::on("POST", "/books/v3/contacts", FaultAction::Stall).nth(1),
     ])
