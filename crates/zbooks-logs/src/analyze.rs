@@ -103,6 +103,8 @@ pub(crate) struct Source {
     pub(crate) records: u64,
     pub(crate) unreadable: u64,
     pub(crate) newer_schema: u64,
+    /// Lines longer than the readers hold, skipped.
+    pub(crate) long_lines: u64,
     pub(crate) error: Option<String>,
     /// HAR sources count entries, not lines.
     pub(crate) entries: bool,
@@ -275,6 +277,10 @@ impl InFlight {
 pub(crate) struct State {
     pub(crate) sources: Vec<Source>,
     pub(crate) unreadable: Vec<(Loc, String, String)>,
+    /// Lines too long to hold: where, their length, their start (scrubbed); the first 20.
+    pub(crate) long_lines: Vec<(Loc, u64, String)>,
+    /// The longest line skipped, in bytes.
+    pub(crate) longest_line: u64,
     pub(crate) first: Option<Millis>,
     pub(crate) last: Option<Millis>,
     pub(crate) api_calls: u64,
@@ -331,6 +337,7 @@ impl State {
             records: 0,
             unreadable: 0,
             newer_schema: 0,
+            long_lines: 0,
             error: None,
             entries: format == "har",
         });
@@ -357,6 +364,18 @@ impl State {
                 reason.into(),
                 crate::util::shorten(&sample_text(text), 160),
             ));
+        }
+    }
+
+    /// A line too long to hold: `start` is the part that was held.
+    pub(crate) fn note_long_line(&mut self, loc: Loc, bytes: u64, start: &[u8]) {
+        self.sources[loc.source as usize].long_lines += 1;
+        self.longest_line = self.longest_line.max(bytes);
+        if self.long_lines.len() < 20 {
+            // Only the first few hundred bytes can be shown; scrub no more than that.
+            let head = &start[..start.len().min(1024)];
+            let text = crate::util::shorten(&sample_text(&String::from_utf8_lossy(head)), 160);
+            self.long_lines.push((loc, bytes, text));
         }
     }
 

@@ -16,6 +16,11 @@ use zbooks_types::FailureClass;
 
 pub use crate::util::Sample;
 
+/// The longest line an analysis reads, in bytes (without the line ending): it holds no more
+/// than this of any line, skips the rest of a longer one as it streams past, and reports it
+/// as a [`FindingKind::LongLines`] finding.
+pub const MAX_LINE_BYTES: usize = crate::read::MAX_LINE;
+
 /// The version of the JSON form of [`Report`].
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
@@ -134,6 +139,8 @@ pub enum FindingKind {
     ZohoError,
     /// Lines that could not be read.
     UnreadableLines,
+    /// Lines longer than the analysis holds (`MAX_LINE_BYTES`), skipped unread.
+    LongLines,
 }
 
 impl FindingKind {
@@ -156,6 +163,7 @@ impl FindingKind {
             FindingKind::ServerErrors => "server_errors",
             FindingKind::ZohoError => "zoho_error",
             FindingKind::UnreadableLines => "unreadable_lines",
+            FindingKind::LongLines => "long_lines",
         }
     }
 }
@@ -208,6 +216,8 @@ pub struct SourceSummary {
     pub unreadable: u64,
     /// Event lines of a newer schema than this build reads, skipped.
     pub newer_schema: u64,
+    /// Lines longer than [`MAX_LINE_BYTES`], skipped unread.
+    pub long_lines: u64,
     /// Why reading stopped early, if it did.
     pub error: Option<String>,
 }

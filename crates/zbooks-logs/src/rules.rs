@@ -193,6 +193,7 @@ pub(crate) fn report(state: &State, opts: &AnalyzeOptions) -> Report {
     server_rule(state, &mut findings, &mut covered);
     generic_rules(state, &mut findings, &covered, &covered_accounts);
     unreadable_rule(state, &mut findings);
+    long_lines_rule(state, &mut findings);
 
     findings.sort_by(|a, b| {
         a.severity
@@ -236,6 +237,7 @@ pub(crate) fn report(state: &State, opts: &AnalyzeOptions) -> Report {
             records: s.records,
             unreadable: s.unreadable,
             newer_schema: s.newer_schema,
+            long_lines: s.long_lines,
             error: s.error.clone(),
         })
         .collect::<Vec<_>>();
@@ -1534,6 +1536,69 @@ fn unreadable_rule(state: &State, out: &mut Vec<Finding>) {
      Zoho's answers in it."
         .clone_into(&mut f.fix);
     out.push(f);
+}
+
+fn long_lines_rule(state: &State, out: &mut Vec<Finding>) {
+    let total: u64 = state.sources.iter().map(|s| s.long_lines).sum();
+    if total == 0 {
+        return;
+    }
+    let limit = crate::report::MAX_LINE_BYTES as u64;
+    let mut f = finding(
+        FindingKind::LongLines,
+        Severity::Warning,
+        format!(
+            "{} longer than {} skipped unread",
+            plural(total, "line", "lines"),
+            human_bytes(limit)
+        ),
+        total,
+    );
+    f.counts.insert("lines", total);
+    f.counts.insert("longest_bytes", state.longest_line);
+    f.counts.insert("limit_bytes", limit);
+    for (loc, bytes, text) in &state.long_lines {
+        let at = location(&state.sources, *loc);
+        f.evidence.push(format!(
+            "{at}: {bytes} bytes ({}), not analysed",
+            human_bytes(*bytes)
+        ));
+        push_sample(&mut f.samples, || Sample {
+            location: at.clone(),
+            text: format!("{text}   [{bytes} bytes, skipped]"),
+        });
+    }
+    let listed = state.long_lines.len() as u64;
+    if total > listed {
+        f.evidence.push(format!(
+            "and {} more",
+            plural(total - listed, "line", "lines")
+        ));
+    }
+    f.fix = format!(
+        "Calls on these lines are missing from the analysis. A line this long is usually a \
+         whole response or file dumped into the log, or a file that is not a log at all: log \
+         one request and its answer per line with bodies cut short, or remove the dump, and \
+         analyse again (lines up to {} are read).",
+        human_bytes(limit)
+    );
+    out.push(f);
+}
+
+/// `1.0 MiB`, `4.0 GiB`, `512 bytes`.
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return plural(n, "byte", "bytes");
+    }
+    #[expect(clippy::cast_precision_loss, reason = "a size shown with one decimal")]
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }
 
 fn code_rows(state: &State) -> Vec<CodeRow> {

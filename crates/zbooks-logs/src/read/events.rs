@@ -16,6 +16,7 @@ use zbooks_types::{FailureClass, Sent};
 
 use crate::analyze::{Raw, State};
 use crate::call::{self, Call};
+use crate::read::Line;
 use crate::time;
 use crate::util::Loc;
 
@@ -118,19 +119,23 @@ pub(crate) fn read(
     let mut buf = Vec::with_capacity(4096);
     let mut line_no = 0u64;
     loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
+        let read = crate::read::read_line(reader, &mut buf)?;
+        if read == Line::End {
             break;
         }
         line_no += 1;
-        let line = trim_line(&buf);
-        if line.is_empty() {
-            continue;
-        }
         let loc = Loc {
             source,
             line: line_no,
         };
+        if let Line::TooLong { bytes } = read {
+            state.note_long_line(loc, bytes, &buf);
+            continue;
+        }
+        let line = trim_line(&buf);
+        if line.is_empty() {
+            continue;
+        }
         match serde_json::from_slice::<EventLine<'_>>(line) {
             Ok(ev) if ev.schema <= EVENT_SCHEMA_VERSION => {
                 state.observe(&ev.call(), loc, Raw::Bytes(line));

@@ -20,6 +20,7 @@ use zbooks_types::scan::{Budget, Finding, scan_line};
 
 use crate::analyze::{Raw, State};
 use crate::call::{self, Call};
+use crate::read::Line;
 use crate::read::events::trim_line;
 use crate::time::{self, Millis};
 use crate::util::Loc;
@@ -80,19 +81,23 @@ pub(crate) fn read(
     let mut line_no = 0u64;
     let mut pending: Option<Request> = None;
     loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
+        let read = crate::read::read_line(reader, &mut buf)?;
+        if read == Line::End {
             break;
         }
         line_no += 1;
-        let bytes = trim_line(&buf);
-        if bytes.is_empty() {
-            continue;
-        }
         let loc = Loc {
             source,
             line: line_no,
         };
+        if let Line::TooLong { bytes } = read {
+            state.note_long_line(loc, bytes, &buf);
+            continue;
+        }
+        let bytes = trim_line(&buf);
+        if bytes.is_empty() {
+            continue;
+        }
         read_line(state, &finders, bytes, loc, &mut pending);
     }
     state.source_mut(source).lines = line_no;

@@ -196,3 +196,82 @@ fn a_malformed_har_entry_is_counted_by_entry_number() {
     assert_eq!(r.unreadable.lines[0].location, "calls.har#1");
     assert_eq!(r.totals.api_calls + r.totals.token_requests, 3);
 }
+
+/// `lines` with a line of `long` bytes (a Zoho body padded with spaces, so it would count as a
+/// call if it were read) put in as line 3.
+fn with_long_line(lines: &str, long: usize) -> Vec<u8> {
+    let mut lines: Vec<Vec<u8>> = lines.lines().map(|l| l.as_bytes().to_vec()).collect();
+    let mut huge = br#"2026-11-25T09:00:00Z POST /books/v3/invoices?organization_id=1 -> HTTP 400 {"code":1001,"message":"x"}"#.to_vec();
+    huge.resize(long, b' ');
+    lines.insert(2, huge);
+    let mut out = lines.join(&b'\n');
+    out.push(b'\n');
+    out
+}
+
+/// The long-line finding, checked in the JSON, text and HTML forms of `r`.
+fn long_line_reported(r: &zbooks_logs::Report, at: &str, long: usize) {
+    let json = r.to_json();
+    let found: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "long_lines")
+        .collect();
+    assert_eq!(found.len(), 1, "{:#}", json["findings"]);
+    let f = found[0];
+    assert_eq!(f["count"], 1, "{f:#}");
+    assert_eq!(f["counts"]["longest_bytes"], long, "{f:#}");
+    assert_eq!(f["samples"][0]["location"], at, "{f:#}");
+    let shown = format!("{at}: {long} bytes");
+    assert!(f["evidence"][0].as_str().unwrap().contains(&shown), "{f:#}");
+    assert!(r.to_text(false).contains(&shown), "{}", r.to_text(false));
+    assert!(r.to_html().contains(&shown));
+    assert_eq!(json["sources"][0]["long_lines"], 1);
+}
+
+#[test]
+fn skips_and_reports_a_line_too_long_to_hold_and_reads_the_rest() {
+    // Three times the longest line the analysis holds (`report::MAX_LINE_BYTES`, 1 MiB).
+    let long = (3 << 20) + 17;
+    let s = quota();
+
+    // Free text, plain and gzip.
+    let text = with_long_line(&to_text(&s.events), long);
+    let r = analyze_str_bytes("quota.log", &text);
+    assert_eq!(r.sources[0].format, "text");
+    long_line_reported(&r, "quota.log:3", long);
+    crate::check("quota", &r, true);
+    assert_eq!(
+        r.totals.api_calls + r.totals.token_requests,
+        s.events.len() as u64,
+        "the long line is not read as a call; every other line is"
+    );
+
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&text).unwrap();
+    let packed = gz.finish().unwrap();
+    assert!(
+        packed.len() < long / 100,
+        "a small file that inflates to a long line"
+    );
+    let r = analyze_str_bytes("quota.log.gz", &packed);
+    assert!(r.sources[0].gzip);
+    long_line_reported(&r, "quota.log.gz:3", long);
+    crate::check("quota", &r, true);
+
+    // A zbooks event log.
+    let jsonl = with_long_line(&to_jsonl(&s.events), long);
+    let r = analyze_str_bytes("quota.jsonl", &jsonl);
+    assert_eq!(r.sources[0].format, "zbooks_events");
+    long_line_reported(&r, "quota.jsonl:3", long);
+    crate::check("quota", &r, true);
+    assert_eq!(r.unreadable.total, 0, "the long line is reported once");
+}
+
+fn analyze_str_bytes(name: &str, content: &[u8]) -> zbooks_logs::Report {
+    let mut a = Analyzer::new(AnalyzeOptions::default());
+    a.feed_reader(name, content)
+        .expect("an in-memory input reads");
+    a.finish()
+}
