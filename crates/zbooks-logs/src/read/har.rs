@@ -7,9 +7,15 @@
 //! base64, or an HTML error page); a request body gives the natural key of a create, or a
 //! hash of it when it names none. Entries that are not objects of the HAR shape are counted
 //! as unreadable with their entry number.
+//!
+//! No entry may be longer than [`MAX_ENTRY`] bytes: a longer one (a huge body, or a small
+//! `.gz` that inflates to one) stops the reading with an error naming the entry, before it is
+//! held. Unlike a line, a JSON document cannot be picked up again after the part skipped.
 
+use std::cell::Cell;
 use std::fmt;
-use std::io::Read;
+use std::io::{self, Read};
+use std::rc::Rc;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -60,15 +66,55 @@ struct Content {
     encoding: Option<String>,
 }
 
+/// The most bytes of one HAR entry read (16 times the longest line read elsewhere, since an
+/// entry holds whole bodies); the entry is held a few times over while it is decoded.
+pub(crate) const MAX_ENTRY: u64 = 16 * crate::read::MAX_LINE as u64;
+
+/// Bytes read since the current entry began, when inside `entries`.
+#[derive(Default)]
+struct EntryBudget {
+    used: Cell<u64>,
+    armed: Cell<bool>,
+}
+
+/// The input, failing once an entry passes [`MAX_ENTRY`] bytes.
+struct Budgeted<'r> {
+    inner: &'r mut dyn Read,
+    budget: Rc<EntryBudget>,
+}
+
+impl Read for Budgeted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let b = &self.budget;
+        if !b.armed.get() {
+            return self.inner.read(buf);
+        }
+        let left = MAX_ENTRY.saturating_sub(b.used.get());
+        if left == 0 {
+            return Err(io::Error::other(format!(
+                "a HAR entry longer than {} MiB, not read (split the export, or leave bodies \
+                 out of it)",
+                MAX_ENTRY >> 20
+            )));
+        }
+        let cap = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..cap])?;
+        b.used.set(b.used.get() + n as u64);
+        Ok(n)
+    }
+}
+
 /// Receives the entries as they are read.
 struct Sink<'s> {
     state: &'s mut State,
     source: u32,
     entries: u64,
+    budget: Rc<EntryBudget>,
 }
 
 impl Sink<'_> {
     fn entry(&mut self, value: Result<Entry, String>) {
+        self.budget.used.set(0);
         self.entries += 1;
         let loc = Loc {
             source: self.source,
@@ -86,10 +132,16 @@ impl Sink<'_> {
 
 /// Reads a whole HAR file.
 pub(crate) fn read(state: &mut State, source: u32, reader: &mut dyn Read) -> Result<(), String> {
+    let budget = Rc::new(EntryBudget::default());
     let mut sink = Sink {
         state,
         source,
         entries: 0,
+        budget: budget.clone(),
+    };
+    let reader = Budgeted {
+        inner: reader,
+        budget,
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
     let result = Root(&mut sink).deserialize(&mut de);
@@ -308,10 +360,13 @@ impl<'de> Visitor<'de> for Entries<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         // Each element is read as a JSON value first, so one malformed entry is reported and
         // skipped instead of ending the file.
+        self.0.budget.used.set(0);
+        self.0.budget.armed.set(true);
         while let Some(value) = seq.next_element::<serde_json::Value>()? {
             let entry = Entry::deserialize(value).map_err(|e| e.to_string());
             self.0.entry(entry);
         }
+        self.0.budget.armed.set(false);
         Ok(())
     }
 }

@@ -275,3 +275,32 @@ fn analyze_str_bytes(name: &str, content: &[u8]) -> zbooks_logs::Report {
         .expect("an in-memory input reads");
     a.finish()
 }
+
+#[test]
+fn stops_at_a_har_entry_too_long_to_hold_and_names_it() {
+    let s = wrong_org();
+    let har = to_har(&s.events[..3]);
+    // A second entry whose body is 20 MiB: more than the 16 MiB an entry may hold.
+    let mut doc: serde_json::Value = serde_json::from_str(&har).unwrap();
+    let entries = doc["log"]["entries"].as_array_mut().unwrap();
+    let mut huge = entries[0].clone();
+    huge["response"]["content"]["text"] = "A".repeat(20 << 20).into();
+    entries.insert(1, huge);
+    let broken = doc.to_string();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(broken.as_bytes()).unwrap();
+    let packed = gz.finish().unwrap();
+    let mut a = Analyzer::new(AnalyzeOptions::default());
+    let err = a.feed_reader("calls.har.gz", &packed[..]).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains("calls.har.gz"), "{shown}");
+    assert!(shown.contains("entry 2"), "{shown}");
+    assert!(shown.contains("longer than 16 MiB"), "{shown}");
+    let r = a.finish();
+    assert_eq!(r.sources[0].format, "har");
+    assert_eq!(
+        r.totals.api_calls + r.totals.token_requests,
+        1,
+        "the entry before still counts"
+    );
+}
