@@ -176,6 +176,12 @@ pub struct SimArgs {
     /// Switch the per-minute, daily and in-flight limits off (for benchmarks).
     #[arg(long)]
     pub no_limits: bool,
+    /// Close a keep-alive connection idle for this long (default 60s).
+    #[arg(long, value_name = "DURATION")]
+    pub idle_timeout: Option<String>,
+    /// The most connections open at once; more wait until one closes (default 512).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
 }
 
 /// `zbooks logs`.

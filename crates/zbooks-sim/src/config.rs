@@ -47,6 +47,12 @@ pub struct SimConfig {
     pub request_log_capacity: usize,
     /// The wall clock (default the system clock).
     pub clock: Arc<dyn Clock>,
+    /// A connection with no request in flight for this long is closed (default 60 s; Zoho's
+    /// own idle timeout is not published). Real time, not the simulated clock.
+    pub idle_timeout: Duration,
+    /// The most connections open at once (default 512, below the usual 1024 file
+    /// descriptors); more wait in the kernel's accept queue until one closes.
+    pub max_connections: usize,
 }
 
 impl Default for SimConfig {
@@ -66,6 +72,8 @@ impl Default for SimConfig {
             default_dc: DataCenter::In,
             request_log_capacity: 100_000,
             clock: Arc::new(SystemClock),
+            idle_timeout: Duration::from_mins(1),
+            max_connections: 512,
         }
     }
 }
@@ -174,6 +182,8 @@ struct ConfigFile {
     state: Option<PathBuf>,
     default_dc: Option<DataCenter>,
     request_log_capacity: Option<usize>,
+    idle_timeout: Option<String>,
+    max_connections: Option<usize>,
     #[serde(default)]
     users: Vec<UserSpec>,
     #[serde(default)]
@@ -234,6 +244,7 @@ impl SimConfig {
             (&file.token_lifetime, &mut config.token_lifetime),
             (&file.grant_code_lifetime, &mut config.grant_code_lifetime),
             (&file.stall, &mut config.stall),
+            (&file.idle_timeout, &mut config.idle_timeout),
         ] {
             if let Some(text) = field {
                 *target = parse_duration(text)?;
@@ -250,6 +261,15 @@ impl SimConfig {
         }
         if let Some(cap) = file.request_log_capacity {
             config.request_log_capacity = cap;
+        }
+        if let Some(max) = file.max_connections {
+            if max == 0 {
+                return Err(SimError::Config(format!(
+                    "{}: max_connections must be at least 1",
+                    path.display()
+                )));
+            }
+            config.max_connections = max;
         }
         config.state_file = file.state;
         if !file.users.is_empty() || !file.organizations.is_empty() || !file.faults.is_empty() {
@@ -277,5 +297,20 @@ mod tests {
         assert_eq!(parse_duration("24h").unwrap(), Duration::from_hours(24));
         assert_eq!(parse_duration("60").unwrap(), Duration::from_mins(1));
         assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn reads_the_connection_bounds_from_a_file() {
+        let dir = std::env::temp_dir().join(format!("zbooks-sim-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bounds.toml");
+        std::fs::write(&path, "idle_timeout = \"5s\"\nmax_connections = 16\n").unwrap();
+        let config = SimConfig::from_file(&path).unwrap();
+        assert_eq!(config.idle_timeout, Duration::from_secs(5));
+        assert_eq!(config.max_connections, 16);
+        std::fs::write(&path, "max_connections = 0\n").unwrap();
+        let err = SimConfig::from_file(&path).unwrap_err().to_string();
+        assert!(err.contains("max_connections must be at least 1"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -155,11 +155,17 @@ impl Sim {
         }
         let shared = Arc::new(Shared::new(&config, format!("http://{addr}"))?);
         let (stop, stopped) = watch::channel(false);
+        let connections = Arc::new(server::ConnStats::default());
         let server = tokio::spawn(server::serve(
             listener,
             shared.clone(),
             stopped.clone(),
             config.seed,
+            server::Limits {
+                idle_timeout: config.idle_timeout,
+                max_connections: config.max_connections,
+            },
+            connections.clone(),
         ));
         let saver = shared.state_file.is_some().then(|| {
             let shared = shared.clone();
@@ -184,6 +190,7 @@ impl Sim {
             server: Some(server),
             saver,
             config_seed: config.seed,
+            connections,
         })
     }
 }
@@ -197,6 +204,21 @@ pub struct RunningSim {
     server: Option<JoinHandle<()>>,
     saver: Option<JoinHandle<()>>,
     config_seed: u64,
+    connections: Arc<server::ConnStats>,
+}
+
+/// The simulator's connections (transport figures, not Zoho's: a reset does not clear them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Connections {
+    /// Open now.
+    pub open: usize,
+    /// The most open at once since the start.
+    pub peak: usize,
+    /// Closed because they stayed idle for [`SimConfig::idle_timeout`].
+    pub closed_idle: u64,
+    /// `accept` failures (such as running out of file descriptors), each followed by a pause.
+    pub accept_errors: u64,
 }
 
 impl RunningSim {
@@ -239,6 +261,11 @@ impl RunningSim {
     /// The counters since the last reset.
     pub fn counters(&self) -> Counters {
         control::counters(&self.shared)
+    }
+
+    /// The connections open now, their peak, and how many were closed for being idle.
+    pub fn connections(&self) -> Connections {
+        self.connections.snapshot()
     }
 
     /// Mints a single-use grant code for the demo client with these scopes

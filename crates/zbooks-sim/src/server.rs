@@ -4,11 +4,17 @@
 //!
 //! A reset is a real TCP RST: the connection's socket gets `SO_LINGER 0` and is closed while
 //! the request is unanswered, so the client sees "connection reset", not a clean end.
+//!
+//! Connections are bounded, so idle clients cannot starve the process of file descriptors:
+//! a keep-alive connection with no request in flight for [`Limits::idle_timeout`] is closed,
+//! at [`Limits::max_connections`] open the loop stops accepting (the kernel queues newcomers)
+//! until one ends, and a failing `accept` (EMFILE, ENFILE) backs off instead of spinning.
 
 use std::convert::Infallible;
 use std::future::Future as _;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -23,6 +29,7 @@ use serde_json::json;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
+use tokio::time::Instant;
 
 use crate::faults::FaultAction;
 use crate::log::LogLine;
@@ -96,21 +103,94 @@ struct ConnCtl {
     kill: Notify,
 }
 
+/// How many connections the server keeps and for how long.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// A connection with no request in flight for this long is closed.
+    pub(crate) idle_timeout: Duration,
+    /// The most connections open at once; more wait in the kernel's accept queue.
+    pub(crate) max_connections: usize,
+}
+
+/// Connection figures, shared by the accept loop and [`crate::RunningSim::connections`].
+#[derive(Debug, Default)]
+pub(crate) struct ConnStats {
+    open: AtomicUsize,
+    peak: AtomicUsize,
+    closed_idle: AtomicU64,
+    accept_errors: AtomicU64,
+}
+
+impl ConnStats {
+    pub(crate) fn snapshot(&self) -> crate::Connections {
+        crate::Connections {
+            open: self.open.load(Ordering::SeqCst),
+            peak: self.peak.load(Ordering::SeqCst),
+            closed_idle: self.closed_idle.load(Ordering::SeqCst),
+            accept_errors: self.accept_errors.load(Ordering::SeqCst),
+        }
+    }
+
+    fn opened(self: &Arc<Self>) -> Open {
+        let now = self.open.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        Open(self.clone())
+    }
+}
+
+/// One open connection, counted until dropped.
+struct Open(Arc<ConnStats>);
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The first pause after a failed `accept`; it doubles up to [`ACCEPT_BACKOFF_MAX`].
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(5);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+
 /// Accepts connections until `shutdown` turns true.
 pub(crate) async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
     config_seed: u64,
+    limits: Limits,
+    stats: Arc<ConnStats>,
 ) {
     let mut connections = JoinSet::new();
+    let mut backoff = ACCEPT_BACKOFF;
+    let max = limits.max_connections.max(1);
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
-                if let Ok((stream, _)) = accepted {
-                    connections.spawn(connection(stream, shared.clone(), shutdown.clone(), config_seed));
+            // At the cap, `accept` is not polled at all: nothing is taken off the queue, so
+            // nothing is spun on, until a connection ends below.
+            accepted = listener.accept(), if connections.len() < max => match accepted {
+                Ok((stream, _)) => {
+                    backoff = ACCEPT_BACKOFF;
+                    let open = stats.opened();
+                    connections.spawn(connection(
+                        stream,
+                        shared.clone(),
+                        shutdown.clone(),
+                        config_seed,
+                        limits.idle_timeout,
+                        open,
+                    ));
                 }
-            }
+                Err(_) => {
+                    stats.accept_errors.fetch_add(1, Ordering::SeqCst);
+                    // Out of file descriptors (or any other failure that would repeat at
+                    // once): the listener stays readable, so retrying now would spin.
+                    tokio::select! {
+                        () = tokio::time::sleep(backoff) => {}
+                        _ = shutdown.changed() => break,
+                    }
+                    backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+                }
+            },
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             _ = shutdown.changed() => break,
         }
@@ -119,22 +199,78 @@ pub(crate) async fn serve(
     while connections.join_next().await.is_some() {}
 }
 
+/// Whether a connection has a request in flight, and when it last finished one.
+#[derive(Debug)]
+struct Activity {
+    in_flight: AtomicUsize,
+    last: Mutex<Instant>,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Activity {
+            in_flight: AtomicUsize::new(0),
+            last: Mutex::new(Instant::now()),
+        }
+    }
+
+    fn begin(self: &Arc<Self>) -> Busy {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        Busy(self.clone())
+    }
+
+    fn is_busy(&self) -> bool {
+        self.in_flight.load(Ordering::SeqCst) > 0
+    }
+
+    fn last(&self) -> Instant {
+        *self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A request in flight; dropping it (the handler ended or was cancelled) restarts the idle
+/// clock.
+struct Busy(Arc<Activity>);
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        *self
+            .0
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Instant::now();
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 async fn connection(
     stream: TcpStream,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
     config_seed: u64,
+    idle_timeout: Duration,
+    open: Open,
 ) {
     let _ = stream.set_nodelay(true);
     // A second handle on the socket, to turn its close into a reset when a fault says so.
     let dup = socket2::SockRef::from(&stream).try_clone().ok();
     let ctl = Arc::new(ConnCtl::default());
+    let activity = Arc::new(Activity::new());
     let service = {
         let ctl = ctl.clone();
+        let activity = activity.clone();
         service_fn(move |req| {
             let shared = shared.clone();
             let ctl = ctl.clone();
-            async move { Ok::<_, Infallible>(handle(&shared, &ctl, req, config_seed).await) }
+            let busy = activity.begin();
+            async move {
+                let response = handle(&shared, &ctl, req, config_seed).await;
+                drop(busy);
+                Ok::<_, Infallible>(response)
+            }
         })
     };
     {
@@ -142,18 +278,48 @@ async fn connection(
             .keep_alive(true)
             .serve_connection(TokioIo::new(stream), service);
         tokio::pin!(conn);
-        tokio::select! {
-            _ = conn.as_mut() => {}
-            () = ctl.kill.notified() => {
-                if let Some(socket) = &dup {
-                    let _ = socket.set_linger(Some(Duration::ZERO));
+        // When the idle close was asked for; hyper closes a connection between requests at
+        // once, but one that never sent a request only when dropped.
+        let mut closing: Option<Instant> = None;
+        loop {
+            let wake = match closing {
+                _ if activity.is_busy() => Instant::now() + idle_timeout,
+                Some(at) => at + idle_timeout.min(CLOSE_GRACE),
+                None => activity.last() + idle_timeout,
+            };
+            tokio::select! {
+                _ = conn.as_mut() => break,
+                () = ctl.kill.notified() => {
+                    if let Some(socket) = &dup {
+                        let _ = socket.set_linger(Some(Duration::ZERO));
+                    }
+                    break;
+                }
+                _ = shutdown.changed() => break,
+                () = tokio::time::sleep_until(wake) => {
+                    if closing.is_some() {
+                        if activity.is_busy() {
+                            continue;
+                        }
+                        break;
+                    }
+                    // A request may have come and gone while asleep.
+                    if activity.is_busy() || activity.last() + idle_timeout > Instant::now() {
+                        continue;
+                    }
+                    conn.as_mut().graceful_shutdown();
+                    closing = Some(Instant::now());
+                    open.0.closed_idle.fetch_add(1, Ordering::SeqCst);
                 }
             }
-            _ = shutdown.changed() => {}
         }
     }
     drop(dup);
+    drop(open);
 }
+
+/// How long an idle connection asked to close may take to go before it is dropped.
+const CLOSE_GRACE: Duration = Duration::from_secs(1);
 
 /// Closes the connection with a reset and never answers.
 async fn reset(ctl: &ConnCtl) -> Response<SimBody> {

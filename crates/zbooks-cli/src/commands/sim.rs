@@ -43,10 +43,18 @@ fn config(args: &SimArgs) -> Result<SimConfig, CliError> {
             &args.token_lifetime,
             &mut config.token_lifetime,
         ),
+        (
+            "--idle-timeout",
+            &args.idle_timeout,
+            &mut config.idle_timeout,
+        ),
     ] {
         if let Some(text) = value {
             *target = parse_duration(text).map_err(|e| CliError::usage(format!("{flag}: {e}")))?;
         }
+    }
+    if let Some(max) = args.max_connections {
+        config.max_connections = max as usize;
     }
     if args.no_limits {
         config.limits_enabled = false;

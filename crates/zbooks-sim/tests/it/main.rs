@@ -10,6 +10,7 @@
 )]
 mod accounts;
 mod books;
+mod connections;
 mod errors;
 mod faults;
 mod generated;
