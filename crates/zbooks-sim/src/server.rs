@@ -167,8 +167,8 @@ pub(crate) async fn serve(
         tokio::select! {
             // At the cap, `accept` is not polled at all: nothing is taken off the queue, so
             // nothing is spun on, until a connection ends below.
-            accepted = listener.accept(), if connections.len() < max => match accepted {
-                Ok((stream, _)) => {
+            accepted = listener.accept(), if connections.len() < max => {
+                if let Ok((stream, _)) = accepted {
                     backoff = ACCEPT_BACKOFF;
                     let open = stats.opened();
                     connections.spawn(connection(
@@ -179,8 +179,7 @@ pub(crate) async fn serve(
                         limits.idle_timeout,
                         open,
                     ));
-                }
-                Err(_) => {
+                } else {
                     stats.accept_errors.fetch_add(1, Ordering::SeqCst);
                     // Out of file descriptors (or any other failure that would repeat at
                     // once): the listener stays readable, so retrying now would spin.
@@ -190,7 +189,7 @@ pub(crate) async fn serve(
                     }
                     backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
                 }
-            },
+            }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             _ = shutdown.changed() => break,
         }

@@ -214,7 +214,7 @@ fn long_line_reported(r: &zbooks_logs::Report, at: &str, long: usize) {
     let json = r.to_json();
     let found: Vec<&serde_json::Value> = json["findings"]
         .as_array()
-        .unwrap()
+        .expect("findings are a list")
         .iter()
         .filter(|f| f["kind"] == "long_lines")
         .collect();
@@ -224,7 +224,8 @@ fn long_line_reported(r: &zbooks_logs::Report, at: &str, long: usize) {
     assert_eq!(f["counts"]["longest_bytes"], long, "{f:#}");
     assert_eq!(f["samples"][0]["location"], at, "{f:#}");
     let shown = format!("{at}: {long} bytes");
-    assert!(f["evidence"][0].as_str().unwrap().contains(&shown), "{f:#}");
+    let evidence = f["evidence"][0].as_str().expect("evidence is text");
+    assert!(evidence.contains(&shown), "{f:#}");
     assert!(r.to_text(false).contains(&shown), "{}", r.to_text(false));
     assert!(r.to_html().contains(&shown));
     assert_eq!(json["sources"][0]["long_lines"], 1);
