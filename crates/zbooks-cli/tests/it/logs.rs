@@ -63,3 +63,44 @@ fn reads_standard_input_and_reports_missing_files_without_stopping() {
     let run = zbooks(&["logs", "analyze", "/nonexistent/zbooks.log"], None);
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn reports_a_line_too_long_to_hold_in_text_json_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    // Two MiB of one line between the lines of LOG (gzip is covered by zbooks-logs's tests).
+    let mut lines: Vec<String> = LOG.lines().map(str::to_owned).collect();
+    lines.insert(1, "x".repeat(2 << 20));
+    std::fs::write(&log, lines.join("\n") + "\n").unwrap();
+    let html = dir.path().join("report.html");
+    let path = log.to_str().unwrap();
+    let shown = format!("{path}:2: {} bytes", 2 << 20);
+
+    let run = zbooks(
+        &["logs", "analyze", path, "--html", html.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("long_lines"), "{}", run.stdout);
+    assert!(run.stdout.contains(&shown), "{}", run.stdout);
+    assert!(std::fs::read_to_string(&html).unwrap().contains(&shown));
+
+    let run = zbooks(&["logs", "analyze", path, "--format", "json"], None);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "long_lines")
+        .expect("a long_lines finding");
+    assert_eq!(f["samples"][0]["location"], format!("{path}:2"));
+    // The lines after it are still read.
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "wrong_organization"),
+        "{v:#}"
+    );
+}
