@@ -14,6 +14,9 @@
 //!
 //! Inputs are streamed: memory stays flat however large the logs are, because each line is
 //! folded into bounded aggregates (per-minute buckets, capped maps and samples) and dropped.
+//! No more than [`report::MAX_LINE_BYTES`] of a line is held: a longer line (or a small `.gz`
+//! that inflates to one) is skipped as it streams past and reported as a
+//! [`FindingKind::LongLines`] finding with its file, line and length.
 //! A line that cannot be read is counted and shown with its file and line number; it never
 //! stops the analysis. Every line shown as evidence is scrubbed of secrets first.
 //!
