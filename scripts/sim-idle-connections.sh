@@ -66,11 +66,17 @@ for _ in range(n):
         continue
     socks.append(s)
 deadline = time.time() + 5
-pending = set(socks)
+by_fd = {s.fileno(): s for s in socks}
+poller = select.poll()
+for fd in by_fd:
+    poller.register(fd, select.POLLOUT)
+pending = set(by_fd)
 while pending and time.time() < deadline:
-    _, w, _ = select.select([], list(pending)[:1000], [], 0.2)
-    pending -= set(w)
-connected = [s for s in socks if s not in pending and s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0]
+    for fd, _ in poller.poll(200):
+        if fd in pending:
+            pending.discard(fd)
+            poller.unregister(fd)
+connected = [s for fd, s in by_fd.items() if fd not in pending and s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0]
 with open(out, "a") as f:
     f.write(f"connected {len(connected)}\n")
 end = time.time() + hold

@@ -13,7 +13,7 @@
 use std::convert::Infallible;
 use std::future::Future as _;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -26,6 +26,7 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use serde_json::json;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
@@ -254,8 +255,11 @@ async fn connection(
     open: Open,
 ) {
     let _ = stream.set_nodelay(true);
-    // A second handle on the socket, to turn its close into a reset when a fault says so.
-    let dup = socket2::SockRef::from(&stream).try_clone().ok();
+    let stream = Resettable {
+        inner: stream,
+        reset: Arc::new(AtomicBool::new(false)),
+    };
+    let reset_on_close = stream.reset.clone();
     let ctl = Arc::new(ConnCtl::default());
     let activity = Arc::new(Activity::new());
     let service = {
@@ -289,9 +293,7 @@ async fn connection(
             tokio::select! {
                 _ = conn.as_mut() => break,
                 () = ctl.kill.notified() => {
-                    if let Some(socket) = &dup {
-                        let _ = socket.set_linger(Some(Duration::ZERO));
-                    }
+                    reset_on_close.store(true, Ordering::SeqCst);
                     break;
                 }
                 _ = shutdown.changed() => break,
@@ -313,8 +315,63 @@ async fn connection(
             }
         }
     }
-    drop(dup);
     drop(open);
+}
+
+/// A connection's socket that can be told to close with a reset. It replaces a second handle
+/// on the socket (`dup`), which cost every connection two file descriptors.
+struct Resettable {
+    inner: TcpStream,
+    reset: Arc<AtomicBool>,
+}
+
+impl Drop for Resettable {
+    fn drop(&mut self) {
+        if self.reset.load(Ordering::SeqCst) {
+            // Closing with `SO_LINGER 0` sends RST instead of FIN.
+            let _ = socket2::SockRef::from(&self.inner).set_linger(Some(Duration::ZERO));
+        }
+    }
+}
+
+impl AsyncRead for Resettable {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Resettable {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
 }
 
 /// How long an idle connection asked to close may take to go before it is dropped.
