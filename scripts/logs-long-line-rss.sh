@@ -4,6 +4,8 @@
 #   2. a gzip bomb: a small .gz that inflates to the same;
 # each read by every binary given, under /usr/bin/time -v (peak RSS, wall time, exit status).
 # Target: under 200 MB however long the line (the analysis holds at most 1 MiB of a line).
+# Measured (2 shared cores, 4G): before (59f9f3b) 12.3 GB peak RSS and 2m40s on either input;
+# after, 9 MB in 3.7 s (plain) and 1.4 s (the 18 MB .gz), the line reported as long_lines.
 #
 # Usage: scripts/logs-long-line-rss.sh [SIZE] [BINARY...]
 #   SIZE     bytes of the long line, with a G/M suffix for GiB/MiB (default 4G)

@@ -6,6 +6,11 @@
 # Before the fix, ~700 idle connections exhausted 1024 descriptors and accept() failed in a
 # busy loop (a core at 100%); after, the simulator caps its connections, closes idle ones and
 # backs off a failing accept.
+# Measured (2 shared cores, 2000 connections, ulimit -n 1024, 10 s): before (59f9f3b) 1024 fds,
+# 100% CPU, a new request unanswered after 30 s; after (--idle-timeout 3s) 524 fds (512
+# connections), 0% CPU, a new request answered in 5 ms. With the default 60 s idle timeout the
+# CPU is also 0%, but a new request queued behind 1,500 idle connections waits for them to idle
+# out.
 #
 # Usage: scripts/sim-idle-connections.sh [N] [ULIMIT] [SECONDS] [BINARY...]
 #   N        idle connections to open (default 2000)
