@@ -8,9 +8,10 @@
 //! hash of it when it names none. Entries that are not objects of the HAR shape are counted
 //! as unreadable with their entry number.
 //!
-//! No entry may be longer than [`MAX_ENTRY`] bytes: a longer one (a huge body, or a small
-//! `.gz` that inflates to one) stops the reading with an error naming the entry, before it is
-//! held. Unlike a line, a JSON document cannot be picked up again after the part skipped.
+//! No entry (nor key) may be longer than [`MAX_ENTRY`] bytes: a longer one (a huge body, or a
+//! small `.gz` that inflates to one) stops the reading with an error naming the entry, before
+//! it is held. Unlike a line, a JSON document cannot be picked up again after the part skipped.
+//! Values outside `entries` are skipped without being held, whatever their length.
 
 use std::cell::Cell;
 use std::fmt;
@@ -70,7 +71,7 @@ struct Content {
 /// entry holds whole bodies); the entry is held a few times over while it is decoded.
 pub(crate) const MAX_ENTRY: u64 = 16 * crate::read::MAX_LINE as u64;
 
-/// Bytes read since the current entry began, when inside `entries`.
+/// Bytes read since the current entry (or key) began; not counted while `armed` is off.
 #[derive(Default)]
 struct EntryBudget {
     used: Cell<u64>,
@@ -133,6 +134,9 @@ impl Sink<'_> {
 /// Reads a whole HAR file.
 pub(crate) fn read(state: &mut State, source: u32, reader: &mut dyn Read) -> Result<(), String> {
     let budget = Rc::new(EntryBudget::default());
+    // Armed from the first byte, so a huge key is bounded too; only values skipped unread
+    // (`IgnoredAny` holds nothing) are let through whatever their length.
+    budget.armed.set(true);
     let mut sink = Sink {
         state,
         source,
@@ -298,12 +302,16 @@ impl<'de> Visitor<'de> for Root<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.0.budget.used.set(0);
         while let Some(key) = map.next_key::<String>()? {
             if key == "log" {
                 map.next_value_seed(Log(&mut *self.0))?;
             } else {
+                self.0.budget.armed.set(false);
                 map.next_value::<IgnoredAny>()?;
+                self.0.budget.armed.set(true);
             }
+            self.0.budget.used.set(0);
         }
         Ok(())
     }
@@ -328,12 +336,16 @@ impl<'de> Visitor<'de> for Log<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.0.budget.used.set(0);
         while let Some(key) = map.next_key::<String>()? {
             if key == "entries" {
                 map.next_value_seed(Entries(&mut *self.0))?;
             } else {
+                self.0.budget.armed.set(false);
                 map.next_value::<IgnoredAny>()?;
+                self.0.budget.armed.set(true);
             }
+            self.0.budget.used.set(0);
         }
         Ok(())
     }
@@ -361,12 +373,10 @@ impl<'de> Visitor<'de> for Entries<'_, '_> {
         // Each element is read as a JSON value first, so one malformed entry is reported and
         // skipped instead of ending the file.
         self.0.budget.used.set(0);
-        self.0.budget.armed.set(true);
         while let Some(value) = seq.next_element::<serde_json::Value>()? {
             let entry = Entry::deserialize(value).map_err(|e| e.to_string());
             self.0.entry(entry);
         }
-        self.0.budget.armed.set(false);
         Ok(())
     }
 }

@@ -304,4 +304,26 @@ fn stops_at_a_har_entry_too_long_to_hold_and_names_it() {
         1,
         "the entry before still counts"
     );
+
+    // A value outside the entries is skipped unheld however long; a key that long is not read.
+    let body = serde_json::from_str::<serde_json::Value>(&har)
+        .unwrap()
+        .to_string();
+    let pages = format!(
+        r#"{{"log":{{"pages":[{{"title":"{}"}}],"#,
+        "A".repeat(20 << 20)
+    );
+    let with_pages = body.replacen(r#"{"log":{"#, &pages, 1);
+    assert!(with_pages.len() > 20 << 20);
+    let r = analyze_str("pages.har", &with_pages);
+    assert_eq!(r.sources[0].format, "har");
+    assert_eq!(r.sources[0].error, None);
+    assert_eq!(r.totals.api_calls + r.totals.token_requests, 3);
+    let key = format!(
+        r#"{{"log": {{"{}": 1, "entries": []}}}}"#,
+        "k".repeat(20 << 20)
+    );
+    let mut a = Analyzer::new(AnalyzeOptions::default());
+    let err = a.feed_reader("key.har", key.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("longer than 16 MiB"), "{err}");
 }
