@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod csv;
+mod decode;
 pub mod error;
 pub mod executor;
 pub mod existing;

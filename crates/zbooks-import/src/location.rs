@@ -13,6 +13,10 @@ pub struct Location {
     pub file: Arc<str>,
     /// The 1-based line; 0 when the problem concerns the whole file.
     pub line: u64,
+    /// The byte offset in the file as it is on disk, where a line alone does not say enough
+    /// (a stray byte, the place reading stopped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
     /// The XML element (`VOUCHER`, `LEDGER`) or CSV column group, when there is one.
     pub element: Option<Arc<str>>,
     /// The record's own name in the source (a voucher number, a ledger name, a CSV row's
@@ -26,9 +30,17 @@ impl Location {
         Location {
             file: file.into(),
             line,
+            offset: None,
             element: None,
             label: None,
         }
+    }
+
+    /// The same place, naming the byte offset.
+    #[must_use]
+    pub fn with_offset(mut self, offset: u64) -> Self {
+        self.offset = Some(offset);
+        self
     }
 
     /// The same place, naming the element.
@@ -52,6 +64,9 @@ impl fmt::Display for Location {
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
         }
+        if let Some(offset) = self.offset {
+            write!(f, " (byte {offset})")?;
+        }
         match (&self.element, &self.label) {
             (Some(e), Some(l)) => write!(f, " <{e}> {l:?}"),
             (Some(e), None) => write!(f, " <{e}>"),
@@ -72,5 +87,9 @@ mod tests {
             .with_label("SI/1");
         assert_eq!(l.to_string(), "day.xml:12 <VOUCHER> \"SI/1\"");
         assert_eq!(Location::new("a.csv", 0).to_string(), "a.csv");
+        assert_eq!(
+            Location::new("day.xml", 3).with_offset(120).to_string(),
+            "day.xml:3 (byte 120)"
+        );
     }
 }

@@ -6,14 +6,21 @@
 //! It never holds the file: only the object being read. Tally's XML is not XML 1.0
 //! (`&#4;` references, raw U+0005), so references are resolved by hand and kept — U+0004
 //! marks a Tally system name (tally-reference.md §7) and must not be deleted.
+//!
+//! Nothing is lost in silence: a byte that is not valid in the file's encoding is read as
+//! U+FFFD; the object it fell in is handed out with a warning naming the byte offset when the
+//! byte sat in a value, and named as not imported when it sat in the markup. Damage, an
+//! undefined entity, a truncated file or a file that is not a Tally export is an error naming
+//! the file, the place and the last record read whole.
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{Cursor, Read};
 use std::sync::Arc;
 
 use encoding_rs::Encoding;
 use quick_xml::events::Event;
 
+use crate::decode::{Decoded, Replacement};
 use crate::location::Location;
 use crate::problem::{Problem, ProblemKind};
 
@@ -96,42 +103,7 @@ pub fn sniff(prefix: &[u8]) -> Result<Sniffed, String> {
     }
 }
 
-/// A `BufRead` that counts the line feeds it hands out.
-#[derive(Debug)]
-pub(crate) struct LineCounter<R> {
-    inner: R,
-    newlines: u64,
-}
-
-impl<R: BufRead> Read for LineCounter<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let buf = self.inner.fill_buf()?;
-        let n = buf.len().min(out.len());
-        out[..n].copy_from_slice(&buf[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for LineCounter<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amount: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            let n = amount.min(buf.len());
-            self.newlines += count_newlines(&buf[..n]);
-        }
-        self.inner.consume(amount);
-    }
-}
-
-fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().map(|b| u64::from(*b == b'\n')).sum()
-}
-
-type Source = LineCounter<Box<dyn BufRead + Send>>;
+type Source = Decoded<Box<dyn Read + Send>>;
 
 /// One element of a Tally object: name, attributes, text and children. Whitespace-only
 /// text and empty leaves are dropped as they are read.
@@ -215,6 +187,32 @@ pub struct XmlObjects {
     last_error_at: Option<u64>,
     done: bool,
     started: bool,
+    encoding: &'static str,
+    /// Where the event being handled starts: decoded position, file offset, line.
+    event_start: (u64, u64, u64),
+    /// Where the object being built starts: decoded position, file offset.
+    object_start: (u64, u64),
+    /// U+FFFD met in the values (text, attribute values, skipped parts) of the object being
+    /// built, and the first element holding one.
+    fffd_in_values: usize,
+    fffd_field: Option<Box<str>>,
+    /// The first element of the file.
+    root: Option<(Box<str>, u64)>,
+    /// Objects handed out or named as damaged.
+    objects: u64,
+    /// The last object read to its end tag: element, label, line.
+    last_read: Option<(Box<str>, Option<String>, u64)>,
+}
+
+/// The name a person knows an object by: its `NAME` attribute or its voucher number.
+fn label_of(node: &Node) -> Option<String> {
+    node.attr("NAME")
+        .or_else(|| node.get("VOUCHERNUMBER"))
+        .map(str::to_owned)
+}
+
+fn count_fffd(text: &str) -> usize {
+    text.matches('\u{fffd}').count()
 }
 
 impl std::fmt::Debug for XmlObjects {
@@ -261,32 +259,11 @@ impl XmlObjects {
                 ),
             ));
         }
-        let rest = Cursor::new(prefix).chain(input);
-        let source: Box<dyn BufRead + Send> = if sniffed.encoding == encoding_rs::UTF_8 {
-            let mut r = BufReader::with_capacity(1 << 16, rest);
-            // Skip the BOM; `consume` on a fresh buffer after `fill_buf` is exact.
-            if sniffed.bom > 0 {
-                r.fill_buf().map_err(|e| {
-                    Problem::error(
-                        ProblemKind::Encoding,
-                        Location::new(file.clone(), 0),
-                        format!("cannot read the file: {e}"),
-                    )
-                })?;
-                r.consume(sniffed.bom);
-            }
-            Box::new(r)
-        } else {
-            let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(sniffed.encoding))
-                .bom_override(true)
-                .build(rest);
-            Box::new(BufReader::with_capacity(1 << 16, decoder))
-        };
-        let mut reader = quick_xml::Reader::from_reader(LineCounter {
-            inner: source,
-            newlines: 0,
-        });
+        let bom = sniffed.bom as u64;
+        let mut head = Cursor::new(prefix);
+        head.set_position(bom);
+        let rest: Box<dyn Read + Send> = Box::new(head.chain(input));
+        let mut reader = quick_xml::Reader::from_reader(Decoded::new(rest, sniffed.encoding, bom));
         let config = reader.config_mut();
         config.check_end_names = false;
         config.allow_dangling_amp = true;
@@ -306,6 +283,14 @@ impl XmlObjects {
             last_error_at: None,
             done: false,
             started: false,
+            encoding: sniffed.encoding.name(),
+            event_start: (0, bom, 1),
+            object_start: (0, bom),
+            fffd_in_values: 0,
+            fffd_field: None,
+            root: None,
+            objects: 0,
+            last_read: None,
         };
         if sniffed.encoding == encoding_rs::WINDOWS_1252 {
             me.pending.push_back(XmlItem::Problem(Problem::warning(
@@ -318,9 +303,48 @@ impl XmlObjects {
         Ok(me)
     }
 
-    /// The current line (1-based).
+    /// The current line (1-based; LF, CRLF and a lone CR each end one).
     pub fn line(&self) -> u64 {
-        self.reader.get_ref().newlines + 1
+        self.reader.get_ref().line()
+    }
+
+    /// The byte offset in the file of what has been read so far.
+    pub fn offset(&self) -> u64 {
+        self.reader.get_ref().offset()
+    }
+
+    /// The last object read to its end, for messages about what follows it.
+    fn last_read_text(&self) -> String {
+        match &self.last_read {
+            Some((name, Some(label), line)) => {
+                format!("the last record read whole is <{name}> {label:?} at line {line}")
+            }
+            Some((name, None, line)) => {
+                format!("the last record read whole is the <{name}> at line {line}")
+            }
+            None => "no record was read whole before it".to_owned(),
+        }
+    }
+
+    /// Says what became of bytes that were not valid in the encoding outside any object.
+    fn outside_replacements(&mut self, found: &[Replacement]) {
+        let Some(first) = found.first() else { return };
+        let more = match found.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        let line = self.line();
+        self.pending.push_back(XmlItem::Problem(Problem::warning(
+            ProblemKind::Encoding,
+            self.location(line).with_offset(first.offset),
+            format!(
+                "{} at byte {} is not valid {}{more}: read as U+FFFD, outside any record, so no \
+                 record is concerned",
+                first.shown(),
+                first.offset,
+                self.encoding
+            ),
+        )));
     }
 
     fn location(&self, line: u64) -> Location {
@@ -329,7 +353,11 @@ impl XmlObjects {
 
     fn syntax(&mut self, message: String) {
         let line = self.line();
-        let mut p = Problem::error(ProblemKind::Syntax, self.location(line), message);
+        let mut p = Problem::error(
+            ProblemKind::Syntax,
+            self.location(line).with_offset(self.event_start.1),
+            message,
+        );
         if let Some(root) = self.frames.first() {
             p.location = p.location.with_element(root.node.name.clone());
             // One problem per object: what follows the first damage is its echo.
@@ -344,8 +372,28 @@ impl XmlObjects {
     fn open(&mut self, e: &quick_xml::events::BytesStart<'_>, empty: bool) {
         let line = self.line();
         let name = e.name().into_inner();
+        if self.root.is_none() {
+            self.root = Some((name.into(), line));
+        }
         if self.frames.is_empty() {
             if !OBJECTS.contains(&name) {
+                if name.contains('\u{fffd}') {
+                    // A stray byte in an element's name: if it was an object's start tag,
+                    // that object is lost unless it is said.
+                    let p = Problem::error(
+                        ProblemKind::Encoding,
+                        self.location(line)
+                            .with_offset(self.event_start.1)
+                            .with_element(name),
+                        format!(
+                            "the element's name has a byte that is not valid {}: if it was a \
+                             record (a VOUCHER, a LEDGER...), it is not imported; {}",
+                            self.encoding,
+                            self.last_read_text()
+                        ),
+                    );
+                    self.pending.push_back(XmlItem::Problem(p));
+                }
                 if !empty {
                     if self.outer.len() < 64 {
                         self.outer.push((name.into(), line));
@@ -356,6 +404,8 @@ impl XmlObjects {
                 return;
             }
         } else if self.skipping > 0 || SKIPPED.iter().any(|s| name.starts_with(s)) {
+            // Nothing in a skipped part is imported: a stray byte there loses nothing.
+            self.fffd_in_values += count_fffd(e.as_ref());
             if !empty {
                 self.skipping += 1;
             }
@@ -368,6 +418,11 @@ impl XmlObjects {
                 self.skipping += 1;
             }
             return;
+        }
+        if self.frames.is_empty() {
+            self.object_start = (self.event_start.0, self.event_start.1);
+            self.fffd_in_values = 0;
+            self.fffd_field = None;
         }
         let mut node = Node {
             name: name.into(),
@@ -383,6 +438,13 @@ impl XmlObjects {
                             |_| a.value.clone().into_owned(),
                             std::borrow::Cow::into_owned,
                         );
+                    let found = count_fffd(&value);
+                    if found > 0 {
+                        self.fffd_in_values += found;
+                        if self.fffd_field.is_none() {
+                            self.fffd_field = Some(a.key.into_inner().into());
+                        }
+                    }
                     node.attrs.push((a.key.into_inner().into(), value));
                 }
                 Err(err) => {
@@ -455,26 +517,94 @@ impl XmlObjects {
                     parent.node.children.push(node);
                 }
             }
-            None => match self.poisoned.take() {
-                Some(mut p) => {
-                    let label = node
-                        .attr("NAME")
-                        .or_else(|| node.get("VOUCHERNUMBER"))
-                        .map(str::to_owned);
-                    p.location =
-                        Location::new(self.file.clone(), node.line).with_element(node.name.clone());
-                    if let Some(l) = label {
-                        p.location = p.location.with_label(l);
-                    }
-                    p.message = format!("{}; this {} is not imported", p.message, node.name);
-                    self.pending.push_back(XmlItem::Problem(p));
-                }
-                None => self.pending.push_back(XmlItem::Object(node)),
-            },
+            None => self.hand_out(node),
+        }
+    }
+
+    /// Hands out a whole object, or names it as not imported, with whatever stray bytes
+    /// fell in it.
+    fn hand_out(&mut self, node: Node) {
+        let end = self.reader.get_ref().position();
+        let found = self.reader.get_mut().take_replacements_before(end);
+        let (outside, inside): (Vec<Replacement>, Vec<Replacement>) = found
+            .into_iter()
+            .partition(|r| r.decoded < self.object_start.0);
+        self.outside_replacements(&outside);
+        let label = label_of(&node);
+        let mut at = Location::new(self.file.clone(), node.line).with_element(node.name.clone());
+        if let Some(l) = &label {
+            at = at.with_label(l.clone());
+        }
+        self.objects += 1;
+        self.last_read = Some((node.name.clone(), label, node.line));
+        let stray = inside.first().map(|r| {
+            let more = match inside.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            (
+                r.offset,
+                format!(
+                    "{} at byte {} is not valid {}{more}",
+                    r.shown(),
+                    r.offset,
+                    self.encoding
+                ),
+            )
+        });
+        if let Some(mut p) = self.poisoned.take() {
+            at.offset = p.location.offset;
+            p.location = at;
+            if let Some((_, stray)) = &stray {
+                p.message = format!("{}; {stray}", p.message);
+            }
+            p.message = format!("{}; this {} is not imported", p.message, node.name);
+            self.pending.push_back(XmlItem::Problem(p));
+            return;
+        }
+        let Some((offset, stray)) = stray else {
+            self.pending.push_back(XmlItem::Object(node));
+            return;
+        };
+        if self.fffd_in_values >= inside.len() {
+            // Every replacement sits in a value: the structure is sound and the byte is
+            // the only thing lost, in plain sight.
+            let mut p = Problem::warning(
+                ProblemKind::Encoding,
+                at.with_offset(offset),
+                format!(
+                    "{stray}: read as U+FFFD (\u{fffd}); the {} is imported with it, check \
+                     that text in Zoho",
+                    node.name
+                ),
+            );
+            p.field = self.fffd_field.as_deref().map(str::to_owned);
+            self.pending.push_back(XmlItem::Problem(p));
+            self.pending.push_back(XmlItem::Object(node));
+        } else {
+            self.pending.push_back(XmlItem::Problem(Problem::error(
+                ProblemKind::Encoding,
+                at.with_offset(offset),
+                format!(
+                    "{stray} and falls in the markup (a tag or an attribute name), so what \
+                     this {} holds cannot be told for certain; it is not imported",
+                    node.name
+                ),
+            )));
         }
     }
 
     fn text(&mut self, text: &str) {
+        if self.frames.is_empty() {
+            return;
+        }
+        let found = count_fffd(text);
+        if found > 0 {
+            self.fffd_in_values += found;
+            if self.fffd_field.is_none() && self.skipping == 0 {
+                self.fffd_field = self.frames.last().map(|f| f.node.name.clone());
+            }
+        }
         if self.skipping > 0 {
             return;
         }
@@ -485,38 +615,66 @@ impl XmlObjects {
 
     fn finish(&mut self) {
         self.done = true;
+        let end = self.offset();
+        let at = self.line();
         if let Some(root) = self.frames.first() {
             let name = root.node.name.clone();
             let line = root.node.line;
-            let label = root
-                .node
-                .attr("NAME")
-                .or_else(|| root.node.get("VOUCHERNUMBER"))
-                .map(str::to_owned);
-            let mut loc = self.location(line).with_element(name.clone());
+            let label = label_of(&root.node);
+            let mut loc = self
+                .location(line)
+                .with_element(name.clone())
+                .with_offset(end);
             if let Some(l) = label {
                 loc = loc.with_label(l);
             }
-            let at = self.line();
+            let message = format!(
+                "the file ends at byte {end} (line {at}) inside this {name}: the file looks \
+                 truncated; {}; this {name} is not imported, the records before it are",
+                self.last_read_text()
+            );
+            self.frames.clear();
+            self.poisoned = None;
+            self.objects += 1;
             self.pending.push_back(XmlItem::Problem(Problem::error(
                 ProblemKind::Truncated,
                 loc,
-                format!(
-                    "the file ends at line {at} inside this {name}: the file looks truncated; \
-                     this {name} is not imported, the records before it are"
-                ),
+                message,
             )));
-            self.frames.clear();
         } else if let Some((name, line)) = self.outer.first().cloned() {
-            let at = self.line();
+            let message = format!(
+                "the file ends at byte {end} (line {at}) before </{name}> (opened at line \
+                 {line}): the file looks truncated; {}, and records after it may be missing",
+                self.last_read_text()
+            );
             self.pending.push_back(XmlItem::Problem(Problem::error(
                 ProblemKind::Truncated,
-                self.location(at),
-                format!(
-                    "the file ends before </{name}> (opened at line {line}): the file looks \
-                     truncated, and records after this point are missing"
-                ),
+                self.location(at).with_offset(end),
+                message,
             )));
+        }
+        let rest = self.reader.get_mut().take_replacements();
+        self.outside_replacements(&rest);
+        if let Some((root, line)) = self.root.clone()
+            && self.objects == 0
+        {
+            if &*root == "ENVELOPE" {
+                self.pending.push_back(XmlItem::Problem(Problem::warning(
+                    ProblemKind::Skipped,
+                    self.location(line).with_element(root),
+                    "the export holds no Tally record (no VOUCHER, LEDGER, GROUP, STOCKITEM...)",
+                )));
+            } else {
+                self.pending.push_back(XmlItem::Problem(Problem::error(
+                    ProblemKind::Syntax,
+                    self.location(line).with_element(root.clone()),
+                    format!(
+                        "not a Tally export: the document is a <{root}>, not Tally's \
+                         <ENVELOPE>, and holds no Tally record; export from Tally as XML (Data \
+                         Interchange), or name the format with --from"
+                    ),
+                )));
+            }
         }
     }
 
@@ -524,6 +682,8 @@ impl XmlObjects {
         // The event borrows the buffer, not `self`, so handlers may take `&mut self`.
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
+        let source = self.reader.get_ref();
+        self.event_start = (source.position(), source.offset(), source.line());
         let event = self.reader.read_event_into(&mut buf);
         self.handle(event);
         self.buf = buf;
@@ -555,7 +715,16 @@ impl XmlObjects {
                     Ok(Some(c)) => self.text(c.encode_utf8(&mut [0; 4])),
                     Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
                         Some(s) => self.text(s),
-                        None => self.text(&format!("&{};", &*r)),
+                        None => {
+                            let line = self.event_start.2;
+                            self.syntax(format!(
+                                "&{}; at line {line} is not an entity XML or Tally defines (only \
+                                 &amp; &lt; &gt; &apos; &quot; and &#N; are): the file is damaged \
+                                 or was not written by Tally",
+                                &*r
+                            ));
+                            self.text(&format!("&{};", &*r));
+                        }
                     },
                     Err(_) => self.text("\u{fffd}"),
                 }
@@ -589,6 +758,16 @@ impl XmlObjects {
                         self.skipping = 0;
                         self.pop_frame();
                     }
+                    let (line, end) = (self.line(), self.offset());
+                    let last = self.last_read_text();
+                    self.pending.push_back(XmlItem::Problem(Problem::error(
+                        ProblemKind::Syntax,
+                        self.location(line).with_offset(end),
+                        format!(
+                            "reading stopped at byte {end} (line {line}); {last}; nothing after \
+                             this point is imported"
+                        ),
+                    )));
                     self.done = true;
                 }
             }
@@ -661,7 +840,9 @@ mod tests {
         assert!(
             problems
                 .iter()
-                .any(|p| p.contains("t.xml:2 <VOUCHER> \"7\"") && p.contains("truncated")),
+                .any(|p| p.contains("t.xml:2 (byte 80) <VOUCHER> \"7\"")
+                    && p.contains("truncated")
+                    && p.contains("no record was read whole")),
             "{problems:?}"
         );
     }

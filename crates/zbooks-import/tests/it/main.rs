@@ -21,3 +21,4 @@ pub fn fixture(name: &str) -> PathBuf {
 pub fn fixture_bytes(name: &str) -> Vec<u8> {
     std::fs::read(fixture(name)).unwrap_or_else(|e| panic!("read fixture {name}: {e}"))
 }
+mod loud;
