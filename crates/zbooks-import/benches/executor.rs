@@ -84,6 +84,7 @@ async fn run() {
     let input = RunInput {
         records: &records,
         validation: &validation,
+        unread: &[],
         file: "bench",
         fingerprint: &fp,
     };

@@ -239,6 +239,9 @@ pub struct RunInput<'a> {
     pub records: &'a [Record],
     /// Their validation (held-back records are journaled as failed).
     pub validation: &'a Validation,
+    /// What the readers could not read ([`crate::Parsed::unread`]): journaled as failed
+    /// after the records, so the run's end and `import failed` name them.
+    pub unread: &'a [crate::problem::Problem],
     /// The input file, for the journal.
     pub file: &'a str,
     /// The input's [`fingerprint`].
@@ -630,6 +633,47 @@ fn held_back_failures(input: &RunInput<'_>) -> HashMap<usize, Failure> {
     out
 }
 
+/// Journal rows of what the readers could not read, numbered after the records (the
+/// executor's slots never reach them), in the failed state with the reader's reason.
+fn unread_entries(input: &RunInput<'_>) -> Vec<NewEntry> {
+    input
+        .unread
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let (entity, key_field, key_value) = match &p.record {
+                Some(key) => (key.entity.as_str().to_owned(), key.field.clone(), key.value.clone()),
+                None => (
+                    UNREAD.to_owned(),
+                    p.location.element.as_deref().unwrap_or_default().to_owned(),
+                    p.location.label.as_deref().unwrap_or_default().to_owned(),
+                ),
+            };
+            NewEntry {
+                index: (input.records.len() + k) as u64,
+                entity,
+                key_field,
+                key_value,
+                location: p.location.to_string(),
+                state: RecordState::Failed,
+                failure: Some(Failure {
+                    code: None,
+                    class: Some(UNREAD.to_owned()),
+                    message: p.message.clone(),
+                    fix: Some(
+                        "correct the input at this place (or export it again) and import it again: records already in Zoho are found by their keys, not created twice"
+                            .to_owned(),
+                    ),
+                    record: None,
+                }),
+            }
+        })
+        .collect()
+}
+
+/// The entity and class of a journal row the readers could not read.
+pub const UNREAD: &str = "unread";
+
 struct Run<'a> {
     client: &'a Client,
     journal: Journal,
@@ -759,7 +803,7 @@ pub async fn execute(
     let listed = options.existing.take();
     let journal = store.journal(input.fingerprint).await?;
     let held = held_back_failures(input);
-    let entries: Vec<NewEntry> = input
+    let mut entries: Vec<NewEntry> = input
         .records
         .iter()
         .enumerate()
@@ -780,13 +824,9 @@ pub async fn execute(
             }
         })
         .collect();
+    entries.extend(unread_entries(input));
     journal
-        .begin(
-            input.file,
-            &organization_id,
-            input.records.len() as u64,
-            entries,
-        )
+        .begin(input.file, &organization_id, entries.len() as u64, entries)
         .await?;
     let rows: Vec<JournalEntry> = journal.entries().await?;
     let mut slots: Vec<Slot> = input

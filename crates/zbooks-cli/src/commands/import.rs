@@ -434,6 +434,29 @@ fn import(
     let defer = duration("--defer", args.defer.as_deref(), Duration::from_mins(5))?;
     let settle = duration("--settle", args.settle.as_deref(), Duration::from_secs(10))?;
     let input = read_input(args, path)?;
+    if args.strict && !args.dry_run && !input.parsed.report.is_clean() {
+        // Before the token, the organization or any listing: --strict promises that
+        // nothing is sent while the input has a problem its reader already knows.
+        let validation = validate(
+            &input.parsed.records,
+            &input.parsed.report,
+            &ExistingRecords::new(),
+            ValidateOptions {
+                strict: true,
+                ..ValidateOptions::default()
+            },
+        );
+        print_problems(&validation, p);
+        let unread = input.parsed.unread().len();
+        return Err(CliError::usage(format!(
+            "{} errors in {} ({unread} record(s) or part(s) of it could not be read); nothing imported, nothing sent (--strict)",
+            input.parsed.report.errors(),
+            input.name
+        ))
+        .with_hint(
+            "correct the places named above, or run without --strict to import what can be read",
+        ));
+    }
     let (limits, _) = limits_of(settings);
     let plan_options = PlanOptions {
         limits,
@@ -570,9 +593,11 @@ pub(crate) async fn run_import(
             }
         })
     };
+    let unread = input.parsed.unread();
     let run_input = RunInput {
         records: &input.parsed.records,
         validation: &validation,
+        unread: &unread,
         file: &input.name,
         fingerprint: fp,
     };
@@ -665,7 +690,7 @@ fn report(file: &str, org: &str, result: &RunResult, p: Printer) -> CommandResul
             "finished",
             exit::RECORDS_FAILED,
             Some(format!(
-                "{} record(s) failed: `zbooks import failed --format csv` lists them with Zoho's code and the fix",
+                "{} record(s) not imported (refused by Zoho, held back by validation, or not readable in the input): `zbooks import failed --format csv` lists them with the place, the reason and the fix",
                 s.failed
             )),
         ),

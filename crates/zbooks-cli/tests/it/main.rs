@@ -3,6 +3,7 @@
 mod explain;
 mod first_hour;
 mod import;
+mod import_unread;
 mod logs;
 mod logs_real;
 mod sim;

@@ -81,6 +81,7 @@ async fn run(
     let input = RunInput {
         records: &parsed.records,
         validation: &validation,
+        unread: &[],
         file: name,
         fingerprint: &fp,
     };
