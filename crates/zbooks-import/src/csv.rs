@@ -1153,10 +1153,43 @@ impl Iterator for CsvReader {
                 return Some(item);
             }
             let rows = self.rows.as_mut()?;
-            let mut row = std::mem::take(&mut self.row);
-            let read = rows.read_record(&mut row);
-            self.row = row;
+            // Bytes first, text second: a row that is not UTF-8 is still split into its
+            // fields, so the document it belongs to can be held back whole.
+            let mut bytes = std::mem::take(&mut self.row).into_byte_record();
+            let read = rows.read_byte_record(&mut bytes);
+            let bad_text = match ::csv::StringRecord::from_byte_record(bytes) {
+                Ok(row) => {
+                    self.row = row;
+                    None
+                }
+                Err(e) => {
+                    let column = e.utf8_error().field();
+                    let bytes = e.into_byte_record();
+                    let mut row = ::csv::StringRecord::from_byte_record_lossy(bytes.clone());
+                    row.set_position(bytes.position().cloned());
+                    self.row = row;
+                    Some(column)
+                }
+            };
             match read {
+                Ok(true) if bad_text.is_some() => {
+                    self.row_line = self
+                        .row
+                        .position()
+                        .map_or(0, |p| self.lines.line_at(p.byte()));
+                    let column = bad_text
+                        .and_then(|i| self.headers.get(i))
+                        .map_or_else(|| "a column".to_owned(), Clone::clone);
+                    let group = self.group_of();
+                    let p = Problem::error(
+                        ProblemKind::Encoding,
+                        Location::new(self.file.clone(), self.line()),
+                        "the row has a byte that is not valid in the file's encoding (read as \
+                         U+FFFD); the row is not imported",
+                    )
+                    .field(column);
+                    self.hold(group.as_deref(), p);
+                }
                 Ok(true) => {
                     self.row_line = self
                         .row

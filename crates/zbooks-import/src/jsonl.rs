@@ -188,10 +188,11 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                         }
                         return Some(parse_line(text, at, &self.options));
                     }
-                    Err(e) => match self.lossy(at, start, e) {
-                        Some(item) => return Some(item),
-                        None => {}
-                    },
+                    Err(e) => {
+                        if let Some(item) = self.lossy(at, start, e) {
+                            return Some(item);
+                        }
+                    }
                 },
                 Err(e) => {
                     self.done = true;

@@ -6,6 +6,21 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+/// The stored byte offset of a place that names none.
+const NO_OFFSET: u64 = u64::MAX;
+
+fn no_offset() -> u64 {
+    NO_OFFSET
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_no_offset(byte: &u64) -> bool {
+    *byte == NO_OFFSET
+}
+
 /// A place in an input file.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Location {
@@ -14,9 +29,14 @@ pub struct Location {
     /// The 1-based line; 0 when the problem concerns the whole file.
     pub line: u64,
     /// The byte offset in the file as it is on disk, where a line alone does not say enough
-    /// (a stray byte, the place reading stopped).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<u64>,
+    /// (a stray byte, the place reading stopped); [`NO_OFFSET`] when there is none. Eight
+    /// bytes, not an `Option`'s sixteen: every `Problem` carries a location.
+    #[serde(
+        rename = "offset",
+        default = "no_offset",
+        skip_serializing_if = "is_no_offset"
+    )]
+    byte: u64,
     /// The XML element (`VOUCHER`, `LEDGER`) or CSV column group, when there is one.
     pub element: Option<Arc<str>>,
     /// The record's own name in the source (a voucher number, a ledger name, a CSV row's
@@ -30,7 +50,7 @@ impl Location {
         Location {
             file: file.into(),
             line,
-            offset: None,
+            byte: NO_OFFSET,
             element: None,
             label: None,
         }
@@ -39,8 +59,18 @@ impl Location {
     /// The same place, naming the byte offset.
     #[must_use]
     pub fn with_offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
+        self.byte = offset;
         self
+    }
+
+    /// The byte offset in the file, when the place names one.
+    pub fn offset(&self) -> Option<u64> {
+        (self.byte != NO_OFFSET).then_some(self.byte)
+    }
+
+    /// Names the byte offset, or none.
+    pub fn set_offset(&mut self, offset: Option<u64>) {
+        self.byte = offset.unwrap_or(NO_OFFSET);
     }
 
     /// The same place, naming the element.
@@ -64,7 +94,7 @@ impl fmt::Display for Location {
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
         }
-        if let Some(offset) = self.offset {
+        if let Some(offset) = self.offset() {
             write!(f, " (byte {offset})")?;
         }
         match (&self.element, &self.label) {

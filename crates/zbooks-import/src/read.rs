@@ -126,18 +126,15 @@ impl Parsed {
                 Some(f) => format!("field {f}: {}", p.message),
                 None => p.message.clone(),
             };
-            match seen.get(&id) {
-                Some(&i) => {
-                    let first = &mut out[i];
-                    first.message = format!("{}; {message}", first.message);
-                }
-                None => {
-                    seen.insert(id, out.len());
-                    let mut lost = p.clone();
-                    lost.field = None;
-                    lost.message = message;
-                    out.push(lost);
-                }
+            if let Some(&i) = seen.get(&id) {
+                let first = &mut out[i];
+                first.message = format!("{}; {message}", first.message);
+            } else {
+                seen.insert(id, out.len());
+                let mut lost = p.clone();
+                lost.field = None;
+                lost.message = message;
+                out.push(lost);
             }
         }
         out

@@ -38,6 +38,83 @@ const OBJECTS: &[&str] = &[
 /// Elements inside objects that nothing reads and that make up much of an export's bulk.
 const SKIPPED: &[&str] = &["OLDAUDITENTRYIDS.LIST", "UDF:", "IRNQRCODE"];
 
+/// Fields the import reads for their meaning (names, references, keys, amounts, dates,
+/// flags): a U+FFFD there changes what the record is, so the record is not imported.
+const MEANINGFUL: &[&str] = &[
+    "ACTUALQTY",
+    "AMOUNT",
+    "APPLICABLEFROM",
+    "BASEUNITS",
+    "BASICDUEDATEOFPYMT",
+    "BILLCREDITPERIOD",
+    "BILLEDQTY",
+    "BILLTYPE",
+    "CGST",
+    "CMPGSTSTATE",
+    "COUNTRY",
+    "COUNTRYNAME",
+    "COUNTRYOFRESIDENCE",
+    "DATE",
+    "DISCOUNT",
+    "GSTDUTYHEAD",
+    "GSTHSNNAME",
+    "GSTIN",
+    "GSTRATE",
+    "GSTRATEDUTYHEAD",
+    "GSTREGISTRATIONTYPE",
+    "GSTTYPEOFSUPPLY",
+    "GUID",
+    "HSNCODE",
+    "IGST",
+    "INCOMETAXNUMBER",
+    "INSTRUMENTNUMBER",
+    "ISCANCELLED",
+    "ISDEEMEDPOSITIVE",
+    "ISDELETED",
+    "ISOPTIONAL",
+    "ISPARTYLEDGER",
+    "LEDGERNAME",
+    "LEDSTATENAME",
+    "NAME",
+    "OPENINGBALANCE",
+    "PARENT",
+    "PARTYGSTIN",
+    "PARTYLEDGERNAME",
+    "PARTYNAME",
+    "PINCODE",
+    "PLACEOFSUPPLY",
+    "PRIORSTATENAME",
+    "RATE",
+    "REFERENCE",
+    "REMOTEID",
+    "RESERVEDNAME",
+    "ROUNDINGMETHOD",
+    "ROUNDTYPE",
+    "SGST",
+    "STATE",
+    "STATENAME",
+    "STOCKITEMNAME",
+    "TAXTYPE",
+    "TRANSACTIONTYPE",
+    "UNIQUEREFERENCENUMBER",
+    "UTGST",
+    "VCHTYPE",
+    "VOUCHERNUMBER",
+    "VOUCHERTYPENAME",
+];
+
+/// Whether a U+FFFD in this field (element or attribute) leaves the record's meaning whole:
+/// free text, or a field nothing reads.
+fn is_harmless(field: &str) -> bool {
+    // Tally's tags are upper case: `.LIST` is a container, not a file extension.
+    #[expect(
+        clippy::case_sensitive_file_extension_comparisons,
+        reason = "a Tally tag, not a file name"
+    )]
+    let container = field.ends_with(".LIST");
+    container || !MEANINGFUL.contains(&field)
+}
+
 /// Deeper nesting than this inside one object is treated as broken input.
 const MAX_DEPTH: usize = 200;
 
@@ -99,6 +176,12 @@ pub fn sniff(prefix: &[u8]) -> Result<Sniffed, String> {
     match std::str::from_utf8(prefix) {
         Ok(_) => found(encoding_rs::UTF_8, 0, false),
         Err(e) if e.error_len().is_none() => found(encoding_rs::UTF_8, 0, false),
+        // Letters that are valid UTF-8 beside bytes that are not: a UTF-8 file with a stray
+        // byte (Windows-1252 text almost never forms a valid multi-byte sequence), read as
+        // UTF-8 so the stray byte is named and the rest is not garbled.
+        Err(_) if prefix.utf8_chunks().any(|c| !c.valid().is_ascii()) => {
+            found(encoding_rs::UTF_8, 0, true)
+        }
         Err(_) => found(encoding_rs::WINDOWS_1252, 0, true),
     }
 }
@@ -192,10 +275,12 @@ pub struct XmlObjects {
     event_start: (u64, u64, u64),
     /// Where the object being built starts: decoded position, file offset.
     object_start: (u64, u64),
-    /// U+FFFD met in the values (text, attribute values, skipped parts) of the object being
-    /// built, and the first element holding one.
-    fffd_in_values: usize,
+    /// U+FFFD met where they change nothing but the text (free text, skipped parts, fields
+    /// nothing reads) in the object being built, the first field holding one, and the first
+    /// field the import reads for its meaning that holds one.
+    fffd_harmless: usize,
     fffd_field: Option<Box<str>>,
+    fffd_meaningful: Option<Box<str>>,
     /// The first element of the file.
     root: Option<(Box<str>, u64)>,
     /// Objects handed out or named as damaged.
@@ -286,8 +371,9 @@ impl XmlObjects {
             encoding: sniffed.encoding.name(),
             event_start: (0, bom, 1),
             object_start: (0, bom),
-            fffd_in_values: 0,
+            fffd_harmless: 0,
             fffd_field: None,
+            fffd_meaningful: None,
             root: None,
             objects: 0,
             last_read: None,
@@ -375,18 +461,28 @@ impl XmlObjects {
         if self.root.is_none() {
             self.root = Some((name.into(), line));
         }
+        if !self.frames.is_empty() && OBJECTS.contains(&name) {
+            // Tally objects never nest: the one being built lost its end tag (a stray byte
+            // in a tag can do that), and must not swallow the objects that follow.
+            let root = self.frames[0].node.name.clone();
+            self.syntax(format!(
+                "a new <{name}> starts at line {line} before this {root} is closed: the file is \
+                 damaged here"
+            ));
+            self.abandon_object();
+        }
         if self.frames.is_empty() {
             if !OBJECTS.contains(&name) {
-                if name.contains('\u{fffd}') {
-                    // A stray byte in an element's name: if it was an object's start tag,
-                    // that object is lost unless it is said.
+                if !name.is_ascii() {
+                    // Tally's tags are ASCII: this one holds a stray byte. If it was an
+                    // object's start tag, that object is lost unless it is said.
                     let p = Problem::error(
                         ProblemKind::Encoding,
                         self.location(line)
                             .with_offset(self.event_start.1)
                             .with_element(name),
                         format!(
-                            "the element's name has a byte that is not valid {}: if it was a \
+                            "the element's name has a stray byte (read as {}): if it was a \
                              record (a VOUCHER, a LEDGER...), it is not imported; {}",
                             self.encoding,
                             self.last_read_text()
@@ -405,7 +501,7 @@ impl XmlObjects {
             }
         } else if self.skipping > 0 || SKIPPED.iter().any(|s| name.starts_with(s)) {
             // Nothing in a skipped part is imported: a stray byte there loses nothing.
-            self.fffd_in_values += count_fffd(e.as_ref());
+            self.fffd_harmless += count_fffd(e.as_ref());
             if !empty {
                 self.skipping += 1;
             }
@@ -421,8 +517,9 @@ impl XmlObjects {
         }
         if self.frames.is_empty() {
             self.object_start = (self.event_start.0, self.event_start.1);
-            self.fffd_in_values = 0;
+            self.fffd_harmless = 0;
             self.fffd_field = None;
+            self.fffd_meaningful = None;
         }
         let mut node = Node {
             name: name.into(),
@@ -438,13 +535,7 @@ impl XmlObjects {
                             |_| a.value.clone().into_owned(),
                             std::borrow::Cow::into_owned,
                         );
-                    let found = count_fffd(&value);
-                    if found > 0 {
-                        self.fffd_in_values += found;
-                        if self.fffd_field.is_none() {
-                            self.fffd_field = Some(a.key.into_inner().into());
-                        }
-                    }
+                    self.note_fffd(Some(a.key.into_inner()), count_fffd(&value));
                     node.attrs.push((a.key.into_inner().into(), value));
                 }
                 Err(err) => {
@@ -459,11 +550,37 @@ impl XmlObjects {
         }
     }
 
+    /// Ends the object being built where it stands (it is named as damaged).
+    fn abandon_object(&mut self) {
+        self.skipping = 0;
+        while !self.frames.is_empty() {
+            self.pop_frame();
+        }
+    }
+
     /// Closes the innermost element; `name` is the end tag's name (None for `<x/>`).
     fn close(&mut self, name: Option<&str>) {
+        if let Some(name) = name
+            && !self.frames.is_empty()
+            && self.outer.iter().any(|(n, _)| &**n == name)
+            && !self.frames.iter().any(|f| &*f.node.name == name)
+        {
+            // The end of an element around the object: the object lost its end tag.
+            let root = self.frames[0].node.name.clone();
+            let line = self.line();
+            self.syntax(format!(
+                "</{name}> at line {line} ends what holds this {root} before the {root} is \
+                 closed: the file is damaged here"
+            ));
+            self.abandon_object();
+        }
         if self.frames.is_empty() {
             if let Some(name) = name {
-                match self.outer.iter().rposition(|(n, _)| &**n == name) {
+                // A stray byte in the start tag must not leave the element open to the end
+                // of the file (and the file taken for truncated): Tally's tags are ASCII.
+                let ascii = |n: &str| n.chars().filter(char::is_ascii).collect::<String>();
+                let matches = |n: &str| n == name || (!n.is_ascii() && ascii(n) == ascii(name));
+                match self.outer.iter().rposition(|(n, _)| matches(n)) {
                     Some(i) => self.outer.truncate(i),
                     None if self.outer_overflow > 0 => self.outer_overflow -= 1,
                     None => {}
@@ -553,7 +670,7 @@ impl XmlObjects {
             )
         });
         if let Some(mut p) = self.poisoned.take() {
-            at.offset = p.location.offset;
+            at.set_offset(p.location.offset());
             p.location = at;
             if let Some((_, stray)) = &stray {
                 p.message = format!("{}; {stray}", p.message);
@@ -566,9 +683,9 @@ impl XmlObjects {
             self.pending.push_back(XmlItem::Object(node));
             return;
         };
-        if self.fffd_in_values >= inside.len() {
-            // Every replacement sits in a value: the structure is sound and the byte is
-            // the only thing lost, in plain sight.
+        if self.fffd_meaningful.is_none() && self.fffd_harmless >= inside.len() {
+            // Every replacement sits in text nothing reads for its meaning: the byte is the
+            // only thing lost, in plain sight.
             let mut p = Problem::warning(
                 ProblemKind::Encoding,
                 at.with_offset(offset),
@@ -578,19 +695,48 @@ impl XmlObjects {
                     node.name
                 ),
             );
-            p.field = self.fffd_field.as_deref().map(str::to_owned);
+            p.field.clone_from(&self.fffd_field);
             self.pending.push_back(XmlItem::Problem(p));
             self.pending.push_back(XmlItem::Object(node));
         } else {
+            let message = match self.fffd_meaningful.take() {
+                Some(field) => format!(
+                    "{stray}, in <{field}>, which the import reads for its meaning (a name, a \
+                     reference, an amount, a flag): what this {} holds cannot be told for \
+                     certain; it is not imported",
+                    node.name
+                ),
+                None => format!(
+                    "{stray} and falls in the markup (a tag or an attribute name): what this \
+                     {} holds cannot be told for certain; it is not imported",
+                    node.name
+                ),
+            };
             self.pending.push_back(XmlItem::Problem(Problem::error(
                 ProblemKind::Encoding,
                 at.with_offset(offset),
-                format!(
-                    "{stray} and falls in the markup (a tag or an attribute name), so what \
-                     this {} holds cannot be told for certain; it is not imported",
-                    node.name
-                ),
+                message,
             )));
+        }
+    }
+
+    /// Counts U+FFFD found in a field of the object being built.
+    fn note_fffd(&mut self, field: Option<&str>, found: usize) {
+        if found == 0 {
+            return;
+        }
+        match field {
+            Some(f) if !is_harmless(f) => {
+                if self.fffd_meaningful.is_none() {
+                    self.fffd_meaningful = Some(f.into());
+                }
+            }
+            _ => {
+                self.fffd_harmless += found;
+                if self.fffd_field.is_none() {
+                    self.fffd_field = field.map(Into::into);
+                }
+            }
         }
     }
 
@@ -598,15 +744,14 @@ impl XmlObjects {
         if self.frames.is_empty() {
             return;
         }
+        if self.skipping > 0 {
+            self.fffd_harmless += count_fffd(text);
+            return;
+        }
         let found = count_fffd(text);
         if found > 0 {
-            self.fffd_in_values += found;
-            if self.fffd_field.is_none() && self.skipping == 0 {
-                self.fffd_field = self.frames.last().map(|f| f.node.name.clone());
-            }
-        }
-        if self.skipping > 0 {
-            return;
+            let field = self.frames.last().map(|f| f.node.name.clone());
+            self.note_fffd(field.as_deref(), found);
         }
         if let Some(frame) = self.frames.last_mut() {
             frame.node.text.push_str(text);
@@ -713,9 +858,10 @@ impl XmlObjects {
                 }
                 match r.resolve_char_ref() {
                     Ok(Some(c)) => self.text(c.encode_utf8(&mut [0; 4])),
-                    Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
-                        Some(s) => self.text(s),
-                        None => {
+                    Ok(None) => {
+                        if let Some(s) = quick_xml::escape::resolve_predefined_entity(&r) {
+                            self.text(s);
+                        } else {
                             let line = self.event_start.2;
                             self.syntax(format!(
                                 "&{}; at line {line} is not an entity XML or Tally defines (only \
@@ -725,7 +871,7 @@ impl XmlObjects {
                             ));
                             self.text(&format!("&{};", &*r));
                         }
-                    },
+                    }
                     Err(_) => self.text("\u{fffd}"),
                 }
             }
@@ -865,6 +1011,15 @@ mod tests {
             encoding_rs::WINDOWS_1252
         );
         assert!(sniff(b"\xff\xfe\0\0<\0\0\0").is_err());
+        assert_eq!(
+            sniff("<E>₹ caf\u{e9}</E>\u{e9}".as_bytes())
+                .unwrap()
+                .encoding,
+            encoding_rs::UTF_8
+        );
+        let mut stray = "<E>₹</E>".as_bytes().to_vec();
+        stray.push(0xE9);
+        assert_eq!(sniff(&stray).unwrap().encoding, encoding_rs::UTF_8);
     }
 
     #[test]
