@@ -417,7 +417,10 @@ impl ClientBuilder {
     }
 
     /// A `reqwest::Client` to use instead of building one (the attempt timeout still applies;
-    /// its connect timeout and user agent are its own).
+    /// its connect timeout and user agent are its own). Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`: reqwest follows redirects by default,
+    /// and a client zbooks did not build cannot be changed, so the token, organization and
+    /// body would follow a redirect to wherever it points.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -477,6 +480,9 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
+                // Never to another origin with the token, organization and body: a redirect
+                // comes back as `ErrorKind::Redirected` naming its target (issue 12 §7).
+                .redirect(reqwest::redirect::Policy::none())
                 .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
                 .connect_timeout(self.timeouts.connect)
                 .pool_idle_timeout(Duration::from_secs(90))
