@@ -5,6 +5,7 @@ mod first_hour;
 mod import;
 mod logs;
 mod logs_real;
+mod secrets;
 mod sim;
 
 use std::io::Write as _;
