@@ -494,7 +494,9 @@ fn exposed_secret_warning(path: &Path, config: &ConfigFile) -> Option<String> {
         .map(|(key, _)| key)
         .collect();
     let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
-    if secrets.is_empty() || mode & 0o077 == 0 {
+    // Group or others: any bit beyond the owner's.
+    let shared = mode & 0o077;
+    if secrets.is_empty() || shared == 0 {
         return None;
     }
     let mut keys = secrets;

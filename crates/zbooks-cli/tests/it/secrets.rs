@@ -2,11 +2,6 @@
 //! client secret nor the grant code, typed on a terminal or piped in; and `zbooks call` checks
 //! the organization's plan once per store, not with an extra `GET /organizations` per call.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "the helpers below are part of the tests: a failure there is the test's failure"
-)]
-
 use std::io::{Read as _, Write as _};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -65,16 +60,16 @@ fn drain(mut out: impl std::io::Read + Send + 'static) -> mpsc::Receiver<Vec<u8>
 /// Reads from `rx` into `seen` until it holds `wanted` (or the child's output ends).
 fn wait_for(rx: &mpsc::Receiver<Vec<u8>>, seen: &mut Vec<u8>, wanted: &str) {
     // A bound so that a broken build fails instead of hanging; not a timing assertion.
-    let give_up = Instant::now() + Duration::from_secs(120);
+    let give_up = Instant::now() + Duration::from_mins(2);
     while !String::from_utf8_lossy(seen).contains(wanted) {
         let left = give_up.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(chunk) => seen.extend_from_slice(&chunk),
-            Err(_) => panic!(
-                "never saw {wanted:?} on the terminal:\n{}",
+        let chunk = rx.recv_timeout(left).unwrap_or_else(|e| {
+            panic!(
+                "never saw {wanted:?} on the terminal ({e}):\n{}",
                 String::from_utf8_lossy(seen)
-            ),
-        }
+            )
+        });
+        seen.extend_from_slice(&chunk);
     }
 }
 
