@@ -329,6 +329,8 @@ fn disposition(error: &Error) -> Disposition {
         | ErrorKind::Scope { .. }
         | ErrorKind::WrongDataCenter { .. }
         | ErrorKind::TokenThrottled { .. }
+        // A redirect is the host's or the URL's doing, and every call would meet it.
+        | ErrorKind::Redirected { .. }
         | ErrorKind::Store { .. } => return Disposition::Fatal,
         ErrorKind::RetryBudgetExhausted
         | ErrorKind::DeadlineExceeded
