@@ -402,19 +402,6 @@ impl Drop for InFlight {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn writes_quota_with_thousands_separators() {
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(10_000), "10,000");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
-}
-
 /// Writes `text` to a file only its owner can read: the state holds the sandbox's client
 /// secrets and tokens. Created with that mode, and narrowed if it was there before.
 fn write_private(path: &Path, text: &[u8]) -> std::io::Result<()> {
@@ -429,4 +416,17 @@ fn write_private(path: &Path, text: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     file.write_all(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_quota_with_thousands_separators() {
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
 }
