@@ -79,7 +79,8 @@ const MIGRATIONS: [&str; 2] = [
         host TEXT NOT NULL,
         file TEXT NOT NULL,
         started_ms INTEGER NOT NULL,
-        expires_ms INTEGER NOT NULL
+        expires_ms INTEGER NOT NULL,
+        lock_path TEXT
     );
 ",
 ];
@@ -315,7 +316,7 @@ pub struct Journal {
     fingerprint: String,
 }
 
-fn migrate_journal(conn: &mut Connection) -> rusqlite::Result<Result<(), Error>> {
+pub(crate) fn migrate_journal(conn: &mut Connection) -> rusqlite::Result<Result<(), Error>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS journal_meta (id INTEGER PRIMARY KEY CHECK (id = 1), \
