@@ -129,7 +129,6 @@ impl LeaseOptions {
 
 /// The answer to a request for the lease.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum LeaseAttempt {
     /// Taken.
     Held(ImportLease),
@@ -206,8 +205,13 @@ fn write_all(file: &mut File, text: &str) -> std::io::Result<()> {
 
 /// What the row's transaction decided.
 enum RowDecision {
-    Taken { previous: Option<LeaseHolder> },
-    Busy { holder: LeaseHolder, expires_ms: i64 },
+    Taken {
+        previous: Option<LeaseHolder>,
+    },
+    Busy {
+        holder: LeaseHolder,
+        expires_ms: i64,
+    },
 }
 
 impl SqliteStore {
@@ -480,13 +484,23 @@ mod tests {
         let a = SqliteStore::open(dir.path().join("a.db")).unwrap();
         let b = SqliteStore::open(dir.path().join("b.db")).unwrap();
         let key = "https://books.example/books/v3|1";
-        let first = held(a.try_import_lease(key, &me("one.xml"), &locks).await.unwrap());
+        let first = held(
+            a.try_import_lease(key, &me("one.xml"), &locks)
+                .await
+                .unwrap(),
+        );
         assert!(first.taken_over().is_none());
         // Another store on this machine: the lock file says who holds it.
-        let other = b.try_import_lease(key, &me("two.xml"), &locks).await.unwrap();
+        let other = b
+            .try_import_lease(key, &me("two.xml"), &locks)
+            .await
+            .unwrap();
         assert_eq!(busy(&other).map(|h| h.file).as_deref(), Some("one.xml"));
         // The same store, another run.
-        let again = a.try_import_lease(key, &me("three.xml"), &locks).await.unwrap();
+        let again = a
+            .try_import_lease(key, &me("three.xml"), &locks)
+            .await
+            .unwrap();
         assert_eq!(busy(&again).map(|h| h.file).as_deref(), Some("one.xml"));
         // Another organization is free.
         held(
@@ -495,14 +509,23 @@ mod tests {
                 .unwrap(),
         );
         first.release().await.unwrap();
-        let next = held(b.try_import_lease(key, &me("two.xml"), &locks).await.unwrap());
-        assert!(next.taken_over().is_none(), "a clean release is no takeover");
+        let next = held(
+            b.try_import_lease(key, &me("two.xml"), &locks)
+                .await
+                .unwrap(),
+        );
+        assert!(
+            next.taken_over().is_none(),
+            "a clean release is no takeover"
+        );
     }
 
     #[tokio::test]
     async fn a_dead_holders_row_is_taken_over_only_after_it_expires_elsewhere() {
         let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(ManualClock::new(std::time::UNIX_EPOCH + Duration::from_hours(1)));
+        let clock = Arc::new(ManualClock::new(
+            std::time::UNIX_EPOCH + Duration::from_hours(1),
+        ));
         let options = |d: &str| LeaseOptions {
             lock_dir: dir.path().join(d),
             ttl: Duration::from_secs(3600),

@@ -214,6 +214,7 @@ async fn demo(args: &DemoArgs, p: Printer) -> CommandResult {
                 ..ExecuteOptions::default()
             },
             organization_id: org.clone(),
+            lease: None,
         },
         p,
     )

@@ -3,6 +3,7 @@
 mod explain;
 mod first_hour;
 mod import;
+mod lease;
 mod logs;
 mod logs_real;
 mod sim;
