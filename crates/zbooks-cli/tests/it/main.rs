@@ -1,5 +1,6 @@
 //! End-to-end tests of the `zbooks` binary: run it, check stdout, stderr and the exit code.
 
+mod chaos;
 mod explain;
 mod first_hour;
 mod import;
