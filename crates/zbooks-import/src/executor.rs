@@ -14,6 +14,18 @@
 //! daily quota stops the run (or waits for the reset), a stop request lets the calls in flight
 //! finish: either way the same call resumes.
 //!
+//! Every create is lookup-or-adopt by natural key. Zoho itself refuses a second contact, item
+//! or own-numbered invoice, and the refusal is followed by a lookup and an adoption. For every
+//! other entity (taxes, tax groups, accounts, bills, notes, payments, journals) the lookup
+//! comes before the create: the listing at the start when the caller holds the organization's
+//! import lease from before it ([`ExecuteOptions::exclusive`]: no other zbooks run creates
+//! meanwhile), else a lookup of the record just before its create.
+//!
+//! Only attempts whose end this run saw count against [`ExecuteOptions::max_attempts`]: a
+//! create found `in_flight` at the start was cut off by a crash of the run that sent it, and
+//! once the listing shows it did not land it goes back to pending as *interrupted*, without
+//! spending an attempt (issue 12 §4). A record killed ten times is still imported.
+//!
 //! The executor never prints: it reports [`Progress`] to a callback.
 
 use std::collections::{BTreeSet, HashMap};

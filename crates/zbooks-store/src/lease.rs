@@ -599,4 +599,42 @@ mod tests {
             "same host, same lock file: the row's holder is proven dead"
         );
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn never_two_holders_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let holders = Arc::new(AtomicU64::new(0));
+        let most = Arc::new(AtomicU64::new(0));
+        let mut tasks = Vec::new();
+        for n in 0..6 {
+            // Half share one store, half have their own; all share the lock directory.
+            let store = SqliteStore::open(dir.path().join(format!("s{}.db", n % 2 * n))).unwrap();
+            let options = LeaseOptions::new(dir.path().join("locks"));
+            let (holders, most) = (holders.clone(), most.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut held_times = 0;
+                for _ in 0..200 {
+                    if let LeaseAttempt::Held(lease) = store
+                        .try_import_lease("k|1", &me(&format!("run{n}")), &options)
+                        .await
+                        .unwrap()
+                    {
+                        let now = holders.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        tokio::task::yield_now().await;
+                        holders.fetch_sub(1, Ordering::SeqCst);
+                        lease.release().await.unwrap();
+                        held_times += 1;
+                    }
+                }
+                held_times
+            }));
+        }
+        let mut total = 0;
+        for t in tasks {
+            total += t.await.unwrap();
+        }
+        assert!(total > 0);
+        assert_eq!(most.load(Ordering::SeqCst), 1);
+    }
 }

@@ -634,7 +634,32 @@ pub(crate) async fn run_import(
     store: &Arc<SqliteStore>,
     input: &Input,
     fp: &str,
+    mut settings: RunSettings,
+    p: Printer,
+) -> CommandResult {
+    let lease = settings.lease.take();
+    let lost = lease.as_ref().map(ImportLease::lost);
+    let result = run_leased(client, store, input, fp, settings, lost, p).await;
+    // Let go on every path (an early error too): a lease dropped without it would make the
+    // next run wait for this one's requests to land, and another machine wait for the expiry.
+    if let Some(lease) = lease
+        && let Err(e) = lease.release().await
+    {
+        p.note(&format!(
+            "warning: could not let go of the import lease ({e}); it expires by itself"
+        ));
+    }
+    result
+}
+
+/// [`run_import`] once the lease (if any) is held; `lost` resolves if another run takes it.
+async fn run_leased(
+    client: &Client,
+    store: &Arc<SqliteStore>,
+    input: &Input,
+    fp: &str,
     settings: RunSettings,
+    lost: Option<impl Future<Output = ()> + Send + 'static>,
     p: Printer,
 ) -> CommandResult {
     // One listing per entity, before validation, so references to records already in Zoho
@@ -694,8 +719,9 @@ pub(crate) async fn run_import(
         file: &input.name,
         fingerprint: fp,
     };
-    let lost = settings.lease.as_ref().map(|lease| {
-        let (stop, lost) = (stop.clone(), lease.lost());
+    let exclusive = lost.is_some();
+    let lost = lost.map(|lost| {
+        let stop = stop.clone();
         tokio::spawn(async move {
             lost.await;
             p.error(
@@ -708,7 +734,7 @@ pub(crate) async fn run_import(
     let mut view = ProgressView::new(p);
     let mut options = settings.execute;
     options.existing = Some(existing);
-    options.exclusive = settings.lease.is_some();
+    options.exclusive = exclusive;
     let result = execute(client, store, &run_input, options, &stop, &mut |pr| {
         view.show(pr);
     })
@@ -717,13 +743,6 @@ pub(crate) async fn run_import(
     ctrl_c.abort();
     if let Some(lost) = lost {
         lost.abort();
-    }
-    if let Some(lease) = settings.lease
-        && let Err(e) = lease.release().await
-    {
-        p.note(&format!(
-            "warning: could not let go of the import lease ({e}); it expires by itself"
-        ));
     }
     let result = result.map_err(|e| match e {
         zbooks_import::ExecuteError::Listing(err) => {
