@@ -528,7 +528,7 @@ mod tests {
         ));
         let options = |d: &str| LeaseOptions {
             lock_dir: dir.path().join(d),
-            ttl: Duration::from_secs(3600),
+            ttl: Duration::from_hours(1),
             clock: clock.clone(),
         };
         let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
@@ -569,7 +569,7 @@ mod tests {
     async fn a_lock_file_left_by_a_dead_holder_names_it_and_is_taken_at_once() {
         let dir = tempfile::tempdir().unwrap();
         let options = LeaseOptions {
-            ttl: Duration::from_secs(3600),
+            ttl: Duration::from_hours(1),
             ..LeaseOptions::new(dir.path().join("locks"))
         };
         let store = SqliteStore::open(dir.path().join("s.db")).unwrap();

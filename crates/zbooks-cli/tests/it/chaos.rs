@@ -279,6 +279,10 @@ fn round(seed: u64, figures: &mut Figures) {
 #[test]
 #[ignore = "the chaos test runs for minutes: cargo test -p zbooks-cli --test it chaos -- --ignored"]
 fn chaos_three_overlapping_imports_killed_at_random_double_nothing_and_lose_nothing() {
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the chaos test's own knob, not a zbooks setting"
+    )]
     let rounds: u64 = std::env::var("ZBOOKS_CHAOS_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())

@@ -144,7 +144,7 @@ fn a_second_import_in_the_organization_waits_for_the_first_or_refuses_with_no_wa
     let lines = stderr_lines(&mut waiting);
     let mut seen = Vec::new();
     loop {
-        let line = lines.recv_timeout(Duration::from_secs(60)).unwrap();
+        let line = lines.recv_timeout(Duration::from_mins(1)).unwrap();
         seen.push(line.clone());
         if line.contains("waiting: another import") {
             assert!(line.contains(&format!("pid {first_pid}")), "{line}");
