@@ -985,7 +985,7 @@ pub fn render_markdown() -> String {
     out.push_str(
         "# Zoho Books error catalog\n\n\
          Generated from `crates/zbooks-types/src/catalog.rs` (a test fails when this file \
-         drifts; regenerate with `ZBOOKS_BLESS=1 cargo test -p zbooks-types catalog`). \
+         drifts; regenerate with `cargo xtask regen`). \
          `zbooks explain <code>` prints the same entries.\n\n\
          Evidence: [C] confirmed by Zoho, [O] observed in real responses, [3P] third-party claim, \
          [I] our inference, [X] folklore contradicted by Zoho.\n\n\
@@ -1173,15 +1173,10 @@ mod tests {
     #[test]
     fn catalog_doc_is_current() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/error-catalog.md");
-        let rendered = render_markdown();
-        if std::env::var_os("ZBOOKS_BLESS").is_some() {
-            std::fs::write(path, &rendered).unwrap();
-            return;
-        }
         let committed = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
-            committed == rendered,
-            "docs/error-catalog.md is out of date: run ZBOOKS_BLESS=1 cargo test -p zbooks-types catalog"
+            committed == render_markdown(),
+            "docs/error-catalog.md is out of date: run `cargo xtask regen`"
         );
     }
 }

@@ -1,4 +1,4 @@
-//! The executor against the simulator: the shared Tally fixtures import and reconcile voucher
+//! The executor against the simulator: the vendored Tally fixtures import and reconcile voucher
 //! by voucher, faults are survived without a duplicate, a killed run resumes, the daily quota
 //! stops a run that the next day finishes.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
