@@ -116,6 +116,9 @@ pub struct Settings {
     pub config_found: bool,
     /// Where state lives.
     pub data_dir: Resolved<PathBuf>,
+    /// Where the machine-wide import locks live: fixed for the user, whatever the store
+    /// ([`default_lock_dir`]).
+    pub lock_dir: PathBuf,
     /// Data center.
     pub dc: Option<Resolved<DataCenter>>,
     /// Organization id.
@@ -289,6 +292,7 @@ impl Settings {
             config_path,
             config_found,
             data_dir,
+            lock_dir: default_lock_dir(env),
             dc,
             organization_id,
             plan,
@@ -621,6 +625,19 @@ pub fn default_config_path(env: &Env) -> PathBuf {
 /// The platform's data directory for zbooks's state.
 pub fn default_data_dir(env: &Env) -> PathBuf {
     platform_dir(env, "XDG_DATA_HOME", ".local/share", "LOCALAPPDATA")
+}
+
+/// The directory of the machine-wide import locks (`zbooks_store::lease`): the user's runtime
+/// directory (`$XDG_RUNTIME_DIR/zbooks`) where there is one, else `locks` in the platform's
+/// data directory. Never `ZBOOKS_DATA_DIR`: two runs with different stores must meet here.
+pub fn default_lock_dir(env: &Env) -> PathBuf {
+    if !cfg!(windows)
+        && !cfg!(target_os = "macos")
+        && let Some(dir) = env.dir("XDG_RUNTIME_DIR")
+    {
+        return PathBuf::from(dir).join("zbooks");
+    }
+    default_data_dir(env).join("locks")
 }
 
 fn platform_dir(env: &Env, xdg: &str, home_rel: &str, windows: &str) -> PathBuf {

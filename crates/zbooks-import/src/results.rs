@@ -216,6 +216,7 @@ mod tests {
             outcome: None,
             zoho_id: None,
             attempts: 1,
+            interrupted: 0,
             code: Some(2),
             class: Some("validation".into()),
             message: Some("Invalid value passed for date".into()),

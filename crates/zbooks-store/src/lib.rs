@@ -37,6 +37,7 @@
 
 mod credentials;
 mod journal;
+mod lease;
 mod schema;
 
 use std::fmt;
@@ -60,6 +61,7 @@ pub use journal::{
     Failure, JOURNAL_VERSION, Journal, JournalEntry, NewEntry, Outcome, RecordState, RunInfo,
     Transition,
 };
+pub use lease::{ImportLease, LeaseAttempt, LeaseHolder, LeaseOptions};
 pub use schema::SCHEMA_VERSION;
 
 /// How long a transaction waits for another process's lock before failing.
