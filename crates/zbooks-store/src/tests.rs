@@ -204,3 +204,25 @@ async fn audit_log_keeps_failures() {
     store.record_failure(&event).await.unwrap();
     assert_eq!(store.audit_log(10).await.unwrap(), vec![event]);
 }
+
+#[tokio::test]
+async fn plans_are_kept_for_every_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let first = SqliteStore::open(&path).unwrap();
+    assert_eq!(first.load_plan("org").await.unwrap(), None);
+    first
+        .save_plan("org", zbooks_types::Plan::Premium, t(1000))
+        .await
+        .unwrap();
+    first
+        .save_plan("org", zbooks_types::Plan::Elite, t(2000))
+        .await
+        .unwrap();
+    let second = SqliteStore::open(&path).unwrap();
+    assert_eq!(
+        second.load_plan("org").await.unwrap(),
+        Some((zbooks_types::Plan::Elite, t(2000)))
+    );
+    assert_eq!(second.load_plan("other").await.unwrap(), None);
+}

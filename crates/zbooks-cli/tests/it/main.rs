@@ -1,11 +1,14 @@
 //! End-to-end tests of the `zbooks` binary: run it, check stdout, stderr and the exit code.
 
+mod chaos;
 mod explain;
 mod first_hour;
 mod import;
 mod import_unread;
+mod lease;
 mod logs;
 mod logs_real;
+mod secrets;
 mod sim;
 
 use std::io::Write as _;
