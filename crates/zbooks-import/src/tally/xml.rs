@@ -104,16 +104,19 @@ const MEANINGFUL: &[&str] = &[
     "VOUCHERTYPENAME",
 ];
 
+/// Whether a tag is a list container (`LEDGERENTRIES.LIST`), whose own text nothing reads.
+#[expect(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "a Tally tag (upper case), not a file name"
+)]
+fn is_container(tag: &str) -> bool {
+    tag.ends_with(".LIST")
+}
+
 /// Whether a U+FFFD in this field (element or attribute) leaves the record's meaning whole:
 /// free text, or a field nothing reads.
 fn is_harmless(field: &str) -> bool {
-    // Tally's tags are upper case: `.LIST` is a container, not a file extension.
-    #[expect(
-        clippy::case_sensitive_file_extension_comparisons,
-        reason = "a Tally tag, not a file name"
-    )]
-    let container = field.ends_with(".LIST");
-    container || !MEANINGFUL.contains(&field)
+    is_container(field) || !MEANINGFUL.contains(&field)
 }
 
 /// Deeper nesting than this inside one object is treated as broken input.
@@ -1043,7 +1046,7 @@ mod tests {
                 for (at, _) in source.match_indices(call) {
                     let rest = &source[at + call.len()..];
                     let tag = &rest[..rest.find('"').unwrap()];
-                    if tag.ends_with(".LIST") || tag.is_empty() || tag == "X" {
+                    if is_container(tag) || tag.is_empty() || tag == "X" {
                         continue;
                     }
                     read += 1;
