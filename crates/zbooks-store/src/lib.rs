@@ -136,12 +136,14 @@ impl From<rusqlite::Error> for Error {
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
     path: Option<PathBuf>,
+    read_only: bool,
 }
 
 impl fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SqliteStore")
             .field("path", &self.path)
+            .field("read_only", &self.read_only)
             .finish_non_exhaustive()
     }
 }
@@ -152,6 +154,10 @@ impl SqliteStore {
 
     /// Opens (creating it, and its directory, if needed) the store at `path`, private to the
     /// user (mode 0600), in WAL mode, migrated to [`SCHEMA_VERSION`].
+    ///
+    /// Many processes may open one store at the same instant (a script starting several
+    /// commands): each waits for the others' locks, up to the busy timeout, and none fails
+    /// because another was first.
     ///
     /// # Errors
     ///
@@ -172,6 +178,54 @@ impl SqliteStore {
         Self::init(conn, Some(path))
     }
 
+    /// Opens an existing store only to read it (`zbooks import status`, `import failed`):
+    /// nothing is created, made private, migrated or switched to WAL, so it works on a store
+    /// whose file and directory the user may not write (a copy sent for support, a backup,
+    /// another user's store shared read-only). Writes through it fail.
+    ///
+    /// When SQLite cannot make the shared-memory file it needs to read a WAL database (the
+    /// directory is read-only) and no write-ahead log is waiting to be checkpointed, the file
+    /// is read as immutable: it is then complete, and nobody can be writing it.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Open`] when the file is missing or unreadable,
+    /// [`ErrorKind::NewerSchema`], or [`ErrorKind::Sqlite`].
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self, Error> {
+        use rusqlite::OpenFlags;
+        let path = path.as_ref().to_path_buf();
+        let open_err = |reason: String| Error {
+            kind: ErrorKind::Open {
+                path: path.clone(),
+                reason,
+            },
+        };
+        std::fs::File::open(&path).map_err(|e| open_err(e.to_string()))?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags)
+            .map_err(|e| open_err(e.to_string()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let conn = match schema::check_version(&conn) {
+            Ok(_) => conn,
+            Err(err) if is_cannot_open(&err) && !sibling(&path, "-wal").exists() => {
+                drop(conn);
+                let conn = Connection::open_with_flags(immutable_uri(&path), flags)
+                    .map_err(|e| open_err(e.to_string()))?;
+                schema::check_version(&conn)?;
+                conn
+            }
+            Err(err) => return Err(Error::from(err)),
+        };
+        schema::refuse_newer(&conn)?;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+            path: Some(path),
+            read_only: true,
+        })
+    }
+
     /// A store in memory (tests; one process only).
     ///
     /// # Errors
@@ -182,9 +236,15 @@ impl SqliteStore {
     }
 
     fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, Error> {
+        // Before any statement: every lock below waits for other openers instead of failing.
         conn.busy_timeout(BUSY_TIMEOUT)?;
         if path.is_some() {
-            let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            // The switch takes an exclusive lock, and SQLite answers SQLITE_BUSY at once,
+            // without calling the busy handler, where waiting could deadlock (another opener
+            // holds a shared lock and wants the same upgrade): so wait here, outside any lock.
+            let mode: String = retry_busy(|| {
+                conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            })?;
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(Error {
                     kind: ErrorKind::Sqlite {
@@ -194,11 +254,19 @@ impl SqliteStore {
             }
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        schema::migrate(&mut conn)?;
+        // Each migration is one immediate transaction that reads the version under the write
+        // lock, so concurrent openers migrate once; a busy answer is retried whole.
+        retry_busy(|| schema::migrate(&mut conn))??;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
             path,
+            read_only: false,
         })
+    }
+
+    /// Whether this store was opened with [`SqliteStore::open_read_only`].
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The file, when not in memory.
@@ -263,20 +331,32 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Creates the file readable only by its owner, or makes an existing one so.
+///
+/// SQLite creates the `-wal` and `-shm` files with the database file's mode, so they are born
+/// private. Ones left by an older build with a wider mode are narrowed through an open handle
+/// (`fchmod`): another process closing the store may delete them at any moment, and a file
+/// gone meanwhile needs nothing.
 #[cfg(unix)]
 fn create_private_file(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    std::fs::OpenOptions::new()
+    let private = std::fs::Permissions::from_mode(0o600);
+    let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .mode(0o600)
         .open(path)?;
-    for suffix in ["", "-wal", "-shm"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        let file = PathBuf::from(name);
-        if file.exists() {
-            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+    if file.metadata()?.permissions().mode() & 0o077 != 0 {
+        file.set_permissions(private.clone())?;
+    }
+    for suffix in ["-wal", "-shm"] {
+        match std::fs::File::open(sibling(path, suffix)) {
+            Ok(file) => {
+                if file.metadata()?.permissions().mode() & 0o077 != 0 {
+                    file.set_permissions(private.clone())?;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(())
@@ -289,6 +369,61 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
         .append(true)
         .open(path)
         .map(drop)
+}
+
+/// `path` with `suffix` appended (`state.db-wal`).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Whether SQLite could not open a file it needs (for a read-only WAL database: the `-shm`
+/// file in a directory the user cannot write).
+fn is_cannot_open(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+    )
+}
+
+/// A URI opening `path` as immutable (no locks, no `-shm`): SQLite then trusts that nobody
+/// changes the file.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", u32::from(c))),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// Runs `f` again while SQLite answers "busy" or "locked", up to [`BUSY_TIMEOUT`], with a
+/// short growing pause that differs between processes (so openers started together spread
+/// out).
+fn retry_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let started = std::time::Instant::now();
+    let spread = u64::from(std::process::id() % 7);
+    let mut attempt: u64 = 0;
+    loop {
+        match f() {
+            Err(err) if is_busy(&err) && started.elapsed() < BUSY_TIMEOUT => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis((attempt * 3 + spread).min(50)));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn is_busy(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 fn ms(t: SystemTime) -> i64 {

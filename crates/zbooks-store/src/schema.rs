@@ -70,25 +70,45 @@ const MIGRATIONS: [&str; 2] = [
 ",
 ];
 
-/// Brings the file to [`SCHEMA_VERSION`].
-pub(crate) fn migrate(conn: &mut Connection) -> Result<(), Error> {
+/// Brings the file to [`SCHEMA_VERSION`]. The outer error is SQLite's (a busy answer is worth
+/// retrying: nothing was changed); the inner one is a file this build must not touch.
+pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), Error>> {
     loop {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
-            return Err(Error {
-                kind: ErrorKind::NewerSchema {
-                    found: version,
-                    supported: SCHEMA_VERSION,
-                },
-            });
+            return Ok(Err(newer(version)));
         }
         if version == SCHEMA_VERSION {
-            return Ok(());
+            return Ok(Ok(()));
         }
         let index = usize::try_from(version).unwrap_or(0);
         tx.execute_batch(MIGRATIONS[index])?;
         tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
+    }
+}
+
+/// Reads the version, which also proves the file can be read.
+pub(crate) fn check_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Refuses a file of a newer version; an older one is read as it is (a read-only open never
+/// migrates: its readers ask only for what every version holds).
+pub(crate) fn refuse_newer(conn: &Connection) -> Result<(), Error> {
+    let version = check_version(conn)?;
+    if version > SCHEMA_VERSION {
+        return Err(newer(version));
+    }
+    Ok(())
+}
+
+fn newer(found: i64) -> Error {
+    Error {
+        kind: ErrorKind::NewerSchema {
+            found,
+            supported: SCHEMA_VERSION,
+        },
     }
 }

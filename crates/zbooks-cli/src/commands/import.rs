@@ -734,11 +734,16 @@ fn report(file: &str, org: &str, result: &RunResult, p: Printer) -> CommandResul
     Ok(code)
 }
 
+/// The store, opened only to read it: `status` and `failed` work on a store the user cannot
+/// write, and never create, migrate or change one.
 fn open_existing_store(settings: &Settings) -> Result<Option<Arc<SqliteStore>>, CliError> {
-    if !context::store_path(settings).exists() {
+    let path = context::store_path(settings);
+    if !path.exists() {
         return Ok(None);
     }
-    context::open_store(settings).map(Some)
+    SqliteStore::open_read_only(&path)
+        .map(|s| Some(Arc::new(s)))
+        .map_err(|e| render::store_error(format!("cannot open the store {}", path.display()), &e))
 }
 
 fn status(settings: &Settings, p: Printer) -> CommandResult {

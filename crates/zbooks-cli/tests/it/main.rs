@@ -6,6 +6,7 @@ mod import;
 mod logs;
 mod logs_real;
 mod sim;
+mod storeauth;
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};

@@ -204,3 +204,74 @@ async fn audit_log_keeps_failures() {
     store.record_failure(&event).await.unwrap();
     assert_eq!(store.audit_log(10).await.unwrap(), vec![event]);
 }
+
+#[tokio::test]
+async fn a_read_only_open_reads_the_journal_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.db");
+    let err = SqliteStore::open_read_only(&missing).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Open { .. }), "{err}");
+    assert!(!missing.exists(), "a read-only open created the file");
+
+    let path = dir.path().join("state.db");
+    let store = SqliteStore::open(&path).unwrap();
+    // A store that never journaled: nothing to list, and nothing created to say so.
+    drop(store);
+    let reader = SqliteStore::open_read_only(&path).unwrap();
+    assert!(reader.is_read_only());
+    assert!(reader.journal_runs().await.unwrap().is_empty());
+    drop(reader);
+
+    let store = SqliteStore::open(&path).unwrap();
+    let journal = store.journal("fp").await.unwrap();
+    journal
+        .begin(
+            "in.csv",
+            "1",
+            1,
+            vec![NewEntry {
+                index: 0,
+                entity: "contact".into(),
+                key_field: "contact_name".into(),
+                key_value: "Asha".into(),
+                location: "in.csv:2".into(),
+                state: RecordState::Pending,
+                failure: None,
+            }],
+        )
+        .await
+        .unwrap();
+    drop((journal, store));
+    let before = std::fs::read(&path).unwrap();
+
+    let reader = SqliteStore::open_read_only(&path).unwrap();
+    let runs = reader.journal_runs().await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].file, "in.csv");
+    let entries = reader.journal("fp").await.unwrap().entries().await.unwrap();
+    assert_eq!(entries.len(), 1);
+    let key = TokenKey::from_stored("k");
+    let token = StoredToken {
+        access_token: Secret::new("1000.access.token"),
+        expires_at: t(5000),
+        api_domain: None,
+    };
+    assert!(reader.save_token(&key, &token).await.is_err(), "it wrote");
+    drop(reader);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_read_only_open_refuses_a_newer_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    drop(conn);
+    let err = SqliteStore::open_read_only(&path).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::NewerSchema { .. }), "{err}");
+}
+
+mod contention;
