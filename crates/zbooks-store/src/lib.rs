@@ -447,13 +447,18 @@ impl TokenStore for SqliteStore {
         let key = key.as_str().to_owned();
         self.run(move |conn| {
             conn.query_row(
-                "SELECT access_token, expires_at_ms, api_domain FROM tokens WHERE key = ?1",
+                "SELECT access_token, expires_at_ms, api_domain, lifetime_ms FROM tokens \
+                 WHERE key = ?1",
                 params![key],
                 |r| {
                     Ok(StoredToken {
                         access_token: Secret::new(r.get::<_, String>(0)?),
                         expires_at: at(r.get(1)?),
                         api_domain: r.get(2)?,
+                        lifetime: r
+                            .get::<_, Option<i64>>(3)?
+                            .and_then(|ms| u64::try_from(ms).ok())
+                            .map(Duration::from_millis),
                     })
                 },
             )
@@ -471,13 +476,14 @@ impl TokenStore for SqliteStore {
         let access = token.access_token.expose().to_owned();
         let expires = ms(token.expires_at);
         let domain = token.api_domain.clone();
+        let lifetime = token.lifetime.map(window_ms);
         self.run(move |conn| {
             conn.execute(
-                "INSERT INTO tokens (key, access_token, expires_at_ms, api_domain) \
-                 VALUES (?1, ?2, ?3, ?4) \
+                "INSERT INTO tokens (key, access_token, expires_at_ms, api_domain, lifetime_ms) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) \
                  ON CONFLICT(key) DO UPDATE SET access_token = ?2, expires_at_ms = ?3, \
-                 api_domain = ?4",
-                params![key, access, expires, domain],
+                 api_domain = ?4, lifetime_ms = ?5",
+                params![key, access, expires, domain, lifetime],
             )
             .map(drop)
         })

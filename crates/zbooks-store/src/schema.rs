@@ -9,10 +9,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::{Error, ErrorKind};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Migration `i` takes the file from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     "
     CREATE TABLE tokens (
         key TEXT PRIMARY KEY,
@@ -67,6 +67,12 @@ const MIGRATIONS: [&str; 2] = [
         at_ms INTEGER NOT NULL
     );
     CREATE INDEX org_calls_by_org ON org_calls (organization_id, at_ms);
+",
+    // 3: how long each cached access token was issued for, so every process caps its refresh
+    // margin to the token's lifetime (zbooks-client's auth.rs). A version-2 row reads as
+    // "lifetime unknown" (the full margin); an old binary refuses the file (NewerSchema).
+    "
+    ALTER TABLE tokens ADD COLUMN lifetime_ms INTEGER;
 ",
 ];
 

@@ -27,6 +27,7 @@ async fn tokens_round_trip_and_file_is_private() {
         access_token: Secret::new("1000.access.token"),
         expires_at: t(5000),
         api_domain: Some("https://www.zohoapis.in".into()),
+        lifetime: Some(Duration::from_secs(3600)),
     };
     store.save_token(&key, &token).await.unwrap();
     // Another connection (as another process would) sees it.
@@ -195,6 +196,29 @@ fn refuses_a_newer_schema() {
 }
 
 #[tokio::test]
+async fn a_version_2_token_reads_with_an_unknown_lifetime_after_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE tokens DROP COLUMN lifetime_ms; PRAGMA user_version = 2; \
+         INSERT INTO tokens (key, access_token, expires_at_ms, api_domain) \
+         VALUES ('k', '1000.old.token', 5000000, NULL);",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    let token = store
+        .load_token(&TokenKey::from_stored("k"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(token.expires_at, t(5000));
+    assert_eq!(token.lifetime, None);
+}
+
+#[tokio::test]
 async fn audit_log_keeps_failures() {
     let store = SqliteStore::open_in_memory().unwrap();
     let event: CallEvent = serde_json::from_str(
@@ -255,6 +279,7 @@ async fn a_read_only_open_reads_the_journal_and_changes_nothing() {
         access_token: Secret::new("1000.access.token"),
         expires_at: t(5000),
         api_domain: None,
+        lifetime: None,
     };
     assert!(reader.save_token(&key, &token).await.is_err(), "it wrote");
     drop(reader);
