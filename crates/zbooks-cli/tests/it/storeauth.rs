@@ -107,3 +107,102 @@ fn import_status_and_failed_read_a_store_the_user_cannot_write() {
     assert_eq!(names.len(), 1, "{names:?}");
     std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
 }
+
+/// A contacts file of `n` customers.
+fn contacts(n: usize) -> String {
+    let mut csv = String::from("Display Name,Contact Type\n");
+    for i in 0..n {
+        csv.push_str(&format!("Customer {i:03},customer\n"));
+    }
+    csv
+}
+
+fn assert_each_once(zoho: &SimThread, n: usize) {
+    let org = zoho.demo().organization_id;
+    let counters = zoho.counters();
+    for i in 0..n {
+        let key = format!("{org}:contacts:contact_name=Customer {i:03}");
+        assert_eq!(counters.records_per_natural_key.get(&key), Some(&1), "{key}");
+    }
+}
+
+#[test]
+fn an_import_waits_out_a_token_window_another_tool_spent() {
+    // The simulator's token window is ten of its minutes: 5 s here.
+    let zoho = sim(Duration::from_millis(500));
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path();
+    let csv = dir.join("contacts.csv");
+    std::fs::write(&csv, contacts(3)).unwrap();
+    // Another tool on the same refresh token, with its own token cache, spends the window.
+    zoho.block_on(async {
+        let other = zbooks_testkit::demo_client(&zoho, &zoho.demo())
+            .token_store(std::sync::Arc::new(zbooks_client::MemoryStore::new()))
+            .build()
+            .unwrap();
+        for _ in 0..10 {
+            other.refresh_now().await.unwrap();
+        }
+    });
+    let run = output(zbooks(
+        &zoho,
+        dir,
+        &[
+            "import",
+            csv.to_str().unwrap(),
+            "--minute",
+            "500ms",
+            "--settle",
+            "0s",
+        ],
+    ));
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("issue tokens again") && run.stderr.contains("asking again at"),
+        "{}",
+        run.stderr
+    );
+    assert!(zoho.counters().token_throttled >= 1);
+    assert_each_once(&zoho, 3);
+}
+
+#[test]
+fn an_import_uses_a_token_shorter_lived_than_the_refresh_margin() {
+    // With a 2 s minute the CLI refreshes 10 s before expiry; the tokens live 8 s.
+    let zoho = SimThread::start(
+        SimConfig {
+            minute: Duration::from_secs(2),
+            token_lifetime: Duration::from_secs(8),
+            seed: 6,
+            rate_limit_headers: false,
+            ..SimConfig::default()
+        },
+        2,
+    );
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path();
+    let csv = dir.join("contacts.csv");
+    std::fs::write(&csv, contacts(20)).unwrap();
+    let run = output(zbooks(
+        &zoho,
+        dir,
+        &[
+            "import",
+            csv.to_str().unwrap(),
+            "--minute",
+            "2s",
+            "--settle",
+            "0s",
+        ],
+    ));
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let counters = zoho.counters();
+    // Twenty creates and the listing and read-back calls: a token each would be over 20.
+    assert!(
+        counters.token_requests <= 3,
+        "{} token requests",
+        counters.token_requests
+    );
+    assert_eq!(counters.token_throttled, 0);
+    assert_each_once(&zoho, 20);
+}
