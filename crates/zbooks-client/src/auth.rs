@@ -162,11 +162,13 @@ impl Auth {
     /// is capped to a quarter of the token's lifetime (a server issuing tokens shorter-lived
     /// than the margin would otherwise cost a refresh per call, and soon a throttle).
     fn is_fresh(&self, token: &ActiveToken, now: SystemTime) -> bool {
-        let margin = token.lifetime.map_or(self.config.refresh_before, |lifetime| {
-            self.config
-                .refresh_before
-                .min(lifetime / MARGIN_SHARE_OF_LIFETIME)
-        });
+        let margin = token
+            .lifetime
+            .map_or(self.config.refresh_before, |lifetime| {
+                self.config
+                    .refresh_before
+                    .min(lifetime / MARGIN_SHARE_OF_LIFETIME)
+            });
         token.expires_at.is_none_or(|at| now + margin < at)
     }
 

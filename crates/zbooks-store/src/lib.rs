@@ -204,8 +204,8 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&path, flags)
-            .map_err(|e| open_err(e.to_string()))?;
+        let conn =
+            Connection::open_with_flags(&path, flags).map_err(|e| open_err(e.to_string()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let conn = match schema::check_version(&conn) {
             Ok(_) => conn,
@@ -242,9 +242,8 @@ impl SqliteStore {
             // The switch takes an exclusive lock, and SQLite answers SQLITE_BUSY at once,
             // without calling the busy handler, where waiting could deadlock (another opener
             // holds a shared lock and wants the same upgrade): so wait here, outside any lock.
-            let mode: String = retry_busy(|| {
-                conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            })?;
+            let mode: String =
+                retry_busy(|| conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)))?;
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(Error {
                     kind: ErrorKind::Sqlite {
@@ -393,7 +392,9 @@ fn immutable_uri(path: &Path) -> String {
     let mut uri = String::from("file:");
     for c in path.to_string_lossy().chars() {
         match c {
-            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", u32::from(c))),
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3F"),
+            '#' => uri.push_str("%23"),
             c => uri.push(c),
         }
     }

@@ -2,6 +2,7 @@
 //! on a store the user cannot write, and an import that meets a throttled accounts server.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -64,7 +65,14 @@ fn import_status_and_failed_read_a_store_the_user_cannot_write() {
     let run = output(zbooks(
         &zoho,
         dir,
-        &["import", csv.to_str().unwrap(), "--minute", "1s", "--settle", "0s"],
+        &[
+            "import",
+            csv.to_str().unwrap(),
+            "--minute",
+            "1s",
+            "--settle",
+            "0s",
+        ],
     ));
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
 
@@ -112,7 +120,7 @@ fn import_status_and_failed_read_a_store_the_user_cannot_write() {
 fn contacts(n: usize) -> String {
     let mut csv = String::from("Display Name,Contact Type\n");
     for i in 0..n {
-        csv.push_str(&format!("Customer {i:03},customer\n"));
+        let _ = writeln!(csv, "Customer {i:03},customer");
     }
     csv
 }
@@ -122,7 +130,11 @@ fn assert_each_once(zoho: &SimThread, n: usize) {
     let counters = zoho.counters();
     for i in 0..n {
         let key = format!("{org}:contacts:contact_name=Customer {i:03}");
-        assert_eq!(counters.records_per_natural_key.get(&key), Some(&1), "{key}");
+        assert_eq!(
+            counters.records_per_natural_key.get(&key),
+            Some(&1),
+            "{key}"
+        );
     }
 }
 

@@ -405,7 +405,11 @@ async fn a_token_shorter_lived_than_the_refresh_margin_serves_many_calls() {
         .store(store)
         .build()
         .unwrap();
-    first.request(Method::GET, "/contacts").send().await.unwrap();
+    first
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap();
     let other = Arc::new(zbooks_store::SqliteStore::open(&path).unwrap());
     let second = demo_client(&sim, &demo)
         .tokens(tokens)
@@ -413,7 +417,11 @@ async fn a_token_shorter_lived_than_the_refresh_margin_serves_many_calls() {
         .build()
         .unwrap();
     for _ in 0..5 {
-        second.request(Method::GET, "/contacts").send().await.unwrap();
+        second
+            .request(Method::GET, "/contacts")
+            .send()
+            .await
+            .unwrap();
     }
     assert_eq!(token_requests(&sim), 2, "{:?}", log_lines(&sim));
     assert_no_unmatched(&sim);

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use zbooks_client::{Client, Credentials, LimitsConfig, MemoryStore, RetryConfig, TokenConfig};
 use zbooks_import::{
-    ExecuteOptions, ExistingRecords, Phase, Progress, RunInput, Stop, StopHandle,
-    ValidateOptions, execute, fingerprint, parse_csv_bytes, validate,
+    ExecuteOptions, ExistingRecords, Phase, Progress, RunInput, Stop, StopHandle, ValidateOptions,
+    execute, fingerprint, parse_csv_bytes, validate,
 };
 use zbooks_sim::{RunningSim, Sim, SimConfig};
 use zbooks_store::SqliteStore;
@@ -93,9 +93,16 @@ async fn import(
         existing,
         ..ExecuteOptions::default()
     };
-    let result = execute(client, store, &input, options, &StopHandle::new(), &mut |p| {
-        seen.lock().unwrap().push(p.clone());
-    })
+    let result = execute(
+        client,
+        store,
+        &input,
+        options,
+        &StopHandle::new(),
+        &mut |p| {
+            seen.lock().unwrap().push(p.clone());
+        },
+    )
     .await
     .expect("the run starts");
     assert_eq!(result.summary.failed, 0, "{:?}", result.summary);

@@ -27,7 +27,7 @@ async fn tokens_round_trip_and_file_is_private() {
         access_token: Secret::new("1000.access.token"),
         expires_at: t(5000),
         api_domain: Some("https://www.zohoapis.in".into()),
-        lifetime: Some(Duration::from_secs(3600)),
+        lifetime: Some(Duration::from_hours(1)),
     };
     store.save_token(&key, &token).await.unwrap();
     // Another connection (as another process would) sees it.
