@@ -7,7 +7,11 @@
 //! same pacing slot, the last unit of daily quota, the 10th token request of a window or the
 //! refresh lock. The database runs in WAL mode with a busy timeout; rusqlite is synchronous, so
 //! each call runs on tokio's blocking pool. The file (and SQLite's `-wal`/`-shm` files, which
-//! take its mode) is readable only by its owner: it holds access tokens.
+//! take its mode) is readable only by its owner: it holds access tokens. Any number of
+//! processes may open one store at the same instant: the busy timeout is set before the first
+//! statement, and the switch to WAL and the migrations are retried while another opener holds
+//! the lock. A store opened with [`SqliteStore::open_read_only`] is only read: nothing is
+//! created, made private, migrated or switched, so readers work on a store they cannot write.
 //!
 //! This crate never performs HTTP: it only persists what the client decides.
 //!
