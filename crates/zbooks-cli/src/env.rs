@@ -117,15 +117,16 @@ pub const VARS: &[EnvVar] = &[
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     vars: BTreeMap<&'static str, String>,
-    /// `HOME`, `XDG_CONFIG_HOME`, `XDG_DATA_HOME`, `APPDATA`, `LOCALAPPDATA`: only to find the
-    /// platform's directories.
+    /// `HOME`, `XDG_CONFIG_HOME`, `XDG_DATA_HOME`, `XDG_RUNTIME_DIR`, `APPDATA`,
+    /// `LOCALAPPDATA`: only to find the platform's directories.
     dirs: BTreeMap<&'static str, OsString>,
 }
 
-const DIR_VARS: [&str; 5] = [
+const DIR_VARS: [&str; 6] = [
     "HOME",
     "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
+    "XDG_RUNTIME_DIR",
     "APPDATA",
     "LOCALAPPDATA",
 ];
@@ -180,7 +181,7 @@ pub fn render_reference() -> String {
     let mut out = String::from(
         "# Environment variables\n\n\
          Generated from `crates/zbooks-cli/src/env.rs` (a test fails when this file drifts; \
-         regenerate with `ZBOOKS_BLESS=1 cargo test -p zbooks-cli env`).\n\n\
+         regenerate with `cargo xtask regen`).\n\n\
          Precedence: command-line flag > environment variable > config file profile > default. \
          `zbooks config show` prints every resolved value and where it came from, secrets \
          masked.\n\n| variable | sets | secret |\n|---|---|---|\n",
@@ -204,16 +205,10 @@ mod tests {
     #[test]
     fn env_reference_is_current() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/reference/env.md");
-        let rendered = render_reference();
-        if std::env::var_os("ZBOOKS_BLESS").is_some() {
-            std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
-            std::fs::write(path, &rendered).unwrap();
-            return;
-        }
         let committed = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
-            committed == rendered,
-            "docs/reference/env.md is out of date: run ZBOOKS_BLESS=1 cargo test -p zbooks-cli env"
+            committed == render_reference(),
+            "docs/reference/env.md is out of date: run `cargo xtask regen`"
         );
     }
 

@@ -363,9 +363,13 @@ impl Auth {
             ("refresh_token", refresh_token.expose()),
         ];
         let sent = self.http.post(&url).form(&form).send().await;
+        let mut redirect = None;
         let answer = match sent {
             Ok(response) => {
                 let status = response.status().as_u16();
+                if crate::send::is_redirect(status) {
+                    redirect = Some(crate::send::redirected(status, &url, response.headers()));
+                }
                 response.bytes().await.map(|body| (status, body))
             }
             Err(err) => Err(err),
@@ -399,6 +403,11 @@ impl Auth {
             }
         };
         event.status = Some(status);
+        if let Some(error) = redirect {
+            event.class = Some(error.class());
+            self.events.emit(event).await;
+            return Err(error.with_context(context));
+        }
         match classify(status, &body) {
             Ok(success) if success.kind == SuccessKind::Token => {
                 self.events.emit(event).await;

@@ -76,7 +76,7 @@ fn generate_csv(path: &Path) -> u64 {
 fn generate_tally(path: &Path) -> (u64, usize) {
     let fixture = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/tally/real-daybook-tallyprime.xml"
+        "/fixtures/tally/real-daybook-tallyprime.xml"
     ));
     let text = std::fs::read_to_string(&fixture).unwrap();
     let start = text.find("<REQUESTDATA>").unwrap() + "<REQUESTDATA>".len();

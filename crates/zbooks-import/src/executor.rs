@@ -14,6 +14,18 @@
 //! daily quota stops the run (or waits for the reset), a stop request lets the calls in flight
 //! finish: either way the same call resumes.
 //!
+//! Every create is lookup-or-adopt by natural key. Zoho itself refuses a second contact, item
+//! or own-numbered invoice, and the refusal is followed by a lookup and an adoption. For every
+//! other entity (taxes, tax groups, accounts, bills, notes, payments, journals) the lookup
+//! comes before the create: the listing at the start when the caller holds the organization's
+//! import lease from before it ([`ExecuteOptions::exclusive`]: no other zbooks run creates
+//! meanwhile), else a lookup of the record just before its create.
+//!
+//! Only attempts whose end this run saw count against [`ExecuteOptions::max_attempts`]: a
+//! create found `in_flight` at the start was cut off by a crash of the run that sent it, and
+//! once the listing shows it did not land it goes back to pending as *interrupted*, without
+//! spending an attempt (issue 12 §4). A record killed ten times is still imported.
+//!
 //! The executor never prints: it reports [`Progress`] to a callback.
 
 use std::collections::{BTreeSet, HashMap};
@@ -91,6 +103,13 @@ pub struct ExecuteOptions {
     /// What Zoho holds, when the caller listed it already (to validate against it): the
     /// run then makes no listing of its own.
     pub existing: Option<ExistingRecords>,
+    /// The caller holds the organization's import lease (`zbooks_store::lease`) and took
+    /// it before the listing: no other zbooks run creates in the organization meanwhile, so
+    /// the listing is the lookup by natural key of every record. Otherwise (default) each
+    /// record Zoho does not refuse twice ([`Record::is_refused_twice_by_zoho`]: taxes,
+    /// accounts, payments, journals...) is looked up just before its create, because
+    /// another run may have created it since the listing.
+    pub exclusive: bool,
 }
 
 impl Default for ExecuteOptions {
@@ -105,6 +124,7 @@ impl Default for ExecuteOptions {
             read_back: true,
             clock: Arc::new(SystemClock),
             existing: None,
+            exclusive: false,
         }
     }
 }
@@ -249,7 +269,11 @@ pub struct RunInput<'a> {
 struct Slot {
     state: RecordState,
     outcome: Option<Outcome>,
+    /// Creates sent whose end was seen (an answer, a failed connection): what counts
+    /// against `max_attempts`. A create cut off by a crash is not among them (issue 12 §4).
     attempts: u32,
+    /// Whether any create was ever sent (a record found in Zoho then was adopted, not present).
+    sent: bool,
     lookup_first: bool,
     deferred_until: Option<SystemTime>,
 }
@@ -281,7 +305,11 @@ struct Task {
     index: usize,
     record: Record,
     body: Value,
+    /// The record may exist after an earlier create: look before sending; found, adopted.
     lookup_first: bool,
+    /// Nobody refuses a second one and another run may have made it since the listing:
+    /// look before sending; found, present.
+    look_before_create: bool,
     attempts: u32,
     options: ExecuteOptions,
 }
@@ -358,6 +386,8 @@ fn disposition(error: &Error) -> Disposition {
         | ErrorKind::Scope { .. }
         | ErrorKind::WrongDataCenter { .. }
         | ErrorKind::TokenThrottled { .. }
+        // A redirect is the host's or the URL's doing, and every call would meet it.
+        | ErrorKind::Redirected { .. }
         | ErrorKind::Store { .. } => return Disposition::Fatal,
         ErrorKind::RetryBudgetExhausted
         | ErrorKind::DeadlineExceeded
@@ -476,10 +506,14 @@ impl Task {
                 None => TaskOutcome::Quota { resets_at },
                 Some(e) => TaskOutcome::Store(e),
             },
-            // Not sent, not answered by Zoho: no attempt is charged.
-            Disposition::Cooldown(until) => match self.pending().await {
-                None => TaskOutcome::Cooldown { until },
-                Some(e) => TaskOutcome::Store(e),
+            // No token, so nothing was sent: the attempt is not charged (issue 12 §4).
+            Disposition::Cooldown(until) => match self
+                .journal
+                .set(self.index as u64, Transition::Interrupted)
+                .await
+            {
+                Ok(()) => TaskOutcome::Cooldown { until },
+                Err(e) => TaskOutcome::Store(e),
             },
             Disposition::Fatal => match self.pending().await {
                 None => TaskOutcome::Fatal(error),
@@ -523,9 +557,16 @@ impl Task {
     }
 
     async fn run_inner(&mut self) -> TaskOutcome {
-        if self.lookup_first {
+        if self.lookup_first || self.look_before_create {
             match reconcile::lookup(&self.client, &self.record).await {
-                Ok(Some(id)) => return self.done(id, Outcome::Adopted).await,
+                Ok(Some(id)) => {
+                    let outcome = if self.lookup_first {
+                        Outcome::Adopted
+                    } else {
+                        Outcome::Present
+                    };
+                    return self.done(id, outcome).await;
+                }
                 Ok(None) => {}
                 Err(e) => return self.lookup_failed(e).await,
             }
@@ -831,6 +872,7 @@ pub async fn execute(
             state: RecordState::Pending,
             outcome: None,
             attempts: 0,
+            sent: false,
             lookup_first: false,
             deferred_until: None,
         })
@@ -842,7 +884,8 @@ pub async fn execute(
         if let Some(slot) = slots.get_mut(i) {
             slot.state = row.state;
             slot.outcome = row.outcome;
-            slot.attempts = row.attempts;
+            slot.attempts = row.attempts.saturating_sub(row.interrupted);
+            slot.sent = row.attempts > 0;
             slot.deferred_until = row.deferred_until_ms.map(from_ms);
         }
     }
@@ -942,7 +985,7 @@ pub async fn execute(
             .find_map(|k| run.existing.id_of(k).map(str::to_owned));
         match found {
             Some(id) => {
-                let outcome = if run.slots[i].attempts > 0 {
+                let outcome = if run.slots[i].sent {
                     Outcome::Adopted
                 } else {
                     Outcome::Present
@@ -958,8 +1001,15 @@ pub async fn execute(
                     .await?;
                 run.mark_done(i, &id, outcome);
             }
-            None if matches!(state, RecordState::InFlight | RecordState::InDoubt) => {
-                // The listing is authoritative: it did not land.
+            None if state == RecordState::InFlight => {
+                // The listing is authoritative: it did not land. A run that dies between
+                // sending and hearing never learns how its create ended: that is a crash,
+                // not an answer, and it is not charged against the attempt budget.
+                journal.set(i as u64, Transition::Interrupted).await?;
+                run.slots[i].state = RecordState::Pending;
+                run.slots[i].attempts = run.slots[i].attempts.saturating_sub(1);
+            }
+            None if state == RecordState::InDoubt => {
                 journal.set(i as u64, Transition::Pending).await?;
                 run.slots[i].state = RecordState::Pending;
             }
@@ -1054,6 +1104,8 @@ impl Run<'_> {
                                     record: self.records[i].clone(),
                                     body,
                                     lookup_first: slot.lookup_first,
+                                    look_before_create: !self.options.exclusive
+                                        && !self.records[i].is_refused_twice_by_zoho(),
                                     attempts: slot.attempts,
                                     options: self.options.clone(),
                                 };

@@ -27,9 +27,11 @@ use zbooks_client::store::{StoreError, StoreResult};
 use crate::{Error, ErrorKind, SqliteStore, ms};
 
 /// The version of the journal's tables this build writes.
-pub const JOURNAL_VERSION: i64 = 1;
+pub const JOURNAL_VERSION: i64 = 2;
 
-const MIGRATIONS: [&str; 1] = ["
+/// Migration `i` takes the journal from version `i` to `i + 1`.
+const MIGRATIONS: [&str; 2] = [
+    "
     CREATE TABLE IF NOT EXISTS journal_runs (
         fingerprint TEXT PRIMARY KEY,
         file TEXT NOT NULL,
@@ -62,7 +64,26 @@ const MIGRATIONS: [&str; 1] = ["
         PRIMARY KEY (fingerprint, idx)
     );
     CREATE INDEX IF NOT EXISTS journal_records_by_state ON journal_records (fingerprint, state);
-"];
+",
+    // 2: creates cut off by a crash are counted apart (`interrupted`), so that only attempts
+    // whose end the sending run saw count against the attempt budget; and the organization's
+    // import lease (lease.rs). `attempts` keeps its version-1 meaning (creates sent). A
+    // version-1 build refuses a version-2 journal (NewerSchema); a version-1 journal gains
+    // the column (0: its records keep the budget they had) and the empty lease table.
+    "
+    ALTER TABLE journal_records ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE IF NOT EXISTS import_leases (
+        lease_key TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        file TEXT NOT NULL,
+        started_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        lock_path TEXT
+    );
+",
+];
 
 /// Where a record stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -170,6 +191,9 @@ pub struct JournalEntry {
     pub zoho_id: Option<String>,
     /// Creates sent for it.
     pub attempts: u32,
+    /// Of those, creates cut off by a crash of the run that sent them (no answer heard, the
+    /// record found absent afterwards): they do not count against the attempt budget.
+    pub interrupted: u32,
     /// Zoho's code of the last failure.
     pub code: Option<i64>,
     /// The failure class of the last failure.
@@ -224,6 +248,10 @@ pub struct Failure {
 pub enum Transition {
     /// Back to pending (a lookup found nothing: safe to send).
     Pending,
+    /// Back to pending after a crash cut the last create off (found `in_flight` by a later
+    /// run, and not in Zoho): the create is counted as interrupted, not as an attempt Zoho
+    /// answered.
+    Interrupted,
     /// About to send: written before the request leaves; counts an attempt.
     InFlight,
     /// In Zoho.
@@ -288,7 +316,7 @@ pub struct Journal {
     fingerprint: String,
 }
 
-fn migrate_journal(conn: &mut Connection) -> rusqlite::Result<Result<(), Error>> {
+pub(crate) fn migrate_journal(conn: &mut Connection) -> rusqlite::Result<Result<(), Error>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS journal_meta (id INTEGER PRIMARY KEY CHECK (id = 1), \
@@ -375,11 +403,12 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JournalEntry> {
         fix: r.get(12)?,
         deferred_until_ms: r.get(13)?,
         record: r.get(14)?,
+        interrupted: u32::try_from(r.get::<_, i64>(15)?).unwrap_or(0),
     })
 }
 
 const ENTRY_COLUMNS: &str = "idx, entity, key_field, key_value, location, state, outcome, \
-     zoho_id, attempts, code, class, message, fix, deferred_until_ms, record";
+     zoho_id, attempts, code, class, message, fix, deferred_until_ms, record, interrupted";
 
 impl SqliteStore {
     /// The journal of the run named `fingerprint` (its tables are created or migrated on the
@@ -648,6 +677,12 @@ impl Journal {
                     Transition::Pending => tx.execute(
                         "UPDATE journal_records SET state = 'pending', deferred_until_ms = NULL, \
                          updated_ms = ?3 WHERE fingerprint = ?1 AND idx = ?2",
+                        params![fp, idx, now],
+                    )?,
+                    Transition::Interrupted => tx.execute(
+                        "UPDATE journal_records SET state = 'pending', deferred_until_ms = NULL, \
+                         interrupted = MIN(interrupted + 1, attempts), updated_ms = ?3 \
+                         WHERE fingerprint = ?1 AND idx = ?2 AND state = 'in_flight'",
                         params![fp, idx, now],
                     )?,
                     Transition::InFlight => tx.execute(

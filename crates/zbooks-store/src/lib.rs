@@ -41,6 +41,7 @@
 
 mod credentials;
 mod journal;
+mod lease;
 mod schema;
 
 use std::fmt;
@@ -56,14 +57,15 @@ use zbooks_client::store::{
     gcra_reserve, ledger_admit,
 };
 use zbooks_client::time::{BoxFuture, from_micros, to_micros};
-use zbooks_types::Secret;
 use zbooks_types::event::CallEvent;
+use zbooks_types::{Plan, Secret};
 
 pub use credentials::StoredCredentials;
 pub use journal::{
     Failure, JOURNAL_VERSION, Journal, JournalEntry, NewEntry, Outcome, RecordState, RunInfo,
     Transition,
 };
+pub use lease::{ImportLease, LeaseAttempt, LeaseHolder, LeaseOptions};
 pub use schema::SCHEMA_VERSION;
 
 /// How long a transaction waits for another process's lock before failing.
@@ -793,6 +795,42 @@ impl LimitStore for SqliteStore {
                 paused_until: (row.paused_until_ms > now).then(|| at(row.paused_until_ms)),
                 next_slot: (row.tat_us > now.saturating_mul(1000)).then(|| from_micros(row.tat_us)),
             })
+        })
+    }
+
+    fn load_plan<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<(Plan, SystemTime)>>> {
+        let org = organization_id.to_owned();
+        self.run(move |conn| {
+            let row: Option<(String, i64)> = conn
+                .query_row(
+                    "SELECT plan, checked_at_ms FROM org_plans WHERE organization_id = ?1",
+                    params![org],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            // A plan name a newer build wrote and this one does not know is read again.
+            Ok(row.and_then(|(plan, checked)| Some((plan.parse().ok()?, at(checked)))))
+        })
+    }
+
+    fn save_plan<'a>(
+        &'a self,
+        organization_id: &'a str,
+        plan: Plan,
+        checked_at: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let org = organization_id.to_owned();
+        let checked = ms(checked_at);
+        self.run(move |conn| {
+            conn.execute(
+                "INSERT INTO org_plans (organization_id, plan, checked_at_ms) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT(organization_id) DO UPDATE SET plan = ?2, checked_at_ms = ?3",
+                params![org, plan.name(), checked],
+            )?;
+            Ok(())
         })
     }
 }

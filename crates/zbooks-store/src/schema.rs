@@ -9,10 +9,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::{Error, ErrorKind};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Migration `i` takes the file from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     "
     CREATE TABLE tokens (
         key TEXT PRIMARY KEY,
@@ -68,8 +68,19 @@ const MIGRATIONS: [&str; 3] = [
     );
     CREATE INDEX org_calls_by_org ON org_calls (organization_id, at_ms);
 ",
-    // 3: how long each cached access token was issued for, so every process caps its refresh
-    // margin to the token's lifetime (zbooks-client's auth.rs). A version-2 row reads as
+    // 3: each organization's plan as `GET /organizations` gave it, and when, so that every
+    // `zbooks call` does not ask again (LimitStore::load_plan). An old binary refuses a
+    // version-3 file (NewerSchema); a new binary migrates a version-2 file forward, and reads
+    // the plan again on the first call.
+    "
+    CREATE TABLE org_plans (
+        organization_id TEXT PRIMARY KEY,
+        plan TEXT NOT NULL,
+        checked_at_ms INTEGER NOT NULL
+    );
+",
+    // 4: how long each cached access token was issued for, so every process caps its refresh
+    // margin to the token's lifetime (zbooks-client's auth.rs). A version-3 row reads as
     // "lifetime unknown" (the full margin); an old binary refuses the file (NewerSchema).
     "
     ALTER TABLE tokens ADD COLUMN lifetime_ms INTEGER;

@@ -153,6 +153,18 @@ const MSG_14: &str = "The request could not be authenticated as the authenticati
 /// Code 57's message.
 pub const MSG_57: &str = "You are not authorized to perform this operation";
 
+/// What a redirect means: Zoho's API and accounts hosts do not redirect, so one comes from a
+/// wrong host or something in between. zbooks never follows it (issue 12 §7).
+const REDIRECT_MEANING: &str = "Zoho Books and its accounts server do not redirect API \
+                                calls: the URL names the wrong host (an old domain, http for \
+                                https, a typo) or a proxy or captive portal answered. zbooks \
+                                does not follow it, so the token, organization and body stay \
+                                with the host that was configured.";
+const REDIRECT_ACTION: &str = "Check the target the error shows. If it is truly Zoho (the \
+                               data center's own host), set it as ZBOOKS_API_URL or \
+                               ZBOOKS_ACCOUNTS_URL (or --dc); otherwise fix the proxy or \
+                               network that answered.";
+
 /// Every catalogued Books code and accounts-server error.
 pub const ENTRIES: &[CatalogEntry] = &[
     CatalogEntry {
@@ -728,6 +740,51 @@ pub const STATUSES: &[StatusEntry] = &[
         evidence: Evidence::Confirmed,
     },
     StatusEntry {
+        status: 301,
+        name: "Moved Permanently",
+        meaning: REDIRECT_MEANING,
+        class: Some(FailureClass::Unknown),
+        retry: Retry::Never,
+        action: REDIRECT_ACTION,
+        evidence: Evidence::Inferred,
+    },
+    StatusEntry {
+        status: 302,
+        name: "Found",
+        meaning: REDIRECT_MEANING,
+        class: Some(FailureClass::Unknown),
+        retry: Retry::Never,
+        action: REDIRECT_ACTION,
+        evidence: Evidence::Inferred,
+    },
+    StatusEntry {
+        status: 303,
+        name: "See Other",
+        meaning: REDIRECT_MEANING,
+        class: Some(FailureClass::Unknown),
+        retry: Retry::Never,
+        action: REDIRECT_ACTION,
+        evidence: Evidence::Inferred,
+    },
+    StatusEntry {
+        status: 307,
+        name: "Temporary Redirect",
+        meaning: REDIRECT_MEANING,
+        class: Some(FailureClass::Unknown),
+        retry: Retry::Never,
+        action: REDIRECT_ACTION,
+        evidence: Evidence::Inferred,
+    },
+    StatusEntry {
+        status: 308,
+        name: "Permanent Redirect",
+        meaning: REDIRECT_MEANING,
+        class: Some(FailureClass::Unknown),
+        retry: Retry::Never,
+        action: REDIRECT_ACTION,
+        evidence: Evidence::Inferred,
+    },
+    StatusEntry {
         status: 400,
         name: "Bad request",
         meaning: "Zoho refused the request as it stands: an invalid parameter (2), malformed JSON \
@@ -985,7 +1042,7 @@ pub fn render_markdown() -> String {
     out.push_str(
         "# Zoho Books error catalog\n\n\
          Generated from `crates/zbooks-types/src/catalog.rs` (a test fails when this file \
-         drifts; regenerate with `ZBOOKS_BLESS=1 cargo test -p zbooks-types catalog`). \
+         drifts; regenerate with `cargo xtask regen`). \
          `zbooks explain <code>` prints the same entries.\n\n\
          Evidence: [C] confirmed by Zoho, [O] observed in real responses, [3P] third-party claim, \
          [I] our inference, [X] folklore contradicted by Zoho.\n\n\
@@ -1173,15 +1230,10 @@ mod tests {
     #[test]
     fn catalog_doc_is_current() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/error-catalog.md");
-        let rendered = render_markdown();
-        if std::env::var_os("ZBOOKS_BLESS").is_some() {
-            std::fs::write(path, &rendered).unwrap();
-            return;
-        }
         let committed = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
-            committed == rendered,
-            "docs/error-catalog.md is out of date: run ZBOOKS_BLESS=1 cargo test -p zbooks-types catalog"
+            committed == render_markdown(),
+            "docs/error-catalog.md is out of date: run `cargo xtask regen`"
         );
     }
 }

@@ -22,8 +22,10 @@ use zbooks_import::{
     ReadOptions, RunInput, RunResult, Stop, StopHandle, Summary, ValidateOptions, Validation,
     execute, fingerprint, plan, validate,
 };
-use zbooks_store::{RecordState, RunInfo, SqliteStore};
-use zbooks_types::{Limits, Plan};
+use zbooks_store::{
+    ImportLease, LeaseAttempt, LeaseHolder, LeaseOptions, RecordState, RunInfo, SqliteStore,
+};
+use zbooks_types::{Limits, Plan, SystemClock};
 
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::context::{self, Context};
@@ -133,6 +135,14 @@ pub struct ImportArgs {
     /// (default 10s).
     #[arg(long, hide = true, value_name = "DURATION")]
     pub settle: Option<String>,
+    /// When another import is running in the organization, refuse (exit 2) instead of
+    /// waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// How long the organization's import lease lives without a heartbeat: how long a run
+    /// killed on another machine sharing the store holds the organization (default 60s).
+    #[arg(long, hide = true, value_name = "DURATION")]
+    pub lease_ttl: Option<String>,
 }
 
 /// Runs `zbooks import`.
@@ -439,6 +449,11 @@ fn import(
         .transpose()?;
     let defer = duration("--defer", args.defer.as_deref(), Duration::from_mins(5))?;
     let settle = duration("--settle", args.settle.as_deref(), Duration::from_secs(10))?;
+    let lease_ttl = duration(
+        "--lease-ttl",
+        args.lease_ttl.as_deref(),
+        Duration::from_mins(1),
+    )?;
     let input = read_input(args, path)?;
     let (limits, _) = limits_of(settings);
     let plan_options = PlanOptions {
@@ -476,6 +491,23 @@ fn import(
         let org = ctx.organization_id()?.value.clone();
         let client = client_for(&ctx, args, minute)?;
         let fp = fingerprint(&input.bytes, &input.options_text, &org);
+        // The lease before the listing: the listing then stands for every record's lookup.
+        let key = format!("{}|{org}", ctx.api_base().unwrap_or_default());
+        let lease = LeaseOptions {
+            ttl: lease_ttl,
+            ..LeaseOptions::new(&settings.lock_dir)
+        };
+        let lease =
+            take_lease(&ctx.store, &key, &org, &input.name, &lease, args.no_wait, p).await?;
+        if let Some(dead) = lease.taken_over() {
+            p.note(&format!(
+                "an earlier import ({}) ended without letting go of the organization; \
+                 waiting {} for its last requests to land before looking at Zoho",
+                describe(dead),
+                hm(settle)
+            ));
+            tokio::time::sleep(settle).await;
+        }
         run_import(
             &client,
             &ctx.store,
@@ -492,6 +524,7 @@ fn import(
                     ..ExecuteOptions::default()
                 },
                 organization_id: org,
+                lease: Some(lease),
             },
             p,
         )
@@ -514,6 +547,91 @@ pub(crate) struct RunSettings {
     pub(crate) validate_options: ValidateOptions,
     pub(crate) execute: ExecuteOptions,
     pub(crate) organization_id: String,
+    /// The organization's import lease, taken before anything was listed: the run is then
+    /// the only one creating there (let go when the run ends).
+    pub(crate) lease: Option<ImportLease>,
+}
+
+/// Who holds a lease, for a notice: `pid 4242 on host, importing daybook.xml since ...`.
+fn describe(holder: &LeaseHolder) -> String {
+    format!(
+        "pid {} on {}, importing {} since {}",
+        holder.pid,
+        holder.host,
+        holder.file,
+        zbooks_client::time::rfc3339(
+            std::time::UNIX_EPOCH
+                + Duration::from_millis(u64::try_from(holder.started_ms).unwrap_or(0))
+        )
+    )
+}
+
+/// Takes the organization's import lease, waiting (with a notice naming the other run) while
+/// another import holds it, or refusing with exit 2 under `--no-wait`.
+async fn take_lease(
+    store: &SqliteStore,
+    key: &str,
+    org: &str,
+    file: &str,
+    options: &LeaseOptions,
+    no_wait: bool,
+    p: Printer,
+) -> Result<ImportLease, CliError> {
+    let me = LeaseHolder::this_process(file, &SystemClock);
+    let mut told: Option<Option<LeaseHolder>> = None;
+    loop {
+        let attempt = store
+            .try_import_lease(key, &me, options)
+            .await
+            .map_err(|e| render::store_error("cannot take the organization's import lease", &e))?;
+        let (holder, expires_ms) = match attempt {
+            LeaseAttempt::Held(lease) => {
+                if told.is_some() {
+                    p.note("the other import let go of the organization; going on");
+                }
+                return Ok(lease);
+            }
+            LeaseAttempt::Busy { holder, expires_ms } => (holder, expires_ms),
+        };
+        let who = holder
+            .as_ref()
+            .map_or_else(|| "another zbooks process".to_owned(), describe);
+        let expiry = expires_ms.map_or_else(String::new, |t| {
+            format!(
+                "; its lease expires at {} unless it is still running",
+                zbooks_client::time::rfc3339(
+                    std::time::UNIX_EPOCH + Duration::from_millis(u64::try_from(t).unwrap_or(0))
+                )
+            )
+        });
+        if no_wait {
+            return Err(CliError::usage(format!(
+                "another import is running in organization {org}: {who}{expiry}"
+            ))
+            .with_hint(
+                "run again when it has finished, or without --no-wait to wait for it; \
+                 `zbooks import status` shows where each import stands",
+            ));
+        }
+        if told.as_ref() != Some(&holder) {
+            p.note(&format!(
+                "waiting: another import is running in organization {org}: {who}{expiry}; \
+                 this one starts when it ends (--no-wait refuses instead)"
+            ));
+            told = Some(holder);
+        }
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_millis(200)) => {}
+            _ = tokio::signal::ctrl_c() => {
+                return Err(CliError {
+                    headline: "interrupted while waiting for the other import".to_owned(),
+                    causes: Vec::new(),
+                    hint: Some("nothing was sent; run the same command again".to_owned()),
+                    exit_code: exit::INTERRUPTED,
+                });
+            }
+        }
+    }
 }
 
 /// Lists what Zoho holds, validates, plans, runs and reports: what `import` and `demo` share.
@@ -522,7 +640,32 @@ pub(crate) async fn run_import(
     store: &Arc<SqliteStore>,
     input: &Input,
     fp: &str,
+    mut settings: RunSettings,
+    p: Printer,
+) -> CommandResult {
+    let lease = settings.lease.take();
+    let lost = lease.as_ref().map(ImportLease::lost);
+    let result = run_leased(client, store, input, fp, settings, lost, p).await;
+    // Let go on every path (an early error too): a lease dropped without it would make the
+    // next run wait for this one's requests to land, and another machine wait for the expiry.
+    if let Some(lease) = lease
+        && let Err(e) = lease.release().await
+    {
+        p.note(&format!(
+            "warning: could not let go of the import lease ({e}); it expires by itself"
+        ));
+    }
+    result
+}
+
+/// [`run_import`] once the lease (if any) is held; `lost` resolves if another run takes it.
+async fn run_leased(
+    client: &Client,
+    store: &Arc<SqliteStore>,
+    input: &Input,
+    fp: &str,
     settings: RunSettings,
+    lost: Option<impl Future<Output = ()> + Send + 'static>,
     p: Printer,
 ) -> CommandResult {
     // One listing per entity, before validation, so references to records already in Zoho
@@ -602,15 +745,31 @@ pub(crate) async fn run_import(
         file: &input.name,
         fingerprint: fp,
     };
+    let exclusive = lost.is_some();
+    let lost = lost.map(|lost| {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            lost.await;
+            p.error(
+                "another run took the organization's import lease (this one stopped renewing \
+                 it): stopping; run the same command again to resume",
+            );
+            stop.stop();
+        })
+    });
     let mut view = ProgressView::new(p);
     let mut options = settings.execute;
     options.existing = Some(existing);
+    options.exclusive = exclusive;
     let result = execute(client, store, &run_input, options, &stop, &mut |pr| {
         view.show(pr);
     })
     .await;
     view.finish();
     ctrl_c.abort();
+    if let Some(lost) = lost {
+        lost.abort();
+    }
     let result = result.map_err(|e| match e {
         zbooks_import::ExecuteError::Listing(err) => {
             render::client_error("cannot list what Zoho holds", &err)

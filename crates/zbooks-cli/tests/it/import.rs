@@ -285,7 +285,7 @@ fn bad_input_names_its_place_and_the_valid_records_still_import_unless_strict() 
     // A Tally export cut in the middle of its 4th voucher.
     let xml = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/tally/sample-company.xml"
+        "/../zbooks-import/fixtures/tally/sample-company.xml"
     ))
     .unwrap();
     let cut = xml.windows(12).position(|w| w == b"SI/24-25/004").unwrap();

@@ -1,10 +1,13 @@
 //! End-to-end tests of the `zbooks` binary: run it, check stdout, stderr and the exit code.
 
+mod chaos;
 mod explain;
 mod first_hour;
 mod import;
+mod lease;
 mod logs;
 mod logs_real;
+mod secrets;
 mod sim;
 mod storeauth;
 

@@ -1,4 +1,4 @@
-//! The shared Tally fixtures, end to end: read, map, validate, plan and total.
+//! The vendored Tally fixtures, end to end: read, map, validate, plan and total.
 
 use std::collections::BTreeMap;
 

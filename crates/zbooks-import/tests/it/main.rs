@@ -1,6 +1,7 @@
-//! Integration tests of zbooks-import: the shared Tally fixtures end to end (read, map,
+//! Integration tests of zbooks-import: the Tally fixtures end to end (read, map,
 //! validate, plan, totals), encodings, damaged files, and the readers' properties.
 
+mod concurrency;
 mod encodings;
 mod executor;
 mod fixtures;
@@ -9,13 +10,9 @@ mod token_cooldown;
 
 use std::path::PathBuf;
 
-/// A file of the shared fixtures (CI has `shared/` beside the repository).
+/// A file of the vendored Tally fixtures (`crates/zbooks-import/fixtures/tally/`).
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/tally/"
-    ))
-    .join(name)
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/tally/")).join(name)
 }
 
 /// The bytes of a fixture.

@@ -136,6 +136,11 @@ async fn a_throttled_token_request_is_waited_out_at_a_create_and_at_the_listing(
     let (stop, progress) = import(&ours, &store, csv, Some(ExistingRecords::new())).await;
     assert!(matches!(stop, Stop::Finished), "{stop:?}");
     assert!(waited_for_tokens(&progress), "{progress:?}");
+    // The creates that met the refusal never left: only Zoho's answers count as attempts.
+    let fp = fingerprint(csv.as_bytes(), "", &org);
+    for entry in store.journal(&fp).await.unwrap().entries().await.unwrap() {
+        assert_eq!(entry.attempts - entry.interrupted, 1, "{entry:?}");
+    }
     let throttled = sim.counters().token_throttled;
     assert!(throttled >= 1, "the accounts server never refused");
 

@@ -196,13 +196,13 @@ fn refuses_a_newer_schema() {
 }
 
 #[tokio::test]
-async fn a_version_2_token_reads_with_an_unknown_lifetime_after_migration() {
+async fn a_version_3_token_reads_with_an_unknown_lifetime_after_migration() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.db");
     drop(SqliteStore::open(&path).unwrap());
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
-        "ALTER TABLE tokens DROP COLUMN lifetime_ms; PRAGMA user_version = 2; \
+        "ALTER TABLE tokens DROP COLUMN lifetime_ms; PRAGMA user_version = 3; \
          INSERT INTO tokens (key, access_token, expires_at_ms, api_domain) \
          VALUES ('k', '1000.old.token', 5000000, NULL);",
     )
@@ -227,6 +227,28 @@ async fn audit_log_keeps_failures() {
     .unwrap();
     store.record_failure(&event).await.unwrap();
     assert_eq!(store.audit_log(10).await.unwrap(), vec![event]);
+}
+
+#[tokio::test]
+async fn plans_are_kept_for_every_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let first = SqliteStore::open(&path).unwrap();
+    assert_eq!(first.load_plan("org").await.unwrap(), None);
+    first
+        .save_plan("org", zbooks_types::Plan::Premium, t(1000))
+        .await
+        .unwrap();
+    first
+        .save_plan("org", zbooks_types::Plan::Elite, t(2000))
+        .await
+        .unwrap();
+    let second = SqliteStore::open(&path).unwrap();
+    assert_eq!(
+        second.load_plan("org").await.unwrap(),
+        Some((zbooks_types::Plan::Elite, t(2000)))
+    );
+    assert_eq!(second.load_plan("other").await.unwrap(), None);
 }
 
 #[tokio::test]
