@@ -466,6 +466,15 @@ impl SqliteStore {
     }
 }
 
+fn has_interrupted_column(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('journal_records') \
+         WHERE name = 'interrupted')",
+        [],
+        |r| r.get(0),
+    )
+}
+
 fn read_run(conn: &Connection, fingerprint: &str) -> rusqlite::Result<Option<RunInfo>> {
     let run = conn
         .query_row(
@@ -638,15 +647,23 @@ impl Journal {
 
     async fn select(&self, state: Option<RecordState>) -> StoreResult<Vec<JournalEntry>> {
         let fp = self.fingerprint.clone();
+        let read_only = self.store.is_read_only();
         self.store
             .run(move |conn| {
+                // A read-only store is not migrated: a version-1 journal has no count of
+                // interrupted creates, which reads as none.
+                let columns = if read_only && !has_interrupted_column(conn)? {
+                    ENTRY_COLUMNS.replace(", interrupted", ", 0 AS interrupted")
+                } else {
+                    ENTRY_COLUMNS.to_owned()
+                };
                 let sql = match state {
                     Some(_) => format!(
-                        "SELECT {ENTRY_COLUMNS} FROM journal_records WHERE fingerprint = ?1 \
+                        "SELECT {columns} FROM journal_records WHERE fingerprint = ?1 \
                          AND state = ?2 ORDER BY idx"
                     ),
                     None => format!(
-                        "SELECT {ENTRY_COLUMNS} FROM journal_records WHERE fingerprint = ?1 \
+                        "SELECT {columns} FROM journal_records WHERE fingerprint = ?1 \
                          ORDER BY idx"
                     ),
                 };

@@ -308,6 +308,45 @@ async fn a_read_only_open_reads_the_journal_and_changes_nothing() {
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
+#[tokio::test]
+async fn a_read_only_open_reads_a_version_1_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let journal = store.journal("fp").await.unwrap();
+    journal
+        .begin(
+            "in.csv",
+            "1",
+            1,
+            vec![NewEntry {
+                index: 0,
+                entity: "contact".into(),
+                key_field: "contact_name".into(),
+                key_value: "Asha".into(),
+                location: "in.csv:2".into(),
+                state: RecordState::Pending,
+                failure: None,
+            }],
+        )
+        .await
+        .unwrap();
+    drop((journal, store));
+    // What a version-1 build left: no count of interrupted creates.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE journal_records DROP COLUMN interrupted; \
+         UPDATE journal_meta SET version = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let reader = SqliteStore::open_read_only(&path).unwrap();
+    assert_eq!(reader.journal_runs().await.unwrap().len(), 1);
+    let entries = reader.journal("fp").await.unwrap().entries().await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].interrupted, 0);
+}
+
 #[test]
 fn a_read_only_open_refuses_a_newer_schema() {
     let dir = tempfile::tempdir().unwrap();
