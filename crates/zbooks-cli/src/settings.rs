@@ -637,7 +637,14 @@ pub fn default_lock_dir(env: &Env) -> PathBuf {
     {
         return PathBuf::from(dir).join("zbooks");
     }
-    default_data_dir(env).join("locks")
+    let data = default_data_dir(env);
+    if data.is_relative() {
+        // No home directory at all: a relative path would put locks wherever the command
+        // happens to run, and two runs in two folders would not meet. The system's temporary
+        // directory is one place for the whole machine.
+        return std::env::temp_dir().join("zbooks-locks");
+    }
+    data.join("locks")
 }
 
 fn platform_dir(env: &Env, xdg: &str, home_rel: &str, windows: &str) -> PathBuf {

@@ -48,9 +48,10 @@ fn run(cmd: &mut Command) -> Run {
     }
 }
 
-/// Waits until a lock file of `home`'s lock directory names `pid` as its holder.
+/// Waits until a lock file of `home`'s lock directory (`$XDG_RUNTIME_DIR/zbooks`, which
+/// `cli_env` puts in `home`) names `pid` as its holder.
 fn wait_for_holder(home: &Path, pid: u32) {
-    let dir = home.join(".local/share/zbooks/locks");
+    let dir = home.join("run/zbooks");
     let wanted = format!("\"pid\":{pid}");
     for _ in 0..2000 {
         let held = std::fs::read_dir(&dir)
