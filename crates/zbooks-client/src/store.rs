@@ -82,6 +82,9 @@ pub struct StoredToken {
     pub expires_at: SystemTime,
     /// The `api_domain` of the token response.
     pub api_domain: Option<String>,
+    /// How long it was issued for (`expires_in`), so every process sizes its refresh margin
+    /// to it; `None` when unknown (a token cached by an older build).
+    pub lifetime: Option<Duration>,
 }
 
 /// Zoho's limit on token requests: at most `max` per refresh token in `window` (reference

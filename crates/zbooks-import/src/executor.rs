@@ -295,6 +295,9 @@ enum TaskOutcome {
     Quota {
         resets_at: Option<SystemTime>,
     },
+    Cooldown {
+        until: SystemTime,
+    },
     Fatal(Error),
     Store(zbooks_client::store::StoreError),
 }
@@ -347,12 +350,38 @@ enum Disposition {
     Fail,
     Defer,
     Quota(Option<SystemTime>),
+    /// The accounts server refuses tokens until then: the whole run waits.
+    Cooldown(SystemTime),
     Fatal,
+}
+
+/// Until when the accounts server refuses token requests, when `error` says it does
+/// ("Access Denied", which Zoho answers with HTTP 200, or this machine's own count of
+/// Zoho's 10 requests per 10 minutes): another process or tool on the same refresh token
+/// may have spent the window, and nothing but waiting helps (reference §1.5, §3.3).
+pub fn token_cooldown(error: &Error) -> Option<SystemTime> {
+    match error.kind() {
+        ErrorKind::TokenThrottled { retry_at } => Some(*retry_at),
+        _ => None,
+    }
+}
+
+/// What a run waiting out a token cool-down reports, naming when it asks again.
+pub fn token_cooldown_reason(until: SystemTime) -> String {
+    format!(
+        "the accounts server to issue tokens again (it refused token requests: Zoho allows 10 \
+         per refresh token per 10 minutes, and another process or tool on this refresh token \
+         may have used them); asking again at {}",
+        zbooks_client::time::rfc3339(until)
+    )
 }
 
 fn disposition(error: &Error) -> Disposition {
     if let ErrorKind::QuotaExhausted { resets_at, .. } = error.kind() {
         return Disposition::Quota(*resets_at);
+    }
+    if let Some(until) = token_cooldown(error) {
+        return Disposition::Cooldown(until);
     }
     match error.kind() {
         ErrorKind::Config { .. }
@@ -480,6 +509,15 @@ impl Task {
                 None => TaskOutcome::Quota { resets_at },
                 Some(e) => TaskOutcome::Store(e),
             },
+            // No token, so nothing was sent: the attempt is not charged (issue 12 §4).
+            Disposition::Cooldown(until) => match self
+                .journal
+                .set(self.index as u64, Transition::Interrupted)
+                .await
+            {
+                Ok(()) => TaskOutcome::Cooldown { until },
+                Err(e) => TaskOutcome::Store(e),
+            },
             Disposition::Fatal => match self.pending().await {
                 None => TaskOutcome::Fatal(error),
                 Some(e) => TaskOutcome::Store(e),
@@ -491,6 +529,7 @@ impl Task {
     async fn lookup_failed(&self, error: Error) -> TaskOutcome {
         match disposition(&error) {
             Disposition::Quota(resets_at) => TaskOutcome::Quota { resets_at },
+            Disposition::Cooldown(until) => TaskOutcome::Cooldown { until },
             Disposition::Fatal => TaskOutcome::Fatal(error),
             Disposition::Fail | Disposition::Defer => {
                 let until = self.at_after(self.options.defer);
@@ -950,12 +989,28 @@ pub async fn execute(
     }
     run.existing = match listed {
         Some(existing) => existing,
-        None => reconcile::list_existing(client, &entities, |entity, records| {
-            let p = run.progress(Phase::Listed { entity, records });
-            progress(&p);
-        })
-        .await
-        .map_err(ExecuteError::Listing)?,
+        None => loop {
+            let listing = reconcile::list_existing(client, &entities, |entity, records| {
+                let p = run.progress(Phase::Listed { entity, records });
+                progress(&p);
+            })
+            .await;
+            let error = match listing {
+                Ok(existing) => break existing,
+                Err(error) => error,
+            };
+            let Some(until) = token_cooldown(&error) else {
+                return Err(ExecuteError::Listing(error));
+            };
+            if !run.wait_out_cooldown(until, stop, progress).await {
+                journal.set_status("interrupted", None).await?;
+                return Ok(RunResult {
+                    stop: Stop::Interrupted,
+                    summary: crate::results::Summary::of(&journal.entries().await?),
+                    reconciliation: None,
+                });
+            }
+        },
     };
 
     // Settle what an earlier run left unsure, and what Zoho holds already, against the
@@ -1057,8 +1112,11 @@ impl Run<'_> {
         loop {
             let mut running: JoinSet<(usize, TaskOutcome)> = JoinSet::new();
             let mut halt: Option<Stop> = None;
+            // While the accounts server refuses tokens nothing new is sent; the calls in
+            // flight finish (or meet the same refusal) first.
+            let mut cooldown: Option<SystemTime> = None;
             loop {
-                if halt.is_none() && !stop.is_stopped() {
+                if halt.is_none() && cooldown.is_none() && !stop.is_stopped() {
                     let now = self.options.clock.now();
                     let mut at = 0;
                     while running.len() < cap && at < queue.len() {
@@ -1099,6 +1157,12 @@ impl Run<'_> {
                 if running.is_empty() {
                     if halt.is_some() || stop.is_stopped() || queue.is_empty() {
                         break;
+                    }
+                    if let Some(until) = cooldown.take() {
+                        if !self.wait_out_cooldown(until, stop, progress).await {
+                            break;
+                        }
+                        continue;
                     }
                     // Nothing can go now: wait for the first deferred record.
                     let next = queue
@@ -1167,6 +1231,10 @@ impl Run<'_> {
                         self.requeue(&mut queue, i);
                         halt.get_or_insert(Stop::Quota { resets_at });
                     }
+                    TaskOutcome::Cooldown { until } => {
+                        self.requeue(&mut queue, i);
+                        cooldown = Some(cooldown.map_or(until, |c| c.max(until)));
+                    }
                     TaskOutcome::Fatal(e) => {
                         self.requeue(&mut queue, i);
                         halt.get_or_insert(Stop::Fatal(Arc::new(e)));
@@ -1201,6 +1269,26 @@ impl Run<'_> {
                 None if stop.is_stopped() => return Ok(Stop::Interrupted),
                 None => return Ok(Stop::Finished),
             }
+        }
+    }
+
+    /// Reports the wait and sleeps until `until`; false when a stop came first.
+    async fn wait_out_cooldown(
+        &self,
+        until: SystemTime,
+        stop: &StopHandle,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> bool {
+        progress(&self.progress(Phase::Waiting {
+            reason: token_cooldown_reason(until),
+            until,
+        }));
+        let wait = until
+            .duration_since(self.options.clock.now())
+            .unwrap_or(Duration::ZERO);
+        tokio::select! {
+            () = tokio::time::sleep(wait) => !stop.is_stopped(),
+            () = stop.stopped() => false,
         }
     }
 

@@ -349,6 +349,34 @@ pub(crate) fn migrate_journal(conn: &mut Connection) -> rusqlite::Result<Result<
     Ok(Ok(()))
 }
 
+/// On a read-only store: whether the journal's tables exist, refusing a newer journal. An
+/// older one is read as it is (version 1's columns keep their meaning in every version).
+fn check_journal(conn: &mut Connection) -> rusqlite::Result<Result<bool, Error>> {
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal_meta')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Ok(Ok(false));
+    }
+    let version: i64 = conn
+        .query_row("SELECT version FROM journal_meta WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or(0);
+    if version > JOURNAL_VERSION {
+        return Ok(Err(Error {
+            kind: ErrorKind::NewerSchema {
+                found: version,
+                supported: JOURNAL_VERSION,
+            },
+        }));
+    }
+    Ok(Ok(version > 0))
+}
+
 fn now_ms() -> i64 {
     // The journal's timestamps are for people (`import status`); decisions use the
     // executor's clock, passed in explicitly where they matter (`deferred_until_ms`).
@@ -391,7 +419,7 @@ impl SqliteStore {
     /// A [`StoreError`] when the database cannot be read, or holds a journal of a newer
     /// version than this build knows.
     pub async fn journal(&self, fingerprint: &str) -> StoreResult<Journal> {
-        self.run(migrate_journal).await?.map_err(StoreError::new)?;
+        self.prepare_journal().await?;
         Ok(Journal {
             store: self.clone(),
             fingerprint: fingerprint.to_owned(),
@@ -404,7 +432,9 @@ impl SqliteStore {
     ///
     /// A [`StoreError`] when the database cannot be read.
     pub async fn journal_runs(&self) -> StoreResult<Vec<RunInfo>> {
-        self.run(migrate_journal).await?.map_err(StoreError::new)?;
+        if !self.prepare_journal().await? {
+            return Ok(Vec::new());
+        }
         self.run(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT fingerprint FROM journal_runs ORDER BY updated_ms DESC, created_ms DESC",
@@ -422,6 +452,27 @@ impl SqliteStore {
         })
         .await
     }
+}
+
+impl SqliteStore {
+    /// Creates or migrates the journal's tables; on a read-only store only checks them.
+    /// Whether they exist.
+    async fn prepare_journal(&self) -> StoreResult<bool> {
+        if self.is_read_only() {
+            return self.run(check_journal).await?.map_err(StoreError::new);
+        }
+        self.run(migrate_journal).await?.map_err(StoreError::new)?;
+        Ok(true)
+    }
+}
+
+fn has_interrupted_column(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('journal_records') \
+         WHERE name = 'interrupted')",
+        [],
+        |r| r.get(0),
+    )
 }
 
 fn read_run(conn: &Connection, fingerprint: &str) -> rusqlite::Result<Option<RunInfo>> {
@@ -596,15 +647,23 @@ impl Journal {
 
     async fn select(&self, state: Option<RecordState>) -> StoreResult<Vec<JournalEntry>> {
         let fp = self.fingerprint.clone();
+        let read_only = self.store.is_read_only();
         self.store
             .run(move |conn| {
+                // A read-only store is not migrated: a version-1 journal has no count of
+                // interrupted creates, which reads as none.
+                let columns = if read_only && !has_interrupted_column(conn)? {
+                    ENTRY_COLUMNS.replace(", interrupted", ", 0 AS interrupted")
+                } else {
+                    ENTRY_COLUMNS.to_owned()
+                };
                 let sql = match state {
                     Some(_) => format!(
-                        "SELECT {ENTRY_COLUMNS} FROM journal_records WHERE fingerprint = ?1 \
+                        "SELECT {columns} FROM journal_records WHERE fingerprint = ?1 \
                          AND state = ?2 ORDER BY idx"
                     ),
                     None => format!(
-                        "SELECT {ENTRY_COLUMNS} FROM journal_records WHERE fingerprint = ?1 \
+                        "SELECT {columns} FROM journal_records WHERE fingerprint = ?1 \
                          ORDER BY idx"
                     ),
                 };

@@ -9,10 +9,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::{Error, ErrorKind};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Migration `i` takes the file from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     "
     CREATE TABLE tokens (
         key TEXT PRIMARY KEY,
@@ -79,27 +79,53 @@ const MIGRATIONS: [&str; 3] = [
         checked_at_ms INTEGER NOT NULL
     );
 ",
+    // 4: how long each cached access token was issued for, so every process caps its refresh
+    // margin to the token's lifetime (zbooks-client's auth.rs). A version-3 row reads as
+    // "lifetime unknown" (the full margin); an old binary refuses the file (NewerSchema).
+    "
+    ALTER TABLE tokens ADD COLUMN lifetime_ms INTEGER;
+",
 ];
 
-/// Brings the file to [`SCHEMA_VERSION`].
-pub(crate) fn migrate(conn: &mut Connection) -> Result<(), Error> {
+/// Brings the file to [`SCHEMA_VERSION`]. The outer error is SQLite's (a busy answer is worth
+/// retrying: nothing was changed); the inner one is a file this build must not touch.
+pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), Error>> {
     loop {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
-            return Err(Error {
-                kind: ErrorKind::NewerSchema {
-                    found: version,
-                    supported: SCHEMA_VERSION,
-                },
-            });
+            return Ok(Err(newer(version)));
         }
         if version == SCHEMA_VERSION {
-            return Ok(());
+            return Ok(Ok(()));
         }
         let index = usize::try_from(version).unwrap_or(0);
         tx.execute_batch(MIGRATIONS[index])?;
         tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
+    }
+}
+
+/// Reads the version, which also proves the file can be read.
+pub(crate) fn check_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Refuses a file of a newer version; an older one is read as it is (a read-only open never
+/// migrates: its readers ask only for what every version holds).
+pub(crate) fn refuse_newer(conn: &Connection) -> Result<(), Error> {
+    let version = check_version(conn)?;
+    if version > SCHEMA_VERSION {
+        return Err(newer(version));
+    }
+    Ok(())
+}
+
+fn newer(found: i64) -> Error {
+    Error {
+        kind: ErrorKind::NewerSchema {
+            found,
+            supported: SCHEMA_VERSION,
+        },
     }
 }

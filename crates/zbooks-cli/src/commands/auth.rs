@@ -300,6 +300,7 @@ async fn login(
         access_token: granted.access_token.clone(),
         expires_at: granted.expires_at,
         api_domain: granted.api_domain.clone(),
+        lifetime: granted.expires_at.duration_since(now).ok(),
     };
     if let Err(err) = ctx.store.save_token(&key, &cached).await {
         p.note(&format!("warning: cannot cache the access token: {err}"));

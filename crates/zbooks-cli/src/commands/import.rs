@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
-use zbooks_client::{Client, LimitsConfig, RetryConfig};
+use zbooks_client::{Client, LimitsConfig, RetryConfig, TokenConfig};
 use zbooks_import::totals::{Reconciliation, Scope};
 use zbooks_import::{
     ExecuteOptions, ExistingRecords, Format, ImportPlan, Parsed, PlanOptions, Progress,
@@ -413,16 +413,22 @@ fn client_for(
         limits.day = duration("--day", Some(day), limits.day)?;
     }
     let mut retry = RetryConfig::default();
+    let mut tokens = TokenConfig::default();
     if let Some(m) = minute {
         limits.window = m;
         let scale = m.as_secs_f64() / 60.0;
         retry.initial_backoff = retry.initial_backoff.mul_f64(scale);
         retry.max_backoff = retry.max_backoff.mul_f64(scale);
         retry.concurrency_backoff = retry.concurrency_backoff.mul_f64(scale);
+        // The simulator's token window is ten of its minutes, like Zoho's.
+        tokens.request_window = tokens.request_window.mul_f64(scale);
+        tokens.cooldown = tokens.cooldown.mul_f64(scale);
+        tokens.refresh_before = tokens.refresh_before.mul_f64(scale);
     }
     ctx.client_builder()?
         .limits(limits)
         .retry(retry)
+        .tokens(tokens)
         .build()
         .map_err(|e| render::client_error("cannot set up the Zoho Books client", &e))
 }
@@ -694,13 +700,33 @@ async fn run_leased(
             entities.insert(d.entity);
         }
     }
-    let existing = zbooks_import::reconcile::list_existing(client, &entities, |entity, n| {
-        if n > 0 {
-            p.note(&format!("Zoho holds {n} {entity} record(s) already"));
+    let existing = loop {
+        let listing = zbooks_import::reconcile::list_existing(client, &entities, |entity, n| {
+            if n > 0 {
+                p.note(&format!("Zoho holds {n} {entity} record(s) already"));
+            }
+        })
+        .await;
+        let err = match listing {
+            Ok(existing) => break existing,
+            Err(err) => err,
+        };
+        // Another process on this refresh token spent the accounts server's window: wait.
+        let Some(until) = zbooks_import::token_cooldown(&err) else {
+            return Err(render::client_error("cannot list what Zoho holds", &err));
+        };
+        p.note(&format!(
+            "waiting for {}",
+            zbooks_import::token_cooldown_reason(until)
+        ));
+        let wait = until
+            .duration_since(zbooks_types::Clock::now(&zbooks_types::SystemClock))
+            .unwrap_or(Duration::ZERO);
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(exit::INTERRUPTED),
         }
-    })
-    .await
-    .map_err(|e| render::client_error("cannot list what Zoho holds", &e))?;
+    };
     let validation = validate(
         &input.parsed.records,
         &input.parsed.report,
@@ -918,11 +944,16 @@ fn report(file: &str, org: &str, result: &RunResult, p: Printer) -> CommandResul
     Ok(code)
 }
 
+/// The store, opened only to read it: `status` and `failed` work on a store the user cannot
+/// write, and never create, migrate or change one.
 fn open_existing_store(settings: &Settings) -> Result<Option<Arc<SqliteStore>>, CliError> {
-    if !context::store_path(settings).exists() {
+    let path = context::store_path(settings);
+    if !path.exists() {
         return Ok(None);
     }
-    context::open_store(settings).map(Some)
+    SqliteStore::open_read_only(&path)
+        .map(|s| Some(Arc::new(s)))
+        .map_err(|e| render::store_error(format!("cannot open the store {}", path.display()), &e))
 }
 
 fn status(settings: &Settings, p: Printer) -> CommandResult {

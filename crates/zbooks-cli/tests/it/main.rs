@@ -10,6 +10,7 @@ mod logs;
 mod logs_real;
 mod secrets;
 mod sim;
+mod storeauth;
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};

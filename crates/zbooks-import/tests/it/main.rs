@@ -6,6 +6,7 @@ mod encodings;
 mod executor;
 mod fixtures;
 mod properties;
+mod token_cooldown;
 
 use std::path::PathBuf;
 
