@@ -82,6 +82,7 @@ async fn import(
     let input = RunInput {
         records: &parsed.records,
         validation: &validation,
+        unread: &[],
         file: "contacts.csv",
         fingerprint: &fp,
     };
