@@ -117,15 +117,16 @@ pub const VARS: &[EnvVar] = &[
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     vars: BTreeMap<&'static str, String>,
-    /// `HOME`, `XDG_CONFIG_HOME`, `XDG_DATA_HOME`, `APPDATA`, `LOCALAPPDATA`: only to find the
-    /// platform's directories.
+    /// `HOME`, `XDG_CONFIG_HOME`, `XDG_DATA_HOME`, `XDG_RUNTIME_DIR`, `APPDATA`,
+    /// `LOCALAPPDATA`: only to find the platform's directories.
     dirs: BTreeMap<&'static str, OsString>,
 }
 
-const DIR_VARS: [&str; 5] = [
+const DIR_VARS: [&str; 6] = [
     "HOME",
     "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
+    "XDG_RUNTIME_DIR",
     "APPDATA",
     "LOCALAPPDATA",
 ];

@@ -14,6 +14,7 @@ pub mod error;
 pub mod exit;
 pub mod logfile;
 pub mod printer;
+pub mod prompt;
 pub mod render;
 pub mod settings;
 

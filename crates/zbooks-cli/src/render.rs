@@ -68,6 +68,9 @@ pub fn hint(err: &Error) -> Option<String> {
                 "check that the data directory (ZBOOKS_DATA_DIR) is writable by you".to_owned(),
             );
         }
+        ErrorKind::Redirected { status, .. } => {
+            return catalog::by_status(*status).map(|entry| entry.action.to_owned());
+        }
         _ => {}
     }
     if let Some(failure) = err.failure() {

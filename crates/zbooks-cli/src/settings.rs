@@ -116,6 +116,9 @@ pub struct Settings {
     pub config_found: bool,
     /// Where state lives.
     pub data_dir: Resolved<PathBuf>,
+    /// Where the machine-wide import locks live: fixed for the user, whatever the store
+    /// ([`default_lock_dir`]).
+    pub lock_dir: PathBuf,
     /// Data center.
     pub dc: Option<Resolved<DataCenter>>,
     /// Organization id.
@@ -289,6 +292,7 @@ impl Settings {
             config_path,
             config_found,
             data_dir,
+            lock_dir: default_lock_dir(env),
             dc,
             organization_id,
             plan,
@@ -468,7 +472,51 @@ fn read_config(
             ));
         }
     };
-    parse_config(&text, &path.value, warnings).map(|c| (c, true))
+    let config = parse_config(&text, &path.value, warnings)?;
+    if let Some(warning) = exposed_secret_warning(&path.value, &config) {
+        warnings.push(warning);
+    }
+    Ok((config, true))
+}
+
+/// A warning when the config file holds a secret and others may read it: anyone on the machine
+/// could then call Zoho as this user. zbooks never writes this file (the login it keeps goes to
+/// the owner-only store), so it can only say how to fix it.
+#[cfg(unix)]
+fn exposed_secret_warning(path: &Path, config: &ConfigFile) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let secrets: Vec<&str> = config
+        .profiles
+        .values()
+        .flat_map(|p| {
+            [
+                ("client_secret", &p.client_secret),
+                ("refresh_token", &p.refresh_token),
+            ]
+        })
+        .filter(|(_, value)| value.as_deref().is_some_and(|v| !v.trim().is_empty()))
+        .map(|(key, _)| key)
+        .collect();
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    // Group or others: any bit beyond the owner's.
+    let shared = mode & 0o077;
+    if secrets.is_empty() || shared == 0 {
+        return None;
+    }
+    let mut keys = secrets;
+    keys.sort_unstable();
+    keys.dedup();
+    Some(format!(
+        "{} holds a secret ({}) and is readable by others (mode {mode:o}): run `chmod 600 {}`",
+        path.display(),
+        keys.join(", "),
+        path.display()
+    ))
+}
+
+#[cfg(not(unix))]
+fn exposed_secret_warning(_path: &Path, _config: &ConfigFile) -> Option<String> {
+    None
 }
 
 /// Parses config text, warning about unknown keys.
@@ -579,6 +627,26 @@ pub fn default_data_dir(env: &Env) -> PathBuf {
     platform_dir(env, "XDG_DATA_HOME", ".local/share", "LOCALAPPDATA")
 }
 
+/// The directory of the machine-wide import locks (`zbooks_store::lease`): the user's runtime
+/// directory (`$XDG_RUNTIME_DIR/zbooks`) where there is one, else `locks` in the platform's
+/// data directory. Never `ZBOOKS_DATA_DIR`: two runs with different stores must meet here.
+pub fn default_lock_dir(env: &Env) -> PathBuf {
+    if !cfg!(windows)
+        && !cfg!(target_os = "macos")
+        && let Some(dir) = env.dir("XDG_RUNTIME_DIR")
+    {
+        return PathBuf::from(dir).join("zbooks");
+    }
+    let data = default_data_dir(env);
+    if data.is_relative() {
+        // No home directory at all: a relative path would put locks wherever the command
+        // happens to run, and two runs in two folders would not meet. The system's temporary
+        // directory is one place for the whole machine.
+        return std::env::temp_dir().join("zbooks-locks");
+    }
+    data.join("locks")
+}
+
 fn platform_dir(env: &Env, xdg: &str, home_rel: &str, windows: &str) -> PathBuf {
     let home = env.dir("HOME").map(PathBuf::from);
     let base = if cfg!(windows) {
@@ -631,6 +699,41 @@ colour = "blue"
 [profiles.other]
 dc = "eu"
 "#;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_with_a_secret_readable_by_others_is_named_with_its_fix() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let (_dir, path) = write_config(
+            "[profiles.default]\ndc = \"in\"\nclient_secret = \"cfg-secret-value-123456\"\n",
+        );
+        let shown = path.display().to_string();
+        let env = Env::from_pairs(&[(env::CONFIG, shown.as_str())]);
+        let warned = |mode: u32| {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let s = Settings::resolve(&global(), &env).unwrap();
+            s.warnings
+                .into_iter()
+                .find(|w| w.contains("readable by others"))
+        };
+        for mode in [0o644, 0o640, 0o604] {
+            let warning = warned(mode).unwrap_or_else(|| panic!("no warning at {mode:o}"));
+            assert!(warning.contains(&format!("chmod 600 {shown}")), "{warning}");
+            assert!(warning.contains("client_secret"), "{warning}");
+            assert!(!warning.contains("cfg-secret-value"), "{warning}");
+        }
+        assert_eq!(warned(0o600), None);
+        // Without a secret in it, a readable config is fine.
+        let (_dir2, plain) = write_config("[profiles.default]\ndc = \"in\"\n");
+        std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let plain = plain.display().to_string();
+        let s = Settings::resolve(
+            &global(),
+            &Env::from_pairs(&[(env::CONFIG, plain.as_str())]),
+        )
+        .unwrap();
+        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    }
 
     #[test]
     fn flag_beats_env_beats_file_beats_default() {

@@ -33,6 +33,8 @@ const TOKEN_PATH: &str = "/oauth/v2/token";
 pub(crate) struct ActiveToken {
     pub(crate) token: Secret,
     pub(crate) expires_at: Option<SystemTime>,
+    /// How long it was good for when issued, when known.
+    pub(crate) lifetime: Option<Duration>,
     pub(crate) api_domain: Option<String>,
     /// `Zoho-oauthtoken <token>`, built once and marked sensitive (never logged by the HTTP
     /// stack).
@@ -53,11 +55,22 @@ impl ActiveToken {
         Ok(ActiveToken {
             token,
             expires_at,
+            lifetime: None,
             api_domain,
             header,
         })
     }
+
+    /// The token, knowing how long it was issued for.
+    fn lived(mut self, lifetime: Option<Duration>) -> Self {
+        self.lifetime = lifetime;
+        self
+    }
 }
+
+/// The share of a token's lifetime the refresh margin may take at most: a token issued for
+/// less than four margins is used for three quarters of its life, not refreshed on every call.
+const MARGIN_SHARE_OF_LIFETIME: u32 = 4;
 
 /// Hands out access tokens.
 #[derive(Debug)]
@@ -145,10 +158,18 @@ impl Auth {
         self.key.is_some()
     }
 
+    /// Whether `token` is good for a call now: it expires after the refresh margin, which
+    /// is capped to a quarter of the token's lifetime (a server issuing tokens shorter-lived
+    /// than the margin would otherwise cost a refresh per call, and soon a throttle).
     fn is_fresh(&self, token: &ActiveToken, now: SystemTime) -> bool {
-        token
-            .expires_at
-            .is_none_or(|at| now + self.config.refresh_before < at)
+        let margin = token
+            .lifetime
+            .map_or(self.config.refresh_before, |lifetime| {
+                self.config
+                    .refresh_before
+                    .min(lifetime / MARGIN_SHARE_OF_LIFETIME)
+            });
+        token.expires_at.is_none_or(|at| now + margin < at)
     }
 
     fn cached(&self) -> Option<Arc<ActiveToken>> {
@@ -285,7 +306,8 @@ impl Auth {
             stored.access_token,
             Some(stored.expires_at),
             stored.api_domain,
-        )?;
+        )?
+        .lived(stored.lifetime);
         if !self.usable(&token, stale, self.clock.now()) {
             return Ok(None);
         }
@@ -341,9 +363,13 @@ impl Auth {
             ("refresh_token", refresh_token.expose()),
         ];
         let sent = self.http.post(&url).form(&form).send().await;
+        let mut redirect = None;
         let answer = match sent {
             Ok(response) => {
                 let status = response.status().as_u16();
+                if crate::send::is_redirect(status) {
+                    redirect = Some(crate::send::redirected(status, &url, response.headers()));
+                }
                 response.bytes().await.map(|body| (status, body))
             }
             Err(err) => Err(err),
@@ -377,6 +403,11 @@ impl Auth {
             }
         };
         event.status = Some(status);
+        if let Some(error) = redirect {
+            event.class = Some(error.class());
+            self.events.emit(event).await;
+            return Err(error.with_context(context));
+        }
         match classify(status, &body) {
             Ok(success) if success.kind == SuccessKind::Token => {
                 self.events.emit(event).await;
@@ -389,21 +420,25 @@ impl Auth {
                     )
                 })?;
                 let now = self.clock.now();
-                let expires_at = now + Duration::from_secs(parsed.expires_in.unwrap_or(3600));
+                let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
                 let stored = StoredToken {
                     access_token: Secret::new(parsed.access_token),
-                    expires_at,
+                    expires_at: now + lifetime,
                     api_domain: parsed.api_domain,
+                    lifetime: Some(lifetime),
                 };
                 self.store
                     .save_token(key, &stored)
                     .await
                     .map_err(Error::store)?;
-                let token = Arc::new(ActiveToken::new(
-                    stored.access_token,
-                    Some(stored.expires_at),
-                    stored.api_domain,
-                )?);
+                let token = Arc::new(
+                    ActiveToken::new(
+                        stored.access_token,
+                        Some(stored.expires_at),
+                        stored.api_domain,
+                    )?
+                    .lived(stored.lifetime),
+                );
                 self.set_cached(token.clone());
                 Ok(token)
             }

@@ -21,6 +21,10 @@ use crate::time::{Jitter, SharedSleep, TokioSleep, to_millis};
 
 /// The default `User-Agent`.
 const USER_AGENT: &str = concat!("zbooks-client/", env!("CARGO_PKG_VERSION"));
+/// How long a plan read from `GET /organizations` and kept in the store is used before it is
+/// read again (an upgrade or a downgrade shows within a day; until then Zoho's own 429s
+/// correct the pace).
+const PLAN_KEPT_FOR: Duration = Duration::from_hours(24);
 
 /// A Zoho Books client: cheap to clone (clones share everything), safe to use from many tasks.
 ///
@@ -221,8 +225,9 @@ impl Inner {
         format!("{}{path}", self.base_path)
     }
 
-    /// The limits of an organization: the configured plan's, else the plan read once from
-    /// `GET /organizations`, else (when that fails) the Free plan's, the most careful.
+    /// The limits of an organization: the configured plan's, else the plan kept in the store
+    /// (read within [`PLAN_KEPT_FOR`]), else the plan read once from
+    /// `GET /organizations` and kept, else (when that fails) the Free plan's, the most careful.
     pub(crate) async fn limits_for(&self, org: &str) -> Limits {
         if let Some(plan) = self.plan {
             return plan.limits();
@@ -231,8 +236,32 @@ impl Inner {
         if let Some(limits) = known.get(org) {
             return *limits;
         }
+        // Another process on the same store (the last `zbooks call`) may have read it already:
+        // one `GET /organizations` a day per store, not one per process.
+        let now = self.clock.now();
+        let kept = match self.limiter.store.load_plan(org).await {
+            Ok(kept) => kept,
+            Err(err) => {
+                tracing::warn!(target: "zbooks::client", organization_id = org, error = %err, "cannot read the kept plan; asking Zoho");
+                None
+            }
+        };
+        if let Some((plan, checked_at)) = kept
+            && now
+                .duration_since(checked_at)
+                .is_ok_and(|age| age < PLAN_KEPT_FOR)
+        {
+            let limits = plan.limits();
+            known.insert(org.to_owned(), limits);
+            return limits;
+        }
         let plan = match self.read_plan(org).await {
-            Ok(Some(plan)) => plan,
+            Ok(Some(plan)) => {
+                if let Err(err) = self.limiter.store.save_plan(org, plan, now).await {
+                    tracing::warn!(target: "zbooks::client", organization_id = org, error = %err, "cannot keep the plan in the store");
+                }
+                plan
+            }
             Ok(None) => {
                 tracing::warn!(target: "zbooks::client", organization_id = org, "no plan found for the organization; keeping the Free plan's limits");
                 Plan::Free
@@ -417,7 +446,10 @@ impl ClientBuilder {
     }
 
     /// A `reqwest::Client` to use instead of building one (the attempt timeout still applies;
-    /// its connect timeout and user agent are its own).
+    /// its connect timeout and user agent are its own). Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`: reqwest follows redirects by default,
+    /// and a client zbooks did not build cannot be changed, so the token, organization and
+    /// body would follow a redirect to wherever it points.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -477,6 +509,9 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
+                // Never to another origin with the token, organization and body: a redirect
+                // comes back as `ErrorKind::Redirected` naming its target (issue 12 §7).
+                .redirect(reqwest::redirect::Policy::none())
                 .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
                 .connect_timeout(self.timeouts.connect)
                 .pool_idle_timeout(Duration::from_secs(90))

@@ -24,6 +24,15 @@ pub enum ErrorKind {
     },
     /// Zoho (or a gateway in front of it) answered with a failure.
     Api(Box<Failure>),
+    /// The server answered with a redirect, which the client never follows: the
+    /// Authorization header, the `organization_id` and the body would go to `location`.
+    Redirected {
+        /// The HTTP status (301, 302, 303, 307, 308).
+        status: u16,
+        /// Where the server pointed: its origin and path, the query left out (it may carry
+        /// the organization or a secret).
+        location: String,
+    },
     /// The request failed on the way: connection refused, reset, timed out.
     Transport {
         /// Whether the attempt timed out.
@@ -208,6 +217,9 @@ impl Error {
                 .as_ref()
                 .map_or(FailureClass::TransientServer, |last| last.class()),
             ErrorKind::Decode { .. } => FailureClass::BadResponse,
+            ErrorKind::Redirected { status, .. } => zbooks_types::catalog::status_implies(*status)
+                .0
+                .unwrap_or(FailureClass::Unknown),
             ErrorKind::Config { .. } | ErrorKind::Store { .. } => FailureClass::Unknown,
         }
     }
@@ -225,6 +237,7 @@ impl Error {
             ErrorKind::RetryBudgetExhausted | ErrorKind::DeadlineExceeded => Retry::Backoff,
             ErrorKind::Decode { .. } => Retry::IfIdempotent,
             ErrorKind::Config { .. }
+            | ErrorKind::Redirected { .. }
             | ErrorKind::AuthMisconfigured { .. }
             | ErrorKind::Scope { .. }
             | ErrorKind::WrongDataCenter { .. }
@@ -244,7 +257,10 @@ impl Error {
 
     /// The HTTP status, when an answer came.
     pub fn status(&self) -> Option<u16> {
-        self.failure().map(|f| f.status)
+        match &self.inner.kind {
+            ErrorKind::Redirected { status, .. } => Some(*status),
+            _ => self.failure().map(|f| f.status),
+        }
     }
 
     /// The classified answer, when Zoho answered (also for the last attempt of a give-up).
@@ -289,6 +305,11 @@ impl fmt::Display for Error {
                     write!(f, ": {snippet}")?;
                 }
             }
+            ErrorKind::Redirected { status, location } => write!(
+                f,
+                "the server answered HTTP {status} redirecting to {location}; not followed, so \
+                 the token, organization and body were not sent there"
+            )?,
             ErrorKind::Transport { timeout, reason } => {
                 if *timeout {
                     write!(f, "request timed out")?;

@@ -102,6 +102,8 @@ impl AccountsServer {
     /// [`ErrorKind::Config`] when the HTTP client cannot be built.
     pub fn new(url: impl Into<String>) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
+            // A token request carries the client secret: never to another origin (issue 12 §7).
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
             .user_agent(concat!("zbooks-client/", env!("CARGO_PKG_VERSION")))
@@ -237,9 +239,13 @@ impl AccountsServer {
         let url = format!("{}{path}", self.url);
         let started = tokio::time::Instant::now();
         // The secrets travel in the form body, never in the URL.
+        let mut redirect = None;
         let answer = match self.http.post(&url).form(form).send().await {
             Ok(response) => {
                 let status = response.status().as_u16();
+                if crate::send::is_redirect(status) {
+                    redirect = Some(crate::send::redirected(status, &url, response.headers()));
+                }
                 response.bytes().await.map(|body| (status, body))
             }
             Err(err) => Err(err),
@@ -264,6 +270,11 @@ impl AccountsServer {
         match answer {
             Ok((status, body)) => {
                 event.status = Some(status);
+                if let Some(error) = redirect {
+                    event.class = Some(error.class());
+                    self.events.emit(event).await;
+                    return Err(error.with_context(context(path)));
+                }
                 if let Err(failure) = classify(status, &body) {
                     event.class = Some(failure.class);
                     event.code = failure.code;

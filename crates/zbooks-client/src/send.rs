@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use reqwest::Method;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
 use tracing::Instrument;
 use zbooks_types::event::{CallEvent, EVENT_SCHEMA_VERSION, EventKind, Wait, WaitReason};
 use zbooks_types::{FailureClass, Limits, Sent};
@@ -620,6 +620,14 @@ impl Inner {
             };
             probe.sent = Sent::Answered;
             probe.status = Some(status);
+            if is_redirect(status) {
+                let from = self.url_for(&token, &call.path, 0);
+                return Err(AttemptFailure {
+                    error: redirected(status, &from, &headers),
+                    token: Some(token),
+                    headers: Some(headers),
+                });
+            }
             let quota = match &call.organization_id {
                 Some(org) if self.limiter.config.enabled => {
                     server_quota(&headers, self.clock.now()).map(|quota| (org, quota))
@@ -663,6 +671,45 @@ impl Inner {
         query.extend_pairs(pairs);
         query.finish()
     }
+}
+
+/// Whether an answer is a redirect, which the client never follows: the Authorization header,
+/// the `organization_id` and a create's body would go wherever the server pointed (issue 12
+/// §7). Every HTTP client zbooks builds has redirects off, so the 3xx itself arrives here.
+/// 304 is a cache answer, not a redirect.
+pub(crate) fn is_redirect(status: u16) -> bool {
+    (300..400).contains(&status) && status != 304
+}
+
+/// A redirect as an error naming its target: the `Location` resolved against the request URL
+/// `from`, with its query, fragment and user info left out (they may carry the organization
+/// or a secret).
+pub(crate) fn redirected(status: u16, from: &str, headers: &HeaderMap) -> Error {
+    let location = match headers.get(LOCATION).map(HeaderValue::to_str) {
+        None => "nowhere (no Location header)".to_owned(),
+        Some(Err(_)) => "an unreadable Location".to_owned(),
+        Some(Ok(target)) => match reqwest::Url::parse(from).and_then(|base| base.join(target)) {
+            Ok(mut url) => {
+                url.set_query(None);
+                url.set_fragment(None);
+                let _ = url.set_username("");
+                let _ = url.set_password(None);
+                url.to_string()
+            }
+            Err(_) => target
+                .split(['?', '#'])
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        },
+    };
+    Error::new(
+        ErrorKind::Redirected {
+            status,
+            location: zbooks_types::scrub(&location),
+        },
+        Sent::Answered,
+    )
 }
 
 /// A header value of its own: a clone would share the token's bytes, whose reference count

@@ -14,7 +14,7 @@ mod memory;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use zbooks_types::Secret;
+use zbooks_types::{Plan, Secret};
 
 pub use memory::MemoryStore;
 
@@ -82,6 +82,9 @@ pub struct StoredToken {
     pub expires_at: SystemTime,
     /// The `api_domain` of the token response.
     pub api_domain: Option<String>,
+    /// How long it was issued for (`expires_in`), so every process sizes its refresh margin
+    /// to it; `None` when unknown (a token cached by an older build).
+    pub lifetime: Option<Duration>,
 }
 
 /// Zoho's limit on token requests: at most `max` per refresh token in `window` (reference
@@ -263,6 +266,28 @@ pub trait LimitStore: Send + Sync + fmt::Debug {
         organization_id: &'a str,
         now: SystemTime,
     ) -> BoxFuture<'a, StoreResult<LimitsSnapshot>>;
+
+    /// The organization's plan as a client last read it from `GET /organizations`, and when.
+    /// A store shared by processes spares each new process that call (the default keeps
+    /// nothing: every client then reads the plan once for itself).
+    fn load_plan<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<(Plan, SystemTime)>>> {
+        let _ = organization_id;
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Keeps the organization's plan, read from `GET /organizations` at `checked_at`.
+    fn save_plan<'a>(
+        &'a self,
+        organization_id: &'a str,
+        plan: Plan,
+        checked_at: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let _ = (organization_id, plan, checked_at);
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// The pure GCRA step shared by every store: given the stored theoretical arrival time and

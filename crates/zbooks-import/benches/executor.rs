@@ -84,12 +84,16 @@ async fn run() {
     let input = RunInput {
         records: &records,
         validation: &validation,
+        unread: &[],
         file: "bench",
         fingerprint: &fp,
     };
     let options = ExecuteOptions {
         read_back: false,
         settle: Duration::ZERO,
+        // As `zbooks import` runs it, holding the organization's lease (the simulator is
+        // the bench's own).
+        exclusive: true,
         ..ExecuteOptions::default()
     };
     let before = sim.counters().requests;

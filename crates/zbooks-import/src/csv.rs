@@ -298,6 +298,82 @@ pub struct CsvReader {
     doc: Option<Doc>,
     queue: VecDeque<Result<Record, Problem>>,
     row: ::csv::StringRecord,
+    /// Where lines start, as the bytes go by (the csv crate counts only `\n`).
+    lines: LineIndex,
+    /// The line the current row starts on.
+    row_line: u64,
+}
+
+/// Offsets just past every line end (LF, CRLF or a lone CR) of a byte stream, shared between
+/// the reader that sees the bytes and the one that asks for the line of a byte offset. Only
+/// the line starts between the row being read and the csv buffer's read-ahead are held.
+#[derive(Clone, Debug, Default)]
+struct LineIndex {
+    /// The offset past each line-end byte, and whether it ends a line (the LF of a CRLF
+    /// does not).
+    starts: Arc<std::sync::Mutex<VecDeque<(u64, bool)>>>,
+    /// Line starts already passed.
+    passed: u64,
+}
+
+impl LineIndex {
+    /// The 1-based line of the first byte at or after `offset` that is not a line end (the
+    /// csv crate places a row after blank lines at the first of them); offsets must not go
+    /// backwards.
+    fn line_at(&mut self, mut offset: u64) -> u64 {
+        let mut starts = self
+            .starts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while let Some(&(at, ends)) = starts.front() {
+            if at <= offset {
+                self.passed += u64::from(ends);
+            } else if at == offset + 1 {
+                // The byte at `offset` is a line end: the row starts after it.
+                self.passed += u64::from(ends);
+                offset += 1;
+            } else {
+                break;
+            }
+            starts.pop_front();
+        }
+        self.passed + 1
+    }
+}
+
+/// A reader that notes where lines start in what it passes on.
+struct LineStarts<R> {
+    inner: R,
+    starts: Arc<std::sync::Mutex<VecDeque<(u64, bool)>>>,
+    offset: u64,
+    after_cr: bool,
+}
+
+impl<R: Read> Read for LineStarts<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut starts = self
+            .starts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (i, &b) in buf[..n].iter().enumerate() {
+            let next = self.offset + i as u64 + 1;
+            match b {
+                // The LF of a CRLF ends no line of its own.
+                b'\n' => {
+                    starts.push_back((next, !self.after_cr));
+                    self.after_cr = false;
+                }
+                b'\r' => {
+                    starts.push_back((next, true));
+                    self.after_cr = true;
+                }
+                _ => self.after_cr = false,
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
 }
 
 impl std::fmt::Debug for CsvReader {
@@ -323,6 +399,8 @@ impl CsvReader {
             doc: None,
             queue: VecDeque::new(),
             row: ::csv::StringRecord::new(),
+            lines: LineIndex::default(),
+            row_line: 0,
         };
         let mut prefix = Vec::with_capacity(4096);
         if let Err(e) = (&mut input).take(4096).read_to_end(&mut prefix) {
@@ -364,6 +442,12 @@ impl CsvReader {
                     .build(rest),
             )
         };
+        let source: Box<dyn Read + Send> = Box::new(LineStarts {
+            inner: source,
+            starts: me.lines.starts.clone(),
+            offset: 0,
+            after_cr: false,
+        });
         let mut rows = ::csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
@@ -514,7 +598,7 @@ impl CsvReader {
     }
 
     fn line(&self) -> u64 {
-        self.row.position().map_or(0, ::csv::Position::line)
+        self.row_line
     }
 
     fn bad_value(&self, col: &str, message: String, label: Option<&str>) -> Problem {
@@ -1069,17 +1153,58 @@ impl Iterator for CsvReader {
                 return Some(item);
             }
             let rows = self.rows.as_mut()?;
-            let mut row = std::mem::take(&mut self.row);
-            let read = rows.read_record(&mut row);
-            self.row = row;
+            // Bytes first, text second: a row that is not UTF-8 is still split into its
+            // fields, so the document it belongs to can be held back whole.
+            let mut bytes = std::mem::take(&mut self.row).into_byte_record();
+            let read = rows.read_byte_record(&mut bytes);
+            let bad_text = match ::csv::StringRecord::from_byte_record(bytes) {
+                Ok(row) => {
+                    self.row = row;
+                    None
+                }
+                Err(e) => {
+                    let column = e.utf8_error().field();
+                    let bytes = e.into_byte_record();
+                    let mut row = ::csv::StringRecord::from_byte_record_lossy(bytes.clone());
+                    row.set_position(bytes.position().cloned());
+                    self.row = row;
+                    Some(column)
+                }
+            };
             match read {
-                Ok(true) => self.take_row(),
+                Ok(true) if bad_text.is_some() => {
+                    self.row_line = self
+                        .row
+                        .position()
+                        .map_or(0, |p| self.lines.line_at(p.byte()));
+                    let column = bad_text
+                        .and_then(|i| self.headers.get(i))
+                        .map_or_else(|| "a column".to_owned(), Clone::clone);
+                    let group = self.group_of();
+                    let p = Problem::error(
+                        ProblemKind::Encoding,
+                        Location::new(self.file.clone(), self.line()),
+                        "the row has a byte that is not valid in the file's encoding (read as \
+                         U+FFFD); the row is not imported",
+                    )
+                    .field(column);
+                    self.hold(group.as_deref(), p);
+                }
+                Ok(true) => {
+                    self.row_line = self
+                        .row
+                        .position()
+                        .map_or(0, |p| self.lines.line_at(p.byte()));
+                    self.take_row();
+                }
                 Ok(false) => {
                     self.rows = None;
                     self.flush();
                 }
                 Err(e) => {
-                    let line = e.position().map_or(self.line(), ::csv::Position::line);
+                    let line = e
+                        .position()
+                        .map_or(self.line(), |p| self.lines.line_at(p.byte()));
                     let stop = matches!(e.kind(), ::csv::ErrorKind::Io(_));
                     let message = match e.kind() {
                         ::csv::ErrorKind::Utf8 { .. } => format!(

@@ -14,6 +14,18 @@
 //! daily quota stops the run (or waits for the reset), a stop request lets the calls in flight
 //! finish: either way the same call resumes.
 //!
+//! Every create is lookup-or-adopt by natural key. Zoho itself refuses a second contact, item
+//! or own-numbered invoice, and the refusal is followed by a lookup and an adoption. For every
+//! other entity (taxes, tax groups, accounts, bills, notes, payments, journals) the lookup
+//! comes before the create: the listing at the start when the caller holds the organization's
+//! import lease from before it ([`ExecuteOptions::exclusive`]: no other zbooks run creates
+//! meanwhile), else a lookup of the record just before its create.
+//!
+//! Only attempts whose end this run saw count against [`ExecuteOptions::max_attempts`]: a
+//! create found `in_flight` at the start was cut off by a crash of the run that sent it, and
+//! once the listing shows it did not land it goes back to pending as *interrupted*, without
+//! spending an attempt (issue 12 §4). A record killed ten times is still imported.
+//!
 //! The executor never prints: it reports [`Progress`] to a callback.
 
 use std::collections::{BTreeSet, HashMap};
@@ -91,6 +103,13 @@ pub struct ExecuteOptions {
     /// What Zoho holds, when the caller listed it already (to validate against it): the
     /// run then makes no listing of its own.
     pub existing: Option<ExistingRecords>,
+    /// The caller holds the organization's import lease (`zbooks_store::lease`) and took
+    /// it before the listing: no other zbooks run creates in the organization meanwhile, so
+    /// the listing is the lookup by natural key of every record. Otherwise (default) each
+    /// record Zoho does not refuse twice ([`Record::is_refused_twice_by_zoho`]: taxes,
+    /// accounts, payments, journals...) is looked up just before its create, because
+    /// another run may have created it since the listing.
+    pub exclusive: bool,
 }
 
 impl Default for ExecuteOptions {
@@ -105,6 +124,7 @@ impl Default for ExecuteOptions {
             read_back: true,
             clock: Arc::new(SystemClock),
             existing: None,
+            exclusive: false,
         }
     }
 }
@@ -239,6 +259,9 @@ pub struct RunInput<'a> {
     pub records: &'a [Record],
     /// Their validation (held-back records are journaled as failed).
     pub validation: &'a Validation,
+    /// What the readers could not read ([`crate::Parsed::unread`]): journaled as failed
+    /// after the records, so the run's end and `import failed` name them.
+    pub unread: &'a [crate::problem::Problem],
     /// The input file, for the journal.
     pub file: &'a str,
     /// The input's [`fingerprint`].
@@ -249,7 +272,11 @@ pub struct RunInput<'a> {
 struct Slot {
     state: RecordState,
     outcome: Option<Outcome>,
+    /// Creates sent whose end was seen (an answer, a failed connection): what counts
+    /// against `max_attempts`. A create cut off by a crash is not among them (issue 12 §4).
     attempts: u32,
+    /// Whether any create was ever sent (a record found in Zoho then was adopted, not present).
+    sent: bool,
     lookup_first: bool,
     deferred_until: Option<SystemTime>,
 }
@@ -268,6 +295,9 @@ enum TaskOutcome {
     Quota {
         resets_at: Option<SystemTime>,
     },
+    Cooldown {
+        until: SystemTime,
+    },
     Fatal(Error),
     Store(zbooks_client::store::StoreError),
 }
@@ -278,7 +308,11 @@ struct Task {
     index: usize,
     record: Record,
     body: Value,
+    /// The record may exist after an earlier create: look before sending; found, adopted.
     lookup_first: bool,
+    /// Nobody refuses a second one and another run may have made it since the listing:
+    /// look before sending; found, present.
+    look_before_create: bool,
     attempts: u32,
     options: ExecuteOptions,
 }
@@ -316,12 +350,38 @@ enum Disposition {
     Fail,
     Defer,
     Quota(Option<SystemTime>),
+    /// The accounts server refuses tokens until then: the whole run waits.
+    Cooldown(SystemTime),
     Fatal,
+}
+
+/// Until when the accounts server refuses token requests, when `error` says it does
+/// ("Access Denied", which Zoho answers with HTTP 200, or this machine's own count of
+/// Zoho's 10 requests per 10 minutes): another process or tool on the same refresh token
+/// may have spent the window, and nothing but waiting helps (reference §1.5, §3.3).
+pub fn token_cooldown(error: &Error) -> Option<SystemTime> {
+    match error.kind() {
+        ErrorKind::TokenThrottled { retry_at } => Some(*retry_at),
+        _ => None,
+    }
+}
+
+/// What a run waiting out a token cool-down reports, naming when it asks again.
+pub fn token_cooldown_reason(until: SystemTime) -> String {
+    format!(
+        "the accounts server to issue tokens again (it refused token requests: Zoho allows 10 \
+         per refresh token per 10 minutes, and another process or tool on this refresh token \
+         may have used them); asking again at {}",
+        zbooks_client::time::rfc3339(until)
+    )
 }
 
 fn disposition(error: &Error) -> Disposition {
     if let ErrorKind::QuotaExhausted { resets_at, .. } = error.kind() {
         return Disposition::Quota(*resets_at);
+    }
+    if let Some(until) = token_cooldown(error) {
+        return Disposition::Cooldown(until);
     }
     match error.kind() {
         ErrorKind::Config { .. }
@@ -329,6 +389,8 @@ fn disposition(error: &Error) -> Disposition {
         | ErrorKind::Scope { .. }
         | ErrorKind::WrongDataCenter { .. }
         | ErrorKind::TokenThrottled { .. }
+        // A redirect is the host's or the URL's doing, and every call would meet it.
+        | ErrorKind::Redirected { .. }
         | ErrorKind::Store { .. } => return Disposition::Fatal,
         ErrorKind::RetryBudgetExhausted
         | ErrorKind::DeadlineExceeded
@@ -447,6 +509,15 @@ impl Task {
                 None => TaskOutcome::Quota { resets_at },
                 Some(e) => TaskOutcome::Store(e),
             },
+            // No token, so nothing was sent: the attempt is not charged (issue 12 §4).
+            Disposition::Cooldown(until) => match self
+                .journal
+                .set(self.index as u64, Transition::Interrupted)
+                .await
+            {
+                Ok(()) => TaskOutcome::Cooldown { until },
+                Err(e) => TaskOutcome::Store(e),
+            },
             Disposition::Fatal => match self.pending().await {
                 None => TaskOutcome::Fatal(error),
                 Some(e) => TaskOutcome::Store(e),
@@ -458,6 +529,7 @@ impl Task {
     async fn lookup_failed(&self, error: Error) -> TaskOutcome {
         match disposition(&error) {
             Disposition::Quota(resets_at) => TaskOutcome::Quota { resets_at },
+            Disposition::Cooldown(until) => TaskOutcome::Cooldown { until },
             Disposition::Fatal => TaskOutcome::Fatal(error),
             Disposition::Fail | Disposition::Defer => {
                 let until = self.at_after(self.options.defer);
@@ -488,9 +560,16 @@ impl Task {
     }
 
     async fn run_inner(&mut self) -> TaskOutcome {
-        if self.lookup_first {
+        if self.lookup_first || self.look_before_create {
             match reconcile::lookup(&self.client, &self.record).await {
-                Ok(Some(id)) => return self.done(id, Outcome::Adopted).await,
+                Ok(Some(id)) => {
+                    let outcome = if self.lookup_first {
+                        Outcome::Adopted
+                    } else {
+                        Outcome::Present
+                    };
+                    return self.done(id, outcome).await;
+                }
                 Ok(None) => {}
                 Err(e) => return self.lookup_failed(e).await,
             }
@@ -630,6 +709,47 @@ fn held_back_failures(input: &RunInput<'_>) -> HashMap<usize, Failure> {
     out
 }
 
+/// Journal rows of what the readers could not read, numbered after the records (the
+/// executor's slots never reach them), in the failed state with the reader's reason.
+fn unread_entries(input: &RunInput<'_>) -> Vec<NewEntry> {
+    input
+        .unread
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let (entity, key_field, key_value) = match &p.record {
+                Some(key) => (key.entity.as_str().to_owned(), key.field.clone(), key.value.clone()),
+                None => (
+                    UNREAD.to_owned(),
+                    p.location.element.as_deref().unwrap_or_default().to_owned(),
+                    p.location.label.as_deref().unwrap_or_default().to_owned(),
+                ),
+            };
+            NewEntry {
+                index: (input.records.len() + k) as u64,
+                entity,
+                key_field,
+                key_value,
+                location: p.location.to_string(),
+                state: RecordState::Failed,
+                failure: Some(Failure {
+                    code: None,
+                    class: Some(UNREAD.to_owned()),
+                    message: p.message.clone(),
+                    fix: Some(
+                        "correct the input at this place (or export it again) and import it again: records already in Zoho are found by their keys, not created twice"
+                            .to_owned(),
+                    ),
+                    record: None,
+                }),
+            }
+        })
+        .collect()
+}
+
+/// The entity and class of a journal row the readers could not read.
+pub const UNREAD: &str = "unread";
+
 struct Run<'a> {
     client: &'a Client,
     journal: Journal,
@@ -759,7 +879,7 @@ pub async fn execute(
     let listed = options.existing.take();
     let journal = store.journal(input.fingerprint).await?;
     let held = held_back_failures(input);
-    let entries: Vec<NewEntry> = input
+    let mut entries: Vec<NewEntry> = input
         .records
         .iter()
         .enumerate()
@@ -780,13 +900,9 @@ pub async fn execute(
             }
         })
         .collect();
+    entries.extend(unread_entries(input));
     journal
-        .begin(
-            input.file,
-            &organization_id,
-            input.records.len() as u64,
-            entries,
-        )
+        .begin(input.file, &organization_id, entries.len() as u64, entries)
         .await?;
     let rows: Vec<JournalEntry> = journal.entries().await?;
     let mut slots: Vec<Slot> = input
@@ -796,6 +912,7 @@ pub async fn execute(
             state: RecordState::Pending,
             outcome: None,
             attempts: 0,
+            sent: false,
             lookup_first: false,
             deferred_until: None,
         })
@@ -807,7 +924,8 @@ pub async fn execute(
         if let Some(slot) = slots.get_mut(i) {
             slot.state = row.state;
             slot.outcome = row.outcome;
-            slot.attempts = row.attempts;
+            slot.attempts = row.attempts.saturating_sub(row.interrupted);
+            slot.sent = row.attempts > 0;
             slot.deferred_until = row.deferred_until_ms.map(from_ms);
         }
     }
@@ -871,12 +989,28 @@ pub async fn execute(
     }
     run.existing = match listed {
         Some(existing) => existing,
-        None => reconcile::list_existing(client, &entities, |entity, records| {
-            let p = run.progress(Phase::Listed { entity, records });
-            progress(&p);
-        })
-        .await
-        .map_err(ExecuteError::Listing)?,
+        None => loop {
+            let listing = reconcile::list_existing(client, &entities, |entity, records| {
+                let p = run.progress(Phase::Listed { entity, records });
+                progress(&p);
+            })
+            .await;
+            let error = match listing {
+                Ok(existing) => break existing,
+                Err(error) => error,
+            };
+            let Some(until) = token_cooldown(&error) else {
+                return Err(ExecuteError::Listing(error));
+            };
+            if !run.wait_out_cooldown(until, stop, progress).await {
+                journal.set_status("interrupted", None).await?;
+                return Ok(RunResult {
+                    stop: Stop::Interrupted,
+                    summary: crate::results::Summary::of(&journal.entries().await?),
+                    reconciliation: None,
+                });
+            }
+        },
     };
 
     // Settle what an earlier run left unsure, and what Zoho holds already, against the
@@ -891,7 +1025,7 @@ pub async fn execute(
             .find_map(|k| run.existing.id_of(k).map(str::to_owned));
         match found {
             Some(id) => {
-                let outcome = if run.slots[i].attempts > 0 {
+                let outcome = if run.slots[i].sent {
                     Outcome::Adopted
                 } else {
                     Outcome::Present
@@ -907,8 +1041,15 @@ pub async fn execute(
                     .await?;
                 run.mark_done(i, &id, outcome);
             }
-            None if matches!(state, RecordState::InFlight | RecordState::InDoubt) => {
-                // The listing is authoritative: it did not land.
+            None if state == RecordState::InFlight => {
+                // The listing is authoritative: it did not land. A run that dies between
+                // sending and hearing never learns how its create ended: that is a crash,
+                // not an answer, and it is not charged against the attempt budget.
+                journal.set(i as u64, Transition::Interrupted).await?;
+                run.slots[i].state = RecordState::Pending;
+                run.slots[i].attempts = run.slots[i].attempts.saturating_sub(1);
+            }
+            None if state == RecordState::InDoubt => {
                 journal.set(i as u64, Transition::Pending).await?;
                 run.slots[i].state = RecordState::Pending;
             }
@@ -971,8 +1112,11 @@ impl Run<'_> {
         loop {
             let mut running: JoinSet<(usize, TaskOutcome)> = JoinSet::new();
             let mut halt: Option<Stop> = None;
+            // While the accounts server refuses tokens nothing new is sent; the calls in
+            // flight finish (or meet the same refusal) first.
+            let mut cooldown: Option<SystemTime> = None;
             loop {
-                if halt.is_none() && !stop.is_stopped() {
+                if halt.is_none() && cooldown.is_none() && !stop.is_stopped() {
                     let now = self.options.clock.now();
                     let mut at = 0;
                     while running.len() < cap && at < queue.len() {
@@ -1000,6 +1144,8 @@ impl Run<'_> {
                                     record: self.records[i].clone(),
                                     body,
                                     lookup_first: slot.lookup_first,
+                                    look_before_create: !self.options.exclusive
+                                        && !self.records[i].is_refused_twice_by_zoho(),
                                     attempts: slot.attempts,
                                     options: self.options.clone(),
                                 };
@@ -1011,6 +1157,12 @@ impl Run<'_> {
                 if running.is_empty() {
                     if halt.is_some() || stop.is_stopped() || queue.is_empty() {
                         break;
+                    }
+                    if let Some(until) = cooldown.take() {
+                        if !self.wait_out_cooldown(until, stop, progress).await {
+                            break;
+                        }
+                        continue;
                     }
                     // Nothing can go now: wait for the first deferred record.
                     let next = queue
@@ -1079,6 +1231,10 @@ impl Run<'_> {
                         self.requeue(&mut queue, i);
                         halt.get_or_insert(Stop::Quota { resets_at });
                     }
+                    TaskOutcome::Cooldown { until } => {
+                        self.requeue(&mut queue, i);
+                        cooldown = Some(cooldown.map_or(until, |c| c.max(until)));
+                    }
                     TaskOutcome::Fatal(e) => {
                         self.requeue(&mut queue, i);
                         halt.get_or_insert(Stop::Fatal(Arc::new(e)));
@@ -1113,6 +1269,26 @@ impl Run<'_> {
                 None if stop.is_stopped() => return Ok(Stop::Interrupted),
                 None => return Ok(Stop::Finished),
             }
+        }
+    }
+
+    /// Reports the wait and sleeps until `until`; false when a stop came first.
+    async fn wait_out_cooldown(
+        &self,
+        until: SystemTime,
+        stop: &StopHandle,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> bool {
+        progress(&self.progress(Phase::Waiting {
+            reason: token_cooldown_reason(until),
+            until,
+        }));
+        let wait = until
+            .duration_since(self.options.clock.now())
+            .unwrap_or(Duration::ZERO);
+        tokio::select! {
+            () = tokio::time::sleep(wait) => !stop.is_stopped(),
+            () = stop.stopped() => false,
         }
     }
 

@@ -13,7 +13,11 @@
 //! payload. A payload names what it depends on with `{"$ref": "contact:contact_name=Acme"}`
 //! (or `{"$ref": {"entity": "contact", "field": "contact_name", "value": "Acme"}}`) where the
 //! id goes; `customer_name` and `vendor_name` without `customer_id`/`vendor_id` are taken as
-//! such references. Blank lines are skipped.
+//! such references. Blank lines are skipped; a line ends at LF, CRLF or a lone CR.
+//!
+//! A byte that is not UTF-8 inside a string value is read as U+FFFD, and the record goes in
+//! with a warning naming the line and byte offset; anywhere else the line is named as not
+//! imported. Either way the lines after it are read.
 
 use std::collections::VecDeque;
 use std::io::BufRead;
@@ -41,7 +45,11 @@ pub struct JsonlReader<R> {
     file: Arc<str>,
     options: JsonlOptions,
     line: u64,
-    buf: String,
+    buf: Vec<u8>,
+    /// The file offset of the next byte.
+    offset: u64,
+    /// The last line ended with CR: a LF right after it belongs to it.
+    after_cr: bool,
     done: bool,
     queue: VecDeque<Result<Record, Problem>>,
 }
@@ -54,10 +62,103 @@ impl<R: BufRead> JsonlReader<R> {
             file: Arc::from(file),
             options,
             line: 0,
-            buf: String::new(),
+            buf: Vec::new(),
+            offset: 0,
+            after_cr: false,
             done: false,
             queue: VecDeque::new(),
         }
+    }
+}
+
+impl<R: BufRead> JsonlReader<R> {
+    /// Reads the next line's bytes into `buf`; false at the end of the input.
+    fn read_line(&mut self) -> std::io::Result<bool> {
+        self.buf.clear();
+        if std::mem::take(&mut self.after_cr) && self.input.fill_buf()?.first() == Some(&b'\n') {
+            self.input.consume(1);
+            self.offset += 1;
+        }
+        let mut any = false;
+        loop {
+            let available = self.input.fill_buf()?;
+            if available.is_empty() {
+                return Ok(any);
+            }
+            any = true;
+            if let Some(i) = available.iter().position(|b| matches!(b, b'\n' | b'\r')) {
+                self.after_cr = available[i] == b'\r';
+                self.buf.extend_from_slice(&available[..i]);
+                self.input.consume(i + 1);
+                self.offset += i as u64 + 1;
+                return Ok(true);
+            }
+            let n = available.len();
+            self.buf.extend_from_slice(available);
+            self.input.consume(n);
+            self.offset += n as u64;
+        }
+    }
+
+    /// A line that is not UTF-8: read with U+FFFD where that is certain to lose nothing
+    /// but the bad bytes (in a string value), else named as not imported.
+    fn lossy(
+        &mut self,
+        at: Location,
+        start: u64,
+        e: std::str::Utf8Error,
+    ) -> Option<Result<Record, Problem>> {
+        let bad = start + e.valid_up_to() as u64;
+        let len = e.error_len().unwrap_or(self.buf.len() - e.valid_up_to());
+        let shown: Vec<String> = self.buf[e.valid_up_to()..e.valid_up_to() + len]
+            .iter()
+            .map(|b| format!("0x{b:02X}"))
+            .collect();
+        let stray = format!("{} at byte {bad} is not valid UTF-8", shown.join(" "));
+        let text = String::from_utf8_lossy(&self.buf).into_owned();
+        let text = text.trim_start_matches('\u{feff}').trim();
+        if text.is_empty() {
+            return None;
+        }
+        let at = at.with_offset(bad);
+        let in_names = serde_json::from_str::<Value>(text).is_ok_and(|v| has_fffd_in_names(&v));
+        if in_names {
+            return Some(Err(Problem::error(
+                ProblemKind::Encoding,
+                at,
+                format!("{stray} and falls in a field name: the line is not imported"),
+            )));
+        }
+        Some(match parse_line(text, at.clone(), &self.options) {
+            Ok(record) => {
+                let warning = Problem::warning(
+                    ProblemKind::Encoding,
+                    at.with_label(record.key.value.clone()),
+                    format!(
+                        "{stray}: read as U+FFFD (\u{fffd}); the record is imported with it, \
+                         check that text in Zoho"
+                    ),
+                )
+                .record(&record.key);
+                self.queue.push_back(Ok(record));
+                Err(warning)
+            }
+            Err(mut p) => {
+                p.message = format!("{}; {stray}", p.message);
+                Err(p)
+            }
+        })
+    }
+}
+
+/// Whether an object key anywhere in `v` holds U+FFFD.
+fn has_fffd_in_names(v: &Value) -> bool {
+    match v {
+        Value::Object(o) => o
+            .iter()
+            .any(|(k, v)| k.contains('\u{fffd}') || has_fffd_in_names(v)),
+        Value::Array(a) => a.iter().any(has_fffd_in_names),
+        _ => false,
     }
 }
 
@@ -72,32 +173,35 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             if self.done {
                 return None;
             }
-            self.buf.clear();
             self.line += 1;
             let at = Location::new(self.file.clone(), self.line);
-            match self.input.read_line(&mut self.buf) {
-                Ok(0) => {
+            let start = self.offset;
+            match self.read_line() {
+                Ok(false) => {
                     self.done = true;
                 }
-                Ok(_) => {
-                    let text = self.buf.trim_start_matches('\u{feff}').trim();
-                    if text.is_empty() {
-                        continue;
+                Ok(true) => match std::str::from_utf8(&self.buf) {
+                    Ok(text) => {
+                        let text = text.trim_start_matches('\u{feff}').trim();
+                        if text.is_empty() {
+                            continue;
+                        }
+                        return Some(parse_line(text, at, &self.options));
                     }
-                    return Some(parse_line(text, at, &self.options));
-                }
+                    Err(e) => {
+                        if let Some(item) = self.lossy(at, start, e) {
+                            return Some(item);
+                        }
+                    }
+                },
                 Err(e) => {
                     self.done = true;
-                    let kind = if e.kind() == std::io::ErrorKind::InvalidData {
-                        ProblemKind::Encoding
-                    } else {
-                        ProblemKind::Syntax
-                    };
+                    let offset = self.offset;
                     return Some(Err(Problem::error(
-                        kind,
-                        at,
+                        ProblemKind::Syntax,
+                        at.with_offset(offset),
                         format!(
-                            "cannot read the line (JSON Lines must be UTF-8): {e}; the rest of the file is not read"
+                            "cannot read the file at byte {offset}: {e}; the rest of the file is not read"
                         ),
                     )));
                 }

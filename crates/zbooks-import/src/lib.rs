@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod csv;
+mod decode;
 pub mod error;
 pub mod executor;
 pub mod existing;
@@ -37,7 +38,7 @@ pub use crate::csv::{CsvOptions, CsvReader, parse_csv_bytes};
 pub use error::{ImportError, ImportErrorKind};
 pub use executor::{
     ExecuteError, ExecuteOptions, Phase, Progress, RunInput, RunResult, Stop, StopHandle, execute,
-    fingerprint,
+    fingerprint, token_cooldown, token_cooldown_reason,
 };
 pub use existing::ExistingRecords;
 pub use jsonl::{JsonlOptions, JsonlReader};

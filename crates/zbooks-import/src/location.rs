@@ -6,6 +6,21 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+/// The stored byte offset of a place that names none.
+const NO_OFFSET: u64 = u64::MAX;
+
+fn no_offset() -> u64 {
+    NO_OFFSET
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_no_offset(byte: &u64) -> bool {
+    *byte == NO_OFFSET
+}
+
 /// A place in an input file.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Location {
@@ -13,6 +28,15 @@ pub struct Location {
     pub file: Arc<str>,
     /// The 1-based line; 0 when the problem concerns the whole file.
     pub line: u64,
+    /// The byte offset in the file as it is on disk, where a line alone does not say enough
+    /// (a stray byte, the place reading stopped); [`NO_OFFSET`] when there is none. Eight
+    /// bytes, not an `Option`'s sixteen: every `Problem` carries a location.
+    #[serde(
+        rename = "offset",
+        default = "no_offset",
+        skip_serializing_if = "is_no_offset"
+    )]
+    byte: u64,
     /// The XML element (`VOUCHER`, `LEDGER`) or CSV column group, when there is one.
     pub element: Option<Arc<str>>,
     /// The record's own name in the source (a voucher number, a ledger name, a CSV row's
@@ -26,9 +50,27 @@ impl Location {
         Location {
             file: file.into(),
             line,
+            byte: NO_OFFSET,
             element: None,
             label: None,
         }
+    }
+
+    /// The same place, naming the byte offset.
+    #[must_use]
+    pub fn with_offset(mut self, offset: u64) -> Self {
+        self.byte = offset;
+        self
+    }
+
+    /// The byte offset in the file, when the place names one.
+    pub fn offset(&self) -> Option<u64> {
+        (self.byte != NO_OFFSET).then_some(self.byte)
+    }
+
+    /// Names the byte offset, or none.
+    pub fn set_offset(&mut self, offset: Option<u64>) {
+        self.byte = offset.unwrap_or(NO_OFFSET);
     }
 
     /// The same place, naming the element.
@@ -52,6 +94,9 @@ impl fmt::Display for Location {
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
         }
+        if let Some(offset) = self.offset() {
+            write!(f, " (byte {offset})")?;
+        }
         match (&self.element, &self.label) {
             (Some(e), Some(l)) => write!(f, " <{e}> {l:?}"),
             (Some(e), None) => write!(f, " <{e}>"),
@@ -72,5 +117,9 @@ mod tests {
             .with_label("SI/1");
         assert_eq!(l.to_string(), "day.xml:12 <VOUCHER> \"SI/1\"");
         assert_eq!(Location::new("a.csv", 0).to_string(), "a.csv");
+        assert_eq!(
+            Location::new("day.xml", 3).with_offset(120).to_string(),
+            "day.xml:3 (byte 120)"
+        );
     }
 }

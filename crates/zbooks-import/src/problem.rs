@@ -62,8 +62,9 @@ pub struct Problem {
     pub kind: ProblemKind,
     /// Where.
     pub location: Location,
-    /// The field (a Zoho field, an XML tag or a CSV column), when one is to blame.
-    pub field: Option<String>,
+    /// The field (a Zoho field, an XML tag or a CSV column), when one is to blame (boxed:
+    /// readers return problems by value, and a byte offset in the location took the room).
+    pub field: Option<Box<str>>,
     /// The record concerned, when it got as far as having a key.
     pub record: Option<Box<NaturalKey>>,
     /// What is wrong and, where it helps, what to do.
@@ -94,7 +95,7 @@ impl Problem {
     /// The same problem, blaming a field.
     #[must_use]
     pub fn field(mut self, field: impl Into<String>) -> Self {
-        self.field = Some(field.into());
+        self.field = Some(field.into().into_boxed_str());
         self
     }
 

@@ -1,7 +1,13 @@
 //! One door to every reader: pick the format (by flag or by file name), open the file, and
 //! get an iterator of records and problems. Reading never stops at a bad record; only a file
 //! that cannot be opened at all is an [`ImportError`].
+//!
+//! A reader's error always means something of the input is not imported (a record it could
+//! not read or map, the rest of a truncated file, a whole file that is not what it claims to
+//! be): [`Parsed::unread`] names each such loss once, so the run can journal it as failed and
+//! never report success over it.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
@@ -91,6 +97,49 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// What the readers could not turn into a record: one error per lost record (or lost
+    /// rest of the file), its messages joined, in input order. An error about a record that
+    /// was read anyway (same natural key) is left out: that record is journaled on its own.
+    pub fn unread(&self) -> Vec<Problem> {
+        let read: std::collections::HashSet<&crate::record::NaturalKey> =
+            self.records.iter().map(|r| &r.key).collect();
+        let mut out: Vec<Problem> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for p in self.report.problems.iter().filter(|p| p.is_error()) {
+            if p.record.as_deref().is_some_and(|k| read.contains(k)) {
+                continue;
+            }
+            // One loss per record: a CSV document's rows share its label, a Tally object's
+            // problems share its element, label and line.
+            let l = &p.location;
+            let id = match (&p.record, &l.label) {
+                (Some(k), _) => format!("key\u{0}{}\u{0}{}\u{0}{}", k.entity, k.field, k.value),
+                (None, Some(label)) => format!(
+                    "label\u{0}{}\u{0}{:?}\u{0}{label}\u{0}{}",
+                    l.file,
+                    l.element,
+                    if l.element.is_some() { l.line } else { 0 }
+                ),
+                (None, None) => format!("at\u{0}{l}\u{0}{}", p.message),
+            };
+            let message = match &p.field {
+                Some(f) => format!("field {f}: {}", p.message),
+                None => p.message.clone(),
+            };
+            if let Some(&i) = seen.get(&id) {
+                let first = &mut out[i];
+                first.message = format!("{}; {message}", first.message);
+            } else {
+                seen.insert(id, out.len());
+                let mut lost = p.clone();
+                lost.field = None;
+                lost.message = message;
+                out.push(lost);
+            }
+        }
+        out
+    }
+
     /// Drains a reader.
     pub fn collect(reader: impl Iterator<Item = Result<Record, Problem>>) -> Parsed {
         let mut parsed = Parsed::default();

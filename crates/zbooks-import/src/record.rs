@@ -364,6 +364,26 @@ pub struct Unresolved {
 }
 
 impl Record {
+    /// Whether Zoho itself refuses a second record with this record's key, so that a
+    /// create racing another run's is answered with a duplicate refusal (then looked up and
+    /// adopted) instead of making a second record: contact names (3062), item names and
+    /// invoice numbers of one's own (`ignore_auto_number_generation`), zoho-books-reference.md
+    /// §5.2. Taxes, tax groups, accounts, bills, notes, payments and journals have no such
+    /// rule: a create of one must be preceded by a lookup unless nobody else can be creating.
+    pub fn is_refused_twice_by_zoho(&self) -> bool {
+        match self.entity {
+            Entity::Contact => self.key.field == "contact_name",
+            Entity::Item => self.key.field == "name",
+            Entity::Invoice => {
+                self.key.field == "invoice_number"
+                    && self.query.iter().any(|(k, v)| {
+                        k == "ignore_auto_number_generation" && v.eq_ignore_ascii_case("true")
+                    })
+            }
+            _ => false,
+        }
+    }
+
     /// A record with no references, query, aliases or amounts yet.
     pub fn new(entity: Entity, key: NaturalKey, payload: Value, location: Location) -> Self {
         Record {

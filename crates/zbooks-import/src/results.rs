@@ -164,17 +164,10 @@ pub fn failed_jsonl(failed: &[FailedRecord]) -> String {
     out
 }
 
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
-}
-
 /// The failed records as CSV for a spreadsheet: one row each with where it came from, Zoho's
 /// code, the explanation, the fix and the payload (JSON, with `$ref`s) to correct. Saved as
-/// JSON Lines (`--format json`) it imports again as is.
+/// JSON Lines (`--format json`) it imports again as is. Every cell goes through
+/// [`zbooks_types::csv::cell`]: a name or message opening like a formula is neutralised.
 pub fn failed_csv(failed: &[FailedRecord]) -> String {
     let mut out =
         String::from("entity,key_field,key_value,location,code,class,message,fix,payload\n");
@@ -190,7 +183,7 @@ pub fn failed_csv(failed: &[FailedRecord]) -> String {
             f.fix.clone().unwrap_or_default(),
             f.payload.as_ref().map(Value::to_string).unwrap_or_default(),
         ];
-        let row: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+        let row: Vec<_> = cells.iter().map(|c| zbooks_types::csv::cell(c)).collect();
         let _ = writeln!(out, "{}", row.join(","));
     }
     out
@@ -223,6 +216,7 @@ mod tests {
             outcome: None,
             zoho_id: None,
             attempts: 1,
+            interrupted: 0,
             code: Some(2),
             class: Some("validation".into()),
             message: Some("Invalid value passed for date".into()),
@@ -252,6 +246,24 @@ mod tests {
                 .unwrap()
                 .starts_with("invoice,invoice_number,INV-1,in.jsonl:3,2,validation"),
             "{csv}"
+        );
+    }
+
+    #[test]
+    fn failed_csv_neutralises_formula_cells() {
+        let mut entry = failed_entry();
+        entry.key_value = "=HYPERLINK(\"http://x.invalid\",\"pay\")".into();
+        entry.location = "@evil.csv:2".into();
+        entry.message = Some("-2+3 is not a date".into());
+        entry.fix = Some("\t=1".into());
+        let csv = failed_csv(&failed_records(&[entry]));
+        let row = csv.lines().nth(1).unwrap();
+        assert!(
+            row.starts_with(
+                "invoice,invoice_number,\"'=HYPERLINK(\"\"http://x.invalid\"\",\"\"pay\"\")\",\
+                 '@evil.csv:2,2,validation,'-2+3 is not a date,'\t=1,"
+            ),
+            "{row}"
         );
     }
 

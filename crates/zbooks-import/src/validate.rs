@@ -442,7 +442,7 @@ impl<'e> Validator<'e> {
         message: String,
     ) {
         let mut p = Problem::error(kind, record.location.clone(), message).record(&record.key);
-        p.field = field;
+        p.field = field.map(String::into_boxed_str);
         self.report.push(p);
     }
 

@@ -5,7 +5,7 @@
 //! many simulators side by side. Each part has its own lock, held only for sync work.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
@@ -311,7 +311,7 @@ impl Shared {
             .map_err(state_error)?
         };
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, text)
+        write_private(&tmp, &text)
             .and_then(|()| std::fs::rename(&tmp, path))
             .map_err(|e| SimError::State(format!("cannot write {}: {e}", path.display())))
     }
@@ -400,6 +400,22 @@ impl Drop for InFlight {
             l.in_flight = l.in_flight.saturating_sub(1);
         }
     }
+}
+
+/// Writes `text` to a file only its owner can read: the state holds the sandbox's client
+/// secrets and tokens. Created with that mode, and narrowed if it was there before.
+fn write_private(path: &Path, text: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    #[cfg(unix)]
+    use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path)?;
+    #[cfg(unix)]
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    file.write_all(text)
 }
 
 #[cfg(test)]

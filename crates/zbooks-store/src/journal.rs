@@ -27,9 +27,11 @@ use zbooks_client::store::{StoreError, StoreResult};
 use crate::{Error, ErrorKind, SqliteStore, ms};
 
 /// The version of the journal's tables this build writes.
-pub const JOURNAL_VERSION: i64 = 1;
+pub const JOURNAL_VERSION: i64 = 2;
 
-const MIGRATIONS: [&str; 1] = ["
+/// Migration `i` takes the journal from version `i` to `i + 1`.
+const MIGRATIONS: [&str; 2] = [
+    "
     CREATE TABLE IF NOT EXISTS journal_runs (
         fingerprint TEXT PRIMARY KEY,
         file TEXT NOT NULL,
@@ -62,7 +64,26 @@ const MIGRATIONS: [&str; 1] = ["
         PRIMARY KEY (fingerprint, idx)
     );
     CREATE INDEX IF NOT EXISTS journal_records_by_state ON journal_records (fingerprint, state);
-"];
+",
+    // 2: creates cut off by a crash are counted apart (`interrupted`), so that only attempts
+    // whose end the sending run saw count against the attempt budget; and the organization's
+    // import lease (lease.rs). `attempts` keeps its version-1 meaning (creates sent). A
+    // version-1 build refuses a version-2 journal (NewerSchema); a version-1 journal gains
+    // the column (0: its records keep the budget they had) and the empty lease table.
+    "
+    ALTER TABLE journal_records ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE IF NOT EXISTS import_leases (
+        lease_key TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        file TEXT NOT NULL,
+        started_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        lock_path TEXT
+    );
+",
+];
 
 /// Where a record stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -170,6 +191,9 @@ pub struct JournalEntry {
     pub zoho_id: Option<String>,
     /// Creates sent for it.
     pub attempts: u32,
+    /// Of those, creates cut off by a crash of the run that sent them (no answer heard, the
+    /// record found absent afterwards): they do not count against the attempt budget.
+    pub interrupted: u32,
     /// Zoho's code of the last failure.
     pub code: Option<i64>,
     /// The failure class of the last failure.
@@ -224,6 +248,10 @@ pub struct Failure {
 pub enum Transition {
     /// Back to pending (a lookup found nothing: safe to send).
     Pending,
+    /// Back to pending after a crash cut the last create off (found `in_flight` by a later
+    /// run, and not in Zoho): the create is counted as interrupted, not as an attempt Zoho
+    /// answered.
+    Interrupted,
     /// About to send: written before the request leaves; counts an attempt.
     InFlight,
     /// In Zoho.
@@ -288,7 +316,7 @@ pub struct Journal {
     fingerprint: String,
 }
 
-fn migrate_journal(conn: &mut Connection) -> rusqlite::Result<Result<(), Error>> {
+pub(crate) fn migrate_journal(conn: &mut Connection) -> rusqlite::Result<Result<(), Error>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS journal_meta (id INTEGER PRIMARY KEY CHECK (id = 1), \
@@ -321,6 +349,34 @@ fn migrate_journal(conn: &mut Connection) -> rusqlite::Result<Result<(), Error>>
     Ok(Ok(()))
 }
 
+/// On a read-only store: whether the journal's tables exist, refusing a newer journal. An
+/// older one is read as it is (version 1's columns keep their meaning in every version).
+fn check_journal(conn: &mut Connection) -> rusqlite::Result<Result<bool, Error>> {
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal_meta')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Ok(Ok(false));
+    }
+    let version: i64 = conn
+        .query_row("SELECT version FROM journal_meta WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or(0);
+    if version > JOURNAL_VERSION {
+        return Ok(Err(Error {
+            kind: ErrorKind::NewerSchema {
+                found: version,
+                supported: JOURNAL_VERSION,
+            },
+        }));
+    }
+    Ok(Ok(version > 0))
+}
+
 fn now_ms() -> i64 {
     // The journal's timestamps are for people (`import status`); decisions use the
     // executor's clock, passed in explicitly where they matter (`deferred_until_ms`).
@@ -347,11 +403,12 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JournalEntry> {
         fix: r.get(12)?,
         deferred_until_ms: r.get(13)?,
         record: r.get(14)?,
+        interrupted: u32::try_from(r.get::<_, i64>(15)?).unwrap_or(0),
     })
 }
 
 const ENTRY_COLUMNS: &str = "idx, entity, key_field, key_value, location, state, outcome, \
-     zoho_id, attempts, code, class, message, fix, deferred_until_ms, record";
+     zoho_id, attempts, code, class, message, fix, deferred_until_ms, record, interrupted";
 
 impl SqliteStore {
     /// The journal of the run named `fingerprint` (its tables are created or migrated on the
@@ -362,7 +419,7 @@ impl SqliteStore {
     /// A [`StoreError`] when the database cannot be read, or holds a journal of a newer
     /// version than this build knows.
     pub async fn journal(&self, fingerprint: &str) -> StoreResult<Journal> {
-        self.run(migrate_journal).await?.map_err(StoreError::new)?;
+        self.prepare_journal().await?;
         Ok(Journal {
             store: self.clone(),
             fingerprint: fingerprint.to_owned(),
@@ -375,7 +432,9 @@ impl SqliteStore {
     ///
     /// A [`StoreError`] when the database cannot be read.
     pub async fn journal_runs(&self) -> StoreResult<Vec<RunInfo>> {
-        self.run(migrate_journal).await?.map_err(StoreError::new)?;
+        if !self.prepare_journal().await? {
+            return Ok(Vec::new());
+        }
         self.run(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT fingerprint FROM journal_runs ORDER BY updated_ms DESC, created_ms DESC",
@@ -393,6 +452,27 @@ impl SqliteStore {
         })
         .await
     }
+}
+
+impl SqliteStore {
+    /// Creates or migrates the journal's tables; on a read-only store only checks them.
+    /// Whether they exist.
+    async fn prepare_journal(&self) -> StoreResult<bool> {
+        if self.is_read_only() {
+            return self.run(check_journal).await?.map_err(StoreError::new);
+        }
+        self.run(migrate_journal).await?.map_err(StoreError::new)?;
+        Ok(true)
+    }
+}
+
+fn has_interrupted_column(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('journal_records') \
+         WHERE name = 'interrupted')",
+        [],
+        |r| r.get(0),
+    )
 }
 
 fn read_run(conn: &Connection, fingerprint: &str) -> rusqlite::Result<Option<RunInfo>> {
@@ -567,15 +647,23 @@ impl Journal {
 
     async fn select(&self, state: Option<RecordState>) -> StoreResult<Vec<JournalEntry>> {
         let fp = self.fingerprint.clone();
+        let read_only = self.store.is_read_only();
         self.store
             .run(move |conn| {
+                // A read-only store is not migrated: a version-1 journal has no count of
+                // interrupted creates, which reads as none.
+                let columns = if read_only && !has_interrupted_column(conn)? {
+                    ENTRY_COLUMNS.replace(", interrupted", ", 0 AS interrupted")
+                } else {
+                    ENTRY_COLUMNS.to_owned()
+                };
                 let sql = match state {
                     Some(_) => format!(
-                        "SELECT {ENTRY_COLUMNS} FROM journal_records WHERE fingerprint = ?1 \
+                        "SELECT {columns} FROM journal_records WHERE fingerprint = ?1 \
                          AND state = ?2 ORDER BY idx"
                     ),
                     None => format!(
-                        "SELECT {ENTRY_COLUMNS} FROM journal_records WHERE fingerprint = ?1 \
+                        "SELECT {columns} FROM journal_records WHERE fingerprint = ?1 \
                          ORDER BY idx"
                     ),
                 };
@@ -606,6 +694,12 @@ impl Journal {
                     Transition::Pending => tx.execute(
                         "UPDATE journal_records SET state = 'pending', deferred_until_ms = NULL, \
                          updated_ms = ?3 WHERE fingerprint = ?1 AND idx = ?2",
+                        params![fp, idx, now],
+                    )?,
+                    Transition::Interrupted => tx.execute(
+                        "UPDATE journal_records SET state = 'pending', deferred_until_ms = NULL, \
+                         interrupted = MIN(interrupted + 1, attempts), updated_ms = ?3 \
+                         WHERE fingerprint = ?1 AND idx = ?2 AND state = 'in_flight'",
                         params![fp, idx, now],
                     )?,
                     Transition::InFlight => tx.execute(

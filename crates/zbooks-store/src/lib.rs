@@ -7,7 +7,11 @@
 //! same pacing slot, the last unit of daily quota, the 10th token request of a window or the
 //! refresh lock. The database runs in WAL mode with a busy timeout; rusqlite is synchronous, so
 //! each call runs on tokio's blocking pool. The file (and SQLite's `-wal`/`-shm` files, which
-//! take its mode) is readable only by its owner: it holds access tokens.
+//! take its mode) is readable only by its owner: it holds access tokens. Any number of
+//! processes may open one store at the same instant: the busy timeout is set before the first
+//! statement, and the switch to WAL and the migrations are retried while another opener holds
+//! the lock. A store opened with [`SqliteStore::open_read_only`] is only read: nothing is
+//! created, made private, migrated or switched, so readers work on a store they cannot write.
 //!
 //! This crate never performs HTTP: it only persists what the client decides.
 //!
@@ -37,6 +41,7 @@
 
 mod credentials;
 mod journal;
+mod lease;
 mod schema;
 
 use std::fmt;
@@ -52,14 +57,15 @@ use zbooks_client::store::{
     gcra_reserve, ledger_admit,
 };
 use zbooks_client::time::{BoxFuture, from_micros, to_micros};
-use zbooks_types::Secret;
 use zbooks_types::event::CallEvent;
+use zbooks_types::{Plan, Secret};
 
 pub use credentials::StoredCredentials;
 pub use journal::{
     Failure, JOURNAL_VERSION, Journal, JournalEntry, NewEntry, Outcome, RecordState, RunInfo,
     Transition,
 };
+pub use lease::{ImportLease, LeaseAttempt, LeaseHolder, LeaseOptions};
 pub use schema::SCHEMA_VERSION;
 
 /// How long a transaction waits for another process's lock before failing.
@@ -136,12 +142,14 @@ impl From<rusqlite::Error> for Error {
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
     path: Option<PathBuf>,
+    read_only: bool,
 }
 
 impl fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SqliteStore")
             .field("path", &self.path)
+            .field("read_only", &self.read_only)
             .finish_non_exhaustive()
     }
 }
@@ -152,6 +160,10 @@ impl SqliteStore {
 
     /// Opens (creating it, and its directory, if needed) the store at `path`, private to the
     /// user (mode 0600), in WAL mode, migrated to [`SCHEMA_VERSION`].
+    ///
+    /// Many processes may open one store at the same instant (a script starting several
+    /// commands): each waits for the others' locks, up to the busy timeout, and none fails
+    /// because another was first.
     ///
     /// # Errors
     ///
@@ -172,6 +184,54 @@ impl SqliteStore {
         Self::init(conn, Some(path))
     }
 
+    /// Opens an existing store only to read it (`zbooks import status`, `import failed`):
+    /// nothing is created, made private, migrated or switched to WAL, so it works on a store
+    /// whose file and directory the user may not write (a copy sent for support, a backup,
+    /// another user's store shared read-only). Writes through it fail.
+    ///
+    /// When SQLite cannot make the shared-memory file it needs to read a WAL database (the
+    /// directory is read-only) and no write-ahead log is waiting to be checkpointed, the file
+    /// is read as immutable: it is then complete, and nobody can be writing it.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Open`] when the file is missing or unreadable,
+    /// [`ErrorKind::NewerSchema`], or [`ErrorKind::Sqlite`].
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self, Error> {
+        use rusqlite::OpenFlags;
+        let path = path.as_ref().to_path_buf();
+        let open_err = |reason: String| Error {
+            kind: ErrorKind::Open {
+                path: path.clone(),
+                reason,
+            },
+        };
+        std::fs::File::open(&path).map_err(|e| open_err(e.to_string()))?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(&path, flags).map_err(|e| open_err(e.to_string()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let conn = match schema::check_version(&conn) {
+            Ok(_) => conn,
+            Err(err) if is_cannot_open(&err) && !sibling(&path, "-wal").exists() => {
+                drop(conn);
+                let conn = Connection::open_with_flags(immutable_uri(&path), flags)
+                    .map_err(|e| open_err(e.to_string()))?;
+                schema::check_version(&conn)?;
+                conn
+            }
+            Err(err) => return Err(Error::from(err)),
+        };
+        schema::refuse_newer(&conn)?;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+            path: Some(path),
+            read_only: true,
+        })
+    }
+
     /// A store in memory (tests; one process only).
     ///
     /// # Errors
@@ -182,9 +242,14 @@ impl SqliteStore {
     }
 
     fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, Error> {
+        // Before any statement: every lock below waits for other openers instead of failing.
         conn.busy_timeout(BUSY_TIMEOUT)?;
         if path.is_some() {
-            let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            // The switch takes an exclusive lock, and SQLite answers SQLITE_BUSY at once,
+            // without calling the busy handler, where waiting could deadlock (another opener
+            // holds a shared lock and wants the same upgrade): so wait here, outside any lock.
+            let mode: String =
+                retry_busy(|| conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)))?;
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(Error {
                     kind: ErrorKind::Sqlite {
@@ -194,11 +259,19 @@ impl SqliteStore {
             }
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        schema::migrate(&mut conn)?;
+        // Each migration is one immediate transaction that reads the version under the write
+        // lock, so concurrent openers migrate once; a busy answer is retried whole.
+        retry_busy(|| schema::migrate(&mut conn))??;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
             path,
+            read_only: false,
         })
+    }
+
+    /// Whether this store was opened with [`SqliteStore::open_read_only`].
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The file, when not in memory.
@@ -263,20 +336,32 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Creates the file readable only by its owner, or makes an existing one so.
+///
+/// SQLite creates the `-wal` and `-shm` files with the database file's mode, so they are born
+/// private. Ones left by an older build with a wider mode are narrowed through an open handle
+/// (`fchmod`): another process closing the store may delete them at any moment, and a file
+/// gone meanwhile needs nothing.
 #[cfg(unix)]
 fn create_private_file(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    std::fs::OpenOptions::new()
+    let private = std::fs::Permissions::from_mode(0o600);
+    let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .mode(0o600)
         .open(path)?;
-    for suffix in ["", "-wal", "-shm"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        let file = PathBuf::from(name);
-        if file.exists() {
-            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+    if file.metadata()?.permissions().mode() & 0o077 != 0 {
+        file.set_permissions(private.clone())?;
+    }
+    for suffix in ["-wal", "-shm"] {
+        match std::fs::File::open(sibling(path, suffix)) {
+            Ok(file) => {
+                if file.metadata()?.permissions().mode() & 0o077 != 0 {
+                    file.set_permissions(private.clone())?;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(())
@@ -289,6 +374,63 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
         .append(true)
         .open(path)
         .map(drop)
+}
+
+/// `path` with `suffix` appended (`state.db-wal`).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Whether SQLite could not open a file it needs (for a read-only WAL database: the `-shm`
+/// file in a directory the user cannot write).
+fn is_cannot_open(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+    )
+}
+
+/// A URI opening `path` as immutable (no locks, no `-shm`): SQLite then trusts that nobody
+/// changes the file.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3F"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// Runs `f` again while SQLite answers "busy" or "locked", up to [`BUSY_TIMEOUT`], with a
+/// short growing pause that differs between processes (so openers started together spread
+/// out).
+fn retry_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let started = std::time::Instant::now();
+    let spread = u64::from(std::process::id() % 7);
+    let mut attempt: u64 = 0;
+    loop {
+        match f() {
+            Err(err) if is_busy(&err) && started.elapsed() < BUSY_TIMEOUT => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis((attempt * 3 + spread).min(50)));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn is_busy(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 fn ms(t: SystemTime) -> i64 {
@@ -312,13 +454,18 @@ impl TokenStore for SqliteStore {
         let key = key.as_str().to_owned();
         self.run(move |conn| {
             conn.query_row(
-                "SELECT access_token, expires_at_ms, api_domain FROM tokens WHERE key = ?1",
+                "SELECT access_token, expires_at_ms, api_domain, lifetime_ms FROM tokens \
+                 WHERE key = ?1",
                 params![key],
                 |r| {
                     Ok(StoredToken {
                         access_token: Secret::new(r.get::<_, String>(0)?),
                         expires_at: at(r.get(1)?),
                         api_domain: r.get(2)?,
+                        lifetime: r
+                            .get::<_, Option<i64>>(3)?
+                            .and_then(|ms| u64::try_from(ms).ok())
+                            .map(Duration::from_millis),
                     })
                 },
             )
@@ -336,13 +483,14 @@ impl TokenStore for SqliteStore {
         let access = token.access_token.expose().to_owned();
         let expires = ms(token.expires_at);
         let domain = token.api_domain.clone();
+        let lifetime = token.lifetime.map(window_ms);
         self.run(move |conn| {
             conn.execute(
-                "INSERT INTO tokens (key, access_token, expires_at_ms, api_domain) \
-                 VALUES (?1, ?2, ?3, ?4) \
+                "INSERT INTO tokens (key, access_token, expires_at_ms, api_domain, lifetime_ms) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) \
                  ON CONFLICT(key) DO UPDATE SET access_token = ?2, expires_at_ms = ?3, \
-                 api_domain = ?4",
-                params![key, access, expires, domain],
+                 api_domain = ?4, lifetime_ms = ?5",
+                params![key, access, expires, domain, lifetime],
             )
             .map(drop)
         })
@@ -647,6 +795,42 @@ impl LimitStore for SqliteStore {
                 paused_until: (row.paused_until_ms > now).then(|| at(row.paused_until_ms)),
                 next_slot: (row.tat_us > now.saturating_mul(1000)).then(|| from_micros(row.tat_us)),
             })
+        })
+    }
+
+    fn load_plan<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<(Plan, SystemTime)>>> {
+        let org = organization_id.to_owned();
+        self.run(move |conn| {
+            let row: Option<(String, i64)> = conn
+                .query_row(
+                    "SELECT plan, checked_at_ms FROM org_plans WHERE organization_id = ?1",
+                    params![org],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            // A plan name a newer build wrote and this one does not know is read again.
+            Ok(row.and_then(|(plan, checked)| Some((plan.parse().ok()?, at(checked)))))
+        })
+    }
+
+    fn save_plan<'a>(
+        &'a self,
+        organization_id: &'a str,
+        plan: Plan,
+        checked_at: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let org = organization_id.to_owned();
+        let checked = ms(checked_at);
+        self.run(move |conn| {
+            conn.execute(
+                "INSERT INTO org_plans (organization_id, plan, checked_at_ms) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT(organization_id) DO UPDATE SET plan = ?2, checked_at_ms = ?3",
+                params![org, plan.name(), checked],
+            )?;
+            Ok(())
         })
     }
 }

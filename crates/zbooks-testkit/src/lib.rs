@@ -148,8 +148,8 @@ pub fn demo_client(sim: &RunningSim, demo: &DemoCredentials) -> ClientBuilder {
 }
 
 /// The environment of a user about to log in to the simulator with the demo client:
-/// `ZBOOKS_*` for the simulator's URLs and the client's id and secret, the data directory
-/// and an empty config file in `dir`.
+/// `ZBOOKS_*` for the simulator's URLs and the client's id and secret, the data directory,
+/// the lock directory and an empty config file in `dir`.
 ///
 /// # Panics
 ///
@@ -160,6 +160,9 @@ pub fn cli_login_env(sim: &RunningSim, dir: &Path) -> Vec<(&'static str, String)
     std::fs::write(&config, "").expect("an empty config file");
     vec![
         ("ZBOOKS_DATA_DIR", dir.join("data").display().to_string()),
+        // The machine-wide import locks live outside the data directory (they must be shared
+        // by every store); each test gets its own, never the source tree or the user's.
+        ("XDG_RUNTIME_DIR", dir.join("run").display().to_string()),
         ("ZBOOKS_CONFIG", config.display().to_string()),
         ("ZBOOKS_ACCOUNTS_URL", sim.accounts_url()),
         ("ZBOOKS_API_URL", sim.api_url()),

@@ -153,6 +153,18 @@ const MSG_14: &str = "The request could not be authenticated as the authenticati
 /// Code 57's message.
 pub const MSG_57: &str = "You are not authorized to perform this operation";
 
+/// What a redirect means: Zoho's API and accounts hosts do not redirect, so one comes from a
+/// wrong host or something in between. zbooks never follows it (issue 12 §7).
+const REDIRECT_MEANING: &str = "Zoho Books and its accounts server do not redirect API \
+                                calls: the URL names the wrong host (an old domain, http for \
+                                https, a typo) or a proxy or captive portal answered. zbooks \
+                                does not follow it, so the token, organization and body stay \
+                                with the host that was configured.";
+const REDIRECT_ACTION: &str = "Check the target the error shows. If it is truly Zoho (the \
+                               data center's own host), set it as ZBOOKS_API_URL or \
+                               ZBOOKS_ACCOUNTS_URL (or --dc); otherwise fix the proxy or \
+                               network that answered.";
+
 /// Every catalogued Books code and accounts-server error.
 pub const ENTRIES: &[CatalogEntry] = &[
     CatalogEntry {
@@ -726,6 +738,51 @@ pub const STATUSES: &[StatusEntry] = &[
         retry: Retry::Never,
         action: "Read the new record's id from the body and keep it as a string.",
         evidence: Evidence::Confirmed,
+    },
+    StatusEntry {
+        status: 301,
+        name: "Moved Permanently",
+        meaning: REDIRECT_MEANING,
+        class: Some(FailureClass::Unknown),
+        retry: Retry::Never,
+        action: REDIRECT_ACTION,
+        evidence: Evidence::Inferred,
+    },
+    StatusEntry {
+        status: 302,
+        name: "Found",
+        meaning: REDIRECT_MEANING,
+        class: Some(FailureClass::Unknown),
+        retry: Retry::Never,
+        action: REDIRECT_ACTION,
+        evidence: Evidence::Inferred,
+    },
+    StatusEntry {
+        status: 303,
+        name: "See Other",
+        meaning: REDIRECT_MEANING,
+        class: Some(FailureClass::Unknown),
+        retry: Retry::Never,
+        action: REDIRECT_ACTION,
+        evidence: Evidence::Inferred,
+    },
+    StatusEntry {
+        status: 307,
+        name: "Temporary Redirect",
+        meaning: REDIRECT_MEANING,
+        class: Some(FailureClass::Unknown),
+        retry: Retry::Never,
+        action: REDIRECT_ACTION,
+        evidence: Evidence::Inferred,
+    },
+    StatusEntry {
+        status: 308,
+        name: "Permanent Redirect",
+        meaning: REDIRECT_MEANING,
+        class: Some(FailureClass::Unknown),
+        retry: Retry::Never,
+        action: REDIRECT_ACTION,
+        evidence: Evidence::Inferred,
     },
     StatusEntry {
         status: 400,

@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod class;
 pub mod clock;
+pub mod csv;
 pub mod dc;
 pub mod event;
 pub mod explain;

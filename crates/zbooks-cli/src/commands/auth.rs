@@ -1,7 +1,7 @@
 //! `zbooks auth login|status|logout`: the self-client flow, made short.
 //!
 //! `login` says where in Zoho's developer console to create a self client for the data center
-//! and which scopes to ask for the planned use, takes the grant code (flag or standard input),
+//! and which scopes to ask for the planned use, takes the grant code (flag, or standard input: unseen on a terminal),
 //! exchanges it through `zbooks_client::oauth`, and keeps the refresh token, client id and
 //! secret, data center and `api_domain` in the private store, keyed by profile. It warns first
 //! that Zoho keeps only 20 refresh tokens per user and client (reference §3.3), and revokes
@@ -9,7 +9,6 @@
 //! for; `logout` revokes the refresh token and forgets the login.
 
 use std::fmt::Write as _;
-use std::io::BufRead as _;
 use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand, ValueEnum};
@@ -24,6 +23,7 @@ use crate::args::{GlobalArgs, OutputFormat};
 use crate::context::{self, Context};
 use crate::error::CliError;
 use crate::printer::Printer;
+use crate::prompt;
 use crate::settings::{Settings, Source};
 use crate::{CommandResult, exit, render};
 
@@ -153,20 +153,6 @@ pub fn run(
     })
 }
 
-fn read_line(p: Printer, prompt: &str, what: &str) -> Result<String, CliError> {
-    p.note(prompt);
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CliError::io(format!("cannot read the {what} from standard input"), &e))?;
-    let line = line.trim().to_owned();
-    if line.is_empty() {
-        return Err(CliError::usage(format!("no {what} given")));
-    }
-    Ok(line)
-}
-
 async fn login(
     ctx: Context,
     settings: &Settings,
@@ -231,7 +217,7 @@ async fn login(
     let client_id = match (&args.client_id, &ctx.settings.client_id) {
         (Some(id), _) => id.clone(),
         (None, Some(id)) => id.value.clone(),
-        (None, None) => read_line(p, "client id:", "client id")?,
+        (None, None) => prompt::line(p, "client id:", "client id")?,
     };
     let client_secret = match &ctx.settings.client_secret {
         Some(secret)
@@ -244,11 +230,11 @@ async fn login(
         {
             secret.value.clone()
         }
-        _ => Secret::new(read_line(p, "client secret:", "client secret")?),
+        _ => Secret::new(prompt::secret(p, "client secret:", "client secret")?),
     };
     let code = match &args.code {
         Some(code) => Secret::new(code.trim()),
-        None => Secret::new(read_line(p, "grant code:", "grant code")?),
+        None => Secret::new(prompt::secret(p, "grant code:", "grant code")?),
     };
 
     let server = ctx.accounts_server(&accounts_url)?;
@@ -314,6 +300,7 @@ async fn login(
         access_token: granted.access_token.clone(),
         expires_at: granted.expires_at,
         api_domain: granted.api_domain.clone(),
+        lifetime: granted.expires_at.duration_since(now).ok(),
     };
     if let Err(err) = ctx.store.save_token(&key, &cached).await {
         p.note(&format!("warning: cannot cache the access token: {err}"));

@@ -211,9 +211,12 @@ async fn demo(args: &DemoArgs, p: Printer) -> CommandResult {
                 in_flight: 10,
                 defer: Duration::from_secs(2),
                 settle: Duration::ZERO,
+                // The simulator is this process's own: nobody else creates there.
+                exclusive: true,
                 ..ExecuteOptions::default()
             },
             organization_id: org.clone(),
+            lease: None,
         },
         p,
     )

@@ -15,15 +15,17 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
-use zbooks_client::{Client, LimitsConfig, RetryConfig};
+use zbooks_client::{Client, LimitsConfig, RetryConfig, TokenConfig};
 use zbooks_import::totals::{Reconciliation, Scope};
 use zbooks_import::{
     ExecuteOptions, ExistingRecords, Format, ImportPlan, Parsed, PlanOptions, Progress,
     ReadOptions, RunInput, RunResult, Stop, StopHandle, Summary, ValidateOptions, Validation,
     execute, fingerprint, plan, validate,
 };
-use zbooks_store::{RecordState, RunInfo, SqliteStore};
-use zbooks_types::{Limits, Plan};
+use zbooks_store::{
+    ImportLease, LeaseAttempt, LeaseHolder, LeaseOptions, RecordState, RunInfo, SqliteStore,
+};
+use zbooks_types::{Limits, Plan, SystemClock};
 
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::context::{self, Context};
@@ -133,6 +135,14 @@ pub struct ImportArgs {
     /// (default 10s).
     #[arg(long, hide = true, value_name = "DURATION")]
     pub settle: Option<String>,
+    /// When another import is running in the organization, refuse (exit 2) instead of
+    /// waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// How long the organization's import lease lives without a heartbeat: how long a run
+    /// killed on another machine sharing the store holds the organization (default 60s).
+    #[arg(long, hide = true, value_name = "DURATION")]
+    pub lease_ttl: Option<String>,
 }
 
 /// Runs `zbooks import`.
@@ -403,16 +413,22 @@ fn client_for(
         limits.day = duration("--day", Some(day), limits.day)?;
     }
     let mut retry = RetryConfig::default();
+    let mut tokens = TokenConfig::default();
     if let Some(m) = minute {
         limits.window = m;
         let scale = m.as_secs_f64() / 60.0;
         retry.initial_backoff = retry.initial_backoff.mul_f64(scale);
         retry.max_backoff = retry.max_backoff.mul_f64(scale);
         retry.concurrency_backoff = retry.concurrency_backoff.mul_f64(scale);
+        // The simulator's token window is ten of its minutes, like Zoho's.
+        tokens.request_window = tokens.request_window.mul_f64(scale);
+        tokens.cooldown = tokens.cooldown.mul_f64(scale);
+        tokens.refresh_before = tokens.refresh_before.mul_f64(scale);
     }
     ctx.client_builder()?
         .limits(limits)
         .retry(retry)
+        .tokens(tokens)
         .build()
         .map_err(|e| render::client_error("cannot set up the Zoho Books client", &e))
 }
@@ -433,7 +449,35 @@ fn import(
         .transpose()?;
     let defer = duration("--defer", args.defer.as_deref(), Duration::from_mins(5))?;
     let settle = duration("--settle", args.settle.as_deref(), Duration::from_secs(10))?;
+    let lease_ttl = duration(
+        "--lease-ttl",
+        args.lease_ttl.as_deref(),
+        Duration::from_mins(1),
+    )?;
     let input = read_input(args, path)?;
+    if args.strict && !args.dry_run && !input.parsed.report.is_clean() {
+        // Before the token, the organization or any listing: --strict promises that
+        // nothing is sent while the input has a problem its reader already knows.
+        let validation = validate(
+            &input.parsed.records,
+            &input.parsed.report,
+            &ExistingRecords::new(),
+            ValidateOptions {
+                strict: true,
+                ..ValidateOptions::default()
+            },
+        );
+        print_problems(&validation, p);
+        let unread = input.parsed.unread().len();
+        return Err(CliError::usage(format!(
+            "{} errors in {} ({unread} record(s) or part(s) of it could not be read); nothing imported, nothing sent (--strict)",
+            input.parsed.report.errors(),
+            input.name
+        ))
+        .with_hint(
+            "correct the places named above, or run without --strict to import what can be read",
+        ));
+    }
     let (limits, _) = limits_of(settings);
     let plan_options = PlanOptions {
         limits,
@@ -470,6 +514,23 @@ fn import(
         let org = ctx.organization_id()?.value.clone();
         let client = client_for(&ctx, args, minute)?;
         let fp = fingerprint(&input.bytes, &input.options_text, &org);
+        // The lease before the listing: the listing then stands for every record's lookup.
+        let key = format!("{}|{org}", ctx.api_base().unwrap_or_default());
+        let lease = LeaseOptions {
+            ttl: lease_ttl,
+            ..LeaseOptions::new(&settings.lock_dir)
+        };
+        let lease =
+            take_lease(&ctx.store, &key, &org, &input.name, &lease, args.no_wait, p).await?;
+        if let Some(dead) = lease.taken_over() {
+            p.note(&format!(
+                "an earlier import ({}) ended without letting go of the organization; \
+                 waiting {} for its last requests to land before looking at Zoho",
+                describe(dead),
+                hm(settle)
+            ));
+            tokio::time::sleep(settle).await;
+        }
         run_import(
             &client,
             &ctx.store,
@@ -486,6 +547,7 @@ fn import(
                     ..ExecuteOptions::default()
                 },
                 organization_id: org,
+                lease: Some(lease),
             },
             p,
         )
@@ -508,6 +570,91 @@ pub(crate) struct RunSettings {
     pub(crate) validate_options: ValidateOptions,
     pub(crate) execute: ExecuteOptions,
     pub(crate) organization_id: String,
+    /// The organization's import lease, taken before anything was listed: the run is then
+    /// the only one creating there (let go when the run ends).
+    pub(crate) lease: Option<ImportLease>,
+}
+
+/// Who holds a lease, for a notice: `pid 4242 on host, importing daybook.xml since ...`.
+fn describe(holder: &LeaseHolder) -> String {
+    format!(
+        "pid {} on {}, importing {} since {}",
+        holder.pid,
+        holder.host,
+        holder.file,
+        zbooks_client::time::rfc3339(
+            std::time::UNIX_EPOCH
+                + Duration::from_millis(u64::try_from(holder.started_ms).unwrap_or(0))
+        )
+    )
+}
+
+/// Takes the organization's import lease, waiting (with a notice naming the other run) while
+/// another import holds it, or refusing with exit 2 under `--no-wait`.
+async fn take_lease(
+    store: &SqliteStore,
+    key: &str,
+    org: &str,
+    file: &str,
+    options: &LeaseOptions,
+    no_wait: bool,
+    p: Printer,
+) -> Result<ImportLease, CliError> {
+    let me = LeaseHolder::this_process(file, &SystemClock);
+    let mut told: Option<Option<LeaseHolder>> = None;
+    loop {
+        let attempt = store
+            .try_import_lease(key, &me, options)
+            .await
+            .map_err(|e| render::store_error("cannot take the organization's import lease", &e))?;
+        let (holder, expires_ms) = match attempt {
+            LeaseAttempt::Held(lease) => {
+                if told.is_some() {
+                    p.note("the other import let go of the organization; going on");
+                }
+                return Ok(lease);
+            }
+            LeaseAttempt::Busy { holder, expires_ms } => (holder, expires_ms),
+        };
+        let who = holder
+            .as_ref()
+            .map_or_else(|| "another zbooks process".to_owned(), describe);
+        let expiry = expires_ms.map_or_else(String::new, |t| {
+            format!(
+                "; its lease expires at {} unless it is still running",
+                zbooks_client::time::rfc3339(
+                    std::time::UNIX_EPOCH + Duration::from_millis(u64::try_from(t).unwrap_or(0))
+                )
+            )
+        });
+        if no_wait {
+            return Err(CliError::usage(format!(
+                "another import is running in organization {org}: {who}{expiry}"
+            ))
+            .with_hint(
+                "run again when it has finished, or without --no-wait to wait for it; \
+                 `zbooks import status` shows where each import stands",
+            ));
+        }
+        if told.as_ref() != Some(&holder) {
+            p.note(&format!(
+                "waiting: another import is running in organization {org}: {who}{expiry}; \
+                 this one starts when it ends (--no-wait refuses instead)"
+            ));
+            told = Some(holder);
+        }
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_millis(200)) => {}
+            _ = tokio::signal::ctrl_c() => {
+                return Err(CliError {
+                    headline: "interrupted while waiting for the other import".to_owned(),
+                    causes: Vec::new(),
+                    hint: Some("nothing was sent; run the same command again".to_owned()),
+                    exit_code: exit::INTERRUPTED,
+                });
+            }
+        }
+    }
 }
 
 /// Lists what Zoho holds, validates, plans, runs and reports: what `import` and `demo` share.
@@ -516,7 +663,32 @@ pub(crate) async fn run_import(
     store: &Arc<SqliteStore>,
     input: &Input,
     fp: &str,
+    mut settings: RunSettings,
+    p: Printer,
+) -> CommandResult {
+    let lease = settings.lease.take();
+    let lost = lease.as_ref().map(ImportLease::lost);
+    let result = run_leased(client, store, input, fp, settings, lost, p).await;
+    // Let go on every path (an early error too): a lease dropped without it would make the
+    // next run wait for this one's requests to land, and another machine wait for the expiry.
+    if let Some(lease) = lease
+        && let Err(e) = lease.release().await
+    {
+        p.note(&format!(
+            "warning: could not let go of the import lease ({e}); it expires by itself"
+        ));
+    }
+    result
+}
+
+/// [`run_import`] once the lease (if any) is held; `lost` resolves if another run takes it.
+async fn run_leased(
+    client: &Client,
+    store: &Arc<SqliteStore>,
+    input: &Input,
+    fp: &str,
     settings: RunSettings,
+    lost: Option<impl Future<Output = ()> + Send + 'static>,
     p: Printer,
 ) -> CommandResult {
     // One listing per entity, before validation, so references to records already in Zoho
@@ -528,13 +700,33 @@ pub(crate) async fn run_import(
             entities.insert(d.entity);
         }
     }
-    let existing = zbooks_import::reconcile::list_existing(client, &entities, |entity, n| {
-        if n > 0 {
-            p.note(&format!("Zoho holds {n} {entity} record(s) already"));
+    let existing = loop {
+        let listing = zbooks_import::reconcile::list_existing(client, &entities, |entity, n| {
+            if n > 0 {
+                p.note(&format!("Zoho holds {n} {entity} record(s) already"));
+            }
+        })
+        .await;
+        let err = match listing {
+            Ok(existing) => break existing,
+            Err(err) => err,
+        };
+        // Another process on this refresh token spent the accounts server's window: wait.
+        let Some(until) = zbooks_import::token_cooldown(&err) else {
+            return Err(render::client_error("cannot list what Zoho holds", &err));
+        };
+        p.note(&format!(
+            "waiting for {}",
+            zbooks_import::token_cooldown_reason(until)
+        ));
+        let wait = until
+            .duration_since(zbooks_types::Clock::now(&zbooks_types::SystemClock))
+            .unwrap_or(Duration::ZERO);
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(exit::INTERRUPTED),
         }
-    })
-    .await
-    .map_err(|e| render::client_error("cannot list what Zoho holds", &e))?;
+    };
     let validation = validate(
         &input.parsed.records,
         &input.parsed.report,
@@ -570,21 +762,39 @@ pub(crate) async fn run_import(
             }
         })
     };
+    let unread = input.parsed.unread();
     let run_input = RunInput {
         records: &input.parsed.records,
         validation: &validation,
+        unread: &unread,
         file: &input.name,
         fingerprint: fp,
     };
+    let exclusive = lost.is_some();
+    let lost = lost.map(|lost| {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            lost.await;
+            p.error(
+                "another run took the organization's import lease (this one stopped renewing \
+                 it): stopping; run the same command again to resume",
+            );
+            stop.stop();
+        })
+    });
     let mut view = ProgressView::new(p);
     let mut options = settings.execute;
     options.existing = Some(existing);
+    options.exclusive = exclusive;
     let result = execute(client, store, &run_input, options, &stop, &mut |pr| {
         view.show(pr);
     })
     .await;
     view.finish();
     ctrl_c.abort();
+    if let Some(lost) = lost {
+        lost.abort();
+    }
     let result = result.map_err(|e| match e {
         zbooks_import::ExecuteError::Listing(err) => {
             render::client_error("cannot list what Zoho holds", &err)
@@ -665,7 +875,7 @@ fn report(file: &str, org: &str, result: &RunResult, p: Printer) -> CommandResul
             "finished",
             exit::RECORDS_FAILED,
             Some(format!(
-                "{} record(s) failed: `zbooks import failed --format csv` lists them with Zoho's code and the fix",
+                "{} record(s) not imported (refused by Zoho, held back by validation, or not readable in the input): `zbooks import failed --format csv` lists them with the place, the reason and the fix",
                 s.failed
             )),
         ),
@@ -734,11 +944,16 @@ fn report(file: &str, org: &str, result: &RunResult, p: Printer) -> CommandResul
     Ok(code)
 }
 
+/// The store, opened only to read it: `status` and `failed` work on a store the user cannot
+/// write, and never create, migrate or change one.
 fn open_existing_store(settings: &Settings) -> Result<Option<Arc<SqliteStore>>, CliError> {
-    if !context::store_path(settings).exists() {
+    let path = context::store_path(settings);
+    if !path.exists() {
         return Ok(None);
     }
-    context::open_store(settings).map(Some)
+    SqliteStore::open_read_only(&path)
+        .map(|s| Some(Arc::new(s)))
+        .map_err(|e| render::store_error(format!("cannot open the store {}", path.display()), &e))
 }
 
 fn status(settings: &Settings, p: Printer) -> CommandResult {

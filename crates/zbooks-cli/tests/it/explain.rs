@@ -236,7 +236,7 @@ fn list_prints_the_whole_catalog() {
     let v: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(v["schema"], 1);
     assert!(v["codes"].as_array().unwrap().len() >= 20);
-    assert_eq!(v["statuses"].as_array().unwrap().len(), 12);
+    assert_eq!(v["statuses"].as_array().unwrap().len(), 17);
 }
 
 #[test]

@@ -1,11 +1,16 @@
 //! End-to-end tests of the `zbooks` binary: run it, check stdout, stderr and the exit code.
 
+mod chaos;
 mod explain;
 mod first_hour;
 mod import;
+mod import_unread;
+mod lease;
 mod logs;
 mod logs_real;
+mod secrets;
 mod sim;
+mod storeauth;
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};

@@ -372,3 +372,57 @@ async fn credentials_of_another_data_center_are_a_clear_error() {
     assert_eq!(following.api_domain(), eu.accounts_url);
     assert_no_unmatched(&sim);
 }
+
+/// Zoho's tokens live an hour and the client refreshes 5 minutes early; a server (or a
+/// simulator) whose tokens live less than that margin must not cost a refresh per call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_shorter_lived_than_the_refresh_margin_serves_many_calls() {
+    let (sim, demo) = start(SimConfig {
+        token_lifetime: Duration::from_mins(1),
+        ..fast_sim()
+    })
+    .await;
+    let tokens = zbooks_client::TokenConfig {
+        refresh_before: Duration::from_mins(5),
+        ..fast_tokens()
+    };
+    let client = demo_client(&sim, &demo).tokens(tokens).build().unwrap();
+    for _ in 0..30 {
+        client
+            .request(Method::GET, "/contacts")
+            .send()
+            .await
+            .expect("every call succeeds");
+    }
+    assert_eq!(token_requests(&sim), 1, "{:?}", log_lines(&sim));
+
+    // Another process sharing the store uses the same short-lived token, not one of its own.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let store = Arc::new(zbooks_store::SqliteStore::open(&path).unwrap());
+    let first = demo_client(&sim, &demo)
+        .tokens(tokens)
+        .store(store)
+        .build()
+        .unwrap();
+    first
+        .request(Method::GET, "/contacts")
+        .send()
+        .await
+        .unwrap();
+    let other = Arc::new(zbooks_store::SqliteStore::open(&path).unwrap());
+    let second = demo_client(&sim, &demo)
+        .tokens(tokens)
+        .store(other)
+        .build()
+        .unwrap();
+    for _ in 0..5 {
+        second
+            .request(Method::GET, "/contacts")
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(token_requests(&sim), 2, "{:?}", log_lines(&sim));
+    assert_no_unmatched(&sim);
+}

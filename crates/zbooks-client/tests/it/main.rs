@@ -8,6 +8,7 @@ mod auth;
 mod creates;
 mod limits;
 mod multiprocess;
+mod redirects;
 mod resources;
 mod retries;
 mod secrets;

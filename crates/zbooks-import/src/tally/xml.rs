@@ -6,14 +6,22 @@
 //! It never holds the file: only the object being read. Tally's XML is not XML 1.0
 //! (`&#4;` references, raw U+0005), so references are resolved by hand and kept — U+0004
 //! marks a Tally system name (tally-reference.md §7) and must not be deleted.
+//!
+//! Nothing is lost in silence: a byte that is not valid in the file's encoding is read as
+//! U+FFFD; the object it fell in is handed out with a warning naming the byte offset when the
+//! byte sat in free text or in a field nothing reads, and named as not imported when it sat in
+//! a field read for its meaning (a name, a reference, an amount, a flag) or in the markup.
+//! Damage, an undefined entity, a truncated file or a file that is not a Tally export is an
+//! error naming the file, the place and the last record read whole.
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{Cursor, Read};
 use std::sync::Arc;
 
 use encoding_rs::Encoding;
 use quick_xml::events::Event;
 
+use crate::decode::{Decoded, Replacement};
 use crate::location::Location;
 use crate::problem::{Problem, ProblemKind};
 
@@ -30,6 +38,86 @@ const OBJECTS: &[&str] = &[
 
 /// Elements inside objects that nothing reads and that make up much of an export's bulk.
 const SKIPPED: &[&str] = &["OLDAUDITENTRYIDS.LIST", "UDF:", "IRNQRCODE"];
+
+/// Fields the import reads for their meaning (names, references, keys, amounts, dates,
+/// flags): a U+FFFD there changes what the record is, so the record is not imported.
+const MEANINGFUL: &[&str] = &[
+    "ACTUALQTY",
+    "AMOUNT",
+    "APPLICABLEFROM",
+    "BASEUNITS",
+    "BASICDUEDATEOFPYMT",
+    "BILLCREDITPERIOD",
+    "BILLEDQTY",
+    "BILLTYPE",
+    "CGST",
+    "CMPGSTSTATE",
+    "COUNTRY",
+    "COUNTRYNAME",
+    "COUNTRYOFRESIDENCE",
+    "DATE",
+    "DISCOUNT",
+    "GSTDUTYHEAD",
+    "GSTHSNNAME",
+    "GSTIN",
+    "GSTRATE",
+    "GSTRATEDUTYHEAD",
+    "GSTREGISTRATIONTYPE",
+    "GSTTYPEOFSUPPLY",
+    "GUID",
+    "HSNCODE",
+    "IGST",
+    "INCOMETAXNUMBER",
+    "INSTRUMENTNUMBER",
+    "ISCANCELLED",
+    "ISDEEMEDPOSITIVE",
+    "ISDELETED",
+    "ISOPTIONAL",
+    "ISPARTYLEDGER",
+    "LEDGERNAME",
+    "LEDSTATENAME",
+    "NAME",
+    "OPENINGBALANCE",
+    "PARENT",
+    "PARTYGSTIN",
+    "PARTYLEDGERNAME",
+    "PARTYNAME",
+    "PINCODE",
+    "PLACEOFSUPPLY",
+    "PRIORSTATENAME",
+    "RATE",
+    "REFERENCE",
+    "REMOTEID",
+    "RESERVEDNAME",
+    "ROUNDINGMETHOD",
+    "ROUNDTYPE",
+    "SGST",
+    "STATE",
+    "STATENAME",
+    "STOCKITEMNAME",
+    "TAXTYPE",
+    "TRANSACTIONTYPE",
+    "UNIQUEREFERENCENUMBER",
+    "UTGST",
+    "VCHTYPE",
+    "VOUCHERNUMBER",
+    "VOUCHERTYPENAME",
+];
+
+/// Whether a tag is a list container (`LEDGERENTRIES.LIST`), whose own text nothing reads.
+#[expect(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "a Tally tag (upper case), not a file name"
+)]
+fn is_container(tag: &str) -> bool {
+    tag.ends_with(".LIST")
+}
+
+/// Whether a U+FFFD in this field (element or attribute) leaves the record's meaning whole:
+/// free text, or a field nothing reads.
+fn is_harmless(field: &str) -> bool {
+    is_container(field) || !MEANINGFUL.contains(&field)
+}
 
 /// Deeper nesting than this inside one object is treated as broken input.
 const MAX_DEPTH: usize = 200;
@@ -92,46 +180,17 @@ pub fn sniff(prefix: &[u8]) -> Result<Sniffed, String> {
     match std::str::from_utf8(prefix) {
         Ok(_) => found(encoding_rs::UTF_8, 0, false),
         Err(e) if e.error_len().is_none() => found(encoding_rs::UTF_8, 0, false),
+        // Letters that are valid UTF-8 beside bytes that are not: a UTF-8 file with a stray
+        // byte (Windows-1252 text almost never forms a valid multi-byte sequence), read as
+        // UTF-8 so the stray byte is named and the rest is not garbled.
+        Err(_) if prefix.utf8_chunks().any(|c| !c.valid().is_ascii()) => {
+            found(encoding_rs::UTF_8, 0, true)
+        }
         Err(_) => found(encoding_rs::WINDOWS_1252, 0, true),
     }
 }
 
-/// A `BufRead` that counts the line feeds it hands out.
-#[derive(Debug)]
-pub(crate) struct LineCounter<R> {
-    inner: R,
-    newlines: u64,
-}
-
-impl<R: BufRead> Read for LineCounter<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let buf = self.inner.fill_buf()?;
-        let n = buf.len().min(out.len());
-        out[..n].copy_from_slice(&buf[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for LineCounter<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amount: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            let n = amount.min(buf.len());
-            self.newlines += count_newlines(&buf[..n]);
-        }
-        self.inner.consume(amount);
-    }
-}
-
-fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().map(|b| u64::from(*b == b'\n')).sum()
-}
-
-type Source = LineCounter<Box<dyn BufRead + Send>>;
+type Source = Decoded<Box<dyn Read + Send>>;
 
 /// One element of a Tally object: name, attributes, text and children. Whitespace-only
 /// text and empty leaves are dropped as they are read.
@@ -215,6 +274,34 @@ pub struct XmlObjects {
     last_error_at: Option<u64>,
     done: bool,
     started: bool,
+    encoding: &'static str,
+    /// Where the event being handled starts: decoded position, file offset, line.
+    event_start: (u64, u64, u64),
+    /// Where the object being built starts: decoded position, file offset.
+    object_start: (u64, u64),
+    /// U+FFFD met where they change nothing but the text (free text, skipped parts, fields
+    /// nothing reads) in the object being built, the first field holding one, and the first
+    /// field the import reads for its meaning that holds one.
+    fffd_harmless: usize,
+    fffd_field: Option<Box<str>>,
+    fffd_meaningful: Option<Box<str>>,
+    /// The first element of the file.
+    root: Option<(Box<str>, u64)>,
+    /// Objects handed out or named as damaged.
+    objects: u64,
+    /// The last object read to its end tag: element, label, line.
+    last_read: Option<(Box<str>, Option<String>, u64)>,
+}
+
+/// The name a person knows an object by: its `NAME` attribute or its voucher number.
+fn label_of(node: &Node) -> Option<String> {
+    node.attr("NAME")
+        .or_else(|| node.get("VOUCHERNUMBER"))
+        .map(str::to_owned)
+}
+
+fn count_fffd(text: &str) -> usize {
+    text.matches('\u{fffd}').count()
 }
 
 impl std::fmt::Debug for XmlObjects {
@@ -261,32 +348,11 @@ impl XmlObjects {
                 ),
             ));
         }
-        let rest = Cursor::new(prefix).chain(input);
-        let source: Box<dyn BufRead + Send> = if sniffed.encoding == encoding_rs::UTF_8 {
-            let mut r = BufReader::with_capacity(1 << 16, rest);
-            // Skip the BOM; `consume` on a fresh buffer after `fill_buf` is exact.
-            if sniffed.bom > 0 {
-                r.fill_buf().map_err(|e| {
-                    Problem::error(
-                        ProblemKind::Encoding,
-                        Location::new(file.clone(), 0),
-                        format!("cannot read the file: {e}"),
-                    )
-                })?;
-                r.consume(sniffed.bom);
-            }
-            Box::new(r)
-        } else {
-            let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(sniffed.encoding))
-                .bom_override(true)
-                .build(rest);
-            Box::new(BufReader::with_capacity(1 << 16, decoder))
-        };
-        let mut reader = quick_xml::Reader::from_reader(LineCounter {
-            inner: source,
-            newlines: 0,
-        });
+        let bom = sniffed.bom as u64;
+        let mut head = Cursor::new(prefix);
+        head.set_position(bom);
+        let rest: Box<dyn Read + Send> = Box::new(head.chain(input));
+        let mut reader = quick_xml::Reader::from_reader(Decoded::new(rest, sniffed.encoding, bom));
         let config = reader.config_mut();
         config.check_end_names = false;
         config.allow_dangling_amp = true;
@@ -306,6 +372,15 @@ impl XmlObjects {
             last_error_at: None,
             done: false,
             started: false,
+            encoding: sniffed.encoding.name(),
+            event_start: (0, bom, 1),
+            object_start: (0, bom),
+            fffd_harmless: 0,
+            fffd_field: None,
+            fffd_meaningful: None,
+            root: None,
+            objects: 0,
+            last_read: None,
         };
         if sniffed.encoding == encoding_rs::WINDOWS_1252 {
             me.pending.push_back(XmlItem::Problem(Problem::warning(
@@ -318,9 +393,48 @@ impl XmlObjects {
         Ok(me)
     }
 
-    /// The current line (1-based).
+    /// The current line (1-based; LF, CRLF and a lone CR each end one).
     pub fn line(&self) -> u64 {
-        self.reader.get_ref().newlines + 1
+        self.reader.get_ref().line()
+    }
+
+    /// The byte offset in the file of what has been read so far.
+    pub fn offset(&self) -> u64 {
+        self.reader.get_ref().offset()
+    }
+
+    /// The last object read to its end, for messages about what follows it.
+    fn last_read_text(&self) -> String {
+        match &self.last_read {
+            Some((name, Some(label), line)) => {
+                format!("the last record read whole is <{name}> {label:?} at line {line}")
+            }
+            Some((name, None, line)) => {
+                format!("the last record read whole is the <{name}> at line {line}")
+            }
+            None => "no record was read whole before it".to_owned(),
+        }
+    }
+
+    /// Says what became of bytes that were not valid in the encoding outside any object.
+    fn outside_replacements(&mut self, found: &[Replacement]) {
+        let Some(first) = found.first() else { return };
+        let more = match found.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        let line = self.line();
+        self.pending.push_back(XmlItem::Problem(Problem::warning(
+            ProblemKind::Encoding,
+            self.location(line).with_offset(first.offset),
+            format!(
+                "{} at byte {} is not valid {}{more}: read as U+FFFD, outside any record, so no \
+                 record is concerned",
+                first.shown(),
+                first.offset,
+                self.encoding
+            ),
+        )));
     }
 
     fn location(&self, line: u64) -> Location {
@@ -329,7 +443,11 @@ impl XmlObjects {
 
     fn syntax(&mut self, message: String) {
         let line = self.line();
-        let mut p = Problem::error(ProblemKind::Syntax, self.location(line), message);
+        let mut p = Problem::error(
+            ProblemKind::Syntax,
+            self.location(line).with_offset(self.event_start.1),
+            message,
+        );
         if let Some(root) = self.frames.first() {
             p.location = p.location.with_element(root.node.name.clone());
             // One problem per object: what follows the first damage is its echo.
@@ -344,8 +462,38 @@ impl XmlObjects {
     fn open(&mut self, e: &quick_xml::events::BytesStart<'_>, empty: bool) {
         let line = self.line();
         let name = e.name().into_inner();
+        if self.root.is_none() {
+            self.root = Some((name.into(), line));
+        }
+        if !self.frames.is_empty() && OBJECTS.contains(&name) {
+            // Tally objects never nest: the one being built lost its end tag (a stray byte
+            // in a tag can do that), and must not swallow the objects that follow.
+            let root = self.frames[0].node.name.clone();
+            self.syntax(format!(
+                "a new <{name}> starts at line {line} before this {root} is closed: the file is \
+                 damaged here"
+            ));
+            self.abandon_object();
+        }
         if self.frames.is_empty() {
             if !OBJECTS.contains(&name) {
+                if !name.is_ascii() {
+                    // Tally's tags are ASCII: this one holds a stray byte. If it was an
+                    // object's start tag, that object is lost unless it is said.
+                    let p = Problem::error(
+                        ProblemKind::Encoding,
+                        self.location(line)
+                            .with_offset(self.event_start.1)
+                            .with_element(name),
+                        format!(
+                            "the element's name has a stray byte (read as {}): if it was a \
+                             record (a VOUCHER, a LEDGER...), it is not imported; {}",
+                            self.encoding,
+                            self.last_read_text()
+                        ),
+                    );
+                    self.pending.push_back(XmlItem::Problem(p));
+                }
                 if !empty {
                     if self.outer.len() < 64 {
                         self.outer.push((name.into(), line));
@@ -356,6 +504,8 @@ impl XmlObjects {
                 return;
             }
         } else if self.skipping > 0 || SKIPPED.iter().any(|s| name.starts_with(s)) {
+            // Nothing in a skipped part is imported: a stray byte there loses nothing.
+            self.fffd_harmless += count_fffd(e.as_ref());
             if !empty {
                 self.skipping += 1;
             }
@@ -368,6 +518,12 @@ impl XmlObjects {
                 self.skipping += 1;
             }
             return;
+        }
+        if self.frames.is_empty() {
+            self.object_start = (self.event_start.0, self.event_start.1);
+            self.fffd_harmless = 0;
+            self.fffd_field = None;
+            self.fffd_meaningful = None;
         }
         let mut node = Node {
             name: name.into(),
@@ -383,6 +539,7 @@ impl XmlObjects {
                             |_| a.value.clone().into_owned(),
                             std::borrow::Cow::into_owned,
                         );
+                    self.note_fffd(Some(a.key.into_inner()), count_fffd(&value));
                     node.attrs.push((a.key.into_inner().into(), value));
                 }
                 Err(err) => {
@@ -397,11 +554,37 @@ impl XmlObjects {
         }
     }
 
+    /// Ends the object being built where it stands (it is named as damaged).
+    fn abandon_object(&mut self) {
+        self.skipping = 0;
+        while !self.frames.is_empty() {
+            self.pop_frame();
+        }
+    }
+
     /// Closes the innermost element; `name` is the end tag's name (None for `<x/>`).
     fn close(&mut self, name: Option<&str>) {
+        if let Some(name) = name
+            && !self.frames.is_empty()
+            && self.outer.iter().any(|(n, _)| &**n == name)
+            && !self.frames.iter().any(|f| &*f.node.name == name)
+        {
+            // The end of an element around the object: the object lost its end tag.
+            let root = self.frames[0].node.name.clone();
+            let line = self.line();
+            self.syntax(format!(
+                "</{name}> at line {line} ends what holds this {root} before the {root} is \
+                 closed: the file is damaged here"
+            ));
+            self.abandon_object();
+        }
         if self.frames.is_empty() {
             if let Some(name) = name {
-                match self.outer.iter().rposition(|(n, _)| &**n == name) {
+                // A stray byte in the start tag must not leave the element open to the end
+                // of the file (and the file taken for truncated): Tally's tags are ASCII.
+                let ascii = |n: &str| n.chars().filter(char::is_ascii).collect::<String>();
+                let matches = |n: &str| n == name || (!n.is_ascii() && ascii(n) == ascii(name));
+                match self.outer.iter().rposition(|(n, _)| matches(n)) {
                     Some(i) => self.outer.truncate(i),
                     None if self.outer_overflow > 0 => self.outer_overflow -= 1,
                     None => {}
@@ -455,28 +638,124 @@ impl XmlObjects {
                     parent.node.children.push(node);
                 }
             }
-            None => match self.poisoned.take() {
-                Some(mut p) => {
-                    let label = node
-                        .attr("NAME")
-                        .or_else(|| node.get("VOUCHERNUMBER"))
-                        .map(str::to_owned);
-                    p.location =
-                        Location::new(self.file.clone(), node.line).with_element(node.name.clone());
-                    if let Some(l) = label {
-                        p.location = p.location.with_label(l);
-                    }
-                    p.message = format!("{}; this {} is not imported", p.message, node.name);
-                    self.pending.push_back(XmlItem::Problem(p));
+            None => self.hand_out(node),
+        }
+    }
+
+    /// Hands out a whole object, or names it as not imported, with whatever stray bytes
+    /// fell in it.
+    fn hand_out(&mut self, node: Node) {
+        let end = self.reader.get_ref().position();
+        let found = self.reader.get_mut().take_replacements_before(end);
+        let (outside, inside): (Vec<Replacement>, Vec<Replacement>) = found
+            .into_iter()
+            .partition(|r| r.decoded < self.object_start.0);
+        self.outside_replacements(&outside);
+        let label = label_of(&node);
+        let mut at = Location::new(self.file.clone(), node.line).with_element(node.name.clone());
+        if let Some(l) = &label {
+            at = at.with_label(l.clone());
+        }
+        self.objects += 1;
+        self.last_read = Some((node.name.clone(), label, node.line));
+        let stray = inside.first().map(|r| {
+            let more = match inside.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            (
+                r.offset,
+                format!(
+                    "{} at byte {} is not valid {}{more}",
+                    r.shown(),
+                    r.offset,
+                    self.encoding
+                ),
+            )
+        });
+        if let Some(mut p) = self.poisoned.take() {
+            at.set_offset(p.location.offset());
+            p.location = at;
+            if let Some((_, stray)) = &stray {
+                p.message = format!("{}; {stray}", p.message);
+            }
+            p.message = format!("{}; this {} is not imported", p.message, node.name);
+            self.pending.push_back(XmlItem::Problem(p));
+            return;
+        }
+        let Some((offset, stray)) = stray else {
+            self.pending.push_back(XmlItem::Object(node));
+            return;
+        };
+        if self.fffd_meaningful.is_none() && self.fffd_harmless >= inside.len() {
+            // Every replacement sits in text nothing reads for its meaning: the byte is the
+            // only thing lost, in plain sight.
+            let mut p = Problem::warning(
+                ProblemKind::Encoding,
+                at.with_offset(offset),
+                format!(
+                    "{stray}: read as U+FFFD (\u{fffd}); the {} is imported with it, check \
+                     that text in Zoho",
+                    node.name
+                ),
+            );
+            p.field.clone_from(&self.fffd_field);
+            self.pending.push_back(XmlItem::Problem(p));
+            self.pending.push_back(XmlItem::Object(node));
+        } else {
+            let message = match self.fffd_meaningful.take() {
+                Some(field) => format!(
+                    "{stray}, in <{field}>, which the import reads for its meaning (a name, a \
+                     reference, an amount, a flag): what this {} holds cannot be told for \
+                     certain; it is not imported",
+                    node.name
+                ),
+                None => format!(
+                    "{stray} and falls in the markup (a tag or an attribute name): what this \
+                     {} holds cannot be told for certain; it is not imported",
+                    node.name
+                ),
+            };
+            self.pending.push_back(XmlItem::Problem(Problem::error(
+                ProblemKind::Encoding,
+                at.with_offset(offset),
+                message,
+            )));
+        }
+    }
+
+    /// Counts U+FFFD found in a field of the object being built.
+    fn note_fffd(&mut self, field: Option<&str>, found: usize) {
+        if found == 0 {
+            return;
+        }
+        match field {
+            Some(f) if !is_harmless(f) => {
+                if self.fffd_meaningful.is_none() {
+                    self.fffd_meaningful = Some(f.into());
                 }
-                None => self.pending.push_back(XmlItem::Object(node)),
-            },
+            }
+            _ => {
+                self.fffd_harmless += found;
+                if self.fffd_field.is_none() {
+                    self.fffd_field = field.map(Into::into);
+                }
+            }
         }
     }
 
     fn text(&mut self, text: &str) {
-        if self.skipping > 0 {
+        if self.frames.is_empty() {
             return;
+        }
+        if self.skipping > 0 {
+            self.fffd_harmless += count_fffd(text);
+            return;
+        }
+        let found = count_fffd(text);
+        if found > 0 {
+            let field = self.frames.last().map(|f| f.node.name.clone());
+            self.note_fffd(field.as_deref(), found);
         }
         if let Some(frame) = self.frames.last_mut() {
             frame.node.text.push_str(text);
@@ -485,38 +764,66 @@ impl XmlObjects {
 
     fn finish(&mut self) {
         self.done = true;
+        let end = self.offset();
+        let at = self.line();
         if let Some(root) = self.frames.first() {
             let name = root.node.name.clone();
             let line = root.node.line;
-            let label = root
-                .node
-                .attr("NAME")
-                .or_else(|| root.node.get("VOUCHERNUMBER"))
-                .map(str::to_owned);
-            let mut loc = self.location(line).with_element(name.clone());
+            let label = label_of(&root.node);
+            let mut loc = self
+                .location(line)
+                .with_element(name.clone())
+                .with_offset(end);
             if let Some(l) = label {
                 loc = loc.with_label(l);
             }
-            let at = self.line();
+            let message = format!(
+                "the file ends at byte {end} (line {at}) inside this {name}: the file looks \
+                 truncated; {}; this {name} is not imported, the records before it are",
+                self.last_read_text()
+            );
+            self.frames.clear();
+            self.poisoned = None;
+            self.objects += 1;
             self.pending.push_back(XmlItem::Problem(Problem::error(
                 ProblemKind::Truncated,
                 loc,
-                format!(
-                    "the file ends at line {at} inside this {name}: the file looks truncated; \
-                     this {name} is not imported, the records before it are"
-                ),
+                message,
             )));
-            self.frames.clear();
         } else if let Some((name, line)) = self.outer.first().cloned() {
-            let at = self.line();
+            let message = format!(
+                "the file ends at byte {end} (line {at}) before </{name}> (opened at line \
+                 {line}): the file looks truncated; {}, and records after it may be missing",
+                self.last_read_text()
+            );
             self.pending.push_back(XmlItem::Problem(Problem::error(
                 ProblemKind::Truncated,
-                self.location(at),
-                format!(
-                    "the file ends before </{name}> (opened at line {line}): the file looks \
-                     truncated, and records after this point are missing"
-                ),
+                self.location(at).with_offset(end),
+                message,
             )));
+        }
+        let rest = self.reader.get_mut().take_replacements();
+        self.outside_replacements(&rest);
+        if let Some((root, line)) = self.root.clone()
+            && self.objects == 0
+        {
+            if &*root == "ENVELOPE" {
+                self.pending.push_back(XmlItem::Problem(Problem::warning(
+                    ProblemKind::Skipped,
+                    self.location(line).with_element(root),
+                    "the export holds no Tally record (no VOUCHER, LEDGER, GROUP, STOCKITEM...)",
+                )));
+            } else {
+                self.pending.push_back(XmlItem::Problem(Problem::error(
+                    ProblemKind::Syntax,
+                    self.location(line).with_element(root.clone()),
+                    format!(
+                        "not a Tally export: the document is a <{root}>, not Tally's \
+                         <ENVELOPE>, and holds no Tally record; export from Tally as XML (Data \
+                         Interchange), or name the format with --from"
+                    ),
+                )));
+            }
         }
     }
 
@@ -524,6 +831,8 @@ impl XmlObjects {
         // The event borrows the buffer, not `self`, so handlers may take `&mut self`.
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
+        let source = self.reader.get_ref();
+        self.event_start = (source.position(), source.offset(), source.line());
         let event = self.reader.read_event_into(&mut buf);
         self.handle(event);
         self.buf = buf;
@@ -553,10 +862,20 @@ impl XmlObjects {
                 }
                 match r.resolve_char_ref() {
                     Ok(Some(c)) => self.text(c.encode_utf8(&mut [0; 4])),
-                    Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
-                        Some(s) => self.text(s),
-                        None => self.text(&format!("&{};", &*r)),
-                    },
+                    Ok(None) => {
+                        if let Some(s) = quick_xml::escape::resolve_predefined_entity(&r) {
+                            self.text(s);
+                        } else {
+                            let line = self.event_start.2;
+                            self.syntax(format!(
+                                "&{}; at line {line} is not an entity XML or Tally defines (only \
+                                 &amp; &lt; &gt; &apos; &quot; and &#N; are): the file is damaged \
+                                 or was not written by Tally",
+                                &*r
+                            ));
+                            self.text(&format!("&{};", &*r));
+                        }
+                    }
                     Err(_) => self.text("\u{fffd}"),
                 }
             }
@@ -589,6 +908,16 @@ impl XmlObjects {
                         self.skipping = 0;
                         self.pop_frame();
                     }
+                    let (line, end) = (self.line(), self.offset());
+                    let last = self.last_read_text();
+                    self.pending.push_back(XmlItem::Problem(Problem::error(
+                        ProblemKind::Syntax,
+                        self.location(line).with_offset(end),
+                        format!(
+                            "reading stopped at byte {end} (line {line}); {last}; nothing after \
+                             this point is imported"
+                        ),
+                    )));
                     self.done = true;
                 }
             }
@@ -661,7 +990,9 @@ mod tests {
         assert!(
             problems
                 .iter()
-                .any(|p| p.contains("t.xml:2 <VOUCHER> \"7\"") && p.contains("truncated")),
+                .any(|p| p.contains("t.xml:2 (byte 80) <VOUCHER> \"7\"")
+                    && p.contains("truncated")
+                    && p.contains("no record was read whole")),
             "{problems:?}"
         );
     }
@@ -684,6 +1015,49 @@ mod tests {
             encoding_rs::WINDOWS_1252
         );
         assert!(sniff(b"\xff\xfe\0\0<\0\0\0").is_err());
+        assert_eq!(
+            sniff("<E>₹ caf\u{e9}</E>\u{e9}".as_bytes())
+                .unwrap()
+                .encoding,
+            encoding_rs::UTF_8
+        );
+        let mut stray = "<E>₹</E>".as_bytes().to_vec();
+        stray.push(0xE9);
+        assert_eq!(sniff(&stray).unwrap().encoding, encoding_rs::UTF_8);
+    }
+
+    #[test]
+    fn every_field_the_mapper_reads_is_meaningful_or_free_text() {
+        // A field read with no entry in MEANINGFUL would let a stray byte change a record
+        // with a mere warning: free text is the only field where that is harmless.
+        const FREE_TEXT: &[&str] = &[
+            "ADDRESS",
+            "BASICUSERDESCRIPTION",
+            "DESCRIPTION",
+            "EMAIL",
+            "LEDGERMOBILE",
+            "LEDGERPHONE",
+            "MAILINGNAME",
+            "NARRATION",
+        ];
+        let mut read = 0;
+        for source in [include_str!("model.rs"), include_str!("map.rs")] {
+            for call in ["get(\"", "value(\"", "attr(\"", "child(\"", "all(\""] {
+                for (at, _) in source.match_indices(call) {
+                    let rest = &source[at + call.len()..];
+                    let tag = &rest[..rest.find('"').unwrap()];
+                    if is_container(tag) || tag.is_empty() || tag == "X" {
+                        continue;
+                    }
+                    read += 1;
+                    assert!(
+                        MEANINGFUL.contains(&tag) || FREE_TEXT.contains(&tag),
+                        "{tag} is read by the mapper: add it to MEANINGFUL (or FREE_TEXT here)"
+                    );
+                }
+            }
+        }
+        assert!(read > 40, "{read}");
     }
 
     #[test]

@@ -81,6 +81,7 @@ async fn run(
     let input = RunInput {
         records: &parsed.records,
         validation: &validation,
+        unread: &[],
         file: name,
         fingerprint: &fp,
     };
@@ -253,6 +254,47 @@ async fn a_record_zoho_refuses_is_failed_with_code_and_fix_and_its_dependents_wa
             .disagreements()
             .any(|l| l.zoho.count == 0 && l.input.amount > Decimal::ZERO)
     );
+    assert_no_duplicates(&sim);
+    sim.shutdown().await;
+}
+
+/// A redirect mid-run is the setup's fault, not the record's (the client never follows one):
+/// the run stops and the record stays to be sent again, not failed for good.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_stops_the_run_and_fails_no_record() {
+    let sim = sim().await;
+    let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let client = client(&sim, store.clone());
+    sim.set_faults(vec![
+        FaultRule::on(
+            "POST",
+            "/books/v3/invoices",
+            FaultAction::Status {
+                status: 307,
+                body: None,
+                code: None,
+                message: None,
+            },
+        )
+        .nth(1),
+    ]);
+    let parsed = parse_tally_bytes(&fixture_bytes("sample-company.xml"));
+    let one = ExecuteOptions {
+        in_flight: 1,
+        ..options()
+    };
+    let result = run(&client, &store, "redirected", &parsed, one).await;
+    let Stop::Fatal(error) = &result.stop else {
+        panic!("{:?} {:?}", result.stop, result.summary);
+    };
+    assert!(
+        matches!(
+            error.kind(),
+            zbooks_client::ErrorKind::Redirected { status: 307, .. }
+        ),
+        "{error}"
+    );
+    assert_eq!(result.summary.failed, 0, "{:?}", result.summary);
     assert_no_duplicates(&sim);
     sim.shutdown().await;
 }

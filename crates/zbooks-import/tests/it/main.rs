@@ -1,10 +1,12 @@
 //! Integration tests of zbooks-import: the Tally fixtures end to end (read, map,
 //! validate, plan, totals), encodings, damaged files, and the readers' properties.
 
+mod concurrency;
 mod encodings;
 mod executor;
 mod fixtures;
 mod properties;
+mod token_cooldown;
 
 use std::path::PathBuf;
 
@@ -17,3 +19,4 @@ pub fn fixture(name: &str) -> PathBuf {
 pub fn fixture_bytes(name: &str) -> Vec<u8> {
     std::fs::read(fixture(name)).unwrap_or_else(|e| panic!("read fixture {name}: {e}"))
 }
+mod loud;

@@ -20,6 +20,13 @@ async fn the_sandbox_survives_a_restart() {
     let token = t.token.clone();
     t.sim.shutdown().await;
     assert!(path.exists());
+    // It holds the sandbox's client secrets and tokens: private to its owner.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{mode:o}");
+    }
     let mut t = start_with(config()).await;
     let res = t.get(&format!("/contacts/{id}")).await;
     assert_eq!(res.body["contact"]["contact_name"], "Kept Ltd");

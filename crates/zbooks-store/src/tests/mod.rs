@@ -27,6 +27,7 @@ async fn tokens_round_trip_and_file_is_private() {
         access_token: Secret::new("1000.access.token"),
         expires_at: t(5000),
         api_domain: Some("https://www.zohoapis.in".into()),
+        lifetime: Some(Duration::from_hours(1)),
     };
     store.save_token(&key, &token).await.unwrap();
     // Another connection (as another process would) sees it.
@@ -195,6 +196,29 @@ fn refuses_a_newer_schema() {
 }
 
 #[tokio::test]
+async fn a_version_3_token_reads_with_an_unknown_lifetime_after_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE tokens DROP COLUMN lifetime_ms; PRAGMA user_version = 3; \
+         INSERT INTO tokens (key, access_token, expires_at_ms, api_domain) \
+         VALUES ('k', '1000.old.token', 5000000, NULL);",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    let token = store
+        .load_token(&TokenKey::from_stored("k"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(token.expires_at, t(5000));
+    assert_eq!(token.lifetime, None);
+}
+
+#[tokio::test]
 async fn audit_log_keeps_failures() {
     let store = SqliteStore::open_in_memory().unwrap();
     let event: CallEvent = serde_json::from_str(
@@ -204,3 +228,136 @@ async fn audit_log_keeps_failures() {
     store.record_failure(&event).await.unwrap();
     assert_eq!(store.audit_log(10).await.unwrap(), vec![event]);
 }
+
+#[tokio::test]
+async fn plans_are_kept_for_every_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let first = SqliteStore::open(&path).unwrap();
+    assert_eq!(first.load_plan("org").await.unwrap(), None);
+    first
+        .save_plan("org", zbooks_types::Plan::Premium, t(1000))
+        .await
+        .unwrap();
+    first
+        .save_plan("org", zbooks_types::Plan::Elite, t(2000))
+        .await
+        .unwrap();
+    let second = SqliteStore::open(&path).unwrap();
+    assert_eq!(
+        second.load_plan("org").await.unwrap(),
+        Some((zbooks_types::Plan::Elite, t(2000)))
+    );
+    assert_eq!(second.load_plan("other").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_read_only_open_reads_the_journal_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.db");
+    let err = SqliteStore::open_read_only(&missing).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Open { .. }), "{err}");
+    assert!(!missing.exists(), "a read-only open created the file");
+
+    let path = dir.path().join("state.db");
+    let store = SqliteStore::open(&path).unwrap();
+    // A store that never journaled: nothing to list, and nothing created to say so.
+    drop(store);
+    let reader = SqliteStore::open_read_only(&path).unwrap();
+    assert!(reader.is_read_only());
+    assert!(reader.journal_runs().await.unwrap().is_empty());
+    drop(reader);
+
+    let store = SqliteStore::open(&path).unwrap();
+    let journal = store.journal("fp").await.unwrap();
+    journal
+        .begin(
+            "in.csv",
+            "1",
+            1,
+            vec![NewEntry {
+                index: 0,
+                entity: "contact".into(),
+                key_field: "contact_name".into(),
+                key_value: "Asha".into(),
+                location: "in.csv:2".into(),
+                state: RecordState::Pending,
+                failure: None,
+            }],
+        )
+        .await
+        .unwrap();
+    drop((journal, store));
+    let before = std::fs::read(&path).unwrap();
+
+    let reader = SqliteStore::open_read_only(&path).unwrap();
+    let runs = reader.journal_runs().await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].file, "in.csv");
+    let entries = reader.journal("fp").await.unwrap().entries().await.unwrap();
+    assert_eq!(entries.len(), 1);
+    let key = TokenKey::from_stored("k");
+    let token = StoredToken {
+        access_token: Secret::new("1000.access.token"),
+        expires_at: t(5000),
+        api_domain: None,
+        lifetime: None,
+    };
+    assert!(reader.save_token(&key, &token).await.is_err(), "it wrote");
+    drop(reader);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_read_only_open_reads_a_version_1_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let journal = store.journal("fp").await.unwrap();
+    journal
+        .begin(
+            "in.csv",
+            "1",
+            1,
+            vec![NewEntry {
+                index: 0,
+                entity: "contact".into(),
+                key_field: "contact_name".into(),
+                key_value: "Asha".into(),
+                location: "in.csv:2".into(),
+                state: RecordState::Pending,
+                failure: None,
+            }],
+        )
+        .await
+        .unwrap();
+    drop((journal, store));
+    // What a version-1 build left: no count of interrupted creates.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE journal_records DROP COLUMN interrupted; \
+         UPDATE journal_meta SET version = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let reader = SqliteStore::open_read_only(&path).unwrap();
+    assert_eq!(reader.journal_runs().await.unwrap().len(), 1);
+    let entries = reader.journal("fp").await.unwrap().entries().await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].interrupted, 0);
+}
+
+#[test]
+fn a_read_only_open_refuses_a_newer_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    drop(conn);
+    let err = SqliteStore::open_read_only(&path).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::NewerSchema { .. }), "{err}");
+}
+
+mod contention;

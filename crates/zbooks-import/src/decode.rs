@@ -1,0 +1,330 @@
+//! The byte layer under the readers: decodes an input in a known encoding to UTF-8 as it
+//! streams, and keeps the place — the line (LF, CRLF and a lone CR each end one) and the
+//! byte offset in the file as it is on disk — of whatever the reader above has consumed.
+//!
+//! A byte sequence that is not valid in the encoding (a stray Windows-1252 byte in a UTF-8
+//! export) is never dropped in silence and never stops the stream: it becomes U+FFFD and is
+//! recorded as a [`Replacement`] with its offset in the file, for the reader to decide whether
+//! the record it fell in can still be imported (and say so) or must be named as unread. It
+//! must not hold more than its two fixed buffers and the replacements not yet taken.
+
+use std::collections::VecDeque;
+use std::io::{self, BufRead, Read};
+
+use encoding_rs::{Decoder, DecoderResult, Encoding};
+
+const RAW: usize = 1 << 16;
+const OUT: usize = 1 << 16;
+const FFFD: [u8; 3] = [0xEF, 0xBF, 0xBD];
+
+/// A byte sequence that was not valid in the input's encoding, now U+FFFD.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Replacement {
+    /// Where the U+FFFD sits in the decoded stream.
+    pub(crate) decoded: u64,
+    /// Where the bad bytes start in the file.
+    pub(crate) offset: u64,
+    /// The bad bytes (those still at hand when they were met).
+    pub(crate) bytes: Vec<u8>,
+}
+
+impl Replacement {
+    /// The bad bytes as people read them: `0xE9`, `0xC3 0x28`.
+    pub(crate) fn shown(&self) -> String {
+        if self.bytes.is_empty() {
+            return "a byte".to_owned();
+        }
+        let hex: Vec<String> = self.bytes.iter().map(|b| format!("0x{b:02X}")).collect();
+        hex.join(" ")
+    }
+}
+
+/// How many bytes of the input one UTF-8 sequence stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Width {
+    Utf8,
+    Utf16,
+    Single,
+}
+
+/// A decoding [`BufRead`] that knows its place in the file.
+pub(crate) struct Decoded<R> {
+    input: R,
+    decoder: Decoder,
+    width: Width,
+    raw: Box<[u8]>,
+    raw_start: usize,
+    raw_end: usize,
+    eof: bool,
+    finished: bool,
+    out: Box<[u8]>,
+    out_start: usize,
+    out_end: usize,
+    /// Input bytes handed to the decoder, counted from the start of the file.
+    fed: u64,
+    /// Decoded bytes produced.
+    produced: u64,
+    /// Decoded bytes consumed by the reader above.
+    consumed: u64,
+    /// The file offset matching `consumed`.
+    offset: u64,
+    /// Line breaks consumed.
+    breaks: u64,
+    after_cr: bool,
+    /// Width corrections of replacements not yet consumed: (decoded position, bytes in the
+    /// file minus bytes a real U+FFFD takes there).
+    corrections: VecDeque<(u64, i64)>,
+    replacements: VecDeque<Replacement>,
+}
+
+impl<R> std::fmt::Debug for Decoded<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decoded")
+            .field("encoding", &self.decoder.encoding().name())
+            .field("offset", &self.offset)
+            .field("line", &self.line())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Read> Decoded<R> {
+    /// Decodes `input`, whose first byte sits at `start` in the file (after a byte-order
+    /// mark already skipped).
+    pub(crate) fn new(input: R, encoding: &'static Encoding, start: u64) -> Self {
+        let width = if encoding == encoding_rs::UTF_8 {
+            Width::Utf8
+        } else if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+            Width::Utf16
+        } else {
+            Width::Single
+        };
+        Decoded {
+            input,
+            decoder: encoding.new_decoder_without_bom_handling(),
+            width,
+            raw: vec![0; RAW].into_boxed_slice(),
+            raw_start: 0,
+            raw_end: 0,
+            eof: false,
+            finished: false,
+            out: vec![0; OUT + FFFD.len()].into_boxed_slice(),
+            out_start: 0,
+            out_end: 0,
+            fed: start,
+            produced: 0,
+            consumed: 0,
+            offset: start,
+            breaks: 0,
+            after_cr: false,
+            corrections: VecDeque::new(),
+            replacements: VecDeque::new(),
+        }
+    }
+}
+
+impl<R> Decoded<R> {
+    /// The 1-based line of the next byte to be consumed.
+    pub(crate) fn line(&self) -> u64 {
+        self.breaks + 1
+    }
+
+    /// The offset in the file of the next byte to be consumed.
+    pub(crate) fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Decoded bytes consumed so far: the position [`Replacement::decoded`] counts in.
+    pub(crate) fn position(&self) -> u64 {
+        self.consumed
+    }
+
+    /// Takes the replacements decoded before `decoded`.
+    pub(crate) fn take_replacements_before(&mut self, decoded: u64) -> Vec<Replacement> {
+        let mut out = Vec::new();
+        while self
+            .replacements
+            .front()
+            .is_some_and(|r| r.decoded < decoded)
+        {
+            out.extend(self.replacements.pop_front());
+        }
+        out
+    }
+
+    /// Takes every replacement made so far.
+    pub(crate) fn take_replacements(&mut self) -> Vec<Replacement> {
+        self.replacements.drain(..).collect()
+    }
+
+    fn width_of(&self, bytes: &[u8]) -> u64 {
+        match self.width {
+            Width::Utf8 => bytes.len() as u64,
+            Width::Utf16 => bytes
+                .iter()
+                .map(|b| match b {
+                    0x80..=0xBF => 0,
+                    0xF0..=0xFF => 4,
+                    _ => 2,
+                })
+                .sum(),
+            Width::Single => bytes.iter().filter(|b| !(0x80..=0xBF).contains(*b)).count() as u64,
+        }
+    }
+
+    fn fffd_width(&self) -> i64 {
+        match self.width {
+            Width::Utf8 => 3,
+            Width::Utf16 => 2,
+            Width::Single => 1,
+        }
+    }
+}
+
+impl<R: Read> Decoded<R> {
+    fn decode_more(&mut self) -> io::Result<()> {
+        while self.out_start == self.out_end && !self.finished {
+            if self.raw_start == self.raw_end && !self.eof {
+                let n = loop {
+                    match self.input.read(&mut self.raw) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                };
+                self.raw_start = 0;
+                self.raw_end = n;
+                self.eof = n == 0;
+            }
+            let last = self.eof;
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.raw[self.raw_start..self.raw_end],
+                &mut self.out[..OUT],
+                last,
+            );
+            let chunk_start = self.raw_start;
+            self.raw_start += read;
+            self.fed += read as u64;
+            self.out_start = 0;
+            self.out_end = written;
+            match result {
+                DecoderResult::InputEmpty => self.finished = last,
+                DecoderResult::OutputFull => {}
+                DecoderResult::Malformed(bad, extra) => {
+                    let (bad, extra) = (usize::from(bad), usize::from(extra));
+                    let end = (chunk_start + read).saturating_sub(extra);
+                    // The bytes of an earlier read are gone; show what is still here.
+                    let begin = end.saturating_sub(bad);
+                    let decoded = self.produced + written as u64;
+                    self.replacements.push_back(Replacement {
+                        decoded,
+                        offset: self.fed.saturating_sub((extra + bad) as u64),
+                        bytes: self.raw[begin..end].to_vec(),
+                    });
+                    let delta = i64::try_from(bad).unwrap_or(0) - self.fffd_width();
+                    if delta != 0 {
+                        self.corrections.push_back((decoded, delta));
+                    }
+                    self.out[written..written + FFFD.len()].copy_from_slice(&FFFD);
+                    self.out_end += FFFD.len();
+                }
+            }
+            self.produced += self.out_end as u64;
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for Decoded<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.decode_more()?;
+        Ok(&self.out[self.out_start..self.out_end])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        let amount = amount.min(self.out_end - self.out_start);
+        let end = self.out_start + amount;
+        let mut breaks = 0;
+        let mut after_cr = self.after_cr;
+        for &b in &self.out[self.out_start..end] {
+            match b {
+                b'\n' => {
+                    breaks += u64::from(!after_cr);
+                    after_cr = false;
+                }
+                b'\r' => {
+                    breaks += 1;
+                    after_cr = true;
+                }
+                _ => after_cr = false,
+            }
+        }
+        self.breaks += breaks;
+        self.after_cr = after_cr;
+        self.offset += self.width_of(&self.out[self.out_start..end]);
+        self.consumed += amount as u64;
+        while let Some(&(at, delta)) = self.corrections.front() {
+            if at >= self.consumed {
+                break;
+            }
+            self.offset = self.offset.saturating_add_signed(delta);
+            self.corrections.pop_front();
+        }
+        self.out_start = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drain(d: &mut Decoded<&[u8]>) -> Vec<u8> {
+        let mut out = Vec::new();
+        d.read_to_end(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn replaces_a_stray_byte_and_names_its_offset() {
+        let input: &[u8] = b"<A>caf\xE9 ok</A>\n<B>\xC3\xA9</B>";
+        let mut d = Decoded::new(input, encoding_rs::UTF_8, 0);
+        let text = String::from_utf8(drain(&mut d)).unwrap();
+        assert_eq!(text, "<A>caf\u{fffd} ok</A>\n<B>é</B>");
+        let r = d.take_replacements();
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].offset, r[0].shown().as_str()), (6, "0xE9"));
+        assert_eq!(r[0].decoded, 6);
+        // The offset counts file bytes, not decoded ones: one bad byte stood for 3.
+        assert_eq!(d.offset(), input.len() as u64);
+    }
+
+    #[test]
+    fn counts_lf_crlf_and_cr_alike() {
+        for nl in ["\n", "\r\n", "\r"] {
+            let text = format!("a{nl}b{nl}{nl}c");
+            let mut d = Decoded::new(text.as_bytes(), encoding_rs::UTF_8, 0);
+            drain(&mut d);
+            assert_eq!(d.line(), 4, "{nl:?}");
+        }
+    }
+
+    #[test]
+    fn counts_file_offsets_of_utf16() {
+        let mut bytes = Vec::new();
+        for u in "a€\u{1F600}b".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let mut d = Decoded::new(&bytes[..], encoding_rs::UTF_16LE, 2);
+        drain(&mut d);
+        assert_eq!(d.offset(), 2 + bytes.len() as u64);
+    }
+}
