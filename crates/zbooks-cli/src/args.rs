@@ -34,7 +34,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Print less on stderr.
-    // No `-q`: `zbooks call` takes `-q key=value` for query parameters, as DESIGN.md's
+    // No `-q`: `zbooks call` takes `-q key=value` for query parameters, as docs/design.md's
     // synopsis writes it, and clap cannot give one short flag two meanings.
     #[arg(long, global = true)]
     pub quiet: bool,

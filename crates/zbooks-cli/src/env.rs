@@ -1,4 +1,4 @@
-//! Every environment variable zbooks reads, in one registry (STYLE.md: only the CLI reads the
+//! Every environment variable zbooks reads, in one registry (docs/style.md: only the CLI reads the
 //! environment, and only here). `docs/reference/env.md` is generated from [`VARS`] and a test
 //! fails when it drifts.
 

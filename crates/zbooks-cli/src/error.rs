@@ -1,5 +1,5 @@
 //! The CLI's error: a headline, the chain of causes, a hint from the error catalog and the exit
-//! code, rendered the same way by every command (STYLE.md, "Errors").
+//! code, rendered the same way by every command (docs/style.md, "Errors").
 
 use std::fmt;
 

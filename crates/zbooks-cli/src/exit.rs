@@ -1,4 +1,4 @@
-//! The exit codes of `zbooks`, documented constants that scripts can rely on (DESIGN.md,
+//! The exit codes of `zbooks`, documented constants that scripts can rely on (docs/design.md,
 //! "Command line"). Every expected failure maps to one of them; anything else is a bug.
 
 /// Success.

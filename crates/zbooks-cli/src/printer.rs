@@ -1,5 +1,5 @@
 //! All output goes through the [`Printer`]: data to stdout, diagnostics and progress to
-//! stderr, colour only when wanted, JSON output versioned (STYLE.md, "Lints and format").
+//! stderr, colour only when wanted, JSON output versioned (docs/style.md, "Lints and format").
 
 use std::io::{self, IsTerminal, Write};
 

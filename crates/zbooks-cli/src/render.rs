@@ -1,6 +1,6 @@
-//! Client and store errors as the CLI shows them (STYLE.md, "Errors"): a headline saying what
+//! Client and store errors as the CLI shows them (docs/style.md, "Errors"): a headline saying what
 //! failed, the `caused by:` chain down to Zoho's code and message, a `hint:` with the error
-//! catalog's fix (the same text `zbooks explain` shows), and the exit code DESIGN.md gives the
+//! catalog's fix (the same text `zbooks explain` shows), and the exit code docs/design.md gives the
 //! failure's class.
 
 use zbooks_client::{Error, ErrorKind};
@@ -10,7 +10,7 @@ use zbooks_types::catalog;
 use crate::error::CliError;
 use crate::exit;
 
-/// The exit code of a failure class (DESIGN.md, "Command line").
+/// The exit code of a failure class (docs/design.md, "Command line").
 pub fn exit_code_for(class: FailureClass) -> u8 {
     match class {
         FailureClass::AuthExpired

@@ -1,5 +1,5 @@
 //! Access tokens: cached until shortly before they expire, then refreshed by exactly one
-//! caller (DESIGN.md promise 4).
+//! caller (docs/design.md promise 4).
 //!
 //! Within a process, callers that find the token stale queue on one async mutex and the first
 //! refreshes (smithy-rs's `ExpiringCache`, not octocrab's every-caller-refreshes). Across

@@ -1,4 +1,4 @@
-//! The one pure function that decides what an answer means (DESIGN.md promise 2).
+//! The one pure function that decides what an answer means (docs/design.md promise 2).
 //!
 //! From an HTTP status and the raw body bytes to success or a classified [`Failure`]. The
 //! status and the body's `code` decide together: a 2xx with a non-zero `code` is an error; a

@@ -59,7 +59,7 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// The limits the client keeps per organization (DESIGN.md promise 3).
+/// The limits the client keeps per organization (docs/design.md promise 3).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LimitsConfig {
     /// Keep limits at all (default on). Off: no pacing, no in-flight cap, no daily ledger
@@ -120,7 +120,7 @@ impl LimitsConfig {
     }
 }
 
-/// How access tokens are handled (DESIGN.md promise 4).
+/// How access tokens are handled (docs/design.md promise 4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TokenConfig {
     /// Refresh this long before the token expires (default 5 minutes).

@@ -1,7 +1,7 @@
 //! What the client knows about an endpoint before calling it: whether it is safe to repeat,
 //! and which OAuth scope it needs.
 //!
-//! Idempotency decides retries (DESIGN.md promise 5): reads, updates, deletes and upserts may
+//! Idempotency decides retries (docs/design.md promise 5): reads, updates, deletes and upserts may
 //! be repeated after a failure where the request may have landed; a create may be repeated
 //! only when it certainly was not sent. Scopes follow Zoho's grammar
 //! `ZohoBooks.<family>.<OPERATION>` (reference §3.5), with Zoho's surprises: items, taxes and

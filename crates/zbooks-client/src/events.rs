@@ -4,7 +4,7 @@
 //! Events carry only what the schema allows: the organization, method, path (never a query
 //! string), status, Zoho's code and message (scrubbed), the class, whether it was sent, the
 //! attempt number, what it waited for and for how long. No token, header or body ever reaches
-//! an event (DESIGN.md promise 8).
+//! an event (docs/design.md promise 8).
 
 use std::fmt;
 use std::fmt::Write as _;

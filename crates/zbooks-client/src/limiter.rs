@@ -1,4 +1,4 @@
-//! Zoho's limits, kept by the client instead of discovered by hitting them (DESIGN.md
+//! Zoho's limits, kept by the client instead of discovered by hitting them (docs/design.md
 //! promise 3): per organization, a permit for a call in flight (at the plan's cap, lowered
 //! after a 1070), then one store transaction that counts a unit of daily quota and reserves
 //! the next even pacing slot (GCRA), then a wait until that slot.

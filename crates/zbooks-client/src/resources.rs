@@ -1,7 +1,7 @@
 //! Typed resources: contacts, items, invoices, customer payments, bills, vendor payments,
 //! journals, chart of accounts, taxes and organizations — create, get, update, delete, list
 //! (one page or a stream of all), find by natural key, upsert by a unique custom field, and
-//! `create_or_adopt` (DESIGN.md promise 5).
+//! `create_or_adopt` (docs/design.md promise 5).
 //!
 //! One generic handle, [`Resource`], over a table of Zoho's paths, envelope keys and natural
 //! keys (reference §5, with the errata of §9: `customerpayments`, `vendorpayment`,
@@ -482,7 +482,7 @@ impl<'c, T: Serialize + DeserializeOwned + Send> Resource<'c, T> {
         self.one(&body)
     }
 
-    /// Creates a record unless it exists, never creating it twice (DESIGN.md promise 5):
+    /// Creates a record unless it exists, never creating it twice (docs/design.md promise 5):
     /// after a failure where the create may have landed, or a duplicate refusal, the record is
     /// looked up by `natural_key` (the resource's natural key field, e.g. the invoice number)
     /// and adopted if found; if not found it is sent again, at most three times in all.

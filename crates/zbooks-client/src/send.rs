@@ -121,7 +121,7 @@ pub(crate) fn decide(error: &Error, idempotency: Idempotency, replayed: bool) ->
             FailureClass::QuotaExhaustedDay => Decision::QuotaExhausted,
             FailureClass::ConcurrencyLimited => Decision::LowerInFlightAndRetry,
             // A server failure or an unreadable answer may come after Zoho acted: a create is
-            // not repeated (reference §7; DESIGN.md promise 5).
+            // not repeated (reference §7; docs/design.md promise 5).
             FailureClass::TransientServer | FailureClass::BadResponse if repeatable => {
                 Decision::Backoff { timeout: false }
             }

@@ -2,7 +2,7 @@
 //! lock and token-request guard ([`TokenStore`]), and per-organization pacing state, pause and
 //! daily call ledger ([`LimitStore`]).
 //!
-//! Every decision that must hold across processes (DESIGN.md promises 3 and 4) is made *inside*
+//! Every decision that must hold across processes (docs/design.md promises 3 and 4) is made *inside*
 //! one store call, atomically: reserving the next pacing slot, counting a unit of daily quota,
 //! admitting a token request under Zoho's 10-per-10-minutes limit, taking the refresh lock.
 //! [`MemoryStore`] serves one process; `zbooks-store`'s SQLite store serves every process on a

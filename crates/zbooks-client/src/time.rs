@@ -3,7 +3,7 @@
 //! Wall time comes from a [`zbooks_types::Clock`] (token expiry, pacing slots shared by
 //! processes, the daily ledger all need a time every process agrees on); waiting goes through
 //! a [`Sleep`], so a test can make a wait instant or run under `tokio::time::pause`; jitter
-//! comes from a seeded [`Jitter`], so a test sees the same delays every run (STYLE.md, "Time,
+//! comes from a seeded [`Jitter`], so a test sees the same delays every run (docs/style.md, "Time,
 //! randomness").
 
 use std::fmt;

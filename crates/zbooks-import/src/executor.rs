@@ -1,6 +1,6 @@
 //! The journaled executor: it creates the records of an input in Zoho, in dependency order,
 //! up to the organization's in-flight cap, writing each record's intent to the journal before
-//! the request leaves (DESIGN.md, "One import, end to end"; promises 5 and 6).
+//! the request leaves (docs/design.md, "One import, end to end"; promises 5 and 6).
 //!
 //! A run starts by finding the journal of its input (by [`fingerprint`]) and the records Zoho
 //! already holds (one listing per entity). Records left `in_flight` or `in_doubt` by an
@@ -626,7 +626,7 @@ impl Task {
         if !duplicate && !error.may_have_landed() {
             return self.not_landed(error).await;
         }
-        // It may exist: never send it again before looking (DESIGN.md promise 5).
+        // It may exist: never send it again before looking (docs/design.md promise 5).
         if let Err(e) = self
             .journal
             .set(

@@ -1,6 +1,6 @@
 //! Problems found while reading, mapping and validating: each one says where (file, line,
 //! element, field), how bad, and what is wrong, in words a person can act on. A [`Report`]
-//! collects them all so that one run shows every problem at once (DESIGN.md promise 7).
+//! collects them all so that one run shows every problem at once (docs/design.md promise 7).
 
 use std::fmt;
 

@@ -1,6 +1,6 @@
 //! What Zoho holds, read with list calls: the existence check before a run (one paginated
 //! listing per entity, never a lookup per record), the lookup by natural key that settles a
-//! create that may have landed before anything is sent again (DESIGN.md promise 5), and the
+//! create that may have landed before anything is sent again (docs/design.md promise 5), and the
 //! read-back after a run that the reconciliation report compares with the input.
 
 use std::collections::{BTreeSet, HashSet};

@@ -15,7 +15,7 @@ use crate::location::Location;
 
 /// A kind of Zoho Books record the importer creates.
 ///
-/// The declaration order is the order of creation (DESIGN.md, "One import, end to end"):
+/// The declaration order is the order of creation (docs/design.md, "One import, end to end"):
 /// taxes and accounts first, then contacts, items, documents, and payments and journals last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

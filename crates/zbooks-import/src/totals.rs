@@ -1,6 +1,6 @@
 //! Reconciliation totals from the input side — per entity, per party (customer or vendor)
 //! and per record (voucher) — and their comparison with what Zoho holds once read back, so
-//! that an accountant can tick every line off (DESIGN.md, "One import, end to end").
+//! that an accountant can tick every line off (docs/design.md, "One import, end to end").
 //!
 //! The read-back itself belongs to the executor; [`compare`] takes Zoho's records as JSON.
 

@@ -7,7 +7,7 @@
 //!
 //! | situation | status | code | message / body | why this one |
 //! |---|---|---|---|---|
-//! | unknown route | 404 | 5 | `Invalid URL Passed` + header `x-zbooks-sim: unmatched` | status per Zoho's errors page; code 5 is what fakes use \[unverified\]; the header and the `unmatched` counter make it loud for tests (STYLE.md) |
+//! | unknown route | 404 | 5 | `Invalid URL Passed` + header `x-zbooks-sim: unmatched` | status per Zoho's errors page; code 5 is what fakes use \[unverified\]; the header and the `unmatched` counter make it loud for tests (docs/style.md) |
 //! | known path, wrong method | 405 | 37 | `HTTP method not allowed` + header `x-zbooks-sim: unmatched` | status per Zoho's errors page; code from fakes \[unverified\]; counted as unmatched too |
 //! | `1002` record not found | 404 | 1002 | `<Resource> does not exist.` | errors page lists 404 "URL Not Found"; 400 equally possible |
 //! | non-digit id in the path | 400 | 2 | `Invalid value passed for <id field>` | code 2 family |

@@ -2,7 +2,7 @@
 //! Zoho's date formats.
 //!
 //! Token expiry, grant codes, the token throttle and created times all read this one clock, so
-//! a test moves time by calling the control API instead of waiting (STYLE.md, "Time").
+//! a test moves time by calling the control API instead of waiting (docs/style.md, "Time").
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,7 +1,7 @@
 //! The import journal: one run per input (named by a fingerprint of the file's content, the
 //! options and the organization), one row per input record holding its state, its Zoho id,
 //! its attempts and its last error — written before every side effect, so that a crash, a
-//! Ctrl-C or a spent daily quota at any moment resumes to the same end state (DESIGN.md
+//! Ctrl-C or a spent daily quota at any moment resumes to the same end state (docs/design.md
 //! promise 6).
 //!
 //! A record moves `pending → in_flight → done | failed | in_doubt | deferred`; `in_doubt`

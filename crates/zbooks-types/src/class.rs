@@ -1,5 +1,5 @@
 //! How a failure is classified: was the request sent, what kind of failure is it, and whether
-//! and when a retry can help (DESIGN.md promise 2).
+//! and when a retry can help (docs/design.md promise 2).
 //!
 //! These are the words every other part speaks: the client's retry loop, the import journal's
 //! states, the CLI's exit codes and `zbooks explain` all derive from a [`FailureClass`] and a

@@ -1,7 +1,7 @@
 //! The one gateway to wall-clock time.
 //!
 //! Token expiry, the daily quota's reset and log timestamps all read the time through a
-//! [`Clock`], so tests move time by hand instead of waiting on it (STYLE.md, "Time").
+//! [`Clock`], so tests move time by hand instead of waiting on it (docs/style.md, "Time").
 
 use std::fmt;
 use std::sync::{Arc, Mutex};

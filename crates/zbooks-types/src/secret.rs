@@ -2,7 +2,7 @@
 //!
 //! Access tokens, refresh tokens and client secrets live in [`Secret`] values: their `Debug`
 //! shows only that a secret is there, they have no `Display`, and the text comes out only
-//! through [`Secret::expose`], which is easy to grep for (DESIGN.md promise 8).
+//! through [`Secret::expose`], which is easy to grep for (docs/design.md promise 8).
 
 use std::fmt;
 

@@ -7,7 +7,7 @@
 //! Zoho wants; the organization id is set and belongs to the user; plan and calls left today;
 //! the token's scopes cover what the profile will do (a cheap GET per scope family with a fresh
 //! token: a 401/57 then means the scope is missing); clock skew against the server's `Date`;
-//! each host reachable. The exit code is the first failure's (DESIGN.md's table), 0 when
+//! each host reachable. The exit code is the first failure's (docs/design.md's table), 0 when
 //! nothing failed.
 
 use std::fmt::Write as _;

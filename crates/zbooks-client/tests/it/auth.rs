@@ -1,5 +1,5 @@
 //! Tokens: one refresh for many callers, the token-request guard, the accounts server's
-//! "Access Denied", 57 and 14, and tokens of another data center (DESIGN.md promise 4).
+//! "Access Denied", 57 and 14, and tokens of another data center (docs/design.md promise 4).
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! A create is never blindly re-sent (DESIGN.md promise 5): after a lost answer, a plain create
+//! A create is never blindly re-sent (docs/design.md promise 5): after a lost answer, a plain create
 //! stops with "maybe sent", and `create_or_adopt` looks the record up by its natural key.
 
 use zbooks_client::models::{Contact, Invoice, Item, LineItem};

@@ -1,4 +1,4 @@
-//! Limits kept by the client (DESIGN.md promise 3): pacing, the pause after a 44, the daily
+//! Limits kept by the client (docs/design.md promise 3): pacing, the pause after a 44, the daily
 //! ledger and 45, the in-flight cap and 1070.
 
 use std::time::Duration;

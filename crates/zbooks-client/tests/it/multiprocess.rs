@@ -1,5 +1,5 @@
 //! Processes sharing one SQLite store: one token request across an expiry, however many
-//! processes notice it (DESIGN.md promise 4). The children are this test binary run again,
+//! processes notice it (docs/design.md promise 4). The children are this test binary run again,
 //! with an environment variable naming the child's job.
 
 use std::process::Command;

@@ -1,4 +1,4 @@
-//! Retries (DESIGN.md promises 1, 2 and 5): server failures retried within the budget, the
+//! Retries (docs/design.md promises 1, 2 and 5): server failures retried within the budget, the
 //! answers that are never retried, and a 200 that carries an error.
 
 use zbooks_client::{ErrorKind, Method, RetryBudgetConfig, RetryConfig};

@@ -1,4 +1,4 @@
-//! Secrets never leak (DESIGN.md promise 8): a canary refresh token, client secret and the
+//! Secrets never leak (docs/design.md promise 8): a canary refresh token, client secret and the
 //! access tokens minted from them appear in no event, tracing line, audit row or error text.
 
 use std::fmt::Write as _;
