@@ -17,7 +17,7 @@ pub fn line(p: Printer, prompt: &str, what: &str) -> Result<String, CliError> {
     read(what)
 }
 
-/// [`line`] for a secret: on a terminal the echo is off while it is typed.
+/// [`line()`] for a secret: on a terminal the echo is off while it is typed.
 pub fn secret(p: Printer, prompt: &str, what: &str) -> Result<String, CliError> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
