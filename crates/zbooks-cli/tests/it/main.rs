@@ -10,7 +10,7 @@ mod logs;
 mod logs_real;
 mod secrets;
 mod sim;
-mod storeauth;
+mod store_and_tokens;
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
