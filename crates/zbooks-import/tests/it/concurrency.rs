@@ -7,46 +7,22 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use zbooks_client::{Client, Credentials, LimitsConfig, RetryConfig};
+use zbooks_client::Client;
 use zbooks_import::{
     ExecuteOptions, ExistingRecords, JsonlOptions, JsonlReader, Parsed, RunInput, RunResult, Stop,
     StopHandle, ValidateOptions, execute, fingerprint, validate,
 };
-use zbooks_sim::{FaultAction, FaultRule, RunningSim, Sim, SimConfig};
+use zbooks_sim::{FaultAction, FaultRule, RunningSim};
 use zbooks_store::{RecordState, SqliteStore};
 
+/// A simulator whose minute lasts a second (the limit stays 100 a minute).
 async fn sim() -> RunningSim {
-    Sim::start(SimConfig {
-        minute: Duration::from_secs(1),
-        seed: 12,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator starts")
+    crate::sim(Duration::from_secs(1), 12).await
 }
 
+/// A client of the demo organization, paced to the simulator's short minute.
 fn client(sim: &RunningSim, store: Arc<SqliteStore>) -> Client {
-    let demo = sim.demo();
-    Client::builder()
-        .accounts_url(sim.accounts_url())
-        .api_url(sim.api_url())
-        .organization_id(&demo.organization_id)
-        .plan(zbooks_types::Plan::Professional)
-        .credentials(Credentials::refresh_token(
-            demo.client_id,
-            demo.client_secret,
-            demo.refresh_token,
-        ))
-        .limits(LimitsConfig {
-            window: Duration::from_secs(1),
-            ..LimitsConfig::default()
-        })
-        .retry(RetryConfig {
-            initial_backoff: Duration::from_millis(20),
-            max_backoff: Duration::from_millis(200),
-            concurrency_backoff: Duration::from_millis(20),
-            ..RetryConfig::default()
-        })
+    crate::demo_client(sim, Duration::from_secs(1))
         .store(store)
         .build()
         .expect("client builds")

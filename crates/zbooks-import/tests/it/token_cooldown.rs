@@ -8,7 +8,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use zbooks_client::{Client, Credentials, LimitsConfig, MemoryStore, RetryConfig, TokenConfig};
+use zbooks_client::{Client, MemoryStore, TokenConfig};
 use zbooks_import::{
     ExecuteOptions, ExistingRecords, Phase, Progress, RunInput, Stop, StopHandle, ValidateOptions,
     execute, fingerprint, parse_csv_bytes, validate,
@@ -23,27 +23,7 @@ fn window() -> Duration {
 }
 
 fn client(sim: &RunningSim, store: Arc<dyn zbooks_client::store::TokenStore>) -> Client {
-    let demo = sim.demo();
-    Client::builder()
-        .accounts_url(sim.accounts_url())
-        .api_url(sim.api_url())
-        .organization_id(&demo.organization_id)
-        .plan(zbooks_types::Plan::Professional)
-        .credentials(Credentials::refresh_token(
-            demo.client_id,
-            demo.client_secret,
-            demo.refresh_token,
-        ))
-        .limits(LimitsConfig {
-            window: MINUTE,
-            ..LimitsConfig::default()
-        })
-        .retry(RetryConfig {
-            initial_backoff: Duration::from_millis(20),
-            max_backoff: Duration::from_millis(200),
-            concurrency_backoff: Duration::from_millis(20),
-            ..RetryConfig::default()
-        })
+    crate::demo_client(sim, MINUTE)
         .tokens(TokenConfig {
             request_window: window(),
             cooldown: window(),
