@@ -3,7 +3,8 @@
 //! delete/upsert operations with Zoho's envelopes.
 //!
 //! Order of checks (choices.rs lists the open points): route → `Authorization` (401/14) →
-//! token, data center and scope (401/57) → `organization_id` (400/2) → membership (6041) →
+//! token, data center and scope (401/57) → `organization_id` (400/2 malformed; missing: the
+//! user's only organization, or 400/6024 naming several) → membership (6041) →
 //! organization's data center (401/57) → trial (103001, writes only) → limits (429/44, 45,
 //! 1070) → the operation.
 
@@ -146,17 +147,11 @@ async fn handle_inner(shared: &Shared, inc: &Incoming, fault: Option<&FaultActio
         ));
     }
 
-    let org_id = inc
-        .param("organization_id")
-        .filter(|id| parse_id(id).is_some())
-        .ok_or_else(|| {
-            Reply::zoho(
-                400,
-                choices::MISSING_ORG_CODE,
-                "Invalid value passed for organization_id",
-            )
-        })?;
-    let org = member_org(shared, &user, org_id)?;
+    let org = match inc.param("organization_id").filter(|id| !id.is_empty()) {
+        Some(id) if parse_id(id).is_some() => member_org(shared, &user, id)?,
+        Some(_) => return Err(invalid_org_id()),
+        None => default_org(shared, inc, &user)?,
+    };
     if org.meta.dc != inc.dc {
         return Err(Reply::not_authorized());
     }
@@ -202,6 +197,62 @@ async fn org_call(
     drop(slot);
     reply
 }
+
+fn invalid_org_id() -> Reply {
+    Reply::zoho(
+        400,
+        choices::MISSING_ORG_CODE,
+        "Invalid value passed for organization_id",
+    )
+}
+
+/// The organizations `user` belongs to in the request's data center, in the order (and with
+/// the default) that `GET /organizations` shows.
+fn member_orgs(shared: &Shared, inc: &Incoming, user: &str) -> Vec<Arc<OrgCell>> {
+    shared
+        .all_orgs()
+        .into_iter()
+        .filter(|o| o.meta.dc == inc.dc && o.meta.members.iter().any(|m| m == user))
+        .collect()
+}
+
+/// No `organization_id`: a user of one organization gets it, a user of several gets Zoho's
+/// 6024 naming them (reference §1.4 \[O\]), never the first one picked for them.
+fn default_org(shared: &Shared, inc: &Incoming, user: &str) -> Result<Arc<OrgCell>, Reply> {
+    let mut orgs = member_orgs(shared, inc, user);
+    match orgs.len() {
+        0 => Err(invalid_org_id()),
+        1 => Ok(orgs.remove(0)),
+        _ => {
+            let choices: Vec<Value> = orgs
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    json!({
+                        "organization_id": o.meta.organization_id,
+                        "name": o.meta.name,
+                        "is_default_org": i == 0,
+                    })
+                })
+                .collect();
+            Err(Reply::json(
+                choices::BAD_REQUEST_STATUS,
+                &json!({
+                    "code": MULTIPLE_ORGS_CODE,
+                    "message": MULTIPLE_ORGS_MESSAGE,
+                    "error_info": choices,
+                }),
+            ))
+        }
+    }
+}
+
+/// Zoho's code for a missing `organization_id` from a user of several organizations.
+const MULTIPLE_ORGS_CODE: i64 = 6024;
+/// Zoho's message for it, word for word (reference §1.4).
+const MULTIPLE_ORGS_MESSAGE: &str = "This user belongs to multiple organizations, hence the \
+     parameter CompanyID/CompanyName is required for associating this user to a specific \
+     organization.";
 
 /// The organization `id` if `user` belongs to it, else Zoho's 6041.
 fn member_org(shared: &Shared, user: &str, id: &str) -> Result<Arc<OrgCell>, Reply> {
@@ -251,10 +302,8 @@ fn org_json(org: &OrgCell, is_default: bool) -> Value {
 }
 
 fn list_orgs(shared: &Shared, inc: &Incoming, user: &str) -> Reply {
-    let orgs: Vec<Value> = shared
-        .all_orgs()
+    let orgs: Vec<Value> = member_orgs(shared, inc, user)
         .iter()
-        .filter(|o| o.meta.dc == inc.dc && o.meta.members.iter().any(|m| m == user))
         .enumerate()
         .map(|(i, o)| generated::ORGANIZATION.list.fit(&org_json(o, i == 0)))
         .collect();

@@ -11,7 +11,8 @@
 //! | known path, wrong method | 405 | 37 | `HTTP method not allowed` + header `x-zbooks-sim: unmatched` | status per Zoho's errors page; code from fakes \[unverified\]; counted as unmatched too |
 //! | `1002` record not found | 404 | 1002 | `<Resource> does not exist.` | errors page lists 404 "URL Not Found"; 400 equally possible |
 //! | non-digit id in the path | 400 | 2 | `Invalid value passed for <id field>` | code 2 family |
-//! | `organization_id` missing, empty or not digits | 400 | 2 | `Invalid value passed for organization_id` | the message seen in the wild with 400 \[O\]; its code unknown, 2 fits the family |
+//! | `organization_id` not digits, or missing from a user of no organization | 400 | 2 | `Invalid value passed for organization_id` | the message seen in the wild with 400 \[O\]; its code unknown, 2 fits the family (missing or empty from a user of several organizations is Zoho's 6024 \[O\], of one: that one \[I\]; not choices) |
+//! | which organization is `is_default_org` | — | — | the first the user belongs to, by id, in `GET /organizations` and in 6024's `error_info` alike | Zoho's rule for the default is unknown |
 //! | organization unknown, or the user not a member | 400 | 6041 | `This user is not associated with the CompanyID/CompanyName:<id>.` | Deluge docs give the code \[C\]; "getting it wrong doesn't 401" \[O\] |
 //! | token of another data center (path or organization) | 401 | 57 | `You are not authorized to perform this operation` | reference §3.6 expects 57 (or 14) \[I\] |
 //! | malformed JSON, a form without `JSONString`, an empty body | 400 | 1038 | `JSON is not well formed` | code \[O\], status unknown |
@@ -62,7 +63,8 @@ pub const NOT_FOUND_STATUS: u16 = 404;
 pub const BAD_REQUEST_STATUS: u16 = 400;
 /// `code` of a duplicate invoice number, item name or unique custom field value.
 pub const DUPLICATE_CODE: i64 = 1001;
-/// `code` of a missing or malformed `organization_id` (Zoho's code is unknown).
+/// `code` of a malformed `organization_id`, or a missing one from a user of no organization
+/// (Zoho's code is unknown).
 pub const MISSING_ORG_CODE: i64 = 2;
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;

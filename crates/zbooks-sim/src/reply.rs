@@ -3,7 +3,8 @@
 //! refused duplicate or an unmatched route).
 //!
 //! Errors are answers too: every refusal is built here in Zoho's flat `{code, message}` shape
-//! (reference §1.2), so no handler can invent another shape.
+//! (reference §1.2), so no handler can invent another shape; the one known exception, 6024 with
+//! its `error_info` list of organizations, is built in books.rs.
 
 use bytes::Bytes;
 use serde_json::{Value, json};

@@ -375,8 +375,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         causes: &[
             "a filter value Zoho does not know (filter_by, sort_column)",
             "a date not in yyyy-mm-dd form, or a number or enum out of range",
-            "organization_id missing, empty, a placeholder or malformed (\"Invalid value passed \
-             for organization_id\")",
+            "organization_id a placeholder or malformed (\"Invalid value passed for \
+             organization_id\"); left out by a user of several organizations it is code 6024",
         ],
         fix: "Correct the parameter the message names. For organization_id, send the numeric id \
               of one of the organizations GET /organizations lists for this token.",
@@ -531,23 +531,43 @@ pub const ENTRIES: &[CatalogEntry] = &[
     },
     CatalogEntry {
         key: ErrorKey::Code(6024),
-        title: "not a documented Zoho code",
-        messages: &[],
-        status: None,
-        status_evidence: Evidence::Inferred,
-        class: Some(FailureClass::Unknown),
+        title: "organization not chosen",
+        messages: &[
+            "This user belongs to multiple organizations, hence the parameter \
+             CompanyID/CompanyName is required for associating this user to a specific \
+             organization.",
+        ],
+        status: Some(400),
+        status_evidence: Evidence::Observed,
+        class: Some(FailureClass::BlockedOrg),
         retry: Retry::Never,
-        meaning: "Code 6024 is not found in any Zoho source.",
-        causes: &[],
-        fix: "Check the organization id: GET /organizations lists the ones the token may use.",
-        evidence: Evidence::Contradicted,
-        source: "third-party guides only (reference §1.4)",
+        meaning: "The call named no organization (organization_id missing or empty) and the \
+                  token's user belongs to several organizations, so Zoho cannot pick one. The \
+                  answer's error_info lists them (organization_id, name, is_default_org). A \
+                  user of one organization gets that one without the parameter.",
+        causes: &[
+            "organization_id left out of the query (or sent empty), e.g. a client that only \
+             ever tested with a single-organization user",
+            "the user was added to a second organization, so the call that used to default \
+             now has a choice to make",
+            "a connector that takes organizations[0] or nothing, and a user of several \
+             organizations",
+        ],
+        fix: "Send organization_id on every Books call: pick one of the organizations in \
+              error_info (or GET /organizations) explicitly, never the first one or the \
+              default blindly. With zbooks: --org <id>, ZBOOKS_ORG_ID or `organization_id` in \
+              the profile; `zbooks doctor` lists the choices with their names.",
+        evidence: Evidence::Observed,
+        source: "production log on Zoho's shared finance platform (Zoho Inventory, HTTP 400, \
+                 code 6024, the organizations in error_info; reference §1.4)",
         folklore: Some(Folklore {
             claim: "\"Invalid Organization ID\"",
-            likely_instead: "a wrong organization id comes back as code 6041 \"This user is not \
-                             associated with the CompanyID/CompanyName:<id>.\", or as code 2 \
-                             \"Invalid value passed for organization_id\" (HTTP 400) when the id \
-                             is missing or malformed.",
+            likely_instead: "6024 is real but means the organization_id is MISSING and the \
+                             user belongs to several organizations: add organization_id. A \
+                             wrong or foreign organization id is code 6041 \"This user is not \
+                             associated with the CompanyID/CompanyName:<id>.\", and a \
+                             malformed one \"Invalid value passed for organization_id\" \
+                             (HTTP 400).",
         }),
     },
     CatalogEntry {
@@ -584,8 +604,9 @@ pub const ENTRIES: &[CatalogEntry] = &[
         source: "third-party fakes only (reference §1.4)",
         folklore: Some(Folklore {
             claim: "an invalid organization id",
-            likely_instead: "Zoho answers a wrong organization id with code 6041, and a missing \
-                             or malformed one with \"Invalid value passed for organization_id\" \
+            likely_instead: "Zoho answers a wrong organization id with code 6041, a missing \
+                             one from a user of several organizations with code 6024, and a \
+                             malformed one with \"Invalid value passed for organization_id\" \
                              (HTTP 400).",
         }),
     },

@@ -50,7 +50,8 @@ pub enum FailureClass {
     Duplicate,
     /// The request itself is wrong (2, 1038, other 400s, 405): fix the request.
     Validation,
-    /// The organization cannot be used by this user now (6041, 103001, 9017).
+    /// The organization cannot be used by this user now (6041, 103001, 9017), or cannot be
+    /// chosen because the call named none and the user has several (6024).
     BlockedOrg,
     /// Not a failure Zoho documents; read the status.
     Unknown,

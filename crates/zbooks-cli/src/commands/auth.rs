@@ -9,6 +9,7 @@
 //! for; `logout` revokes the refresh token and forgets the login.
 
 use std::fmt::Write as _;
+use std::io::IsTerminal as _;
 use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand, ValueEnum};
@@ -333,6 +334,25 @@ async fn login(
     let fresh = Context::new(settings, global.log_file.as_deref(), p).await?;
     let orgs = list_organizations(&fresh).await;
     let store_path = context::store_path(&fresh.settings);
+    let mut current = fresh
+        .settings
+        .organization_id
+        .as_ref()
+        .map(|o| o.value.clone());
+    if current.is_none()
+        && let Ok(orgs) = &orgs
+        && let Some(chosen) = choose_org(p, orgs)?
+    {
+        let login = StoredCredentials {
+            organization_id: Some(chosen.clone()),
+            ..login.clone()
+        };
+        ctx.store
+            .save_credentials(&login)
+            .await
+            .map_err(|e| render::store_error("cannot keep the chosen organization", &e))?;
+        current = Some(chosen);
+    }
     if p.format == OutputFormat::Json {
         p.json(&json!({
             "schema": SCHEMA,
@@ -342,6 +362,7 @@ async fn login(
             "api_domain": login.api_domain,
             "scopes": login.scopes,
             "store": store_path,
+            "organization_id": current,
             "organizations": orgs.as_ref().ok(),
         }));
         return Ok(exit::OK);
@@ -370,16 +391,8 @@ async fn login(
     let _ = writeln!(out, "  scopes {}", login.scopes);
     match &orgs {
         Ok(orgs) => {
-            render_orgs(
-                &mut out,
-                orgs,
-                fresh
-                    .settings
-                    .organization_id
-                    .as_ref()
-                    .map(|o| o.value.as_str()),
-            );
-            if fresh.settings.organization_id.is_none() {
+            render_orgs(&mut out, orgs, current.as_deref());
+            if current.is_none() {
                 let _ = writeln!(
                     out,
                     "\nChoose the organization: export ZBOOKS_ORG_ID=<id> (or `organization_id` in \
@@ -394,6 +407,70 @@ async fn login(
     let _ = writeln!(out, "\nNext: zbooks doctor");
     p.out(&out);
     Ok(exit::OK)
+}
+
+/// The organization a login without one should keep: the user's only one, or the one a person
+/// picks on a terminal. Never the first of several (Zoho answers 6024 rather than pick one, and
+/// so does zbooks): from a pipe or a script the choices come back as an error to choose from.
+fn choose_org(p: Printer, orgs: &[Org]) -> Result<Option<String>, CliError> {
+    match orgs {
+        [] => Ok(None),
+        [only] => Ok(Some(only.organization_id.clone())),
+        several => {
+            let mut list = String::new();
+            for (i, org) in several.iter().enumerate() {
+                let _ = write!(
+                    list,
+                    "\n  {}. {}  {}{}",
+                    i + 1,
+                    org.organization_id,
+                    org.name,
+                    if org.is_default_org { " (default)" } else { "" }
+                );
+            }
+            if !std::io::stdin().is_terminal() {
+                return Err(CliError {
+                    headline: format!(
+                        "this user belongs to {} organizations: choose one with --org",
+                        several.len()
+                    ),
+                    causes: several
+                        .iter()
+                        .map(|o| format!("{} {}", o.organization_id, o.name))
+                        .collect(),
+                    hint: Some(
+                        "the login is kept (its grant code works only once): pass --org <id> to \
+                         each command, or set ZBOOKS_ORG_ID or `organization_id` in the profile; \
+                         `zbooks auth login --org <id>` with a new grant code remembers it. \
+                         Without one, every Books call fails with Zoho's 6024."
+                            .to_owned(),
+                    ),
+                    exit_code: exit::USAGE,
+                });
+            }
+            let answer = prompt::line(
+                p,
+                &format!(
+                    "this user belongs to {} organizations:{list}\nwhich one (number or id)?",
+                    several.len()
+                ),
+                "organization",
+            )?;
+            let picked = answer
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| several.get(i))
+                .or_else(|| several.iter().find(|o| o.organization_id == answer));
+            match picked {
+                Some(org) => Ok(Some(org.organization_id.clone())),
+                None => Err(CliError::usage(format!(
+                    "{answer:?} is none of the {} organizations listed",
+                    several.len()
+                ))),
+            }
+        }
+    }
 }
 
 /// One organization as `GET /organizations` lists it.

@@ -561,6 +561,28 @@ async fn checklist(ctx: &Context, args: &DoctorArgs, header: Option<&str>) -> Ve
                 .collect::<Vec<_>>()
                 .join("; ");
             match &org_id {
+                // Zoho picks a lone organization itself and refuses to pick among several
+                // (6024): only the second makes every Books call fail.
+                None if orgs.len() > 1 => Check::fail(
+                    "organization",
+                    exit::USAGE,
+                    format!(
+                        "organization_id is not set and this user belongs to {} organizations: \
+                         Zoho refuses every Books call without it (code 6024)",
+                        orgs.len()
+                    ),
+                    format!(
+                        "choose one (--org, ZBOOKS_ORG_ID or `organization_id` in the profile); this user's: {list}"
+                    ),
+                ),
+                None if orgs.len() == 1 => Check::warn(
+                    "organization",
+                    format!(
+                        "organization_id is not set: Zoho uses this user's only organization, {list}"
+                    ),
+                    "set it (--org, ZBOOKS_ORG_ID or `organization_id` in the profile), so a \
+                     second organization joined later does not make every call fail with 6024",
+                ),
                 None => Check::fail(
                     "organization",
                     exit::USAGE,

@@ -62,8 +62,19 @@ const CASES: &[(&str, &str, &[&str])] = &[
     ),
     (
         "6024",
-        "unknown",
-        &["6041", "Invalid value passed for organization_id"],
+        "blocked_org",
+        &[
+            "belongs to several organizations",
+            "error_info",
+            "never the first",
+            "Invalid Organization ID",
+            "6041",
+        ],
+    ),
+    (
+        r#"{"code":6024,"message":"This user belongs to multiple organizations, hence the parameter CompanyID/CompanyName is required for associating this user to a specific organization.","error_info":[{"organization_id":"1","name":"A","is_default_org":true}]}"#,
+        "blocked_org",
+        &["belongs to multiple organizations", "--org"],
     ),
     (
         "6041",

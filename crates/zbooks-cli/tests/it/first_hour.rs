@@ -565,3 +565,71 @@ fn doctor_tells_a_clock_minutes_off_the_servers() {
         .collect();
     assert_eq!(failing.len(), 1, "{failing:?}");
 }
+
+#[test]
+fn login_of_a_user_of_several_organizations_from_a_pipe_names_the_choices_and_picks_none() {
+    let world = World::new();
+    let d = world.sim.demo();
+    let code = world.sim.mint_grant_code(&[]);
+    let run = world.run(&["auth", "login", "--code", &code], &[]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    for needle in [
+        d.organization_id.as_str(),
+        "Demo Books Pvt Ltd",
+        d.trial_expired_organization_id.as_str(),
+        "Expired Trial Traders",
+        "--org",
+    ] {
+        assert!(run.stderr.contains(needle), "{needle}:\n{}", run.stderr);
+    }
+    assert_no_secret(&world, &format!("{}{}", run.stdout, run.stderr));
+    // Nothing was chosen for the user: the login has no organization.
+    let status = world.run(&["auth", "status", "--format", "json"], &[]);
+    assert_eq!(
+        json(&status)["organization_id"],
+        Value::Null,
+        "{}",
+        status.stdout
+    );
+}
+
+#[test]
+fn login_of_a_user_of_one_organization_keeps_that_one() {
+    let world = World::new();
+    let other = world.sim.demo().other_user;
+    let code = world
+        .sim
+        .mint_grant_code_for(&other.client_id, &[])
+        .unwrap();
+    let env = [
+        ("ZBOOKS_CLIENT_ID", other.client_id.clone()),
+        ("ZBOOKS_CLIENT_SECRET", other.client_secret.clone()),
+    ];
+    let run = world.run(&["auth", "login", "--code", &code], &env);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let status = world.run(&["auth", "status", "--format", "json"], &env);
+    assert_eq!(
+        json(&status)["organization_id"],
+        other.organization_id.as_str(),
+        "{}",
+        status.stdout
+    );
+}
+
+#[test]
+fn doctor_warns_of_zohos_6024_when_no_organization_is_set_and_the_user_has_several() {
+    let world = World::new();
+    let d = world.sim.demo();
+    let code = world.sim.mint_grant_code(&[]);
+    assert_eq!(world.run(&["auth", "login", "--code", &code], &[]).code, 2);
+    let run = world.run(&["doctor"], &[]);
+    let text = run.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "belongs to 2 organizations",
+        "6024",
+        &format!("{} Demo Books Pvt Ltd", d.organization_id),
+        &format!("{} Expired Trial Traders", d.trial_expired_organization_id),
+    ] {
+        assert!(text.contains(needle), "{needle}:\n{}", run.stdout);
+    }
+}

@@ -145,6 +145,76 @@ fn auth_login_hides_secrets_typed_on_a_terminal() {
     assert!(!screen.contains(&code), "the code was echoed:\n{screen}");
 }
 
+/// `auth login` on a terminal, for a user of several organizations and without `--org`: the
+/// organizations are listed by name and id, and the one the person picks is kept.
+#[test]
+fn auth_login_on_a_terminal_asks_which_organization() {
+    if Command::new("script")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_err()
+    {
+        eprintln!(
+            "SKIPPED auth_login_on_a_terminal_asks_which_organization: util-linux `script` is \
+             not installed, so no pseudo-terminal can be made"
+        );
+        return;
+    }
+    let sim = SimThread::start(SimConfig::default(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let env = cli_login_env(&sim, dir.path());
+    let d = sim.demo();
+    let code = sim.mint_grant_code(&[]);
+    let command = format!(
+        "'{}' auth login --code {code}",
+        env!("CARGO_BIN_EXE_zbooks").replace('\'', r"'\''")
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rx = drain(child.stdout.take().unwrap());
+    let mut stdin = child.stdin.take().unwrap();
+    let mut seen = Vec::new();
+    wait_for(&rx, &mut seen, "which one (number or id)?");
+    let screen = String::from_utf8_lossy(&seen).into_owned();
+    for shown in [
+        format!("1. {} Demo Books Pvt Ltd", d.organization_id),
+        format!(
+            "2. {} Expired Trial Traders",
+            d.trial_expired_organization_id
+        ),
+    ] {
+        let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&shown), "{shown}:\n{screen}");
+    }
+    stdin.write_all(b"2\r").unwrap();
+    stdin.flush().unwrap();
+    wait_for(&rx, &mut seen, "Next: zbooks doctor");
+    drop(stdin);
+    assert!(
+        child.wait().unwrap().success(),
+        "{}",
+        String::from_utf8_lossy(&seen)
+    );
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let status = zbooks_with(&["auth", "status", "--format", "json"], None, &pairs);
+    let status: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(
+        status["organization_id"],
+        d.trial_expired_organization_id.as_str()
+    );
+}
+
 /// Two `zbooks call`s sharing a store ask for the organization's plan once between them.
 #[test]
 fn call_checks_the_organization_once_per_store() {

@@ -4,7 +4,9 @@
 use serde_json::json;
 use zbooks_sim::choices;
 
-use crate::support::{client, read, refresh, start};
+use zbooks_sim::SimConfig;
+
+use crate::support::{client, read, refresh, start, start_with};
 
 #[tokio::test]
 async fn missing_or_malformed_authorization_is_401_14() {
@@ -120,21 +122,9 @@ async fn bad_expired_wrong_dc_and_wrong_scope_tokens_are_401_57() {
 async fn organization_errors() {
     let mut t = start().await;
     let d = t.sim.demo();
-    let res = read(
-        t.http
-            .get(t.url("/contacts"))
-            .header("Authorization", format!("Zoho-oauthtoken {}", t.token))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!((res.status, res.code()), (400, choices::MISSING_ORG_CODE));
-    assert_eq!(
-        res.body["message"],
-        "Invalid value passed for organization_id"
-    );
     t.org = "YOUR_ORG_ID".into();
+    let res = t.get("/contacts").await;
+    assert_eq!((res.status, res.code()), (400, choices::MISSING_ORG_CODE));
     assert_eq!(
         t.get("/contacts").await.body["message"],
         "Invalid value passed for organization_id"
@@ -176,6 +166,120 @@ async fn organization_errors() {
             d.trial_expired_organization_id.as_str()
         ]
     );
+}
+
+/// One GET of `path` with `token` and no `organization_id` at all, or an empty one.
+async fn get_without_org(
+    t: &crate::support::T,
+    token: &str,
+    path: &str,
+    empty: bool,
+) -> crate::support::Res {
+    let mut req = t
+        .http
+        .get(t.url(path))
+        .header("Authorization", format!("Zoho-oauthtoken {token}"));
+    if empty {
+        req = req.query(&[("organization_id", "")]);
+    }
+    read(req.send().await.unwrap()).await
+}
+
+#[tokio::test]
+async fn a_user_of_several_organizations_without_organization_id_gets_6024_and_the_choices() {
+    let t = start().await;
+    let d = t.sim.demo();
+    for empty in [false, true] {
+        let res = get_without_org(&t, &t.token, "/contacts", empty).await;
+        assert_eq!((res.status, res.code()), (400, 6024), "empty={empty}");
+        assert_eq!(
+            res.body["message"],
+            "This user belongs to multiple organizations, hence the parameter \
+             CompanyID/CompanyName is required for associating this user to a specific \
+             organization."
+        );
+        assert_eq!(
+            res.body["error_info"],
+            json!([
+                {"organization_id": d.organization_id, "name": "Demo Books Pvt Ltd", "is_default_org": true},
+                {"organization_id": d.trial_expired_organization_id, "name": "Expired Trial Traders", "is_default_org": false},
+            ])
+        );
+    }
+    // A write too: 6024 comes before anything the body says.
+    let res = read(
+        t.http
+            .post(t.url("/contacts"))
+            .header("Authorization", format!("Zoho-oauthtoken {}", t.token))
+            .json(&json!({"contact_name": "Nobody"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((res.status, res.code()), (400, 6024));
+}
+
+#[tokio::test]
+async fn a_user_of_one_organization_without_organization_id_gets_that_one() {
+    let mut t = start().await;
+    let d = t.sim.demo();
+    t.token = refresh(
+        &t.http,
+        &t.sim.accounts_url(),
+        &d.other_user.client_id,
+        &d.other_user.client_secret,
+        &d.other_user.refresh_token,
+    )
+    .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    t.org = d.other_user.organization_id.clone();
+    let created = t
+        .post("/contacts", &json!({"contact_name": "Only Org Customer"}))
+        .await;
+    assert_eq!(created.code(), 0, "{}", created.body);
+    let res = get_without_org(&t, &t.token, "/contacts", false).await;
+    assert_eq!((res.status, res.code()), (200, 0), "{}", res.body);
+    let names: Vec<&str> = res.body["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["contact_name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Only Org Customer"), "{names:?}");
+}
+
+#[tokio::test]
+async fn a_scenario_gives_the_demo_user_more_organizations() {
+    let org = |id: &str, name: &str| zbooks_sim::OrgSpec {
+        organization_id: id.into(),
+        name: name.into(),
+        plan: zbooks_types::Plan::Standard,
+        dc: zbooks_types::DataCenter::In,
+        trial_expired: false,
+        members: vec!["sim-user-demo".into()],
+        currency_code: "INR".into(),
+        unique_custom_fields: Vec::new(),
+    };
+    let config = SimConfig {
+        scenario: Some(zbooks_sim::Scenario {
+            organizations: vec![org("60000000021", "Branch One LLP")],
+            ..zbooks_sim::Scenario::default()
+        }),
+        ..SimConfig::default()
+    };
+    let t = start_with(config).await;
+    let res = get_without_org(&t, &t.token, "/items", false).await;
+    assert_eq!((res.status, res.code()), (400, 6024));
+    let ids: Vec<&str> = res.body["error_info"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["organization_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["60000000001", "60000000002", "60000000021"]);
 }
 
 #[tokio::test]
