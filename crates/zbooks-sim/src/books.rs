@@ -140,10 +140,12 @@ async fn handle_inner(shared: &Shared, inc: &Incoming, fault: Option<&FaultActio
             return Err(Reply::not_authorized());
         }
         let value = org_json(&org, true);
-        return Ok(Reply::json(
+        let mut reply = Reply::json(
             200,
             &json!({"code": 0, "message": "success", "organization": generated::ORGANIZATION.get.fit(&value)}),
-        ));
+        );
+        reply.headers.extend(shared.rate_headers(&org));
+        return Ok(reply);
     }
 
     let org_id = inc
@@ -251,17 +253,26 @@ fn org_json(org: &OrgCell, is_default: bool) -> Value {
 }
 
 fn list_orgs(shared: &Shared, inc: &Incoming, user: &str) -> Reply {
-    let orgs: Vec<Value> = shared
+    let mine: Vec<Arc<OrgCell>> = shared
         .all_orgs()
-        .iter()
+        .into_iter()
         .filter(|o| o.meta.dc == inc.dc && o.meta.members.iter().any(|m| m == user))
+        .collect();
+    let orgs: Vec<Value> = mine
+        .iter()
         .enumerate()
         .map(|(i, o)| generated::ORGANIZATION.list.fit(&org_json(o, i == 0)))
         .collect();
-    Reply::json(
+    let mut reply = Reply::json(
         200,
         &json!({"code": 0, "message": "success", "organizations": orgs}),
-    )
+    );
+    // Clients read the headers here too (reference §2); the listing names no organization,
+    // so they are the default organization's (choices.rs).
+    if let Some(default) = mine.first() {
+        reply.headers.extend(shared.rate_headers(default));
+    }
+    reply
 }
 
 /// The operation itself, under the organization's data lock.
