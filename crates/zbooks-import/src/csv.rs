@@ -124,6 +124,7 @@ const ITEM: Columns = &[
     ("purchase_description", &["purchase description"]),
     ("product_type", &["product type"]),
     ("hsn_or_sac", &["hsn/sac", "hsn code", "sac"]),
+    // Read so the column is known, never sent: create-item has no `unit` (items.yml).
     ("unit", &["usage unit", "unit"]),
     ("item_type", &["item type"]),
     ("intra_tax", &["intra state tax name"]),
@@ -858,7 +859,6 @@ impl CsvReader {
             ("description", "description"),
             ("purchase_description", "purchase_description"),
             ("hsn_or_sac", "hsn_or_sac"),
-            ("unit", "unit"),
         ] {
             self.put(&mut p, col, field);
         }

@@ -44,6 +44,7 @@ use zbooks_store::{
 };
 use zbooks_types::{Clock, SystemClock};
 
+use crate::body::Body;
 use crate::existing::ExistingRecords;
 use crate::reconcile;
 use crate::record::{Entity, NaturalKey, Record, key_hash};
@@ -307,7 +308,7 @@ struct Task {
     journal: Journal,
     index: usize,
     record: Record,
-    body: Value,
+    body: Body,
     /// The record may exist after an earlier create: look before sending; found, adopted.
     lookup_first: bool,
     /// Nobody refuses a second one and another run may have made it since the listing:
@@ -768,7 +769,7 @@ struct Run<'a> {
 }
 
 enum Readiness {
-    Ready(Value),
+    Ready(Body),
     Wait,
     Fail(Failure),
 }
@@ -849,7 +850,7 @@ impl Run<'_> {
                 }
             }
         }
-        match record.resolve(|k| self.id_of(k)) {
+        match record.body(|k| self.id_of(k)) {
             Ok(body) => Readiness::Ready(body),
             Err(u) => Readiness::Fail(Failure {
                 code: None,

@@ -15,6 +15,7 @@
 //! This crate never prints: the CLI renders what it returns.
 #![warn(missing_docs)]
 
+pub mod body;
 pub mod csv;
 mod decode;
 pub mod error;
@@ -35,6 +36,7 @@ pub mod validate;
 pub mod value;
 
 pub use crate::csv::{CsvOptions, CsvReader, parse_csv_bytes};
+pub use body::Body;
 pub use error::{ImportError, ImportErrorKind};
 pub use executor::{
     ExecuteError, ExecuteOptions, Phase, Progress, RunInput, RunResult, Stop, StopHandle, execute,

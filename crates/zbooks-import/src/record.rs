@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::body::Body;
 use crate::location::Location;
 
 /// A kind of Zoho Books record the importer creates.
@@ -453,6 +454,15 @@ impl Record {
             payload["taxes"] = Value::String(joined);
         }
         Ok(payload)
+    }
+
+    /// The body to send: [`Record::resolve`]'s payload, written as Zoho's request schemas
+    /// type it (money and quantities as JSON numbers).
+    pub fn body(
+        &self,
+        id_of: impl FnMut(&NaturalKey) -> Option<String>,
+    ) -> Result<Body, Unresolved> {
+        self.resolve(id_of).map(Body::new)
     }
 }
 

@@ -141,8 +141,9 @@ pub fn plain(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-/// Money as it goes into a payload: a string with at least two decimals (`"30975.00"`), the
-/// form the client reads and writes (never a float).
+/// Money as it goes into a payload: the exact decimal as text with at least two decimals
+/// (`"30975.00"`), never a float. [`Body`](crate::Body) writes it on the wire as the JSON
+/// number `30975.00`, the type Zoho's request schemas give it.
 pub fn money(d: Decimal) -> serde_json::Value {
     let mut r = d.normalize();
     if r.scale() < 2 {

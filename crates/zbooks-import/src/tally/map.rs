@@ -1279,9 +1279,8 @@ impl TallyMapper {
             if let Some(h) = self.stock_chain(&name, |s| s.hsn.clone()).or(seen.hsn) {
                 p.insert("hsn_or_sac".to_owned(), json!(h));
             }
-            if let Some(u) = &stock.unit {
-                p.insert("unit".to_owned(), json!(u));
-            }
+            // No `unit`: Zoho's create-item request does not define it (items.yml); the unit
+            // goes on each invoice and bill line, where it is defined.
             let gst_rate = self
                 .stock_chain(&name, |s| s.gst_rate)
                 .or(seen.gst_rate)

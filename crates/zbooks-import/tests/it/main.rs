@@ -1,6 +1,7 @@
 //! Integration tests of zbooks-import: the Tally fixtures end to end (read, map,
 //! validate, plan, totals), encodings, damaged files, and the readers' properties.
 
+mod bodies;
 mod concurrency;
 mod encodings;
 mod executor;

@@ -313,6 +313,73 @@ fn validate_at(schema: &Value, value: &Value, path: &str, errors: &mut Vec<Strin
     }
 }
 
+/// Every way a request body breaks its operation's schema: what [`validate`] finds, plus values
+/// outside an `enum` and fields the schema does not define (Zoho drops or refuses them; a
+/// request zbooks sends must carry none).
+pub(crate) fn validate_request(schema: &Value, value: &Value) -> Vec<String> {
+    let mut errors = validate(schema, value);
+    strict_at(schema, value, "$", &mut errors);
+    errors
+}
+
+fn strict_at(schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>) {
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        errors.push(format!(
+            "{path}: {value} is not one of {}",
+            Value::Array(allowed.clone())
+        ));
+    }
+    if let (Some(props), Some(obj)) = (
+        schema.get("properties").and_then(Value::as_object),
+        value.as_object(),
+    ) {
+        for (k, v) in obj {
+            match props.get(k) {
+                Some(sub) => strict_at(sub, v, &format!("{path}.{k}"), errors),
+                None => errors.push(format!("{path}: unknown field {k}")),
+            }
+        }
+    }
+    if let (Some(items), Some(arr)) = (schema.get("items"), value.as_array()) {
+        for (i, v) in arr.iter().enumerate() {
+            strict_at(items, v, &format!("{path}[{i}]"), errors);
+        }
+    }
+}
+
+// Compiled wherever this file is (the simulator's tests, the importer's, the xtask's), so the
+// request check every user of it relies on is pinned once, here.
+#[test]
+fn validate_request_names_wrong_types_unknown_fields_and_values_outside_an_enum() {
+    let schema = serde_json::json!({
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": {"type": "string"},
+            "mode": {"type": "string", "enum": ["cash", "check"]},
+            "lines": {"type": "array", "items": {"type": "object", "properties": {
+                "rate": {"type": "number"}
+            }}}
+        }
+    });
+    let good = serde_json::json!({"name": "a", "mode": "cash", "lines": [{"rate": 1.5}]});
+    assert!(validate_request(&schema, &good).is_empty());
+    let bad =
+        serde_json::json!({"mode": "card", "unit": "pcs", "lines": [{"rate": "1.50", "x": 1}]});
+    assert_eq!(
+        validate_request(&schema, &bad),
+        [
+            "$.lines[0].rate: expected number, got \"1.50\"",
+            "$: missing required name",
+            "$.lines[0]: unknown field x",
+            "$.mode: \"card\" is not one of [\"cash\",\"check\"]",
+            "$: unknown field unit",
+        ]
+    );
+}
+
 /// The example request an operation's schema documents: every property with its `example`,
 /// nested objects and one-element arrays built the same way.
 pub(crate) fn example(schema: &Value) -> Option<Value> {
