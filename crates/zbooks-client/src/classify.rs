@@ -197,15 +197,11 @@ fn classify_parsed(status: u16, trimmed: &[u8]) -> Result<Success, Failure> {
             let catalogued = catalog::by_code(code)
                 .filter(|e| e.is_real())
                 .and_then(|e| e.class.map(|class| (class, e.retry)));
+            // An uncatalogued code is read by its status alone, never by its message's words:
+            // a duplicate is known by a documented code (3062), and any other refusal of a
+            // create whose key Zoho keeps unique is settled by looking the record up
+            // (docs/design.md promise 5), not by guessing from "already exists".
             let (class, retry) = catalogued.unwrap_or_else(|| {
-                // An undocumented code that says "already exists" (1001 in third-party
-                // reports, reference §1.4) is a duplicate whatever its number.
-                if message
-                    .as_deref()
-                    .is_some_and(|m| m.contains("already exists"))
-                {
-                    return (FailureClass::Duplicate, Retry::Never);
-                }
                 let (class, retry, _) = catalog::status_implies(status);
                 (class.unwrap_or(FailureClass::Unknown), retry)
             });

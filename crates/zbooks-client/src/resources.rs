@@ -483,8 +483,9 @@ impl<'c, T: Serialize + DeserializeOwned + Send> Resource<'c, T> {
     }
 
     /// Creates a record unless it exists, never creating it twice (docs/design.md promise 5):
-    /// after a failure where the create may have landed, or a duplicate refusal, the record is
-    /// looked up by `natural_key` (the resource's natural key field, e.g. the invoice number)
+    /// after a failure where the create may have landed, or a refusal (a duplicate, or any
+    /// validation refusal, which may be a duplicate Zoho answers with an undocumented code),
+    /// the record is looked up by `natural_key` (the resource's natural key field, e.g. the invoice number)
     /// and adopted if found; if not found it is sent again, at most three times in all.
     pub async fn create_or_adopt(&self, record: &T, natural_key: &str) -> Outcome {
         const ROUNDS: u32 = 3;
@@ -502,8 +503,14 @@ impl<'c, T: Serialize + DeserializeOwned + Send> Resource<'c, T> {
                 }
                 Err(error) => error,
             };
-            let duplicate = error.class() == zbooks_types::FailureClass::Duplicate;
-            if !duplicate && !error.may_have_landed() {
+            // Zoho's documented duplicate code is 3062 (contacts); a duplicate invoice number
+            // or item name comes back with a code no source ties to duplicates, so any refusal
+            // of the request may be one: the lookup settles it, never the message's words.
+            let refused = matches!(
+                error.class(),
+                zbooks_types::FailureClass::Duplicate | zbooks_types::FailureClass::Validation
+            );
+            if !refused && !error.may_have_landed() {
                 return Outcome::Failed(error);
             }
             match self.find_value(natural_key).await {
@@ -511,7 +518,7 @@ impl<'c, T: Serialize + DeserializeOwned + Send> Resource<'c, T> {
                     Some(id) => return Outcome::Adopted(id),
                     None => return Outcome::MaybeSent(error),
                 },
-                Ok(None) if duplicate => return Outcome::Failed(error),
+                Ok(None) if refused => return Outcome::Failed(error),
                 Ok(None) => last = Some(error),
                 Err(_) => return Outcome::MaybeSent(error),
             }

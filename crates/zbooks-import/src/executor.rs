@@ -623,7 +623,12 @@ impl Task {
             }
             Err(error) => error,
         };
-        let duplicate = error.class() == FailureClass::Duplicate;
+        // 3062 is Zoho's documented duplicate; a duplicate invoice number or item name comes
+        // back under a code nothing documents as one (a validation refusal), so for a key Zoho
+        // keeps unique the lookup below settles it, never the message's words.
+        let duplicate = error.class() == FailureClass::Duplicate
+            || (error.class() == FailureClass::Validation
+                && self.record.is_refused_twice_by_zoho());
         if !duplicate && !error.may_have_landed() {
             return self.not_landed(error).await;
         }

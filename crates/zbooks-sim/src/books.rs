@@ -141,10 +141,12 @@ async fn handle_inner(shared: &Shared, inc: &Incoming, fault: Option<&FaultActio
             return Err(Reply::not_authorized());
         }
         let value = org_json(&org, true);
-        return Ok(Reply::json(
+        let mut reply = Reply::json(
             200,
             &json!({"code": 0, "message": "success", "organization": generated::ORGANIZATION.get.fit(&value)}),
-        ));
+        );
+        reply.headers.extend(shared.rate_headers(&org));
+        return Ok(reply);
     }
 
     let org = match inc.param("organization_id").filter(|id| !id.is_empty()) {
@@ -302,15 +304,22 @@ fn org_json(org: &OrgCell, is_default: bool) -> Value {
 }
 
 fn list_orgs(shared: &Shared, inc: &Incoming, user: &str) -> Reply {
-    let orgs: Vec<Value> = member_orgs(shared, inc, user)
+    let mine = member_orgs(shared, inc, user);
+    let orgs: Vec<Value> = mine
         .iter()
         .enumerate()
         .map(|(i, o)| generated::ORGANIZATION.list.fit(&org_json(o, i == 0)))
         .collect();
-    Reply::json(
+    let mut reply = Reply::json(
         200,
         &json!({"code": 0, "message": "success", "organizations": orgs}),
-    )
+    );
+    // Clients read the headers here too (reference §2); the listing names no organization,
+    // so they are the default organization's (choices.rs).
+    if let Some(default) = mine.first() {
+        reply.headers.extend(shared.rate_headers(default));
+    }
+    reply
 }
 
 /// The operation itself, under the organization's data lock.

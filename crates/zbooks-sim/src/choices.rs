@@ -19,7 +19,7 @@
 //! | a query or body value that is invalid (`page=x`, `per_page=500`, `sort_order=Z`, a bad `filter_by`, a non-number amount) | 400 | 2 | `Invalid value passed for <param>` | code \[C\], status likeliest |
 //! | a required field missing | 400 | 2 | `Invalid value passed for <field>` | Zoho's own wording unknown; same family |
 //! | trial expired | 400 | 103001 | Zoho's message | code \[O\]; only writes (POST/PUT/DELETE) are refused: "every write fails" \[O\] |
-//! | duplicate supplied invoice number, item name or unique custom field value | 400 | 1001 | `<Thing> "<value>" already exists.` | 1001 is folklore \[unverified\], no real payload was found; contacts keep their real 3062 |
+//! | duplicate supplied invoice number (`ignore_auto_number_generation=true`), item name or unique custom field value | 400 | 4 | `Invalid value passed for <field>` (`invoice_number`, `name`, the custom field's `api_name`) | no Books payload was found (reference §1.4, evidence 6b, 6c, 15a). The only codes documented for these cases are Zoho *Invoice*'s (1001 for the number, 1000 for the item name \[C-inv\]); 1001 has no real payload, and 1000 is Books' own "Internal error" \[C\], which a client would retry. Code 4 is Zoho's observed code for a value that is present but semantically unacceptable (evidence 15b \[O\]), with its wording. Clients settle such a refusal by looking the record up; contacts keep their real 3062 |
 //! | over-applied payment (more than the invoice or bill balance, or than the payment) | 400 | 2 | `Invalid value passed for amount_applied` | code 2 family |
 //! | a referenced record (customer, vendor, item, tax, account, invoice, bill) missing | 400 | 1002 | `<Resource> does not exist.` on the referenced kind | 1002 is Zoho's "does not exist" |
 //! | collection `PUT` without the `X-Unique-Identifier-*` headers, or on a field not configured unique | 400 | 2 | `Invalid value passed for X-Unique-Identifier-Key` / `-Value` | code 2 family |
@@ -31,6 +31,7 @@
 //! | per-minute window | — | — | a fixed window starting at the organization's first call; once exceeded, the organization is blocked to the window's end | Zoho's text: "blocked" \[C\] |
 //! | daily window | — | — | a fixed window of the configured day length, starting at the organization's first call | Zoho's reset time is unknown \[unknown\] |
 //! | `X-Rate-Limit-*` headers | — | — | `-Limit` = the plan's daily quota, `-Remaining` = calls left today, `-Reset` = seconds until the daily window ends; never `Retry-After` | the 2019 observation (7500 / 6775 / 34881) \[O\] |
+//! | which answers carry the `X-Rate-Limit-*` headers | — | — | every answer once the token is accepted and the organization known: successes and errors alike (1002, code 2, 429/44/45/1070, trial 103001), `GET /organizations/{id}`, and `GET /organizations` with the user's default organization's figures (the listing names none, and is not counted); none on 401s, 404/405s, or before an organization is known (6041, a missing `organization_id`) | on 2xx \[O\] (2019; a 2025 tap reads them on every authenticated call); on errors unknown, and a client that sleeps until `-Reset` must find them on a 429; an unauthenticated 2026 probe saw none \[O\] |
 //! | token endpoint: missing or unknown `grant_type` | 200 | — | `{"error":"unsupported_grant_type"}` | OAuth 2 wording; Zoho answers errors with 200 \[O\] |
 //! | token endpoint: refresh token of another client | 200 | — | `{"error":"invalid_code"}` | "the refresh token is revoked or wrong" → invalid_code \[C\] |
 //! | token endpoint: method other than POST | 405 | — | `{"error":"invalid_request"}` | none found |
@@ -58,11 +59,12 @@ pub const METHOD_NOT_ALLOWED_MESSAGE: &str = "HTTP method not allowed";
 pub const UNMATCHED_HEADER: (&str, &str) = ("x-zbooks-sim", "unmatched");
 /// HTTP status of code 1002 (record not found).
 pub const NOT_FOUND_STATUS: u16 = 404;
-/// HTTP status of the 400-family errors whose status Zoho does not document (2, 1038, 6041,
-/// 103001, 1001).
+/// HTTP status of the 400-family errors whose status Zoho does not document (2, 4, 1038, 6041,
+/// 103001).
 pub const BAD_REQUEST_STATUS: u16 = 400;
-/// `code` of a duplicate invoice number, item name or unique custom field value.
-pub const DUPLICATE_CODE: i64 = 1001;
+/// `code` of a duplicate invoice number, item name or unique custom field value: Zoho's code 4
+/// for a semantically unacceptable value, since no real Books payload shows another (table above).
+pub const DUPLICATE_CODE: i64 = 4;
 /// `code` of a malformed `organization_id`, or a missing one from a user of no organization
 /// (Zoho's code is unknown).
 pub const MISSING_ORG_CODE: i64 = 2;

@@ -196,7 +196,7 @@ fn check_unique_custom_fields(
         {
             return Err(Reply::duplicate(
                 crate::choices::DUPLICATE_CODE,
-                format!("The value \"{value}\" already exists for the custom field {cf}."),
+                format!("Invalid value passed for {cf}"),
             ));
         }
     }
@@ -407,7 +407,7 @@ fn prepare_item(data: &OrgData, record: &mut Record, own_id: Option<u64>) -> Res
     {
         return Err(Reply::duplicate(
             crate::choices::DUPLICATE_CODE,
-            format!("The item \"{name}\" already exists."),
+            "Invalid value passed for name",
         ));
     }
     record.insert("name".into(), Value::String(name));
@@ -536,7 +536,7 @@ fn prepare_invoice(
         {
             return Err(Reply::duplicate(
                 crate::choices::DUPLICATE_CODE,
-                format!("Invoice number \"{n}\" already exists."),
+                "Invalid value passed for invoice_number",
             ));
         }
         n

@@ -46,7 +46,8 @@ pub struct Counters {
     pub by_status: BTreeMap<u16, u64>,
     /// 429 answers by Zoho code (44, 45, 1070).
     pub throttled: BTreeMap<i64, u64>,
-    /// Creates refused as duplicates (3062, 1001).
+    /// Creates refused as duplicates (3062, and code 4 for numbers, item names and unique custom
+    /// field values: choices.rs).
     pub duplicates_refused: u64,
     /// Requests to unknown routes or with the wrong method.
     pub unmatched_routes: u64,

@@ -390,6 +390,31 @@ pub const ENTRIES: &[CatalogEntry] = &[
         }),
     },
     CatalogEntry {
+        key: ErrorKey::Code(4),
+        title: "invalid or unacceptable value",
+        messages: &["Invalid value passed for <field or label>"],
+        status: Some(400),
+        status_evidence: Evidence::Inferred,
+        class: Some(FailureClass::Validation),
+        retry: Retry::Never,
+        meaning: "A field or parameter is missing, or present but not acceptable in this \
+                  organization; the message names the field (its API key or its label).",
+        causes: &[
+            "a required body field or query parameter missing (\"Invalid value passed for \
+             Date\")",
+            "a value that breaks a rule, for example an amount a journal cannot take",
+            "a number or name Zoho keeps unique and another record already holds (invoice_number \
+             with ignore_auto_number_generation, an item's name): no real payload shows the \
+             code for these, 4 is the likeliest",
+        ],
+        fix: "Correct the field the message names. If it is a number or name that must be \
+              unique, look the record up by it: it may already exist (a create whose answer was \
+              lost, or another run), and then reuse it.",
+        evidence: Evidence::Observed,
+        source: "real payloads in public code (zoho-validation-evidence.md 15b, reference §1.4)",
+        folklore: None,
+    },
+    CatalogEntry {
         key: ErrorKey::Code(6041),
         title: "user not in organization",
         messages: &["This user is not associated with the CompanyID/CompanyName:<organization>."],
@@ -491,21 +516,24 @@ pub const ENTRIES: &[CatalogEntry] = &[
     },
     CatalogEntry {
         key: ErrorKey::Code(1001),
-        title: "already exists (unverified)",
-        messages: &["<Resource> already exists"],
+        title: "duplicate number (unverified)",
+        messages: &["Invoice Number already exist"],
         status: Some(400),
         status_evidence: Evidence::Inferred,
-        class: Some(FailureClass::Duplicate),
+        class: Some(FailureClass::Validation),
         retry: Retry::Never,
-        meaning: "Commonly assumed to be Zoho's generic duplicate-record code (items, invoice \
-                  numbers); no real Zoho response with it has been found.",
+        meaning: "Zoho Invoice's documentation lists 1001 for a duplicate invoice number; no real \
+                  Zoho Books response with it has been found, and third-party fakes use it as a \
+                  generic \"already exists\". zbooks does not take it for a duplicate: a create \
+                  refused with it is settled by looking the record up.",
         causes: &[
-            "a record with the same number or name exists, for example after a create whose \
-             response was lost",
+            "an invoice number sent with ignore_auto_number_generation that another invoice \
+             already holds, for example after a create whose response was lost",
         ],
         fix: "Look the record up by its natural key and reuse it instead of creating it again.",
         evidence: Evidence::ThirdParty,
-        source: "third-party fakes and tests only (reference §1.4)",
+        source: "Zoho Invoice's per-module error tables [C-inv] and third-party fakes; no Books \
+                 payload (reference §1.4, zoho-validation-evidence.md 6c, 15a)",
         folklore: None,
     },
     CatalogEntry {
@@ -629,21 +657,6 @@ pub const ENTRIES: &[CatalogEntry] = &[
             likely_instead: "an organization blocked for volume gets 429 with code 44 (rest of \
                              the minute) or 45 (rest of the day).",
         }),
-    },
-    CatalogEntry {
-        key: ErrorKey::Code(4),
-        title: "not a documented Zoho code",
-        messages: &[],
-        status: None,
-        status_evidence: Evidence::Inferred,
-        class: Some(FailureClass::Unknown),
-        retry: Retry::Never,
-        meaning: "Zoho documents no code 4; it appears only in third-party fakes.",
-        causes: &[],
-        fix: "Read the HTTP status and Zoho's message that came with it.",
-        evidence: Evidence::ThirdParty,
-        source: "third-party fakes only (reference §1.4)",
-        folklore: None,
     },
     CatalogEntry {
         key: ErrorKey::Code(36),
@@ -1170,7 +1183,7 @@ mod tests {
     #[test]
     fn the_codes_that_catch_people_are_catalogued() {
         for code in [
-            0, 2, 5, 14, 44, 45, 57, 1000, 1002, 1038, 1070, 3062, 6024, 6041, 103_001,
+            0, 2, 4, 5, 14, 44, 45, 57, 1000, 1002, 1038, 1070, 3062, 6024, 6041, 103_001,
         ] {
             assert!(by_code(code).is_some(), "code {code}");
         }

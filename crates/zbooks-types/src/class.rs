@@ -46,7 +46,7 @@ pub enum FailureClass {
     BadResponse,
     /// The record or route does not exist (1002, 404).
     NotFound,
-    /// The record already exists (3062, a duplicate number).
+    /// The record already exists (3062, the one documented duplicate code).
     Duplicate,
     /// The request itself is wrong (2, 1038, other 400s, 405): fix the request.
     Validation,

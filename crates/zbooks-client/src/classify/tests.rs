@@ -49,6 +49,12 @@ fn table_of_answers() {
         // Records and requests.
         (404, body(1002, "Contact does not exist."), Some(C::NotFound)),
         (400, body(3062, "The customer \"Acme\" already exists. Please specify a different name."), Some(C::Duplicate)),
+        // A duplicate is known by a documented code only, never by the words of an unknown
+        // code's message (issue 13): 1001 has no real Books payload, and an uncatalogued code
+        // saying "already exists" is whatever its status says.
+        (400, body(1001, "Invoice \"INV-1\" already exists."), Some(C::Validation)),
+        (400, body(987_654, "The item \"Desk\" already exists."), Some(C::Validation)),
+        (400, body(4, "Invalid value passed for invoice_number"), Some(C::Validation)),
         (400, body(2, "Invalid value passed for organization_id"), Some(C::Validation)),
         (400, body(1038, "JSON is not well formed"), Some(C::Validation)),
         (400, body(6041, "This user is not associated with the CompanyID/CompanyName:1."), Some(C::BlockedOrg)),

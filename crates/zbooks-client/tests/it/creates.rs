@@ -169,7 +169,46 @@ async fn an_invoice_whose_answer_was_lost_exists_once() {
         records(&sim, &format!("{org}:invoices:invoice_number=INV-LOST-1")),
         1
     );
-    // A plain create of the same number is refused as a duplicate, not doubled.
+    // A plain create of the same number is refused, not doubled; Zoho's code for it is not
+    // a documented duplicate code, so the refusal is a validation failure...
     let err = client.invoices().create(&invoice).await.unwrap_err();
-    assert_eq!(err.class(), FailureClass::Duplicate, "{err}");
+    assert_eq!(err.class(), FailureClass::Validation, "{err}");
+    assert_eq!(err.code(), Some(4), "{err}");
+    // ... and create_or_adopt settles it by looking the number up.
+    let again = client
+        .invoices()
+        .create_or_adopt(&invoice, "INV-LOST-1")
+        .await;
+    assert_eq!(again.id(), Some(id.as_str()), "{again:?}");
+    assert!(matches!(again, Outcome::Adopted(_)), "{again:?}");
+    assert_eq!(
+        records(&sim, &format!("{org}:invoices:invoice_number=INV-LOST-1")),
+        1
+    );
+}
+
+#[tokio::test]
+async fn create_or_adopt_adopts_an_item_whose_name_zoho_refuses_without_a_duplicate_code() {
+    let (sim, client, org) = setup(vec![]).await;
+    let item = Item {
+        name: Some("Gadget".into()),
+        rate: Some("4".parse().unwrap()),
+        ..Item::default()
+    };
+    let created = client.items().create(&item).await.unwrap();
+    let outcome = client.items().create_or_adopt(&item, "Gadget").await;
+    assert_eq!(outcome.id(), created.item_id.as_deref(), "{outcome:?}");
+    assert!(matches!(outcome, Outcome::Adopted(_)), "{outcome:?}");
+    assert_eq!(sim.counters().duplicates_refused, 1);
+    assert_eq!(records(&sim, &format!("{org}:items:name=Gadget")), 1);
+    // A refusal that is not a duplicate stays a failure: nothing by that name exists.
+    let nameless_rate = Item {
+        name: Some("Nothing Like It".into()),
+        ..Item::default()
+    };
+    let outcome = client
+        .items()
+        .create_or_adopt(&nameless_rate, "Nothing Like It")
+        .await;
+    assert!(matches!(outcome, Outcome::Failed(_)), "{outcome:?}");
 }

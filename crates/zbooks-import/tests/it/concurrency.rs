@@ -137,6 +137,62 @@ async fn taxes_and_accounts_another_run_created_after_the_listing_are_adopted_no
     sim.shutdown().await;
 }
 
+/// Records whose key Zoho keeps unique but refuses under no documented duplicate code: an
+/// item's name and an invoice number of one's own (the simulator answers code 4, choices.rs).
+const UNIQUE_INPUT: &str = r#"{"entity": "contact", "payload": {"contact_name": "Race Buyer", "contact_type": "customer"}}
+{"entity": "item", "payload": {"name": "Race Bolt", "rate": 5}}
+{"entity": "invoice", "payload": {"customer_name": "Race Buyer", "invoice_number": "RACE-1", "date": "2026-01-15", "line_items": [{"item_id": {"$ref": "item:name=Race Bolt"}, "quantity": 2, "rate": 5}]}}
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn items_and_own_invoice_numbers_refused_without_a_duplicate_code_are_looked_up_and_adopted()
+{
+    let sim = sim().await;
+    let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let client = client(&sim, store.clone());
+    let input = parsed(UNIQUE_INPUT);
+    let stale = zbooks_import::reconcile::list_existing(
+        &client,
+        &input.records.iter().map(|r| r.entity).collect(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let other = run(
+        &client,
+        &store,
+        "other.jsonl",
+        &input,
+        options(),
+        &StopHandle::new(),
+    )
+    .await;
+    assert!(matches!(other.stop, Stop::Finished), "{:?}", other.stop);
+    assert_eq!(other.summary.created, 3, "{:?}", other.summary);
+    let refused = sim.counters().duplicates_refused;
+    let late = ExecuteOptions {
+        existing: Some(stale),
+        ..options()
+    };
+    let result = run(
+        &client,
+        &store,
+        "this.jsonl",
+        &input,
+        late,
+        &StopHandle::new(),
+    )
+    .await;
+    assert!(matches!(result.stop, Stop::Finished), "{:?}", result.stop);
+    assert_eq!(result.summary.failed, 0, "{:?}", result.summary);
+    assert_eq!(result.summary.created, 0, "{:?}", result.summary);
+    assert_eq!(result.summary.adopted, 3, "{:?}", result.summary);
+    // Zoho refused all three creates; each was settled by looking the record up.
+    assert_eq!(sim.counters().duplicates_refused, refused + 3);
+    assert_eq!(doubled(&sim), Vec::<(String, u64)>::new());
+    sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn creates_cut_off_by_crashes_are_not_charged_against_the_attempt_budget() {
     let sim = sim().await;

@@ -53,6 +53,29 @@ async fn contacts_crud_with_zoho_envelopes() {
 }
 
 #[tokio::test]
+async fn duplicate_invoice_numbers_and_item_names_are_refused_without_an_invented_code() {
+    // No real Books payload with 1001 exists (reference §1.4, evidence 15a); the answer is
+    // Zoho's code 4 for a semantically unacceptable value (choices.rs).
+    let t = start().await;
+    let item = json!({"name": "Desk", "rate": 10});
+    assert_eq!(t.post("/items", &item).await.status, 201);
+    let res = t.post("/items", &json!({"name": "Desk", "rate": 12})).await;
+    assert_eq!((res.status, res.code()), (400, 4), "{}", res.body);
+    assert_eq!(res.body["message"], "Invalid value passed for name");
+    let customer = t.contact("Buyer", "customer").await;
+    let own = [("ignore_auto_number_generation", "true")];
+    let body = json!({"customer_id": customer, "invoice_number": "MY-9", "line_items": [{"name": "x", "rate": 1}]});
+    assert_eq!(t.post_q("/invoices", &own, &body).await.status, 201);
+    let res = t.post_q("/invoices", &own, &body).await;
+    assert_eq!((res.status, res.code()), (400, 4), "{}", res.body);
+    assert_eq!(
+        res.body["message"],
+        "Invalid value passed for invoice_number"
+    );
+    assert_eq!(t.sim.counters().duplicates_refused, 2);
+}
+
+#[tokio::test]
 async fn duplicate_contact_name_is_3062() {
     let t = start().await;
     t.contact("Acme", "customer").await;

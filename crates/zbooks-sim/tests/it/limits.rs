@@ -179,3 +179,122 @@ async fn limits_and_headers_can_be_switched_off() {
             .is_none()
     );
 }
+
+/// The three headers of an answer, or `None` when any is missing.
+fn rate(res: &crate::support::Res) -> Option<(u64, u64, u64)> {
+    let get = |name: &str| -> Option<u64> { res.headers.get(name)?.to_str().ok()?.parse().ok() };
+    Some((
+        get("x-rate-limit-limit")?,
+        get("x-rate-limit-remaining")?,
+        get("x-rate-limit-reset")?,
+    ))
+}
+
+#[tokio::test]
+async fn every_authenticated_route_answers_the_rate_limit_headers_with_consistent_values() {
+    let t = start().await;
+    let day = SimConfig::default().day.as_secs();
+    let kinds = [
+        "contacts",
+        "items",
+        "invoices",
+        "customerpayments",
+        "bills",
+        "vendorpayments",
+        "journals",
+        "chartofaccounts",
+        "settings/taxes",
+    ];
+    // (what, answer, whether it counts toward the daily quota)
+    let mut answers = Vec::new();
+    answers.push((
+        "GET /organizations".to_owned(),
+        t.get("/organizations").await,
+        false,
+    ));
+    let org = format!("/organizations/{}", t.org);
+    answers.push((format!("GET {org}"), t.get(&org).await, false));
+    for kind in kinds {
+        let one = format!("/{kind}/460000000099999");
+        answers.push((
+            format!("GET /{kind}"),
+            t.get(&format!("/{kind}")).await,
+            true,
+        ));
+        answers.push((
+            format!("POST /{kind}"),
+            t.post(&format!("/{kind}"), &json!({})).await,
+            true,
+        ));
+        answers.push((format!("GET {one}"), t.get(&one).await, true));
+        answers.push((format!("PUT {one}"), t.put(&one, &json!({})).await, true));
+        answers.push((format!("DELETE {one}"), t.delete(&one).await, true));
+    }
+    for status in [
+        "/invoices/460000000099999/status/sent",
+        "/bills/460000000099999/status/void",
+    ] {
+        answers.push((
+            format!("POST {status}"),
+            t.post(status, &json!({})).await,
+            true,
+        ));
+    }
+    answers.push((
+        "GET /contacts?page=x".to_owned(),
+        t.get_q("/contacts", &[("page", "x")]).await,
+        true,
+    ));
+    answers.push((
+        "GET /organizations (again)".to_owned(),
+        t.get("/organizations").await,
+        false,
+    ));
+
+    // The demo organization's plan: Professional, 5,000 calls a day (reference §2).
+    let mut before: Option<(u64, u64, u64)> = None;
+    let mut errors = 0;
+    for (what, res, counted) in &answers {
+        let Some((limit, remaining, reset)) = rate(res) else {
+            panic!(
+                "{what} ({}) has no X-Rate-Limit-* headers: {:?}",
+                res.status, res.headers
+            );
+        };
+        if res.status >= 400 {
+            errors += 1;
+        }
+        assert_eq!(limit, 5_000, "{what}");
+        assert!(reset <= day, "{what}: reset {reset}");
+        if let Some((_, last_remaining, last_reset)) = before {
+            // Seconds until the daily reset only go down within a day.
+            assert!(
+                reset <= last_reset,
+                "{what}: reset {reset} after {last_reset}"
+            );
+            let expected = if *counted {
+                last_remaining - 1
+            } else {
+                last_remaining
+            };
+            assert_eq!(remaining, expected, "{what}");
+        } else {
+            assert_eq!(remaining, 5_000, "{what}: nothing counted yet");
+        }
+        before = Some((limit, remaining, reset));
+    }
+    assert!(errors >= 30, "error answers carry them too: {errors}");
+
+    // Without a usable token nothing is known: no headers (reference §2, the 2026 probe).
+    let res = read(
+        t.http
+            .get(t.url("/organizations"))
+            .header("Authorization", "Zoho-oauthtoken nope")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, 401);
+    assert!(rate(&res).is_none());
+}
