@@ -678,6 +678,9 @@ fn range_conditions(kind: Kind, inc: &Incoming) -> Result<Vec<Cond<'_>>, Reply> 
     Ok(conds)
 }
 
+/// The column a list is sorted by when the request names none: creation time, newest first.
+const DEFAULT_SORT_COLUMN: &str = "created_time";
+
 /// A list with Zoho's filters, sorting and pagination (reference §5.3).
 fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
     let def = kind.def();
@@ -699,8 +702,9 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
             .filter(|p| (1..=choices::MAX_PER_PAGE).contains(p))
             .ok_or_else(|| Reply::invalid("per_page"))?,
     };
+    // Newest first unless asked otherwise (evidence 13a, X7: `created_time`, `D`).
     let descending = match inc.param("sort_order") {
-        None => false,
+        None | Some("") => true,
         Some(o) if o.eq_ignore_ascii_case("A") || o.eq_ignore_ascii_case("ascending") => false,
         Some(o) if o.eq_ignore_ascii_case("D") || o.eq_ignore_ascii_case("descending") => true,
         Some(_) => return Err(Reply::invalid("sort_order")),
@@ -769,8 +773,19 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
             .collect(),
         None => table.records.values().filter(|r| keep(r)).collect(),
     };
-    let sort_column = inc.param("sort_column").filter(|c| !c.is_empty());
-    if let Some(column) = sort_column {
+    // A list whose operation documents no `sort_column` takes it as an unknown parameter,
+    // ignored like the others (evidence 13c); where documented, an undocumented column is code 2
+    // (choices.rs). `created_time`, the default every `page_context` echoes, is always accepted.
+    let sort_column = inc
+        .param("sort_column")
+        .filter(|c| !c.is_empty() && !def.sort_columns.is_empty());
+    if let Some(column) = sort_column
+        && column != DEFAULT_SORT_COLUMN
+        && !def.sort_columns.contains(&column)
+    {
+        return Err(Reply::invalid("sort_column"));
+    }
+    if let Some(column) = sort_column.filter(|c| *c != DEFAULT_SORT_COLUMN) {
         let mut keyed: Vec<(Option<String>, &Stored)> = matching
             .into_iter()
             .map(|s| (s.text(kind, column).map(std::borrow::Cow::into_owned), s))
@@ -784,15 +799,23 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
     let start = (page - 1).saturating_mul(per_page);
     let has_more = matching.len() > start.saturating_add(per_page);
     let shape = &def.spec.list;
-    let page_context = json!({
+    // Every key any list operation's `page_context` documents (reference §5.3).
+    let mut page_context = json!({
         "page": page,
         "per_page": per_page,
         "has_more_page": has_more,
-        "report_name": def.plural,
+        "report_name": def.report_name,
         "applied_filter": filter_by.unwrap_or("Status.All"),
-        "sort_column": sort_column.unwrap_or("created_time"),
+        "filter_by": filter_by.unwrap_or("Status.All"),
+        "search_text": search.as_deref().unwrap_or(""),
+        "sort_column": sort_column.unwrap_or(DEFAULT_SORT_COLUMN),
         "sort_order": if descending { "D" } else { "A" },
     });
+    if kind == Kind::Invoices {
+        // The answer's format (invoices.yml `response_option`): 0, every invoice, the only
+        // format the simulator writes (choices.rs).
+        page_context["response_option"] = json!(0);
+    }
     let mut out = Vec::with_capacity(4096);
     write_object(
         &mut out,
@@ -805,7 +828,7 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
                     if i > 0 {
                         o.push(b',');
                     }
-                    shape.write_record(&stored.decode(), o);
+                    shape.write_record_within(&def.spec.get, &stored.decode(), o);
                 }
                 o.push(b']');
             }),

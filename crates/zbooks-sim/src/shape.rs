@@ -138,7 +138,7 @@ impl Shape {
                 }
                 out.push(b']');
             }
-            (Shape::Obj(fields), Value::Object(map)) => write_object(fields, map, out),
+            (Shape::Obj(fields), Value::Object(map)) => write_object(fields, &[], map, out),
             (shape, _) => shape.write_empty(out),
         }
     }
@@ -167,8 +167,23 @@ impl Shape {
     /// Writes a stored record widened to this (object) shape.
     pub(crate) fn write_record(&self, record: &Map<String, Value>, out: &mut Vec<u8>) {
         match self {
-            Shape::Obj(fields) => write_object(fields, record, out),
+            Shape::Obj(fields) => write_object(fields, &[], record, out),
             _ => write_value(&Value::Object(record.clone()), out),
+        }
+    }
+
+    /// Writes a stored record widened to this (object) shape, its other keys fitted to
+    /// `wider`'s types: a list documents fewer fields than a get, and money the list leaves
+    /// undocumented must still be a JSON number (issue 13: `adjustment` in the bills list).
+    pub(crate) fn write_record_within(
+        &self,
+        wider: &Shape,
+        record: &Map<String, Value>,
+        out: &mut Vec<u8>,
+    ) {
+        match (self, wider) {
+            (Shape::Obj(fields), Shape::Obj(wider)) => write_object(fields, wider, record, out),
+            _ => self.write_record(record, out),
         }
     }
 }
@@ -194,8 +209,19 @@ pub(crate) fn write_key(key: &str, out: &mut Vec<u8>) {
 }
 
 /// The documented fields and the record's other keys, merged in key order (as a
-/// `serde_json::Map` orders them).
-fn write_object(fields: &[(&str, Shape)], map: &Map<String, Value>, out: &mut Vec<u8>) {
+/// `serde_json::Map` orders them); an other key documented in `wider` is fitted to its type.
+fn write_object(
+    fields: &[(&str, Shape)],
+    wider: &[(&str, Shape)],
+    map: &Map<String, Value>,
+    out: &mut Vec<u8>,
+) {
+    let write_extra = |key: &str, value: &Value, out: &mut Vec<u8>| match wider
+        .binary_search_by(|(name, _)| (*name).cmp(key))
+    {
+        Ok(i) if !value.is_null() => wider[i].1.write_fit(value, out),
+        _ => write_value(value, out),
+    };
     let mut extra: Vec<(&str, &Value)> = map
         .iter()
         .filter(|(k, _)| fields.binary_search_by(|(name, _)| (*name).cmp(k)).is_err())
@@ -215,7 +241,7 @@ fn write_object(fields: &[(&str, Shape)], map: &Map<String, Value>, out: &mut Ve
         while let Some((key, value)) = extra.next_if(|(key, _)| key < name) {
             comma(out);
             write_key(key, out);
-            write_value(value, out);
+            write_extra(key, value, out);
         }
         comma(out);
         write_key(name, out);
@@ -227,7 +253,7 @@ fn write_object(fields: &[(&str, Shape)], map: &Map<String, Value>, out: &mut Ve
     for (key, value) in extra {
         comma(out);
         write_key(key, out);
-        write_value(value, out);
+        write_extra(key, value, out);
     }
     out.push(b'}');
 }

@@ -118,7 +118,8 @@ async fn lists_paginate_and_filter() {
         .iter()
         .map(|c| c["contact_name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["Customer 03", "Customer 04", "Customer 05"]);
+    // Newest first (Zoho's default order).
+    assert_eq!(names, ["Customer 03", "Customer 02", "Customer 01"]);
     assert_eq!(res.body["page_context"]["has_more_page"], true);
     assert_eq!(res.body["page_context"]["page"], 2);
     assert_eq!(res.body["page_context"]["per_page"], 3);
@@ -423,7 +424,7 @@ async fn journals_accounts_and_taxes() {
             t["tax_name"].as_str().unwrap()
         })
         .collect();
-    assert_eq!(names, ["GST5", "GST12", "GST18", "GST28"]);
+    assert_eq!(names, ["GST28", "GST18", "GST12", "GST5"], "newest first");
     t.assert_all_matched();
 }
 
@@ -527,7 +528,13 @@ async fn amount_and_date_filters() {
             .await;
         assert_eq!(res.status, 201, "{}", res.body);
     }
-    let list = |query: &'static [(&'static str, &'static str)]| t.get_q("/invoices", query);
+    // Oldest first, so the expected slices read in creation order (the default is newest first).
+    let t = &t;
+    let list = |query: &'static [(&'static str, &'static str)]| async move {
+        let mut query = query.to_vec();
+        query.push(("sort_order", "A"));
+        t.get_q("/invoices", &query).await
+    };
     let all = ["INV-000001", "INV-000002", "INV-000003"];
     for (query, want) in [
         (&[("total_less_than", "20")][..], &all[..1]),

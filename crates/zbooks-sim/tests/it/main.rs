@@ -15,6 +15,7 @@ mod errors;
 mod faults;
 mod generated;
 mod limits;
+mod lists;
 mod openapi;
 mod openapi_examples;
 mod readme;
