@@ -704,7 +704,7 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
     };
     // Newest first unless asked otherwise (evidence 13a, X7: `created_time`, `D`).
     let descending = match inc.param("sort_order") {
-        None | Some("") => true,
+        None => true,
         Some(o) if o.eq_ignore_ascii_case("A") || o.eq_ignore_ascii_case("ascending") => false,
         Some(o) if o.eq_ignore_ascii_case("D") || o.eq_ignore_ascii_case("descending") => true,
         Some(_) => return Err(Reply::invalid("sort_order")),
