@@ -40,6 +40,7 @@
 //! | revoke | 200 | — | `{"status":"success"}` for any token, known or not | none found |
 //! | grant code lifetime | — | — | 3 minutes of wall time (sim clock), configurable | "about 2–3 minutes" \[C\] |
 //! | `created_time` / `last_modified_time` | — | — | `YYYY-MM-DDTHH:MM:SS+0000` on the simulator's clock | Zoho uses the organization's offset |
+//! | invoice and bill totals with `is_inclusive_tax: true` | — | — | per line: tax = amount × pct ÷ (100 + pct) rounded to cents (half away from zero), `item_total` = amount − that tax; `sub_total` = Σ `item_total`, `tax_total` = Σ line taxes, `total` = Σ inclusive amounts + shipping + adjustment. Line discounts come off the inclusive amount before the tax is carved out; the rate is used as sent (not first rounded to `price_precision`); a non-boolean `is_inclusive_tax` is code 2. Exclusive documents keep the tax summed unrounded and rounded once | formula \[C\] (evidence D3), item_total/sub_total/total \[O\] (evidence row 14, E1, X9); rounding per line is the likeliest (Zoho shows a rounded tax per line), so the parts add up to the inclusive whole |
 //! | journals | — | — | debits and credits are not required to balance | Zoho's examples are single lines; the rule is unknown |
 //! | deleting a contact, item or account that others reference | 200 | 0 | allowed | Zoho's refusal code is unknown |
 //! | default list order | — | — | creation order, oldest first; `sort_column` + `sort_order` (`A`/`D`) reorder | Zoho's defaults differ per resource |
