@@ -421,7 +421,8 @@ fn build(
 }
 
 /// The amounts of a payload, for reconciliation: a document's stated `total`, else the sum
-/// of its lines (Zoho's `sub_total`); a payment's `amount`; a journal's debits.
+/// of its lines (Zoho's `sub_total`, or its `total` when the rates include tax); a payment's
+/// `amount`; a journal's debits.
 pub(crate) fn amounts_of(
     entity: Entity,
     payload: &Map<String, Value>,
@@ -441,7 +442,17 @@ pub(crate) fn amounts_of(
                         q * r
                     })
                     .sum();
-                (sum, "sub_total")
+                // Inclusive rates hold their tax, which Zoho carves out of `sub_total` and
+                // keeps in `total`; only `total` can still agree with the lines' sum.
+                if payload.get("is_inclusive_tax") == Some(&Value::Bool(true)) {
+                    let extra = |f: &str| payload.get(f).and_then(number).unwrap_or_default();
+                    (
+                        sum + extra("shipping_charge") + extra("adjustment"),
+                        "total",
+                    )
+                } else {
+                    (sum, "sub_total")
+                }
             }
         }
         Entity::CustomerPayment | Entity::VendorPayment => {
@@ -510,6 +521,32 @@ not json
         assert_eq!(
             bare[0].as_ref().unwrap().key,
             NaturalKey::named(Entity::Item, "Bolt")
+        );
+    }
+
+    #[test]
+    fn inclusive_lines_compare_with_zoho_total_not_the_tax_free_sub_total() {
+        let payload = |inclusive: bool| {
+            serde_json::json!({
+                "is_inclusive_tax": inclusive,
+                "line_items": [{"rate": "118", "quantity": 1, "tax_id": "1"}],
+                "adjustment": "0.5",
+            })
+            .as_object()
+            .unwrap()
+            .clone()
+        };
+        // Inclusive rates already hold the tax: Zoho's sub_total carves it out, its total
+        // keeps it, so the lines' sum ticks off against `total` (with the adjustment).
+        let a = amounts_of(Entity::Invoice, &payload(true), None).unwrap();
+        assert_eq!(
+            (a.total, a.zoho_field.as_str()),
+            (Decimal::new(1185, 1), "total")
+        );
+        let a = amounts_of(Entity::Invoice, &payload(false), None).unwrap();
+        assert_eq!(
+            (a.total, a.zoho_field.as_str()),
+            (Decimal::from(118), "sub_total")
         );
     }
 }
