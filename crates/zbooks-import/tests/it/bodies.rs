@@ -154,7 +154,7 @@ fn jsonl_bodies_match_zohos_request_schemas() {
     assert_all_valid("jsonl", &[crate_fixture("jsonl/company.jsonl")]);
 }
 
-/// The body bytes of each record of JSON Lines text.
+/// The body bytes of each record of JSON Lines text, each checked against Zoho's schema.
 fn jsonl_bodies(text: &str) -> Vec<String> {
     let records: Vec<Record> = zbooks_import::JsonlReader::new(
         text.as_bytes(),
@@ -163,6 +163,9 @@ fn jsonl_bodies(text: &str) -> Vec<String> {
     )
     .map(|r| r.expect("the line reads"))
     .collect();
+    let checked = check(&records);
+    assert_eq!(checked.validated, records.len());
+    assert!(checked.invalid.is_empty(), "{:?}", checked.invalid);
     records
         .iter()
         .map(|r| {
@@ -182,7 +185,7 @@ fn jsonl_money_written_as_numbers_reaches_the_body_digit_for_digit() {
         r#""adjustment":-0.10,"exchange_rate":1E2}}"#,
         "\n",
         r#"{"entity":"customer_payment","payload":{"customer_id":"1","reference_number":"P-1","#,
-        r#""amount":98765432109876543.21,"date":"2025-04-01","#,
+        r#""amount":98765432109876543.21,"date":"2025-04-01","payment_mode":"cash","#,
         r#""invoices":[{"invoice_id":"3","amount_applied":98765432109876543.21}]}}"#,
         "\n",
     );
