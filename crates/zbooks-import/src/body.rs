@@ -20,7 +20,7 @@ use serde_json::value::RawValue;
 /// Zoho's files that defines them (`spec/zoho-openapi/`). `purchase_rate` is not one: the
 /// items file types it as a string. `tests/it/bodies.rs` checks every body against the schema,
 /// so a field missing here fails there.
-const NUMBER_FIELDS: &[&str] = &[
+pub(crate) const NUMBER_FIELDS: &[&str] = &[
     "adjustment",
     "amount",
     "amount_applied",

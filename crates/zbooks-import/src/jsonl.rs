@@ -15,16 +15,24 @@
 //! id goes; `customer_name` and `vendor_name` without `customer_id`/`vendor_id` are taken as
 //! such references. Blank lines are skipped; a line ends at LF, CRLF or a lone CR.
 //!
+//! Numbers are read from their text, never through `f64`: one in a field Zoho types as money
+//! or a quantity (`rate`, `amount`...) is kept as that exact decimal text, as the other readers
+//! keep money, so `12345678901234567.89` reaches Zoho digit for digit; any other number is kept
+//! only if it is exact as a JSON number, else the line is refused naming the field.
+//!
 //! A byte that is not UTF-8 inside a string value is read as U+FFFD, and the record goes in
 //! with a warning naming the line and byte offset; anywhere else the line is named as not
 //! imported. Either way the lines after it are read.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::BufRead;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+
+use crate::body::NUMBER_FIELDS;
 
 use crate::location::Location;
 use crate::problem::{Problem, ProblemKind};
@@ -212,12 +220,15 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
 
 /// Parses one line of JSON Lines.
 pub fn parse_line(text: &str, at: Location, options: &JsonlOptions) -> Result<Record, Problem> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let raw: &RawValue = serde_json::from_str(text).map_err(|e| {
         Problem::error(
             ProblemKind::Syntax,
             at.clone(),
             format!("not valid JSON at column {}: {e}", e.column()),
         )
+    })?;
+    let value = exact(raw, "", &mut String::new()).map_err(|(field, message)| {
+        Problem::error(ProblemKind::BadValue, at.clone(), message).field(field)
     })?;
     let Value::Object(mut obj) = value else {
         return Err(Problem::error(
@@ -264,6 +275,85 @@ pub fn parse_line(text: &str, at: Location, options: &JsonlOptions) -> Result<Re
         );
     };
     build(entity, payload, key.as_ref(), query.as_ref(), at)
+}
+
+/// A JSON value read with its numbers exact (see the module's doc); `key` is the name of the
+/// member it is the value of, `path` where it is (`payload.line_items[0].rate`). The error
+/// names the field and says why.
+fn exact(raw: &RawValue, key: &str, path: &mut String) -> Result<Value, (String, String)> {
+    let text = raw.get();
+    // `raw` was checked as JSON by serde_json already: re-reading a part of it cannot fail.
+    let broken = |e: serde_json::Error| (path.clone(), format!("not valid JSON: {e}"));
+    match text.as_bytes().first() {
+        Some(b'{') => {
+            let members: BTreeMap<String, &RawValue> =
+                serde_json::from_str(text).map_err(broken)?;
+            let len = path.len();
+            let mut out = Map::new();
+            for (name, v) in members {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&name);
+                let value = exact(v, &name, path)?;
+                path.truncate(len);
+                out.insert(name, value);
+            }
+            Ok(Value::Object(out))
+        }
+        Some(b'[') => {
+            let items: Vec<&RawValue> = serde_json::from_str(text).map_err(broken)?;
+            let len = path.len();
+            let mut out = Vec::with_capacity(items.len());
+            for (i, v) in items.into_iter().enumerate() {
+                path.push('[');
+                path.push_str(&i.to_string());
+                path.push(']');
+                out.push(exact(v, key, path)?);
+                path.truncate(len);
+            }
+            Ok(Value::Array(out))
+        }
+        Some(b'-' | b'0'..=b'9') => exact_number(text, key).map_err(|m| (path.clone(), m)),
+        _ => serde_json::from_str(text).map_err(broken),
+    }
+}
+
+/// A JSON number from its text: the decimal text itself in a money or quantity field (the
+/// [`Body`](crate::Body) writes it back as a number, digit for digit), else the number if
+/// serde_json holds it exactly.
+fn exact_number(text: &str, key: &str) -> Result<Value, String> {
+    let scientific = text.contains(['e', 'E']);
+    let decimal = if scientific {
+        Decimal::from_scientific(text).ok()
+    } else {
+        text.parse::<Decimal>().ok()
+    };
+    if NUMBER_FIELDS.contains(&key) {
+        return match decimal {
+            Some(_) if !scientific => Ok(Value::String(text.to_owned())),
+            Some(d) => Ok(Value::String(d.to_string())),
+            None => Err(format!(
+                "{text} is not an amount Zoho can take (at most 28 significant digits)"
+            )),
+        };
+    }
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| format!("{text} is not a number: {e}"))?;
+    let kept = match &value {
+        Value::Number(n) if n.is_f64() => {
+            decimal.is_some() && n.to_string().parse::<Decimal>().ok() == decimal
+        }
+        Value::Number(_) => !scientific,
+        _ => false,
+    };
+    if kept {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{text} cannot be sent exactly as a JSON number here (it would reach Zoho as {value}); write it with fewer digits"
+        ))
+    }
 }
 
 fn parse_ref(v: &Value) -> Option<NaturalKey> {
@@ -421,7 +511,8 @@ fn build(
 }
 
 /// The amounts of a payload, for reconciliation: a document's stated `total`, else the sum
-/// of its lines (Zoho's `sub_total`); a payment's `amount`; a journal's debits.
+/// of its lines (Zoho's `sub_total`, or its `total` when the rates include tax); a payment's
+/// `amount`; a journal's debits.
 pub(crate) fn amounts_of(
     entity: Entity,
     payload: &Map<String, Value>,
@@ -441,7 +532,17 @@ pub(crate) fn amounts_of(
                         q * r
                     })
                     .sum();
-                (sum, "sub_total")
+                // Inclusive rates hold their tax, which Zoho carves out of `sub_total` and
+                // keeps in `total`; only `total` can still agree with the lines' sum.
+                if payload.get("is_inclusive_tax") == Some(&Value::Bool(true)) {
+                    let extra = |f: &str| payload.get(f).and_then(number).unwrap_or_default();
+                    (
+                        sum + extra("shipping_charge") + extra("adjustment"),
+                        "total",
+                    )
+                } else {
+                    (sum, "sub_total")
+                }
             }
         }
         Entity::CustomerPayment | Entity::VendorPayment => {
@@ -510,6 +611,53 @@ not json
         assert_eq!(
             bare[0].as_ref().unwrap().key,
             NaturalKey::named(Entity::Item, "Bolt")
+        );
+    }
+
+    #[test]
+    fn inclusive_lines_compare_with_zoho_total_not_the_tax_free_sub_total() {
+        let payload = |inclusive: bool| {
+            serde_json::json!({
+                "is_inclusive_tax": inclusive,
+                "line_items": [{"rate": "118", "quantity": 1, "tax_id": "1"}],
+                "adjustment": "0.5",
+            })
+            .as_object()
+            .unwrap()
+            .clone()
+        };
+        // Inclusive rates already hold the tax: Zoho's sub_total carves it out, its total
+        // keeps it, so the lines' sum ticks off against `total` (with the adjustment).
+        let a = amounts_of(Entity::Invoice, &payload(true), None).unwrap();
+        assert_eq!(
+            (a.total, a.zoho_field.as_str()),
+            (Decimal::new(1185, 1), "total")
+        );
+        let a = amounts_of(Entity::Invoice, &payload(false), None).unwrap();
+        assert_eq!(
+            (a.total, a.zoho_field.as_str()),
+            (Decimal::from(118), "sub_total")
+        );
+    }
+
+    #[test]
+    fn numbers_are_kept_exact_or_refused_naming_the_field() {
+        let line = r#"{"entity":"item","payload":{"name":"Bolt","rate":0.10,"item_order":3,"weight":0.1}}"#;
+        let item = read(line, None).remove(0).unwrap();
+        assert_eq!(item.payload["rate"], Value::String("0.10".into()));
+        assert_eq!(item.payload["item_order"], serde_json::json!(3));
+        assert_eq!(item.payload["weight"], serde_json::json!(0.1));
+        let long = r#"{"entity":"item","payload":{"name":"Bolt","custom_fields":[{"value":12345678901234567.89}]}}"#;
+        let refused = read(long, None).remove(0).unwrap_err();
+        assert_eq!(refused.kind, ProblemKind::BadValue);
+        assert_eq!(
+            refused.field.as_deref(),
+            Some("payload.custom_fields[0].value")
+        );
+        assert!(
+            refused.message.contains("cannot be sent exactly"),
+            "{}",
+            refused.message
         );
     }
 }

@@ -418,7 +418,22 @@ fn prepare_item(data: &OrgData, record: &mut Record, own_id: Option<u64>) -> Res
     Ok(())
 }
 
+/// Whether the document's rates include tax; absent means exclusive, as Zoho's default is.
+fn inclusive_tax(record: &mut Record) -> Result<bool, Reply> {
+    let inclusive = match record.get("is_inclusive_tax") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(Reply::invalid("is_inclusive_tax")),
+    };
+    record.insert("is_inclusive_tax".into(), Value::Bool(inclusive));
+    Ok(inclusive)
+}
+
 /// Checks and prices the lines of an invoice or bill; answers (sub_total, tax_total).
+///
+/// With `is_inclusive_tax` the line amount already holds its tax: the tax is carved out as
+/// amount × pct ÷ (100 + pct), rounded to cents per line, and `item_total` (hence `sub_total`)
+/// is what remains (evidence D3, row 14; rounding per line is [`crate::choices`]' choice).
 fn price_lines(
     data: &OrgData,
     ctx: &Ctx<'_>,
@@ -426,6 +441,7 @@ fn price_lines(
 ) -> Result<(Decimal, Decimal), Reply> {
     let mut sub_total = Decimal::ZERO;
     let mut tax_total = Decimal::ZERO;
+    let inclusive = inclusive_tax(record)?;
     let Some(lines) = record.get_mut("line_items") else {
         return Ok((sub_total, tax_total));
     };
@@ -457,13 +473,19 @@ fn price_lines(
             }
             _ => amount(l, "discount")?.unwrap_or(Decimal::ZERO),
         };
-        let item_total = money::cents(gross - discount);
+        let mut item_total = money::cents(gross - discount);
         if let Some((_, tax)) = reference(data, l, "tax_id", Kind::Taxes, "Tax")? {
             let pct = tax
                 .get("tax_percentage")
                 .and_then(money::parse)
                 .unwrap_or(Decimal::ZERO);
-            tax_total += item_total * pct / Decimal::ONE_HUNDRED;
+            if inclusive {
+                let carved = money::cents(item_total * pct / (Decimal::ONE_HUNDRED + pct));
+                item_total -= carved;
+                tax_total += carved;
+            } else {
+                tax_total += item_total * pct / Decimal::ONE_HUNDRED;
+            }
             l.insert("tax_percentage".into(), money::to_json(pct));
             if let Some(name) = tax.get("tax_name") {
                 l.insert("tax_name".into(), name.clone());

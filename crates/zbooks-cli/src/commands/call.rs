@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal as _, Read as _};
 
 use clap::Args;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use zbooks_client::Method;
 
@@ -166,9 +167,21 @@ fn read_data(data: &str) -> Result<(String, String), CliError> {
     Ok((data.to_owned(), "--data".to_owned()))
 }
 
+/// A body checked as JSON: sent as the user wrote it, read for its natural key.
+#[derive(Debug)]
+struct CallBody {
+    /// The parsed body (numbers through `f64`: only for reading names, never for sending).
+    value: Value,
+    /// The user's text, sent byte for byte so `12345678901234567.89` reaches Zoho as written.
+    raw: Box<RawValue>,
+}
+
 /// Parses the body, or says where it breaks: line, column and the line itself.
-fn check_json(text: &str, origin: &str) -> Result<Value, CliError> {
-    serde_json::from_str::<Value>(text).map_err(|err| {
+fn check_json(text: &str, origin: &str) -> Result<CallBody, CliError> {
+    let parsed = serde_json::from_str::<Value>(text).and_then(|value| {
+        RawValue::from_string(text.to_owned()).map(|raw| CallBody { value, raw })
+    });
+    parsed.map_err(|err| {
         let (line, column) = (err.line(), err.column());
         let reason = err.to_string();
         let reason = reason
@@ -208,7 +221,7 @@ async fn send(
     path: &str,
     mut query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
-    body: Option<&Value>,
+    body: Option<&CallBody>,
     include: bool,
 ) -> CommandResult {
     let p = ctx.printer;
@@ -232,11 +245,11 @@ async fn send(
         // A create names its record by the resource's natural key, so the event log (and
         // `logs analyze`) can tell when the same record was sent twice.
         if method == Method::POST
-            && let Some(key) = natural_key(bare, body)
+            && let Some(key) = natural_key(bare, &body.value)
         {
             request = request.natural_key(key);
         }
-        request = request.json(body);
+        request = request.json(&body.raw);
     }
     let response = request
         .send()
@@ -319,6 +332,14 @@ mod tests {
         assert!(err.causes[0].contains("trailing comma"), "{:?}", err.causes);
         assert_eq!(err.exit_code, exit::USAGE);
         assert!(check_json("{\"a\": 1}", "--data").is_ok());
+    }
+
+    #[test]
+    fn the_body_is_sent_as_written() {
+        let text = "{\"name\": \"Bolt\", \"rate\": 12345678901234567.89,\n \"line_items\": [{\"quantity\": 0.1, \"rate\": 1E2}]}";
+        let body = check_json(text, "--data").unwrap();
+        let sent = serde_json::to_string(&body.raw).unwrap();
+        assert_eq!(sent, text);
     }
 
     #[test]

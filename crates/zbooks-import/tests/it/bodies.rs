@@ -153,3 +153,55 @@ fn csv_bodies_match_zohos_request_schemas() {
 fn jsonl_bodies_match_zohos_request_schemas() {
     assert_all_valid("jsonl", &[crate_fixture("jsonl/company.jsonl")]);
 }
+
+/// The body bytes of each record of JSON Lines text, each checked against Zoho's schema.
+fn jsonl_bodies(text: &str) -> Vec<String> {
+    let records: Vec<Record> = zbooks_import::JsonlReader::new(
+        text.as_bytes(),
+        "exact.jsonl",
+        zbooks_import::JsonlOptions::default(),
+    )
+    .map(|r| r.expect("the line reads"))
+    .collect();
+    let checked = check(&records);
+    assert_eq!(checked.validated, records.len());
+    assert!(checked.invalid.is_empty(), "{:?}", checked.invalid);
+    records
+        .iter()
+        .map(|r| {
+            let body = r
+                .body(|_| Some("460000000000001".to_owned()))
+                .expect("resolves");
+            serde_json::to_string(&body).expect("a body serializes")
+        })
+        .collect()
+}
+
+#[test]
+fn jsonl_money_written_as_numbers_reaches_the_body_digit_for_digit() {
+    let text = concat!(
+        r#"{"entity":"invoice","payload":{"customer_id":"1","invoice_number":"INV-X","#,
+        r#""line_items":[{"item_id":"2","quantity":0.1,"rate":12345678901234567.89}],"#,
+        r#""adjustment":-0.10,"exchange_rate":1E2}}"#,
+        "\n",
+        r#"{"entity":"customer_payment","payload":{"customer_id":"1","reference_number":"P-1","#,
+        r#""amount":98765432109876543.21,"date":"2025-04-01","payment_mode":"cash","#,
+        r#""invoices":[{"invoice_id":"3","amount_applied":98765432109876543.21}]}}"#,
+        "\n",
+    );
+    let bodies = jsonl_bodies(text);
+    assert!(
+        bodies[0].contains(r#""rate":12345678901234567.89"#)
+            && bodies[0].contains(r#""quantity":0.1,"#)
+            && bodies[0].contains(r#""adjustment":-0.10"#)
+            && bodies[0].contains(r#""exchange_rate":100"#),
+        "{}",
+        bodies[0]
+    );
+    assert!(
+        bodies[1].contains(r#""amount":98765432109876543.21"#)
+            && bodies[1].contains(r#""amount_applied":98765432109876543.21"#),
+        "{}",
+        bodies[1]
+    );
+}

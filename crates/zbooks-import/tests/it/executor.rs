@@ -272,3 +272,38 @@ async fn a_redirect_stops_the_run_and_fails_no_record() {
     assert_no_duplicates(&sim);
     sim.shutdown().await;
 }
+
+/// The reconciliation ticks Zoho's totals off against the voucher's own amount (the party
+/// ledger's), not against a total recomputed from the lines: when the tax Zoho applies differs
+/// from what Tally booked, the voucher shows as a mismatch by the difference.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tax_zoho_computes_differently_from_the_voucher_is_a_mismatch() {
+    let sim = sim().await;
+    let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let client = client(&sim, store.clone());
+    // SI/24-25/003: 840.00 of bulbs, IGST booked at 12% (100.80), round off −0.80, party 940.00.
+    // The item now claims 18%: Tally's ledgers (and the voucher's 940.00) stay as booked, Zoho
+    // computes 840 × 1.18 − 0.80 = 990.40.
+    let xml = String::from_utf8(fixture_bytes("sample-company.xml")).unwrap();
+    let voucher = xml.find("<VOUCHERNUMBER>SI/24-25/003").unwrap();
+    let igst = voucher + xml[voucher..].find("<GSTRATE> 12</GSTRATE>").unwrap();
+    let xml = format!(
+        "{}<GSTRATE> 18</GSTRATE>{}",
+        &xml[..igst],
+        &xml[igst + "<GSTRATE> 12</GSTRATE>".len()..]
+    );
+    let parsed = parse_tally_bytes(xml.as_bytes());
+    let result = run(&client, &store, "wrong-tax", &parsed, options()).await;
+    assert!(matches!(result.stop, Stop::Finished), "{:?}", result.stop);
+    assert_eq!(result.summary.failed, 0, "{:?}", result.summary);
+    let recon = result.reconciliation.unwrap();
+    let bad: Vec<_> = recon
+        .disagreements()
+        .filter(|l| matches!(l.scope, zbooks_import::totals::Scope::Record { .. }))
+        .collect();
+    assert_eq!(bad.len(), 1, "{bad:#?}");
+    assert_eq!(bad[0].input.amount, Decimal::new(94000, 2));
+    assert_eq!(bad[0].zoho.amount, Decimal::new(99040, 2));
+    assert_eq!(bad[0].difference(), Decimal::new(5040, 2));
+    sim.shutdown().await;
+}

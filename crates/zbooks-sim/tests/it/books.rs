@@ -701,3 +701,80 @@ async fn invoice_and_bill_status_actions() {
         "open"
     );
 }
+
+/// Zoho's inclusive-tax arithmetic (evidence D3, row 14): the tax is carved out of the rate,
+/// `item_total` and `sub_total` exclude it, and `total` is what the rates already said.
+#[tokio::test]
+async fn inclusive_tax_is_carved_out_of_the_rate() {
+    let t = start().await;
+    let customer = t.contact("Bowman", "customer").await;
+    let vendor = t.contact("Ferro", "vendor").await;
+    let tax = t
+        .post(
+            "/settings/taxes",
+            &json!({"tax_name": "GST18", "tax_percentage": 18}),
+        )
+        .await;
+    let tax_id = tax.body["tax"]["tax_id"].as_str().unwrap().to_owned();
+    let doc = |party: (&str, &str), rate: f64, inclusive: bool| {
+        json!({
+            party.0: party.1,
+            "is_inclusive_tax": inclusive,
+            "line_items": [{"name": "Desk", "rate": rate, "quantity": 1, "tax_id": tax_id}],
+        })
+    };
+    for (path, key, party) in [
+        ("/invoices", "invoice", ("customer_id", customer.as_str())),
+        ("/bills", "bill", ("vendor_id", vendor.as_str())),
+    ] {
+        let mut body = doc(party, 118.0, true);
+        if key == "bill" {
+            body["bill_number"] = json!("B-1");
+        }
+        let res = t.post(path, &body).await;
+        assert_eq!(res.status, 201, "{}", res.body);
+        let d = &res.body[key];
+        assert_eq!(d["is_inclusive_tax"], json!(true), "{path}");
+        assert_eq!(d["line_items"][0]["item_total"], json!(100), "{path}");
+        assert_eq!(d["sub_total"], json!(100), "{path}");
+        assert_eq!(d["tax_total"], json!(18), "{path}");
+        assert_eq!(d["total"], json!(118), "{path}");
+        assert_eq!(d["balance"], json!(118), "{path}");
+        let mut body = doc(party, 100.0, false);
+        if key == "bill" {
+            body["bill_number"] = json!("B-2");
+        }
+        let res = t.post(path, &body).await;
+        let d = &res.body[key];
+        assert_eq!(d["sub_total"], json!(100), "{path}");
+        assert_eq!(d["tax_total"], json!(18), "{path}");
+        assert_eq!(d["total"], json!(118), "{path}");
+    }
+    // Each line's carved tax is rounded to cents, so the parts add up to the inclusive whole:
+    // 10 @ 18% → tax 1.525… → 1.53, item_total 8.47; three lines: 25.41 + 4.59 = 30.00.
+    let line = json!({"name": "Pen", "rate": 10, "quantity": 1, "tax_id": tax_id});
+    let res = t
+        .post(
+            "/invoices",
+            &json!({
+                "customer_id": customer,
+                "is_inclusive_tax": true,
+                "line_items": [line, line, line],
+                "adjustment": 0.5,
+            }),
+        )
+        .await;
+    let d = &res.body["invoice"];
+    assert_eq!(d["line_items"][0]["item_total"], json!(8.47));
+    assert_eq!(d["sub_total"], json!(25.41));
+    assert_eq!(d["tax_total"], json!(4.59));
+    assert_eq!(d["total"], json!(30.5));
+    // A value that is not a boolean is refused, not taken as exclusive.
+    let mut bad = doc(("customer_id", customer.as_str()), 118.0, true);
+    bad["is_inclusive_tax"] = json!("yes");
+    let res = t.post("/invoices", &bad).await;
+    assert_eq!(
+        (res.status, res.body["message"].as_str()),
+        (400, Some("Invalid value passed for is_inclusive_tax"))
+    );
+}
