@@ -82,6 +82,40 @@ async fn run(
         .expect("the run starts")
 }
 
+/// Two runs of `input` on one organization: this one lists Zoho, then another run creates
+/// everything, then this one goes on with its now stale listing. Returns the other run, the
+/// simulator's count of refused duplicates between the two, and this run.
+async fn race_with_a_stale_listing(
+    sim: &RunningSim,
+    client: &Client,
+    store: &SqliteStore,
+    input: &Parsed,
+) -> (RunResult, u64, RunResult) {
+    let stale = zbooks_import::reconcile::list_existing(
+        client,
+        &input.records.iter().map(|r| r.entity).collect(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let other = run(
+        client,
+        store,
+        "other.jsonl",
+        input,
+        options(),
+        &StopHandle::new(),
+    )
+    .await;
+    let refused = sim.counters().duplicates_refused;
+    let late = ExecuteOptions {
+        existing: Some(stale),
+        ..options()
+    };
+    let this = run(client, store, "this.jsonl", input, late, &StopHandle::new()).await;
+    (other, refused, this)
+}
+
 fn doubled(sim: &RunningSim) -> Vec<(String, u64)> {
     sim.counters()
         .records_per_natural_key
@@ -97,38 +131,9 @@ async fn taxes_and_accounts_another_run_created_after_the_listing_are_adopted_no
     let client = client(&sim, store.clone());
     let input = parsed(INPUT);
     let seeded = sim.counters().records_per_natural_key.len();
-    // This run listed Zoho before the other run created anything: its listing is stale.
-    let stale = zbooks_import::reconcile::list_existing(
-        &client,
-        &input.records.iter().map(|r| r.entity).collect(),
-        |_, _| {},
-    )
-    .await
-    .unwrap();
-    let other = run(
-        &client,
-        &store,
-        "other.jsonl",
-        &input,
-        options(),
-        &StopHandle::new(),
-    )
-    .await;
+    let (other, _, result) = race_with_a_stale_listing(&sim, &client, &store, &input).await;
     assert!(matches!(other.stop, Stop::Finished), "{:?}", other.stop);
     assert_eq!(other.summary.created, 5, "{:?}", other.summary);
-    let late = ExecuteOptions {
-        existing: Some(stale),
-        ..options()
-    };
-    let result = run(
-        &client,
-        &store,
-        "this.jsonl",
-        &input,
-        late,
-        &StopHandle::new(),
-    )
-    .await;
     assert!(matches!(result.stop, Stop::Finished), "{:?}", result.stop);
     assert_eq!(result.summary.failed, 0, "{:?}", result.summary);
     assert_eq!(result.summary.created, 0, "{:?}", result.summary);
@@ -151,38 +156,9 @@ async fn items_and_own_invoice_numbers_refused_without_a_duplicate_code_are_look
     let store = Arc::new(SqliteStore::open_in_memory().unwrap());
     let client = client(&sim, store.clone());
     let input = parsed(UNIQUE_INPUT);
-    let stale = zbooks_import::reconcile::list_existing(
-        &client,
-        &input.records.iter().map(|r| r.entity).collect(),
-        |_, _| {},
-    )
-    .await
-    .unwrap();
-    let other = run(
-        &client,
-        &store,
-        "other.jsonl",
-        &input,
-        options(),
-        &StopHandle::new(),
-    )
-    .await;
+    let (other, refused, result) = race_with_a_stale_listing(&sim, &client, &store, &input).await;
     assert!(matches!(other.stop, Stop::Finished), "{:?}", other.stop);
     assert_eq!(other.summary.created, 3, "{:?}", other.summary);
-    let refused = sim.counters().duplicates_refused;
-    let late = ExecuteOptions {
-        existing: Some(stale),
-        ..options()
-    };
-    let result = run(
-        &client,
-        &store,
-        "this.jsonl",
-        &input,
-        late,
-        &StopHandle::new(),
-    )
-    .await;
     assert!(matches!(result.stop, Stop::Finished), "{:?}", result.stop);
     assert_eq!(result.summary.failed, 0, "{:?}", result.summary);
     assert_eq!(result.summary.created, 0, "{:?}", result.summary);
