@@ -3,7 +3,7 @@
 //! the organization's plan once per store, not with an extra `GET /organizations` per call.
 
 use std::io::{Read as _, Write as _};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -73,31 +73,29 @@ fn wait_for(rx: &mpsc::Receiver<Vec<u8>>, seen: &mut Vec<u8>, wanted: &str) {
     }
 }
 
-/// `auth login` on a real pseudo-terminal (util-linux `script`): what a person types for the
-/// client secret and the grant code is not echoed back.
-#[test]
-fn auth_login_hides_secrets_typed_on_a_terminal() {
-    if Command::new("script")
+/// `zbooks ARGS` on a real pseudo-terminal (util-linux `script`) with `env`: the child, what
+/// its terminal shows (drained on a thread) and its keyboard. `None`, after saying so, where
+/// `script` is not installed: then no pseudo-terminal can be made and the test is skipped.
+#[expect(clippy::print_stderr, reason = "a skipped test says why where the tester reads it")]
+fn on_a_terminal(
+    args: &str,
+    env: &[(&'static str, String)],
+) -> Option<(Child, mpsc::Receiver<Vec<u8>>, ChildStdin)> {
+    let installed = Command::new("script")
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .is_err()
-    {
+        .is_ok();
+    if !installed {
         eprintln!(
-            "SKIPPED auth_login_hides_secrets_typed_on_a_terminal: util-linux `script` is not \
-             installed, so no pseudo-terminal can be made"
+            "SKIPPED: util-linux `script` is not installed, so no pseudo-terminal can be made \
+             for `zbooks {args}`"
         );
-        return;
+        return None;
     }
-    let sim = SimThread::start(SimConfig::default(), 1);
-    let dir = tempfile::tempdir().unwrap();
-    let env = env_without_secret(&sim, dir.path());
-    let secret = sim.demo().client_secret;
-    let code = sim.mint_grant_code(&[]);
-    let org = sim.demo().organization_id;
     let command = format!(
-        "'{}' auth login --org {org}",
+        "'{}' {args}",
         env!("CARGO_BIN_EXE_zbooks").replace('\'', r"'\''")
     );
     let mut child = Command::new("script")
@@ -110,9 +108,26 @@ fn auth_login_hides_secrets_typed_on_a_terminal() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
-    let rx = drain(child.stdout.take().unwrap());
-    let mut stdin = child.stdin.take().unwrap();
+        .expect("script starts");
+    let rx = drain(child.stdout.take().expect("stdout is piped"));
+    let stdin = child.stdin.take().expect("stdin is piped");
+    Some((child, rx, stdin))
+}
+
+/// `auth login` on a real pseudo-terminal (util-linux `script`): what a person types for the
+/// client secret and the grant code is not echoed back.
+#[test]
+fn auth_login_hides_secrets_typed_on_a_terminal() {
+    let sim = SimThread::start(SimConfig::default(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let env = env_without_secret(&sim, dir.path());
+    let secret = sim.demo().client_secret;
+    let code = sim.mint_grant_code(&[]);
+    let org = sim.demo().organization_id;
+    let Some((mut child, rx, mut stdin)) = on_a_terminal(&format!("auth login --org {org}"), &env)
+    else {
+        return;
+    };
     let mut seen = Vec::new();
     // Typed only once the prompt shows, as a person would: a terminal echoes keys as they
     // arrive, so keys sent earlier would be echoed whatever zbooks does.
@@ -149,41 +164,16 @@ fn auth_login_hides_secrets_typed_on_a_terminal() {
 /// organizations are listed by name and id, and the one the person picks is kept.
 #[test]
 fn auth_login_on_a_terminal_asks_which_organization() {
-    if Command::new("script")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_err()
-    {
-        eprintln!(
-            "SKIPPED auth_login_on_a_terminal_asks_which_organization: util-linux `script` is \
-             not installed, so no pseudo-terminal can be made"
-        );
-        return;
-    }
     let sim = SimThread::start(SimConfig::default(), 1);
     let dir = tempfile::tempdir().unwrap();
     let env = cli_login_env(&sim, dir.path());
     let d = sim.demo();
     let code = sim.mint_grant_code(&[]);
-    let command = format!(
-        "'{}' auth login --code {code}",
-        env!("CARGO_BIN_EXE_zbooks").replace('\'', r"'\''")
-    );
-    let mut child = Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let rx = drain(child.stdout.take().unwrap());
-    let mut stdin = child.stdin.take().unwrap();
+    let Some((mut child, rx, mut stdin)) =
+        on_a_terminal(&format!("auth login --code {code}"), &env)
+    else {
+        return;
+    };
     let mut seen = Vec::new();
     wait_for(&rx, &mut seen, "which one (number or id)?");
     let screen = String::from_utf8_lossy(&seen).into_owned();
