@@ -76,7 +76,10 @@ fn wait_for(rx: &mpsc::Receiver<Vec<u8>>, seen: &mut Vec<u8>, wanted: &str) {
 /// `zbooks ARGS` on a real pseudo-terminal (util-linux `script`) with `env`: the child, what
 /// its terminal shows (drained on a thread) and its keyboard. `None`, after saying so, where
 /// `script` is not installed: then no pseudo-terminal can be made and the test is skipped.
-#[expect(clippy::print_stderr, reason = "a skipped test says why where the tester reads it")]
+#[expect(
+    clippy::print_stderr,
+    reason = "a skipped test says why where the tester reads it"
+)]
 fn on_a_terminal(
     args: &str,
     env: &[(&'static str, String)],
