@@ -317,7 +317,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         meaning: "Zoho could not read an access token from the request: the Authorization header \
                   is missing or not in the form Zoho expects.",
         causes: &[
-            "the header says \"Bearer <token>\" instead of \"Zoho-oauthtoken <token>\"",
+            "a scheme other than \"Zoho-oauthtoken\" (or \"Bearer\", which Zoho Accounts also \
+             documents), such as \"Basic\" or \"Token\"",
             "no Authorization header at all (for example lost in a proxy or a redirect)",
             "the token has quotes, a newline or spaces around it",
             "the deprecated \"Zoho-authtoken\" scheme of the old authtoken system",
