@@ -731,3 +731,65 @@ async fn a_tax_group_is_one_rate_listed_by_its_name() {
     );
     assert_eq!(inv["total"], json!(118));
 }
+
+#[tokio::test]
+async fn a_void_document_takes_no_new_payment() {
+    let t = start().await;
+    let customer = t.contact("Voided", "customer").await;
+    let inv = t.invoice(&customer, 40.0, 1.0).await;
+    let id = inv["invoice_id"].as_str().unwrap();
+    let pay = |amount: u32| {
+        json!({"customer_id": customer, "payment_mode": "cash", "amount": amount, "date": "2024-04-01",
+               "invoices": [{"invoice_id": id, "amount_applied": amount}]})
+    };
+    let first = t.post("/customerpayments", &pay(10)).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let res = t
+        .post(&format!("/invoices/{id}/status/void"), &json!({}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    refused(
+        &t.post("/customerpayments", &pay(5)).await,
+        2,
+        "Invalid value passed for invoice_id",
+    );
+    // The earlier payment can go; the invoice stays void.
+    let payment = first.body["payment"]["payment_id"].as_str().unwrap();
+    assert_eq!(
+        t.delete(&format!("/customerpayments/{payment}"))
+            .await
+            .status,
+        200
+    );
+    let got = t.get(&format!("/invoices/{id}")).await.body["invoice"].clone();
+    assert_eq!(got["status"], "void");
+}
+
+/// Zoho's observed refusal (evidence X4): one account on both sides of a journal.
+#[tokio::test]
+async fn a_journal_cannot_debit_and_credit_one_account() {
+    let t = start().await;
+    let sales = account(&t, "Sales").await;
+    let cash = account(&t, "Petty Cash").await;
+    let res = t
+        .post(
+            "/journals",
+            &json!({"journal_date": "2024-04-01", "line_items": [
+                {"account_id": sales, "amount": 5, "debit_or_credit": "debit"},
+                {"account_id": cash, "amount": 5, "debit_or_credit": "credit"},
+                {"account_id": sales, "amount": 1, "debit_or_credit": "credit"},
+                {"account_id": cash, "amount": 1, "debit_or_credit": "debit"}]}),
+        )
+        .await;
+    refused(&res, 4, "Invalid value passed for Amount");
+    let res = t
+        .post(
+            "/journals",
+            &json!({"journal_date": "2024-04-01", "line_items": [
+                {"account_id": sales, "amount": 5, "debit_or_credit": "debit"},
+                {"account_id": sales, "amount": 1, "debit_or_credit": "debit"},
+                {"account_id": cash, "amount": 6, "debit_or_credit": "credit"}]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.body);
+}
