@@ -620,6 +620,7 @@ fn price_lines(data: &OrgData, ctx: &Ctx<'_>, record: &mut Record) -> Result<(),
     // Zoho's default is before tax (the files' examples); an inclusive document's discount
     // comes off its inclusive total (choices.rs).
     let before_tax = flag(record, "is_discount_before_tax", true)? && !inclusive;
+    record.insert("is_discount_before_tax".into(), Value::Bool(before_tax));
     let mut priced = Vec::new();
     let Some(lines) = record.get_mut("line_items") else {
         return write_totals(record, &[], None, before_tax, inclusive);

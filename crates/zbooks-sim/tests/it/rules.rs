@@ -442,7 +442,7 @@ async fn exchange_rate_is_a_positive_number() {
     let t = start().await;
     let customer = t.contact("Rate", "customer").await;
     let lines = json!([{"name": "x", "rate": 10, "quantity": 1}]);
-    for rate in [json!(0), json!(-1.5), json!("0")] {
+    for rate in [json!(0), json!(-1.5), json!("0"), json!("abc")] {
         refused(
             &t.post(
                 "/invoices",
@@ -688,6 +688,7 @@ async fn entity_discount_adjustment_and_shipping_make_the_total() {
         )
         .await;
     assert_eq!(totals(&res), (json!(100), json!(18), json!(106.2)));
+    assert_eq!(res.body["invoice"]["is_discount_before_tax"], json!(false));
     for bad in [
         json!({"discount": "101%"}),
         json!({"discount": 1000}),
