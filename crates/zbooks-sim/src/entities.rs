@@ -63,7 +63,89 @@ fn reference(
     let id = parse_id(&raw).ok_or_else(|| Reply::invalid(field))?;
     data.get(kind, id)
         .map(|r| Some((id, r)))
-        .ok_or_else(|| Reply::not_found(label))
+        .ok_or_else(|| missing(label))
+}
+
+/// 400 / 1002 `<Resource> does not exist.`: a record the body names is missing (choices.rs;
+/// the path's own record missing is the 404 of [`Reply::not_found`]).
+fn missing(label: &str) -> Reply {
+    Reply::zoho(
+        crate::choices::BAD_REQUEST_STATUS,
+        1002,
+        format!("{label} does not exist."),
+    )
+}
+
+/// The contact `field` names, which must exist and be of `contact_type`: a vendor is not a
+/// customer, nor a customer a vendor (evidence row 5: answered as a missing one, choices.rs).
+fn party(
+    data: &OrgData,
+    record: &Record,
+    field: &str,
+    contact_type: &str,
+    label: &str,
+) -> Result<Option<(u64, Record)>, Reply> {
+    let found = reference(data, record, field, Kind::Contacts, label)?;
+    if let Some((_, contact)) = &found
+        && text(contact, "contact_type")
+            .as_deref()
+            .unwrap_or("customer")
+            != contact_type
+    {
+        return Err(missing(label));
+    }
+    Ok(found)
+}
+
+/// The account `field` names, which must exist in the chart of accounts: otherwise 400 with
+/// Zoho's observed `Invalid value passed for <field>` (evidence row 4c; code in choices.rs).
+fn account(data: &OrgData, record: &Record, field: &str) -> Result<Option<Record>, Reply> {
+    let Some(raw) = text(record, field) else {
+        return Ok(None);
+    };
+    let id = parse_id(&raw).ok_or_else(|| Reply::invalid(field))?;
+    data.get(Kind::ChartOfAccounts, id)
+        .map(Some)
+        .ok_or_else(|| {
+            Reply::zoho(
+                crate::choices::BAD_REQUEST_STATUS,
+                crate::choices::UNKNOWN_ACCOUNT_CODE,
+                format!("Invalid value passed for {field}"),
+            )
+        })
+}
+
+/// A number that must be above zero when present (`exchange_rate`); stored as a JSON number.
+fn positive(record: &mut Record, key: &str) -> Result<(), Reply> {
+    if let Some(value) = amount(record, key)? {
+        if value <= Decimal::ZERO {
+            return Err(Reply::invalid(key));
+        }
+        record.insert(key.into(), money::to_json(value));
+    }
+    Ok(())
+}
+
+/// A name that must be given and unique in the organization, case-insensitively (tax and
+/// account names: choices.rs).
+fn unique_name(
+    data: &OrgData,
+    kind: Kind,
+    record: &mut Record,
+    field: &str,
+    own_id: Option<u64>,
+) -> Result<(), Reply> {
+    let name = text(record, field).ok_or_else(|| Reply::invalid(field))?;
+    if let Some(other) = data.find_unique(kind, field, &name)
+        && Some(other) != own_id
+    {
+        return Err(Reply::duplicate(
+            crate::choices::DUPLICATE_CODE,
+            format!("Invalid value passed for {field}"),
+        ));
+    }
+    record.insert(field.into(), Value::String(name));
+    Ok(())
 }
 
 /// Whether a shape documents `key` at its top level.
@@ -92,6 +174,22 @@ fn is_computed(kind: Kind, key: &str) -> bool {
         || (matches!(kind, Kind::Invoices | Kind::Bills) && matches!(key, "total" | "status"))
 }
 
+/// Request fields (spec/zoho-openapi's create and update requests) that the answers' schemas
+/// leave out but the rules check: accounts (Zoho checks them, evidence row 4c) and exchange
+/// rates.
+fn request_only(kind: Kind, key: &str) -> bool {
+    match kind {
+        Kind::Items => matches!(
+            key,
+            "account_id" | "purchase_account_id" | "inventory_account_id"
+        ),
+        Kind::CustomerPayments => matches!(key, "account_id" | "exchange_rate"),
+        Kind::VendorPayments => matches!(key, "paid_through_account_id" | "exchange_rate"),
+        Kind::Invoices | Kind::Bills | Kind::Journals => key == "exchange_rate",
+        _ => false,
+    }
+}
+
 /// The body's fields that the entity documents (others are ignored, as Zoho ignores them).
 fn documented_fields(kind: Kind, body: Map<String, Value>) -> Record {
     let spec = kind.def().spec;
@@ -99,6 +197,7 @@ fn documented_fields(kind: Kind, body: Map<String, Value>) -> Record {
         .filter(|(k, _)| {
             !is_computed(kind, k)
                 && (k == "custom_fields"
+                    || request_only(kind, k)
                     || documents(&spec.get, k)
                     || documents(&spec.create, k)
                     || documents(&spec.update, k))
@@ -313,6 +412,7 @@ fn prepare(
     own_id: Option<u64>,
     old: &Record,
 ) -> Result<(), Reply> {
+    positive(record, "exchange_rate")?;
     match kind {
         Kind::Contacts => prepare_contact(data, ctx, record, own_id),
         Kind::Items => prepare_item(data, record, own_id),
@@ -323,10 +423,12 @@ fn prepare(
         }
         Kind::Journals => prepare_journal(data, ctx, record, own_id),
         Kind::ChartOfAccounts => {
+            unique_name(data, kind, record, "account_name", own_id)?;
             record.entry("is_active").or_insert(Value::Bool(true));
             Ok(())
         }
         Kind::Taxes => {
+            unique_name(data, kind, record, "tax_name", own_id)?;
             if let Some(p) = amount(record, "tax_percentage")? {
                 record.insert("tax_percentage".into(), money::to_json(p));
             }
@@ -365,6 +467,7 @@ fn prepare_contact(
     record
         .entry("currency_code")
         .or_insert_with(|| Value::String(ctx.org.currency_code.clone()));
+    reference(data, record, "tax_id", Kind::Taxes, "Tax")?;
     if let Some(limit) = amount(record, "credit_limit")? {
         record.insert("credit_limit".into(), money::to_json(limit));
     }
@@ -402,6 +505,10 @@ fn prepare_contact(
 fn prepare_item(data: &OrgData, record: &mut Record, own_id: Option<u64>) -> Result<(), Reply> {
     let name = text(record, "name").ok_or_else(|| Reply::invalid("name"))?;
     let rate = amount(record, "rate")?.ok_or_else(|| Reply::invalid("rate"))?;
+    for field in ["account_id", "purchase_account_id", "inventory_account_id"] {
+        account(data, record, field)?;
+    }
+    reference(data, record, "tax_id", Kind::Taxes, "Tax")?;
     if let Some(other) = data.find_unique(Kind::Items, "name", &name)
         && Some(other) != own_id
     {
@@ -418,32 +525,105 @@ fn prepare_item(data: &OrgData, record: &mut Record, own_id: Option<u64>) -> Res
     Ok(())
 }
 
-/// Whether the document's rates include tax; absent means exclusive, as Zoho's default is.
-fn inclusive_tax(record: &mut Record) -> Result<bool, Reply> {
-    let inclusive = match record.get("is_inclusive_tax") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(_) => return Err(Reply::invalid("is_inclusive_tax")),
-    };
-    record.insert("is_inclusive_tax".into(), Value::Bool(inclusive));
-    Ok(inclusive)
+/// A discount as Zoho takes it: `"10%"` (text ending in `%`) is a percentage of the amount it
+/// applies to, anything else (a number or numeric text) an amount (choices.rs).
+#[derive(Clone, Copy)]
+enum Discount {
+    Percent(Decimal),
+    Amount(Decimal),
 }
 
-/// Checks and prices the lines of an invoice or bill; answers (sub_total, tax_total).
+impl Discount {
+    /// The discount on `base`, unrounded.
+    fn on(self, base: Decimal) -> Decimal {
+        match self {
+            Discount::Percent(p) => base * p / Decimal::ONE_HUNDRED,
+            Discount::Amount(a) => a,
+        }
+    }
+}
+
+/// The discount in `key`; a percentage outside 0–100 or a negative amount is code 2.
+fn discount(record: &Record, key: &str) -> Result<Option<Discount>, Reply> {
+    let found = match record.get(key) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
+        Some(Value::String(s)) if s.trim().ends_with('%') => {
+            let pct = s.trim().trim_end_matches('%');
+            let pct =
+                money::parse(&Value::String(pct.to_owned())).ok_or_else(|| Reply::invalid(key))?;
+            if pct > Decimal::ONE_HUNDRED {
+                return Err(Reply::invalid(key));
+            }
+            Discount::Percent(pct)
+        }
+        Some(v) => Discount::Amount(money::parse(v).ok_or_else(|| Reply::invalid(key))?),
+    };
+    match found {
+        Discount::Percent(v) | Discount::Amount(v) if v < Decimal::ZERO => Err(Reply::invalid(key)),
+        d => Ok(Some(d)),
+    }
+}
+
+/// A boolean field, `default` when absent; anything but a boolean is code 2.
+fn flag(record: &mut Record, key: &str, default: bool) -> Result<bool, Reply> {
+    let value = match record.get(key) {
+        None | Some(Value::Null) => default,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(Reply::invalid(key)),
+    };
+    record.insert(key.into(), Value::Bool(value));
+    Ok(value)
+}
+
+/// Whether the document's rates include tax; absent means exclusive, as Zoho's default is.
+fn inclusive_tax(record: &mut Record) -> Result<bool, Reply> {
+    flag(record, "is_inclusive_tax", false)
+}
+
+/// A tax's rate: its `tax_percentage`. A tax group (`tax_type: tax_group`) carries the sum of
+/// its taxes' rates there, as the seeded GST groups do, and is applied as one rate (choices.rs).
+fn tax_rate(tax: &Record) -> Decimal {
+    tax.get("tax_percentage")
+        .and_then(money::parse)
+        .unwrap_or(Decimal::ZERO)
+}
+
+/// One priced line: its amount after its own discount (tax included when the document's rates
+/// include it), and its tax (rate, name) if it has one.
+struct Priced {
+    amount: Decimal,
+    tax: Option<(Decimal, Option<Value>)>,
+}
+
+/// Checks and prices the lines of an invoice or bill, then writes the document's totals.
 ///
-/// With `is_inclusive_tax` the line amount already holds its tax: the tax is carved out as
-/// amount × pct ÷ (100 + pct), rounded to cents per line, and `item_total` (hence `sub_total`)
-/// is what remains (evidence D3, row 14; rounding per line is [`crate::choices`]' choice).
-fn price_lines(
-    data: &OrgData,
-    ctx: &Ctx<'_>,
-    record: &mut Record,
-) -> Result<(Decimal, Decimal), Reply> {
-    let mut sub_total = Decimal::ZERO;
-    let mut tax_total = Decimal::ZERO;
+/// The formulas are [`crate::choices`]' (totals rows): a line is `cents(rate × quantity −
+/// its discount)`; an entity-level discount comes off the sum of the lines, before tax (pro
+/// rata, so each line's tax is on its discounted share) or after it; `total` = `sub_total` −
+/// that discount + `tax_total` + `shipping_charge` + `adjustment`, rounded to cents. With
+/// `is_inclusive_tax` the line amount already holds its tax, carved out as amount × pct ÷
+/// (100 + pct) and rounded per line (evidence D3, row 14).
+fn price_lines(data: &OrgData, ctx: &Ctx<'_>, record: &mut Record) -> Result<(), Reply> {
     let inclusive = inclusive_tax(record)?;
+    let discount_type = match text(record, "discount_type").as_deref() {
+        None => None,
+        Some(t @ ("entity_level" | "item_level")) => Some(t.to_owned()),
+        Some(_) => return Err(Reply::invalid("discount_type")),
+    };
+    let line_discounts = discount_type.as_deref() != Some("entity_level");
+    let entity_discount = if discount_type.as_deref() == Some("item_level") {
+        None
+    } else {
+        discount(record, "discount")?
+    };
+    // Zoho's default is before tax (the files' examples); an inclusive document's discount
+    // comes off its inclusive total (choices.rs).
+    let before_tax = flag(record, "is_discount_before_tax", true)? && !inclusive;
+    record.insert("is_discount_before_tax".into(), Value::Bool(before_tax));
+    let mut priced = Vec::new();
     let Some(lines) = record.get_mut("line_items") else {
-        return Ok((sub_total, tax_total));
+        return write_totals(record, &[], None, before_tax, inclusive);
     };
     let Value::Array(lines) = lines else {
         return Err(Reply::invalid("line_items"));
@@ -461,38 +641,50 @@ fn price_lines(
                 }
             }
         }
+        account(data, l, "account_id")?;
         let rate = amount(l, "rate")?.unwrap_or(Decimal::ZERO);
+        // Quantities are positive (choices.rs); absent means one.
         let quantity = amount(l, "quantity")?.unwrap_or(Decimal::ONE);
-        let gross = rate * quantity;
-        let discount = match l.get("discount") {
-            Some(Value::String(s)) if s.trim().ends_with('%') => {
-                let pct = s.trim().trim_end_matches('%');
-                let pct = money::parse(&Value::String(pct.to_owned()))
-                    .ok_or_else(|| Reply::invalid("discount"))?;
-                gross * pct / Decimal::ONE_HUNDRED
-            }
-            _ => amount(l, "discount")?.unwrap_or(Decimal::ZERO),
-        };
-        let mut item_total = money::cents(gross - discount);
-        if let Some((_, tax)) = reference(data, l, "tax_id", Kind::Taxes, "Tax")? {
-            let pct = tax
-                .get("tax_percentage")
-                .and_then(money::parse)
-                .unwrap_or(Decimal::ZERO);
-            if inclusive {
-                let carved = money::cents(item_total * pct / (Decimal::ONE_HUNDRED + pct));
-                item_total -= carved;
-                tax_total += carved;
-            } else {
-                tax_total += item_total * pct / Decimal::ONE_HUNDRED;
-            }
-            l.insert("tax_percentage".into(), money::to_json(pct));
-            if let Some(name) = tax.get("tax_name") {
-                l.insert("tax_name".into(), name.clone());
-            }
+        if quantity <= Decimal::ZERO {
+            return Err(Reply::invalid("quantity"));
         }
+        let gross = rate * quantity;
+        let own = if l.contains_key("discount") {
+            discount(l, "discount")?
+        } else {
+            amount(l, "discount_amount")?.map(Discount::Amount)
+        };
+        let off = match own {
+            Some(d) if line_discounts => d.on(gross),
+            _ => Decimal::ZERO,
+        };
+        if off > gross.abs() {
+            return Err(Reply::invalid("discount"));
+        }
+        let line_amount = money::cents(gross - off);
+        let tax = match reference(data, l, "tax_id", Kind::Taxes, "Tax")? {
+            Some((_, tax)) => {
+                let pct = tax_rate(&tax);
+                l.insert("tax_percentage".into(), money::to_json(pct));
+                if let Some(name) = tax.get("tax_name") {
+                    l.insert("tax_name".into(), name.clone());
+                }
+                if let Some(kind) = tax.get("tax_type") {
+                    l.insert("tax_type".into(), kind.clone());
+                }
+                Some((pct, tax.get("tax_name").cloned()))
+            }
+            None => None,
+        };
+        let item_total = match &tax {
+            Some((pct, _)) if inclusive => {
+                line_amount - money::cents(line_amount * pct / (Decimal::ONE_HUNDRED + pct))
+            }
+            _ => line_amount,
+        };
         l.insert("rate".into(), money::to_json(rate));
         l.insert("quantity".into(), money::to_json(quantity));
+        l.insert("discount_amount".into(), money::to_json(money::cents(off)));
         l.insert("item_total".into(), money::to_json(item_total));
         if text(l, "line_item_id").is_none() {
             l.insert(
@@ -500,17 +692,79 @@ fn price_lines(
                 Value::String(ctx.next_id().to_string()),
             );
         }
-        sub_total += item_total;
+        priced.push(Priced {
+            amount: line_amount,
+            tax,
+        });
     }
-    Ok((sub_total, money::cents(tax_total)))
+    write_totals(record, &priced, entity_discount, before_tax, inclusive)
 }
 
-/// Writes sub_total, tax_total, total and balance (after what was already paid).
-fn write_totals(record: &mut Record, sub_total: Decimal, tax_total: Decimal) -> Result<(), Reply> {
+/// Writes sub_total, tax_total, taxes, total and balance (after what was already paid).
+fn write_totals(
+    record: &mut Record,
+    lines: &[Priced],
+    entity_discount: Option<Discount>,
+    before_tax: bool,
+    inclusive: bool,
+) -> Result<(), Reply> {
+    let gross: Decimal = lines.iter().map(|l| l.amount).sum();
+    // Before tax, the discount is a share of each line's taxable amount.
+    let discount_before = match entity_discount {
+        Some(d) if before_tax => money::cents(d.on(gross)),
+        _ => Decimal::ZERO,
+    };
+    if discount_before > gross.abs() {
+        return Err(Reply::invalid("discount"));
+    }
+    let mut sub_total = Decimal::ZERO;
+    let mut tax_total = Decimal::ZERO;
+    let mut by_tax: Vec<(Value, Decimal)> = Vec::new();
+    for line in lines {
+        let Some((pct, name)) = &line.tax else {
+            sub_total += line.amount;
+            continue;
+        };
+        let tax = if inclusive {
+            let carved = money::cents(line.amount * pct / (Decimal::ONE_HUNDRED + pct));
+            sub_total += line.amount - carved;
+            carved
+        } else {
+            sub_total += line.amount;
+            let share = if gross.is_zero() {
+                Decimal::ZERO
+            } else {
+                discount_before * line.amount / gross
+            };
+            (line.amount - share) * pct / Decimal::ONE_HUNDRED
+        };
+        tax_total += tax;
+        let name = name.clone().unwrap_or(Value::Null);
+        match by_tax.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, sum)) => *sum += tax,
+            None => by_tax.push((name, tax)),
+        }
+    }
+    let tax_total = money::cents(tax_total);
+    let discount_total = match entity_discount {
+        Some(_) if before_tax => discount_before,
+        Some(d) => money::cents(d.on(sub_total + tax_total)),
+        None => Decimal::ZERO,
+    };
+    if discount_total > (sub_total + tax_total).abs() {
+        return Err(Reply::invalid("discount"));
+    }
     let shipping = amount(record, "shipping_charge")?.unwrap_or(Decimal::ZERO);
     let adjustment = amount(record, "adjustment")?.unwrap_or(Decimal::ZERO);
-    let total = money::cents(sub_total + tax_total + shipping + adjustment);
+    let total = money::cents(sub_total - discount_total + tax_total + shipping + adjustment);
     let paid = amount(record, "payment_made")?.unwrap_or(Decimal::ZERO);
+    let taxes: Vec<Value> = by_tax
+        .into_iter()
+        .map(|(name, sum)| json!({"tax_name": name, "tax_amount": money::to_json(money::cents(sum))}))
+        .collect();
+    record.insert("taxes".into(), Value::Array(taxes));
+    record.insert("shipping_charge".into(), money::to_json(shipping));
+    record.insert("adjustment".into(), money::to_json(adjustment));
     record.insert("sub_total".into(), money::to_json(sub_total));
     record.insert("tax_total".into(), money::to_json(tax_total));
     record.insert("total".into(), money::to_json(total));
@@ -538,7 +792,7 @@ fn prepare_invoice(
     own_id: Option<u64>,
     old: &Record,
 ) -> Result<(), Reply> {
-    let (_, customer) = reference(data, record, "customer_id", Kind::Contacts, "Customer")?
+    let (_, customer) = party(data, record, "customer_id", "customer", "Customer")?
         .ok_or_else(|| Reply::invalid("customer_id"))?;
     let customer_name = customer.get("contact_name").cloned();
     if let Some(name) = customer_name {
@@ -582,8 +836,7 @@ fn prepare_invoice(
     record
         .entry("currency_code")
         .or_insert_with(|| Value::String(ctx.org.currency_code.clone()));
-    let (sub, tax) = price_lines(data, ctx, record)?;
-    write_totals(record, sub, tax)
+    price_lines(data, ctx, record)
 }
 
 fn prepare_bill(
@@ -592,7 +845,7 @@ fn prepare_bill(
     record: &mut Record,
     _old: &Record,
 ) -> Result<(), Reply> {
-    let (_, vendor) = reference(data, record, "vendor_id", Kind::Contacts, "Vendor")?
+    let (_, vendor) = party(data, record, "vendor_id", "vendor", "Vendor")?
         .ok_or_else(|| Reply::invalid("vendor_id"))?;
     if let Some(name) = vendor.get("contact_name").cloned() {
         record.insert("vendor_name".into(), name);
@@ -607,8 +860,7 @@ fn prepare_bill(
     record
         .entry("currency_code")
         .or_insert_with(|| Value::String(ctx.org.currency_code.clone()));
-    let (sub, tax) = price_lines(data, ctx, record)?;
-    write_totals(record, sub, tax)
+    price_lines(data, ctx, record)
 }
 
 /// The kinds a payment kind pays: (target kind, list key, id key, number key, party key).
@@ -661,12 +913,23 @@ fn prepare_payment(
     old: &Record,
 ) -> Result<(), Reply> {
     let (target, list_key, id_key, number_key, party_key) = payment_targets(kind);
-    let (party_kind_label, party_name_key) = if kind == Kind::CustomerPayments {
-        ("Customer", "customer_name")
-    } else {
-        ("Vendor", "vendor_name")
-    };
-    let party = reference(data, record, party_key, Kind::Contacts, party_kind_label)?;
+    let (party_kind_label, party_name_key, party_type, account_key) =
+        if kind == Kind::CustomerPayments {
+            ("Customer", "customer_name", "customer", "account_id")
+        } else {
+            ("Vendor", "vendor_name", "vendor", "paid_through_account_id")
+        };
+    let party = party(data, record, party_key, party_type, party_kind_label)?;
+    if let Some(account) = account(data, record, account_key)?
+        && let Some(name) = account.get("account_name").cloned()
+    {
+        let name_key = if kind == Kind::CustomerPayments {
+            "account_name"
+        } else {
+            "paid_through_account_name"
+        };
+        record.insert(name_key.into(), name);
+    }
     if let Some((_, contact)) = &party
         && let Some(name) = contact.get("contact_name").cloned()
     {
@@ -681,9 +944,7 @@ fn prepare_payment(
     let mut applied_sum = Decimal::ZERO;
     let mut entries = Vec::new();
     for (id, applied) in &new_apps {
-        let doc = data
-            .get(target, *id)
-            .ok_or_else(|| Reply::not_found(target_label))?;
+        let doc = data.get(target, *id).ok_or_else(|| missing(target_label))?;
         if let (Some(party), Some(owner)) = (party_id, text(&doc, party_key))
             && owner != party.to_string()
         {
@@ -703,8 +964,22 @@ fn prepare_payment(
             .filter(|(i, _)| i == id)
             .map(|(_, a)| *a)
             .sum();
+        // A void document takes no new payment (choices.rs).
+        if now > before && text(&doc, "status").as_deref() == Some("void") {
+            return Err(Reply::invalid(id_key));
+        }
         if now > balance + before {
-            return Err(Reply::invalid("amount_applied"));
+            // Zoho Invoice documents 24016 for an invoice (evidence row 8a); a bill's code is
+            // unknown (choices.rs).
+            return Err(if target == Kind::Invoices {
+                Reply::zoho(
+                    crate::choices::BAD_REQUEST_STATUS,
+                    crate::choices::OVER_BALANCE_CODE,
+                    crate::choices::OVER_BALANCE_MESSAGE,
+                )
+            } else {
+                Reply::invalid("amount_applied")
+            });
         }
         applied_sum += *applied;
         entries.push(json!({
@@ -792,7 +1067,9 @@ fn commit_payments(
         } else {
             "open"
         };
-        let status = if paid <= Decimal::ZERO {
+        let status = if text(&doc, "status").as_deref() == Some("void") {
+            "void"
+        } else if paid <= Decimal::ZERO {
             unpaid
         } else if balance <= Decimal::ZERO {
             "paid"
@@ -813,6 +1090,7 @@ fn prepare_journal(
 ) -> Result<(), Reply> {
     dates(record, "journal_date", ctx)?;
     let mut debits = Decimal::ZERO;
+    let mut sides: Vec<(String, String)> = Vec::new();
     if let Some(lines) = record.get_mut("line_items") {
         let Value::Array(lines) = lines else {
             return Err(Reply::invalid("line_items"));
@@ -827,12 +1105,22 @@ fn prepare_journal(
                 return Err(Reply::invalid("debit_or_credit"));
             }
             let value = amount(l, "amount")?.ok_or_else(|| Reply::invalid("amount"))?;
-            if let Some((_, account)) =
-                reference(data, l, "account_id", Kind::ChartOfAccounts, "Account")?
-                && let Some(name) = account.get("account_name").cloned()
-            {
+            // A journal line posts to an account (choices.rs).
+            let account =
+                account(data, l, "account_id")?.ok_or_else(|| Reply::invalid("account_id"))?;
+            if let Some(name) = account.get("account_name").cloned() {
                 l.insert("account_name".into(), name);
             }
+            // One account on both sides is refused with Zoho's observed 400/4 (evidence X4).
+            let account_id = text(l, "account_id").unwrap_or_default();
+            if sides.iter().any(|(a, s)| *a == account_id && *s != side) {
+                return Err(Reply::zoho(
+                    crate::choices::BAD_REQUEST_STATUS,
+                    4,
+                    "Invalid value passed for Amount",
+                ));
+            }
+            sides.push((account_id, side.clone()));
             if side == "debit" {
                 debits += value;
             }

@@ -161,6 +161,8 @@ pub(crate) fn unique_fields(kind: Kind) -> &'static [&'static str] {
         Kind::Contacts => &["contact_name"],
         Kind::Items => &["name"],
         Kind::Invoices => &["invoice_number"],
+        Kind::Taxes => &["tax_name"],
+        Kind::ChartOfAccounts => &["account_name"],
         _ => &[],
     }
 }

@@ -19,5 +19,6 @@ mod lists;
 mod openapi;
 mod openapi_examples;
 mod readme;
+mod rules;
 mod state;
 mod support;

@@ -164,6 +164,18 @@ impl T {
         .await
     }
 
+    pub(crate) async fn put_q(&self, path: &str, query: &[(&str, &str)], body: &Value) -> Res {
+        read(
+            self.with_org(self.http.put(self.url(path)))
+                .query(query)
+                .json(body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
     pub(crate) async fn delete(&self, path: &str) -> Res {
         read(
             self.with_org(self.http.delete(self.url(path)))
