@@ -117,12 +117,15 @@ async fn handle_inner(shared: &Shared, inc: &Incoming, fault: Option<&FaultActio
         | Target::Delete(k, _)
         | Target::Status(k, _, _) => k.def().scope,
     };
-    // Reference §3.4: `Authorization: Zoho-oauthtoken <token>`; anything else is 401/14.
+    // Reference §3.4: `Authorization: Zoho-oauthtoken <token>`, or `Bearer <token>` as Zoho
+    // Accounts documents for every Zoho API (choices.rs); anything else is 401/14.
     let token = inc
         .header("authorization")
         .and_then(|h| h.trim().split_once(' '))
         .filter(|(scheme, token)| {
-            scheme.eq_ignore_ascii_case("Zoho-oauthtoken") && !token.trim().is_empty()
+            (scheme.eq_ignore_ascii_case("Zoho-oauthtoken")
+                || scheme.eq_ignore_ascii_case("Bearer"))
+                && !token.trim().is_empty()
         })
         .map(|(_, token)| token.trim().to_owned())
         .ok_or_else(Reply::unauthenticated)?;
