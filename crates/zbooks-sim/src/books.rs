@@ -19,6 +19,7 @@ use crate::auth::operation_of;
 use crate::choices;
 use crate::entities::{self, Ctx, parse_id};
 use crate::faults::FaultAction;
+use crate::observed;
 use crate::packed::{self, Field, Stored};
 use crate::reply::{Answer, Reply};
 use crate::request::Incoming;
@@ -117,12 +118,15 @@ async fn handle_inner(shared: &Shared, inc: &Incoming, fault: Option<&FaultActio
         | Target::Delete(k, _)
         | Target::Status(k, _, _) => k.def().scope,
     };
-    // Reference §3.4: `Authorization: Zoho-oauthtoken <token>`; anything else is 401/14.
+    // Reference §3.4: `Authorization: Zoho-oauthtoken <token>`, or `Bearer <token>` as Zoho
+    // Accounts documents for every Zoho API (choices.rs); anything else is 401/14.
     let token = inc
         .header("authorization")
         .and_then(|h| h.trim().split_once(' '))
         .filter(|(scheme, token)| {
-            scheme.eq_ignore_ascii_case("Zoho-oauthtoken") && !token.trim().is_empty()
+            (scheme.eq_ignore_ascii_case("Zoho-oauthtoken")
+                || scheme.eq_ignore_ascii_case("Bearer"))
+                && !token.trim().is_empty()
         })
         .map(|(_, token)| token.trim().to_owned())
         .ok_or_else(Reply::unauthenticated)?;
@@ -143,7 +147,7 @@ async fn handle_inner(shared: &Shared, inc: &Incoming, fault: Option<&FaultActio
         let value = org_json(&org, true);
         let mut reply = Reply::json(
             200,
-            &json!({"code": 0, "message": "success", "organization": generated::ORGANIZATION.get.fit(&value)}),
+            &json!({"code": 0, "message": "success", "organization": observed::organization(generated::ORGANIZATION.get.fit(&value))}),
         );
         reply.headers.extend(shared.rate_headers(&org));
         return Ok(reply);
@@ -308,7 +312,9 @@ fn list_orgs(shared: &Shared, inc: &Incoming, user: &str) -> Reply {
     let orgs: Vec<Value> = mine
         .iter()
         .enumerate()
-        .map(|(i, o)| generated::ORGANIZATION.list.fit(&org_json(o, i == 0)))
+        .map(|(i, o)| {
+            observed::organization(generated::ORGANIZATION.list.fit(&org_json(o, i == 0)))
+        })
         .collect();
     let mut reply = Reply::json(
         200,
@@ -409,7 +415,7 @@ fn entity_reply(status: u16, message: &str, kind: Kind, shape: &Shape, record: &
             ("code", &mut |o: &mut Vec<u8>| o.push(b'0')),
             ("message", &mut |o: &mut Vec<u8>| write_json(o, message)),
             (kind.def().singular, &mut |o: &mut Vec<u8>| {
-                shape.write_record(record, o);
+                shape.write_record(&observed::widened(kind, record), o);
             }),
         ],
     );
@@ -828,7 +834,8 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
                     if i > 0 {
                         o.push(b',');
                     }
-                    shape.write_record_within(&def.spec.get, &stored.decode(), o);
+                    let record = stored.decode();
+                    shape.write_record_within(&def.spec.get, &observed::widened(kind, &record), o);
                 }
                 o.push(b']');
             }),

@@ -39,6 +39,7 @@ pub mod fuzzing;
 mod generated;
 mod log;
 mod money;
+mod observed;
 mod packed;
 mod reply;
 mod request;

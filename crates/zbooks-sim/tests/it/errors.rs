@@ -14,7 +14,9 @@ async fn missing_or_malformed_authorization_is_401_14() {
     let url = format!("{}?organization_id={}", t.url("/contacts"), t.org);
     for header in [
         None,
-        Some("Bearer x"),
+        Some("Bearer"),
+        Some("Bearer   "),
+        Some("Basic eDp5"),
         Some("Zoho-oauthtoken"),
         Some("Zoho-oauthtoken   "),
         Some("garbage"),

@@ -22,3 +22,4 @@ mod readme;
 mod rules;
 mod state;
 mod support;
+mod third_party;
