@@ -356,7 +356,7 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
                 .cloned()
                 .ok_or_else(|| Reply::not_found(def.label))?;
             drop(data);
-            let reply = entity_reply(&ctx, 200, "success", *kind, &def.spec.get, &stored.decode());
+            let reply = entity_reply(&ctx, 200, "success", *kind, &def.spec.get, stored.decode());
             lock(&org.data).keep_rendered(*kind, id, &stored, reply.body.clone(), ctx.today());
             Ok(reply)
         }
@@ -365,7 +365,7 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
             let mut data = lock(&org.data);
             let (_, record) = entities::create(&mut data, &ctx, *kind, body)?;
             drop(data);
-            Ok(created_reply(shared, org, &ctx, *kind, &record))
+            Ok(created_reply(shared, org, &ctx, *kind, record))
         }
         Target::Update(kind, id) => {
             let def = kind.def();
@@ -374,7 +374,7 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
             let mut data = lock(&org.data);
             let record = entities::update(&mut data, &ctx, *kind, id, body)?;
             drop(data);
-            let reply = entity_reply(&ctx, 200, def.updated, *kind, &def.spec.update, &record);
+            let reply = entity_reply(&ctx, 200, def.updated, *kind, &def.spec.update, record);
             shared.touch();
             Ok(reply)
         }
@@ -445,9 +445,8 @@ fn entity_reply(
     message: &str,
     kind: Kind,
     shape: &Shape,
-    record: &Record,
+    mut record: Record,
 ) -> Reply {
-    let mut record = record.clone();
     crate::complete::render(kind, &mut record, ctx.org, ctx.today());
     let record = &record;
     let mut out = Vec::with_capacity(4096);
@@ -491,14 +490,15 @@ fn created_reply(
     org: &OrgCell,
     ctx: &Ctx<'_>,
     kind: Kind,
-    record: &Record,
+    record: Record,
 ) -> Reply {
     let def = kind.def();
-    let mut reply = entity_reply(ctx, 201, def.created, kind, &def.spec.create, record);
-    reply.created = entities::natural_keys(kind, record, &org.meta)
+    let created = entities::natural_keys(kind, &record, &org.meta)
         .into_iter()
         .map(|k| format!("{}:{k}", kind.name()))
         .collect();
+    let mut reply = entity_reply(ctx, 201, def.created, kind, &def.spec.create, record);
+    reply.created = created;
     shared.touch();
     reply
 }
@@ -533,7 +533,7 @@ fn upsert(
         let record = entities::update(&mut data, ctx, kind, id, body)?;
         drop(data);
         shared.touch();
-        let reply = entity_reply(ctx, 200, def.updated, kind, &def.spec.update, &record);
+        let reply = entity_reply(ctx, 200, def.updated, kind, &def.spec.update, record);
         return Ok(reply);
     }
     if !create {
@@ -550,7 +550,7 @@ fn upsert(
     body.insert("custom_fields".into(), Value::Array(fields));
     let (_, record) = entities::create(&mut data, ctx, kind, body)?;
     drop(data);
-    Ok(created_reply(shared, org, ctx, kind, &record))
+    Ok(created_reply(shared, org, ctx, kind, record))
 }
 
 /// How a text filter compares.
