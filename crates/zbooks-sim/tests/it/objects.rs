@@ -636,6 +636,8 @@ async fn every_operation_answers_whole_zoho_objects() {
     assert_eq!(inv["line_items"][0]["item_total"], 500);
     assert_eq!(inv["line_items"][0]["rate"], 250);
     assert_ne!(inv["due_date"], inv["date"], "due 15 days on: {inv}");
+    assert!(is_zoho_timestamp(&inv["created_time"]), "{inv}");
+    assert!(is_zoho_timestamp(&inv["last_modified_time"]), "{inv}");
     run.send(call(
         inf,
         "get_invoice",
