@@ -42,6 +42,28 @@ enum Target {
     Delete(Kind, String),
     /// `POST /invoices/{id}/status/sent` and the like.
     Status(Kind, String, &'static str),
+    /// `POST /contacts/{id}/active` (true) or `/inactive` (false); items and accounts alike.
+    Activate(Kind, String, bool),
+}
+
+/// Zoho's messages for marking a record active and inactive, for the kinds that have them
+/// (contacts.yml, items.yml, chart-of-accounts.yml examples).
+fn activation_messages(kind: Kind) -> Option<(&'static str, &'static str)> {
+    match kind {
+        Kind::Contacts => Some((
+            "The contact has been marked as active.",
+            "The contact has been marked as inactive.",
+        )),
+        Kind::Items => Some((
+            "The item has been marked as active.",
+            "The item has been marked as inactive.",
+        )),
+        Kind::ChartOfAccounts => Some((
+            "The account has been marked as active.",
+            "The account has been marked as inactive.",
+        )),
+        _ => None,
+    }
 }
 
 /// The status actions (`/{id}/status/{action}`) of a kind: (action, Zoho's message).
@@ -84,6 +106,17 @@ fn route(method: &str, rest: &str) -> Result<Target, Reply> {
         ([id], "PUT") => Ok(Target::Update(kind, (*id).to_owned())),
         ([id], "DELETE") => Ok(Target::Delete(kind, (*id).to_owned())),
         ([] | [_], _) => Err(Reply::method_not_allowed()),
+        ([id, action @ ("active" | "inactive")], _) if activation_messages(kind).is_some() => {
+            if method == "POST" {
+                Ok(Target::Activate(
+                    kind,
+                    (*id).to_owned(),
+                    *action == "active",
+                ))
+            } else {
+                Err(Reply::method_not_allowed())
+            }
+        }
         ([id, "status", action], _) => {
             let Some((action, _)) = status_actions(kind).iter().find(|(a, _)| a == action) else {
                 return Err(Reply::unmatched());
@@ -116,7 +149,8 @@ async fn handle_inner(shared: &Shared, inc: &Incoming, fault: Option<&FaultActio
         | Target::Get(k, _)
         | Target::Update(k, _)
         | Target::Delete(k, _)
-        | Target::Status(k, _, _) => k.def().scope,
+        | Target::Status(k, _, _)
+        | Target::Activate(k, _, _) => k.def().scope,
     };
     // Reference §3.4: `Authorization: Zoho-oauthtoken <token>`, or `Bearer <token>` as Zoho
     // Accounts documents for every Zoho API (choices.rs); anything else is 401/14.
@@ -275,36 +309,7 @@ fn member_org(shared: &Shared, user: &str, id: &str) -> Result<Arc<OrgCell>, Rep
 }
 
 fn org_json(org: &OrgCell, is_default: bool) -> Value {
-    let m = &org.meta;
-    let plan = m.plan.name();
-    let mut plan_name = plan.to_owned();
-    if let Some(first) = plan_name.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    let time_zone = match m.dc {
-        zbooks_types::DataCenter::In => "Asia/Calcutta",
-        zbooks_types::DataCenter::Eu => "Europe/Berlin",
-        zbooks_types::DataCenter::Au => "Australia/Sydney",
-        zbooks_types::DataCenter::Jp => "Asia/Tokyo",
-        zbooks_types::DataCenter::Cn => "Asia/Shanghai",
-        zbooks_types::DataCenter::Sa => "Asia/Riyadh",
-        zbooks_types::DataCenter::Ca => "America/Toronto",
-        zbooks_types::DataCenter::Us => "America/Los_Angeles",
-    };
-    json!({
-        "organization_id": m.organization_id,
-        "name": m.name,
-        "is_default_org": is_default,
-        "is_org_active": !m.trial_expired,
-        "currency_code": m.currency_code,
-        "time_zone": time_zone,
-        "language_code": "en",
-        "plan_type": plan,
-        "plan_name": plan_name,
-        "plan_period": if m.trial_expired { "trial_expired" } else { "yearly" },
-        "account_created_date": time::date(m.created),
-        "data_center": m.dc.name(),
-    })
+    crate::complete::organization(&org.meta, is_default)
 }
 
 fn list_orgs(shared: &Shared, inc: &Incoming, user: &str) -> Reply {
@@ -341,7 +346,7 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
     match target {
         Target::List(kind) => {
             let data = lock(&org.data);
-            list(&data, *kind, inc)
+            list(&data, &ctx, *kind, inc)
         }
         Target::Get(kind, id) => {
             let def = kind.def();
@@ -349,7 +354,7 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
             // The lock is held only to look up: the answer is rendered outside it, and kept
             // until the record changes.
             let data = lock(&org.data);
-            if let Some(body) = data.rendered(*kind, id) {
+            if let Some(body) = data.rendered(*kind, id, ctx.today()) {
                 return Ok(Reply::json_bytes(200, 0, body));
             }
             let stored = data
@@ -357,8 +362,8 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
                 .cloned()
                 .ok_or_else(|| Reply::not_found(def.label))?;
             drop(data);
-            let reply = entity_reply(200, "success", *kind, &def.spec.get, &stored.decode());
-            lock(&org.data).keep_rendered(*kind, id, &stored, reply.body.clone());
+            let reply = entity_reply(&ctx, 200, "success", *kind, &def.spec.get, stored.decode());
+            lock(&org.data).keep_rendered(*kind, id, &stored, reply.body.clone(), ctx.today());
             Ok(reply)
         }
         Target::Create(kind) => {
@@ -366,7 +371,7 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
             let mut data = lock(&org.data);
             let (_, record) = entities::create(&mut data, &ctx, *kind, body)?;
             drop(data);
-            Ok(created_reply(shared, org, *kind, &record))
+            Ok(created_reply(shared, org, &ctx, *kind, record))
         }
         Target::Update(kind, id) => {
             let def = kind.def();
@@ -375,7 +380,7 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
             let mut data = lock(&org.data);
             let record = entities::update(&mut data, &ctx, *kind, id, body)?;
             drop(data);
-            let reply = entity_reply(200, def.updated, *kind, &def.spec.update, &record);
+            let reply = entity_reply(&ctx, 200, def.updated, *kind, &def.spec.update, record);
             shared.touch();
             Ok(reply)
         }
@@ -401,13 +406,55 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
             entities::set_status(&mut data, &ctx, *kind, id, action)?;
             drop(data);
             shared.touch();
-            Ok(Reply::json(200, &json!({"code": 0, "message": message})))
+            // bills.yml documents 201 for its status actions, invoices.yml 200.
+            let status = if *kind == Kind::Bills { 201 } else { 200 };
+            Ok(Reply::json(status, &json!({"code": 0, "message": message})))
+        }
+        Target::Activate(kind, id, active) => {
+            let def = kind.def();
+            let id = parse_id(id).ok_or_else(|| Reply::invalid(def.id_field))?;
+            let mut data = lock(&org.data);
+            let mut record = data
+                .get(*kind, id)
+                .ok_or_else(|| Reply::not_found(def.label))?;
+            if *kind == Kind::ChartOfAccounts {
+                record.insert("is_active".into(), Value::Bool(*active));
+            } else {
+                let status = if *active { "active" } else { "inactive" };
+                record.insert("status".into(), Value::String(status.into()));
+            }
+            record.insert(
+                "last_modified_time".into(),
+                Value::String(time::timestamp(ctx.now)),
+            );
+            data.insert(*kind, id, &record, &org.meta.unique_custom_fields);
+            drop(data);
+            shared.touch();
+            let (on, off) = activation_messages(*kind).unwrap_or(("success", "success"));
+            let message = if *active { on } else { off };
+            // chart-of-accounts.yml documents 201 for these two; contacts and items 200.
+            let status = if *kind == Kind::ChartOfAccounts {
+                201
+            } else {
+                200
+            };
+            Ok(Reply::json(status, &json!({"code": 0, "message": message})))
         }
         Target::ListOrgs | Target::GetOrg(_) => Err(Reply::unmatched()),
     }
 }
 
-fn entity_reply(status: u16, message: &str, kind: Kind, shape: &Shape, record: &Record) -> Reply {
+/// An answer carrying one record, made whole (complete.rs) and widened to `shape`.
+fn entity_reply(
+    ctx: &Ctx<'_>,
+    status: u16,
+    message: &str,
+    kind: Kind,
+    shape: &Shape,
+    mut record: Record,
+) -> Reply {
+    crate::complete::render(kind, &mut record, ctx.org, ctx.today());
+    let record = &record;
     let mut out = Vec::with_capacity(4096);
     write_object(
         &mut out,
@@ -444,13 +491,20 @@ fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     let _ = serde_json::to_writer(&mut *out, value);
 }
 
-fn created_reply(shared: &Shared, org: &OrgCell, kind: Kind, record: &Record) -> Reply {
+fn created_reply(
+    shared: &Shared,
+    org: &OrgCell,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    record: Record,
+) -> Reply {
     let def = kind.def();
-    let mut reply = entity_reply(201, def.created, kind, &def.spec.create, record);
-    reply.created = entities::natural_keys(kind, record, &org.meta)
+    let created = entities::natural_keys(kind, &record, &org.meta)
         .into_iter()
         .map(|k| format!("{}:{k}", kind.name()))
         .collect();
+    let mut reply = entity_reply(ctx, 201, def.created, kind, &def.spec.create, record);
+    reply.created = created;
     shared.touch();
     reply
 }
@@ -485,7 +539,7 @@ fn upsert(
         let record = entities::update(&mut data, ctx, kind, id, body)?;
         drop(data);
         shared.touch();
-        let reply = entity_reply(200, def.updated, kind, &def.spec.update, &record);
+        let reply = entity_reply(ctx, 200, def.updated, kind, &def.spec.update, record);
         return Ok(reply);
     }
     if !create {
@@ -502,7 +556,7 @@ fn upsert(
     body.insert("custom_fields".into(), Value::Array(fields));
     let (_, record) = entities::create(&mut data, ctx, kind, body)?;
     drop(data);
-    Ok(created_reply(shared, org, kind, &record))
+    Ok(created_reply(shared, org, ctx, kind, record))
 }
 
 /// How a text filter compares.
@@ -549,11 +603,25 @@ enum Cond<'a> {
 struct View<'s> {
     kind: Kind,
     stored: &'s Stored,
+    /// Today, in days since the epoch: an unpaid document past its due date shows `overdue`.
+    today: i64,
 }
 
 impl View<'_> {
     fn text(&self, field: &str) -> Option<std::borrow::Cow<'_, str>> {
-        self.stored.text(self.kind, field)
+        let value = self.stored.text(self.kind, field);
+        if field == "status" && matches!(self.kind, Kind::Invoices | Kind::Bills) {
+            let due = self.stored.text(self.kind, "due_date");
+            let balance = self.stored.text(self.kind, "balance");
+            return crate::complete::effective_status(
+                self.kind,
+                value,
+                due.as_deref(),
+                balance.as_deref(),
+                self.today,
+            );
+        }
+        value
     }
 
     fn field(&self, field: &str) -> Field<'_> {
@@ -687,8 +755,11 @@ fn range_conditions(kind: Kind, inc: &Incoming) -> Result<Vec<Cond<'_>>, Reply> 
 /// The column a list is sorted by when the request names none: creation time, newest first.
 const DEFAULT_SORT_COLUMN: &str = "created_time";
 
+/// The filter a contacts list applies when the request names none.
+const CONTACTS_DEFAULT_FILTER: &str = "Status.Active";
+
 /// A list with Zoho's filters, sorting and pagination (reference §5.3).
-fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
+fn list(data: &OrgData, ctx: &Ctx<'_>, kind: Kind, inc: &Incoming) -> Answer {
     let def = kind.def();
     let page: usize = match inc.param("page") {
         None => 1,
@@ -731,6 +802,9 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
             Some(f)
         }
     };
+    // Zoho's contacts list hides inactive contacts unless asked for `Status.All` (evidence 13b,
+    // X5); other lists show every record (choices.rs).
+    let filter_by = filter_by.or((kind == Kind::Contacts).then_some(CONTACTS_DEFAULT_FILTER));
     let mut conds: Vec<Cond<'_>> = Vec::new();
     for (name, value) in &inc.query {
         for field in def.filters {
@@ -760,8 +834,13 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
         .param("search_text")
         .map(|s| s.trim().to_lowercase())
         .filter(|s| !s.is_empty());
+    let today = ctx.today();
     let keep = |stored: &Stored| {
-        let view = View { kind, stored };
+        let view = View {
+            kind,
+            stored,
+            today,
+        };
         conds.iter().all(|c| view.holds(c))
             && search.as_ref().is_none_or(|s| {
                 def.search
@@ -834,7 +913,8 @@ fn list(data: &OrgData, kind: Kind, inc: &Incoming) -> Answer {
                     if i > 0 {
                         o.push(b',');
                     }
-                    let record = stored.decode();
+                    let mut record = stored.decode();
+                    crate::complete::render(kind, &mut record, ctx.org, today);
                     shape.write_record_within(&def.spec.get, &observed::widened(kind, &record), o);
                 }
                 o.push(b']');

@@ -316,6 +316,7 @@ pub(crate) fn create(
     require(&record, kind.def().spec.create_required)?;
     check_unique_custom_fields(data, kind, &record, None, ctx.org)?;
     let old = Record::new();
+    crate::complete::at_write(data, ctx.org, time::day_number(ctx.now), kind, &mut record);
     prepare(data, ctx, kind, &mut record, None, &old)?;
     let id = ctx.next_id();
     let stamp = Value::String(time::timestamp(ctx.now));
@@ -351,6 +352,7 @@ pub(crate) fn update(
     // The stored record supplies what a partial update leaves out.
     require(&record, kind.def().spec.update_required)?;
     check_unique_custom_fields(data, kind, &record, Some(id), ctx.org)?;
+    crate::complete::at_write(data, ctx.org, time::day_number(ctx.now), kind, &mut record);
     prepare(data, ctx, kind, &mut record, Some(id), &old)?;
     record.insert(kind.def().id_field.into(), Value::String(id.to_string()));
     record.insert(

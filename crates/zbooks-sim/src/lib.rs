@@ -29,6 +29,7 @@ mod accounts;
 mod auth;
 mod books;
 pub mod choices;
+mod complete;
 mod config;
 mod control;
 mod entities;

@@ -56,7 +56,8 @@ pub(crate) struct OrgData {
     /// Per kind (by index): each unique field with its lower-cased values.
     unique: Vec<Vec<(Box<str>, UniqueValues)>>,
     /// The bodies of recent GET-by-id answers, dropped when their record changes.
-    rendered: HashMap<(Kind, u64), Bytes>,
+    /// Each with the day it was rendered on (a document's status can change with the day).
+    rendered: HashMap<(Kind, u64), (Bytes, i64)>,
 }
 
 impl Default for OrgData {
@@ -295,18 +296,28 @@ impl OrgData {
     }
 
     /// The rendered GET answer of a record, if kept.
-    pub(crate) fn rendered(&self, kind: Kind, id: u64) -> Option<Bytes> {
-        self.rendered.get(&(kind, id)).cloned()
+    pub(crate) fn rendered(&self, kind: Kind, id: u64, today: i64) -> Option<Bytes> {
+        self.rendered
+            .get(&(kind, id))
+            .filter(|(_, day)| *day == today)
+            .map(|(body, _)| body.clone())
     }
 
     /// Keeps the rendered GET answer of a record, unless the record changed since `from` was
     /// read.
-    pub(crate) fn keep_rendered(&mut self, kind: Kind, id: u64, from: &Stored, body: Bytes) {
+    pub(crate) fn keep_rendered(
+        &mut self,
+        kind: Kind,
+        id: u64,
+        from: &Stored,
+        body: Bytes,
+        today: i64,
+    ) {
         if self.stored(kind, id).is_some_and(|s| s.same(from)) {
             if self.rendered.len() >= RENDERED_CAPACITY {
                 self.rendered.clear();
             }
-            self.rendered.insert((kind, id), body);
+            self.rendered.insert((kind, id), (body, today));
         }
     }
 

@@ -63,6 +63,17 @@ pub(crate) fn date(t: SystemTime) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The `yyyy-mm-dd` date `days` after 1970-01-01.
+pub(crate) fn date_of_days(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 of an instant (UTC).
+pub(crate) fn day_number(t: SystemTime) -> i64 {
+    i64::try_from(unix_secs(t)).unwrap_or(0).div_euclid(86_400)
+}
+
 /// `yyyy-mm-ddThh:mm:ss+0000`, the format of Zoho's `created_time`.
 pub(crate) fn timestamp(t: SystemTime) -> String {
     let secs = i64::try_from(unix_secs(t)).unwrap_or(0);
@@ -115,7 +126,7 @@ pub(crate) fn is_calendar_date(text: &str) -> bool {
 
 /// Days since 1970-01-01 of a `yyyy-mm-dd` date (Howard Hinnant's days_from_civil); `None`
 /// when it is not a real date.
-fn days_of(text: &str) -> Option<i64> {
+pub(crate) fn days_of(text: &str) -> Option<i64> {
     if !is_date(text) {
         return None;
     }

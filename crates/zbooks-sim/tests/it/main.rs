@@ -16,6 +16,7 @@ mod faults;
 mod generated;
 mod limits;
 mod lists;
+mod objects;
 mod openapi;
 mod openapi_examples;
 mod readme;

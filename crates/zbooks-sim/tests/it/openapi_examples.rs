@@ -303,7 +303,7 @@ async fn every_operation_answers_its_openapi_example_as_documented() {
 }
 
 /// The names of every field `schema` (resolved) types as a number, at any depth.
-fn number_fields(schema: &Value, out: &mut std::collections::BTreeSet<String>) {
+pub(crate) fn number_fields(schema: &Value, out: &mut std::collections::BTreeSet<String>) {
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (name, sub) in props {
             if sub.get("type").and_then(Value::as_str) == Some("number") {
@@ -318,7 +318,7 @@ fn number_fields(schema: &Value, out: &mut std::collections::BTreeSet<String>) {
 }
 
 /// Every field of `value` named in `money` that holds something other than a JSON number.
-fn money_not_numbers(
+pub(crate) fn money_not_numbers(
     value: &Value,
     money: &std::collections::BTreeSet<String>,
     path: &str,
