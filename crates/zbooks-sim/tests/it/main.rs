@@ -21,3 +21,4 @@ mod openapi_examples;
 mod readme;
 mod state;
 mod support;
+mod validation;
