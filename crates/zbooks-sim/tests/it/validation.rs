@@ -524,3 +524,55 @@ fn description_lists_are_read_only_where_clean() {
         Some(2000)
     );
 }
+
+#[tokio::test]
+async fn a_scenario_posted_to_the_control_api_switches_leniency() {
+    let mut t = start().await;
+    let body = json!({"contact_name": "Len Co", "gst_treatment": "business_sez"});
+    refused(
+        &t.post("/contacts", &body).await,
+        2,
+        "Invalid value passed for gst_treatment",
+    );
+    let res = t
+        .http
+        .post(format!("{}/scenario", t.sim.control_url()))
+        .json(&json!({"lenient": ["enums"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    // The scenario reset the sandbox: a fresh token for the seeded demo user.
+    let demo = t.sim.demo();
+    t.token = crate::support::refresh(
+        &t.http,
+        &t.sim.accounts_url(),
+        &demo.client_id,
+        &demo.client_secret,
+        &demo.refresh_token,
+    )
+    .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(t.post("/contacts", &body).await.status, 201);
+    // Back to strict with an empty scenario.
+    t.sim.load_scenario(Scenario::default());
+    let demo = t.sim.demo();
+    t.token = crate::support::refresh(
+        &t.http,
+        &t.sim.accounts_url(),
+        &demo.client_id,
+        &demo.client_secret,
+        &demo.refresh_token,
+    )
+    .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    refused(
+        &t.post("/contacts", &body).await,
+        2,
+        "Invalid value passed for gst_treatment",
+    );
+}
