@@ -416,7 +416,7 @@ pub const ENTRIES: &[CatalogEntry] = &[
     },
     CatalogEntry {
         key: ErrorKey::Code(15),
-        title: "value too long or of the wrong shape",
+        title: "text too long or wrong shape",
         messages: &["Please ensure that the <field> has less than <N> characters."],
         status: Some(400),
         status_evidence: Evidence::Observed,
