@@ -341,7 +341,12 @@ fn strict_at(schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>
     ) {
         for (k, v) in obj {
             match props.get(k) {
-                Some(sub) => strict_at(sub, v, &format!("{path}.{k}"), errors),
+                Some(sub) => {
+                    if let Some(text) = v.as_str() {
+                        string_rules(k, sub, text, &format!("{path}.{k}"), errors);
+                    }
+                    strict_at(sub, v, &format!("{path}.{k}"), errors);
+                }
                 None => errors.push(format!("{path}: unknown field {k}")),
             }
         }
@@ -351,6 +356,85 @@ fn strict_at(schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>
             strict_at(items, v, &format!("{path}[{i}]"), errors);
         }
     }
+}
+
+/// The rules the simulator's validate.rs enforces on a string, read from the field's schema as
+/// the generator reads them: documented maximum length, a clean "Allowed values" list, and the
+/// date, GSTIN and e-mail formats. A blank string is "not given".
+fn string_rules(key: &str, schema: &Value, text: &str, path: &str, errors: &mut Vec<String>) {
+    if schema.get("type").and_then(Value::as_str) != Some("string") || text.trim().is_empty() {
+        return;
+    }
+    let desc = schema
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if let Some(max) = description_max_len(desc)
+        && text.chars().count() > max as usize
+    {
+        errors.push(format!("{path}: longer than {max} characters"));
+    }
+    if schema.get("enum").is_none()
+        && let Some(values) = description_enum(desc)
+        && schema
+            .get("example")
+            .and_then(Value::as_str)
+            .is_none_or(|ex| ex.trim().is_empty() || values.iter().any(|v| v == ex))
+        && !values.iter().any(|v| v == text)
+    {
+        errors.push(format!("{path}: {text:?} is not one of {values:?}"));
+    }
+    let ok = match field_format(key, Some("string"), desc) {
+        "Date" => is_calendar_date(text),
+        "Gstin" => {
+            let b = text.as_bytes();
+            b.len() == 15
+                && b[..2].iter().all(u8::is_ascii_digit)
+                && b[2..7].iter().all(u8::is_ascii_uppercase)
+                && b[7..11].iter().all(u8::is_ascii_digit)
+                && b[11].is_ascii_uppercase()
+                && b[12..]
+                    .iter()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        }
+        "Email" => text.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.contains('@')
+                && domain.split('.').all(|l| !l.is_empty())
+                && !text.contains(char::is_whitespace)
+        }),
+        _ => true,
+    };
+    if !ok {
+        errors.push(format!("{path}: {text:?} is not a valid {key}"));
+    }
+}
+
+/// `yyyy-mm-dd`, a day that exists.
+fn is_calendar_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !b
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| text[r].parse::<u32>().unwrap_or(0);
+    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 // Compiled wherever this file is (the simulator's tests, the importer's, the xtask's), so the
@@ -382,6 +466,26 @@ fn validate_request_names_wrong_types_unknown_fields_and_values_outside_an_enum(
             "$: unknown field unit",
         ]
     );
+}
+
+#[test]
+fn validate_request_applies_lengths_value_lists_and_formats_from_descriptions() {
+    let schema = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "description": "Name. Max-length [5]"},
+            "kind": {"type": "string", "description": "Allowed values: <code>a</code> and <code>b</code>."},
+            "date": {"type": "string", "description": "Use the format yyyy-mm-dd."},
+            "gst_no": {"type": "string"},
+            "email": {"type": "string"}
+        }
+    });
+    let good = serde_json::json!({"name": "abcde", "kind": "b", "date": "2024-02-29",
+        "gst_no": "22AAAAA0000A1Z5", "email": "a@b.in"});
+    assert!(validate_request(&schema, &good).is_empty());
+    let bad = serde_json::json!({"name": "abcdef", "kind": "c", "date": "2025-02-30",
+        "gst_no": "22AAAAA0000A1Z", "email": "a.b.in"});
+    assert_eq!(validate_request(&schema, &bad).len(), 5);
 }
 
 /// The example request an operation's schema documents: every property with its `example`,
