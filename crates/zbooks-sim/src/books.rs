@@ -27,6 +27,7 @@ use crate::resources::Kind;
 use crate::shape::Shape;
 use crate::state::Shared;
 use crate::store::{OrgCell, OrgData, Record, lock};
+use crate::validate::{self, Op};
 use crate::{generated, time};
 
 /// What a Books path and method ask for.
@@ -368,6 +369,7 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
         }
         Target::Create(kind) => {
             let body = inc.payload()?;
+            validate::check(*kind, Op::Create, &body, shared.lenient())?;
             let mut data = lock(&org.data);
             let (_, record) = entities::create(&mut data, &ctx, *kind, body)?;
             drop(data);
@@ -377,6 +379,7 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
             let def = kind.def();
             let id = parse_id(id).ok_or_else(|| Reply::invalid(def.id_field))?;
             let body = inc.payload()?;
+            validate::check(*kind, Op::Update, &body, shared.lenient())?;
             let mut data = lock(&org.data);
             let record = entities::update(&mut data, &ctx, *kind, id, body)?;
             drop(data);
@@ -534,6 +537,7 @@ fn upsert(
         .header("x-upsert")
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     let mut body = inc.payload()?;
+    validate::check(kind, Op::Upsert, &body, shared.lenient())?;
     let mut data = lock(&org.data);
     if let Some(id) = data.find_unique(kind, &key, &value) {
         let record = entities::update(&mut data, ctx, kind, id, body)?;

@@ -18,7 +18,25 @@
 //! | token of another data center (path or organization) | 401 | 57 | `You are not authorized to perform this operation` | reference §3.6 expects 57 (or 14) \[I\] |
 //! | malformed JSON, a form without `JSONString`, an empty body | 400 | 1038 | `JSON is not well formed` | code \[O\], status unknown |
 //! | a query or body value that is invalid (`page=x`, `per_page=500`, `sort_order=Z`, a bad `filter_by`, a non-number amount) | 400 | 2 | `Invalid value passed for <param>` | code \[C\], status likeliest |
-//! | a required field missing | 400 | 2 | `Invalid value passed for <field>` | Zoho's own wording unknown; same family |
+//! | a required field missing (top level of a create, validate.rs; or of the merged record of an update, entities.rs; or in each element of a nested array, e.g. a journal line's `amount`) | 400 | 4 ([`MISSING_FIELD_CODE`]) | `Invalid value passed for <field>` | code 4 is Zoho's observed code for a missing field (evidence 10, 15b \[O\]: `Invalid value passed for Date`); the key, not the label, is named (the evidence shows both). Clients classify 4 as a validation refusal (catalog) |
+//! | request validation runs | — | — | on every create, update and upsert body, before the entity rules, against the request schema of spec/zoho-openapi (generated.rs `requests`, §9's amount erratum applied: invoice `shipping_charge` is a number); the first problem found answers | Zoho answers one error at a time (evidence, pattern 1) |
+//! | a value of the wrong JSON type (a boolean or object for a number, a string for a boolean, a fraction for an integer) | 400 | 2 | `Invalid value passed for <field>` (the leaf key, e.g. `quantity` for a line's) | code 2 marks a bad format \[O\] (evidence 15c) |
+//! | a numeric string for a number or integer (`"85.00"`, `"2"`) | 201/200 | 0 | accepted, stored as the number | evidence row 1 \[O\] weak; a non-numeric string (`exchange_rate: "abc"`, `"12,50"`) is code 2 (evidence 2a, 2b) |
+//! | a number for a string field (an id, a zip) | 201/200 | 0 | accepted | Zoho's own OpenAPI examples give numbers to string fields |
+//! | `null`, `""` or a blank string in an optional field | 201/200 | 0 | taken as "not given": no type, value-list or format check | Zoho's own OpenAPI examples send `' '` (e.g. `item_type`, `reference_number`) |
+//! | `discount` as a percentage string (`"10%"`) | 201/200 | 0 | accepted (entities.rs applies it as a percentage) | the files say a discount "can be specified as a percentage"; the `"12.5%"` form is Zoho's long-standing one |
+//! | a non-integer `payment_terms` | 400 | 2 | `Invalid value passed for Payment Terms` (the label; [`FIELD_LABELS`]) | evidence 2a \[O\] |
+//! | an object or array where a string is documented, or a string where an object or array is | 400 | 15 ([`TOO_LONG_CODE`]) | `Please ensure that the <key> has less than <N> characters.`, N the field's documented length or [`SHAPE_LENGTH_LIMIT`] | Zoho's length guard answers shape errors (evidence 2c \[O\]: `line_items` form-encoded, `shipping_address`) |
+//! | a string longer than its documented maximum (`Max-length [N]`, `Maximum length is N characters`; for a top-level field the body leaves undocumented, the same field's list parameter, e.g. `contact_name` 100) | 400 | 15 | `Please ensure that the <key> has less than <N> characters.` (characters, not bytes) | evidence 2c, 9b \[O\]; the list parameter documents the same field's limit |
+//! | a value outside a documented list (`enum`, or an "Allowed values" sentence of the description whose `<code>` list is clean) | 400 | 2 | `Invalid value passed for <field>`; case-sensitive | evidence 12a \[O\] (`tax_treatment`), 12b (case-sensitive `filter_by`). Lists tied to an edition ("For ... Edition", "supported only for"), explained value by value in parentheses, written inside one `<code>` with their heading, contradicted by the field's own example (journals' `journal_type`: `Cash`, `Both`, example `both`), or worded otherwise ("This can be ...", e.g. customer `payment_mode`, which also has a free-text length) are not enforced: they are incomplete or ambiguous (items' and invoice lines' `product_type`, `tax_treatment`, `vat_treatment`, `tax_specific_type`, taxes' `tax_type`) |
+//! | `gst_treatment` | 400 | 2 | only `business_gst`, `business_none`, `overseas`, `consumer` | the list every file documents; Zoho's CSV import format knows finer values (tally-reference.md §11), which the API documents nowhere |
+//! | a date field (`date`, `*_date`, or "yyyy-mm-dd" in the description) not `yyyy-mm-dd`, or a day that does not exist (`2025-02-30`) | 400 | 2 | `Invalid value passed for <field>` | no payload (evidence 3b); the phrase is real, code 2 is the format family \[I\] |
+//! | `gst_no` not a GSTIN's shape (2 digits, PAN: 5 letters 4 digits 1 letter, then 3 upper-case letters or digits) | 400 | 2 | `Invalid value passed for gst_no` | the documented 15-character GSTIN; its check character is not verified (Zoho's check is unknown) |
+//! | `email` not an address (one `@`, a dotted domain, no spaces) | 400 | 2 | `Invalid value passed for email` | none found; the likeliest |
+//! | unknown body keys | 201/200 | 0 | a scalar is dropped (anywhere; entities.rs keeps only documented top-level keys); an object or array is code 15 `Please ensure that the <key> has less than 100 characters.` | evidence 9a \[O\] (scalars ignored), 9b \[O\] (`line_items2`) |
+//! | invoice lines without `item_id` | 201 | 0 | accepted (name-and-rate lines) | the file marks `item_id` required; reference §5.1 [I]: Zoho accepts free-text lines |
+//! | customer payments' top-level `invoice_id` and `amount_applied` | — | — | not fields of the body: required in each `invoices[]` element instead | reference §5.1: the file flattens `invoices[]`'s own fields |
+//! | `lenient` in a scenario (`types`, `enums`, `lengths`, `formats`, `required`, `unknown_fields`) | — | — | those categories of checks are skipped; default none (strict) for tests, `zbooks sim` and `demo` | issue 13 point 9: only for a test that needs a bad request to reach a later error path |
 //! | trial expired | 400 | 103001 | Zoho's message | code \[O\]; only writes (POST/PUT/DELETE) are refused: "every write fails" \[O\] |
 //! | duplicate supplied invoice number (`ignore_auto_number_generation=true`), item name or unique custom field value | 400 | 4 | `Invalid value passed for <field>` (`invoice_number`, `name`, the custom field's `api_name`) | no Books payload was found (reference §1.4, evidence 6b, 6c, 15a). The only codes documented for these cases are Zoho *Invoice*'s (1001 for the number, 1000 for the item name \[C-inv\]); 1001 has no real payload, and 1000 is Books' own "Internal error" \[C\], which a client would retry. Code 4 is Zoho's observed code for a value that is present but semantically unacceptable (evidence 15b \[O\]), with its wording. Clients settle such a refusal by looking the record up; contacts keep their real 3062 |
 //! | over-applied payment: a customer payment applying more than an invoice's balance | 400 | 24016 | `The amount entered is more than the balance due for this invoice` | Zoho Invoice's customer-payments table \[C-inv\] (evidence 8a), the only documented answer; chosen over the earlier code 2 because it is documented and the products share their error tables |
@@ -122,3 +140,14 @@ pub const ACTIVE_ACCESS_TOKENS: usize = 15;
 pub const ACTIVE_REFRESH_TOKENS: usize = 20;
 /// The largest `per_page` (reference §5.3 \[C\]).
 pub const MAX_PER_PAGE: usize = 200;
+/// `code` of a required request field missing (Zoho's observed code for a missing field,
+/// evidence rows 10 and 15b; the message names the field).
+pub const MISSING_FIELD_CODE: i64 = 4;
+/// `code` of Zoho's length guard: `Please ensure that the <key> has less than <N>
+/// characters.` (evidence rows 2c, 9b \[O\]).
+pub const TOO_LONG_CODE: i64 = 15;
+/// The `<N>` of code 15 for an object or array under an unknown key, or where a scalar is
+/// documented (the 100 of every observed payload, evidence 2c, 9b).
+pub const SHAPE_LENGTH_LIMIT: u32 = 100;
+/// Fields whose code-2 message names Zoho's label rather than the key (evidence 2a \[O\]).
+pub const FIELD_LABELS: &[(&str, &str)] = &[("payment_terms", "Payment Terms")];

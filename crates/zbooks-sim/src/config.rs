@@ -97,6 +97,41 @@ pub struct Scenario {
     /// Scripted faults, tried in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<FaultRule>,
+    /// Request checks made lenient (default none: the simulator is as strict as Zoho). Only
+    /// for a test that needs a bad request to reach a later error path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lenient: Vec<Check>,
+}
+
+/// A category of request checks (validate.rs) a scenario can make lenient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    /// JSON types: a string where a number is documented, an object where a string is.
+    Types,
+    /// Values outside a documented list (`gst_treatment`, `contact_type`, ...).
+    Enums,
+    /// Strings longer than documented (code 15).
+    Lengths,
+    /// Dates (`yyyy-mm-dd`, a day that exists), GSTINs, e-mail addresses.
+    Formats,
+    /// Required fields of a create (code 4).
+    Required,
+    /// Unknown keys holding an object or array (code 15).
+    UnknownFields,
+}
+
+impl Check {
+    pub(crate) fn bit(self) -> u8 {
+        match self {
+            Check::Types => 1,
+            Check::Enums => 2,
+            Check::Lengths => 4,
+            Check::Formats => 8,
+            Check::Required => 16,
+            Check::UnknownFields => 32,
+        }
+    }
 }
 
 /// A user with its self-client and a refresh token.
@@ -190,6 +225,8 @@ struct ConfigFile {
     organizations: Vec<OrgSpec>,
     #[serde(default)]
     faults: Vec<FaultRule>,
+    #[serde(default)]
+    lenient: Vec<Check>,
 }
 
 /// Parses `"1s"`, `"250ms"`, `"2m"`, `"1h"`, `"1d"` or plain seconds (`"60"`).
@@ -272,13 +309,18 @@ impl SimConfig {
             config.max_connections = max;
         }
         config.state_file = file.state;
-        if !file.users.is_empty() || !file.organizations.is_empty() || !file.faults.is_empty() {
+        if !file.users.is_empty()
+            || !file.organizations.is_empty()
+            || !file.faults.is_empty()
+            || !file.lenient.is_empty()
+        {
             config.scenario = Some(Scenario {
                 name: None,
                 seed: None,
                 users: file.users,
                 organizations: file.organizations,
                 faults: file.faults,
+                lenient: file.lenient,
             });
         }
         Ok(config)

@@ -219,7 +219,7 @@ fn require(record: &Record, fields: &[&str]) -> Result<(), Reply> {
             Some(_) => true,
         };
         if !present {
-            return Err(Reply::invalid(field));
+            return Err(crate::validate::missing(field));
         }
     }
     Ok(())

@@ -2939,3 +2939,6636 @@ pub(crate) static ORGANIZATION: EntitySpec = EntitySpec {
     create_required: &["currency_code", "name", "portal_name", "time_zone"],
     update_required: &[],
 };
+
+/// The documented request body of every create and update the simulator serves (and of
+/// the upsert by a unique custom field), for validate.rs: types, required fields,
+/// maximum lengths and allowed values read from the descriptions, and formats.
+pub(crate) mod requests {
+    use crate::validate::{Field, Format, Request, Ty};
+
+    /// `contacts.yml`: `create_contact`, `update_contact`, `update_contact_using_custom_field`.
+    pub(crate) static CONTACT: Request = Request {
+        create: &[
+            Field {
+                name: "avatax_exempt_no",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_use_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "billing_address",
+                ty: Ty::Obj(&[
+                    Field {
+                        name: "address",
+                        ty: Ty::Str,
+                        max_len: 500,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "attention",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "city",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "country",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "fax",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "phone",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "state",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "state_code",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "street2",
+                        ty: Ty::Str,
+                        max_len: 255,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "zip",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                ]),
+                ..Field::NONE
+            },
+            Field {
+                name: "company_name",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_name",
+                ty: Ty::Str,
+                required: true,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_number",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_persons",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "communication_preference",
+                        ty: Ty::Obj(&[
+                            Field {
+                                name: "is_sms_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "is_whatsapp_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                        ]),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "department",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "designation",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "email",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        format: Format::Email,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "enable_portal",
+                        ty: Ty::Bool,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "first_name",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "is_primary_contact",
+                        ty: Ty::Bool,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "last_name",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "mobile",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "phone",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "salutation",
+                        ty: Ty::Str,
+                        max_len: 25,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "skype",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_type",
+                ty: Ty::Str,
+                one_of: &["customer", "vendor"],
+                ..Field::NONE
+            },
+            Field {
+                name: "country_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "credit_limit",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "index",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "customer_sub_type",
+                ty: Ty::Str,
+                one_of: &["individual", "business"],
+                ..Field::NONE
+            },
+            Field {
+                name: "default_templates",
+                ty: Ty::Obj(&[
+                    Field {
+                        name: "bill_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "creditnote_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "creditnote_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "estimate_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "estimate_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "invoice_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "invoice_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "payment_remittance_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "paymentthankyou_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "paymentthankyou_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "purchaseorder_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "purchaseorder_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "retainerinvoice_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "retainerinvoice_paymentthankyou_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "retainerinvoice_paymentthankyou_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "retainerinvoice_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "salesorder_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "salesorder_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "statement_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ]),
+                ..Field::NONE
+            },
+            Field {
+                name: "facebook",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_no",
+                ty: Ty::Str,
+                format: Format::Gstin,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_treatment",
+                ty: Ty::Str,
+                one_of: &["business_gst", "business_none", "overseas", "consumer"],
+                ..Field::NONE
+            },
+            Field {
+                name: "ignore_auto_number_generation",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_portal_enabled",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_taxable",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_tds_registered",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "language_code",
+                ty: Ty::Str,
+                one_of: &[
+                    "de", "en", "es", "fr", "it", "ja", "nl", "pt", "pt_br", "sv", "zh", "en_gb",
+                ],
+                ..Field::NONE
+            },
+            Field {
+                name: "legal_name",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "notes",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "opening_balances",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "exchange_rate",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "opening_balance_amount",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "owner_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms",
+                ty: Ty::Int,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms_label",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "place_of_contact",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "pricebook_id",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "shipping_address",
+                ty: Ty::Obj(&[
+                    Field {
+                        name: "address",
+                        ty: Ty::Str,
+                        max_len: 500,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "attention",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "city",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "country",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "fax",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "phone",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "state",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "state_code",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "street2",
+                        ty: Ty::Str,
+                        max_len: 255,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "zip",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                ]),
+                ..Field::NONE
+            },
+            Field {
+                name: "tags",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "tag_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tag_option_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_name",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_certificate_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id_value",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_reg_no",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_regime",
+                ty: Ty::Str,
+                one_of: &[
+                    "general_legal_person",
+                    "legal_entities_non_profit",
+                    "resident_abroad",
+                    "production_cooperative_societies",
+                    "agricultural_livestock",
+                    "optional_group_of_companies",
+                    "coordinated",
+                    "simplified_trust",
+                    "wages_salaries_income",
+                    "lease",
+                    "property_disposal_acquisition",
+                    "other_income",
+                    "resident_abroad",
+                    "divident_income",
+                    "individual_business_professional",
+                    "interest_income",
+                    "income_obtaining_price",
+                    "no_tax_obligation",
+                    "tax_incorporation",
+                    "income_through_technology_platform",
+                    "simplified_trust",
+                ],
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tds_tax_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "track_1099",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "twitter",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_reg_no",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "website",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+        update: &[
+            Field {
+                name: "avatax_exempt_no",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_use_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "billing_address",
+                ty: Ty::Obj(&[
+                    Field {
+                        name: "address",
+                        ty: Ty::Str,
+                        max_len: 500,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "attention",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "city",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "country",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "fax",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "phone",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "state",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "state_code",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "street2",
+                        ty: Ty::Str,
+                        max_len: 255,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "zip",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                ]),
+                ..Field::NONE
+            },
+            Field {
+                name: "company_name",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_name",
+                ty: Ty::Str,
+                required: true,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_number",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_persons",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "communication_preference",
+                        ty: Ty::Obj(&[
+                            Field {
+                                name: "is_sms_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "is_whatsapp_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                        ]),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "contact_person_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "department",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "designation",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "email",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        format: Format::Email,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "enable_portal",
+                        ty: Ty::Bool,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "first_name",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "is_primary_contact",
+                        ty: Ty::Bool,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "last_name",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "mobile",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "phone",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "salutation",
+                        ty: Ty::Str,
+                        max_len: 25,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "skype",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_type",
+                ty: Ty::Str,
+                one_of: &["customer", "vendor"],
+                ..Field::NONE
+            },
+            Field {
+                name: "country_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "credit_limit",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "index",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "label",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "customer_sub_type",
+                ty: Ty::Str,
+                one_of: &["individual", "business"],
+                ..Field::NONE
+            },
+            Field {
+                name: "default_templates",
+                ty: Ty::Obj(&[
+                    Field {
+                        name: "bill_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "creditnote_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "creditnote_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "estimate_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "estimate_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "invoice_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "invoice_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "payment_remittance_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "paymentthankyou_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "paymentthankyou_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "purchaseorder_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "purchaseorder_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "retainerinvoice_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "retainerinvoice_paymentthankyou_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "retainerinvoice_paymentthankyou_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "retainerinvoice_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "salesorder_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "salesorder_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "statement_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ]),
+                ..Field::NONE
+            },
+            Field {
+                name: "facebook",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_no",
+                ty: Ty::Str,
+                format: Format::Gstin,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_treatment",
+                ty: Ty::Str,
+                one_of: &["business_gst", "business_none", "overseas", "consumer"],
+                ..Field::NONE
+            },
+            Field {
+                name: "ignore_auto_number_generation",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_taxable",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_tds_registered",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "legal_name",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "notes",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "opening_balances",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "exchange_rate",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "opening_balance_amount",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "owner_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms",
+                ty: Ty::Int,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms_label",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "place_of_contact",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "pricebook_id",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "shipping_address",
+                ty: Ty::Obj(&[
+                    Field {
+                        name: "address",
+                        ty: Ty::Str,
+                        max_len: 500,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "attention",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "city",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "country",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "fax",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "phone",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "state",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "state_code",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "street2",
+                        ty: Ty::Str,
+                        max_len: 255,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "zip",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                ]),
+                ..Field::NONE
+            },
+            Field {
+                name: "tags",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "tag_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tag_option_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_name",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_certificate_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id_value",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_reg_no",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_regime",
+                ty: Ty::Str,
+                one_of: &[
+                    "general_legal_person",
+                    "legal_entities_non_profit",
+                    "resident_abroad",
+                    "production_cooperative_societies",
+                    "agricultural_livestock",
+                    "optional_group_of_companies",
+                    "coordinated",
+                    "simplified_trust",
+                    "wages_salaries_income",
+                    "lease",
+                    "property_disposal_acquisition",
+                    "other_income",
+                    "resident_abroad",
+                    "divident_income",
+                    "individual_business_professional",
+                    "interest_income",
+                    "income_obtaining_price",
+                    "no_tax_obligation",
+                    "tax_incorporation",
+                    "income_through_technology_platform",
+                    "simplified_trust",
+                ],
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "track_1099",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "twitter",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_reg_no",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "website",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+        upsert: &[
+            Field {
+                name: "avatax_exempt_no",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_use_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "billing_address",
+                ty: Ty::Obj(&[
+                    Field {
+                        name: "address",
+                        ty: Ty::Str,
+                        max_len: 500,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "attention",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "city",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "country",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "fax",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "phone",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "state",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "state_code",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "street2",
+                        ty: Ty::Str,
+                        max_len: 255,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "zip",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                ]),
+                ..Field::NONE
+            },
+            Field {
+                name: "company_name",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_name",
+                ty: Ty::Str,
+                required: true,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_number",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_persons",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "communication_preference",
+                        ty: Ty::Obj(&[
+                            Field {
+                                name: "is_sms_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "is_whatsapp_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                        ]),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "contact_person_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "department",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "designation",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "email",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        format: Format::Email,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "enable_portal",
+                        ty: Ty::Bool,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "first_name",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "is_primary_contact",
+                        ty: Ty::Bool,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "last_name",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "mobile",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "phone",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "salutation",
+                        ty: Ty::Str,
+                        max_len: 25,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "skype",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_type",
+                ty: Ty::Str,
+                one_of: &["customer", "vendor"],
+                ..Field::NONE
+            },
+            Field {
+                name: "country_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "credit_limit",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "index",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "label",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "customer_sub_type",
+                ty: Ty::Str,
+                one_of: &["individual", "business"],
+                ..Field::NONE
+            },
+            Field {
+                name: "default_templates",
+                ty: Ty::Obj(&[
+                    Field {
+                        name: "bill_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "creditnote_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "creditnote_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "estimate_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "estimate_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "invoice_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "invoice_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "payment_remittance_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "paymentthankyou_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "paymentthankyou_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "purchaseorder_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "purchaseorder_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "retainerinvoice_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "retainerinvoice_paymentthankyou_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "retainerinvoice_paymentthankyou_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "retainerinvoice_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "salesorder_email_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "salesorder_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "statement_template_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ]),
+                ..Field::NONE
+            },
+            Field {
+                name: "facebook",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_no",
+                ty: Ty::Str,
+                format: Format::Gstin,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_treatment",
+                ty: Ty::Str,
+                one_of: &["business_gst", "business_none", "overseas", "consumer"],
+                ..Field::NONE
+            },
+            Field {
+                name: "ignore_auto_number_generation",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_taxable",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_tds_registered",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "legal_name",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "notes",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "opening_balances",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "exchange_rate",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "opening_balance_amount",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "owner_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms",
+                ty: Ty::Int,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms_label",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "place_of_contact",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "pricebook_id",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "shipping_address",
+                ty: Ty::Obj(&[
+                    Field {
+                        name: "address",
+                        ty: Ty::Str,
+                        max_len: 500,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "attention",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "city",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "country",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "fax",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "phone",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "state",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "state_code",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "street2",
+                        ty: Ty::Str,
+                        max_len: 255,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "zip",
+                        ty: Ty::Str,
+                        max_len: 50,
+                        ..Field::NONE
+                    },
+                ]),
+                ..Field::NONE
+            },
+            Field {
+                name: "tags",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "tag_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tag_option_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_name",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_certificate_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id_value",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_reg_no",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_regime",
+                ty: Ty::Str,
+                one_of: &[
+                    "general_legal_person",
+                    "legal_entities_non_profit",
+                    "resident_abroad",
+                    "production_cooperative_societies",
+                    "agricultural_livestock",
+                    "optional_group_of_companies",
+                    "coordinated",
+                    "simplified_trust",
+                    "wages_salaries_income",
+                    "lease",
+                    "property_disposal_acquisition",
+                    "other_income",
+                    "resident_abroad",
+                    "divident_income",
+                    "individual_business_professional",
+                    "interest_income",
+                    "income_obtaining_price",
+                    "no_tax_obligation",
+                    "tax_incorporation",
+                    "income_through_technology_platform",
+                    "simplified_trust",
+                ],
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "track_1099",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "twitter",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_reg_no",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "website",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+    };
+
+    /// `items.yml`: `create_item`, `update_item`, `update_item_using_custom_field`.
+    pub(crate) static ITEM: Request = Request {
+        create: &[
+            Field {
+                name: "account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_tax_code",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_use_code",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "customfield_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "description",
+                ty: Ty::Str,
+                max_len: 2000,
+                ..Field::NONE
+            },
+            Field {
+                name: "hsn_or_sac",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "inventory_account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_taxable",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "item_tax_preferences",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_specification",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "item_type",
+                ty: Ty::Str,
+                one_of: &["sales", "purchases", "sales_and_purchases", "inventory"],
+                ..Field::NONE
+            },
+            Field {
+                name: "locations",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "initial_stock",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "initial_stock_rate",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "name",
+                ty: Ty::Str,
+                required: true,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "product_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_rate",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_tax_exemption_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_tax_rule_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "rate",
+                ty: Ty::Num,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "reorder_level",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "sales_tax_rule_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "sat_item_key_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "sku",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_percentage",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "unitkey_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vendor_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+        update: &[
+            Field {
+                name: "account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_tax_code",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_use_code",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "customfield_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "description",
+                ty: Ty::Str,
+                max_len: 2000,
+                ..Field::NONE
+            },
+            Field {
+                name: "hsn_or_sac",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "inventory_account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_taxable",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "item_tax_preferences",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_specification",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "item_type",
+                ty: Ty::Str,
+                one_of: &["sales", "purchases", "sales_and_purchases", "inventory"],
+                ..Field::NONE
+            },
+            Field {
+                name: "locations",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "initial_stock",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "initial_stock_rate",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "name",
+                ty: Ty::Str,
+                required: true,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "product_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_rate",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_tax_exemption_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_tax_rule_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "rate",
+                ty: Ty::Num,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "reorder_level",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "sales_tax_rule_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "sat_item_key_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "sku",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_percentage",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "unitkey_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vendor_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+        upsert: &[
+            Field {
+                name: "account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_tax_code",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_use_code",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "customfield_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "description",
+                ty: Ty::Str,
+                max_len: 2000,
+                ..Field::NONE
+            },
+            Field {
+                name: "hsn_or_sac",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "inventory_account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_taxable",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "item_tax_preferences",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_specification",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "item_type",
+                ty: Ty::Str,
+                one_of: &["sales", "purchases", "sales_and_purchases", "inventory"],
+                ..Field::NONE
+            },
+            Field {
+                name: "locations",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "initial_stock",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "initial_stock_rate",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "name",
+                ty: Ty::Str,
+                required: true,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "product_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_rate",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_tax_exemption_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_tax_rule_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "rate",
+                ty: Ty::Num,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "reorder_level",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "sales_tax_rule_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "sat_item_key_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "sku",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_percentage",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "unitkey_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vendor_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+    };
+
+    /// `invoices.yml`: `create_invoice`, `update_invoice`, `update_invoice_using_custom_field`.
+    pub(crate) static INVOICE: Request = Request {
+        create: &[
+            Field {
+                name: "adjustment",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "adjustment_description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "allow_partial_payments",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_exempt_no",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_tax_code",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_use_code",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "batch_payments",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "account_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "amount",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "payment_mode",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "billing_address_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "cfdi_usage",
+                ty: Ty::Str,
+                one_of: &[
+                    "acquisition_of_merchandise",
+                    "return_discount_bonus",
+                    "general_expense",
+                    "buildings",
+                    "furniture_office_equipment",
+                    "transport_equipment",
+                    "computer_equipmentdye_molds_tools",
+                    "telephone_communication",
+                    "satellite_communication",
+                    "other_machinery_equipment",
+                    "hospital_expense",
+                    "medical_expense_disability",
+                    "funeral_expense",
+                    "donation",
+                    "interest_mortage_loans",
+                    "contribution_sar",
+                    "medical_expense_insurance_pormium",
+                    "school_transportation_expense",
+                    "deposit_saving_account",
+                    "payment_educational_service",
+                    "no_tax_effect",
+                    "payment",
+                    "payroll",
+                ],
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_persons",
+                ty: Ty::Arr(&Ty::Str),
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_persons_associated",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "communication_preference",
+                        ty: Ty::Obj(&[
+                            Field {
+                                name: "is_email_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "is_sms_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "is_whatsapp_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                        ]),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "contact_person_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_body",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "customfield_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_subject",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "customer_id",
+                ty: Ty::Str,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "discount",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "discount_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "due_date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "expense_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_no",
+                ty: Ty::Str,
+                format: Format::Gstin,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_treatment",
+                ty: Ty::Str,
+                one_of: &["business_gst", "business_none", "overseas", "consumer"],
+                ..Field::NONE
+            },
+            Field {
+                name: "invoice_number",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "invoiced_estimate_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_discount_before_tax",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_inclusive_tax",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_reverse_charge_applied",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "line_items",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "bcy_rate",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "bill_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "bill_item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "description",
+                        ty: Ty::Str,
+                        max_len: 2000,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "discount",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "discount_amount",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "expense_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "expense_receipt_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "header_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "hsn_or_sac",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_order",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "name",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "product_type",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "project_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "quantity",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "rate",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "salesorder_item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "sat_item_key_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tags",
+                        ty: Ty::Arr(&Ty::Obj(&[
+                            Field {
+                                name: "tag_id",
+                                ty: Ty::Str,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "tag_option_id",
+                                ty: Ty::Str,
+                                ..Field::NONE
+                            },
+                        ])),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_percentage",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_treatment_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_type",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tds_tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "time_entry_ids",
+                        ty: Ty::Arr(&Ty::Str),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "unit",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "unitkey_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "notes",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_options",
+                ty: Ty::Obj(&[Field {
+                    name: "payment_gateways",
+                    ty: Ty::Arr(&Ty::Obj(&[
+                        Field {
+                            name: "additional_field1",
+                            ty: Ty::Str,
+                            one_of: &["standard", "adaptive"],
+                            ..Field::NONE
+                        },
+                        Field {
+                            name: "configured",
+                            ty: Ty::Bool,
+                            ..Field::NONE
+                        },
+                        Field {
+                            name: "gateway_name",
+                            ty: Ty::Str,
+                            one_of: &[
+                                "paypal",
+                                "authorize_net",
+                                "payflow_pro",
+                                "stripe",
+                                "2checkout",
+                                "braintree",
+                            ],
+                            ..Field::NONE
+                        },
+                    ])),
+                    ..Field::NONE
+                }]),
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms",
+                ty: Ty::Int,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms_label",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "place_of_supply",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reason",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "recurring_invoice_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "salesorder_item_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "salesperson_name",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "send",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "shipping_address_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "shipping_charge",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "template_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "terms",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "time_entry_ids",
+                ty: Ty::Arr(&Ty::Str),
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+        update: &[
+            Field {
+                name: "adjustment",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "adjustment_description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "allow_partial_payments",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_exempt_no",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_tax_code",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_use_code",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "cfdi_reference_type",
+                ty: Ty::Str,
+                one_of: &[
+                    "return_of_merchandise",
+                    "substitution_previous_cfdi",
+                    "transfer_of_goods",
+                    "invoice_generated_from_order",
+                    "cfdi_for_advance",
+                ],
+                ..Field::NONE
+            },
+            Field {
+                name: "cfdi_usage",
+                ty: Ty::Str,
+                one_of: &[
+                    "acquisition_of_merchandise",
+                    "return_discount_bonus",
+                    "general_expense",
+                    "buildings",
+                    "furniture_office_equipment",
+                    "transport_equipment",
+                    "computer_equipmentdye_molds_tools",
+                    "telephone_communication",
+                    "satellite_communication",
+                    "other_machinery_equipment",
+                    "hospital_expense",
+                    "medical_expense_disability",
+                    "funeral_expense",
+                    "donation",
+                    "interest_mortage_loans",
+                    "contribution_sar",
+                    "medical_expense_insurance_pormium",
+                    "school_transportation_expense",
+                    "deposit_saving_account",
+                    "payment_educational_service",
+                    "no_tax_effect",
+                    "payment",
+                    "payroll",
+                ],
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_persons_associated",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "communication_preference",
+                        ty: Ty::Obj(&[
+                            Field {
+                                name: "is_email_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "is_sms_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "is_whatsapp_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                        ]),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "contact_person_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_body",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "customfield_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_subject",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "customer_id",
+                ty: Ty::Str,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "discount",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "discount_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "due_date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "expense_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_no",
+                ty: Ty::Str,
+                format: Format::Gstin,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_treatment",
+                ty: Ty::Str,
+                one_of: &["business_gst", "business_none", "overseas", "consumer"],
+                ..Field::NONE
+            },
+            Field {
+                name: "invoice_number",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "invoiced_estimate_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_discount_before_tax",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_inclusive_tax",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_reverse_charge_applied",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "line_item_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "line_items",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "bcy_rate",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "description",
+                        ty: Ty::Str,
+                        max_len: 2000,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "discount",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "discount_amount",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "expense_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "expense_receipt_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "header_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "header_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "hsn_or_sac",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_order",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "name",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "product_type",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "project_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "quantity",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "rate",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "sat_item_key_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tags",
+                        ty: Ty::Arr(&Ty::Obj(&[
+                            Field {
+                                name: "tag_id",
+                                ty: Ty::Str,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "tag_option_id",
+                                ty: Ty::Str,
+                                ..Field::NONE
+                            },
+                        ])),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_percentage",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_treatment_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_type",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tds_tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "time_entry_ids",
+                        ty: Ty::Arr(&Ty::Str),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "unit",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "unitkey_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "notes",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_options",
+                ty: Ty::Obj(&[Field {
+                    name: "payment_gateways",
+                    ty: Ty::Arr(&Ty::Obj(&[
+                        Field {
+                            name: "additional_field1",
+                            ty: Ty::Str,
+                            one_of: &["standard", "adaptive"],
+                            ..Field::NONE
+                        },
+                        Field {
+                            name: "configured",
+                            ty: Ty::Bool,
+                            ..Field::NONE
+                        },
+                        Field {
+                            name: "gateway_name",
+                            ty: Ty::Str,
+                            one_of: &[
+                                "paypal",
+                                "authorize_net",
+                                "payflow_pro",
+                                "stripe",
+                                "2checkout",
+                                "braintree",
+                            ],
+                            ..Field::NONE
+                        },
+                    ])),
+                    ..Field::NONE
+                }]),
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms",
+                ty: Ty::Int,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms_label",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "place_of_supply",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reason",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "recurring_invoice_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_invoice_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "salesorder_item_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "salesperson_name",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "shipping_charge",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "template_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "terms",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+        upsert: &[
+            Field {
+                name: "adjustment",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "adjustment_description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "allow_partial_payments",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_exempt_no",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_tax_code",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "avatax_use_code",
+                ty: Ty::Str,
+                max_len: 25,
+                ..Field::NONE
+            },
+            Field {
+                name: "cfdi_reference_type",
+                ty: Ty::Str,
+                one_of: &[
+                    "return_of_merchandise",
+                    "substitution_previous_cfdi",
+                    "transfer_of_goods",
+                    "invoice_generated_from_order",
+                    "cfdi_for_advance",
+                ],
+                ..Field::NONE
+            },
+            Field {
+                name: "cfdi_usage",
+                ty: Ty::Str,
+                one_of: &[
+                    "acquisition_of_merchandise",
+                    "return_discount_bonus",
+                    "general_expense",
+                    "buildings",
+                    "furniture_office_equipment",
+                    "transport_equipment",
+                    "computer_equipmentdye_molds_tools",
+                    "telephone_communication",
+                    "satellite_communication",
+                    "other_machinery_equipment",
+                    "hospital_expense",
+                    "medical_expense_disability",
+                    "funeral_expense",
+                    "donation",
+                    "interest_mortage_loans",
+                    "contribution_sar",
+                    "medical_expense_insurance_pormium",
+                    "school_transportation_expense",
+                    "deposit_saving_account",
+                    "payment_educational_service",
+                    "no_tax_effect",
+                    "payment",
+                    "payroll",
+                ],
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_persons_associated",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "communication_preference",
+                        ty: Ty::Obj(&[
+                            Field {
+                                name: "is_email_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "is_sms_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "is_whatsapp_enabled",
+                                ty: Ty::Bool,
+                                ..Field::NONE
+                            },
+                        ]),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "contact_person_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_body",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "customfield_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_subject",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "customer_id",
+                ty: Ty::Str,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "discount",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "discount_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "due_date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "expense_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_no",
+                ty: Ty::Str,
+                format: Format::Gstin,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_treatment",
+                ty: Ty::Str,
+                one_of: &["business_gst", "business_none", "overseas", "consumer"],
+                ..Field::NONE
+            },
+            Field {
+                name: "invoice_number",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "invoiced_estimate_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_discount_before_tax",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_inclusive_tax",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_reverse_charge_applied",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "line_item_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "line_items",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "bcy_rate",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "description",
+                        ty: Ty::Str,
+                        max_len: 2000,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "discount",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "discount_amount",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "expense_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "expense_receipt_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "header_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "header_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "hsn_or_sac",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_order",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "name",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "product_type",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "project_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "quantity",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "rate",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "sat_item_key_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tags",
+                        ty: Ty::Arr(&Ty::Obj(&[
+                            Field {
+                                name: "tag_id",
+                                ty: Ty::Str,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "tag_option_id",
+                                ty: Ty::Str,
+                                ..Field::NONE
+                            },
+                        ])),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_percentage",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_treatment_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_type",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tds_tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "time_entry_ids",
+                        ty: Ty::Arr(&Ty::Str),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "unit",
+                        ty: Ty::Str,
+                        max_len: 100,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "unitkey_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "notes",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_options",
+                ty: Ty::Obj(&[Field {
+                    name: "payment_gateways",
+                    ty: Ty::Arr(&Ty::Obj(&[
+                        Field {
+                            name: "additional_field1",
+                            ty: Ty::Str,
+                            one_of: &["standard", "adaptive"],
+                            ..Field::NONE
+                        },
+                        Field {
+                            name: "configured",
+                            ty: Ty::Bool,
+                            ..Field::NONE
+                        },
+                        Field {
+                            name: "gateway_name",
+                            ty: Ty::Str,
+                            one_of: &[
+                                "paypal",
+                                "authorize_net",
+                                "payflow_pro",
+                                "stripe",
+                                "2checkout",
+                                "braintree",
+                            ],
+                            ..Field::NONE
+                        },
+                    ])),
+                    ..Field::NONE
+                }]),
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms",
+                ty: Ty::Int,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms_label",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "place_of_supply",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reason",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "recurring_invoice_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_invoice_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "salesorder_item_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "salesperson_name",
+                ty: Ty::Str,
+                max_len: 200,
+                ..Field::NONE
+            },
+            Field {
+                name: "shipping_charge",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "template_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "terms",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+    };
+
+    /// `customer-payments.yml`: `create_customer_payment`, `update_customer_payment`, `update_customer_payment_using_custom_field`.
+    pub(crate) static CUSTOMER_PAYMENT: Request = Request {
+        create: &[
+            Field {
+                name: "account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "amount",
+                ty: Ty::Num,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "bank_charges",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "contact_persons",
+                ty: Ty::Arr(&Ty::Str),
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "label",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "customer_id",
+                ty: Ty::Str,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "date",
+                ty: Ty::Str,
+                required: true,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "invoices",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "amount_applied",
+                        ty: Ty::Num,
+                        required: true,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "invoice_id",
+                        ty: Ty::Str,
+                        required: true,
+                        ..Field::NONE
+                    },
+                ])),
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_form",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_mode",
+                ty: Ty::Str,
+                required: true,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "retainerinvoice_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_amount_withheld",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+        ],
+        update: &[
+            Field {
+                name: "account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "amount",
+                ty: Ty::Num,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "bank_charges",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "label",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "customer_id",
+                ty: Ty::Str,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "invoices",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "amount_applied",
+                        ty: Ty::Num,
+                        required: true,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "invoice_id",
+                        ty: Ty::Str,
+                        required: true,
+                        ..Field::NONE
+                    },
+                ])),
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_form",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_mode",
+                ty: Ty::Str,
+                required: true,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "retainerinvoice_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_amount_withheld",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+        ],
+        upsert: &[
+            Field {
+                name: "account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "amount",
+                ty: Ty::Num,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "bank_charges",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "label",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "customer_id",
+                ty: Ty::Str,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "invoices",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "amount_applied",
+                        ty: Ty::Num,
+                        required: true,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "invoice_id",
+                        ty: Ty::Str,
+                        required: true,
+                        ..Field::NONE
+                    },
+                ])),
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_form",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_mode",
+                ty: Ty::Str,
+                required: true,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                max_len: 100,
+                ..Field::NONE
+            },
+            Field {
+                name: "retainerinvoice_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_amount_withheld",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+        ],
+    };
+
+    /// `bills.yml`: `create_bill`, `update_bill`, `update_bill_using_custom_field`.
+    pub(crate) static BILL: Request = Request {
+        create: &[
+            Field {
+                name: "adjustment",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "adjustment_description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "approvers",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "approver_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "order",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "bill_number",
+                ty: Ty::Str,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "index",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "destination_of_supply",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "documents",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "document_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "file_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "due_date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_no",
+                ty: Ty::Str,
+                format: Format::Gstin,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_treatment",
+                ty: Ty::Str,
+                one_of: &["business_gst", "business_none", "overseas", "consumer"],
+                ..Field::NONE
+            },
+            Field {
+                name: "is_inclusive_tax",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_item_level_tax_calc",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_update_customer",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "line_items",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "account_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "acquisition_vat_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "customer_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "description",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "hsn_or_sac",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "is_billable",
+                        ty: Ty::Bool,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_custom_fields",
+                        ty: Ty::Arr(&Ty::Obj(&[
+                            Field {
+                                name: "custom_field_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "index",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "label",
+                                ty: Ty::Str,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "value",
+                                ty: Ty::Str,
+                                ..Field::NONE
+                            },
+                        ])),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_order",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "line_item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "product_type",
+                        ty: Ty::Str,
+                        one_of: &["digital_service", "goods", "service"],
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "project_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "purchaseorder_item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "quantity",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "rate",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "reverse_charge_tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "reverse_charge_vat_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "serial_numbers",
+                        ty: Ty::Arr(&Ty::Str),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tags",
+                        ty: Ty::Arr(&Ty::Obj(&[
+                            Field {
+                                name: "tag_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "tag_option_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                        ])),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_exemption_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_exemption_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_treatment_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tds_tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "unit",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "notes",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms",
+                ty: Ty::Int,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms_label",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "permit_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "place_of_supply",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "pricebook_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchaseorder_ids",
+                ty: Ty::Arr(&Ty::Str),
+                ..Field::NONE
+            },
+            Field {
+                name: "recurring_bill_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "source_of_supply",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "taxes",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "tax_amount",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "terms",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vendor_id",
+                ty: Ty::Str,
+                required: true,
+                ..Field::NONE
+            },
+        ],
+        update: &[
+            Field {
+                name: "adjustment",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "adjustment_description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "approvers",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "approver_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "order",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "bill_number",
+                ty: Ty::Str,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "index",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "destination_of_supply",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "documents",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "document_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "file_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "due_date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_no",
+                ty: Ty::Str,
+                format: Format::Gstin,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_treatment",
+                ty: Ty::Str,
+                one_of: &["business_gst", "business_none", "overseas", "consumer"],
+                ..Field::NONE
+            },
+            Field {
+                name: "is_inclusive_tax",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_item_level_tax_calc",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_update_customer",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "line_items",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "account_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "acquisition_vat_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "customer_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "description",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "hsn_or_sac",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "is_billable",
+                        ty: Ty::Bool,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_custom_fields",
+                        ty: Ty::Arr(&Ty::Obj(&[
+                            Field {
+                                name: "custom_field_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "index",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "label",
+                                ty: Ty::Str,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "value",
+                                ty: Ty::Str,
+                                ..Field::NONE
+                            },
+                        ])),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_order",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "line_item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "product_type",
+                        ty: Ty::Str,
+                        one_of: &["digital_service", "goods", "service"],
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "project_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "purchaseorder_item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "quantity",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "rate",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "reverse_charge_tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "reverse_charge_vat_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "serial_numbers",
+                        ty: Ty::Arr(&Ty::Str),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tags",
+                        ty: Ty::Arr(&Ty::Obj(&[
+                            Field {
+                                name: "tag_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "tag_option_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                        ])),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_exemption_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_exemption_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_treatment_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tds_tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "unit",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "notes",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms",
+                ty: Ty::Int,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms_label",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "permit_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "place_of_supply",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "pricebook_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchaseorder_ids",
+                ty: Ty::Arr(&Ty::Str),
+                ..Field::NONE
+            },
+            Field {
+                name: "recurring_bill_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "source_of_supply",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "taxes",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "tax_amount",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "terms",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vendor_id",
+                ty: Ty::Str,
+                required: true,
+                ..Field::NONE
+            },
+        ],
+        upsert: &[
+            Field {
+                name: "adjustment",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "adjustment_description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "approvers",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "approver_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "order",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "bill_number",
+                ty: Ty::Str,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "index",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "destination_of_supply",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "documents",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "document_id",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "file_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "due_date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_no",
+                ty: Ty::Str,
+                format: Format::Gstin,
+                ..Field::NONE
+            },
+            Field {
+                name: "gst_treatment",
+                ty: Ty::Str,
+                one_of: &["business_gst", "business_none", "overseas", "consumer"],
+                ..Field::NONE
+            },
+            Field {
+                name: "is_inclusive_tax",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_item_level_tax_calc",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_update_customer",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "line_items",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "account_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "acquisition_vat_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "customer_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "description",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "hsn_or_sac",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "is_billable",
+                        ty: Ty::Bool,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_custom_fields",
+                        ty: Ty::Arr(&Ty::Obj(&[
+                            Field {
+                                name: "custom_field_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "index",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "label",
+                                ty: Ty::Str,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "value",
+                                ty: Ty::Str,
+                                ..Field::NONE
+                            },
+                        ])),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "item_order",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "line_item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "product_type",
+                        ty: Ty::Str,
+                        one_of: &["digital_service", "goods", "service"],
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "project_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "purchaseorder_item_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "quantity",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "rate",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "reverse_charge_tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "reverse_charge_vat_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "serial_numbers",
+                        ty: Ty::Arr(&Ty::Str),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tags",
+                        ty: Ty::Arr(&Ty::Obj(&[
+                            Field {
+                                name: "tag_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "tag_option_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                        ])),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_exemption_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_exemption_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_treatment_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tds_tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "unit",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "notes",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms",
+                ty: Ty::Int,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_terms_label",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "permit_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "place_of_supply",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "pricebook_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchaseorder_ids",
+                ty: Ty::Arr(&Ty::Str),
+                ..Field::NONE
+            },
+            Field {
+                name: "recurring_bill_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "source_of_supply",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "taxes",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "tax_amount",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "terms",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vendor_id",
+                ty: Ty::Str,
+                required: true,
+                ..Field::NONE
+            },
+        ],
+    };
+
+    /// `vendor-payments.yml`: `create_vendor_payment`, `update_vendor_payment`, `update_vendor_payment_using_custom_field`.
+    pub(crate) static VENDOR_PAYMENT: Request = Request {
+        create: &[
+            Field {
+                name: "amount",
+                ty: Ty::Num,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "bills",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "amount_applied",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "bill_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "bill_payment_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_amount_withheld",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "check_details",
+                ty: Ty::Arr(&Ty::Str),
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "index",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_paid_via_print_check",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "paid_through_account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_mode",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vendor_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+        update: &[
+            Field {
+                name: "amount",
+                ty: Ty::Num,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "bills",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "amount_applied",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "bill_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "bill_payment_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_amount_withheld",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "check_details",
+                ty: Ty::Arr(&Ty::Str),
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "index",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_paid_via_print_check",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "paid_through_account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_mode",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vendor_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+        upsert: &[
+            Field {
+                name: "amount",
+                ty: Ty::Num,
+                required: true,
+                ..Field::NONE
+            },
+            Field {
+                name: "bills",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "amount_applied",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "bill_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "bill_payment_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_amount_withheld",
+                        ty: Ty::Num,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "check_details",
+                ty: Ty::Arr(&Ty::Str),
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "index",
+                        ty: Ty::Int,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "date",
+                ty: Ty::Str,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_paid_via_print_check",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "paid_through_account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "payment_mode",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "vendor_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+    };
+
+    /// `journals.yml`: `create_journal`, `update_journal`.
+    pub(crate) static JOURNAL: Request = Request {
+        create: &[
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "customfield_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "include_in_vat_return",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_bas_adjustment",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "journal_date",
+                ty: Ty::Str,
+                required: true,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "journal_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "line_items",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "account_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "acquisition_vat_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "amount",
+                        ty: Ty::Num,
+                        required: true,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "customer_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "debit_or_credit",
+                        ty: Ty::Str,
+                        required: true,
+                        one_of: &["debit", "credit"],
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "description",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "line_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "project_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "reverse_charge_vat_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tags",
+                        ty: Ty::Arr(&Ty::Obj(&[
+                            Field {
+                                name: "tag_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "tag_option_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                        ])),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_authority_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_authority_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_exemption_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_exemption_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_exemption_type",
+                        ty: Ty::Str,
+                        one_of: &["customer", "item"],
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "notes",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "product_type",
+                ty: Ty::Str,
+                one_of: &["digital_service", "goods", "service"],
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "status",
+                ty: Ty::Str,
+                one_of: &["draft", "published"],
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_type",
+                ty: Ty::Str,
+                one_of: &["customer", "item"],
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+        update: &[
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "customfield_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "exchange_rate",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "include_in_vat_return",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_bas_adjustment",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "journal_date",
+                ty: Ty::Str,
+                required: true,
+                format: Format::Date,
+                ..Field::NONE
+            },
+            Field {
+                name: "journal_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "line_items",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "account_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "acquisition_vat_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "amount",
+                        ty: Ty::Num,
+                        required: true,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "customer_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "debit_or_credit",
+                        ty: Ty::Str,
+                        required: true,
+                        one_of: &["debit", "credit"],
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "description",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "line_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "location_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "project_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "reverse_charge_vat_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tags",
+                        ty: Ty::Arr(&Ty::Obj(&[
+                            Field {
+                                name: "tag_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                            Field {
+                                name: "tag_option_id",
+                                ty: Ty::Int,
+                                ..Field::NONE
+                            },
+                        ])),
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_authority_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_authority_name",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_exemption_code",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_exemption_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_exemption_type",
+                        ty: Ty::Str,
+                        one_of: &["customer", "item"],
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "tax_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "location_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "notes",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "product_type",
+                ty: Ty::Str,
+                one_of: &["digital_service", "goods", "service"],
+                ..Field::NONE
+            },
+            Field {
+                name: "reference_number",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_exemption_type",
+                ty: Ty::Str,
+                one_of: &["customer", "item"],
+                ..Field::NONE
+            },
+            Field {
+                name: "vat_treatment",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+        ],
+        upsert: &[],
+    };
+
+    /// `chart-of-accounts.yml`: `create_chart_of_account`, `update_chart_of_account`.
+    pub(crate) static CHART_OF_ACCOUNT: Request = Request {
+        create: &[
+            Field {
+                name: "account_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "account_name",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "account_type",
+                ty: Ty::Str,
+                one_of: &[
+                    "other_asset",
+                    "other_current_asset",
+                    "intangible_asset",
+                    "right_to_use_asset",
+                    "financial_asset",
+                    "contingent_asset",
+                    "contract_asset",
+                    "cash",
+                    "bank",
+                    "fixed_asset",
+                    "other_current_liability",
+                    "contract_liability",
+                    "refund_liability",
+                    "credit_card",
+                    "long_term_liability",
+                    "loans_and_borrowing",
+                    "lease_liability",
+                    "employee_benefit_liability",
+                    "contingent_liability",
+                    "financial_liability",
+                    "other_liability",
+                    "equity",
+                    "income",
+                    "finance_income",
+                    "other_comprehensive_income",
+                    "other_income",
+                    "expense",
+                    "manufacturing_expense",
+                    "impairment_expense",
+                    "depreciation_expense",
+                    "employee_benefit_expense",
+                    "lease_expense",
+                    "finance_expense",
+                    "tax_expense",
+                    "cost_of_goods_sold",
+                    "other_expense",
+                    "accounts_receivable",
+                    "accounts_payable",
+                ],
+                ..Field::NONE
+            },
+            Field {
+                name: "can_show_in_ze",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "customfield_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "include_in_vat_return",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "parent_account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "show_on_dashboard",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+        ],
+        update: &[
+            Field {
+                name: "account_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "account_name",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "account_type",
+                ty: Ty::Str,
+                one_of: &[
+                    "other_asset",
+                    "other_current_asset",
+                    "intangible_asset",
+                    "right_to_use_asset",
+                    "financial_asset",
+                    "contingent_asset",
+                    "contract_asset",
+                    "cash",
+                    "bank",
+                    "fixed_asset",
+                    "other_current_liability",
+                    "contract_liability",
+                    "refund_liability",
+                    "credit_card",
+                    "long_term_liability",
+                    "loans_and_borrowing",
+                    "lease_liability",
+                    "employee_benefit_liability",
+                    "contingent_liability",
+                    "financial_liability",
+                    "other_liability",
+                    "equity",
+                    "income",
+                    "finance_income",
+                    "other_comprehensive_income",
+                    "other_income",
+                    "expense",
+                    "manufacturing_expense",
+                    "impairment_expense",
+                    "depreciation_expense",
+                    "employee_benefit_expense",
+                    "lease_expense",
+                    "finance_expense",
+                    "tax_expense",
+                    "cost_of_goods_sold",
+                    "other_expense",
+                    "accounts_receivable",
+                    "accounts_payable",
+                ],
+                ..Field::NONE
+            },
+            Field {
+                name: "can_show_in_ze",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "currency_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "custom_fields",
+                ty: Ty::Arr(&Ty::Obj(&[
+                    Field {
+                        name: "customfield_id",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::Str,
+                        ..Field::NONE
+                    },
+                ])),
+                ..Field::NONE
+            },
+            Field {
+                name: "description",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "include_in_vat_return",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "parent_account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "show_on_dashboard",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+        ],
+        upsert: &[],
+    };
+
+    /// `taxes.yml`: `create_tax`, `update_tax`.
+    pub(crate) static TAX: Request = Request {
+        create: &[
+            Field {
+                name: "country_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_editable",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_value_added",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_tax_expense_account_id",
+                ty: Ty::Int,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_name",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_factor",
+                ty: Ty::Str,
+                one_of: &["rate", "share"],
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_name",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_percentage",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_specific_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_draft_invoice",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_draft_so",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_project",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_recurring_bills",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_recurring_expense",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_recurring_invoice",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_subscription",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+        ],
+        update: &[
+            Field {
+                name: "country_code",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_editable",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "is_value_added",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "purchase_tax_expense_account_id",
+                ty: Ty::Int,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_authority_name",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_factor",
+                ty: Ty::Str,
+                one_of: &["rate", "share"],
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_name",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_percentage",
+                ty: Ty::Num,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_specific_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tax_type",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "tds_payable_account_id",
+                ty: Ty::Str,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_draft_invoice",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_draft_so",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_project",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_recurring_bills",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_recurring_expense",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_recurring_invoice",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+            Field {
+                name: "update_subscription",
+                ty: Ty::Bool,
+                ..Field::NONE
+            },
+        ],
+        upsert: &[],
+    };
+}

@@ -51,6 +51,7 @@ mod shape;
 mod state;
 mod store;
 mod time;
+mod validate;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -63,7 +64,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use zbooks_types::DataCenter;
 
-pub use config::{OrgSpec, Scenario, SimConfig, UserSpec, parse_duration};
+pub use config::{Check, OrgSpec, Scenario, SimConfig, UserSpec, parse_duration};
 pub use faults::{FaultAction, FaultRule};
 pub use log::{Counters, LoggedRequest};
 

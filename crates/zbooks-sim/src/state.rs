@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -23,6 +23,7 @@ use crate::reply::Reply;
 use crate::seed;
 use crate::store::{LimitState, OrgCell, OrgData, OrgMeta, lock};
 use crate::time::SimClock;
+use crate::validate::Lenient;
 
 /// Settings fixed at start.
 #[derive(Debug, Clone)]
@@ -50,6 +51,8 @@ pub(crate) struct Shared {
     pub(crate) faults: Mutex<FaultState>,
     pub(crate) journal: Mutex<Journal>,
     pub(crate) scenario: Mutex<Scenario>,
+    /// The scenario's lenient request checks (validate.rs), read on every write.
+    pub(crate) lenient: AtomicU8,
     pub(crate) dirty: AtomicBool,
     pub(crate) base_url: String,
     pub(crate) state_file: Option<PathBuf>,
@@ -119,6 +122,7 @@ impl Shared {
             ids,
             faults: Mutex::new(FaultState::new(scenario.faults.clone(), seed)),
             journal: Mutex::new(Journal::default()),
+            lenient: AtomicU8::new(Lenient::from_checks(&scenario.lenient).0),
             scenario: Mutex::new(scenario),
             dirty: AtomicBool::new(false),
             base_url,
@@ -154,6 +158,11 @@ impl Shared {
         orgs
     }
 
+    /// The request checks the scenario made lenient.
+    pub(crate) fn lenient(&self) -> Lenient {
+        Lenient(self.lenient.load(Ordering::Relaxed))
+    }
+
     /// The current seed.
     pub(crate) fn seed(&self) -> u64 {
         self.seed.load(Ordering::Relaxed)
@@ -178,6 +187,8 @@ impl Shared {
             .orgs
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = orgs;
+        self.lenient
+            .store(Lenient::from_checks(&scenario.lenient).0, Ordering::Relaxed);
         *lock(&self.faults) = FaultState::new(scenario.faults, seed);
         *lock(&self.journal) = Journal::default();
         self.dirty.store(true, Ordering::Relaxed);
@@ -348,6 +359,10 @@ impl Shared {
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = orgs;
         *lock(&self.faults) = FaultState::new(snapshot.scenario.faults.clone(), snapshot.seed);
+        self.lenient.store(
+            Lenient::from_checks(&snapshot.scenario.lenient).0,
+            Ordering::Relaxed,
+        );
         *lock(&self.scenario) = snapshot.scenario;
         Ok(())
     }

@@ -416,6 +416,29 @@ pub const ENTRIES: &[CatalogEntry] = &[
         folklore: None,
     },
     CatalogEntry {
+        key: ErrorKey::Code(15),
+        title: "text too long or wrong shape",
+        messages: &["Please ensure that the <field> has less than <N> characters."],
+        status: Some(400),
+        status_evidence: Evidence::Observed,
+        class: Some(FailureClass::Validation),
+        retry: Retry::Never,
+        meaning: "Zoho's length guard: a text longer than the field takes, or a value of the \
+                  wrong shape (an object or array where Zoho expects text, text where it \
+                  expects a list, or a list under a key Zoho does not know).",
+        causes: &[
+            "a name, number or address line longer than its documented maximum",
+            "line_items sent form-encoded or as a string instead of a JSON array",
+            "a misspelt key holding a list (\"line_items2\"): unknown keys with plain values \
+             are dropped silently, with lists or objects they are refused",
+        ],
+        fix: "Shorten the field the message names to fewer than N characters, or send it in the \
+              shape Zoho's API documents; check the key's spelling.",
+        evidence: Evidence::Observed,
+        source: "real payloads in public issues (zoho-validation-evidence.md 2c, 9b)",
+        folklore: None,
+    },
+    CatalogEntry {
         key: ErrorKey::Code(6041),
         title: "user not in organization",
         messages: &["This user is not associated with the CompanyID/CompanyName:<organization>."],

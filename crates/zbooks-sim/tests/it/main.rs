@@ -24,3 +24,4 @@ mod rules;
 mod state;
 mod support;
 mod third_party;
+mod validation;

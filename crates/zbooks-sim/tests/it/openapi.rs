@@ -208,8 +208,12 @@ pub(crate) fn apply_errata(file: &str, op: &str, schema: &mut Value) {
         "list_invoices" => unwrap_array(schema, "page_context"),
         _ => {}
     }
-    // "invoice total, balance, shipping_charge; bill amounts: typed string or integer → JSON
-    // numbers with decimals".
+    amount_errata(file, schema);
+}
+
+/// The erratum of §9 that holds for requests as well as answers: "invoice total, balance,
+/// shipping_charge; bill amounts: typed string or integer → JSON numbers with decimals".
+pub(crate) fn amount_errata(file: &str, schema: &mut Value) {
     let amounts: &[&str] = match file {
         "invoices.yml" => &["total", "balance", "shipping_charge"],
         "bills.yml" => &[
@@ -337,7 +341,12 @@ fn strict_at(schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>
     ) {
         for (k, v) in obj {
             match props.get(k) {
-                Some(sub) => strict_at(sub, v, &format!("{path}.{k}"), errors),
+                Some(sub) => {
+                    if let Some(text) = v.as_str() {
+                        string_rules(k, sub, text, &format!("{path}.{k}"), errors);
+                    }
+                    strict_at(sub, v, &format!("{path}.{k}"), errors);
+                }
                 None => errors.push(format!("{path}: unknown field {k}")),
             }
         }
@@ -347,6 +356,85 @@ fn strict_at(schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>
             strict_at(items, v, &format!("{path}[{i}]"), errors);
         }
     }
+}
+
+/// The rules the simulator's validate.rs enforces on a string, read from the field's schema as
+/// the generator reads them: documented maximum length, a clean "Allowed values" list, and the
+/// date, GSTIN and e-mail formats. A blank string is "not given".
+fn string_rules(key: &str, schema: &Value, text: &str, path: &str, errors: &mut Vec<String>) {
+    if schema.get("type").and_then(Value::as_str) != Some("string") || text.trim().is_empty() {
+        return;
+    }
+    let desc = schema
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if let Some(max) = description_max_len(desc)
+        && text.chars().count() > max as usize
+    {
+        errors.push(format!("{path}: longer than {max} characters"));
+    }
+    if schema.get("enum").is_none()
+        && let Some(values) = description_enum(desc)
+        && schema
+            .get("example")
+            .and_then(Value::as_str)
+            .is_none_or(|ex| ex.trim().is_empty() || values.iter().any(|v| v == ex))
+        && !values.iter().any(|v| v == text)
+    {
+        errors.push(format!("{path}: {text:?} is not one of {values:?}"));
+    }
+    let ok = match field_format(key, Some("string"), desc) {
+        "Date" => is_calendar_date(text),
+        "Gstin" => {
+            let b = text.as_bytes();
+            b.len() == 15
+                && b[..2].iter().all(u8::is_ascii_digit)
+                && b[2..7].iter().all(u8::is_ascii_uppercase)
+                && b[7..11].iter().all(u8::is_ascii_digit)
+                && b[11].is_ascii_uppercase()
+                && b[12..]
+                    .iter()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        }
+        "Email" => text.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.contains('@')
+                && domain.split('.').all(|l| !l.is_empty())
+                && !text.contains(char::is_whitespace)
+        }),
+        _ => true,
+    };
+    if !ok {
+        errors.push(format!("{path}: {text:?} is not a valid {key}"));
+    }
+}
+
+/// `yyyy-mm-dd`, a day that exists.
+fn is_calendar_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !b
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| text[r].parse::<u32>().unwrap_or(0);
+    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 // Compiled wherever this file is (the simulator's tests, the importer's, the xtask's), so the
@@ -378,6 +466,26 @@ fn validate_request_names_wrong_types_unknown_fields_and_values_outside_an_enum(
             "$: unknown field unit",
         ]
     );
+}
+
+#[test]
+fn validate_request_applies_lengths_value_lists_and_formats_from_descriptions() {
+    let schema = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "description": "Name. Max-length [5]"},
+            "kind": {"type": "string", "description": "Allowed values: <code>a</code> and <code>b</code>."},
+            "date": {"type": "string", "description": "Use the format yyyy-mm-dd."},
+            "gst_no": {"type": "string"},
+            "email": {"type": "string"}
+        }
+    });
+    let good = serde_json::json!({"name": "abcde", "kind": "b", "date": "2024-02-29",
+        "gst_no": "22AAAAA0000A1Z5", "email": "a@b.in"});
+    assert!(validate_request(&schema, &good).is_empty());
+    let bad = serde_json::json!({"name": "abcdef", "kind": "c", "date": "2025-02-30",
+        "gst_no": "22AAAAA0000A1Z", "email": "a.b.in"});
+    assert_eq!(validate_request(&schema, &bad).len(), 5);
 }
 
 /// The example request an operation's schema documents: every property with its `example`,
@@ -614,5 +722,470 @@ pub(crate) fn generate() -> String {
         );
         out.push_str("};\n");
     }
+    generate_requests(&mut out);
     out
+}
+
+// ---------------------------------------------------------------------------------------------
+// The request schemas of src/generated.rs: what the simulator's validate.rs checks a create or
+// update body against, read from the same files with the same errata.
+
+/// (constant, file, create, update, upsert by a unique custom field — empty where none, list)
+type RequestRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+pub(crate) const REQUESTS: &[RequestRow] = &[
+    (
+        "CONTACT",
+        "contacts.yml",
+        "create_contact",
+        "update_contact",
+        "update_contact_using_custom_field",
+        "list_contacts",
+    ),
+    (
+        "ITEM",
+        "items.yml",
+        "create_item",
+        "update_item",
+        "update_item_using_custom_field",
+        "list_items",
+    ),
+    (
+        "INVOICE",
+        "invoices.yml",
+        "create_invoice",
+        "update_invoice",
+        "update_invoice_using_custom_field",
+        "list_invoices",
+    ),
+    (
+        "CUSTOMER_PAYMENT",
+        "customer-payments.yml",
+        "create_customer_payment",
+        "update_customer_payment",
+        "update_customer_payment_using_custom_field",
+        "list_customer_payments",
+    ),
+    (
+        "BILL",
+        "bills.yml",
+        "create_bill",
+        "update_bill",
+        "update_bill_using_custom_field",
+        "list_bills",
+    ),
+    (
+        "VENDOR_PAYMENT",
+        "vendor-payments.yml",
+        "create_vendor_payment",
+        "update_vendor_payment",
+        "update_vendor_payment_using_custom_field",
+        "list_vendor_payments",
+    ),
+    (
+        "JOURNAL",
+        "journals.yml",
+        "create_journal",
+        "update_journal",
+        "",
+        "list_journals",
+    ),
+    (
+        "CHART_OF_ACCOUNT",
+        "chart-of-accounts.yml",
+        "create_chart_of_account",
+        "update_chart_of_account",
+        "",
+        "list_chart_of_accounts",
+    ),
+    (
+        "TAX",
+        "taxes.yml",
+        "create_tax",
+        "update_tax",
+        "",
+        "list_taxes",
+    ),
+];
+
+/// One rule-bearing field of a request, as the generator reads it (for the counts).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct RequestCounts {
+    pub(crate) operations: usize,
+    pub(crate) fields: usize,
+    pub(crate) typed: usize,
+    pub(crate) enums: usize,
+    pub(crate) enum_values: usize,
+    pub(crate) lengths: usize,
+    pub(crate) dates: usize,
+    pub(crate) emails: usize,
+    pub(crate) gstins: usize,
+    pub(crate) required: usize,
+}
+
+/// The request schema of `op`, with the §9 amount erratum and the corrections of reference
+/// §5.1 applied (the customer-payment files list `invoices[]`'s `invoice_id` and
+/// `amount_applied` at the top level too, and mark them required there: they belong to each
+/// element of `invoices`; invoice lines need no `item_id`).
+pub(crate) fn request_body_schema(spec: &Spec, op: &str) -> Value {
+    let mut schema = spec
+        .request_schema(op)
+        .unwrap_or_else(|| panic!("{}: {op} documents a request body", spec.file));
+    amount_errata(&spec.file, &mut schema);
+    if spec.file == "customer-payments.yml" {
+        let nested = ["invoice_id", "amount_applied"];
+        if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+            for name in nested {
+                props.remove(name);
+            }
+            if let Some(item) = props.get_mut("invoices").and_then(|i| i.get_mut("items")) {
+                item["required"] = serde_json::json!(nested);
+            }
+        }
+        if let Some(req) = schema.get_mut("required").and_then(Value::as_array_mut) {
+            req.retain(|r| !nested.iter().any(|n| r.as_str() == Some(n)));
+        }
+    }
+    // Reference §5.1: the invoice file marks each line's `item_id` required, but Zoho accepts
+    // free-text lines (a name and a rate); the simulator does not refuse them.
+    if spec.file == "invoices.yml"
+        && let Some(req) = schema
+            .get_mut("properties")
+            .and_then(|p| p.get_mut("line_items"))
+            .and_then(|l| l.get_mut("items"))
+            .and_then(|i| i.get_mut("required"))
+            .and_then(Value::as_array_mut)
+    {
+        req.retain(|r| r.as_str() != Some("item_id"));
+    }
+    schema
+}
+
+/// The maximum length a description states: "Max-length [100]" or "Maximum length is 100
+/// characters".
+pub(crate) fn description_max_len(desc: &str) -> Option<u32> {
+    for marker in ["Max-length [", "Maximum length is "] {
+        if let Some(at) = desc.find(marker) {
+            let digits: String = desc[at + marker.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if let Ok(n) = digits.parse() {
+                return Some(n);
+            }
+        }
+    }
+    None
+}
+
+/// The values an "Allowed values" sentence of a description lists, where the list is clean:
+/// only `<code>` values joined by commas, "and", "or" and line breaks, the sentence ending
+/// there, and no other value named anywhere else in the description. Lists that depend on the
+/// organization's edition ("For ... Edition", "supported only for", "additional values"), that
+/// explain each value in parentheses, or that are written inside one `<code>` with their
+/// heading, are incomplete or ambiguous for the simulator, and are not read.
+pub(crate) fn description_enum(desc: &str) -> Option<Vec<String>> {
+    let lower = desc.to_lowercase();
+    if lower.matches("allowed value").count() != 1
+        || lower.contains("edition")
+        || lower.contains("supported only")
+        || lower.contains("additional value")
+    {
+        return None;
+    }
+    let at = lower.find("allowed value")?;
+    let mut rest = &desc[at + "allowed value".len()..];
+    rest = rest.strip_prefix('s').unwrap_or(rest);
+    rest = rest.trim_start();
+    rest = rest.strip_prefix("are").unwrap_or(rest).trim_start();
+    rest = rest.strip_prefix(':').unwrap_or(rest);
+    let mut values: Vec<String> = Vec::new();
+    loop {
+        // Separators between values.
+        let before = rest;
+        rest = rest.trim_start();
+        for sep in ["<br/>", "</br>", "<br>", ",", "and ", "or "] {
+            if let Some(r) = rest.strip_prefix(sep) {
+                rest = r;
+            }
+        }
+        if let Some(r) = rest.strip_prefix("<code>") {
+            let end = r.find("</code>")?;
+            for v in r[..end].split(',') {
+                let v = v.trim();
+                if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    return None;
+                }
+                values.push(v.to_owned());
+            }
+            rest = &r[end + "</code>".len()..];
+            continue;
+        }
+        if rest == before {
+            break;
+        }
+    }
+    let tail = rest.trim_start();
+    if values.is_empty() || !(tail.is_empty() || tail.starts_with('.')) {
+        return None;
+    }
+    // Any other value named elsewhere must be one of the list (a stated default).
+    let mut others = Vec::new();
+    for part in [&desc[..at], tail] {
+        let mut p = part;
+        while let Some(i) = p.find("<code>") {
+            let r = &p[i + 6..];
+            let Some(end) = r.find("</code>") else { break };
+            others.push(r[..end].trim().to_owned());
+            p = &r[end..];
+        }
+    }
+    if others.iter().any(|o| !values.contains(o)) {
+        return None;
+    }
+    if values.iter().all(|v| v == "true" || v == "false") {
+        return None;
+    }
+    Some(values)
+}
+
+/// The `in: query` parameters of `op` with the maximum length their description states.
+fn query_lengths(spec: &Spec, op: &str) -> BTreeMap<String, u32> {
+    let (_, _, op) = spec.operation(op);
+    let mut out = BTreeMap::new();
+    for p in op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let p = match p.get("$ref").and_then(Value::as_str) {
+            Some(r) => {
+                spec.root["components"]["parameters"][r.rsplit('/').next().unwrap_or("")].clone()
+            }
+            None => p.clone(),
+        };
+        if p.get("in").and_then(Value::as_str) != Some("query") {
+            continue;
+        }
+        if let (Some(name), Some(n)) = (
+            p.get("name").and_then(Value::as_str),
+            p.get("description")
+                .and_then(Value::as_str)
+                .and_then(description_max_len),
+        ) {
+            out.insert(name.to_owned(), n);
+        }
+    }
+    out
+}
+
+/// What a request field's format is, from its name and description.
+fn field_format(name: &str, ty: Option<&str>, desc: &str) -> &'static str {
+    if ty != Some("string") {
+        return "";
+    }
+    if name == "gst_no" {
+        "Gstin"
+    } else if name == "email" {
+        "Email"
+    } else if name == "date"
+        || name.ends_with("_date")
+        || desc.to_lowercase().contains("yyyy-mm-dd")
+    {
+        "Date"
+    } else {
+        ""
+    }
+}
+
+fn request_ty_text(
+    schema: &Value,
+    ctx: &ReqCtx<'_>,
+    indent: usize,
+    out: &mut String,
+    counts: &mut RequestCounts,
+) {
+    let ty = schema.get("type").and_then(Value::as_str);
+    let props = schema.get("properties").and_then(Value::as_object);
+    match (ty, props) {
+        (Some("object") | None, Some(_)) => {
+            out.push_str("Ty::Obj(");
+            request_fields_text(schema, ctx, false, indent, out, counts);
+            out.push(')');
+        }
+        (Some("object"), None) => out.push_str("Ty::Obj(&[])"),
+        (Some("string"), _) => out.push_str("Ty::Str"),
+        (Some("number"), _) => out.push_str("Ty::Num"),
+        (Some("integer"), _) => out.push_str("Ty::Int"),
+        (Some("boolean"), _) => out.push_str("Ty::Bool"),
+        (Some("array"), _) => {
+            out.push_str("Ty::Arr(&");
+            match schema.get("items") {
+                Some(items) if items.is_object() => {
+                    request_ty_text(items, ctx, indent, out, counts);
+                }
+                _ => out.push_str("Ty::Any"),
+            }
+            out.push(')');
+        }
+        _ => out.push_str("Ty::Any"),
+    }
+}
+
+/// What the field text needs besides the schema.
+struct ReqCtx<'a> {
+    /// Lengths the list operation's query parameters state, for top-level fields whose body
+    /// schema states none.
+    query_lengths: &'a BTreeMap<String, u32>,
+}
+
+fn request_fields_text(
+    schema: &Value,
+    ctx: &ReqCtx<'_>,
+    top: bool,
+    indent: usize,
+    out: &mut String,
+    counts: &mut RequestCounts,
+) {
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        out.push_str("&[]");
+        return;
+    };
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let sorted: BTreeMap<&String, &Value> = props.iter().collect();
+    if sorted.is_empty() {
+        out.push_str("&[]");
+        return;
+    }
+    let pad = " ".repeat(indent + 4);
+    out.push_str("&[\n");
+    for (name, prop) in sorted {
+        counts.fields += 1;
+        let ty = prop.get("type").and_then(Value::as_str);
+        if ty.is_some() {
+            counts.typed += 1;
+        }
+        let desc = prop
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let _ = write!(
+            out,
+            "{pad}Field {{\n{pad}    name: \"{name}\",\n{pad}    ty: "
+        );
+        request_ty_text(prop, ctx, indent + 4, out, counts);
+        out.push_str(",\n");
+        if required.contains(&name.as_str()) {
+            counts.required += 1;
+            let _ = writeln!(out, "{pad}    required: true,");
+        }
+        if ty == Some("string") {
+            let len = description_max_len(desc)
+                .or_else(|| top.then(|| ctx.query_lengths.get(name.as_str()).copied())?);
+            if let Some(n) = len {
+                counts.lengths += 1;
+                let _ = writeln!(out, "{pad}    max_len: {n},");
+            }
+            let values = prop
+                .get("enum")
+                .and_then(Value::as_array)
+                .map(|v| {
+                    v.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .or_else(|| description_enum(desc))
+                // A list the field's own example contradicts (journals' `journal_type`: "Cash"
+                // and "Both", example `both`) is ambiguous: not enforced.
+                .filter(|values: &Vec<String>| {
+                    prop.get("example")
+                        .and_then(Value::as_str)
+                        .is_none_or(|ex| ex.trim().is_empty() || values.iter().any(|v| v == ex))
+                });
+            if let Some(values) = values {
+                counts.enums += 1;
+                counts.enum_values += values.len();
+                let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+                let _ = writeln!(out, "{pad}    one_of: &[{}],", quoted.join(", "));
+            }
+        }
+        match field_format(name, ty, desc) {
+            "" => {}
+            format => {
+                match format {
+                    "Date" => counts.dates += 1,
+                    "Email" => counts.emails += 1,
+                    _ => counts.gstins += 1,
+                }
+                let _ = writeln!(out, "{pad}    format: Format::{format},");
+            }
+        }
+        let _ = writeln!(out, "{pad}    ..Field::NONE\n{pad}}},");
+    }
+    let _ = write!(out, "{}]", " ".repeat(indent));
+}
+
+/// Writes the request tables and answers what they enforce.
+fn request_tables(out: &mut String) -> RequestCounts {
+    let mut counts = RequestCounts::default();
+    for (name, file, create, update, upsert, list) in REQUESTS {
+        let spec = Spec::load(file);
+        let lengths = query_lengths(&spec, list);
+        let ctx = ReqCtx {
+            query_lengths: &lengths,
+        };
+        let _ = write!(
+            out,
+            "\n    /// `{file}`: `{create}`, `{update}`{}.\n",
+            if upsert.is_empty() {
+                String::new()
+            } else {
+                format!(", `{upsert}`")
+            }
+        );
+        let _ = writeln!(out, "    pub(crate) static {name}: Request = Request {{");
+        for (field, op) in [("create", create), ("update", update), ("upsert", upsert)] {
+            let _ = write!(out, "        {field}: ");
+            if op.is_empty() {
+                out.push_str("&[]");
+            } else {
+                counts.operations += 1;
+                let schema = request_body_schema(&spec, op);
+                request_fields_text(&schema, &ctx, true, 8, out, &mut counts);
+            }
+            out.push_str(",\n");
+        }
+        out.push_str("    };\n");
+    }
+    counts
+}
+
+/// What the request tables enforce, counted the way they are generated.
+pub(crate) fn request_counts() -> RequestCounts {
+    request_tables(&mut String::new())
+}
+
+fn generate_requests(out: &mut String) {
+    out.push_str(
+        "\n/// The documented request body of every create and update the simulator serves (and of\n\
+         /// the upsert by a unique custom field), for validate.rs: types, required fields,\n\
+         /// maximum lengths and allowed values read from the descriptions, and formats.\n\
+         pub(crate) mod requests {\n\
+         \x20   use crate::validate::{Field, Format, Request, Ty};\n",
+    );
+    request_tables(out);
+    out.push_str("}\n");
 }
