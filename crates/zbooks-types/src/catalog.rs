@@ -481,6 +481,30 @@ pub const ENTRIES: &[CatalogEntry] = &[
         folklore: None,
     },
     CatalogEntry {
+        key: ErrorKey::Code(24016),
+        title: "payment over the balance due",
+        messages: &["The amount entered is more than the balance due for this invoice"],
+        status: Some(400),
+        status_evidence: Evidence::Inferred,
+        class: Some(FailureClass::Validation),
+        retry: Retry::Never,
+        meaning: "A customer payment applies more to an invoice (amount_applied) than the \
+                  invoice still has due.",
+        causes: &[
+            "the invoice was already paid, in part or in full, by an earlier payment (a payment \
+             sent twice after a lost response, or recorded in the web UI too)",
+            "amount_applied computed from the invoice's total instead of its balance",
+            "a credit note or write-off already reduced the balance",
+        ],
+        fix: "Read the invoice (GET /invoices/{id}) and apply at most its balance; if the \
+              payment was sent before, look it up (GET /customerpayments?customer_id=...) \
+              instead of sending it again.",
+        evidence: Evidence::Inferred,
+        source: "Zoho Invoice's customer-payments error table, the sister product's \
+                 (zoho-validation-evidence.md 8a); no Books payload seen",
+        folklore: None,
+    },
+    CatalogEntry {
         key: ErrorKey::Code(1038),
         title: "JSON not well formed",
         messages: &["JSON is not well formed"],
