@@ -34,7 +34,7 @@
 //! | `gst_no` not a GSTIN's shape (2 digits, PAN: 5 letters 4 digits 1 letter, then 3 upper-case letters or digits) | 400 | 2 | `Invalid value passed for gst_no` | the documented 15-character GSTIN; its check character is not verified (Zoho's check is unknown) |
 //! | `email` not an address (one `@`, a dotted domain, no spaces) | 400 | 2 | `Invalid value passed for email` | none found; the likeliest |
 //! | unknown body keys | 201/200 | 0 | a scalar is dropped (anywhere; entities.rs keeps only documented top-level keys); an object or array is code 15 `Please ensure that the <key> has less than 100 characters.` | evidence 9a \[O\] (scalars ignored), 9b \[O\] (`line_items2`) |
-//! | invoice lines without `item_id` | 201 | 0 | accepted (name-and-rate lines) | the file marks `item_id` required; reference §5.1 [I]: Zoho accepts free-text lines |
+//! | invoice lines without `item_id` | 201 | 0 | accepted (name-and-rate lines) | the file marks `item_id` required; reference §5.1 \[I\]: Zoho accepts free-text lines |
 //! | customer payments' top-level `invoice_id` and `amount_applied` | — | — | not fields of the body: required in each `invoices[]` element instead | reference §5.1: the file flattens `invoices[]`'s own fields |
 //! | `lenient` in a scenario (`types`, `enums`, `lengths`, `formats`, `required`, `unknown_fields`) | — | — | those categories of checks are skipped; default none (strict) for tests, `zbooks sim` and `demo` | issue 13 point 9: only for a test that needs a bad request to reach a later error path |
 //! | trial expired | 400 | 103001 | Zoho's message | code \[O\]; only writes (POST/PUT/DELETE) are refused: "every write fails" \[O\] |

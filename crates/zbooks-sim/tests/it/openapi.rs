@@ -868,7 +868,7 @@ pub(crate) fn request_body_schema(spec: &Spec, op: &str) -> Value {
     schema
 }
 
-/// The maximum length a description states: "Max-length [100]" or "Maximum length is 100
+/// The maximum length a description states: `Max-length [100]` or "Maximum length is 100
 /// characters".
 pub(crate) fn description_max_len(desc: &str) -> Option<u32> {
     for marker in ["Max-length [", "Maximum length is "] {
