@@ -19,8 +19,8 @@ use flate2::read::MultiGzDecoder;
 pub(crate) const BUF_SIZE: usize = 1 << 20;
 
 /// The most bytes of one line a reader holds (without its line ending); a longer line is
-/// skipped and reported with its length.
-pub(crate) const MAX_LINE: usize = 1 << 20;
+/// skipped and reported with its length. The report publishes the figure, so it is set there.
+pub(crate) const MAX_LINE: usize = crate::report::MAX_LINE_BYTES;
 
 /// What [`read_line`] found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
