@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analyze::{Stat, State};
+use crate::analyze::{Auth57, Stat, State};
 use crate::call;
 use crate::report::{Finding, FindingKind, Sample, Severity, TokenSummary};
 use crate::time::{MINUTE, Millis};
@@ -26,7 +26,18 @@ pub(super) fn token_rules(
     covered: &mut BTreeSet<i64>,
     covered_accounts: &mut BTreeSet<String>,
 ) {
-    // Token requests per 10 minutes.
+    refresh_storm(state, out, covered_accounts);
+    let mut auth = state.auth57.clone();
+    auth.sort_unstable_by_key(|a| a.ts);
+    let ages = token_ages(state, &auth);
+    let all57 = code_total(state, 57);
+    never_refreshed(&ages, &all57, out, covered);
+    missing_scope(state, &ages.fresh, &all57, out, covered);
+    dc_mismatch(state, &ages.fresh, &all57, out, covered, covered_accounts);
+}
+
+/// refresh_storm: token requests per 10 minutes above Zoho's 10, or refused as throttled.
+fn refresh_storm(state: &State, out: &mut Vec<Finding>, covered_accounts: &mut BTreeSet<String>) {
     let summary = token_summary(state);
     let mut windows_over = 0u64;
     let mut first_over = None;
@@ -89,9 +100,25 @@ pub(super) fn token_rules(
         f.fix = accounts_fix("Access Denied");
         out.push(f);
     }
+}
 
-    // 57s against the age of the token they used: the tokens of the same log file (one
-    // process), or of every file when that file has none.
+/// The 57s (sorted by time) told apart by the age of the token they used.
+struct TokenAges<'a> {
+    /// 57s on a token old enough to have expired.
+    expired: Stat,
+    /// The tokens those 57s used: when each was issued, and its age at its first 57.
+    cycles: BTreeMap<Millis, Millis>,
+    /// 57s on a token too young to have expired.
+    fresh: Vec<&'a Auth57>,
+    /// Some token's issue time was taken from the first successful call.
+    proxy_used: bool,
+    /// These logs hold no successful token request.
+    no_token_requests: bool,
+}
+
+/// 57s against the age of the token they used: the tokens of the same log file (one
+/// process), or of every file when that file has none.
+fn token_ages<'a>(state: &State, auth: &'a [Auth57]) -> TokenAges<'a> {
     let mut tokens: FxMap<u32, Vec<Millis>> = FxMap::default();
     let mut all_tokens: Vec<Millis> = Vec::with_capacity(state.token_ok.len());
     for &(source, t) in &state.token_ok {
@@ -102,13 +129,11 @@ pub(super) fn token_rules(
         list.sort_unstable();
     }
     all_tokens.sort_unstable();
-    let mut auth = state.auth57.clone();
-    auth.sort_unstable_by_key(|a| a.ts);
     let mut expired = Stat::default();
     let mut cycles: BTreeMap<Millis, Millis> = BTreeMap::new();
-    let mut fresh: Vec<&crate::analyze::Auth57> = Vec::new();
+    let mut fresh: Vec<&Auth57> = Vec::new();
     let mut proxy_used = false;
-    for a in &auth {
+    for a in auth {
         let list = tokens.get(&a.source).unwrap_or(&all_tokens);
         let idx = list.partition_point(|t| *t <= a.ts);
         let issued = if idx > 0 {
@@ -133,9 +158,24 @@ pub(super) fn token_rules(
         }
     }
     expired.samples.clear();
-    let all57 = code_total(state, 57);
-    if expired.count > 0 {
-        let mut ages: Vec<Millis> = cycles.values().copied().collect();
+    TokenAges {
+        expired,
+        cycles,
+        fresh,
+        proxy_used,
+        no_token_requests: all_tokens.is_empty(),
+    }
+}
+
+/// token_never_refreshed: 57s about an hour after the token was issued.
+fn never_refreshed(
+    tokens: &TokenAges<'_>,
+    all57: &Stat,
+    out: &mut Vec<Finding>,
+    covered: &mut BTreeSet<i64>,
+) {
+    if tokens.expired.count > 0 {
+        let mut ages: Vec<Millis> = tokens.cycles.values().copied().collect();
         ages.sort_unstable();
         let median = ages[ages.len() / 2] / MINUTE;
         let mut f = finding(
@@ -143,15 +183,20 @@ pub(super) fn token_rules(
             Severity::Error,
             format!(
                 "{} with 401/57 about an hour after the token was issued, in {}",
-                plural(expired.count, "call failed", "calls failed"),
-                plural(cycles.len() as u64, "token lifetime", "token lifetimes")
+                plural(tokens.expired.count, "call failed", "calls failed"),
+                plural(
+                    tokens.cycles.len() as u64,
+                    "token lifetime",
+                    "token lifetimes"
+                )
             ),
-            expired.count,
+            tokens.expired.count,
         );
-        f.first = fmt(expired.first);
-        f.last = fmt(expired.last);
-        f.counts.insert("code_57_after_expiry", expired.count);
-        f.counts.insert("tokens", cycles.len() as u64);
+        f.first = fmt(tokens.expired.first);
+        f.last = fmt(tokens.expired.last);
+        f.counts
+            .insert("code_57_after_expiry", tokens.expired.count);
+        f.counts.insert("tokens", tokens.cycles.len() as u64);
         f.counts.insert(
             "median_minutes_to_first_57",
             u64::try_from(median).unwrap_or(0),
@@ -161,7 +206,7 @@ pub(super) fn token_rules(
             "Access tokens live one hour. The first 57 came a median {median} minutes after \
              the token was issued{}: the token is used until Zoho refuses it instead of being \
              refreshed shortly before it expires.",
-            if proxy_used && all_tokens.is_empty() {
+            if tokens.proxy_used && tokens.no_token_requests {
                 " (no token request is in these logs; timed from the first successful call)"
             } else {
                 ""
@@ -180,10 +225,18 @@ pub(super) fn token_rules(
         covered.insert(57);
         out.push(f);
     }
+}
 
-    // 57 with a fresh token: by endpoint.
+/// missing_scope: 57 with a fresh token, on endpoints that never succeeded while others did.
+fn missing_scope(
+    state: &State,
+    fresh: &[&Auth57],
+    all57: &Stat,
+    out: &mut Vec<Finding>,
+    covered: &mut BTreeSet<i64>,
+) {
     let mut fresh_by_endpoint: BTreeMap<u32, u64> = BTreeMap::new();
-    for a in &fresh {
+    for a in fresh {
         if let Some(e) = a.endpoint {
             *fresh_by_endpoint.entry(e).or_default() += 1;
         }
@@ -233,8 +286,19 @@ pub(super) fn token_rules(
         covered.insert(57);
         out.push(f);
     }
+}
 
-    // Data-center mismatch.
+/// dc_mismatch: token requests and API calls on different data centers, an accounts server
+/// that does not know the client, or every call refused right after a good token request.
+fn dc_mismatch(
+    state: &State,
+    fresh: &[&Auth57],
+    all57: &Stat,
+    out: &mut Vec<Finding>,
+    covered: &mut BTreeSet<i64>,
+    covered_accounts: &mut BTreeSet<String>,
+) {
+    let any_success = state.succeeded > 0;
     let mut accounts_dcs = BTreeSet::new();
     let mut api_dcs = BTreeSet::new();
     let mut host_lines = Vec::new();
