@@ -26,6 +26,7 @@
 
 mod analyze;
 mod call;
+mod options;
 mod read;
 mod render;
 pub mod report;
@@ -37,26 +38,14 @@ use std::borrow::Borrow;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
-use zbooks_types::Plan;
 use zbooks_types::event::CallEvent;
 
+pub use options::AnalyzeOptions;
 pub use report::{Finding, FindingKind, Report, Sample, Severity};
 
 use analyze::State;
 use read::Format;
-
-/// What the analysis should assume.
-#[derive(Clone, Debug, Default)]
-pub struct AnalyzeOptions {
-    /// The time to project the daily quota from; the last timestamp in the logs when absent.
-    pub now: Option<SystemTime>,
-    /// The organizations' plan (sets the daily quota and the in-flight limit).
-    pub plan: Option<Plan>,
-    /// The daily quota, overriding the plan's (Zoho raises it on request).
-    pub daily_limit: Option<u32>,
-}
 
 /// Why an input could not be read.
 #[derive(Debug, thiserror::Error)]

@@ -19,7 +19,7 @@ pub use crate::util::Sample;
 /// The longest line an analysis reads, in bytes (without the line ending): it holds no more
 /// than this of any line, skips the rest of a longer one as it streams past, and reports it
 /// as a [`FindingKind::LongLines`] finding.
-pub const MAX_LINE_BYTES: usize = crate::read::MAX_LINE;
+pub const MAX_LINE_BYTES: usize = 1 << 20;
 
 /// The version of the JSON form of [`Report`].
 pub const REPORT_SCHEMA_VERSION: u32 = 1;

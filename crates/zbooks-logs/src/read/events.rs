@@ -16,7 +16,7 @@ use zbooks_types::{FailureClass, Sent};
 
 use crate::analyze::{Raw, State};
 use crate::call::{self, Call};
-use crate::read::Line;
+use crate::read::line::Line;
 use crate::time;
 use crate::util::Loc;
 
@@ -119,7 +119,7 @@ pub(crate) fn read(
     let mut buf = Vec::with_capacity(4096);
     let mut line_no = 0u64;
     loop {
-        let read = crate::read::read_line(reader, &mut buf)?;
+        let read = crate::read::line::read_line(reader, &mut buf)?;
         if read == Line::End {
             break;
         }

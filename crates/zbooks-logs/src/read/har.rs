@@ -69,7 +69,7 @@ struct Content {
 
 /// The most bytes of one HAR entry read (16 times the longest line read elsewhere, since an
 /// entry holds whole bodies); the entry is held a few times over while it is decoded.
-pub(crate) const MAX_ENTRY: u64 = 16 * crate::read::MAX_LINE as u64;
+pub(crate) const MAX_ENTRY: u64 = 16 * crate::read::line::MAX_LINE as u64;
 
 /// Bytes read since the current entry (or key) began; not counted while `armed` is off.
 #[derive(Default)]

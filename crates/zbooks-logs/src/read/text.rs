@@ -20,8 +20,8 @@ use zbooks_types::scan::{Budget, Finding, scan_line};
 
 use crate::analyze::{Raw, State};
 use crate::call::{self, Call};
-use crate::read::Line;
 use crate::read::events::trim_line;
+use crate::read::line::Line;
 use crate::time::{self, Millis};
 use crate::util::Loc;
 
@@ -81,7 +81,7 @@ pub(crate) fn read(
     let mut line_no = 0u64;
     let mut pending: Option<Request> = None;
     loop {
-        let read = crate::read::read_line(reader, &mut buf)?;
+        let read = crate::read::line::read_line(reader, &mut buf)?;
         if read == Line::End {
             break;
         }

@@ -1,4 +1,4 @@
-//! Renderings of a [`Report`](crate::Report): terminal text and a self-contained HTML page
+//! Renderings of a [`Report`](crate::report::Report): terminal text and a self-contained HTML page
 //! with inline SVG charts. Both are pure functions of the report, returned as strings.
 
 mod html;
