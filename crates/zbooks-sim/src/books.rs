@@ -362,11 +362,18 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
                 .stored(*kind, id)
                 .cloned()
                 .ok_or_else(|| Reply::not_found(def.label))?;
-            let mut record = stored.decode();
-            // A payment shows its documents as they are now: its answer is not kept.
+            // A payment shows its documents as they are now (read under the lock): its answer
+            // is not kept. Other records are decoded outside the lock.
             let keep = !is_payment(*kind);
-            crate::balances::payment_documents(&data, *kind, &mut record);
-            drop(data);
+            let record = if keep {
+                drop(data);
+                stored.decode()
+            } else {
+                let mut record = stored.decode();
+                crate::balances::payment_documents(&data, *kind, &mut record);
+                drop(data);
+                record
+            };
             let reply = entity_reply(&ctx, 200, "success", *kind, &def.spec.get, record);
             if keep {
                 lock(&org.data).keep_rendered(*kind, id, &stored, reply.body.clone(), ctx.today());
