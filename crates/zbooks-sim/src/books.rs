@@ -362,16 +362,30 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
                 .stored(*kind, id)
                 .cloned()
                 .ok_or_else(|| Reply::not_found(def.label))?;
-            drop(data);
-            let reply = entity_reply(&ctx, 200, "success", *kind, &def.spec.get, stored.decode());
-            lock(&org.data).keep_rendered(*kind, id, &stored, reply.body.clone(), ctx.today());
+            // A payment shows its documents as they are now (read under the lock): its answer
+            // is not kept. Other records are decoded outside the lock.
+            let keep = !is_payment(*kind);
+            let record = if keep {
+                drop(data);
+                stored.decode()
+            } else {
+                let mut record = stored.decode();
+                crate::balances::payment_documents(&data, *kind, &mut record);
+                drop(data);
+                record
+            };
+            let reply = entity_reply(&ctx, 200, "success", *kind, &def.spec.get, record);
+            if keep {
+                lock(&org.data).keep_rendered(*kind, id, &stored, reply.body.clone(), ctx.today());
+            }
             Ok(reply)
         }
         Target::Create(kind) => {
             let body = inc.payload()?;
             validate::check(*kind, Op::Create, &body, shared.lenient())?;
             let mut data = lock(&org.data);
-            let (_, record) = entities::create(&mut data, &ctx, *kind, body)?;
+            let (_, mut record) = entities::create(&mut data, &ctx, *kind, body)?;
+            crate::balances::payment_documents(&data, *kind, &mut record);
             drop(data);
             Ok(created_reply(shared, org, &ctx, *kind, record))
         }
@@ -381,7 +395,8 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
             let body = inc.payload()?;
             validate::check(*kind, Op::Update, &body, shared.lenient())?;
             let mut data = lock(&org.data);
-            let record = entities::update(&mut data, &ctx, *kind, id, body)?;
+            let mut record = entities::update(&mut data, &ctx, *kind, id, body)?;
+            crate::balances::payment_documents(&data, *kind, &mut record);
             drop(data);
             let reply = entity_reply(&ctx, 200, def.updated, *kind, &def.spec.update, record);
             shared.touch();
@@ -445,6 +460,10 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
         }
         Target::ListOrgs | Target::GetOrg(_) => Err(Reply::unmatched()),
     }
+}
+
+fn is_payment(kind: Kind) -> bool {
+    matches!(kind, Kind::CustomerPayments | Kind::VendorPayments)
 }
 
 /// An answer carrying one record, made whole (complete.rs) and widened to `shape`.
@@ -540,7 +559,8 @@ fn upsert(
     validate::check(kind, Op::Upsert, &body, shared.lenient())?;
     let mut data = lock(&org.data);
     if let Some(id) = data.find_unique(kind, &key, &value) {
-        let record = entities::update(&mut data, ctx, kind, id, body)?;
+        let mut record = entities::update(&mut data, ctx, kind, id, body)?;
+        crate::balances::payment_documents(&data, kind, &mut record);
         drop(data);
         shared.touch();
         let reply = entity_reply(ctx, 200, def.updated, kind, &def.spec.update, record);
@@ -558,7 +578,8 @@ fn upsert(
     fields.retain(|cf| cf.get("api_name").and_then(Value::as_str) != Some(key.as_str()));
     fields.push(json!({"api_name": key, "value": value}));
     body.insert("custom_fields".into(), Value::Array(fields));
-    let (_, record) = entities::create(&mut data, ctx, kind, body)?;
+    let (_, mut record) = entities::create(&mut data, ctx, kind, body)?;
+    crate::balances::payment_documents(&data, kind, &mut record);
     drop(data);
     Ok(created_reply(shared, org, ctx, kind, record))
 }
@@ -918,6 +939,7 @@ fn list(data: &OrgData, ctx: &Ctx<'_>, kind: Kind, inc: &Incoming) -> Answer {
                         o.push(b',');
                     }
                     let mut record = stored.decode();
+                    crate::balances::payment_documents(data, kind, &mut record);
                     crate::complete::render(kind, &mut record, ctx.org, today);
                     shape.write_record_within(&def.spec.get, &observed::widened(kind, &record), o);
                 }

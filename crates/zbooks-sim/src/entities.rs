@@ -167,9 +167,11 @@ fn is_computed(kind: Kind, key: &str) -> bool {
                 | "sub_total"
                 | "tax_total"
                 | "unused_amount"
+                | "last_payment_date"
                 | "created_time"
                 | "last_modified_time"
         )
+        || (kind == Kind::Contacts && crate::balances::FIELDS.contains(&key))
         || (matches!(kind, Kind::Invoices | Kind::Bills | Kind::VendorPayments) && key == "balance")
         || (matches!(kind, Kind::Invoices | Kind::Bills) && matches!(key, "total" | "status"))
 }
@@ -205,6 +207,11 @@ fn documented_fields(kind: Kind, body: Map<String, Value>) -> Record {
         .collect()
 }
 
+/// The list of the documents a payment pays, which may be empty (an advance payment).
+pub(crate) fn payment_list(field: &str) -> bool {
+    matches!(field, "invoices" | "bills")
+}
+
 fn require(record: &Record, fields: &[&str]) -> Result<(), Reply> {
     for field in fields {
         // Reference §5.1: the customer-payment file lists invoices[]'s own fields at the top
@@ -215,7 +222,9 @@ fn require(record: &Record, fields: &[&str]) -> Result<(), Reply> {
         let present = match record.get(*field) {
             None | Some(Value::Null) => false,
             Some(Value::String(s)) => !s.trim().is_empty(),
-            Some(Value::Array(a)) => !a.is_empty(),
+            // A payment applied to nothing (`"invoices": []`) is an advance or excess payment,
+            // kept whole as its unused amount (choices.rs).
+            Some(Value::Array(a)) => !a.is_empty() || payment_list(field),
             Some(_) => true,
         };
         if !present {
@@ -1048,6 +1057,7 @@ fn commit_payments(
         .map(|(id, a)| (id, -a))
         .collect();
     deltas.extend(applications(kind, new)?);
+    let dates = LastPayments::new(kind, old, new)?;
     for (id, delta) in deltas {
         let Some(mut doc) = data.get(target, id) else {
             continue;
@@ -1079,9 +1089,84 @@ fn commit_payments(
             "partially_paid"
         };
         doc.insert("status".into(), Value::String(status.into()));
+        if target == Kind::Invoices {
+            match dates.of(data, &doc, id, paid)? {
+                Some(date) => doc.insert("last_payment_date".into(), Value::String(date)),
+                None => doc.remove("last_payment_date"),
+            };
+        }
         data.insert(target, id, &doc, &ctx.org.unique_custom_fields);
     }
     Ok(())
+}
+
+/// The `last_payment_date` of the invoices a payment change touches: the latest date of the
+/// payments applying something to each (choices.rs).
+struct LastPayments<'a> {
+    kind: Kind,
+    /// The payment's id (old or new record).
+    payment: Option<u64>,
+    /// Ids the old record applied to (their date must be looked for anew).
+    before: Vec<u64>,
+    new: &'a Record,
+}
+
+impl<'a> LastPayments<'a> {
+    fn new(kind: Kind, old: &Record, new: &'a Record) -> Result<Self, Reply> {
+        let id_field = kind.def().id_field;
+        let payment = text(new, id_field)
+            .or_else(|| text(old, id_field))
+            .and_then(|t| parse_id(&t));
+        let before = applications(kind, old)?
+            .into_iter()
+            .filter(|(_, a)| *a > Decimal::ZERO)
+            .map(|(id, _)| id)
+            .collect();
+        Ok(LastPayments {
+            kind,
+            payment,
+            before,
+            new,
+        })
+    }
+
+    /// The date of the payment `record` for the invoice `doc`, if it applies something to it.
+    fn date_for(kind: Kind, record: &Record, doc: u64) -> Result<Option<String>, Reply> {
+        let applies = applications(kind, record)?
+            .iter()
+            .any(|(id, a)| *id == doc && *a > Decimal::ZERO);
+        Ok(if applies { text(record, "date") } else { None })
+    }
+
+    /// The invoice's last payment date once this change is made (`paid` is what it has been
+    /// paid in all).
+    fn of(
+        &self,
+        data: &OrgData,
+        doc: &Record,
+        doc_id: u64,
+        paid: Decimal,
+    ) -> Result<Option<String>, Reply> {
+        if paid <= Decimal::ZERO {
+            return Ok(None);
+        }
+        let mine = Self::date_for(self.kind, self.new, doc_id)?;
+        if !self.before.contains(&doc_id) {
+            // Only added to: the later of what it had and this payment's date.
+            return Ok(text(doc, "last_payment_date").max(mine));
+        }
+        // Something was taken away or moved: ask every other payment (rare: an update or a
+        // delete of a payment).
+        let mut last = mine;
+        for (id, stored) in &data.table(self.kind).records {
+            if Some(*id) == self.payment {
+                continue;
+            }
+            let other = Self::date_for(self.kind, &stored.decode(), doc_id)?;
+            last = last.max(other);
+        }
+        Ok(last)
+    }
 }
 
 fn prepare_journal(

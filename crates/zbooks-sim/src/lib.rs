@@ -27,6 +27,7 @@
 
 mod accounts;
 mod auth;
+mod balances;
 mod books;
 pub mod choices;
 mod complete;

@@ -260,17 +260,33 @@ impl OrgData {
         }
     }
 
-    /// Stores a record (replacing one with the same id) and indexes it.
+    /// Stores a record (replacing one with the same id) and indexes it; its contact's balances
+    /// follow (balances.rs).
     pub(crate) fn insert(&mut self, kind: Kind, id: u64, record: &Record, custom: &[String]) {
-        self.remove(kind, id, custom);
+        let old = self.take(kind, id, custom);
         self.index(kind, id, record, custom);
+        self.tables[kind as usize]
+            .records
+            .insert(id, Stored::encode(kind, record));
+        crate::balances::carry(self, kind, old.as_ref(), Some(record));
+    }
+
+    /// Replaces a stored record whose indexed fields are unchanged (no index work).
+    pub(crate) fn rewrite(&mut self, kind: Kind, id: u64, record: &Record) {
+        self.rendered.remove(&(kind, id));
         self.tables[kind as usize]
             .records
             .insert(id, Stored::encode(kind, record));
     }
 
-    /// Removes a record and its index entries.
+    /// Removes a record and its index entries; its contact's balances follow (balances.rs).
     pub(crate) fn remove(&mut self, kind: Kind, id: u64, custom: &[String]) -> Option<Record> {
+        let old = self.take(kind, id, custom)?;
+        crate::balances::carry(self, kind, Some(&old), None);
+        Some(old)
+    }
+
+    fn take(&mut self, kind: Kind, id: u64, custom: &[String]) -> Option<Record> {
         self.rendered.remove(&(kind, id));
         let stored = self.tables[kind as usize].records.remove(&id)?;
         let record = stored.decode();

@@ -145,7 +145,10 @@ fn check_object(
 ) -> Result<(), Reply> {
     if enforce_required && !lenient.skips(Check::Required) {
         for field in fields.iter().filter(|f| f.required) {
-            if !present(map.get(field.name)) {
+            // A payment applied to nothing is an advance payment (entities.rs, choices.rs).
+            let empty_list = matches!(map.get(field.name), Some(Value::Array(a)) if a.is_empty())
+                && crate::entities::payment_list(field.name);
+            if !present(map.get(field.name)) && !empty_list {
                 return Err(missing(field.name));
             }
         }

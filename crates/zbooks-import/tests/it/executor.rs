@@ -307,3 +307,62 @@ async fn a_tax_zoho_computes_differently_from_the_voucher_is_a_mismatch() {
     assert_eq!(bad[0].difference(), Decimal::new(5040, 2));
     sim.shutdown().await;
 }
+
+/// A Tally receipt allocated to no bill ("Advance", or no "Agst Ref") is an advance payment:
+/// it becomes a customer payment applied to no invoice (`"invoices": []`), which Zoho keeps as
+/// the customer's unused credit; it imports, and the reconciliation ticks its amount off
+/// against the voucher's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receipt_against_no_bill_imports_as_an_advance_payment() {
+    let sim = sim().await;
+    let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let client = client(&sim, store.clone());
+    let xml = String::from_utf8(fixture_bytes("sample-company.xml")).unwrap();
+    let receipt = xml
+        .find("<VOUCHERTYPENAME>Receipt</VOUCHERTYPENAME>")
+        .unwrap();
+    let agst = receipt
+        + xml[receipt..]
+            .find("<BILLTYPE>Agst Ref</BILLTYPE>")
+            .unwrap();
+    let xml = format!(
+        "{}<BILLTYPE>Advance</BILLTYPE>{}",
+        &xml[..agst],
+        &xml[agst + "<BILLTYPE>Agst Ref</BILLTYPE>".len()..]
+    );
+    let parsed = parse_tally_bytes(xml.as_bytes());
+    let payment = parsed
+        .records
+        .iter()
+        .find(|r| r.entity == zbooks_import::Entity::CustomerPayment)
+        .unwrap();
+    assert_eq!(payment.payload["invoices"], serde_json::json!([]));
+    let result = run(&client, &store, "advance", &parsed, options()).await;
+    assert!(matches!(result.stop, Stop::Finished), "{:?}", result.stop);
+    assert_eq!(result.summary.failed, 0, "{:?}", result.summary);
+    assert_eq!(result.summary.left, 0, "{:?}", result.summary);
+    let recon = result.reconciliation.unwrap();
+    let bad: Vec<_> = recon.disagreements().collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+    let body = client
+        .request(zbooks_client::Method::GET, "/customerpayments")
+        .send_json()
+        .await
+        .unwrap();
+    let payments = body["customerpayments"].as_array().unwrap();
+    assert_eq!(payments.len(), 1, "{body}");
+    let id = payments[0]["payment_id"].as_str().unwrap();
+    let body = client
+        .request(
+            zbooks_client::Method::GET,
+            &format!("/customerpayments/{id}"),
+        )
+        .send_json()
+        .await
+        .unwrap();
+    let p = &body["payment"];
+    assert_eq!(p["amount"], serde_json::json!(30975), "{p}");
+    assert_eq!(p["unused_amount"], serde_json::json!(30975), "{p}");
+    assert_no_duplicates(&sim);
+    sim.shutdown().await;
+}

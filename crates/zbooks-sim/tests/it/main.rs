@@ -9,6 +9,7 @@
     reason = "tables of Zoho operation names read best as plain tuples"
 )]
 mod accounts;
+mod balances;
 mod books;
 mod connections;
 mod errors;

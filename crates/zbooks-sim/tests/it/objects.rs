@@ -805,6 +805,52 @@ async fn every_operation_answers_whole_zoho_objects() {
         .await;
     assert_eq!(body["invoice"]["status"], "paid");
     assert_eq!(body["invoice"]["balance"], 0);
+    assert_eq!(body["invoice"]["payment_made"], 500);
+    assert_eq!(body["invoice"]["last_payment_date"], today, "{body}");
+    let invoice_number = body["invoice"]["invoice_number"].clone();
+    // The payment lists its invoice as it is now (customer-payments.yml's `invoices[]`).
+    let body = run
+        .send(call(
+            pf,
+            "get_customer_payment",
+            "GET",
+            &format!("/customerpayments/{payment}"),
+        ))
+        .await;
+    let entry = body["payment"]["invoices"][0].clone();
+    run.filled(
+        "payment's invoice",
+        &entry,
+        &["invoice_id", "invoice_number", "date"],
+    );
+    assert_eq!(entry["invoice_number"], invoice_number, "{entry}");
+    assert_eq!(entry["invoice_amount"], 500, "{entry}");
+    assert_eq!(entry["amount_applied"], 500, "{entry}");
+    assert_eq!(entry["balance_amount"], 0, "{entry}");
+    assert_eq!(body["payment"]["unused_amount"], 0, "{body}");
+    // The customer owes the other (overdue, then drafted) invoice nothing: drafts are not
+    // receivables; an advance payment is its unused credit.
+    let body = run
+        .send(
+            call(pf, "create_customer_payment", "POST", "/customerpayments").body(json!({
+                "customer_id": customer, "amount": 75.5, "date": today, "payment_mode": "cash",
+                "invoices": []
+            })),
+        )
+        .await;
+    assert_eq!(body["payment"]["unused_amount"], 75.5, "{body}");
+    let body = run
+        .send(call(
+            "contacts.yml",
+            "get_contact",
+            "GET",
+            &format!("/contacts/{customer}"),
+        ))
+        .await;
+    let c = &body["contact"];
+    assert_eq!(c["outstanding_receivable_amount"], 0, "{c}");
+    assert_eq!(c["unused_credits_receivable_amount"], 75.5, "{c}");
+    assert_eq!(c["unused_credits_receivable_amount_bcy"], 75.5, "{c}");
     let body = run
         .send(call(
             pf,
@@ -886,6 +932,16 @@ async fn every_operation_answers_whole_zoho_objects() {
         .await;
     assert_eq!(body["bill"]["status"], "partially_paid");
     assert_eq!(body["bill"]["balance"], 600);
+    assert_eq!(body["bill"]["payment_made"], 400);
+    let body = run
+        .send(call(
+            "contacts.yml",
+            "get_contact",
+            "GET",
+            &format!("/contacts/{vendor}"),
+        ))
+        .await;
+    assert_eq!(body["contact"]["outstanding_payable_amount"], 600, "{body}");
     run.send(call(
         vf,
         "get_vendor_payment",
@@ -922,6 +978,18 @@ async fn every_operation_answers_whole_zoho_objects() {
         &["vendor_name", "bill_numbers", "payment_number", "date"],
     );
     assert_eq!(listed["bill_numbers"], "B-1");
+    let body = run
+        .send(call(
+            vf,
+            "get_vendor_payment",
+            "GET",
+            &format!("/vendorpayments/{vpay}"),
+        ))
+        .await;
+    let entry = body["vendorpayment"]["bills"][0].clone();
+    run.filled("vendor payment's bill", &entry, &["bill_number", "date"]);
+    assert_eq!(entry["total"], 1000, "{entry}");
+    assert_eq!(entry["balance"], 0, "{entry}");
     let body = run
         .send(call(bf, "create_bill", "POST", "/bills").body(json!({
             "vendor_id": vendor, "bill_number": "B-OLD", "date": "2020-01-01",

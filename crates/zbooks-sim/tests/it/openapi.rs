@@ -212,7 +212,8 @@ pub(crate) fn apply_errata(file: &str, op: &str, schema: &mut Value) {
 }
 
 /// The erratum of §9 that holds for requests as well as answers: "invoice total, balance,
-/// shipping_charge; bill amounts: typed string or integer → JSON numbers with decimals".
+/// shipping_charge; bill amounts: typed string or integer → JSON numbers with decimals"; and a
+/// contact's outstanding and unused-credit amounts, typed integer with a fractional example.
 pub(crate) fn amount_errata(file: &str, schema: &mut Value) {
     let amounts: &[&str] = match file {
         "invoices.yml" => &["total", "balance", "shipping_charge"],
@@ -223,6 +224,14 @@ pub(crate) fn amount_errata(file: &str, schema: &mut Value) {
             "tax_total",
             "item_total",
             "tax_amount",
+            "payment_made",
+        ],
+        // Typed integer, yet the files' own example of the credits is 1369.66: amounts.
+        "contacts.yml" => &[
+            "outstanding_receivable_amount",
+            "outstanding_receivable_amount_bcy",
+            "unused_credits_receivable_amount",
+            "unused_credits_receivable_amount_bcy",
         ],
         _ => &[],
     };
