@@ -25,6 +25,7 @@ pub mod gst;
 pub mod jsonl;
 pub mod location;
 pub mod plan;
+pub mod ports;
 pub mod problem;
 pub mod read;
 pub mod reconcile;
@@ -40,12 +41,13 @@ pub use body::Body;
 pub use error::{ImportError, ImportErrorKind};
 pub use executor::{
     ExecuteError, ExecuteOptions, Phase, Progress, RunInput, RunResult, Stop, StopHandle, execute,
-    fingerprint, token_cooldown, token_cooldown_reason,
+    execute_with, fingerprint, token_cooldown, token_cooldown_reason,
 };
 pub use existing::ExistingRecords;
 pub use jsonl::{JsonlOptions, JsonlReader};
 pub use location::Location;
 pub use plan::{EntityPlan, ImportPlan, PlanOptions, Planner, plan};
+pub use ports::{Books, CallError, Disposition, RunJournal};
 pub use problem::{Problem, ProblemKind, Report, Severity};
 pub use read::{Format, Parsed, ReadOptions, Records, open};
 pub use record::{Amounts, Entity, NaturalKey, Posting, Record, Reference, Unresolved};
