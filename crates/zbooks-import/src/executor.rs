@@ -153,7 +153,7 @@ impl StopHandle {
         self.inner.0.load(Ordering::SeqCst)
     }
 
-    async fn stopped(&self) {
+    pub(crate) async fn stopped(&self) {
         loop {
             let notified = self.inner.1.notified();
             if self.is_stopped() {
