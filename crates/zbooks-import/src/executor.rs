@@ -1221,7 +1221,7 @@ impl<B: Books, J: RunJournal> Run<'_, B, J> {
 
 #[cfg(test)]
 #[path = "executor_fakes.rs"]
-mod fakes;
+pub(crate) mod fakes;
 
 #[cfg(test)]
 mod tests {

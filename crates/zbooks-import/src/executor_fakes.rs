@@ -33,7 +33,7 @@ enum Fault {
 }
 
 #[derive(Debug)]
-struct FakeError {
+pub(crate) struct FakeError {
     class: FailureClass,
     disposition: Disposition,
     sent: Sent,
@@ -111,7 +111,7 @@ fn duplicate() -> FakeError {
 }
 
 #[derive(Default)]
-struct Zoho {
+pub(crate) struct Zoho {
     /// (entity, key field, lower-cased key value) → id.
     held: HashMap<(Entity, String, String), String>,
     next_id: u64,
@@ -126,7 +126,7 @@ struct Zoho {
 }
 
 #[derive(Clone, Default)]
-struct FakeBooks(Arc<Mutex<Zoho>>);
+pub(crate) struct FakeBooks(Arc<Mutex<Zoho>>);
 
 impl FakeBooks {
     fn zoho(&self) -> std::sync::MutexGuard<'_, Zoho> {
@@ -135,7 +135,7 @@ impl FakeBooks {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn hold(&self, entity: Entity, field: &str, value: &str) -> String {
+    pub(crate) fn hold(&self, entity: Entity, field: &str, value: &str) -> String {
         let mut z = self.zoho();
         z.next_id += 1;
         let id = format!("{}", 460_000 + z.next_id);
@@ -153,11 +153,11 @@ impl FakeBooks {
             .extend(faults);
     }
 
-    fn made(&self, value: &str) -> u32 {
+    pub(crate) fn made(&self, value: &str) -> u32 {
         self.zoho().made.get(value).copied().unwrap_or(0)
     }
 
-    fn sent(&self, value: &str) -> u32 {
+    pub(crate) fn sent(&self, value: &str) -> u32 {
         self.zoho().sent.get(value).copied().unwrap_or(0)
     }
 
@@ -243,17 +243,18 @@ impl Books for FakeBooks {
 /// A journal in memory, moving records the way the SQLite journal does, and keeping every
 /// transition it was asked for.
 #[derive(Clone, Default)]
-struct FakeJournal(Arc<Mutex<Book>>);
+pub(crate) struct FakeJournal(Arc<Mutex<Book>>);
 
 #[derive(Default)]
-struct Book {
+pub(crate) struct Book {
     entries: Vec<JournalEntry>,
-    status: String,
+    pub(crate) status: String,
+    pub(crate) plan: Option<String>,
     log: Vec<(u64, &'static str)>,
 }
 
 impl FakeJournal {
-    fn book(&self) -> std::sync::MutexGuard<'_, Book> {
+    pub(crate) fn book(&self) -> std::sync::MutexGuard<'_, Book> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -384,12 +385,13 @@ impl RunJournal for FakeJournal {
         Ok(())
     }
 
-    async fn save_plan(&self, _plan: String) -> StoreResult<()> {
+    async fn save_plan(&self, plan: String) -> StoreResult<()> {
+        self.book().plan = Some(plan);
         Ok(())
     }
 }
 
-const CONTACTS: &str = r#"{"entity": "contact", "payload": {"contact_name": "Acme Traders", "contact_type": "customer"}}
+pub(crate) const CONTACTS: &str = r#"{"entity": "contact", "payload": {"contact_name": "Acme Traders", "contact_type": "customer"}}
 {"entity": "contact", "payload": {"contact_name": "Bharat Stores", "contact_type": "customer"}}
 {"entity": "contact", "payload": {"contact_name": "Chola Mills", "contact_type": "vendor"}}
 "#;

@@ -411,3 +411,124 @@ impl Prepared {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::executor::fakes::{CONTACTS, FakeBooks, FakeJournal};
+
+    fn settings(strict: bool) -> Settings {
+        Settings {
+            strict,
+            execute: ExecuteOptions {
+                defer: Duration::from_millis(2),
+                settle: Duration::ZERO,
+                read_back: false,
+                exclusive: true,
+                ..ExecuteOptions::default()
+            },
+            ..Settings::default()
+        }
+    }
+
+    fn kind(event: &Event<'_>) -> &'static str {
+        match event {
+            Event::Listed { .. } => "listed",
+            Event::Waiting { .. } => "waiting",
+            Event::Validated(_) => "validated",
+            Event::Planned(_) => "planned",
+            Event::Progress(_) => "progress",
+        }
+    }
+
+    #[tokio::test]
+    async fn a_run_lists_then_validates_and_plans_then_creates_and_saves_the_plan() {
+        let (books, journal) = (FakeBooks::default(), FakeJournal::default());
+        books.hold(Entity::Contact, "contact_name", "Chola Mills");
+        let prepared =
+            Import::prepare(Source::bytes("contacts.jsonl", CONTACTS), settings(false)).unwrap();
+        assert_eq!(
+            prepared.plan().entities[0].to_create,
+            3,
+            "offline: Zoho not asked"
+        );
+        let mut seen = Vec::new();
+        let outcome = prepared
+            .run(&books, &journal, &mut |e: Event<'_>| seen.push(kind(&e)))
+            .await
+            .unwrap();
+        seen.dedup();
+        assert_eq!(seen, ["listed", "validated", "planned", "progress"]);
+        assert_eq!(outcome.plan.entities[0].to_create, 2);
+        assert_eq!(outcome.plan.entities[0].existing, 1);
+        let s = &outcome.run.summary;
+        assert_eq!((s.created, s.present), (2, 1));
+        assert_eq!(
+            books.sent("Chola Mills"),
+            0,
+            "what Zoho holds is never sent"
+        );
+        let saved = journal.book().plan.clone().unwrap();
+        assert_eq!(
+            serde_json::from_str::<ImportPlan>(&saved).unwrap(),
+            outcome.plan
+        );
+    }
+
+    const INVOICE_FOR_A_KNOWN_CUSTOMER: &str = r#"{"entity": "item", "payload": {"name": "Bolt", "rate": 5}}
+{"entity": "invoice", "payload": {"customer_name": "Old Customer", "invoice_number": "INV-7", "date": "2026-01-15", "line_items": [{"item_id": {"$ref": "item:name=Bolt"}, "quantity": 2, "rate": 5}]}}
+"#;
+
+    #[tokio::test]
+    async fn strict_judges_references_against_what_zoho_holds_and_sends_nothing_when_unclean() {
+        let source = || Source::bytes("invoice.jsonl", INVOICE_FOR_A_KNOWN_CUSTOMER);
+        // Offline the customer is unknown: the dry run reports it.
+        let prepared = Import::prepare(source(), settings(true)).unwrap();
+        assert!(!prepared.validation().report.is_clean());
+        assert!(
+            !prepared.refused_by_strict_reading(),
+            "the readers found nothing"
+        );
+        // Zoho does not hold it either: strict refuses, nothing is sent.
+        let (books, journal) = (FakeBooks::default(), FakeJournal::default());
+        let refused = prepared.run(&books, &journal, &mut |_: Event<'_>| {}).await;
+        assert!(
+            matches!(refused, Err(RunError::Strict { errors: 1 })),
+            "{refused:?}"
+        );
+        assert_eq!(books.sent("Bolt"), 0);
+        // Zoho holds the customer: the reference resolves, and the run goes ahead.
+        books.hold(Entity::Contact, "contact_name", "Old Customer");
+        let outcome = prepared
+            .run(&books, &journal, &mut |_: Event<'_>| {})
+            .await
+            .unwrap();
+        assert!(outcome.validation.report.is_clean());
+        assert_eq!(outcome.run.summary.created, 2);
+        assert_eq!(books.made("INV-7"), 1);
+    }
+
+    #[tokio::test]
+    async fn a_stop_before_the_run_ends_it_resumable_with_nothing_sent() {
+        let (books, journal) = (FakeBooks::default(), FakeJournal::default());
+        let prepared =
+            Import::prepare(Source::bytes("contacts.jsonl", CONTACTS), settings(false)).unwrap();
+        prepared.stop_handle().stop();
+        let outcome = prepared
+            .run(&books, &journal, &mut |_: Event<'_>| {})
+            .await
+            .unwrap();
+        assert!(matches!(outcome.run.stop, crate::Stop::Interrupted));
+        assert_eq!(outcome.run.summary.left, 3);
+        assert_eq!(books.sent("Acme Traders"), 0);
+        assert_eq!(journal.book().status, "interrupted");
+    }
+
+    #[test]
+    fn an_unknown_format_is_refused_with_its_name() {
+        let err =
+            Import::prepare(Source::bytes("books.dat", "x"), Settings::default()).unwrap_err();
+        assert_eq!(err.kind(), ImportErrorKind::UnknownFormat);
+        assert!(err.to_string().contains("books.dat"), "{err}");
+    }
+}

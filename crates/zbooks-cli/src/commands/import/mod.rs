@@ -1,11 +1,13 @@
 //! `zbooks import <file>`, `zbooks import status` and `zbooks import failed`: the flags, and
-//! the glue between them and the pipeline of `zbooks-import` ([`Import::prepare`] reads,
-//! validates and plans; [`Prepared::run`] lists Zoho, runs the journaled executor and
+//! the glue between them and the pipeline of `zbooks-import` (`Import::prepare` reads,
+//! validates and plans; `Prepared::run` lists Zoho, runs the journaled executor and
 //! reconciles). Resumable: the same command again picks up where a crash, a Ctrl-C or the
-//! daily quota stopped it. `view` renders; `lease` holds the organization's import lease.
+//! daily quota stopped it. `setup` makes the client from the flags, `lease` holds the
+//! organization's import lease, `run` runs and renders a prepared import, `view` renders.
 
 mod lease;
 mod run;
+mod setup;
 mod view;
 
 pub(crate) use run::run_import;
@@ -14,20 +16,17 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::json;
-use zbooks_client::{Client, LimitsConfig, RetryConfig, TokenConfig};
 use zbooks_import::{
     ExecuteOptions, Format, Import, ImportErrorKind, PlanOptions, ReadOptions, Source,
 };
 use zbooks_store::LeaseOptions;
-use zbooks_types::{Limits, Plan};
 
-use crate::args::{GlobalArgs, OutputFormat};
+use crate::CommandResult;
+use crate::args::GlobalArgs;
 use crate::context::{self, Context};
 use crate::error::CliError;
 use crate::printer::Printer;
 use crate::settings::Settings;
-use crate::{CommandResult, exit, render};
 
 /// The version of `import --format json` output.
 const SCHEMA: u32 = 1;
@@ -164,51 +163,6 @@ fn duration(flag: &str, text: Option<&str>, default: Duration) -> Result<Duratio
     }
 }
 
-/// The organization's limits: the configured plan's, or the Free plan's (the most careful)
-/// when it is not known before the first call.
-fn limits_of(settings: &Settings) -> (Limits, Option<Plan>) {
-    let plan = settings.plan.as_ref().map(|p| p.value);
-    (plan.unwrap_or(Plan::Free).limits(), plan)
-}
-
-/// A client with the import's own limits (a daily budget, a shortened minute); otherwise the
-/// one every command uses.
-fn client_for(
-    ctx: &Context,
-    args: &ImportArgs,
-    minute: Option<Duration>,
-) -> Result<Client, CliError> {
-    if minute.is_none() && args.daily_budget.is_none() && args.day.is_none() {
-        return ctx.client();
-    }
-    let mut limits = LimitsConfig {
-        per_day: args.daily_budget,
-        ..LimitsConfig::default()
-    };
-    if let Some(day) = args.day.as_deref() {
-        limits.day = duration("--day", Some(day), limits.day)?;
-    }
-    let mut retry = RetryConfig::default();
-    let mut tokens = TokenConfig::default();
-    if let Some(m) = minute {
-        limits.window = m;
-        let scale = m.as_secs_f64() / 60.0;
-        retry.initial_backoff = retry.initial_backoff.mul_f64(scale);
-        retry.max_backoff = retry.max_backoff.mul_f64(scale);
-        retry.concurrency_backoff = retry.concurrency_backoff.mul_f64(scale);
-        // The simulator's token window is ten of its minutes, like Zoho's.
-        tokens.request_window = tokens.request_window.mul_f64(scale);
-        tokens.cooldown = tokens.cooldown.mul_f64(scale);
-        tokens.refresh_before = tokens.refresh_before.mul_f64(scale);
-    }
-    ctx.client_builder()?
-        .limits(limits)
-        .retry(retry)
-        .tokens(tokens)
-        .build()
-        .map_err(|e| render::client_error("cannot set up the Zoho Books client", &e))
-}
-
 fn import(
     args: &ImportArgs,
     settings: &Settings,
@@ -245,7 +199,7 @@ fn import(
             .map_err(|e| CliError::usage(e.to_string()))?;
         read.csv.mapping = Some(mapping);
     }
-    let (limits, _) = limits_of(settings);
+    let (limits, _) = setup::limits_of(settings);
     let prepared = Import::prepare(
         source,
         zbooks_import::Settings {
@@ -256,7 +210,7 @@ fn import(
                 daily_budget: args.daily_budget,
             },
             execute: ExecuteOptions {
-                in_flight: usize::try_from(limits_in_flight(settings)).unwrap_or(5),
+                in_flight: usize::try_from(setup::limits_in_flight(settings)).unwrap_or(5),
                 defer,
                 settle,
                 wait_for_quota: args.wait,
@@ -277,37 +231,16 @@ fn import(
     if prepared.refused_by_strict_reading() && !args.dry_run {
         // Before the token, the organization or any listing: --strict promises that
         // nothing is sent while the input has a problem its reader already knows.
-        view::print_problems(prepared.validation(), p);
-        let parsed = prepared.parsed();
-        return Err(CliError::usage(format!(
-            "{} errors in {} ({} record(s) or part(s) of it could not be read); nothing imported, nothing sent (--strict)",
-            parsed.report.errors(),
-            prepared.name(),
-            parsed.unread().len()
-        ))
-        .with_hint(
-            "correct the places named above, or run without --strict to import what can be read",
-        ));
+        return Err(view::refused_by_strict_reading(&prepared, p));
     }
     if args.dry_run {
-        let validation = prepared.validation();
-        view::print_problems(validation, p);
-        if p.format == OutputFormat::Json {
-            p.json(&json!({"schema": SCHEMA, "file": prepared.name(), "dry_run": true, "plan": prepared.plan(), "problems": validation.report.problems}));
-        } else {
-            p.out(&view::plan_text(prepared.plan(), true));
-        }
-        return Ok(if validation.report.is_clean() {
-            exit::OK
-        } else {
-            exit::USAGE
-        });
+        return Ok(view::dry_run(&prepared, p));
     }
     let rt = context::runtime()?;
     rt.block_on(async {
         let ctx = Context::new(settings, global.log_file.as_deref(), p).await?;
         let org = ctx.organization_id()?.value.clone();
-        let client = client_for(&ctx, args, minute)?;
+        let client = setup::client_for(&ctx, args, minute)?;
         // The lease before the listing: the listing then stands for every record's lookup.
         let key = format!("{}|{org}", ctx.api_base().unwrap_or_default());
         let options = LeaseOptions {
@@ -335,15 +268,6 @@ fn import(
         }
         run_import(&client, &ctx.store, &prepared, &org, Some(lease), p).await
     })
-}
-
-fn limits_in_flight(settings: &Settings) -> u32 {
-    // Unknown plan: the client reads it from Zoho and keeps its own cap; 10 tasks are
-    // enough to keep any plan's cap busy.
-    settings
-        .plan
-        .as_ref()
-        .map_or(10, |p| p.value.limits().in_flight)
 }
 
 #[cfg(test)]

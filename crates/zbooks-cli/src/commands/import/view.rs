@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use zbooks_import::totals::{Reconciliation, Scope};
-use zbooks_import::{ImportPlan, Progress, RunResult, Stop, Summary, Validation};
+use zbooks_import::{ImportPlan, Prepared, Progress, RunResult, Stop, Summary, Validation};
 use zbooks_store::{RecordState, RunInfo, SqliteStore};
 
 use super::{FailedArgs, SCHEMA};
@@ -51,6 +51,36 @@ pub(crate) fn hm(d: Duration) -> String {
         format!("{}m {:02}s", s / 60, s % 60)
     } else {
         format!("{s}s")
+    }
+}
+
+/// `--strict` refusing an input its readers already found problems in: the problems on
+/// stderr, and the error (nothing was sent).
+pub(super) fn refused_by_strict_reading(prepared: &Prepared, p: Printer) -> CliError {
+    print_problems(prepared.validation(), p);
+    let parsed = prepared.parsed();
+    CliError::usage(format!(
+        "{} errors in {} ({} record(s) or part(s) of it could not be read); nothing imported, nothing sent (--strict)",
+        parsed.report.errors(),
+        prepared.name(),
+        parsed.unread().len()
+    ))
+    .with_hint("correct the places named above, or run without --strict to import what can be read")
+}
+
+/// `--dry-run`: the problems, the plan (text or JSON), and the exit code.
+pub(super) fn dry_run(prepared: &Prepared, p: Printer) -> u8 {
+    let validation = prepared.validation();
+    print_problems(validation, p);
+    if p.format == OutputFormat::Json {
+        p.json(&json!({"schema": SCHEMA, "file": prepared.name(), "dry_run": true, "plan": prepared.plan(), "problems": validation.report.problems}));
+    } else {
+        p.out(&plan_text(prepared.plan(), true));
+    }
+    if validation.report.is_clean() {
+        exit::OK
+    } else {
+        exit::USAGE
     }
 }
 
