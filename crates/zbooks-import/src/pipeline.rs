@@ -317,7 +317,8 @@ impl Prepared {
     }
 
     /// A handle that stops the run: no new create is sent, the ones in flight finish, and
-    /// the run ends resumable.
+    /// the run ends resumable. A stop stays: a later [`Prepared::run`] of the same value
+    /// ends at once (prepare the input again to resume it).
     pub fn stop_handle(&self) -> StopHandle {
         self.stop.clone()
     }

@@ -46,6 +46,10 @@ async fn run_leased(
     lost: Option<impl Future<Output = ()> + Send + 'static>,
     p: Printer,
 ) -> CommandResult {
+    let journal = store
+        .journal(&prepared.fingerprint(org))
+        .await
+        .map_err(|e| render::store_error("the import journal failed", &e))?;
     let stop = prepared.stop_handle();
     let ctrl_c = {
         let stop = stop.clone();
@@ -65,36 +69,26 @@ async fn run_leased(
             stop.stop();
         })
     });
-    let journal = store
-        .journal(&prepared.fingerprint(org))
-        .await
-        .map_err(|e| render::store_error("the import journal failed", &e));
     let mut progress = view::ProgressView::new(p);
-    let outcome = match &journal {
-        Ok(journal) => {
-            prepared
-                .run(client, journal, &mut |event: Event<'_>| match event {
-                    Event::Listed { entity, records } if records > 0 => {
-                        p.note(&format!("Zoho holds {records} {entity} record(s) already"));
-                    }
-                    Event::Waiting { reason, .. } => p.note(&format!("waiting for {reason}")),
-                    Event::Validated(validation) => view::print_problems(validation, p),
-                    Event::Planned(plan) if p.format == OutputFormat::Text => {
-                        p.out(&view::plan_text(plan, false));
-                    }
-                    Event::Progress(pr) => progress.show(pr),
-                    _ => {}
-                })
-                .await
-        }
-        Err(_) => Err(RunError::Interrupted),
-    };
+    let outcome = prepared
+        .run(client, &journal, &mut |event: Event<'_>| match event {
+            Event::Listed { entity, records } if records > 0 => {
+                p.note(&format!("Zoho holds {records} {entity} record(s) already"));
+            }
+            Event::Waiting { reason, .. } => p.note(&format!("waiting for {reason}")),
+            Event::Validated(validation) => view::print_problems(validation, p),
+            Event::Planned(plan) if p.format == OutputFormat::Text => {
+                p.out(&view::plan_text(plan, false));
+            }
+            Event::Progress(pr) => progress.show(pr),
+            _ => {}
+        })
+        .await;
     progress.finish();
     ctrl_c.abort();
     if let Some(lost) = lost {
         lost.abort();
     }
-    journal?;
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(RunError::Listing(err)) => {
