@@ -26,6 +26,11 @@
 //! once the listing shows it did not land it goes back to pending as *interrupted*, without
 //! spending an attempt (issue 12 §4). A record killed ten times is still imported.
 //!
+//! The executor works over two traits ([`crate::ports`]): the Books side ([`Books`]: create,
+//! look up, list, read back; `zbooks_client::Client` in a real run) and the journal side
+//! ([`RunJournal`]; `zbooks_store::Journal`). [`execute_with`] takes any pair, so its logic is
+//! unit-tested over in-memory fakes (`executor_fakes.rs`); [`execute`] is the real pair.
+//!
 //! The executor never prints: it reports [`Progress`] to a callback.
 
 use std::collections::{BTreeSet, HashMap};
