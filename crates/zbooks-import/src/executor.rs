@@ -26,6 +26,11 @@
 //! once the listing shows it did not land it goes back to pending as *interrupted*, without
 //! spending an attempt (issue 12 §4). A record killed ten times is still imported.
 //!
+//! The executor works over two traits ([`crate::ports`]): the Books side ([`Books`]: create,
+//! look up, list, read back; `zbooks_client::Client` in a real run) and the journal side
+//! ([`RunJournal`]; `zbooks_store::Journal`). [`execute_with`] takes any pair, so its logic is
+//! unit-tested over in-memory fakes (`executor_fakes.rs`); [`execute`] is the real pair.
+//!
 //! The executor never prints: it reports [`Progress`] to a callback.
 
 use std::collections::{BTreeSet, HashMap};
@@ -35,18 +40,18 @@ use std::time::{Duration, SystemTime};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::Value;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
-use zbooks_client::{Client, Error, ErrorKind, FailureClass, Method, Sent};
+use zbooks_client::{Client, Error, FailureClass, Sent};
 use zbooks_store::{
-    Failure, Journal, JournalEntry, NewEntry, Outcome, RecordState, SqliteStore, Transition,
+    Failure, JournalEntry, NewEntry, Outcome, RecordState, SqliteStore, Transition,
 };
 use zbooks_types::{Clock, SystemClock};
 
 use crate::body::Body;
 use crate::existing::ExistingRecords;
-use crate::reconcile;
+pub use crate::ports::token_cooldown;
+use crate::ports::{Books, CallError, Disposition, RunJournal};
 use crate::record::{Entity, NaturalKey, Record, key_hash};
 use crate::totals::{InputTotals, Reconciliation, compare};
 use crate::validate::Validation;
@@ -153,7 +158,7 @@ impl StopHandle {
         self.inner.0.load(Ordering::SeqCst)
     }
 
-    async fn stopped(&self) {
+    pub(crate) async fn stopped(&self) {
         loop {
             let notified = self.inner.1.notified();
             if self.is_stopped() {
@@ -215,7 +220,7 @@ pub struct Progress {
 /// Why a run ended.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum Stop {
+pub enum Stop<E = Error> {
     /// Every record is done or failed.
     Finished,
     /// A stop was asked for; the calls in flight finished. Resumable.
@@ -227,14 +232,14 @@ pub enum Stop {
     },
     /// Something every record needs failed (authentication, the organization, the store).
     /// Resumable once fixed.
-    Fatal(Arc<Error>),
+    Fatal(Arc<E>),
 }
 
 /// The result of a run.
 #[derive(Clone, Debug)]
-pub struct RunResult {
+pub struct RunResult<E = Error> {
     /// Why it ended.
-    pub stop: Stop,
+    pub stop: Stop<E>,
     /// The journal's counts at the end.
     pub summary: crate::results::Summary,
     /// The comparison of the input with Zoho, when read back.
@@ -244,13 +249,13 @@ pub struct RunResult {
 /// A failure of the run itself (not of a record).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum ExecuteError {
+pub enum ExecuteError<E: std::error::Error + 'static = Error> {
     /// The journal could not be read or written.
     #[error("import journal: {0}")]
     Journal(#[from] zbooks_client::store::StoreError),
     /// Zoho could not be listed before the run.
     #[error("cannot list what zoho holds: {0}")]
-    Listing(#[source] Error),
+    Listing(#[source] E),
 }
 
 /// One input to run: its records (in input order), their validation, where they came from.
@@ -282,7 +287,7 @@ struct Slot {
     deferred_until: Option<SystemTime>,
 }
 
-enum TaskOutcome {
+enum TaskOutcome<E> {
     Done {
         id: String,
         outcome: Outcome,
@@ -299,13 +304,13 @@ enum TaskOutcome {
     Cooldown {
         until: SystemTime,
     },
-    Fatal(Error),
+    Fatal(E),
     Store(zbooks_client::store::StoreError),
 }
 
-struct Task {
-    client: Client,
-    journal: Journal,
+struct Task<B, J> {
+    books: B,
+    journal: J,
     index: usize,
     record: Record,
     body: Body,
@@ -318,52 +323,10 @@ struct Task {
     options: ExecuteOptions,
 }
 
-fn failure_of(error: &Error, record: Option<&Record>) -> Failure {
-    let message = error.to_string();
-    let fix = error.failure().and_then(|f| {
-        let code = f.code?;
-        let e = zbooks_types::explain::explain(&zbooks_types::scan::Finding::Body {
-            code,
-            message: f.message.clone(),
-            status: Some(f.status),
-        });
-        Some(e.fix)
-    });
-    let fix = fix.or_else(|| {
-        Some(
-            zbooks_types::explain::explain(&zbooks_types::scan::Finding::Status {
-                status: error.status()?,
-            })
-            .fix,
-        )
-    });
+fn failure_of<E: CallError>(error: &E, record: Option<&Record>) -> Failure {
     Failure {
-        code: error.code(),
-        class: Some(error.class().as_str().to_owned()),
-        message,
-        fix,
         record: record.and_then(|r| serde_json::to_string(r).ok()),
-    }
-}
-
-/// What to do with a record after an error that did not land.
-enum Disposition {
-    Fail,
-    Defer,
-    Quota(Option<SystemTime>),
-    /// The accounts server refuses tokens until then: the whole run waits.
-    Cooldown(SystemTime),
-    Fatal,
-}
-
-/// Until when the accounts server refuses token requests, when `error` says it does
-/// ("Access Denied", which Zoho answers with HTTP 200, or this machine's own count of
-/// Zoho's 10 requests per 10 minutes): another process or tool on the same refresh token
-/// may have spent the window, and nothing but waiting helps (reference §1.5, §3.3).
-pub fn token_cooldown(error: &Error) -> Option<SystemTime> {
-    match error.kind() {
-        ErrorKind::TokenThrottled { retry_at } => Some(*retry_at),
-        _ => None,
+        ..error.journal_failure()
     }
 }
 
@@ -377,66 +340,12 @@ pub fn token_cooldown_reason(until: SystemTime) -> String {
     )
 }
 
-fn disposition(error: &Error) -> Disposition {
-    if let ErrorKind::QuotaExhausted { resets_at, .. } = error.kind() {
-        return Disposition::Quota(*resets_at);
-    }
-    if let Some(until) = token_cooldown(error) {
-        return Disposition::Cooldown(until);
-    }
-    match error.kind() {
-        ErrorKind::Config { .. }
-        | ErrorKind::AuthMisconfigured { .. }
-        | ErrorKind::Scope { .. }
-        | ErrorKind::WrongDataCenter { .. }
-        | ErrorKind::TokenThrottled { .. }
-        // A redirect is the host's or the URL's doing, and every call would meet it.
-        | ErrorKind::Redirected { .. }
-        | ErrorKind::Store { .. } => return Disposition::Fatal,
-        ErrorKind::RetryBudgetExhausted
-        | ErrorKind::DeadlineExceeded
-        | ErrorKind::Transport { .. } => return Disposition::Defer,
-        _ => {}
-    }
-    match error.class() {
-        FailureClass::QuotaExhaustedDay => Disposition::Quota(None),
-        FailureClass::AuthExpired
-        | FailureClass::AuthMisconfigured
-        | FailureClass::TokenThrottled
-        | FailureClass::BlockedOrg => Disposition::Fatal,
-        FailureClass::RateLimitedMinute
-        | FailureClass::ConcurrencyLimited
-        | FailureClass::TransientServer
-        | FailureClass::BadResponse => Disposition::Defer,
-        _ => Disposition::Fail,
-    }
-}
-
-/// The id of the record a create answered with: the object holding the entity's id field.
-fn created_id(entity: Entity, body: &Value) -> Option<String> {
-    let id_fields: &[&str] = match entity {
-        Entity::TaxGroup => &["tax_group_id", "tax_id"],
-        other => &[other.id_field()],
-    };
-    let obj = body.as_object()?;
-    for v in obj.values() {
-        for f in id_fields {
-            match v.get(*f) {
-                Some(Value::String(s)) if !s.is_empty() => return Some(s.clone()),
-                Some(Value::Number(n)) => return Some(n.to_string()),
-                _ => {}
-            }
-        }
-    }
-    None
-}
-
-impl Task {
+impl<B: Books, J: RunJournal> Task<B, J> {
     fn at_after(&self, d: Duration) -> SystemTime {
         self.options.clock.now() + d
     }
 
-    async fn defer(&self, error: &Error, lookup_first: bool) -> TaskOutcome {
+    async fn defer(&self, error: &B::Error, lookup_first: bool) -> TaskOutcome<B::Error> {
         if self.attempts >= self.options.max_attempts {
             let mut f = failure_of(error, Some(&self.record));
             f.message = format!(
@@ -466,7 +375,7 @@ impl Task {
         }
     }
 
-    async fn fail(&self, failure: Failure) -> TaskOutcome {
+    async fn fail(&self, failure: Failure) -> TaskOutcome<B::Error> {
         match self
             .journal
             .set(self.index as u64, Transition::Failed(failure))
@@ -477,7 +386,7 @@ impl Task {
         }
     }
 
-    async fn done(&self, id: String, outcome: Outcome) -> TaskOutcome {
+    async fn done(&self, id: String, outcome: Outcome) -> TaskOutcome<B::Error> {
         match self
             .journal
             .set(
@@ -502,8 +411,8 @@ impl Task {
     }
 
     /// After an error that did not land: fail, defer, stop for the quota, or stop the run.
-    async fn not_landed(&self, error: Error) -> TaskOutcome {
-        match disposition(&error) {
+    async fn not_landed(&self, error: B::Error) -> TaskOutcome<B::Error> {
+        match error.disposition() {
             Disposition::Fail => self.fail(failure_of(&error, Some(&self.record))).await,
             Disposition::Defer => self.defer(&error, false).await,
             Disposition::Quota(resets_at) => match self.pending().await {
@@ -527,8 +436,8 @@ impl Task {
     }
 
     /// An error from a lookup: the record stays in doubt (looked up again before any send).
-    async fn lookup_failed(&self, error: Error) -> TaskOutcome {
-        match disposition(&error) {
+    async fn lookup_failed(&self, error: B::Error) -> TaskOutcome<B::Error> {
+        match error.disposition() {
             Disposition::Quota(resets_at) => TaskOutcome::Quota { resets_at },
             Disposition::Cooldown(until) => TaskOutcome::Cooldown { until },
             Disposition::Fatal => TaskOutcome::Fatal(error),
@@ -555,14 +464,14 @@ impl Task {
         }
     }
 
-    async fn run(mut self) -> (usize, TaskOutcome) {
+    async fn run(mut self) -> (usize, TaskOutcome<B::Error>) {
         let outcome = self.run_inner().await;
         (self.index, outcome)
     }
 
-    async fn run_inner(&mut self) -> TaskOutcome {
+    async fn run_inner(&mut self) -> TaskOutcome<B::Error> {
         if self.lookup_first || self.look_before_create {
-            match reconcile::lookup(&self.client, &self.record).await {
+            match self.books.lookup(&self.record).await {
                 Ok(Some(id)) => {
                     let outcome = if self.lookup_first {
                         Outcome::Adopted
@@ -585,22 +494,13 @@ impl Task {
             return TaskOutcome::Store(e);
         }
         self.attempts += 1;
-        let key = &self.record.key;
-        let mut request = self
-            .client
-            .request(Method::POST, self.record.entity.path())
-            .json(&self.body)
-            .natural_key(format!("{}={}", key.field, key.value));
-        for (k, v) in &self.record.query {
-            request = request.query(k.clone(), v.clone());
-        }
-        let error = match request.send_json().await {
-            Ok(body) => {
-                if let Some(id) = created_id(self.record.entity, &body) {
+        let error = match self.books.create(&self.record, &self.body).await {
+            Ok(created) => {
+                if let Some(id) = created {
                     return self.done(id, Outcome::Created).await;
                 }
                 // Created, but the answer names no id: find it by its key.
-                if let Ok(Some(id)) = reconcile::lookup(&self.client, &self.record).await {
+                if let Ok(Some(id)) = self.books.lookup(&self.record).await {
                     return self.done(id, Outcome::Created).await;
                 }
                 let f = Failure {
@@ -643,7 +543,7 @@ impl Task {
         {
             return TaskOutcome::Store(e);
         }
-        match reconcile::lookup(&self.client, &self.record).await {
+        match self.books.lookup(&self.record).await {
             Ok(Some(id)) => self.done(id, Outcome::Adopted).await,
             Ok(None) if duplicate => self.fail(failure_of(&error, Some(&self.record))).await,
             Ok(None) => {
@@ -756,9 +656,9 @@ fn unread_entries(input: &RunInput<'_>) -> Vec<NewEntry> {
 /// The entity and class of a journal row the readers could not read.
 pub const UNREAD: &str = "unread";
 
-struct Run<'a> {
-    client: &'a Client,
-    journal: Journal,
+struct Run<'a, B, J> {
+    books: &'a B,
+    journal: J,
     records: &'a [Record],
     options: ExecuteOptions,
     slots: Vec<Slot>,
@@ -774,7 +674,7 @@ enum Readiness {
     Fail(Failure),
 }
 
-impl Run<'_> {
+impl<B: Books, J: RunJournal> Run<'_, B, J> {
     fn progress(&self, phase: Phase) -> Progress {
         let mut p = Progress {
             phase,
@@ -877,13 +777,30 @@ pub async fn execute(
     client: &Client,
     store: &SqliteStore,
     input: &RunInput<'_>,
-    mut options: ExecuteOptions,
+    options: ExecuteOptions,
     stop: &StopHandle,
     progress: &mut (dyn FnMut(&Progress) + Send),
 ) -> Result<RunResult, ExecuteError> {
-    let organization_id = client.organization_id().unwrap_or_default().to_owned();
-    let listed = options.existing.take();
     let journal = store.journal(input.fingerprint).await?;
+    execute_with(client, &journal, input, options, stop, progress).await
+}
+
+/// [`execute`] over any [`Books`] side and any [`RunJournal`] (the input's journal, opened by
+/// the caller): the executor itself, which unit tests drive with in-memory fakes.
+///
+/// # Errors
+///
+/// As [`execute`].
+pub async fn execute_with<B: Books, J: RunJournal>(
+    books: &B,
+    journal: &J,
+    input: &RunInput<'_>,
+    mut options: ExecuteOptions,
+    stop: &StopHandle,
+    progress: &mut (dyn FnMut(&Progress) + Send),
+) -> Result<RunResult<B::Error>, ExecuteError<B::Error>> {
+    let organization_id = books.organization_id();
+    let listed = options.existing.take();
     let held = held_back_failures(input);
     let mut entries: Vec<NewEntry> = input
         .records
@@ -964,7 +881,7 @@ pub async fn execute(
     };
 
     let mut run = Run {
-        client,
+        books,
         journal: journal.clone(),
         records: input.records,
         options: options.clone(),
@@ -996,16 +913,16 @@ pub async fn execute(
     run.existing = match listed {
         Some(existing) => existing,
         None => loop {
-            let listing = reconcile::list_existing(client, &entities, |entity, records| {
+            let mut on_listed = |entity, records| {
                 let p = run.progress(Phase::Listed { entity, records });
                 progress(&p);
-            })
-            .await;
+            };
+            let listing = books.list(&entities, &mut on_listed).await;
             let error = match listing {
                 Ok(existing) => break existing,
                 Err(error) => error,
             };
-            let Some(until) = token_cooldown(&error) else {
+            let Disposition::Cooldown(until) = error.disposition() else {
                 return Err(ExecuteError::Listing(error));
             };
             if !run.wait_out_cooldown(until, stop, progress).await {
@@ -1078,7 +995,7 @@ pub async fn execute(
     let mut reconciliation = None;
     if options.read_back && matches!(stop_reason, Stop::Finished) {
         progress(&run.progress(Phase::ReadingBack));
-        let zoho = reconcile::read_back(client, input.records).await;
+        let zoho = books.read_back(input.records).await;
         if let Ok(zoho) = zoho {
             let valid: Vec<&Record> = input
                 .records
@@ -1098,12 +1015,12 @@ pub async fn execute(
     })
 }
 
-impl Run<'_> {
+impl<B: Books, J: RunJournal> Run<'_, B, J> {
     async fn create_all(
         &mut self,
         stop: &StopHandle,
         progress: &mut (dyn FnMut(&Progress) + Send),
-    ) -> Result<Stop, ExecuteError> {
+    ) -> Result<Stop<B::Error>, ExecuteError<B::Error>> {
         let mut queue: Vec<usize> = (0..self.records.len())
             .filter(|i| {
                 !matches!(
@@ -1116,8 +1033,8 @@ impl Run<'_> {
         let cap = self.options.in_flight.max(1);
         progress(&self.progress(Phase::Creating));
         loop {
-            let mut running: JoinSet<(usize, TaskOutcome)> = JoinSet::new();
-            let mut halt: Option<Stop> = None;
+            let mut running: JoinSet<(usize, TaskOutcome<B::Error>)> = JoinSet::new();
+            let mut halt: Option<Stop<B::Error>> = None;
             // While the accounts server refuses tokens nothing new is sent; the calls in
             // flight finish (or meet the same refusal) first.
             let mut cooldown: Option<SystemTime> = None;
@@ -1144,7 +1061,7 @@ impl Run<'_> {
                                 let slot = &mut self.slots[i];
                                 slot.state = RecordState::InFlight;
                                 let task = Task {
-                                    client: self.client.clone(),
+                                    books: self.books.clone(),
                                     journal: self.journal.clone(),
                                     index: i,
                                     record: self.records[i].clone(),
@@ -1308,9 +1225,12 @@ impl Run<'_> {
 }
 
 #[cfg(test)]
+#[path = "executor_fakes.rs"]
+pub(crate) mod fakes;
+
+#[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn fingerprints_change_with_content_options_and_organization() {
@@ -1320,14 +1240,5 @@ mod tests {
         assert_ne!(a, fingerprint(b"abd", "strict=false", "1"));
         assert_ne!(a, fingerprint(b"abc", "strict=true", "1"));
         assert_ne!(a, fingerprint(b"abc", "strict=false", "2"));
-    }
-
-    #[test]
-    fn finds_the_id_in_a_create_answer() {
-        let body = json!({"code": 0, "message": "ok", "invoice": {"invoice_id": "9"}});
-        assert_eq!(created_id(Entity::Invoice, &body).as_deref(), Some("9"));
-        let body = json!({"code": 0, "tax_group": {"tax_group_id": 7}});
-        assert_eq!(created_id(Entity::TaxGroup, &body).as_deref(), Some("7"));
-        assert_eq!(created_id(Entity::Item, &json!({"code": 0})), None);
     }
 }

@@ -12,6 +12,29 @@
 //! reads Zoho back, and [`results`] turns the journal into the summary and the failed-records
 //! export.
 //!
+//! The whole pipeline sits behind [`Import::prepare`] (read, map, validate, plan: what a dry
+//! run shows, no call made) and [`Prepared::run`] (list Zoho, validate and plan against it,
+//! run the executor over a [`Books`] side and a [`RunJournal`], reconcile), which reports
+//! [`Event`]s to an [`Observer`] and ends with an [`Outcome`]:
+//!
+//! ```
+//! use zbooks_import::{Entity, Import, Settings, Source};
+//!
+//! let input = r#"{"entity": "contact", "payload": {"contact_name": "Acme", "contact_type": "customer"}}
+//! {"entity": "item", "payload": {"name": "Bolt", "rate": 5}}
+//! {"entity": "invoice", "payload": {"customer_name": "Acme", "invoice_number": "INV-1", "date": "2026-01-15", "line_items": [{"item_id": {"$ref": "item:name=Bolt"}, "quantity": 2, "rate": 5}]}}
+//! "#;
+//! let prepared = Import::prepare(Source::bytes("books.jsonl", input), Settings::default())?;
+//! assert!(prepared.validation().report.is_clean());
+//! // Contacts and items before the invoice that refers to them: one create each.
+//! let order: Vec<Entity> = prepared.plan().entities.iter().filter_map(|e| e.entity).collect();
+//! assert_eq!(order, [Entity::Contact, Entity::Item, Entity::Invoice]);
+//! assert_eq!(prepared.plan().entities.iter().map(|e| e.to_create).sum::<u64>(), 3);
+//! // `prepared.run(&client, &journal, &mut observer).await` then imports it: see the
+//! // `pipeline` module and `examples/embed.rs`.
+//! # Ok::<(), zbooks_import::ImportError>(())
+//! ```
+//!
 //! This crate never prints: the CLI renders what it returns.
 #![warn(missing_docs)]
 
@@ -24,7 +47,9 @@ pub mod existing;
 pub mod gst;
 pub mod jsonl;
 pub mod location;
+pub mod pipeline;
 pub mod plan;
+pub mod ports;
 pub mod problem;
 pub mod read;
 pub mod reconcile;
@@ -40,12 +65,14 @@ pub use body::Body;
 pub use error::{ImportError, ImportErrorKind};
 pub use executor::{
     ExecuteError, ExecuteOptions, Phase, Progress, RunInput, RunResult, Stop, StopHandle, execute,
-    fingerprint, token_cooldown, token_cooldown_reason,
+    execute_with, fingerprint, token_cooldown, token_cooldown_reason,
 };
 pub use existing::ExistingRecords;
 pub use jsonl::{JsonlOptions, JsonlReader};
 pub use location::Location;
+pub use pipeline::{Event, Import, Observer, Outcome, Prepared, RunError, Settings, Source};
 pub use plan::{EntityPlan, ImportPlan, PlanOptions, Planner, plan};
+pub use ports::{Books, CallError, Disposition, RunJournal};
 pub use problem::{Problem, ProblemKind, Report, Severity};
 pub use read::{Format, Parsed, ReadOptions, Records, open};
 pub use record::{Amounts, Entity, NaturalKey, Posting, Record, Reference, Unresolved};

@@ -8,21 +8,19 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Cursor;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 use zbooks_client::{Client, Credentials, LimitsConfig, RetryConfig};
 use zbooks_import::{
-    Entity, ExecuteOptions, Parsed, PlanOptions, Record, TallyOptions, TallyReader,
-    ValidateOptions, fingerprint,
+    Entity, ExecuteOptions, Format, Import, PlanOptions, ReadOptions, Record, Settings, Source,
 };
 use zbooks_sim::{FaultAction, FaultRule, Sim, SimConfig};
 use zbooks_store::SqliteStore;
 use zbooks_types::Plan;
 
-use crate::commands::import::{Input, RunSettings, run_import};
+use crate::commands::import::run_import;
 use crate::error::CliError;
 use crate::printer::Printer;
 use crate::{CommandResult, exit};
@@ -183,30 +181,18 @@ async fn demo(args: &DemoArgs, p: Printer) -> CommandResult {
     // The simulator's India organization comes with its GST tax groups, as Zoho's do.
     sim.set_faults(script);
 
-    let reader = TallyReader::new(Cursor::new(COMPANY), COMPANY_NAME, TallyOptions::default());
-    let parsed = Parsed::collect(reader);
-    p.note(&format!(
-        "importing {COMPANY_NAME}: {} records (customers, vendors, items, taxes, invoices, receipts)",
-        parsed.records.len()
-    ));
-    let input = Input {
-        name: COMPANY_NAME.to_owned(),
-        options_text: String::new(),
-        bytes: COMPANY.to_vec(),
-        parsed,
-    };
-    let fp = fingerprint(&input.bytes, "", &org);
-    let code = run_import(
-        &client,
-        &store,
-        &input,
-        &fp,
-        RunSettings {
-            plan_options: PlanOptions {
+    let prepared = Import::prepare(
+        Source::bytes(COMPANY_NAME, COMPANY),
+        Settings {
+            read: ReadOptions {
+                format: Some(Format::Tally),
+                ..ReadOptions::default()
+            },
+            strict: false,
+            plan: PlanOptions {
                 limits: Plan::Professional.limits(),
                 daily_budget: None,
             },
-            validate_options: ValidateOptions::default(),
             execute: ExecuteOptions {
                 in_flight: 10,
                 defer: Duration::from_secs(2),
@@ -215,12 +201,16 @@ async fn demo(args: &DemoArgs, p: Printer) -> CommandResult {
                 exclusive: true,
                 ..ExecuteOptions::default()
             },
-            organization_id: org.clone(),
-            lease: None,
         },
-        p,
     )
-    .await?;
+    .map_err(|e| CliError::usage(e.to_string()))?;
+    let records = &prepared.parsed().records;
+    p.note(&format!(
+        "importing {COMPANY_NAME}: {} records (customers, vendors, items, taxes, invoices, receipts)",
+        records.len()
+    ));
+    let fp = prepared.fingerprint(&org);
+    let code = run_import(&client, &store, &prepared, &org, None, p).await?;
 
     // The proof, from the simulator's side.
     let counters = sim.counters();
@@ -248,9 +238,7 @@ async fn demo(args: &DemoArgs, p: Printer) -> CommandResult {
         .iter()
         .filter(|e| e.state == zbooks_store::RecordState::Failed)
         .count();
-    let lost = input
-        .parsed
-        .records
+    let lost = records
         .iter()
         .zip(&entries)
         .filter(|(_, e)| e.state != zbooks_store::RecordState::Failed)
@@ -282,7 +270,7 @@ async fn demo(args: &DemoArgs, p: Printer) -> CommandResult {
     let _ = writeln!(
         out,
         "  duplicates: {duplicates}, lost: {lost}, failed: {failed} (of {} input records) — in {:.1} s",
-        input.parsed.records.len(),
+        records.len(),
         started.elapsed().as_secs_f64()
     );
     out.push_str(
@@ -311,8 +299,12 @@ mod tests {
 
     #[test]
     fn the_sample_company_reads_without_errors() {
-        let reader = TallyReader::new(Cursor::new(COMPANY), COMPANY_NAME, TallyOptions::default());
-        let parsed = Parsed::collect(reader);
+        let reader = zbooks_import::TallyReader::new(
+            std::io::Cursor::new(COMPANY),
+            COMPANY_NAME,
+            zbooks_import::TallyOptions::default(),
+        );
+        let parsed = zbooks_import::Parsed::collect(reader);
         assert_eq!(parsed.report.errors(), 0, "{}", parsed.report);
         assert!(parsed.records.len() > 80, "{}", parsed.records.len());
     }

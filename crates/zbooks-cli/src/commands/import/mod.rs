@@ -1,0 +1,290 @@
+//! `zbooks import <file>`, `zbooks import status` and `zbooks import failed`: the flags, and
+//! the glue between them and the pipeline of `zbooks-import` (`Import::prepare` reads,
+//! validates and plans; `Prepared::run` lists Zoho, runs the journaled executor and
+//! reconciles). Resumable: the same command again picks up where a crash, a Ctrl-C or the
+//! daily quota stopped it. `setup` makes the client from the flags, `lease` holds the
+//! organization's import lease, `run` runs and renders a prepared import, `view` renders.
+
+mod lease;
+mod run;
+mod setup;
+mod view;
+
+pub(crate) use run::run_import;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+use zbooks_import::{
+    ExecuteOptions, Format, Import, ImportErrorKind, PlanOptions, ReadOptions, Source,
+};
+use zbooks_store::LeaseOptions;
+
+use crate::CommandResult;
+use crate::args::GlobalArgs;
+use crate::context::{self, Context};
+use crate::error::CliError;
+use crate::printer::Printer;
+use crate::settings::Settings;
+
+/// The version of `import --format json` output.
+const SCHEMA: u32 = 1;
+
+/// `zbooks import`.
+#[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "\
+Running the same command again resumes: every record's state is journaled in the private
+store before each call, so a crash, a Ctrl-C (exit 130) or a spent daily quota (exit 7) loses
+nothing and sends nothing twice.
+
+Examples:
+  zbooks import daybook.xml --dry-run
+  zbooks import daybook.xml --daily-budget 4000 --wait
+  zbooks import invoices.csv --mapping columns.json
+  zbooks import status
+  zbooks import failed --format csv > failed.csv
+  zbooks import failed --format json > failed.jsonl && zbooks import failed.jsonl"
+)]
+pub struct ImportCommand {
+    /// `status` or `failed`; without one, imports FILE.
+    #[command(subcommand)]
+    pub action: Option<ImportAction>,
+    /// What to import and how.
+    #[command(flatten)]
+    pub run: ImportArgs,
+}
+
+/// `zbooks import status|failed`.
+#[derive(Debug, Subcommand)]
+pub enum ImportAction {
+    /// The imports journaled in the store: each input, its organization, where it stands.
+    Status,
+    /// The failed records of the latest import (or of FILE's), with Zoho's code, the
+    /// explanation and the fix: `--format csv` (the default) for a spreadsheet, `--format
+    /// json` for JSON Lines that import again once corrected.
+    Failed(FailedArgs),
+}
+
+/// `zbooks import failed`.
+#[derive(Debug, Args)]
+pub struct FailedArgs {
+    /// The input whose failures to list (default: the latest import).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// An input format, as `--from` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FromFormat {
+    /// A Tally XML export.
+    Tally,
+    /// CSV in Zoho's import-template columns (or mapped to them with --mapping).
+    Csv,
+    /// JSON Lines of Zoho payloads.
+    Jsonl,
+}
+
+/// What to import and how.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import.
+    #[arg(value_name = "FILE", required = true)]
+    pub file: Option<PathBuf>,
+    /// The input's format (default: from the file name).
+    #[arg(long, value_enum)]
+    pub from: Option<FromFormat>,
+    /// Stop after validation and the plan: nothing is sent.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import nothing while the input has any error.
+    #[arg(long)]
+    pub strict: bool,
+    /// Calls a day the import may use, leaving the rest of the plan's quota to the
+    /// organization's other integrations.
+    #[arg(long, value_name = "CALLS")]
+    pub daily_budget: Option<u32>,
+    /// When the daily quota is spent, wait for the reset and go on (default: stop with exit
+    /// 7; the same command resumes).
+    #[arg(long)]
+    pub wait: bool,
+    /// A CSV column mapping (JSON: {"entity": "invoice", "columns": {"Inv No": "Invoice
+    /// Number"}}).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// The length of a "minute" of the per-minute limit, for a simulator whose minute is
+    /// shortened (testing only).
+    #[arg(long, hide = true, value_name = "DURATION")]
+    pub minute: Option<String>,
+    /// The length of the client's daily window when Zoho sends no reset time (testing only).
+    #[arg(long, hide = true, value_name = "DURATION")]
+    pub day: Option<String>,
+    /// How long a record waits after a server error before it is sent again (default 5m).
+    #[arg(long, hide = true, value_name = "DURATION")]
+    pub defer: Option<String>,
+    /// How long a record a killed run left in flight is given to land before it is looked up
+    /// (default 10s).
+    #[arg(long, hide = true, value_name = "DURATION")]
+    pub settle: Option<String>,
+    /// When another import is running in the organization, refuse (exit 2) instead of
+    /// waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// How long the organization's import lease lives without a heartbeat: how long a run
+    /// killed on another machine sharing the store holds the organization (default 60s).
+    #[arg(long, hide = true, value_name = "DURATION")]
+    pub lease_ttl: Option<String>,
+}
+
+/// Runs `zbooks import`.
+pub fn run(
+    command: &ImportCommand,
+    settings: &Settings,
+    global: &GlobalArgs,
+    p: Printer,
+) -> CommandResult {
+    match &command.action {
+        Some(ImportAction::Status) => view::status(settings, p),
+        Some(ImportAction::Failed(args)) => view::failed(args, settings, p),
+        None => import(&command.run, settings, global, p),
+    }
+}
+
+fn duration(flag: &str, text: Option<&str>, default: Duration) -> Result<Duration, CliError> {
+    match text {
+        None => Ok(default),
+        Some(t) => zbooks_sim::parse_duration(t).map_err(|e| {
+            CliError::usage(format!("invalid {flag} {t:?}: {e}"))
+                .with_hint("write a duration like 500ms, 10s, 5m or 1h")
+        }),
+    }
+}
+
+fn import(
+    args: &ImportArgs,
+    settings: &Settings,
+    global: &GlobalArgs,
+    p: Printer,
+) -> CommandResult {
+    let Some(path) = args.file.as_deref() else {
+        return Err(CliError::usage("no file to import"));
+    };
+    let minute = args
+        .minute
+        .as_deref()
+        .map(|m| duration("--minute", Some(m), Duration::ZERO))
+        .transpose()?;
+    let defer = duration("--defer", args.defer.as_deref(), Duration::from_mins(5))?;
+    let settle = duration("--settle", args.settle.as_deref(), Duration::from_secs(10))?;
+    let lease_ttl = duration(
+        "--lease-ttl",
+        args.lease_ttl.as_deref(),
+        Duration::from_mins(1),
+    )?;
+    let source = Source::file(path)
+        .map_err(|e| CliError::io(format!("cannot read {}", path.display()), &e))?;
+    let mut read = ReadOptions {
+        format: args.from.map(|f| match f {
+            FromFormat::Tally => Format::Tally,
+            FromFormat::Csv => Format::Csv,
+            FromFormat::Jsonl => Format::Jsonl,
+        }),
+        ..ReadOptions::default()
+    };
+    if let Some(m) = &args.mapping {
+        let mapping = zbooks_import::csv::ColumnMapping::load(m)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        read.csv.mapping = Some(mapping);
+    }
+    let (limits, _) = setup::limits_of(settings);
+    let prepared = Import::prepare(
+        source,
+        zbooks_import::Settings {
+            read,
+            strict: args.strict,
+            plan: PlanOptions {
+                limits,
+                daily_budget: args.daily_budget,
+            },
+            execute: ExecuteOptions {
+                in_flight: usize::try_from(setup::limits_in_flight(settings)).unwrap_or(5),
+                defer,
+                settle,
+                wait_for_quota: args.wait,
+                // The lease is taken before the listing: no other zbooks run creates there.
+                exclusive: true,
+                ..ExecuteOptions::default()
+            },
+        },
+    )
+    .map_err(|e| {
+        let err = CliError::usage(e.to_string());
+        if e.kind() == ImportErrorKind::UnknownFormat {
+            err.with_hint("say which with --from tally, --from csv or --from jsonl")
+        } else {
+            err
+        }
+    })?;
+    if prepared.refused_by_strict_reading() && !args.dry_run {
+        // Before the token, the organization or any listing: --strict promises that
+        // nothing is sent while the input has a problem its reader already knows.
+        return Err(view::refused_by_strict_reading(&prepared, p));
+    }
+    if args.dry_run {
+        return Ok(view::dry_run(&prepared, p));
+    }
+    let rt = context::runtime()?;
+    rt.block_on(async {
+        let ctx = Context::new(settings, global.log_file.as_deref(), p).await?;
+        let org = ctx.organization_id()?.value.clone();
+        let client = setup::client_for(&ctx, args, minute)?;
+        // The lease before the listing: the listing then stands for every record's lookup.
+        let key = format!("{}|{org}", ctx.api_base().unwrap_or_default());
+        let options = LeaseOptions {
+            ttl: lease_ttl,
+            ..LeaseOptions::new(&settings.lock_dir)
+        };
+        let lease = lease::take_lease(
+            &ctx.store,
+            &key,
+            &org,
+            prepared.name(),
+            &options,
+            args.no_wait,
+            p,
+        )
+        .await?;
+        if let Some(dead) = lease.taken_over() {
+            p.note(&format!(
+                "an earlier import ({}) ended without letting go of the organization; \
+                 waiting {} for its last requests to land before looking at Zoho",
+                lease::describe(dead),
+                view::hm(settle)
+            ));
+            tokio::time::sleep(settle).await;
+        }
+        run_import(&client, &ctx.store, &prepared, &org, Some(lease), p).await
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_the_simulator_s() {
+        assert_eq!(
+            duration("--defer", Some("250ms"), Duration::ZERO).unwrap(),
+            Duration::from_millis(250)
+        );
+        assert_eq!(
+            duration("--defer", None, Duration::from_secs(3)).unwrap(),
+            Duration::from_secs(3)
+        );
+        assert!(duration("--defer", Some("soon"), Duration::ZERO).is_err());
+        assert_eq!(view::hm(Duration::from_secs(3725)), "1h 02m");
+    }
+}

@@ -1,0 +1,110 @@
+//! Runs a prepared import (`zbooks_import::Prepared::run`) for `zbooks import` and `zbooks
+//! demo`: Ctrl-C and a lost lease stop it resumably, its events are rendered as they come
+//! (notices, problems, the plan, the progress), and its end becomes the report and an exit
+//! code; the lease is let go on every path.
+
+use zbooks_client::Client;
+use zbooks_import::{Event, Prepared, RunError};
+use zbooks_store::{ImportLease, SqliteStore};
+
+use super::view;
+use crate::args::OutputFormat;
+use crate::error::CliError;
+use crate::printer::Printer;
+use crate::{CommandResult, exit, render};
+
+/// Runs a prepared import and reports: what `import` and `demo` share. The lease (if any)
+/// is let go on every path.
+pub(crate) async fn run_import(
+    client: &Client,
+    store: &SqliteStore,
+    prepared: &Prepared,
+    org: &str,
+    lease: Option<ImportLease>,
+    p: Printer,
+) -> CommandResult {
+    let lost = lease.as_ref().map(ImportLease::lost);
+    let result = run_leased(client, store, prepared, org, lost, p).await;
+    // Let go on every path (an early error too): a lease dropped without it would make the
+    // next run wait for this one's requests to land, and another machine wait for the expiry.
+    if let Some(lease) = lease
+        && let Err(e) = lease.release().await
+    {
+        p.note(&format!(
+            "warning: could not let go of the import lease ({e}); it expires by itself"
+        ));
+    }
+    result
+}
+
+/// [`run_import`] once the lease (if any) is held; `lost` resolves if another run takes it.
+async fn run_leased(
+    client: &Client,
+    store: &SqliteStore,
+    prepared: &Prepared,
+    org: &str,
+    lost: Option<impl Future<Output = ()> + Send + 'static>,
+    p: Printer,
+) -> CommandResult {
+    let journal = store
+        .journal(&prepared.fingerprint(org))
+        .await
+        .map_err(|e| render::store_error("the import journal failed", &e))?;
+    let stop = prepared.stop_handle();
+    let ctrl_c = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                stop.stop();
+            }
+        })
+    };
+    let lost = lost.map(|lost| {
+        tokio::spawn(async move {
+            lost.await;
+            p.error(
+                "another run took the organization's import lease (this one stopped renewing \
+                 it): stopping; run the same command again to resume",
+            );
+            stop.stop();
+        })
+    });
+    let mut progress = view::ProgressView::new(p);
+    let outcome = prepared
+        .run(client, &journal, &mut |event: Event<'_>| match event {
+            Event::Listed { entity, records } if records > 0 => {
+                p.note(&format!("Zoho holds {records} {entity} record(s) already"));
+            }
+            Event::Waiting { reason, .. } => p.note(&format!("waiting for {reason}")),
+            Event::Validated(validation) => view::print_problems(validation, p),
+            Event::Planned(plan) if p.format == OutputFormat::Text => {
+                p.out(&view::plan_text(plan, false));
+            }
+            Event::Progress(pr) => progress.show(pr),
+            _ => {}
+        })
+        .await;
+    progress.finish();
+    ctrl_c.abort();
+    if let Some(lost) = lost {
+        lost.abort();
+    }
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(RunError::Listing(err)) => {
+            return Err(render::client_error("cannot list what Zoho holds", &err));
+        }
+        Err(RunError::Strict { errors }) => {
+            return Err(CliError::usage(format!(
+                "{errors} errors in {}; nothing imported (--strict)",
+                prepared.name()
+            ))
+            .with_hint(
+                "correct the records named above, or run without --strict to import the valid ones",
+            ));
+        }
+        Err(RunError::Interrupted) => return Ok(exit::INTERRUPTED),
+        Err(other) => return Err(render::store_error("the import journal failed", &other)),
+    };
+    view::report(prepared.name(), org, &outcome.run, p)
+}

@@ -1,0 +1,484 @@
+//! How `zbooks import` looks: the problems and the plan, the progress on stderr, the report
+//! and the reconciliation on stdout, `import status` and `import failed`. The pipeline is
+//! `zbooks_import`'s; this module only renders what it returns and maps a run's end to an
+//! exit code.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use zbooks_import::totals::{Reconciliation, Scope};
+use zbooks_import::{ImportPlan, Prepared, Progress, RunResult, Stop, Summary, Validation};
+use zbooks_store::{RecordState, RunInfo, SqliteStore};
+
+use super::{FailedArgs, SCHEMA};
+use crate::args::OutputFormat;
+use crate::context;
+use crate::error::CliError;
+use crate::printer::Printer;
+use crate::settings::Settings;
+use crate::{CommandResult, exit, render};
+
+/// Prints the reader's and the validator's problems on stderr, each with its place.
+pub(crate) fn print_problems(validation: &Validation, p: Printer) {
+    let report = &validation.report;
+    for problem in &report.problems {
+        let text = problem.to_string();
+        if problem.is_error() {
+            p.error(&text);
+        } else {
+            p.note(&text);
+        }
+    }
+    if !report.problems.is_empty() {
+        p.note(&format!(
+            "{} errors, {} warnings; {} of {} records may go ahead",
+            report.errors(),
+            report.warnings(),
+            validation.valid(),
+            validation.len()
+        ));
+    }
+}
+
+pub(crate) fn hm(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}h {:02}m", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{}m {:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// `--strict` refusing an input its readers already found problems in: the problems on
+/// stderr, and the error (nothing was sent).
+pub(super) fn refused_by_strict_reading(prepared: &Prepared, p: Printer) -> CliError {
+    print_problems(prepared.validation(), p);
+    let parsed = prepared.parsed();
+    CliError::usage(format!(
+        "{} errors in {} ({} record(s) or part(s) of it could not be read); nothing imported, nothing sent (--strict)",
+        parsed.report.errors(),
+        prepared.name(),
+        parsed.unread().len()
+    ))
+    .with_hint("correct the places named above, or run without --strict to import what can be read")
+}
+
+/// `--dry-run`: the problems, the plan (text or JSON), and the exit code.
+pub(super) fn dry_run(prepared: &Prepared, p: Printer) -> u8 {
+    let validation = prepared.validation();
+    print_problems(validation, p);
+    if p.format == OutputFormat::Json {
+        p.json(&json!({"schema": SCHEMA, "file": prepared.name(), "dry_run": true, "plan": prepared.plan(), "problems": validation.report.problems}));
+    } else {
+        p.out(&plan_text(prepared.plan(), true));
+    }
+    if validation.report.is_clean() {
+        exit::OK
+    } else {
+        exit::USAGE
+    }
+}
+
+/// The plan as text.
+pub(crate) fn plan_text(plan: &ImportPlan, offline: bool) -> String {
+    let mut out = String::from("plan:\n");
+    let _ = writeln!(
+        out,
+        "  {:<18} {:>8} {:>8} {:>8} {:>8}",
+        "entity", "create", "exists", "held", "listing"
+    );
+    for e in &plan.entities {
+        let name = e.entity.map_or("?", |x| x.as_str());
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>8} {:>8} {:>8} {:>8}",
+            name, e.to_create, e.existing, e.held_back, e.listing_calls
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {} calls; at {} a minute about {}; {} day{} of quota at {} calls a day",
+        plan.calls,
+        plan.per_minute,
+        hm(plan.at_rate),
+        plan.days,
+        if plan.days == 1 { "" } else { "s" },
+        zbooks_types::explain::thousands(plan.per_day)
+    );
+    if offline {
+        out.push_str("  (dry run: Zoho was not asked what it holds already)\n");
+    }
+    out
+}
+
+/// Renders progress on stderr: a bar redrawn in place on a terminal, plain lines otherwise.
+pub(crate) struct ProgressView {
+    printer: Printer,
+    tty: bool,
+    started: Instant,
+    last: Option<Instant>,
+    last_phase: String,
+    last_percent: u64,
+}
+
+impl ProgressView {
+    pub(crate) fn new(printer: Printer) -> Self {
+        ProgressView {
+            printer,
+            tty: std::io::stderr().is_terminal(),
+            started: Instant::now(),
+            last: None,
+            last_phase: String::new(),
+            last_percent: 0,
+        }
+    }
+
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "a rate and a time left for people; counts stay far below 2^52"
+    )]
+    pub(crate) fn show(&mut self, progress: &Progress) {
+        if self.printer.quiet {
+            return;
+        }
+        let phase = match &progress.phase {
+            zbooks_import::Phase::Listed { entity, records } => {
+                self.printer.note(&format!(
+                    "listed {records} {entity} record(s) already in Zoho"
+                ));
+                return;
+            }
+            zbooks_import::Phase::Waiting { reason, until } => {
+                let wait = until
+                    .duration_since(zbooks_types::Clock::now(&zbooks_types::SystemClock))
+                    .unwrap_or(Duration::ZERO);
+                format!("waiting {} for {reason}", hm(wait))
+            }
+            zbooks_import::Phase::ReadingBack => "reading Zoho back".to_owned(),
+            _ => "creating".to_owned(),
+        };
+        let now = Instant::now();
+        let done_now = progress.settled.saturating_sub(progress.settled_before);
+        let elapsed = now.duration_since(self.started).as_secs_f64().max(0.001);
+        let rate = done_now as f64 / elapsed;
+        let left = progress.total.saturating_sub(progress.settled);
+        let eta = if rate > 0.0 {
+            hm(Duration::from_secs_f64(left as f64 / rate))
+        } else {
+            "?".to_owned()
+        };
+        let percent = (progress.settled * 100)
+            .checked_div(progress.total)
+            .unwrap_or(100);
+        let line = format!(
+            "{phase}: {}/{} ({percent}%) · created {} · adopted {} · present {} · failed {} · deferred {} · {:.1}/s · {eta} left",
+            progress.settled,
+            progress.total,
+            progress.created,
+            progress.adopted,
+            progress.present,
+            progress.failed,
+            progress.deferred,
+            rate,
+        );
+        if self.tty {
+            if self
+                .last
+                .is_some_and(|l| now.duration_since(l) < Duration::from_millis(100))
+                && phase == self.last_phase
+                && left > 0
+            {
+                return;
+            }
+            let width = 30_usize;
+            let filled = usize::try_from(percent).unwrap_or(100) * width / 100;
+            let bar = format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled));
+            eprint_inline(&format!("\r\x1b[2K{bar} {line}"));
+        } else {
+            let step = percent / 10;
+            if phase == self.last_phase && step == self.last_percent / 10 && left > 0 {
+                return;
+            }
+            self.printer.note(&line);
+        }
+        self.last = Some(now);
+        self.last_phase = phase;
+        self.last_percent = percent;
+    }
+
+    pub(crate) fn finish(&self) {
+        if self.tty && !self.printer.quiet && self.last.is_some() {
+            eprint_inline("\n");
+        }
+    }
+}
+
+fn eprint_inline(text: &str) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
+}
+
+fn summary_line(s: &Summary) -> String {
+    format!(
+        "created {} · adopted after reconciliation {} · already present {} · failed {} · left {}",
+        s.created, s.adopted, s.present, s.failed, s.left
+    )
+}
+
+/// The reconciliation as text: entities and parties in full, records that disagree.
+pub(crate) fn reconciliation_text(r: &Reconciliation) -> String {
+    let mut out = String::from("reconciliation (input against Zoho, read back with list calls):\n");
+    let _ = writeln!(
+        out,
+        "  {:<40} {:>6} {:>14} {:>6} {:>14}",
+        "", "input", "amount", "zoho", "amount"
+    );
+    let mut records = (0, 0);
+    for l in &r.lines {
+        let name = match &l.scope {
+            Scope::Entity { entity } => format!("{entity} (all)"),
+            Scope::Party { entity, party } => format!("{entity} · {party}"),
+            Scope::Record { key } => {
+                records.0 += 1;
+                if l.agrees {
+                    records.1 += 1;
+                    continue;
+                }
+                format!("{} {}", key.entity, key.value)
+            }
+        };
+        let mark = if l.agrees { "ok" } else { "DIFFERS" };
+        let _ = writeln!(
+            out,
+            "  {:<40} {:>6} {:>14} {:>6} {:>14}  {mark}",
+            truncate(&name, 40),
+            l.input.count,
+            format!("{:.2}", l.input.amount),
+            l.zoho.count,
+            format!("{:.2}", l.zoho.amount)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  records: {} of {} agree voucher by voucher",
+        records.1, records.0
+    );
+    out
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+pub(super) fn report(file: &str, org: &str, result: &RunResult, p: Printer) -> CommandResult {
+    let s = &result.summary;
+    let (status, code, note) = match &result.stop {
+        Stop::Finished if s.failed == 0 => ("finished", exit::OK, None),
+        Stop::Finished => (
+            "finished",
+            exit::RECORDS_FAILED,
+            Some(format!(
+                "{} record(s) not imported (refused by Zoho, held back by validation, or not readable in the input): `zbooks import failed --format csv` lists them with the place, the reason and the fix",
+                s.failed
+            )),
+        ),
+        Stop::Interrupted => (
+            "interrupted",
+            exit::INTERRUPTED,
+            Some(format!(
+                "interrupted with {} record(s) left; run the same command again to resume",
+                s.left
+            )),
+        ),
+        Stop::Quota { resets_at } => (
+            "quota",
+            exit::QUOTA,
+            Some(format!(
+                "the daily API quota is spent with {} record(s) left; run the same command again after {} (or add --wait to sleep until then)",
+                s.left,
+                resets_at.map_or_else(
+                    || "the quota resets".to_owned(),
+                    zbooks_client::time::rfc3339
+                )
+            )),
+        ),
+        Stop::Fatal(e) => {
+            let mut err = render::client_error(
+                format!("the import stopped with {} record(s) left", s.left),
+                e,
+            );
+            err.hint = Some(format!(
+                "{} — then run the same command again to resume",
+                err.hint
+                    .clone()
+                    .unwrap_or_else(|| "fix the cause".to_owned())
+            ));
+            if p.format == OutputFormat::Json {
+                p.json(&json!({"schema": SCHEMA, "file": file, "organization_id": org, "status": "stopped", "summary": s}));
+            }
+            return Err(err);
+        }
+        _ => ("stopped", exit::UNREACHABLE, None),
+    };
+    if p.format == OutputFormat::Json {
+        p.json(&json!({
+            "schema": SCHEMA,
+            "file": file,
+            "organization_id": org,
+            "status": status,
+            "summary": s,
+            "reconciliation": result.reconciliation,
+        }));
+    } else {
+        let mut out = format!("import of {file} into organization {org}: {status}\n");
+        let _ = writeln!(out, "  {}", summary_line(s));
+        if let Some(r) = &result.reconciliation {
+            out.push_str(&reconciliation_text(r));
+        }
+        p.out(&out);
+    }
+    if let Some(note) = note {
+        if code == exit::OK {
+            p.note(&note);
+        } else {
+            p.error(&note);
+        }
+    }
+    Ok(code)
+}
+
+/// The store, opened only to read it: `status` and `failed` work on a store the user cannot
+/// write, and never create, migrate or change one.
+fn open_existing_store(settings: &Settings) -> Result<Option<Arc<SqliteStore>>, CliError> {
+    let path = context::store_path(settings);
+    if !path.exists() {
+        return Ok(None);
+    }
+    SqliteStore::open_read_only(&path)
+        .map(|s| Some(Arc::new(s)))
+        .map_err(|e| render::store_error(format!("cannot open the store {}", path.display()), &e))
+}
+
+pub(super) fn status(settings: &Settings, p: Printer) -> CommandResult {
+    let runs: Vec<RunInfo> = match open_existing_store(settings)? {
+        None => Vec::new(),
+        Some(store) => context::runtime()?
+            .block_on(store.journal_runs())
+            .map_err(|e| render::store_error("cannot read the import journal", &e))?,
+    };
+    if p.format == OutputFormat::Json {
+        let list: Vec<_> = runs
+            .iter()
+            .map(|r| {
+                let counts: serde_json::Map<String, serde_json::Value> = RecordState::ALL
+                    .iter()
+                    .map(|s| (s.as_str().to_owned(), json!(r.count(*s))))
+                    .collect();
+                json!({
+                    "file": r.file,
+                    "fingerprint": r.fingerprint,
+                    "organization_id": r.organization_id,
+                    "status": r.status,
+                    "detail": r.detail,
+                    "total": r.total,
+                    "records": counts,
+                    "updated": zbooks_client::time::rfc3339(std::time::UNIX_EPOCH + Duration::from_millis(u64::try_from(r.updated_ms).unwrap_or(0))),
+                })
+            })
+            .collect();
+        p.json(&json!({"schema": SCHEMA, "imports": list}));
+        return Ok(exit::OK);
+    }
+    if runs.is_empty() {
+        p.out("no imports journaled yet\n");
+        return Ok(exit::OK);
+    }
+    let mut out = String::new();
+    for r in &runs {
+        let _ = writeln!(
+            out,
+            "{} → organization {}: {}{}",
+            r.file,
+            r.organization_id,
+            r.status,
+            r.detail
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default()
+        );
+        let _ = writeln!(
+            out,
+            "  {} records: done {} · failed {} · pending {} · deferred {} · in doubt {} · in flight {}",
+            r.total,
+            r.count(RecordState::Done),
+            r.count(RecordState::Failed),
+            r.count(RecordState::Pending),
+            r.count(RecordState::Deferred),
+            r.count(RecordState::InDoubt),
+            r.count(RecordState::InFlight)
+        );
+        let _ = writeln!(
+            out,
+            "  updated {}",
+            zbooks_client::time::rfc3339(
+                std::time::UNIX_EPOCH
+                    + Duration::from_millis(u64::try_from(r.updated_ms).unwrap_or(0))
+            )
+        );
+    }
+    p.out(&out);
+    Ok(exit::OK)
+}
+
+pub(super) fn failed(args: &FailedArgs, settings: &Settings, p: Printer) -> CommandResult {
+    let Some(store) = open_existing_store(settings)? else {
+        return Err(CliError::usage("no imports journaled yet"));
+    };
+    let rt = context::runtime()?;
+    let entries = rt.block_on(async {
+        let runs = store
+            .journal_runs()
+            .await
+            .map_err(|e| render::store_error("cannot read the import journal", &e))?;
+        let wanted = args.file.as_ref().map(|f| f.display().to_string());
+        let run = runs
+            .iter()
+            .find(|r| wanted.as_ref().is_none_or(|w| &r.file == w))
+            .ok_or_else(|| {
+                CliError::usage(match &wanted {
+                    Some(w) => format!("no import of {w} is journaled"),
+                    None => "no imports journaled yet".to_owned(),
+                })
+                .with_hint("`zbooks import status` lists the journaled imports")
+            })?;
+        let journal = store
+            .journal(&run.fingerprint)
+            .await
+            .map_err(|e| render::store_error("cannot read the import journal", &e))?;
+        journal
+            .entries()
+            .await
+            .map_err(|e| render::store_error("cannot read the import journal", &e))
+    })?;
+    let failed = zbooks_import::failed_records(&entries);
+    if p.format == OutputFormat::Json {
+        p.out(&zbooks_import::failed_jsonl(&failed));
+    } else {
+        p.out(&zbooks_import::failed_csv(&failed));
+    }
+    p.note(&format!("{} failed record(s)", failed.len()));
+    Ok(exit::OK)
+}
