@@ -97,9 +97,10 @@ mod request;
 pub mod resources;
 mod retry;
 mod send;
+mod shared;
 pub mod store;
 pub mod time;
-mod watchdog;
+mod transport;
 
 pub use classify::{BodyKind, Failure, Success, SuccessKind, classify};
 pub use client::{Client, ClientBuilder};
