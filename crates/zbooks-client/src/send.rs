@@ -3,6 +3,10 @@
 //! answer with [`classify()`], emit one event, then decide — success, refresh and replay once,
 //! pause the organization, back off and retry, or stop — and say why.
 //!
+//! Admission ([`Inner::admit`]: the organization's limits, its in-flight permit, a unit of its
+//! daily quota and its pacing slot) is one function every path that sends goes through, the
+//! diagnostic probe included.
+//!
 //! The decision is [`decide`], a pure function of the failure, the call's idempotency and the
 //! attempt so far; the loop only carries it out under the three bounds (attempts, deadline,
 //! retry budget).
