@@ -6,6 +6,9 @@
 //! (the catalog, the CLI's variable registry, the simulator's OpenAPI reader); the drift tests in
 //! those crates call the same generators, so a test and this task never disagree.
 //!
+//! `cargo xtask modules` prints each crate's module cycles (see `modules.rs`) and fails when a
+//! crate listed as strict has one.
+//!
 //! The xtask is never shipped and nothing depends on it.
 #![expect(
     clippy::print_stdout,
@@ -25,11 +28,14 @@ use std::process::{Command, ExitCode};
 )]
 mod openapi;
 
-const USAGE: &str = "usage: cargo xtask regen\n\n\
+mod modules;
+
+const USAGE: &str = "usage: cargo xtask regen|modules\n\n\
     regen   rewrite every generated file from its vendored input:\n\
     \x20       crates/zbooks-sim/src/generated.rs  from spec/zoho-openapi/\n\
     \x20       docs/error-catalog.md               from crates/zbooks-types/src/catalog.rs\n\
-    \x20       docs/reference/env.md               from crates/zbooks-cli/src/env.rs\n";
+    \x20       docs/reference/env.md               from crates/zbooks-cli/src/env.rs\n\
+    modules print the cycles among each crate's modules; fail on one in a strict crate\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -41,6 +47,21 @@ fn main() -> ExitCode {
     {
         ["regen"] => match regen(&workspace_root()) {
             Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        ["modules"] => match modules::report(&workspace_root()) {
+            Ok((report, failed)) => {
+                print!("{report}");
+                if failed {
+                    eprintln!("error: a strict crate has a module cycle");
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
             Err(message) => {
                 eprintln!("error: {message}");
                 ExitCode::FAILURE

@@ -15,15 +15,16 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderValue;
 use serde::Deserialize;
-use zbooks_types::event::{CallEvent, EVENT_SCHEMA_VERSION, EventKind, Wait, WaitReason};
+use zbooks_types::event::{EventKind, Wait, WaitReason};
 use zbooks_types::{Clock, FailureClass, Secret, Sent};
 
 use crate::classify::{SuccessKind, classify};
 use crate::config::{Credentials, TokenConfig};
 use crate::error::{CallContext, Error, ErrorKind};
-use crate::events::Events;
+use crate::events::{Events, event, note_error, note_failure};
 use crate::store::{StoredToken, TokenAdmission, TokenKey, TokenRequestPolicy, TokenStore};
-use crate::time::{SharedSleep, millis, rfc3339};
+use crate::time::{SharedSleep, millis};
+use crate::transport::{is_redirect, redirected, transport_error};
 
 /// The path of Zoho's token endpoint.
 const TOKEN_PATH: &str = "/oauth/v2/token";
@@ -367,44 +368,36 @@ impl Auth {
         let answer = match sent {
             Ok(response) => {
                 let status = response.status().as_u16();
-                if crate::send::is_redirect(status) {
-                    redirect = Some(crate::send::redirected(status, &url, response.headers()));
+                if is_redirect(status) {
+                    redirect = Some(redirected(status, &url, response.headers()));
                 }
                 response.bytes().await.map(|body| (status, body))
             }
             Err(err) => Err(err),
         };
         let duration_ms = millis(started.elapsed());
-        let mut event = CallEvent {
-            schema: EVENT_SCHEMA_VERSION,
-            ts: rfc3339(self.clock.now()),
-            kind: EventKind::Token,
-            organization_id: None,
-            method: "POST".to_owned(),
-            path: TOKEN_PATH.to_owned(),
-            status: None,
-            code: None,
-            message: None,
-            class: None,
-            sent: Sent::Answered,
-            attempt: 1,
-            waited: Vec::new(),
+        let mut event = event(
+            EventKind::Token,
+            self.clock.now(),
+            None,
+            "POST".to_owned(),
+            TOKEN_PATH.to_owned(),
+            1,
+            Vec::new(),
             duration_ms,
-            natural_key: None,
-        };
+        );
         let (status, body) = match answer {
             Ok(answer) => answer,
             Err(err) => {
-                let error = crate::send::transport_error(&err).with_context(context);
-                event.sent = error.sent();
-                event.class = Some(FailureClass::TransientServer);
+                let error = transport_error(&err).with_context(context);
+                note_error(&mut event, &error);
                 self.events.emit(event).await;
                 return Err(error);
             }
         };
         event.status = Some(status);
         if let Some(error) = redirect {
-            event.class = Some(error.class());
+            note_error(&mut event, &error);
             self.events.emit(event).await;
             return Err(error.with_context(context));
         }
@@ -454,13 +447,7 @@ impl Auth {
                 .with_context(context))
             }
             Err(failure) => {
-                event.class = Some(failure.class);
-                event.code = failure.code;
-                event.message = failure
-                    .accounts_error
-                    .clone()
-                    .or_else(|| failure.message.clone())
-                    .map(|m| zbooks_types::scrub(&m));
+                note_failure(&mut event, &failure);
                 self.events.emit(event).await;
                 Err(self.token_failure(key, failure, context).await)
             }

@@ -6,25 +6,20 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use reqwest::Method;
-use zbooks_types::{Clock, DataCenter, Limits, Plan, SystemClock};
+use zbooks_types::{Clock, DataCenter, Plan, SystemClock};
 
-use crate::auth::{ActiveToken, Auth};
+use crate::auth::Auth;
 use crate::config::{Credentials, LimitsConfig, Timeouts, TokenConfig};
 use crate::error::Error;
 use crate::events::{AuditSink, EventSink, Events};
 use crate::limiter::Limiter;
-use crate::request::RequestBuilder;
 use crate::retry::{RetryBudget, RetryConfig};
+use crate::shared::Inner;
 use crate::store::{LimitStore, LimitsSnapshot, MemoryStore, TokenStore};
 use crate::time::{Jitter, SharedSleep, TokioSleep, to_millis};
 
 /// The default `User-Agent`.
 const USER_AGENT: &str = concat!("zbooks-client/", env!("CARGO_PKG_VERSION"));
-/// How long a plan read from `GET /organizations` and kept in the store is used before it is
-/// read again (an upgrade or a downgrade shows within a day; until then Zoho's own 429s
-/// correct the pace).
-const PLAN_KEPT_FOR: Duration = Duration::from_hours(24);
 
 /// A Zoho Books client: cheap to clone (clones share everything), safe to use from many tasks.
 ///
@@ -36,34 +31,6 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
     /// Shared, so that cloning a client (once per spawned task) allocates nothing.
     pub(crate) organization_id: Option<Arc<str>>,
-}
-
-/// What clones of a client share.
-#[derive(Debug)]
-pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
-    /// The Books base (`https://www.zohoapis.in/books/v3`), when set explicitly: then the
-    /// token's `api_domain` is not followed.
-    api_url: Option<String>,
-    /// The API domain in use (`https://www.zohoapis.in`); follows the token's `api_domain`.
-    api_domain: arc_swap::ArcSwap<String>,
-    /// The path of the Books base (`/books/v3`), for events.
-    base_path: String,
-    pub(crate) auth: Auth,
-    pub(crate) limiter: Limiter,
-    pub(crate) retry: RetryConfig,
-    pub(crate) budget: RetryBudget,
-    pub(crate) jitter: Jitter,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) sleep: SharedSleep,
-    pub(crate) events: Events,
-    /// How long one attempt may take, send to the end of the body.
-    pub(crate) attempt_timeout: Duration,
-    /// The deadlines of the attempts in flight.
-    pub(crate) watchdog: crate::watchdog::Watchdog,
-    plan: Option<Plan>,
-    limits: tokio::sync::Mutex<HashMap<String, Limits>>,
-    warned_domain: AtomicBool,
 }
 
 /// Builds a [`Client`].
@@ -134,14 +101,6 @@ impl Client {
         self.organization_id.as_deref()
     }
 
-    /// A raw call to any Books endpoint, relative to the Books base (`/invoices`,
-    /// `/invoices/123/status/sent`). The organization id is added; POST is treated as not
-    /// idempotent, every other method as safe to repeat (change it with
-    /// [`RequestBuilder::idempotency`]).
-    pub fn request(&self, method: Method, path: &str) -> RequestBuilder<'_> {
-        RequestBuilder::new(self, method, path)
-    }
-
     /// The API domain calls go to now (after following the token's `api_domain`).
     pub fn api_domain(&self) -> String {
         self.inner.api_domain()
@@ -172,149 +131,6 @@ impl Client {
     /// Tokens left in the retry budget.
     pub fn retry_budget_available(&self) -> u32 {
         self.inner.budget.available()
-    }
-}
-
-impl Inner {
-    pub(crate) fn api_domain(&self) -> String {
-        self.api_domain.load().as_ref().clone()
-    }
-
-    /// The URL of `path` for a call made with `token`: below an explicit `api_url`, else the
-    /// token's `api_domain` (followed, with one warning, when it differs from the configured
-    /// one), else the configured domain.
-    /// `room` is what the caller will append (the query).
-    pub(crate) fn url_for(&self, token: &ActiveToken, path: &str, room: usize) -> String {
-        let joined = |base: &str, middle: &str| {
-            let mut url = String::with_capacity(base.len() + middle.len() + path.len() + room);
-            url.push_str(base);
-            url.push_str(middle);
-            url.push_str(path);
-            url
-        };
-        if let Some(url) = &self.api_url {
-            return joined(url, "");
-        }
-        {
-            let current = self.api_domain.load();
-            if token.api_domain.as_deref().is_none_or(|d| d == **current) {
-                return joined(&current, "/books/v3");
-            }
-        }
-        if let Some(domain) = &token.api_domain {
-            let current = self.api_domain();
-            if crate::send::normalize(domain) != crate::send::normalize(&current) {
-                if !self.warned_domain.swap(true, Ordering::Relaxed) {
-                    tracing::warn!(
-                        target: "zbooks::client",
-                        configured = %current,
-                        token = %domain,
-                        "the token belongs to another api_domain than configured; using the token's"
-                    );
-                }
-                self.api_domain
-                    .store(Arc::new(domain.trim_end_matches('/').to_owned()));
-            }
-        }
-        joined(&self.api_domain(), "/books/v3")
-    }
-
-    /// The path an event names: the Books base's path and the call's path, no query.
-    pub(crate) fn event_path(&self, path: &str) -> String {
-        let path = path.split('?').next().unwrap_or(path);
-        format!("{}{path}", self.base_path)
-    }
-
-    /// The limits of an organization: the configured plan's, else the plan kept in the store
-    /// (read within [`PLAN_KEPT_FOR`]), else the plan read once from
-    /// `GET /organizations` and kept, else (when that fails) the Free plan's, the most careful.
-    pub(crate) async fn limits_for(&self, org: &str) -> Limits {
-        if let Some(plan) = self.plan {
-            return plan.limits();
-        }
-        let mut known = self.limits.lock().await;
-        if let Some(limits) = known.get(org) {
-            return *limits;
-        }
-        // Another process on the same store (the last `zbooks call`) may have read it already:
-        // one `GET /organizations` a day per store, not one per process.
-        let now = self.clock.now();
-        let kept = match self.limiter.store.load_plan(org).await {
-            Ok(kept) => kept,
-            Err(err) => {
-                tracing::warn!(target: "zbooks::client", organization_id = org, error = %err, "cannot read the kept plan; asking Zoho");
-                None
-            }
-        };
-        if let Some((plan, checked_at)) = kept
-            && now
-                .duration_since(checked_at)
-                .is_ok_and(|age| age < PLAN_KEPT_FOR)
-        {
-            let limits = plan.limits();
-            known.insert(org.to_owned(), limits);
-            return limits;
-        }
-        let plan = match self.read_plan(org).await {
-            Ok(Some(plan)) => {
-                if let Err(err) = self.limiter.store.save_plan(org, plan, now).await {
-                    tracing::warn!(target: "zbooks::client", organization_id = org, error = %err, "cannot keep the plan in the store");
-                }
-                plan
-            }
-            Ok(None) => {
-                tracing::warn!(target: "zbooks::client", organization_id = org, "no plan found for the organization; keeping the Free plan's limits");
-                Plan::Free
-            }
-            Err(err) => {
-                tracing::warn!(target: "zbooks::client", organization_id = org, error = %err, "could not read the plan; keeping the Free plan's limits");
-                Plan::Free
-            }
-        };
-        let limits = plan.limits();
-        known.insert(org.to_owned(), limits);
-        limits
-    }
-
-    async fn read_plan(&self, org: &str) -> Result<Option<Plan>, Error> {
-        let call = crate::send::Call {
-            method: Method::GET,
-            path: "/organizations".to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotency: crate::endpoint::Idempotency::Safe,
-            organization_id: None,
-            natural_key: None,
-        };
-        let answer = Box::pin(self.execute(&call)).await?;
-        let body: serde_json::Value = serde_json::from_slice(&answer.body).map_err(|e| {
-            Error::new(
-                crate::error::ErrorKind::Decode {
-                    reason: e.to_string(),
-                },
-                zbooks_types::Sent::Answered,
-            )
-        })?;
-        let orgs = body
-            .get("organizations")
-            .and_then(serde_json::Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        Ok(orgs
-            .iter()
-            .find(|o| {
-                o.get("organization_id")
-                    .map(|id| id.as_str().map_or_else(|| id.to_string(), str::to_owned))
-                    .as_deref()
-                    == Some(org)
-            })
-            .and_then(|o| {
-                ["plan_name", "plan_type"]
-                    .iter()
-                    .filter_map(|k| o.get(*k).and_then(serde_json::Value::as_str))
-                    .find_map(Plan::from_zoho_text)
-            }))
     }
 }
 
@@ -565,7 +381,6 @@ impl ClientBuilder {
             sleep,
             events,
             attempt_timeout: self.timeouts.attempt,
-            watchdog: crate::watchdog::Watchdog::default(),
             plan: self.plan,
             limits: tokio::sync::Mutex::new(HashMap::new()),
             warned_domain: AtomicBool::new(false),

@@ -156,9 +156,8 @@ impl Default for TokenConfig {
 pub struct Timeouts {
     /// Connecting (default 10 s).
     pub connect: Duration,
-    /// One attempt, from send to the end of the body (default 60 s). Kept by one watchdog per
-    /// client rather than a timer per attempt: an attempt is cut after this, never before, and
-    /// at most a twentieth of it (three seconds at most) later.
+    /// One attempt, from send to the end of the body (default 60 s): an attempt still without
+    /// its whole answer is cut at this deadline (`tokio::time::timeout`), never before.
     pub attempt: Duration,
 }
 

@@ -10,10 +10,15 @@ use std::fmt;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use zbooks_types::event::{CallEvent, EventKind, Wait};
+use std::time::SystemTime;
 
+use zbooks_types::Sent;
+use zbooks_types::event::{CallEvent, EVENT_SCHEMA_VERSION, EventKind, Wait};
+
+use crate::classify::Failure;
+use crate::error::Error;
 use crate::store::StoreResult;
-use crate::time::BoxFuture;
+use crate::time::{BoxFuture, rfc3339};
 
 /// Receives every event (for example the CLI's `--log-file` writer).
 pub trait EventSink: Send + Sync + fmt::Debug {
@@ -61,6 +66,68 @@ impl Events {
             tracing::warn!(target: "zbooks::audit", error = %err, "could not record a failure in the audit log");
         }
     }
+}
+
+/// An event of one exchange, before its outcome is known: answered, no status, no failure.
+/// Every event the client emits starts here, and its failure is written by
+/// [`note_error`] or [`note_failure`], so every path reports a failure the same way.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the schema's own fields, named at each call site"
+)]
+pub(crate) fn event(
+    kind: EventKind,
+    at: SystemTime,
+    organization_id: Option<&str>,
+    method: String,
+    path: String,
+    attempt: u32,
+    waited: Vec<Wait>,
+    duration_ms: u64,
+) -> CallEvent {
+    CallEvent {
+        schema: EVENT_SCHEMA_VERSION,
+        ts: rfc3339(at),
+        kind,
+        organization_id: organization_id.map(str::to_owned),
+        method,
+        path,
+        status: None,
+        code: None,
+        message: None,
+        class: None,
+        sent: Sent::Answered,
+        attempt,
+        waited,
+        duration_ms,
+        natural_key: None,
+    }
+}
+
+/// Writes an error into its event: whether it was sent, its class, and Zoho's answer when it
+/// is one.
+pub(crate) fn note_error(event: &mut CallEvent, error: &Error) {
+    event.sent = error.sent();
+    event.class = Some(error.class());
+    if let Some(failure) = error.failure() {
+        note_failure(event, failure);
+    }
+}
+
+/// Writes Zoho's failing answer into its event: status, class, code and message (scrubbed;
+/// for a token event the accounts server's `error` first, as that is what it answers with).
+pub(crate) fn note_failure(event: &mut CallEvent, failure: &Failure) {
+    event.status = Some(failure.status);
+    event.class = Some(failure.class);
+    event.code = failure.code;
+    let message = match event.kind {
+        EventKind::Token => failure
+            .accounts_error
+            .as_deref()
+            .or(failure.message.as_deref()),
+        EventKind::Attempt => failure.message.as_deref(),
+    };
+    event.message = message.map(zbooks_types::scrub);
 }
 
 /// `pacing:600,backoff:120` (milliseconds), for a flat tracing field.

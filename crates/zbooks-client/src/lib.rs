@@ -84,6 +84,11 @@
 //! ```
 #![warn(missing_docs)]
 
+// The modules are layered one way (`cargo xtask modules` fails on a cycle): the values and
+// their errors (config, error, classify, endpoint, time, retry, store), then events and
+// transport, then auth and limiter, then shared (what clones of a client share), then send
+// (admission and the attempt loop), then client (the builder), then request, resources and
+// oauth on top.
 mod auth;
 pub mod classify;
 mod client;
@@ -97,9 +102,10 @@ mod request;
 pub mod resources;
 mod retry;
 mod send;
+mod shared;
 pub mod store;
 pub mod time;
-mod watchdog;
+mod transport;
 
 pub use classify::{BodyKind, Failure, Success, SuccessKind, classify};
 pub use client::{Client, ClientBuilder};

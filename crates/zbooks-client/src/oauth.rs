@@ -25,14 +25,15 @@ use bytes::Bytes;
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde::Deserialize;
-use zbooks_types::event::{CallEvent, EVENT_SCHEMA_VERSION, EventKind, Wait};
+use zbooks_types::event::EventKind;
 use zbooks_types::{Clock, FailureClass, Secret, Sent, SystemClock};
 
 use crate::classify::{Failure, SuccessKind, classify};
 use crate::client::Client;
 use crate::error::{CallContext, Error, ErrorKind};
-use crate::events::{EventSink, Events};
-use crate::time::{millis, rfc3339};
+use crate::events::{EventSink, Events, event, note_error, note_failure};
+use crate::time::millis;
+use crate::transport::{exchange, is_redirect, redirected, transport_error};
 
 /// The token endpoint's path.
 const TOKEN_PATH: &str = "/oauth/v2/token";
@@ -243,54 +244,40 @@ impl AccountsServer {
         let answer = match self.http.post(&url).form(form).send().await {
             Ok(response) => {
                 let status = response.status().as_u16();
-                if crate::send::is_redirect(status) {
-                    redirect = Some(crate::send::redirected(status, &url, response.headers()));
+                if is_redirect(status) {
+                    redirect = Some(redirected(status, &url, response.headers()));
                 }
                 response.bytes().await.map(|body| (status, body))
             }
             Err(err) => Err(err),
         };
-        let mut event = CallEvent {
-            schema: EVENT_SCHEMA_VERSION,
-            ts: rfc3339(self.clock.now()),
-            kind: EventKind::Token,
-            organization_id: None,
-            method: "POST".to_owned(),
-            path: path.to_owned(),
-            status: None,
-            code: None,
-            message: None,
-            class: None,
-            sent: Sent::Answered,
-            attempt: 1,
-            waited: Vec::<Wait>::new(),
-            duration_ms: millis(started.elapsed()),
-            natural_key: None,
-        };
+        let mut event = event(
+            EventKind::Token,
+            self.clock.now(),
+            None,
+            "POST".to_owned(),
+            path.to_owned(),
+            1,
+            Vec::new(),
+            millis(started.elapsed()),
+        );
         match answer {
             Ok((status, body)) => {
                 event.status = Some(status);
                 if let Some(error) = redirect {
-                    event.class = Some(error.class());
+                    note_error(&mut event, &error);
                     self.events.emit(event).await;
                     return Err(error.with_context(context(path)));
                 }
                 if let Err(failure) = classify(status, &body) {
-                    event.class = Some(failure.class);
-                    event.code = failure.code;
-                    event.message = failure
-                        .accounts_error
-                        .clone()
-                        .or_else(|| failure.message.clone())
-                        .map(|m| zbooks_types::scrub(&m));
+                    note_failure(&mut event, &failure);
                 }
                 self.events.emit(event).await;
                 Ok((status, body))
             }
             Err(err) => {
-                let error = crate::send::transport_error(&err).with_context(context(path));
-                event.sent = error.sent();
-                event.class = Some(FailureClass::TransientServer);
+                let error = transport_error(&err).with_context(context(path));
+                note_error(&mut event, &error);
                 self.events.emit(event).await;
                 Err(error)
             }
@@ -475,13 +462,7 @@ impl Client {
         };
         let mut waits = Vec::new();
         let token = inner.auth.token(&mut waits).await?;
-        let _permit = match &org {
-            Some(org) if inner.limiter.config.enabled => {
-                let limits = inner.limits_for(org).await;
-                inner.limiter.acquire(org, limits, &mut waits).await?
-            }
-            _ => None,
-        };
+        let _permit = inner.admit(org.as_deref(), &mut waits).await?;
         let url = inner.url_for(&token, &path, 0);
         let mut request = inner.http.request(method.clone(), url);
         match scheme {
@@ -505,60 +486,34 @@ impl Client {
             request = request.query(&params);
         }
         let started = tokio::time::Instant::now();
-        let exchange = async {
-            let mut response = request.send().await?;
-            let status = response.status().as_u16();
-            let headers = std::mem::take(response.headers_mut());
-            response.bytes().await.map(|body| (status, headers, body))
-        };
-        let answer = tokio::time::timeout(inner.attempt_timeout, exchange).await;
+        let answer = exchange(request, inner.attempt_timeout).await;
         let duration = started.elapsed();
-        let mut event = CallEvent {
-            schema: EVENT_SCHEMA_VERSION,
-            ts: rfc3339(inner.clock.now()),
-            kind: EventKind::Attempt,
-            organization_id: org.as_deref().map(str::to_owned),
-            method: method.to_string(),
-            path: inner.event_path(&path),
-            status: None,
-            code: None,
-            message: None,
-            class: None,
-            sent: Sent::Answered,
-            attempt: 1,
-            waited: waits,
-            duration_ms: millis(duration),
-            natural_key: None,
-        };
-        let result = match answer {
-            Ok(Ok((status, headers, body))) => {
-                let failure = classify(status, &body).err();
-                event.status = Some(status);
-                if let Some(f) = &failure {
-                    event.class = Some(f.class);
-                    event.code = f.code;
-                    event.message = f.message.as_deref().map(zbooks_types::scrub);
-                }
-                Ok(ProbeAnswer {
-                    status,
-                    headers,
-                    body,
-                    failure,
-                    duration,
-                })
+        let mut event = event(
+            EventKind::Attempt,
+            inner.clock.now(),
+            org.as_deref(),
+            method.to_string(),
+            inner.event_path(&path),
+            1,
+            waits,
+            millis(duration),
+        );
+        let result = answer.map(|(status, headers, body)| {
+            let failure = classify(status, &body).err();
+            event.status = Some(status);
+            if let Some(f) = &failure {
+                note_failure(&mut event, f);
             }
-            Ok(Err(err)) => Err(crate::send::transport_error(&err)),
-            Err(_) => Err(Error::new(
-                ErrorKind::Transport {
-                    timeout: true,
-                    reason: format!("no complete answer within {:?}", inner.attempt_timeout),
-                },
-                Sent::MaybeSent,
-            )),
-        };
+            ProbeAnswer {
+                status,
+                headers,
+                body,
+                failure,
+                duration,
+            }
+        });
         if let Err(error) = &result {
-            event.sent = error.sent();
-            event.class = Some(error.class());
+            note_error(&mut event, error);
         }
         inner.events.emit(event).await;
         result.map_err(|e| {

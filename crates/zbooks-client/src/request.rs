@@ -59,6 +59,16 @@ pub(crate) fn decode_error(err: impl std::fmt::Display) -> Error {
     )
 }
 
+impl Client {
+    /// A raw call to any Books endpoint, relative to the Books base (`/invoices`,
+    /// `/invoices/123/status/sent`). The organization id is added; POST is treated as not
+    /// idempotent, every other method as safe to repeat (change it with
+    /// [`RequestBuilder::idempotency`]).
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder<'_> {
+        RequestBuilder::new(self, method, path)
+    }
+}
+
 impl<'c> RequestBuilder<'c> {
     pub(crate) fn new(client: &'c Client, method: Method, path: &str) -> Self {
         let path = normalize_path(path);

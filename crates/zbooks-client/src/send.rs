@@ -3,6 +3,10 @@
 //! answer with [`classify()`], emit one event, then decide — success, refresh and replay once,
 //! pause the organization, back off and retry, or stop — and say why.
 //!
+//! Admission ([`Inner::admit`]: the organization's limits, its in-flight permit, a unit of its
+//! daily quota and its pacing slot) is one function every path that sends goes through, the
+//! diagnostic probe included.
+//!
 //! The decision is [`decide`], a pure function of the failure, the call's idempotency and the
 //! attempt so far; the loop only carries it out under the three bounds (attempts, deadline,
 //! retry budget).
@@ -12,19 +16,27 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use reqwest::Method;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
-use zbooks_types::event::{CallEvent, EVENT_SCHEMA_VERSION, EventKind, Wait, WaitReason};
-use zbooks_types::{FailureClass, Limits, Sent};
+use zbooks_types::event::{EventKind, Wait, WaitReason};
+use zbooks_types::{FailureClass, Limits, Plan, Sent};
 
 use crate::auth::ActiveToken;
 use crate::classify::{Failure, classify};
-use crate::client::Inner;
 use crate::endpoint::{Idempotency, scope_for};
 use crate::error::{CallContext, Error, ErrorKind};
+use crate::events::{event, note_error};
+use crate::limiter::Permit;
 use crate::retry::backoff;
+use crate::shared::Inner;
 use crate::store::ServerQuota;
-use crate::time::{millis, rfc3339};
+use crate::time::millis;
+use crate::transport::{exchange, is_redirect, normalize, redirected};
+
+/// How long a plan read from `GET /organizations` and kept in the store is used before it is
+/// read again (an upgrade or a downgrade shows within a day; until then Zoho's own 429s
+/// correct the pace).
+const PLAN_KEPT_FOR: Duration = Duration::from_hours(24);
 
 /// One call, as the loop needs it: everything to rebuild the request for every attempt.
 #[derive(Clone, Debug)]
@@ -68,7 +80,6 @@ struct AttemptFailure {
 #[derive(Debug)]
 struct Run {
     deadline: tokio::time::Instant,
-    limits: Limits,
     attempt: u32,
     /// Whether the call already refreshed and replayed after a 57.
     replayed: bool,
@@ -136,48 +147,6 @@ pub(crate) fn decide(error: &Error, idempotency: Idempotency, replayed: bool) ->
     }
 }
 
-/// A transport failure as an [`Error`]: certainly not sent when the connection could not be
-/// made, else maybe sent. The URL is dropped from the text (it may carry a query).
-pub(crate) fn transport_error(err: &reqwest::Error) -> Error {
-    let timeout = err.is_timeout();
-    let sent = if err.is_connect() {
-        Sent::NotSent
-    } else {
-        Sent::MaybeSent
-    };
-    let mut reason = String::new();
-    let mut source: Option<&dyn std::error::Error> = Some(err);
-    while let Some(e) = source {
-        let text = match e.downcast_ref::<reqwest::Error>() {
-            Some(r) if r.url().is_some() => {
-                // reqwest's Display includes the URL; describe it by its kind instead.
-                if r.is_connect() {
-                    "connection failed".to_owned()
-                } else if r.is_timeout() {
-                    "timed out".to_owned()
-                } else if r.is_body() || r.is_decode() {
-                    "response body failed".to_owned()
-                } else {
-                    "request failed".to_owned()
-                }
-            }
-            _ => e.to_string(),
-        };
-        if !reason.is_empty() {
-            reason.push_str(": ");
-        }
-        reason.push_str(&text);
-        source = e.source();
-    }
-    Error::new(
-        ErrorKind::Transport {
-            timeout,
-            reason: zbooks_types::scrub(&reason),
-        },
-        sent,
-    )
-}
-
 impl Inner {
     /// Runs a call to success or a final error, inside one `zbooks.call` span.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Answer, Error> {
@@ -191,20 +160,8 @@ impl Inner {
     }
 
     async fn execute_in_span(&self, call: &Call) -> Result<Answer, Error> {
-        let limits = match &call.organization_id {
-            // The rare paths are boxed here and below: a call's future stays small (a caller
-            // that spawns or boxes it allocates less), and only a call that takes such a path
-            // pays for the box.
-            Some(org) if self.limiter.config.enabled => Box::pin(self.limits_for(org)).await,
-            _ => Limits {
-                per_minute: 0,
-                per_day: 0,
-                in_flight: 0,
-            },
-        };
         let mut run = Run {
             deadline: tokio::time::Instant::now() + self.retry.deadline,
-            limits,
             attempt: 0,
             replayed: false,
             budget_taken: 0,
@@ -218,7 +175,6 @@ impl Inner {
             let result = self
                 .attempt(
                     call,
-                    run.limits,
                     run.attempt,
                     std::mem::take(&mut run.waits),
                     run.forced_stale.take(),
@@ -462,7 +418,6 @@ impl Inner {
     async fn attempt(
         &self,
         call: &Call,
-        limits: Limits,
         attempt: u32,
         mut waits: Vec<Wait>,
         stale: Option<Arc<ActiveToken>>,
@@ -475,7 +430,7 @@ impl Inner {
         // Scoped so that the result is not held across the (rare) await that records it.
         let recording = {
             let result = self
-                .attempt_inner(call, limits, &mut waits, stale, &mut probe)
+                .attempt_inner(call, &mut waits, stale, &mut probe)
                 .await;
             // The event is built only when someone reads it: the hot path of a client without
             // sinks or subscribers stays free of formatting.
@@ -496,32 +451,21 @@ impl Inner {
         probe: Probe,
         result: Result<Answer, AttemptFailure>,
     ) -> Result<Answer, AttemptFailure> {
-        let mut event = CallEvent {
-            schema: EVENT_SCHEMA_VERSION,
-            ts: rfc3339(self.clock.now()),
-            kind: EventKind::Attempt,
-            organization_id: call.organization_id.as_deref().map(str::to_owned),
-            method: call.method.to_string(),
-            path: self.event_path(&call.path),
-            status: probe.status,
-            code: None,
-            message: None,
-            class: None,
-            sent: probe.sent,
+        let mut event = event(
+            EventKind::Attempt,
+            self.clock.now(),
+            call.organization_id.as_deref(),
+            call.method.to_string(),
+            self.event_path(&call.path),
             attempt,
-            waited: waits,
-            duration_ms: probe.duration_ms,
-            natural_key: call.natural_key.clone(),
-        };
+            waits,
+            probe.duration_ms,
+        );
+        event.status = probe.status;
+        event.sent = probe.sent;
+        event.natural_key.clone_from(&call.natural_key);
         if let Err(failure) = &result {
-            let error = &failure.error;
-            event.sent = error.sent();
-            event.class = Some(error.class());
-            if let Some(f) = error.failure() {
-                event.status = Some(f.status);
-                event.code = f.code;
-                event.message = f.message.as_deref().map(zbooks_types::scrub);
-            }
+            note_error(&mut event, &failure.error);
         }
         self.events.emit(event).await;
         result
@@ -530,7 +474,6 @@ impl Inner {
     async fn attempt_inner(
         &self,
         call: &Call,
-        limits: Limits,
         waits: &mut Vec<Wait>,
         stale: Option<Arc<ActiveToken>>,
         probe: &mut Probe,
@@ -548,15 +491,10 @@ impl Inner {
             None => self.auth.token(waits).await,
         }
         .map_err(|e| fail(e.with_sent(Sent::NotSent)))?;
-        // Boxed, as the limiter's wait is long-lived and its future large beside the call's.
-        let _permit = match &call.organization_id {
-            Some(org) if self.limiter.config.enabled => {
-                Box::pin(self.limiter.acquire(org, limits, waits))
-                    .await
-                    .map_err(fail)?
-            }
-            _ => None,
-        };
+        let _permit = self
+            .admit(call.organization_id.as_deref(), waits)
+            .await
+            .map_err(fail)?;
         // Another call may have replaced the token while this one waited for its slot.
         let token = if waits.is_empty() {
             token
@@ -576,43 +514,17 @@ impl Inner {
                 .body(body.clone());
         }
         let started = tokio::time::Instant::now();
-        // One deadline for the whole exchange, send to the end of the body, kept by the
-        // client's watchdog (cheaper than a timer per attempt; measured in
-        // benches/throughput.rs).
-        let exchange = async {
-            let mut response = request.send().await?;
-            let status = response.status().as_u16();
-            let headers = std::mem::take(response.headers_mut());
-            read_body(&mut response)
-                .await
-                .map(|body| (status, headers, body))
-        };
         // Scoped so that nothing of the answer is held across the rare await after it: only
         // the box of that await is.
         let recording = {
-            let answer = Box::pin(self.watchdog.within(self.attempt_timeout, exchange)).await;
+            // One deadline for the whole exchange, send to the end of the body.
+            let answer = exchange(request, self.attempt_timeout).await;
             probe.duration_ms = millis(started.elapsed());
             let (status, headers, body) = match answer {
-                Ok(Ok(answer)) => answer,
-                Err(_elapsed) => {
+                Ok(answer) => answer,
+                Err(error) => {
                     return Err(AttemptFailure {
-                        error: Error::new(
-                            ErrorKind::Transport {
-                                timeout: true,
-                                reason: format!(
-                                    "no complete answer within {:?}",
-                                    self.attempt_timeout
-                                ),
-                            },
-                            Sent::MaybeSent,
-                        ),
-                        token: Some(token),
-                        headers: None,
-                    });
-                }
-                Ok(Err(err)) => {
-                    return Err(AttemptFailure {
-                        error: transport_error(&err),
+                        error,
                         token: Some(token),
                         headers: None,
                     });
@@ -646,6 +558,125 @@ impl Inner {
     }
 }
 
+/// Admission: the one gate every call path passes before it sends (the attempt loop and the
+/// diagnostic probe alike).
+impl Inner {
+    /// Waits until a call to `org` may be sent: the organization's limits (the plan's), then
+    /// a permit at its in-flight cap, a unit of its daily quota and its pacing slot. Nothing to
+    /// wait for when limits are off or the call names no organization. What it waited for is
+    /// recorded in `waits`.
+    pub(crate) async fn admit(
+        &self,
+        org: Option<&str>,
+        waits: &mut Vec<Wait>,
+    ) -> Result<Option<Permit>, Error> {
+        match org {
+            // Boxed: the limiter's wait is long-lived and its future large beside the call's;
+            // only a call that waits pays for the box.
+            Some(org) if self.limiter.config.enabled => {
+                Box::pin(async move {
+                    let limits = self.limits_for(org).await;
+                    self.limiter.acquire(org, limits, waits).await
+                })
+                .await
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The limits of an organization: the configured plan's, else the plan kept in the store
+    /// (read within [`PLAN_KEPT_FOR`]), else the plan read once from
+    /// `GET /organizations` and kept, else (when that fails) the Free plan's, the most careful.
+    pub(crate) async fn limits_for(&self, org: &str) -> Limits {
+        if let Some(plan) = self.plan {
+            return plan.limits();
+        }
+        let mut known = self.limits.lock().await;
+        if let Some(limits) = known.get(org) {
+            return *limits;
+        }
+        // Another process on the same store (the last `zbooks call`) may have read it already:
+        // one `GET /organizations` a day per store, not one per process.
+        let now = self.clock.now();
+        let kept = match self.limiter.store.load_plan(org).await {
+            Ok(kept) => kept,
+            Err(err) => {
+                tracing::warn!(target: "zbooks::client", organization_id = org, error = %err, "cannot read the kept plan; asking Zoho");
+                None
+            }
+        };
+        if let Some((plan, checked_at)) = kept
+            && now
+                .duration_since(checked_at)
+                .is_ok_and(|age| age < PLAN_KEPT_FOR)
+        {
+            let limits = plan.limits();
+            known.insert(org.to_owned(), limits);
+            return limits;
+        }
+        let plan = match self.read_plan(org).await {
+            Ok(Some(plan)) => {
+                if let Err(err) = self.limiter.store.save_plan(org, plan, now).await {
+                    tracing::warn!(target: "zbooks::client", organization_id = org, error = %err, "cannot keep the plan in the store");
+                }
+                plan
+            }
+            Ok(None) => {
+                tracing::warn!(target: "zbooks::client", organization_id = org, "no plan found for the organization; keeping the Free plan's limits");
+                Plan::Free
+            }
+            Err(err) => {
+                tracing::warn!(target: "zbooks::client", organization_id = org, error = %err, "could not read the plan; keeping the Free plan's limits");
+                Plan::Free
+            }
+        };
+        let limits = plan.limits();
+        known.insert(org.to_owned(), limits);
+        limits
+    }
+
+    async fn read_plan(&self, org: &str) -> Result<Option<Plan>, Error> {
+        let call = Call {
+            method: Method::GET,
+            path: "/organizations".to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotency: crate::endpoint::Idempotency::Safe,
+            organization_id: None,
+            natural_key: None,
+        };
+        let answer = Box::pin(self.execute(&call)).await?;
+        let body: serde_json::Value = serde_json::from_slice(&answer.body).map_err(|e| {
+            Error::new(
+                ErrorKind::Decode {
+                    reason: e.to_string(),
+                },
+                Sent::Answered,
+            )
+        })?;
+        let orgs = body
+            .get("organizations")
+            .and_then(serde_json::Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        Ok(orgs
+            .iter()
+            .find(|o| {
+                o.get("organization_id")
+                    .map(|id| id.as_str().map_or_else(|| id.to_string(), str::to_owned))
+                    .as_deref()
+                    == Some(org)
+            })
+            .and_then(|o| {
+                ["plan_name", "plan_type"]
+                    .iter()
+                    .filter_map(|k| o.get(*k).and_then(serde_json::Value::as_str))
+                    .find_map(Plan::from_zoho_text)
+            }))
+    }
+}
+
 impl Inner {
     /// The call's URL with its query (`organization_id` first), form-encoded as reqwest's
     /// `query` would, written into the one string.
@@ -671,45 +702,6 @@ impl Inner {
         query.extend_pairs(pairs);
         query.finish()
     }
-}
-
-/// Whether an answer is a redirect, which the client never follows: the Authorization header,
-/// the `organization_id` and a create's body would go wherever the server pointed (issue 12
-/// §7). Every HTTP client zbooks builds has redirects off, so the 3xx itself arrives here.
-/// 304 is a cache answer, not a redirect.
-pub(crate) fn is_redirect(status: u16) -> bool {
-    (300..400).contains(&status) && status != 304
-}
-
-/// A redirect as an error naming its target: the `Location` resolved against the request URL
-/// `from`, with its query, fragment and user info left out (they may carry the organization
-/// or a secret).
-pub(crate) fn redirected(status: u16, from: &str, headers: &HeaderMap) -> Error {
-    let location = match headers.get(LOCATION).map(HeaderValue::to_str) {
-        None => "nowhere (no Location header)".to_owned(),
-        Some(Err(_)) => "an unreadable Location".to_owned(),
-        Some(Ok(target)) => match reqwest::Url::parse(from).and_then(|base| base.join(target)) {
-            Ok(mut url) => {
-                url.set_query(None);
-                url.set_fragment(None);
-                let _ = url.set_username("");
-                let _ = url.set_password(None);
-                url.to_string()
-            }
-            Err(_) => target
-                .split(['?', '#'])
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
-        },
-    };
-    Error::new(
-        ErrorKind::Redirected {
-            status,
-            location: zbooks_types::scrub(&location),
-        },
-        Sent::Answered,
-    )
 }
 
 /// A header value of its own: a clone would share the token's bytes, whose reference count
@@ -739,25 +731,6 @@ fn answer_of(
             headers: Some(headers),
         }),
     }
-}
-
-/// The whole body, chunk by chunk: a body in one chunk (the usual answer) is kept without a
-/// copy. Half the future of `Response::bytes`, which every attempt carries.
-async fn read_body(response: &mut reqwest::Response) -> Result<Bytes, reqwest::Error> {
-    let Some(first) = response.chunk().await? else {
-        return Ok(Bytes::new());
-    };
-    let Some(second) = response.chunk().await? else {
-        return Ok(first);
-    };
-    let hint = usize::try_from(response.content_length().unwrap_or(0)).unwrap_or(0);
-    let mut body = Vec::with_capacity(hint.max(first.len() + second.len()));
-    body.extend_from_slice(&first);
-    body.extend_from_slice(&second);
-    while let Some(chunk) = response.chunk().await? {
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Bytes::from(body))
 }
 
 fn api_error(failure: Failure) -> Error {
@@ -796,11 +769,6 @@ pub(crate) fn server_quota(headers: &HeaderMap, now: SystemTime) -> Option<Serve
         remaining,
         resets_at: now + Duration::from_secs(reset),
     })
-}
-
-/// A domain without its scheme's trailing slash, for comparing `api_domain`s.
-pub(crate) fn normalize(domain: &str) -> String {
-    domain.trim().trim_end_matches('/').to_ascii_lowercase()
 }
 
 #[cfg(test)]
