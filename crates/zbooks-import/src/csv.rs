@@ -21,8 +21,8 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{ImportError, ImportErrorKind};
 use crate::location::Location;
+use crate::parsed::Parsed;
 use crate::problem::{Problem, ProblemKind};
-use crate::read::Parsed;
 use crate::record::{Entity, NaturalKey, Record};
 use crate::value::{self, money};
 
@@ -412,7 +412,7 @@ impl CsvReader {
             );
             return me;
         }
-        let sniffed = match crate::tally::xml::sniff(&prefix) {
+        let sniffed = match crate::decode::sniff(&prefix) {
             Ok(s) => s,
             Err(m) => {
                 me.fail(ProblemKind::Encoding, 0, m);

@@ -283,6 +283,74 @@ impl<R: Read> BufRead for Decoded<R> {
     }
 }
 
+/// How an input was decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sniffed {
+    /// The encoding.
+    pub encoding: &'static Encoding,
+    /// Bytes of byte-order mark skipped.
+    pub bom: usize,
+    /// Whether the encoding was guessed without a BOM.
+    pub guessed: bool,
+}
+
+/// Finds the encoding of a file from its first bytes (tally-reference.md §7; CSV files are sniffed the same way): a BOM, else
+/// zero bytes in the 2nd and 4th places (UTF-16LE) or 1st and 3rd (UTF-16BE), else UTF-8 if
+/// the bytes are valid UTF-8, else Windows-1252.
+pub fn sniff(prefix: &[u8]) -> Result<Sniffed, String> {
+    let found = |encoding, bom, guessed| {
+        Ok(Sniffed {
+            encoding,
+            bom,
+            guessed,
+        })
+    };
+    if prefix.starts_with(&[0, 0, 0xFE, 0xFF]) || prefix.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        return Err(
+            "the file is UTF-32, which Tally does not write; export it again as UTF-8 or UTF-16"
+                .to_owned(),
+        );
+    }
+    if prefix.starts_with(&[0xFF, 0xFE]) {
+        return found(encoding_rs::UTF_16LE, 2, false);
+    }
+    if prefix.starts_with(&[0xFE, 0xFF]) {
+        return found(encoding_rs::UTF_16BE, 2, false);
+    }
+    if prefix.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return found(encoding_rs::UTF_8, 3, false);
+    }
+    let sample = &prefix[..prefix.len().min(512)];
+    let pairs = sample.len() / 2;
+    if pairs >= 2 {
+        let odd_zeros = sample
+            .chunks_exact(2)
+            .filter(|p| p[1] == 0 && p[0] != 0)
+            .count();
+        let even_zeros = sample
+            .chunks_exact(2)
+            .filter(|p| p[0] == 0 && p[1] != 0)
+            .count();
+        if odd_zeros * 2 > pairs {
+            return found(encoding_rs::UTF_16LE, 0, true);
+        }
+        if even_zeros * 2 > pairs {
+            return found(encoding_rs::UTF_16BE, 0, true);
+        }
+    }
+    match std::str::from_utf8(prefix) {
+        Ok(_) => found(encoding_rs::UTF_8, 0, false),
+        Err(e) if e.error_len().is_none() => found(encoding_rs::UTF_8, 0, false),
+        // Letters that are valid UTF-8 beside bytes that are not: a UTF-8 file with a stray
+        // byte (Windows-1252 text almost never forms a valid multi-byte sequence), read as
+        // UTF-8 so the stray byte is named and the rest is not garbled.
+        Err(_) if prefix.utf8_chunks().any(|c| !c.valid().is_ascii()) => {
+            found(encoding_rs::UTF_8, 0, true)
+        }
+        Err(_) => found(encoding_rs::WINDOWS_1252, 0, true),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

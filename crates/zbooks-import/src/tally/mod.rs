@@ -17,7 +17,7 @@ use std::sync::Arc;
 pub use map::{TallyMapper, TallyOptions};
 pub use xml::{Node, XmlItem, XmlObjects};
 
-use crate::Parsed;
+use crate::parsed::Parsed;
 use crate::problem::Problem;
 use crate::record::Record;
 
