@@ -114,6 +114,39 @@ pub fn classify(status: u16, body: &[u8]) -> Result<Success, Failure> {
     classify_parsed(status, trimmed)
 }
 
+/// [`classify`] for a caller that wants the body as JSON: one parse gives both the verdict
+/// and the value, where [`classify`] then a parse would read the body twice.
+///
+/// A 2xx answer that opens with Zoho's success head (`{"code":0` then `,` or `}`) and parses
+/// as one JSON object with neither an `error` key nor a non-string `error_description` is a
+/// success, as [`classify`]'s scan or parse says of it; the value comes back with it. Every
+/// other answer goes to [`classify`] itself, so its failures are the same; a success found
+/// there comes back without a value (`None`), for the caller to parse as before.
+///
+/// # Errors
+///
+/// As [`classify`].
+pub fn classify_json(status: u16, body: &[u8]) -> Result<(Success, Option<Value>), Failure> {
+    let trimmed = trim_start(body);
+    if (200..300).contains(&status)
+        && has_success_head(trimmed)
+        && let Ok(value) = serde_json::from_slice::<Value>(trimmed)
+        && value.as_object().is_some_and(|object| {
+            !object.contains_key("error")
+                && object
+                    .get("error_description")
+                    .is_none_or(|d| d.is_string() || d.is_null())
+        })
+    {
+        let success = Success {
+            status,
+            kind: SuccessKind::Books,
+        };
+        return Ok((success, Some(value)));
+    }
+    Ok((classify(status, body)?, None))
+}
+
 /// [`classify`] without the scan of Zoho's success envelope: always the full parse. For the
 /// fuzzer, which checks that both give the same verdict on every input.
 #[doc(hidden)]
@@ -248,12 +281,7 @@ fn classify_parsed(status: u16, trimmed: &[u8]) -> Result<Success, Failure> {
 /// [`SCAN_DEPTH`]) it leaves to the full parse in [`classify`], so the verdict is the same
 /// either way (property-tested against the parse in `classify/tests.rs`).
 fn is_books_success(body: &[u8]) -> bool {
-    let Some(rest) = body.strip_prefix(br#"{"code":0"#) else {
-        return false;
-    };
-    // `0` must be the whole number: `{"code":05` or `{"code":0.5` are not Zoho's success.
-    let next = rest.iter().find(|b| !b.is_ascii_whitespace());
-    if !matches!(next, Some(b',' | b'}')) || std::str::from_utf8(body).is_err() {
+    if !has_success_head(body) || std::str::from_utf8(body).is_err() {
         return false;
     }
     let mut scan = Scan { body, at: 0 };
@@ -261,6 +289,16 @@ fn is_books_success(body: &[u8]) -> bool {
         scan.whitespace();
         scan.at == body.len()
     }
+}
+
+/// Whether the body opens with Zoho's success head: `{"code":0` with `0` the whole number
+/// (`{"code":05` or `{"code":0.5` are not Zoho's success).
+fn has_success_head(body: &[u8]) -> bool {
+    let Some(rest) = body.strip_prefix(br#"{"code":0"#) else {
+        return false;
+    };
+    let next = rest.iter().find(|b| !b.is_ascii_whitespace());
+    matches!(next, Some(b',' | b'}'))
 }
 
 /// Where the run of plain string bytes from `at` ends: the index of the next `"`, `\\` or

@@ -88,6 +88,7 @@ impl<'c> RequestBuilder<'c> {
                 body: None,
                 organization_id,
                 natural_key: None,
+                want_json: false,
             },
             error: None,
         }
@@ -172,15 +173,19 @@ impl<'c> RequestBuilder<'c> {
     pub fn send_json(self) -> impl Future<Output = Result<Value, Error>> + Send + 'c {
         let RequestBuilder {
             client,
-            call,
+            mut call,
             error,
         } = self;
+        call.want_json = true;
         async move {
             if let Some(error) = error {
                 return Err(error);
             }
             let answer = client.inner.execute(&call).await?;
-            serde_json::from_slice(&answer.body).map_err(decode_error)
+            match answer.json {
+                Some(json) => Ok(json),
+                None => serde_json::from_slice(&answer.body).map_err(decode_error),
+            }
         }
     }
 }

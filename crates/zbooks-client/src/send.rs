@@ -22,7 +22,7 @@ use zbooks_types::event::{EventKind, Wait, WaitReason};
 use zbooks_types::{FailureClass, Limits, Plan, Sent};
 
 use crate::auth::ActiveToken;
-use crate::classify::{Failure, classify};
+use crate::classify::{Failure, classify, classify_json};
 use crate::endpoint::{Idempotency, scope_for};
 use crate::error::{CallContext, Error, ErrorKind};
 use crate::events::{event, note_error};
@@ -50,6 +50,9 @@ pub(crate) struct Call {
     pub(crate) idempotency: Idempotency,
     pub(crate) organization_id: Option<Arc<str>>,
     pub(crate) natural_key: Option<String>,
+    /// The caller wants the body as JSON: the answer is classified and parsed in one go
+    /// ([`classify_json`]).
+    pub(crate) want_json: bool,
 }
 
 /// A successful answer.
@@ -58,6 +61,8 @@ pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    /// The body as JSON, when the call wanted it and one parse gave it with the verdict.
+    pub(crate) json: Option<serde_json::Value>,
 }
 
 /// What an attempt's event needs to know about the exchange.
@@ -217,6 +222,7 @@ impl Inner {
                 status: 200,
                 headers: HeaderMap::new(),
                 body: Bytes::from_static(br#"{"code":0,"message":"success"}"#),
+                json: None,
             }));
         }
         let error = failure.error;
@@ -547,11 +553,11 @@ impl Inner {
                 _ => None,
             };
             let Some((org, quota)) = quota else {
-                return answer_of(token, status, headers, body);
+                return answer_of(token, status, headers, body, call.want_json);
             };
             Box::pin(async move {
                 self.limiter.record_server_quota(org, quota).await;
-                answer_of(token, status, headers, body)
+                answer_of(token, status, headers, body, call.want_json)
             })
         };
         recording.await
@@ -645,6 +651,7 @@ impl Inner {
             idempotency: crate::endpoint::Idempotency::Safe,
             organization_id: None,
             natural_key: None,
+            want_json: false,
         };
         let answer = Box::pin(self.execute(&call)).await?;
         let body: serde_json::Value = serde_json::from_slice(&answer.body).map_err(|e| {
@@ -718,12 +725,19 @@ fn answer_of(
     status: u16,
     headers: HeaderMap,
     body: Bytes,
+    want_json: bool,
 ) -> Result<Answer, AttemptFailure> {
-    match classify(status, &body) {
-        Ok(_) => Ok(Answer {
+    let verdict = if want_json {
+        classify_json(status, &body).map(|(_, json)| json)
+    } else {
+        classify(status, &body).map(|_| None)
+    };
+    match verdict {
+        Ok(json) => Ok(Answer {
             status,
             headers,
             body,
+            json,
         }),
         Err(failure) => Err(AttemptFailure {
             error: api_error(failure),
@@ -859,6 +873,7 @@ mod tests {
                 idempotency: crate::endpoint::Idempotency::Safe,
                 organization_id: Some("60000000001".into()),
                 natural_key: None,
+                want_json: false,
             };
             let ours = client.inner.url_with_query(&token, &call);
             let mut pairs = vec![("organization_id", "60000000001")];
@@ -879,6 +894,7 @@ mod tests {
             idempotency: crate::endpoint::Idempotency::Safe,
             organization_id: None,
             natural_key: None,
+            want_json: false,
         };
         assert_eq!(
             client.inner.url_with_query(&token, &bare),

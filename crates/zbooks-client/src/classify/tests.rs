@@ -337,3 +337,65 @@ proptest::proptest! {
         proptest::prop_assert_eq!(plain_run_end(&body, from), naive);
     }
 }
+
+proptest::proptest! {
+    /// `classify_json` gives `classify`'s verdict on every body (valid envelopes and ones with
+    /// a byte replaced, inserted or removed, under a 2xx and a 5xx), and any value it returns
+    /// is the body's parse.
+    #[test]
+    fn classify_json_agrees_with_classify(
+        fields in proptest::collection::btree_map("[a-z_]{1,10}", json_value(), 0..5),
+        error_key in proptest::prelude::any::<bool>(),
+        at in proptest::prelude::any::<proptest::sample::Index>(),
+        edit in 0..4u8,
+        byte in proptest::sample::select(&b"{}[]\",:\\ 0123456789.-+eEtrufalsnxu\x01\xff"[..]),
+        status in proptest::sample::select(&[200u16, 201, 500][..]),
+    ) {
+        let mut body = br#"{"code":0"#.to_vec();
+        if error_key {
+            body.extend_from_slice(br#","error":"invalid_code","error_description":7"#);
+        }
+        for (key, value) in &fields {
+            body.push(b',');
+            body.extend_from_slice(serde_json::to_string(key).unwrap().as_bytes());
+            body.push(b':');
+            body.extend_from_slice(serde_json::to_string(value).unwrap().as_bytes());
+        }
+        body.push(b'}');
+        let i = at.index(body.len());
+        match edit {
+            0 => body[i] = byte,
+            1 => body.insert(i, byte),
+            2 => { body.remove(i); }
+            _ => {}
+        }
+        let one = classify_json(status, &body);
+        proptest::prop_assert_eq!(one.clone().map(|(s, _)| s), classify(status, &body));
+        if let Ok((_, Some(value))) = one {
+            proptest::prop_assert_eq!(value, serde_json::from_slice::<Value>(&body).unwrap());
+        }
+    }
+}
+
+#[test]
+fn classify_json_returns_the_value_of_a_success_and_classify_s_failures() {
+    let (success, value) =
+        classify_json(200, br#"{"code":0,"message":"success","n":[1]}"#).unwrap();
+    assert_eq!(success.kind, SuccessKind::Books);
+    assert_eq!(value.unwrap()["n"][0], 1);
+    // Not Zoho's head: classify decides, and the caller parses.
+    let (success, value) = classify_json(200, br#"{"message":"success","code":0}"#).unwrap();
+    assert_eq!(success.kind, SuccessKind::Books);
+    assert!(value.is_none());
+    let body = br#"{"code":0,"error":"invalid_code","x":1e5}"#;
+    assert_eq!(
+        classify_json(200, body).map(|(s, _)| s),
+        classify(200, body)
+    );
+    assert!(classify(200, body).is_err());
+    let body = br#"{"code":1002,"message":"Contact does not exist."}"#;
+    assert_eq!(
+        classify_json(404, body).unwrap_err(),
+        classify(404, body).unwrap_err()
+    );
+}
