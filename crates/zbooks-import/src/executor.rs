@@ -33,7 +33,7 @@
 //!
 //! The executor never prints: it reports [`Progress`] to a callback.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
@@ -87,10 +87,28 @@ pub fn fingerprint(content: &[u8], options: &str, organization_id: &str) -> Stri
 pub struct ExecuteOptions {
     /// Creates in flight at once (the plan's cap; the client keeps it too).
     pub in_flight: usize,
-    /// How long a record waits after Zoho failed on its side (a 5xx), or after the limits
-    /// kept refusing it, before it is sent again. Zoho advises minutes, not seconds (default
-    /// 5 minutes; tests shorten it).
+    /// How long a record waits after Zoho failed on it again and again (a 5xx after
+    /// [`ExecuteOptions::server_retries`] short retries), or after the
+    /// limits kept refusing it, before it is sent again; also how long the whole run pauses
+    /// when Zoho fails across records ([`ExecuteOptions::burst`]). Zoho advises minutes, not
+    /// seconds (default 5 minutes; [`ExecuteOptions::scaled_to`] scales it with the limits'
+    /// minute; tests shorten it).
     pub defer: Duration,
+    /// How long a record waits after its first server failure (a 5xx) before it is sent
+    /// again, jittered between half of it and all of it, while the rest of the run goes on
+    /// (default 2 s; four times as long after each further one, up to
+    /// [`ExecuteOptions::server_retries`]). One 5xx is usually one bad request on one server,
+    /// not Zoho in trouble.
+    pub server_retry: Duration,
+    /// Server failures on one record answered with a short retry before the record is
+    /// deferred for [`ExecuteOptions::defer`] (default 2).
+    pub server_retries: u32,
+    /// Server failures (5xx) across records within [`ExecuteOptions::burst_window`] that
+    /// mean Zoho itself is in trouble: nothing new is sent for [`ExecuteOptions::defer`]
+    /// (default 5).
+    pub burst: usize,
+    /// The window [`ExecuteOptions::burst`] is counted over (default a Zoho minute, 60 s).
+    pub burst_window: Duration,
     /// Creates sent for one record before it is given up as failed (default 5).
     pub max_attempts: u32,
     /// On a spent daily quota, sleep until the reset and go on (default: stop, resumable).
@@ -118,11 +136,47 @@ pub struct ExecuteOptions {
     pub exclusive: bool,
 }
 
+impl ExecuteOptions {
+    /// The waits after server failures measured in `minute`, the limits' minute (60 s at
+    /// Zoho; shorter against a simulator whose minute is scaled): the deferral five minutes,
+    /// the first retry 1/30 of a minute, the burst window one minute.
+    #[must_use]
+    pub fn scaled_to(self, minute: Duration) -> Self {
+        ExecuteOptions {
+            defer: minute * 5,
+            server_retry: minute / 30,
+            burst_window: minute,
+            ..self
+        }
+    }
+}
+
+/// `base` jittered between half of it and all of it, by the record and its attempt (so the
+/// records a failure hit together do not come back together).
+fn jittered(base: Duration, index: usize, attempt: u32) -> Duration {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in (index as u64)
+        .to_le_bytes()
+        .into_iter()
+        .chain(attempt.to_le_bytes())
+    {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    // A fraction in [0.5, 1.0] in thousandths.
+    let thousandths = 500 + u32::try_from(h % 501).unwrap_or(500);
+    base * thousandths / 1000
+}
+
 impl Default for ExecuteOptions {
     fn default() -> Self {
         ExecuteOptions {
             in_flight: 10,
             defer: Duration::from_mins(5),
+            server_retry: Duration::from_secs(2),
+            server_retries: 2,
+            burst: 5,
+            burst_window: Duration::from_mins(1),
             max_attempts: 5,
             wait_for_quota: false,
             settle: Duration::from_secs(10),
@@ -285,6 +339,8 @@ struct Slot {
     sent: bool,
     lookup_first: bool,
     deferred_until: Option<SystemTime>,
+    /// Server failures (5xx) on this record in this run: the first gets a short retry.
+    server_failures: u32,
 }
 
 enum TaskOutcome<E> {
@@ -296,6 +352,8 @@ enum TaskOutcome<E> {
     Deferred {
         until: SystemTime,
         lookup_first: bool,
+        /// Zoho failed on its side (a 5xx): counted towards a burst.
+        server: bool,
     },
     Retry,
     Quota {
@@ -320,6 +378,8 @@ struct Task<B, J> {
     /// look before sending; found, present.
     look_before_create: bool,
     attempts: u32,
+    /// Server failures on this record earlier in this run.
+    server_failures: u32,
     options: ExecuteOptions,
 }
 
@@ -354,7 +414,17 @@ impl<B: Books, J: RunJournal> Task<B, J> {
             );
             return self.fail(f).await;
         }
-        let until = self.at_after(self.options.defer);
+        // A first 5xx on a record: a short jittered retry while the run goes on; one repeated
+        // past `server_retries` waits minutes (a burst across records pauses the whole run:
+        // `create_all`).
+        let server = error.status().is_some_and(|s| s >= 500);
+        let wait = if server && self.server_failures < self.options.server_retries {
+            let base = self.options.server_retry * 4u32.saturating_pow(self.server_failures);
+            jittered(base, self.index, self.attempts)
+        } else {
+            self.options.defer
+        };
+        let until = self.at_after(wait);
         let until_ms = ms(until);
         match self
             .journal
@@ -370,6 +440,7 @@ impl<B: Books, J: RunJournal> Task<B, J> {
             Ok(()) => TaskOutcome::Deferred {
                 until,
                 lookup_first,
+                server,
             },
             Err(e) => TaskOutcome::Store(e),
         }
@@ -457,6 +528,7 @@ impl<B: Books, J: RunJournal> Task<B, J> {
                     Ok(()) => TaskOutcome::Deferred {
                         until,
                         lookup_first: true,
+                        server: false,
                     },
                     Err(e) => TaskOutcome::Store(e),
                 }
@@ -519,6 +591,7 @@ impl<B: Books, J: RunJournal> Task<B, J> {
                 return TaskOutcome::Deferred {
                     until: self.at_after(self.options.defer),
                     lookup_first: true,
+                    server: false,
                 };
             }
             Err(error) => error,
@@ -838,6 +911,7 @@ pub async fn execute_with<B: Books, J: RunJournal>(
             sent: false,
             lookup_first: false,
             deferred_until: None,
+            server_failures: 0,
         })
         .collect();
     for row in &rows {
@@ -1031,6 +1105,10 @@ impl<B: Books, J: RunJournal> Run<'_, B, J> {
             .collect();
         queue.sort_by_key(|i| (self.records[*i].entity.rank(), *i));
         let cap = self.options.in_flight.max(1);
+        // When the last server failures (5xx) came, across records; and until when the run
+        // sends nothing because they came in a burst (Zoho in trouble).
+        let mut recent_5xx: VecDeque<SystemTime> = VecDeque::new();
+        let mut paused_until: Option<SystemTime> = None;
         progress(&self.progress(Phase::Creating));
         loop {
             let mut running: JoinSet<(usize, TaskOutcome<B::Error>)> = JoinSet::new();
@@ -1039,7 +1117,8 @@ impl<B: Books, J: RunJournal> Run<'_, B, J> {
             // flight finish (or meet the same refusal) first.
             let mut cooldown: Option<SystemTime> = None;
             loop {
-                if halt.is_none() && cooldown.is_none() && !stop.is_stopped() {
+                let paused = paused_until.is_some_and(|p| p > self.options.clock.now());
+                if halt.is_none() && cooldown.is_none() && !paused && !stop.is_stopped() {
                     let now = self.options.clock.now();
                     let mut at = 0;
                     while running.len() < cap && at < queue.len() {
@@ -1070,6 +1149,7 @@ impl<B: Books, J: RunJournal> Run<'_, B, J> {
                                     look_before_create: !self.options.exclusive
                                         && !self.records[i].is_refused_twice_by_zoho(),
                                     attempts: slot.attempts,
+                                    server_failures: slot.server_failures,
                                     options: self.options.clone(),
                                 };
                                 running.spawn(task.run());
@@ -1087,11 +1167,14 @@ impl<B: Books, J: RunJournal> Run<'_, B, J> {
                         }
                         continue;
                     }
-                    // Nothing can go now: wait for the first deferred record.
-                    let next = queue
-                        .iter()
-                        .filter_map(|i| self.slots[*i].deferred_until)
-                        .min();
+                    // Nothing can go now: wait out a pause, or for the first deferred record.
+                    let pause = paused_until.filter(|p| *p > self.options.clock.now());
+                    let next = pause.or_else(|| {
+                        queue
+                            .iter()
+                            .filter_map(|i| self.slots[*i].deferred_until)
+                            .min()
+                    });
                     let Some(until) = next else {
                         // Waiting on records that will never settle: cannot happen with a
                         // dependency order, but never spin.
@@ -1109,8 +1192,13 @@ impl<B: Books, J: RunJournal> Run<'_, B, J> {
                     };
                     let now = self.options.clock.now();
                     let wait = until.duration_since(now).unwrap_or(Duration::ZERO);
+                    let reason = if pause.is_some() {
+                        "Zoho failing on its side across records (a burst of server errors)"
+                    } else {
+                        "deferred records after a server failure"
+                    };
                     progress(&self.progress(Phase::Waiting {
-                        reason: "deferred records after a server failure".to_owned(),
+                        reason: reason.to_owned(),
                         until,
                     }));
                     tokio::select! {
@@ -1135,12 +1223,28 @@ impl<B: Books, J: RunJournal> Run<'_, B, J> {
                     TaskOutcome::Deferred {
                         until,
                         lookup_first,
+                        server,
                     } => {
                         let slot = &mut self.slots[i];
                         slot.state = RecordState::Deferred;
                         slot.attempts += 1;
                         slot.deferred_until = Some(until);
                         slot.lookup_first = lookup_first;
+                        if server {
+                            slot.server_failures += 1;
+                            let now = self.options.clock.now();
+                            recent_5xx.push_back(now);
+                            while recent_5xx.front().is_some_and(|t| {
+                                now.duration_since(*t).unwrap_or(Duration::ZERO)
+                                    > self.options.burst_window
+                            }) {
+                                recent_5xx.pop_front();
+                            }
+                            if recent_5xx.len() >= self.options.burst.max(1) {
+                                paused_until = Some(now + self.options.defer);
+                                recent_5xx.clear();
+                            }
+                        }
                         queue.push(i);
                     }
                     TaskOutcome::Retry => {

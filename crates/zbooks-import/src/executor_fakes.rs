@@ -12,7 +12,7 @@ use zbooks_client::store::StoreResult;
 use zbooks_client::{FailureClass, Sent};
 use zbooks_store::{Failure, JournalEntry, NewEntry, Outcome, RecordState, Transition};
 
-use super::{ExecuteOptions, Progress, RunInput, RunResult, Stop, StopHandle, execute_with};
+use super::{ExecuteOptions, Phase, Progress, RunInput, RunResult, Stop, StopHandle, execute_with};
 use crate::body::Body;
 use crate::existing::ExistingRecords;
 use crate::ports::{Books, CallError, Disposition, RunJournal};
@@ -407,6 +407,7 @@ fn parsed(text: &str) -> Parsed {
 fn options() -> ExecuteOptions {
     ExecuteOptions {
         defer: Duration::from_millis(2),
+        server_retry: Duration::from_millis(1),
         settle: Duration::ZERO,
         read_back: false,
         exclusive: true,
@@ -656,4 +657,147 @@ async fn a_crash_in_flight_is_adopted_when_it_landed_and_resent_uncharged_when_n
     assert_eq!((bharat.attempts, bharat.interrupted), (2, 1));
     assert_eq!(books.sent("Bharat Stores"), 1);
     assert_each_made_once(&books, &input);
+}
+
+/// The wall clock as tokio's (paused) clock moves: the executor's deadlines and its sleeps
+/// agree, and no test waits for real.
+#[derive(Debug)]
+struct TokioClock {
+    base: std::time::SystemTime,
+    start: tokio::time::Instant,
+}
+
+impl zbooks_types::Clock for TokioClock {
+    fn now(&self) -> std::time::SystemTime {
+        self.base + self.start.elapsed()
+    }
+}
+
+/// Zoho's own waits (a 5-minute deferral, a 2 s first retry), on tokio's paused clock.
+fn zoho_timed(burst: usize) -> ExecuteOptions {
+    ExecuteOptions {
+        clock: Arc::new(TokioClock {
+            base: std::time::SystemTime::UNIX_EPOCH + Duration::from_hours(500_000),
+            start: tokio::time::Instant::now(),
+        }),
+        defer: Duration::from_mins(5),
+        server_retry: Duration::from_secs(2),
+        burst,
+        ..options()
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_first_server_error_is_retried_shortly_while_the_run_goes_on() {
+    let (books, journal, input) = (
+        FakeBooks::default(),
+        FakeJournal::default(),
+        parsed(CONTACTS),
+    );
+    books.fault("Acme Traders", &[Fault::ServerError]);
+    let started = tokio::time::Instant::now();
+    let (result, _) = run_with(&books, &journal, &input, zoho_timed(5), &StopHandle::new()).await;
+    let took = started.elapsed();
+    assert!(matches!(result.stop, Stop::Finished));
+    assert!(
+        took >= Duration::from_secs(1) && took <= Duration::from_secs(2),
+        "a jittered short retry (1–2 s), not the 5-minute deferral: {took:?}"
+    );
+    assert_eq!(
+        journal.log_of(0),
+        ["in_flight", "in_doubt", "deferred", "in_flight", "done"]
+    );
+    // The others went on meanwhile.
+    assert_eq!(journal.log_of(1), ["in_flight", "done"]);
+    assert_eq!(journal.log_of(2), ["in_flight", "done"]);
+    assert_eq!(books.sent("Acme Traders"), 2);
+    assert_each_made_once(&books, &input);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_error_repeated_on_a_record_defers_it_for_minutes() {
+    let (books, journal, input) = (
+        FakeBooks::default(),
+        FakeJournal::default(),
+        parsed(CONTACTS),
+    );
+    // Two short retries (2 s, then 8 s, jittered), then the third 5xx defers for 5 minutes.
+    books.fault("Acme Traders", &[Fault::ServerError; 3]);
+    let started = tokio::time::Instant::now();
+    let (result, progress) =
+        run_with(&books, &journal, &input, zoho_timed(5), &StopHandle::new()).await;
+    let took = started.elapsed();
+    assert!(matches!(result.stop, Stop::Finished));
+    assert!(
+        took >= Duration::from_mins(5) && took <= Duration::from_mins(5) + Duration::from_secs(10),
+        "the deferral after the short retries: {took:?}"
+    );
+    assert!(progress.iter().any(|p| matches!(
+        &p.phase,
+        Phase::Waiting { reason, .. } if reason.starts_with("deferred records")
+    )));
+    assert_eq!(books.sent("Acme Traders"), 4);
+    assert_eq!(journal.entry(0).attempts, 4);
+    assert_eq!(journal.log_of(1), ["in_flight", "done"]);
+    assert_each_made_once(&books, &input);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_burst_of_server_errors_across_records_pauses_the_whole_run() {
+    let (books, journal, input) = (
+        FakeBooks::default(),
+        FakeJournal::default(),
+        parsed(CONTACTS),
+    );
+    books.fault("Acme Traders", &[Fault::ServerError]);
+    books.fault("Bharat Stores", &[Fault::ServerError]);
+    // One at a time: the two failures come first, Chola Mills has not gone yet.
+    let burst = |burst| ExecuteOptions {
+        in_flight: 1,
+        ..zoho_timed(burst)
+    };
+    let started = tokio::time::Instant::now();
+    let (result, progress) = run_with(&books, &journal, &input, burst(2), &StopHandle::new()).await;
+    let took = started.elapsed();
+    assert!(matches!(result.stop, Stop::Finished));
+    assert!(
+        took >= Duration::from_mins(5),
+        "two 5xx on two records within a minute pause everything: {took:?}"
+    );
+    assert!(progress.iter().any(|p| matches!(
+        &p.phase,
+        Phase::Waiting { reason, .. } if reason.contains("burst")
+    )));
+    // Nothing was sent twice beyond the one retry each failure earns.
+    assert_eq!(books.sent("Acme Traders"), 2);
+    assert_eq!(books.sent("Bharat Stores"), 2);
+    assert_eq!(books.sent("Chola Mills"), 1);
+    assert_each_made_once(&books, &input);
+
+    // The same two failures under a higher threshold: short retries only.
+    let (books, journal) = (FakeBooks::default(), FakeJournal::default());
+    books.fault("Acme Traders", &[Fault::ServerError]);
+    books.fault("Bharat Stores", &[Fault::ServerError]);
+    let started = tokio::time::Instant::now();
+    let (result, _) = run_with(&books, &journal, &input, burst(3), &StopHandle::new()).await;
+    assert!(matches!(result.stop, Stop::Finished));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_each_made_once(&books, &input);
+}
+
+#[test]
+fn jitter_stays_between_half_and_all_of_the_base() {
+    let base = Duration::from_secs(2);
+    let waits: BTreeSet<Duration> = (0..50)
+        .map(|i| super::jittered(base, i, 1))
+        .inspect(|w| assert!(*w >= base / 2 && *w <= base, "{w:?}"))
+        .collect();
+    assert!(
+        waits.len() > 10,
+        "the records do not all come back together"
+    );
+    let scaled = ExecuteOptions::default().scaled_to(Duration::from_secs(3));
+    assert_eq!(scaled.defer, Duration::from_secs(15));
+    assert_eq!(scaled.server_retry, Duration::from_millis(100));
+    assert_eq!(scaled.burst_window, Duration::from_secs(3));
 }

@@ -1,0 +1,165 @@
+//! How much of Zoho's per-minute limit an import uses while Zoho misbehaves (issue 14 §5):
+//! contacts into the simulator with its minute shortened to 3 s (the limit stays 100 a
+//! minute), every 25th create's answer lost after the record is made (`reset_after`) and
+//! every 40th create answered 500 with code 1000. The client paces to the same minute, and
+//! the executor's waits after a server failure are scaled by it too.
+//!
+//! Reports, per N: the fraction of the limit used (calls over the run's time at the limit),
+//! records lost, records doubled and the 429s served.
+//!
+//! `cargo bench -p zbooks-import --bench faults` (N = 500 and 2,000; `-- 500` for one). A whole-run figure, not a timed test.
+#![expect(
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    clippy::cast_precision_loss,
+    reason = "a benchmark binary"
+)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use zbooks_client::{Client, Credentials, LimitsConfig};
+use zbooks_import::problem::Report;
+use zbooks_import::{
+    Entity, ExecuteOptions, ExistingRecords, Location, NaturalKey, Record, RunInput, StopHandle,
+    ValidateOptions, execute, fingerprint, validate,
+};
+use zbooks_sim::{FaultAction, FaultRule, Sim, SimConfig};
+use zbooks_store::SqliteStore;
+
+/// A Zoho minute, scaled.
+const MINUTE: Duration = Duration::from_secs(3);
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    // Sizes named on the command line (after `--`); cargo's own `--bench` flag is not one.
+    let mut sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if sizes.is_empty() {
+        sizes = vec![500, 2_000];
+    }
+    for n in sizes {
+        rt.block_on(run(n));
+    }
+}
+
+async fn run(n: usize) {
+    let sim = Sim::start(SimConfig {
+        minute: MINUTE,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    sim.set_faults(vec![
+        FaultRule::on("POST", "/books/v3/contacts", FaultAction::ResetAfter).every(25),
+        FaultRule::on(
+            "POST",
+            "/books/v3/contacts",
+            FaultAction::zoho(500, 1000, "Internal Error"),
+        )
+        .every(40),
+    ]);
+    let demo = sim.demo();
+    let dir = tempdir(n);
+    let store = Arc::new(SqliteStore::open(dir.join("bench.sqlite3")).unwrap());
+    let client = Client::builder()
+        .accounts_url(sim.accounts_url())
+        .api_url(sim.api_url())
+        .organization_id(&demo.organization_id)
+        .plan(zbooks_types::Plan::Professional)
+        .credentials(Credentials::refresh_token(
+            demo.client_id,
+            demo.client_secret,
+            demo.refresh_token,
+        ))
+        .limits(LimitsConfig {
+            window: MINUTE,
+            ..LimitsConfig::default()
+        })
+        .store(store.clone())
+        .build()
+        .unwrap();
+    let records: Vec<Record> = (0..n)
+        .map(|i| {
+            let name = format!("Fault Customer {i:05}");
+            Record::new(
+                Entity::Contact,
+                NaturalKey::named(Entity::Contact, &name),
+                json!({"contact_name": name, "contact_type": "customer"}),
+                Location::new("bench", i as u64 + 1),
+            )
+        })
+        .collect();
+    let validation = validate(
+        &records,
+        &Report::default(),
+        &ExistingRecords::new(),
+        ValidateOptions::default(),
+    );
+    let fp = fingerprint(b"faults", "", &demo.organization_id);
+    let input = RunInput {
+        records: &records,
+        validation: &validation,
+        unread: &[],
+        file: "bench",
+        fingerprint: &fp,
+    };
+    let options = ExecuteOptions {
+        read_back: false,
+        settle: Duration::ZERO,
+        exclusive: true,
+        ..ExecuteOptions::default().scaled_to(MINUTE)
+    };
+    let before = sim.counters().requests;
+    let started = Instant::now();
+    let result = execute(
+        &client,
+        &store,
+        &input,
+        options,
+        &StopHandle::new(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    let counters = sim.counters();
+    let calls = counters.requests - before;
+    let limit_per_s = 100.0 / MINUTE.as_secs_f64();
+    let served_429: u64 = counters.throttled.values().sum();
+    let mine: Vec<u64> = counters
+        .records_per_natural_key
+        .iter()
+        .filter(|(k, _)| k.contains("Fault Customer"))
+        .map(|(_, c)| *c)
+        .collect();
+    let lost = n - mine.iter().filter(|c| **c > 0).count();
+    let doubled: u64 = mine.iter().map(|c| c.saturating_sub(1)).sum();
+    let s = &result.summary;
+    println!(
+        "N = {n}: {calls} calls in {elapsed:.1} s at a limit of {limit_per_s:.1}/s: {:.3} of the \
+         limit; lost {lost}, doubled {doubled}, 429 served {served_429}; created {}, adopted {}, \
+         failed {}, left {}; faults fired {}",
+        calls as f64 / (elapsed * limit_per_s),
+        s.created,
+        s.adopted,
+        s.failed,
+        s.left,
+        counters.faults_fired,
+    );
+    sim.shutdown().await;
+}
+
+fn tempdir(n: usize) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("zbooks-faults-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
