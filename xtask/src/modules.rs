@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 pub(crate) const STRICT: &[&str] = &[
     "zbooks-client",
     "zbooks-logs",
+    "zbooks-sim",
     "zbooks-store",
     "zbooks-testkit",
     "zbooks-types",
@@ -767,8 +768,13 @@ mod tests {
     fn strict_crates_have_no_module_cycle() {
         let root = crate::workspace_root();
         for name in STRICT {
-            let graph = read_crate(&root.join("crates").join(name).join("src")).unwrap();
-            assert!(graph.modules.len() > 5, "{name}: {:?}", graph.modules);
+            let dir = match *name {
+                "xtask" => root.join("xtask"),
+                _ => root.join("crates").join(name),
+            };
+            let graph = read_crate(&dir.join("src")).unwrap();
+            // The crate was found and read (a one-file crate has its root alone).
+            assert!(!graph.modules.is_empty(), "{name}");
             assert_eq!(cycles(&graph), Vec::new(), "{name}");
         }
     }
