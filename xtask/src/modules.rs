@@ -23,6 +23,7 @@ pub(crate) const STRICT: &[&str] = &[
     "zbooks-client",
     "zbooks-import",
     "zbooks-logs",
+    "zbooks-sim",
     "zbooks-store",
     "zbooks-testkit",
     "zbooks-types",

@@ -20,12 +20,12 @@ use crate::choices;
 use crate::entities::{self, Ctx, parse_id};
 use crate::faults::FaultAction;
 use crate::observed;
-use crate::packed::{self, Field, Stored};
 use crate::reply::{Answer, Reply};
 use crate::request::Incoming;
 use crate::resources::Kind;
 use crate::shape::Shape;
 use crate::state::Shared;
+use crate::store::packed::{self, Field, Stored};
 use crate::store::{OrgCell, OrgData, Record, lock};
 use crate::validate::{self, Op};
 use crate::{generated, time};
@@ -370,7 +370,7 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
                 stored.decode()
             } else {
                 let mut record = stored.decode();
-                crate::balances::payment_documents(&data, *kind, &mut record);
+                crate::store::balances::payment_documents(&data, *kind, &mut record);
                 drop(data);
                 record
             };
@@ -385,7 +385,7 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
             validate::check(*kind, Op::Create, &body, shared.lenient())?;
             let mut data = lock(&org.data);
             let (_, mut record) = entities::create(&mut data, &ctx, *kind, body)?;
-            crate::balances::payment_documents(&data, *kind, &mut record);
+            crate::store::balances::payment_documents(&data, *kind, &mut record);
             drop(data);
             Ok(created_reply(shared, org, &ctx, *kind, record))
         }
@@ -396,7 +396,7 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
             validate::check(*kind, Op::Update, &body, shared.lenient())?;
             let mut data = lock(&org.data);
             let mut record = entities::update(&mut data, &ctx, *kind, id, body)?;
-            crate::balances::payment_documents(&data, *kind, &mut record);
+            crate::store::balances::payment_documents(&data, *kind, &mut record);
             drop(data);
             let reply = entity_reply(&ctx, 200, def.updated, *kind, &def.spec.update, record);
             shared.touch();
@@ -560,7 +560,7 @@ fn upsert(
     let mut data = lock(&org.data);
     if let Some(id) = data.find_unique(kind, &key, &value) {
         let mut record = entities::update(&mut data, ctx, kind, id, body)?;
-        crate::balances::payment_documents(&data, kind, &mut record);
+        crate::store::balances::payment_documents(&data, kind, &mut record);
         drop(data);
         shared.touch();
         let reply = entity_reply(ctx, 200, def.updated, kind, &def.spec.update, record);
@@ -579,7 +579,7 @@ fn upsert(
     fields.push(json!({"api_name": key, "value": value}));
     body.insert("custom_fields".into(), Value::Array(fields));
     let (_, mut record) = entities::create(&mut data, ctx, kind, body)?;
-    crate::balances::payment_documents(&data, kind, &mut record);
+    crate::store::balances::payment_documents(&data, kind, &mut record);
     drop(data);
     Ok(created_reply(shared, org, ctx, kind, record))
 }
@@ -939,7 +939,7 @@ fn list(data: &OrgData, ctx: &Ctx<'_>, kind: Kind, inc: &Incoming) -> Answer {
                         o.push(b',');
                     }
                     let mut record = stored.decode();
-                    crate::balances::payment_documents(data, kind, &mut record);
+                    crate::store::balances::payment_documents(data, kind, &mut record);
                     crate::complete::render(kind, &mut record, ctx.org, today);
                     shape.write_record_within(&def.spec.get, &observed::widened(kind, &record), o);
                 }

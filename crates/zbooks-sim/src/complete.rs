@@ -21,17 +21,9 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 use zbooks_types::DataCenter;
 
-use crate::entities::parse_id;
 use crate::resources::Kind;
-use crate::store::{OrgData, OrgMeta, Record, text};
+use crate::store::{OrgData, OrgMeta, Record, parse_id, text};
 use crate::time;
-
-impl crate::entities::Ctx<'_> {
-    /// Today on the simulator's clock, in days since the epoch.
-    pub(crate) fn today(&self) -> i64 {
-        time::day_number(self.now)
-    }
-}
 
 /// The Zoho label of payment terms of `days` days ("Due on Receipt" for 0, "Net 30" …).
 pub(crate) fn terms_label(days: i64) -> String {

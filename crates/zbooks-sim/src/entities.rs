@@ -14,8 +14,10 @@ use crate::money;
 use crate::reply::Reply;
 use crate::resources::Kind;
 use crate::shape::Shape;
+pub(crate) use crate::store::parse_id;
 use crate::store::{OrgData, OrgMeta, Record, custom_field, text};
 use crate::time;
+use crate::validate::payment_list;
 
 /// What a rule needs besides the books.
 pub(crate) struct Ctx<'a> {
@@ -30,15 +32,11 @@ impl Ctx<'_> {
     fn next_id(&self) -> u64 {
         self.ids.fetch_add(1, Ordering::Relaxed)
     }
-}
 
-/// A numeric id from text; `None` when it is not digits.
-pub(crate) fn parse_id(text: &str) -> Option<u64> {
-    let t = text.trim();
-    if t.is_empty() || t.len() > 19 || !t.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+    /// Today on the simulator's clock, in days since the epoch.
+    pub(crate) fn today(&self) -> i64 {
+        time::day_number(self.now)
     }
-    t.parse().ok()
 }
 
 fn amount(record: &Record, key: &str) -> Result<Option<Decimal>, Reply> {
@@ -171,7 +169,7 @@ fn is_computed(kind: Kind, key: &str) -> bool {
                 | "created_time"
                 | "last_modified_time"
         )
-        || (kind == Kind::Contacts && crate::balances::FIELDS.contains(&key))
+        || (kind == Kind::Contacts && crate::store::balances::FIELDS.contains(&key))
         || (matches!(kind, Kind::Invoices | Kind::Bills | Kind::VendorPayments) && key == "balance")
         || (matches!(kind, Kind::Invoices | Kind::Bills) && matches!(key, "total" | "status"))
 }
@@ -205,11 +203,6 @@ fn documented_fields(kind: Kind, body: Map<String, Value>) -> Record {
                     || documents(&spec.update, k))
         })
         .collect()
-}
-
-/// The list of the documents a payment pays, which may be empty (an advance payment).
-pub(crate) fn payment_list(field: &str) -> bool {
-    matches!(field, "invoices" | "bills")
 }
 
 fn require(record: &Record, fields: &[&str]) -> Result<(), Reply> {

@@ -2944,7 +2944,7 @@ pub(crate) static ORGANIZATION: EntitySpec = EntitySpec {
 /// the upsert by a unique custom field), for validate.rs: types, required fields,
 /// maximum lengths and allowed values read from the descriptions, and formats.
 pub(crate) mod requests {
-    use crate::validate::{Field, Format, Request, Ty};
+    use crate::schema::{Field, Format, Request, Ty};
 
     /// `contacts.yml`: `create_contact`, `update_contact`, `update_contact_using_custom_field`.
     pub(crate) static CONTACT: Request = Request {

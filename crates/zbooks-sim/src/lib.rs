@@ -27,7 +27,6 @@
 
 mod accounts;
 mod auth;
-mod balances;
 mod books;
 pub mod choices;
 mod complete;
@@ -42,10 +41,10 @@ mod generated;
 mod log;
 mod money;
 mod observed;
-mod packed;
 mod reply;
 mod request;
 mod resources;
+mod schema;
 mod seed;
 mod server;
 mod shape;

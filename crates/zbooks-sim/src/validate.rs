@@ -20,67 +20,7 @@ use crate::config::Check;
 use crate::generated::requests;
 use crate::reply::Reply;
 use crate::resources::Kind;
-
-/// The documented JSON type of one request field.
-#[derive(Debug)]
-pub(crate) enum Ty {
-    /// No type documented: anything passes.
-    Any,
-    Str,
-    Num,
-    Int,
-    Bool,
-    Arr(&'static Ty),
-    /// An object with these fields, sorted by name.
-    Obj(&'static [Field]),
-}
-
-/// A documented format of a string field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Format {
-    None,
-    /// `yyyy-mm-dd`, a day that exists.
-    Date,
-    /// An e-mail address.
-    Email,
-    /// An Indian GST identification number.
-    Gstin,
-}
-
-/// One documented field of a request body.
-#[derive(Debug)]
-pub(crate) struct Field {
-    pub(crate) name: &'static str,
-    pub(crate) ty: Ty,
-    /// Required in a create (top level) or in every element (nested).
-    pub(crate) required: bool,
-    /// The documented maximum length in characters; 0 where none is documented.
-    pub(crate) max_len: u32,
-    /// The documented values; empty where any value passes.
-    pub(crate) one_of: &'static [&'static str],
-    pub(crate) format: Format,
-}
-
-impl Field {
-    /// The defaults the generated tables start from.
-    pub(crate) const NONE: Field = Field {
-        name: "",
-        ty: Ty::Any,
-        required: false,
-        max_len: 0,
-        one_of: &[],
-        format: Format::None,
-    };
-}
-
-/// The request bodies of one resource.
-#[derive(Debug)]
-pub(crate) struct Request {
-    pub(crate) create: &'static [Field],
-    pub(crate) update: &'static [Field],
-    /// The collection `PUT` by a unique custom field; empty where the resource has none.
-    pub(crate) upsert: &'static [Field],
-}
+use crate::schema::{Field, Format, Request, Ty};
 
 /// Which request a body is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,7 +87,7 @@ fn check_object(
         for field in fields.iter().filter(|f| f.required) {
             // A payment applied to nothing is an advance payment (entities.rs, choices.rs).
             let empty_list = matches!(map.get(field.name), Some(Value::Array(a)) if a.is_empty())
-                && crate::entities::payment_list(field.name);
+                && payment_list(field.name);
             if !present(map.get(field.name)) && !empty_list {
                 return Err(missing(field.name));
             }
@@ -333,6 +273,11 @@ fn too_long(key: &str, limit: u32) -> Reply {
         choices::TOO_LONG_CODE,
         format!("Please ensure that the {key} has less than {limit} characters."),
     )
+}
+
+/// The list of the documents a payment pays, which may be empty (an advance payment).
+pub(crate) fn payment_list(field: &str) -> bool {
+    matches!(field, "invoices" | "bills")
 }
 
 #[cfg(test)]

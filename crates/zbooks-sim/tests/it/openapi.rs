@@ -1193,7 +1193,7 @@ fn generate_requests(out: &mut String) {
          /// the upsert by a unique custom field), for validate.rs: types, required fields,\n\
          /// maximum lengths and allowed values read from the descriptions, and formats.\n\
          pub(crate) mod requests {\n\
-         \x20   use crate::validate::{Field, Format, Request, Ty};\n",
+         \x20   use crate::schema::{Field, Format, Request, Ty};\n",
     );
     request_tables(out);
     out.push_str("}\n");

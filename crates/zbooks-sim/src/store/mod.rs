@@ -14,8 +14,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zbooks_types::{DataCenter, Plan};
 
-use crate::packed::Stored;
 use crate::resources::{KIND_COUNT, Kind};
+
+pub(crate) mod balances;
+pub(crate) mod packed;
+
+use packed::Stored;
 
 /// A record being worked on: only the fields a caller sent or the simulator computed (shape.rs
 /// widens it to Zoho's documented key set on the way out). Stored records are packed
@@ -268,7 +272,7 @@ impl OrgData {
         self.tables[kind as usize]
             .records
             .insert(id, Stored::encode(kind, record));
-        crate::balances::carry(self, kind, old.as_ref(), Some(record));
+        balances::carry(self, kind, old.as_ref(), Some(record));
     }
 
     /// Replaces a stored record whose indexed fields are unchanged (no index work).
@@ -282,7 +286,7 @@ impl OrgData {
     /// Removes a record and its index entries; its contact's balances follow (balances.rs).
     pub(crate) fn remove(&mut self, kind: Kind, id: u64, custom: &[String]) -> Option<Record> {
         let old = self.take(kind, id, custom)?;
-        crate::balances::carry(self, kind, Some(&old), None);
+        balances::carry(self, kind, Some(&old), None);
         Some(old)
     }
 
@@ -343,4 +347,13 @@ impl OrgData {
         *n += 1;
         *n
     }
+}
+
+/// A numeric id from text; `None` when it is not digits.
+pub(crate) fn parse_id(text: &str) -> Option<u64> {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 19 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
 }

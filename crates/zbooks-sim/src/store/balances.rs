@@ -12,10 +12,9 @@
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::entities::parse_id;
 use crate::money;
 use crate::resources::Kind;
-use crate::store::{OrgData, Record, text};
+use crate::store::{OrgData, Record, parse_id, text};
 
 /// The contact fields a document adds to, with the amount it adds (in its own currency, and
 /// in the base currency): `None` when it adds nothing.
