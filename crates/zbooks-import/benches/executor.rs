@@ -12,15 +12,15 @@
     reason = "a benchmark binary"
 )]
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::json;
-use zbooks_client::{Client, Credentials, LimitsConfig};
 use zbooks_import::problem::Report;
 use zbooks_import::{
-    Entity, ExecuteOptions, ExistingRecords, Location, NaturalKey, Record, RunInput, StopHandle,
-    ValidateOptions, execute, fingerprint, validate,
+    ExecuteOptions, ExistingRecords, RunInput, StopHandle, ValidateOptions, execute, fingerprint,
+    validate,
 };
 use zbooks_sim::{Sim, SimConfig};
 use zbooks_store::SqliteStore;
@@ -46,34 +46,8 @@ async fn run() {
     .unwrap();
     let demo = sim.demo();
     let store = Arc::new(SqliteStore::open(tempdir().join("bench.sqlite3")).unwrap());
-    let client = Client::builder()
-        .accounts_url(sim.accounts_url())
-        .api_url(sim.api_url())
-        .organization_id(&demo.organization_id)
-        .plan(zbooks_types::Plan::Professional)
-        .credentials(Credentials::refresh_token(
-            demo.client_id,
-            demo.client_secret,
-            demo.refresh_token,
-        ))
-        .limits(LimitsConfig {
-            window: minute,
-            ..LimitsConfig::default()
-        })
-        .store(store.clone())
-        .build()
-        .unwrap();
-    let records: Vec<Record> = (0..RECORDS)
-        .map(|i| {
-            let name = format!("Bench Customer {i:05}");
-            Record::new(
-                Entity::Contact,
-                NaturalKey::named(Entity::Contact, &name),
-                json!({"contact_name": name, "contact_type": "customer"}),
-                Location::new("bench", i as u64 + 1),
-            )
-        })
-        .collect();
+    let client = common::paced_client(&sim, store.clone(), minute);
+    let records = common::contacts("Bench Customer", RECORDS);
     let validation = validate(
         &records,
         &Report::default(),
