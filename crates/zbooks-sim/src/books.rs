@@ -476,6 +476,7 @@ fn entity_reply(
     mut record: Record,
 ) -> Reply {
     crate::complete::render(kind, &mut record, ctx.org, ctx.today());
+    observed::fill_in(kind, &mut record);
     let record = &record;
     let mut out = Vec::with_capacity(4096);
     write_object(
@@ -484,7 +485,7 @@ fn entity_reply(
             ("code", &mut |o: &mut Vec<u8>| o.push(b'0')),
             ("message", &mut |o: &mut Vec<u8>| write_json(o, message)),
             (kind.def().singular, &mut |o: &mut Vec<u8>| {
-                shape.write_record(&observed::widened(kind, record), o);
+                shape.write_record(record, o);
             }),
         ],
     );
@@ -941,7 +942,8 @@ fn list(data: &OrgData, ctx: &Ctx<'_>, kind: Kind, inc: &Incoming) -> Answer {
                     let mut record = stored.decode();
                     crate::store::balances::payment_documents(data, kind, &mut record);
                     crate::complete::render(kind, &mut record, ctx.org, today);
-                    shape.write_record_within(&def.spec.get, &observed::widened(kind, &record), o);
+                    observed::fill_in(kind, &mut record);
+                    shape.write_record_within(&def.spec.get, &record, o);
                 }
                 o.push(b']');
             }),
