@@ -5,9 +5,16 @@
 //! the executor's waits after a server failure are scaled by it too.
 //!
 //! Reports, per N: the fraction of the limit used (calls over the run's time at the limit),
-//! records lost, records doubled and the 429s served.
+//! records lost, records doubled and the 429s served — for two policies side by side in the
+//! same run, each on a simulator of its own:
 //!
-//! `cargo bench -p zbooks-import --bench faults` (N = 500 and 2,000; `-- 500` for one). A whole-run figure, not a timed test.
+//! - `baseline`: the policy before issue 14, every 5xx deferring its record for the whole
+//!   deferral (five minutes, scaled) and no burst detection (`server_retries: 0`), which the
+//!   issue measured at 37% of the limit for N = 500;
+//! - `zbooks`: today's defaults, a first 5xx retried shortly while the run goes on.
+//!
+//! `cargo bench -p zbooks-import --bench faults` (N = 500 and 2,000; `-- 500` for one). A
+//! whole-run figure, not a timed test.
 #![expect(
     clippy::unwrap_used,
     clippy::print_stdout,
@@ -46,11 +53,48 @@ fn main() {
         sizes = vec![500, 2_000];
     }
     for n in sizes {
-        rt.block_on(run(n));
+        for policy in [Policy::Baseline, Policy::Zbooks] {
+            rt.block_on(run(n, policy));
+        }
     }
 }
 
-async fn run(n: usize) {
+/// Which executor policy a run measures.
+#[derive(Clone, Copy, Debug)]
+enum Policy {
+    /// Every 5xx defers its record for the whole deferral; no burst pause.
+    Baseline,
+    /// Today's defaults.
+    Zbooks,
+}
+
+impl Policy {
+    fn name(self) -> &'static str {
+        match self {
+            Policy::Baseline => "baseline",
+            Policy::Zbooks => "zbooks  ",
+        }
+    }
+
+    fn options(self) -> ExecuteOptions {
+        let scaled = ExecuteOptions {
+            read_back: false,
+            settle: Duration::ZERO,
+            exclusive: true,
+            ..ExecuteOptions::default().scaled_to(MINUTE)
+        };
+        match self {
+            Policy::Baseline => ExecuteOptions {
+                server_retries: 0,
+                burst: usize::MAX,
+                ..scaled
+            },
+            Policy::Zbooks => scaled,
+        }
+    }
+}
+
+async fn run(n: usize, policy: Policy) {
     let sim = Sim::start(SimConfig {
         minute: MINUTE,
         ..SimConfig::default()
@@ -67,7 +111,7 @@ async fn run(n: usize) {
         .every(40),
     ]);
     let demo = sim.demo();
-    let dir = tempdir(n);
+    let dir = tempdir(n, policy);
     let store = Arc::new(SqliteStore::open(dir.join("bench.sqlite3")).unwrap());
     let client = common::paced_client(&sim, store.clone(), MINUTE);
     let records = common::contacts("Fault Customer", n);
@@ -85,12 +129,7 @@ async fn run(n: usize) {
         file: "bench",
         fingerprint: &fp,
     };
-    let options = ExecuteOptions {
-        read_back: false,
-        settle: Duration::ZERO,
-        exclusive: true,
-        ..ExecuteOptions::default().scaled_to(MINUTE)
-    };
+    let options = policy.options();
     let before = sim.counters().requests;
     let started = Instant::now();
     let result = execute(
@@ -118,9 +157,10 @@ async fn run(n: usize) {
     let doubled: u64 = mine.iter().map(|c| c.saturating_sub(1)).sum();
     let s = &result.summary;
     println!(
-        "N = {n}: {calls} calls in {elapsed:.1} s at a limit of {limit_per_s:.1}/s: {:.3} of the \
+        "{} N = {n}: {calls} calls in {elapsed:.1} s at a limit of {limit_per_s:.1}/s: {:.3} of the \
          limit; lost {lost}, doubled {doubled}, 429 served {served_429}; created {}, adopted {}, \
          failed {}, left {}; faults fired {}",
+        policy.name(),
         calls as f64 / (elapsed * limit_per_s),
         s.created,
         s.adopted,
@@ -131,8 +171,11 @@ async fn run(n: usize) {
     sim.shutdown().await;
 }
 
-fn tempdir(n: usize) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("zbooks-faults-{}-{n}", std::process::id()));
+fn tempdir(n: usize, policy: Policy) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "zbooks-faults-{}-{n}-{policy:?}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

@@ -195,11 +195,11 @@ async fn demo(args: &DemoArgs, p: Printer) -> CommandResult {
             },
             execute: ExecuteOptions {
                 in_flight: 10,
-                defer: Duration::from_secs(2),
                 settle: Duration::ZERO,
                 // The simulator is this process's own: nobody else creates there.
                 exclusive: true,
-                ..ExecuteOptions::default()
+                // Every wait after a server failure in the simulator's minute.
+                ..ExecuteOptions::default().scaled_to(minute)
             },
         },
     )

@@ -16,9 +16,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
-use zbooks_import::{
-    ExecuteOptions, Format, Import, ImportErrorKind, PlanOptions, ReadOptions, Source,
-};
+use zbooks_import::{Format, Import, ImportErrorKind, PlanOptions, ReadOptions, Source};
 use zbooks_store::LeaseOptions;
 
 use crate::CommandResult;
@@ -177,8 +175,6 @@ fn import(
         .as_deref()
         .map(|m| duration("--minute", Some(m), Duration::ZERO))
         .transpose()?;
-    let defer = duration("--defer", args.defer.as_deref(), Duration::from_mins(5))?;
-    let settle = duration("--settle", args.settle.as_deref(), Duration::from_secs(10))?;
     let lease_ttl = duration(
         "--lease-ttl",
         args.lease_ttl.as_deref(),
@@ -200,6 +196,8 @@ fn import(
         read.csv.mapping = Some(mapping);
     }
     let (limits, _) = setup::limits_of(settings);
+    let execute = setup::execute_options(args, setup::limits_in_flight(settings), minute)?;
+    let settle = execute.settle;
     let prepared = Import::prepare(
         source,
         zbooks_import::Settings {
@@ -209,15 +207,7 @@ fn import(
                 limits,
                 daily_budget: args.daily_budget,
             },
-            execute: ExecuteOptions {
-                in_flight: usize::try_from(setup::limits_in_flight(settings)).unwrap_or(5),
-                defer,
-                settle,
-                wait_for_quota: args.wait,
-                // The lease is taken before the listing: no other zbooks run creates there.
-                exclusive: true,
-                ..ExecuteOptions::default()
-            },
+            execute,
         },
     )
     .map_err(|e| {
