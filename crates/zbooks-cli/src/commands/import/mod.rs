@@ -22,11 +22,10 @@ use zbooks_import::{
 use zbooks_store::LeaseOptions;
 
 use crate::CommandResult;
-use crate::args::GlobalArgs;
 use crate::context::{self, Context};
 use crate::error::CliError;
 use crate::printer::Printer;
-use crate::settings::Settings;
+use crate::settings::{GlobalArgs, Settings};
 
 /// The version of `import --format json` output.
 const SCHEMA: u32 = 1;
