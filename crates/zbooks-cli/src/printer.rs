@@ -1,11 +1,33 @@
 //! All output goes through the [`Printer`]: data to stdout, diagnostics and progress to
 //! stderr, colour only when wanted, JSON output versioned (docs/style.md, "Lints and format").
+//! The output format and colour choice the global flags pick are defined here, where they are
+//! used, so the printer (a low layer) never imports the argument definitions.
 
 use std::io::{self, IsTerminal, Write};
 
+use clap::ValueEnum;
 use serde::Serialize;
 
-use crate::args::{ColorChoice, OutputFormat};
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Text for people (`csv` is accepted too: `import failed` writes CSV as its text form).
+    #[value(alias = "csv")]
+    Text,
+    /// JSON for scripts, with a `schema` version.
+    Json,
+}
+
+/// Colour choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
 
 /// Where and how a command writes.
 #[derive(Debug, Clone, Copy)]

@@ -4,19 +4,52 @@
 //! low-level arguments turned into validated settings; uv's provenance). The config file is TOML
 //! at the platform's config path (or `--config` / `ZBOOKS_CONFIG`), with named profiles; keys
 //! zbooks does not know are warned about, not dropped silently. Commands receive [`Settings`],
-//! never raw arguments or environment variables.
+//! never raw arguments or environment variables. The flags every command takes ([`GlobalArgs`])
+//! are defined here, beside their resolution, so this layer never reaches up to `args`.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use clap::Args;
 use serde::{Deserialize, Serialize};
 use zbooks_types::{DataCenter, Plan, Secret};
 
-use crate::args::GlobalArgs;
 use crate::env::{self, Env};
 use crate::error::CliError;
+use crate::printer::{ColorChoice, OutputFormat};
 use zbooks_store::StoredCredentials;
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Output format: text for people, json (versioned) for scripts.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print less on stderr.
+    // No `-q`: `zbooks call` takes `-q key=value` for query parameters, as docs/design.md's
+    // synopsis writes it, and clap cannot give one short flag two meanings.
+    #[arg(long, global = true)]
+    pub quiet: bool,
+    /// The config-file profile to use [env: ZBOOKS_PROFILE].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The data center: us, eu, in, au, jp, ca, cn, sa [env: ZBOOKS_DC].
+    #[arg(long, global = true, value_name = "DC")]
+    pub dc: Option<String>,
+    /// The organization id [env: ZBOOKS_ORG_ID].
+    #[arg(long, global = true, value_name = "ID")]
+    pub org: Option<String>,
+    /// The config file to read [env: ZBOOKS_CONFIG].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// Append every call's event (JSON Lines, as `zbooks logs analyze` reads) to FILE.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<std::path::PathBuf>,
+}
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -664,7 +697,6 @@ fn platform_dir(env: &Env, xdg: &str, home_rel: &str, windows: &str) -> PathBuf 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::args::{ColorChoice, OutputFormat};
 
     fn global() -> GlobalArgs {
         GlobalArgs {

@@ -15,13 +15,15 @@ use bytes::Bytes;
 use hyper::HeaderMap;
 use hyper::header::{HeaderName, HeaderValue};
 
-use crate::auth::TokenOutcome;
-use crate::config::SimConfig;
-use crate::request::{Area, Incoming};
-use crate::server::{Outcome, process};
+use crate::choices;
+use crate::control::config::SimConfig;
+use crate::http::control;
+use crate::http::request::{Area, Incoming};
+use crate::http::server::{Outcome, process};
 use crate::state::Shared;
+use crate::store::auth::TokenOutcome;
 use crate::store::lock;
-use crate::{choices, control, seed};
+use crate::store::seed;
 
 /// How many calls between two resets of the sandbox.
 const RESET_EVERY: u64 = 2_000;

@@ -25,33 +25,22 @@
     reason = "a refusal is an answer like any other (reply.rs): boxing it would allocate on every refused request for nothing"
 )]
 
-mod accounts;
-mod auth;
-mod books;
 pub mod choices;
-mod complete;
-mod config;
 mod control;
-mod entities;
 mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
 #[rustfmt::skip]
 mod generated;
-mod log;
+mod http;
 mod money;
-mod observed;
-mod reply;
-mod request;
 mod resources;
+mod rules;
 mod schema;
-mod seed;
-mod server;
 mod shape;
 mod state;
 mod store;
 mod time;
-mod validate;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -64,10 +53,11 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use zbooks_types::DataCenter;
 
-pub use config::{Check, OrgSpec, Scenario, SimConfig, UserSpec, parse_duration};
+pub use control::config::{Check, OrgSpec, Scenario, SimConfig, UserSpec, parse_duration};
+pub use control::log::{Counters, LoggedRequest};
 pub use faults::{FaultAction, FaultRule};
-pub use log::{Counters, LoggedRequest};
 
+use http::server;
 use state::Shared;
 
 /// What can go wrong starting or running a simulator.
@@ -253,17 +243,17 @@ impl RunningSim {
 
     /// The seeded credentials.
     pub fn demo(&self) -> DemoCredentials {
-        control::demo(&self.shared)
+        http::control::demo(&self.shared)
     }
 
     /// The requests seen since the last reset (control calls excluded).
     pub fn request_log(&self) -> Vec<LoggedRequest> {
-        control::log(&self.shared)
+        http::control::log(&self.shared)
     }
 
     /// The counters since the last reset.
     pub fn counters(&self) -> Counters {
-        control::counters(&self.shared)
+        http::control::counters(&self.shared)
     }
 
     /// The connections open now, their peak, and how many were closed for being idle.
@@ -275,13 +265,14 @@ impl RunningSim {
     /// (`ZohoBooks.fullaccess.all` when empty).
     pub fn mint_grant_code(&self, scopes: &[&str]) -> String {
         let scopes = (!scopes.is_empty()).then(|| scopes.iter().map(|s| (*s).to_owned()).collect());
-        control::mint_code(&self.shared, None, scopes).expect("the demo client is always seeded")
+        http::control::mint_code(&self.shared, None, scopes)
+            .expect("the demo client is always seeded")
     }
 
     /// Mints a grant code for any client; `None` when the client is unknown.
     pub fn mint_grant_code_for(&self, client_id: &str, scopes: &[&str]) -> Option<String> {
         let scopes = (!scopes.is_empty()).then(|| scopes.iter().map(|s| (*s).to_owned()).collect());
-        control::mint_code(&self.shared, Some(client_id), scopes)
+        http::control::mint_code(&self.shared, Some(client_id), scopes)
     }
 
     /// Expires every access token now.
@@ -323,7 +314,7 @@ impl RunningSim {
 
     /// Replaces the scripted faults without touching the books.
     pub fn set_faults(&self, faults: Vec<FaultRule>) {
-        control::set_faults(&self.shared, faults);
+        http::control::set_faults(&self.shared, faults);
     }
 
     /// Writes the state file now (no-op without one).

@@ -15,15 +15,15 @@ use serde_json::value::RawValue;
 use zbooks_types::DataCenter;
 
 use crate::SimError;
-use crate::auth::AuthState;
-use crate::config::{Scenario, SimConfig};
+use crate::control::config::{Scenario, SimConfig};
+use crate::control::log::Journal;
 use crate::faults::FaultState;
-use crate::log::Journal;
-use crate::reply::Reply;
-use crate::seed;
+use crate::rules::reply::Reply;
+use crate::rules::validate::Lenient;
+use crate::store::auth::AuthState;
+use crate::store::seed;
 use crate::store::{LimitState, OrgCell, OrgData, OrgMeta, lock};
 use crate::time::SimClock;
-use crate::validate::Lenient;
 
 /// Settings fixed at start.
 #[derive(Debug, Clone)]

@@ -20,12 +20,11 @@ use zbooks_store::StoredCredentials;
 use zbooks_types::explain::thousands;
 use zbooks_types::{Clock as _, DataCenter, Secret, SystemClock};
 
-use crate::args::{GlobalArgs, OutputFormat};
 use crate::context::{self, Context};
 use crate::error::CliError;
-use crate::printer::Printer;
+use crate::printer::{OutputFormat, Printer};
 use crate::prompt;
-use crate::settings::{Settings, Source};
+use crate::settings::{GlobalArgs, Settings, Source};
 use crate::{CommandResult, exit, render};
 
 /// The version of `auth --format json` output.

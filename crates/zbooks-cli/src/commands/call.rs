@@ -11,11 +11,10 @@ use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use zbooks_client::Method;
 
-use crate::args::{GlobalArgs, OutputFormat};
 use crate::context::{self, Context};
 use crate::error::CliError;
-use crate::printer::Printer;
-use crate::settings::Settings;
+use crate::printer::{OutputFormat, Printer};
+use crate::settings::{GlobalArgs, Settings};
 use crate::{CommandResult, exit, render};
 
 /// The version of `call --format json`.

@@ -2,15 +2,23 @@
 
 use std::fmt::Write as _;
 
+use clap::Subcommand;
 use serde_json::json;
 
-use crate::args::OutputFormat;
-use crate::printer::Printer;
+use crate::printer::{OutputFormat, Printer};
 use crate::settings::Settings;
 use crate::{CommandResult, exit};
 
 /// The version of `config show --format json`.
 const SCHEMA: u32 = 1;
+
+/// `zbooks config`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print every resolved setting with its source (flag, environment, config file or
+    /// default); secrets are masked.
+    Show,
+}
 
 /// Runs `zbooks config show`.
 pub fn show(settings: &Settings, p: Printer) -> CommandResult {

@@ -4,15 +4,35 @@
 use std::fmt::Write as _;
 use std::io::Read as _;
 
+use clap::Args;
 use serde::Serialize;
 use zbooks_types::catalog::{self, ENTRIES, STATUSES};
 use zbooks_types::explain::{EXPLAIN_SCHEMA_VERSION, Explanation, explain};
 use zbooks_types::scan::{self, Found, MAX_INPUT, ScanError};
 
-use crate::args::{ExplainArgs, OutputFormat};
 use crate::error::CliError;
-use crate::printer::{Printer, wrap};
+use crate::printer::{OutputFormat, Printer, wrap};
 use crate::{CommandResult, exit};
+
+/// `zbooks explain`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  zbooks explain 57
+  zbooks explain 429
+  zbooks explain invalid_client
+  zbooks explain '{\"code\":45,\"message\":\"...maximum call rate limit of 1,000.\"}'
+  tail -n 200 app.log | zbooks explain -
+  zbooks explain --list")]
+pub struct ExplainArgs {
+    /// A code (57), a status (429), an accounts error (invalid_client), a Zoho JSON body, or a
+    /// log line; several words are read as one line; `-` reads standard input.
+    #[arg(value_name = "INPUT", required_unless_present = "list")]
+    pub input: Vec<String>,
+    /// Print the whole catalog as a table.
+    #[arg(long, conflicts_with = "input")]
+    pub list: bool,
+}
 
 #[derive(Serialize)]
 struct Report<'a> {

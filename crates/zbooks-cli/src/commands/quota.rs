@@ -14,11 +14,10 @@ use zbooks_types::explain::thousands;
 use zbooks_types::plan::CALLS_PER_MINUTE;
 use zbooks_types::{Clock as _, SystemClock};
 
-use crate::args::{GlobalArgs, OutputFormat};
 use crate::commands::auth::human;
 use crate::context;
-use crate::printer::Printer;
-use crate::settings::{Settings, Source};
+use crate::printer::{OutputFormat, Printer};
+use crate::settings::{GlobalArgs, Settings, Source};
 use crate::{CommandResult, exit, render};
 
 /// The version of `quota --format json`.

@@ -4,13 +4,60 @@
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
+use clap::Args;
 use serde_json::json;
 use zbooks_sim::{Sim, SimConfig, parse_duration};
 
-use crate::args::{OutputFormat, SimArgs};
 use crate::error::CliError;
-use crate::printer::Printer;
+use crate::printer::{OutputFormat, Printer};
 use crate::{CommandResult, exit};
+
+/// `zbooks sim`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+On start it prints its accounts URL, API URL, control URL and the seeded demo organization's
+client id, client secret, refresh token and organization id (simulator values, not secrets).
+With --format json these come as one JSON object on the first line of stdout, for scripts.
+
+Examples:
+  zbooks sim --port 8787
+  zbooks sim --port 0 --format json --minute 1s
+  zbooks sim --scenario faults.toml --seed 7 --state sandbox.json")]
+pub struct SimArgs {
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// A TOML or JSON file with settings, users, organizations and scripted faults.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<std::path::PathBuf>,
+    /// Keep the sandbox in this file across restarts.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<std::path::PathBuf>,
+    /// Seed of ids, tokens and probabilistic faults.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// How long a "minute" of the per-minute limit lasts (e.g. 1s, to test fast).
+    #[arg(long, value_name = "DURATION")]
+    pub minute: Option<String>,
+    /// How long a "day" of the daily quota lasts.
+    #[arg(long, value_name = "DURATION")]
+    pub day: Option<String>,
+    /// Lifetime of access tokens.
+    #[arg(long, value_name = "DURATION")]
+    pub token_lifetime: Option<String>,
+    /// Switch the per-minute, daily and in-flight limits off (for benchmarks).
+    #[arg(long)]
+    pub no_limits: bool,
+    /// Close a keep-alive connection idle for this long (default 60s).
+    #[arg(long, value_name = "DURATION")]
+    pub idle_timeout: Option<String>,
+    /// The most connections open at once; more wait until one closes (default 512).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
+}
 
 /// Runs `zbooks sim` until Ctrl-C.
 pub fn run(args: &SimArgs, p: Printer) -> CommandResult {

@@ -1,3 +1,7 @@
+//! What the simulator keeps: each organization's books (this file, with `balances` and
+//! `packed`), what Zoho's accounts server knows (`auth`), and the world a simulator starts with
+//! (`seed`). Below `rules` and `http`, which read and change it; it never reaches up to them.
+//!
 //! One organization's books: its records by kind, the indexes that make uniqueness checks and
 //! natural-key lookups cheap, its number sequences, and its rate-limit windows.
 //!
@@ -16,8 +20,10 @@ use zbooks_types::{DataCenter, Plan};
 
 use crate::resources::{KIND_COUNT, Kind};
 
+pub(crate) mod auth;
 pub(crate) mod balances;
 pub(crate) mod packed;
+pub(crate) mod seed;
 
 use packed::Stored;
 

@@ -31,12 +31,11 @@ use std::io::Read as _;
 use clap::Args;
 use zbooks_client::oauth::ProbeAnswer;
 
-use crate::args::{GlobalArgs, OutputFormat};
 use crate::commands::auth::Use;
 use crate::context::{self, Context};
 use crate::error::CliError;
-use crate::printer::{Printer, wrap};
-use crate::settings::Settings;
+use crate::printer::{OutputFormat, Printer, wrap};
+use crate::settings::{GlobalArgs, Settings};
 use crate::{CommandResult, exit};
 
 use check::{Check, Status, skipped};

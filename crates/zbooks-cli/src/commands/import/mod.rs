@@ -20,11 +20,10 @@ use zbooks_import::{Format, Import, ImportErrorKind, PlanOptions, ReadOptions, S
 use zbooks_store::LeaseOptions;
 
 use crate::CommandResult;
-use crate::args::GlobalArgs;
 use crate::context::{self, Context};
 use crate::error::CliError;
 use crate::printer::Printer;
-use crate::settings::Settings;
+use crate::settings::{GlobalArgs, Settings};
 
 /// The version of `import --format json` output.
 const SCHEMA: u32 = 1;

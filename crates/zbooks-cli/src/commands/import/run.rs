@@ -8,9 +8,8 @@ use zbooks_import::{Event, Prepared, RunError};
 use zbooks_store::{ImportLease, SqliteStore};
 
 use super::view;
-use crate::args::OutputFormat;
 use crate::error::CliError;
-use crate::printer::Printer;
+use crate::printer::{OutputFormat, Printer};
 use crate::{CommandResult, exit, render};
 
 /// Runs a prepared import and reports: what `import` and `demo` share. The lease (if any)

@@ -14,10 +14,9 @@ use zbooks_import::{ImportPlan, Prepared, Progress, RunResult, Stop, Summary, Va
 use zbooks_store::{RecordState, RunInfo, SqliteStore};
 
 use super::{FailedArgs, SCHEMA};
-use crate::args::OutputFormat;
 use crate::context;
 use crate::error::CliError;
-use crate::printer::Printer;
+use crate::printer::{OutputFormat, Printer};
 use crate::settings::Settings;
 use crate::{CommandResult, exit, render};
 

@@ -2,16 +2,42 @@
 
 use std::path::Path;
 
+use clap::Args;
 use zbooks_logs::{AnalyzeOptions, Analyzer};
 use zbooks_types::{Clock as _, SystemClock};
 
-use crate::args::{GlobalArgs, LogsAnalyzeArgs, OutputFormat};
 use crate::context;
 use crate::env::Env;
 use crate::error::CliError;
-use crate::printer::Printer;
-use crate::settings::Settings;
+use crate::printer::{OutputFormat, Printer};
+use crate::settings::{GlobalArgs, Settings};
 use crate::{CommandResult, exit};
+
+/// `zbooks logs analyze`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  zbooks logs analyze app.log
+  zbooks logs analyze zbooks-events.jsonl.gz export.har --html report.html
+  kubectl logs deploy/sync | zbooks logs analyze - --format json")]
+pub struct LogsAnalyzeArgs {
+    /// Log files to read (several at once); `-` reads standard input.
+    #[arg(value_name = "FILE", required_unless_present = "audit")]
+    pub files: Vec<std::path::PathBuf>,
+    /// Also read the audit log of failed calls that every zbooks command keeps in the store
+    /// (for the profile's data directory).
+    #[arg(long)]
+    pub audit: bool,
+    /// Also write a self-contained HTML report (charts inline, no network needed).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<std::path::PathBuf>,
+    /// The organization's plan, for the daily quota and the in-flight limit.
+    #[arg(long, value_name = "PLAN")]
+    pub plan: Option<zbooks_types::Plan>,
+    /// The daily quota, when Zoho raised it above the plan's.
+    #[arg(long, value_name = "CALLS")]
+    pub daily_limit: Option<u32>,
+}
 
 /// Runs `zbooks logs analyze`.
 pub fn run(args: &LogsAnalyzeArgs, global: &GlobalArgs, env: &Env, p: Printer) -> CommandResult {

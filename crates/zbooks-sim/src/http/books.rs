@@ -15,19 +15,19 @@ use rust_decimal::Decimal;
 
 use serde_json::{Value, json};
 
-use crate::auth::operation_of;
 use crate::choices;
-use crate::entities::{self, Ctx, parse_id};
 use crate::faults::FaultAction;
-use crate::observed;
-use crate::reply::{Answer, Reply};
-use crate::request::Incoming;
+use crate::http::request::Incoming;
 use crate::resources::Kind;
+use crate::rules::entities::{self, Ctx, parse_id};
+use crate::rules::observed;
+use crate::rules::reply::{Answer, Reply};
+use crate::rules::validate::{self, Op};
 use crate::shape::Shape;
 use crate::state::Shared;
+use crate::store::auth::operation_of;
 use crate::store::packed::{self, Field, Stored};
 use crate::store::{OrgCell, OrgData, Record, lock};
-use crate::validate::{self, Op};
 use crate::{generated, time};
 
 /// What a Books path and method ask for.
@@ -310,7 +310,7 @@ fn member_org(shared: &Shared, user: &str, id: &str) -> Result<Arc<OrgCell>, Rep
 }
 
 fn org_json(org: &OrgCell, is_default: bool) -> Value {
-    crate::complete::organization(&org.meta, is_default)
+    crate::rules::complete::organization(&org.meta, is_default)
 }
 
 fn list_orgs(shared: &Shared, inc: &Incoming, user: &str) -> Reply {
@@ -475,7 +475,7 @@ fn entity_reply(
     shape: &Shape,
     mut record: Record,
 ) -> Reply {
-    crate::complete::render(kind, &mut record, ctx.org, ctx.today());
+    crate::rules::complete::render(kind, &mut record, ctx.org, ctx.today());
     observed::fill_in(kind, &mut record);
     let record = &record;
     let mut out = Vec::with_capacity(4096);
@@ -639,7 +639,7 @@ impl View<'_> {
         if field == "status" && matches!(self.kind, Kind::Invoices | Kind::Bills) {
             let due = self.stored.text(self.kind, "due_date");
             let balance = self.stored.text(self.kind, "balance");
-            return crate::complete::effective_status(
+            return crate::rules::complete::effective_status(
                 self.kind,
                 value,
                 due.as_deref(),
@@ -941,7 +941,7 @@ fn list(data: &OrgData, ctx: &Ctx<'_>, kind: Kind, inc: &Incoming) -> Answer {
                     }
                     let mut record = stored.decode();
                     crate::store::balances::payment_documents(data, kind, &mut record);
-                    crate::complete::render(kind, &mut record, ctx.org, today);
+                    crate::rules::complete::render(kind, &mut record, ctx.org, today);
                     observed::fill_in(kind, &mut record);
                     shape.write_record_within(&def.spec.get, &record, o);
                 }

@@ -13,9 +13,9 @@ use std::time::SystemTime;
 use serde_json::{Value, json};
 use zbooks_types::{DataCenter, Plan};
 
-use crate::auth::{AuthState, ClientApp, User};
-use crate::config::{OrgSpec, Scenario, UserSpec, default_scopes, default_unique_fields};
+use crate::control::config::{OrgSpec, Scenario, UserSpec, default_scopes, default_unique_fields};
 use crate::resources::Kind;
+use crate::store::auth::{AuthState, ClientApp, User};
 use crate::store::{LimitState, OrgCell, OrgData, OrgMeta};
 use crate::time;
 

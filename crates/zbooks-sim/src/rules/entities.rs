@@ -11,13 +11,13 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
 use crate::money;
-use crate::reply::Reply;
 use crate::resources::Kind;
+use crate::rules::reply::Reply;
+use crate::rules::validate::payment_list;
 use crate::shape::Shape;
 pub(crate) use crate::store::parse_id;
 use crate::store::{OrgData, OrgMeta, Record, custom_field, text};
 use crate::time;
-use crate::validate::payment_list;
 
 /// What a rule needs besides the books.
 pub(crate) struct Ctx<'a> {
@@ -221,7 +221,7 @@ fn require(record: &Record, fields: &[&str]) -> Result<(), Reply> {
             Some(_) => true,
         };
         if !present {
-            return Err(crate::validate::missing(field));
+            return Err(crate::rules::validate::missing(field));
         }
     }
     Ok(())
@@ -318,7 +318,7 @@ pub(crate) fn create(
     require(&record, kind.def().spec.create_required)?;
     check_unique_custom_fields(data, kind, &record, None, ctx.org)?;
     let old = Record::new();
-    crate::complete::at_write(data, ctx.org, time::day_number(ctx.now), kind, &mut record);
+    crate::rules::complete::at_write(data, ctx.org, time::day_number(ctx.now), kind, &mut record);
     prepare(data, ctx, kind, &mut record, None, &old)?;
     let id = ctx.next_id();
     let stamp = Value::String(time::timestamp(ctx.now));
@@ -354,7 +354,7 @@ pub(crate) fn update(
     // The stored record supplies what a partial update leaves out.
     require(&record, kind.def().spec.update_required)?;
     check_unique_custom_fields(data, kind, &record, Some(id), ctx.org)?;
-    crate::complete::at_write(data, ctx.org, time::day_number(ctx.now), kind, &mut record);
+    crate::rules::complete::at_write(data, ctx.org, time::day_number(ctx.now), kind, &mut record);
     prepare(data, ctx, kind, &mut record, Some(id), &old)?;
     record.insert(kind.def().id_field.into(), Value::String(id.to_string()));
     record.insert(

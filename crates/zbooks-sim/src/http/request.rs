@@ -12,7 +12,7 @@ use hyper::HeaderMap;
 use serde_json::{Map, Value};
 use zbooks_types::DataCenter;
 
-use crate::reply::Reply;
+use crate::rules::reply::Reply;
 
 /// Which part of the simulator a path belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,10 +7,10 @@
 
 use serde_json::json;
 
-use crate::auth::TokenOutcome;
-use crate::reply::Reply;
-use crate::request::Incoming;
+use crate::http::request::Incoming;
+use crate::rules::reply::Reply;
 use crate::state::Shared;
+use crate::store::auth::TokenOutcome;
 use crate::store::lock;
 
 /// The `api_domain` of a data center: the simulator's address, with the data center's prefix

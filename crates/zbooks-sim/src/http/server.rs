@@ -32,13 +32,14 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use crate::choices;
+use crate::control::log::LogLine;
 use crate::faults::FaultAction;
-use crate::log::LogLine;
-use crate::reply::Reply;
-use crate::request::{Area, Incoming};
+use crate::http::request::{Area, Incoming};
+use crate::http::{accounts, books, control};
+use crate::rules::reply::Reply;
 use crate::state::Shared;
 use crate::store::lock;
-use crate::{accounts, books, choices, control};
 
 /// A response body: whole, or cut short (the first part, a pause so it reaches the wire,
 /// then an error, which makes hyper drop the connection mid-body).

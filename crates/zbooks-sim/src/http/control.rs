@@ -10,15 +10,18 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::config::{Scenario, default_scopes};
+use crate::control::config::{Scenario, default_scopes};
+use crate::control::log::{Counters, LoggedRequest};
 use crate::faults::{FaultRule, FaultState};
-use crate::log::{Counters, LoggedRequest};
-use crate::reply::Reply;
-use crate::request::Incoming;
+use crate::http::accounts;
+use crate::http::request::Incoming;
 use crate::resources::Kind;
+use crate::rules::entities;
+use crate::rules::reply::Reply;
 use crate::state::Shared;
 use crate::store::lock;
-use crate::{Credentials, DemoCredentials, accounts, entities, seed};
+use crate::store::seed;
+use crate::{Credentials, DemoCredentials};
 
 /// The demo credentials and addresses.
 pub(crate) fn demo(shared: &Shared) -> DemoCredentials {

@@ -16,10 +16,10 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use crate::choices;
-use crate::config::Check;
+use crate::control::config::Check;
 use crate::generated::requests;
-use crate::reply::Reply;
 use crate::resources::Kind;
+use crate::rules::reply::Reply;
 use crate::schema::{Field, Format, Request, Ty};
 
 /// Which request a body is.
