@@ -1228,7 +1228,7 @@ fn prepare_journal(
 pub(crate) fn natural_keys(kind: Kind, record: &Record, org: &OrgMeta) -> Vec<String> {
     let mut keys: Vec<String> = kind
         .def()
-        .natural_keys
+        .key_fields
         .iter()
         .filter_map(|f| text(record, f).map(|v| format!("{f}={v}")))
         .collect();

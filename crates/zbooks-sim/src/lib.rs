@@ -67,6 +67,7 @@ use zbooks_types::DataCenter;
 pub use config::{Check, OrgSpec, Scenario, SimConfig, UserSpec, parse_duration};
 pub use faults::{FaultAction, FaultRule};
 pub use log::{Counters, LoggedRequest};
+pub use resources::counter_kind;
 
 use state::Shared;
 
