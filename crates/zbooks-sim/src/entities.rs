@@ -1008,12 +1008,8 @@ fn prepare_payment(
     };
     record.insert(unused_key.into(), money::to_json(total - applied_sum));
     if text(record, "payment_number").is_none() {
-        let seq = if kind == Kind::CustomerPayments {
-            "payment"
-        } else {
-            "vendorpayment"
-        };
-        let n = data_sequence_peek(data, seq);
+        // Each payment kind numbers its own, in a sequence named by its envelope key.
+        let n = data_sequence_peek(data, kind.def().singular);
         record.insert("payment_number".into(), Value::String(n.to_string()));
     }
     Ok(())
@@ -1037,12 +1033,7 @@ fn commit_payments(
         return Ok(());
     }
     if old.is_empty() && !new.is_empty() {
-        let seq = if kind == Kind::CustomerPayments {
-            "payment"
-        } else {
-            "vendorpayment"
-        };
-        data.next_in_sequence(seq);
+        data.next_in_sequence(kind.def().singular);
     }
     let (target, ..) = payment_targets(kind);
     let mut deltas: Vec<(u64, Decimal)> = applications(kind, old)?
