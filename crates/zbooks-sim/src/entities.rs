@@ -870,15 +870,23 @@ fn prepare_bill(
 /// The kinds a payment kind pays: (target kind, list key, id key, number key, party key).
 fn payment_targets(kind: Kind) -> (Kind, &'static str, &'static str, &'static str, &'static str) {
     if kind == Kind::CustomerPayments {
+        let invoices = Kind::Invoices.def();
         (
             Kind::Invoices,
-            "invoices",
-            "invoice_id",
-            "invoice_number",
+            invoices.plural,
+            invoices.id_field,
+            invoices.name_field,
             "customer_id",
         )
     } else {
-        (Kind::Bills, "bills", "bill_id", "bill_number", "vendor_id")
+        let bills = Kind::Bills.def();
+        (
+            Kind::Bills,
+            bills.plural,
+            bills.id_field,
+            bills.name_field,
+            "vendor_id",
+        )
     }
 }
 

@@ -381,9 +381,7 @@ impl Kind {
 
     /// The kind whose table row is `row`, if the simulator serves it.
     pub(crate) fn of_row(row: &Resource) -> Option<Kind> {
-        Kind::ALL
-            .into_iter()
-            .find(|kind| std::ptr::eq(kind.def().row, row))
+        Kind::ALL.into_iter().find(|kind| kind.def().row == row)
     }
 
     /// The short name used in logs and counters (the path's last segment).
@@ -422,11 +420,11 @@ mod tests {
         for row in resource::TABLE {
             let segments: Vec<&str> = row.bare_path().split('/').collect();
             let routed = Kind::from_segments(&segments);
-            let skipped = NOT_SERVED.iter().any(|(r, _)| std::ptr::eq(*r, row));
+            let skipped = NOT_SERVED.iter().any(|(r, _)| *r == row);
             match routed {
                 Some((kind, n)) => {
                     assert!(!skipped, "{} is served", row.path);
-                    assert!(std::ptr::eq(kind.def().row, row), "{}", row.path);
+                    assert!(kind.def().row == row, "{}", row.path);
                     assert_eq!(n, segments.len());
                     assert_eq!(Kind::of_row(row), Some(kind));
                 }
@@ -436,7 +434,7 @@ mod tests {
         for kind in Kind::ALL {
             let row = kind.def().row;
             assert!(
-                resource::TABLE.iter().any(|r| std::ptr::eq(*r, row)),
+                resource::TABLE.iter().any(|r| *r == row),
                 "{kind:?} points outside the table"
             );
             assert!(row.entity.is_some(), "{kind:?}");

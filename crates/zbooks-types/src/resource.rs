@@ -20,6 +20,9 @@
 //!    readers and validation are exhaustive matches over [`Entity`]). If the simulator is to
 //!    serve it, give it a row in `zbooks-sim`'s `resources.rs` pointing at this one.
 //!
+//! Rows are `const`s, so two references to one row may have different addresses: compare
+//! rows by value (`==`), never with `std::ptr::eq`.
+//!
 //! Plain data and `const` functions only: no I/O.
 
 use std::fmt;
@@ -538,7 +541,7 @@ mod tests {
     fn entities_map_to_their_rows_in_rank_order() {
         for (i, entity) in Entity::ALL.into_iter().enumerate() {
             assert_eq!(entity.rank(), i);
-            assert!(std::ptr::eq(entity.resource(), TABLE[i]), "{entity}");
+            assert!(entity.resource() == TABLE[i], "{entity}");
             assert_eq!(TABLE[i].entity, Some(entity));
             assert!(entity.resource().key_fields.contains(&entity.name_field()));
         }
@@ -567,11 +570,8 @@ mod tests {
     #[test]
     fn paths_find_their_rows() {
         for r in TABLE {
-            assert!(std::ptr::eq(by_path(r.path).unwrap(), r), "{}", r.path);
-            assert!(std::ptr::eq(
-                by_path(&format!("{}/1?x=y", r.bare_path())).unwrap(),
-                r
-            ));
+            assert!(by_path(r.path).unwrap() == r, "{}", r.path);
+            assert!(by_path(&format!("{}/1?x=y", r.bare_path())).unwrap() == r);
         }
         assert!(by_path("/settings").is_none());
         assert!(by_path("/settings/taxesx").is_none());
