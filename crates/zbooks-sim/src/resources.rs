@@ -434,7 +434,7 @@ mod tests {
         for kind in Kind::ALL {
             let row = kind.def().row;
             assert!(
-                resource::TABLE.iter().any(|r| *r == row),
+                resource::TABLE.contains(&row),
                 "{kind:?} points outside the table"
             );
             assert!(row.entity.is_some(), "{kind:?}");
