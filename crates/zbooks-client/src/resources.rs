@@ -5,8 +5,8 @@
 //!
 //! One generic handle, [`Resource`], over the resource table of `zbooks-types` (Zoho's paths,
 //! envelope keys and natural keys: reference §5, with the errata of §9: `customerpayments`,
-//! `vendorpayment`, `chart_of_account`). The record type is a parameter: the models in [`crate::models`] by
-//! default, any serde type a caller prefers with [`Client::resource`].
+//! `vendorpayment`, `chart_of_account`). The record type is a parameter: the models in
+//! [`crate::models`] by default, any serde type a caller prefers with [`Client::resource`].
 
 pub mod models;
 
