@@ -41,30 +41,30 @@ impl Idempotency {
     }
 }
 
-/// The scope family of a path below `/books/v3` (`invoices/123` → `invoices`).
+/// The scope family of a path below `/books/v3` (`invoices/123` → `invoices`): the resource
+/// table's ([`zbooks_types::resource::Resource::scope`]) for the resources zbooks knows, and
+/// Zoho's families (reference §3.5) for the others a raw call may reach.
 pub fn scope_family(path: &str) -> &'static str {
     let path = path
         .trim_start_matches('/')
         .trim_start_matches("books/v3/")
         .trim_start_matches("api/v3/");
+    if let Some(resource) = zbooks_types::resource::by_path(path) {
+        return resource.scope;
+    }
     let first = path.split(['/', '?']).next().unwrap_or("");
     match first {
-        "contacts" => "contacts",
-        "invoices" | "recurringinvoices" => "invoices",
-        "customerpayments" => "customerpayments",
-        "bills" | "recurringbills" => "bills",
-        "vendorpayments" => "vendorpayments",
-        "journals" | "chartofaccounts" | "basecurrencyadjustment" => "accountants",
+        "recurringinvoices" => "invoices",
+        "recurringbills" => "bills",
+        "basecurrencyadjustment" => "accountants",
         "expenses" | "recurringexpenses" => "expenses",
         "estimates" => "estimates",
-        "creditnotes" => "creditnotes",
-        "vendorcredits" => "debitnotes",
         "salesorders" => "salesorders",
         "purchaseorders" => "purchaseorders",
         "projects" | "timeentries" => "projects",
         "bankaccounts" | "banktransactions" | "bankstatements" => "banking",
         "fixedassets" => "fixedasset",
-        // items, itemdetails, settings/*, organizations, users, currencies...
+        // itemdetails, settings/*, users, currencies...
         _ => "settings",
     }
 }
@@ -113,6 +113,18 @@ mod tests {
         assert_eq!(
             scope_for(&Method::GET, "/bankaccounts"),
             "ZohoBooks.banking.READ"
+        );
+        assert_eq!(
+            scope_for(&Method::POST, "/vendorcredits"),
+            "ZohoBooks.debitnotes.CREATE"
+        );
+        assert_eq!(
+            scope_for(&Method::GET, "/organizations"),
+            "ZohoBooks.settings.READ"
+        );
+        assert_eq!(
+            scope_for(&Method::GET, "/chartofaccounts?x=1"),
+            "ZohoBooks.accountants.READ"
         );
     }
 

@@ -455,7 +455,7 @@ impl Client {
         } else {
             format!("/{path}")
         };
-        let org = if path == "/organizations" {
+        let org = if path == zbooks_types::resource::ORGANIZATIONS.path {
             None
         } else {
             self.organization_id.clone()

@@ -72,11 +72,13 @@ impl Client {
 impl<'c> RequestBuilder<'c> {
     pub(crate) fn new(client: &'c Client, method: Method, path: &str) -> Self {
         let path = normalize_path(path);
-        let organization_id = if path == "/organizations" && method == Method::GET {
-            None
-        } else {
-            client.organization_id.clone()
-        };
+        // `GET /organizations` is the one call without an organization (reference §4).
+        let organization_id =
+            if path == zbooks_types::resource::ORGANIZATIONS.path && method == Method::GET {
+                None
+            } else {
+                client.organization_id.clone()
+            };
         RequestBuilder {
             client,
             call: Call {

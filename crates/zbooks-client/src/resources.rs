@@ -3,10 +3,10 @@
 //! (one page or a stream of all), find by natural key, upsert by a unique custom field, and
 //! `create_or_adopt` (docs/design.md promise 5).
 //!
-//! One generic handle, [`Resource`], over a table of Zoho's paths, envelope keys and natural
-//! keys (reference §5, with the errata of §9: `customerpayments`, `vendorpayment`,
-//! `chart_of_account`). The record type is a parameter: the models in [`crate::models`] by
-//! default, any serde type a caller prefers with [`Client::resource`].
+//! One generic handle, [`Resource`], over the resource table of `zbooks-types` (Zoho's paths,
+//! envelope keys and natural keys: reference §5, with the errata of §9: `customerpayments`,
+//! `vendorpayment`, `chart_of_account`). The record type is a parameter: the models in
+//! [`crate::models`] by default, any serde type a caller prefers with [`Client::resource`].
 
 pub mod models;
 
@@ -28,61 +28,18 @@ use crate::request::decode_error;
 /// Zoho's largest page (reference §5.3).
 pub const MAX_PER_PAGE: u32 = 200;
 
-/// What the client knows about one resource.
-#[derive(Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ResourceDef {
-    /// Path below the Books base (`/contacts`, `/settings/taxes`).
-    pub path: &'static str,
-    /// The envelope key of one record (`contact`).
-    pub singular: &'static str,
-    /// The envelope key of a list (`contacts`).
-    pub plural: &'static str,
-    /// The id field (`contact_id`).
-    pub id_field: &'static str,
-    /// The natural key that identifies a record to a person, and its list filter
-    /// (`contact_name`).
-    pub natural_key: &'static str,
-    /// Whether Zoho offers the collection `PUT` upsert with `X-Unique-Identifier-*`.
-    pub upsert: bool,
-    /// A number Zoho generates unless told not to (`invoice_number`): when a create carries
-    /// it, `ignore_auto_number_generation=true` goes with it.
-    pub manual_number: Option<&'static str>,
-}
+/// What the client knows about one resource: a row of the resource table in
+/// [`zbooks_types::resource`], the one place an entity's path and keys are written.
+pub use zbooks_types::resource::Resource as ResourceDef;
 
-macro_rules! defs {
-    ($($name:ident: $path:literal, $singular:literal, $plural:literal, $id:literal, $key:literal, $upsert:literal, $manual:expr;)*) => {
-        $(
-            #[doc = concat!("`", $path, "`.")]
-            pub const $name: ResourceDef = ResourceDef {
-                path: $path,
-                singular: $singular,
-                plural: $plural,
-                id_field: $id,
-                natural_key: $key,
-                upsert: $upsert,
-                manual_number: $manual,
-            };
-        )*
-    };
-}
-
-/// The resources Zoho Books' API v3 documents (reference §5.1).
+/// The resources the client has typed handles for (reference §5.1): the rows of
+/// [`zbooks_types::resource`], under the names the client has always used. Any other row
+/// (`zbooks_types::resource::CREDIT_NOTES`...) works with [`Client::resource`] too.
 pub mod defs {
-    use super::ResourceDef;
-
-    defs! {
-        CONTACTS: "/contacts", "contact", "contacts", "contact_id", "contact_name", true, None;
-        ITEMS: "/items", "item", "items", "item_id", "name", true, None;
-        INVOICES: "/invoices", "invoice", "invoices", "invoice_id", "invoice_number", true, Some("invoice_number");
-        CUSTOMER_PAYMENTS: "/customerpayments", "payment", "customerpayments", "payment_id", "reference_number", true, None;
-        BILLS: "/bills", "bill", "bills", "bill_id", "bill_number", true, None;
-        VENDOR_PAYMENTS: "/vendorpayments", "vendorpayment", "vendorpayments", "payment_id", "reference_number", true, None;
-        JOURNALS: "/journals", "journal", "journals", "journal_id", "reference_number", false, None;
-        CHART_OF_ACCOUNTS: "/chartofaccounts", "chart_of_account", "chartofaccounts", "account_id", "account_name", false, None;
-        TAXES: "/settings/taxes", "tax", "taxes", "tax_id", "tax_name", false, None;
-        ORGANIZATIONS: "/organizations", "organization", "organizations", "organization_id", "name", false, None;
-    }
+    pub use zbooks_types::resource::{
+        BILLS, CHART_OF_ACCOUNTS, CONTACTS, CUSTOMER_PAYMENTS, INVOICES, ITEMS, JOURNALS,
+        ORGANIZATIONS, TAXES, VENDOR_PAYMENTS,
+    };
 }
 
 /// Query parameters of a list call.
@@ -274,7 +231,7 @@ impl<'c, T: Serialize + DeserializeOwned + Send> Resource<'c, T> {
             request = request.query("ignore_auto_number_generation", "true");
         }
         if let Some(key) = natural_key {
-            request = request.natural_key(format!("{}={key}", self.def.natural_key));
+            request = request.natural_key(format!("{}={key}", self.def.name_field));
         }
         request.send_json().await
     }
@@ -445,7 +402,7 @@ impl<'c, T: Serialize + DeserializeOwned + Send> Resource<'c, T> {
     ///
     /// Any [`crate::ErrorKind`].
     pub async fn find_by_key(&self, value: &str) -> Result<Option<T>, Error> {
-        self.find_by(self.def.natural_key, value).await
+        self.find_by(self.def.name_field, value).await
     }
 
     /// Creates or updates the record whose unique custom field `field` (its API name,
@@ -531,7 +488,7 @@ impl<'c, T: Serialize + DeserializeOwned + Send> Resource<'c, T> {
 
     /// The natural-key lookup on raw JSON, so any record type can be adopted.
     async fn find_value(&self, natural_key: &str) -> Result<Option<Value>, Error> {
-        let field = self.def.natural_key;
+        let field = self.def.name_field;
         let resource: Resource<'c, Value> = self.client.resource(self.def);
         let found = resource.find_by(field, natural_key).await?;
         Ok(found)

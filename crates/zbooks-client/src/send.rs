@@ -644,7 +644,7 @@ impl Inner {
     async fn read_plan(&self, org: &str) -> Result<Option<Plan>, Error> {
         let call = Call {
             method: Method::GET,
-            path: "/organizations".to_owned(),
+            path: zbooks_types::resource::ORGANIZATIONS.path.to_owned(),
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
@@ -663,7 +663,7 @@ impl Inner {
             )
         })?;
         let orgs = body
-            .get("organizations")
+            .get(zbooks_types::resource::ORGANIZATIONS.plural)
             .and_then(serde_json::Value::as_array)
             .cloned()
             .unwrap_or_default();

@@ -45,13 +45,13 @@ impl ExistingRecords {
         let is_group = entity == Entity::TaxGroup
             || record.get("tax_type").and_then(Value::as_str) == Some("tax_group");
         let id_field = if is_group && entity == Entity::Tax {
-            "tax_id"
+            Entity::Tax.id_field()
         } else {
             entity.id_field()
         };
         let Some(id) = record
             .get(id_field)
-            .or_else(|| record.get("tax_group_id"))
+            .or_else(|| record.get(Entity::TaxGroup.id_field()))
             .and_then(text)
         else {
             return false;
@@ -68,9 +68,9 @@ impl ExistingRecords {
                 }
             }
             if e == Entity::TaxGroup
-                && let Some(v) = record.get("tax_name").and_then(text)
+                && let Some(v) = record.get(e.resource().name_filter).and_then(text)
             {
-                self.ids.insert(slot(e, "tax_group_name", &v), id.clone());
+                self.ids.insert(slot(e, e.name_field(), &v), id.clone());
             }
             if let Some(map) = record.as_object() {
                 for (k, v) in map {

@@ -494,11 +494,7 @@ fn build(
             record.query.push((k.clone(), v));
         }
     } else {
-        let number = match entity {
-            Entity::Invoice => Some("invoice_number"),
-            Entity::CreditNote => Some("creditnote_number"),
-            _ => None,
-        };
+        let number = entity.resource().manual_number;
         if number.is_some_and(|n| record.payload.get(n).is_some()) {
             record.query.push((
                 "ignore_auto_number_generation".to_owned(),

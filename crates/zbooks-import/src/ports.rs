@@ -188,7 +188,7 @@ impl Books for Client {
 /// The id of the record a create answered with: the object holding the entity's id field.
 pub(crate) fn created_id(entity: Entity, body: &Value) -> Option<String> {
     let id_fields: &[&str] = match entity {
-        Entity::TaxGroup => &["tax_group_id", "tax_id"],
+        Entity::TaxGroup => &[Entity::TaxGroup.id_field(), Entity::Tax.id_field()],
         other => &[other.id_field()],
     };
     let obj = body.as_object()?;

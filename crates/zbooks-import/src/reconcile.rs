@@ -8,43 +8,20 @@ use std::pin::pin;
 
 use futures_util::StreamExt as _;
 use serde_json::Value;
-use zbooks_client::resources::defs;
-use zbooks_client::{Client, Error, ListQuery, Method, ResourceDef};
+use zbooks_client::{Client, Error, ListQuery, Method};
 
 use crate::existing::ExistingRecords;
 use crate::record::{Entity, NaturalKey, Record, key_hash};
 
 /// The path records of an entity are listed at: tax groups are listed with the taxes
-/// (`GET /settings/taxes`, `tax_type` = `tax_group`).
+/// (`GET /settings/taxes`, `tax_type` = `tax_group`; the resource table's `listed_with`).
 pub fn list_path(entity: Entity) -> &'static str {
-    match entity {
-        Entity::TaxGroup => Entity::Tax.path(),
-        other => other.path(),
-    }
+    entity.resource().listing().path
 }
 
 /// The entity whose listing holds records of `entity` (tax groups: the taxes').
 pub fn listed_as(entity: Entity) -> Entity {
-    match entity {
-        Entity::TaxGroup => Entity::Tax,
-        other => other,
-    }
-}
-
-/// The client's resource table row for an entity, when it has one.
-fn resource_def(entity: Entity) -> Option<&'static ResourceDef> {
-    Some(match entity {
-        Entity::Tax | Entity::TaxGroup => &defs::TAXES,
-        Entity::Account => &defs::CHART_OF_ACCOUNTS,
-        Entity::Contact => &defs::CONTACTS,
-        Entity::Item => &defs::ITEMS,
-        Entity::Invoice => &defs::INVOICES,
-        Entity::Bill => &defs::BILLS,
-        Entity::CustomerPayment => &defs::CUSTOMER_PAYMENTS,
-        Entity::VendorPayment => &defs::VENDOR_PAYMENTS,
-        Entity::Journal => &defs::JOURNALS,
-        _ => return None,
-    })
+    entity.resource().listed_with.unwrap_or(entity)
 }
 
 /// Lists every record of `entity` (page after page, 200 a page) and hands each one to `f`.
@@ -55,41 +32,13 @@ pub async fn list_each(
     mut f: impl FnMut(Value),
 ) -> Result<u64, Error> {
     let mut n = 0;
-    if let Some(def) = resource_def(entity) {
-        let resource = client.resource::<Value>(def);
-        let mut stream = pin!(resource.list_all(ListQuery::new()));
-        while let Some(item) = stream.next().await {
-            f(item?);
-            n += 1;
-        }
-        return Ok(n);
+    let resource = client.resource::<Value>(listed_as(entity).resource());
+    let mut stream = pin!(resource.list_all(ListQuery::new()));
+    while let Some(item) = stream.next().await {
+        f(item?);
+        n += 1;
     }
-    // Entities the client has no table row for (credit notes, vendor credits): the same
-    // paging by hand.
-    let mut page = 1_u32;
-    loop {
-        let body = client
-            .request(Method::GET, list_path(entity))
-            .query("page", page.to_string())
-            .query("per_page", "200")
-            .send_json()
-            .await?;
-        if let Some(items) = body.get(entity.list_key()).and_then(Value::as_array) {
-            for item in items {
-                f(item.clone());
-                n += 1;
-            }
-        }
-        let more = body
-            .get("page_context")
-            .and_then(|c| c.get("has_more_page"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        if !more {
-            return Ok(n);
-        }
-        page += 1;
-    }
+    Ok(n)
 }
 
 /// The existence check: one paginated listing per entity the records touch (their own
@@ -116,11 +65,15 @@ pub async fn list_existing(
     Ok(existing)
 }
 
-/// The filter parameter that finds a key's field in a listing.
+/// The filter parameter that finds a key's field in a listing: the resource table's
+/// `name_filter` for the name field (a tax group's name is the taxes' `tax_name`), the field
+/// itself otherwise.
 fn filter_param(key: &NaturalKey) -> &str {
-    match (key.entity, key.field.as_str()) {
-        (Entity::TaxGroup, "tax_group_name") => "tax_name",
-        (_, field) => field,
+    let resource = key.entity.resource();
+    if key.field == resource.name_field {
+        resource.name_filter
+    } else {
+        &key.field
     }
 }
 

@@ -56,6 +56,7 @@ use zbooks_types::DataCenter;
 pub use control::config::{Check, OrgSpec, Scenario, SimConfig, UserSpec, parse_duration};
 pub use control::log::{Counters, LoggedRequest};
 pub use faults::{FaultAction, FaultRule};
+pub use resources::counter_kind;
 
 use http::server;
 use state::Shared;

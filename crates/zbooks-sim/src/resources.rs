@@ -1,11 +1,15 @@
-//! The Books resources the simulator serves: their paths, envelope keys, id fields, scopes,
-//! messages, natural keys and filters, as one table.
+//! The Books resources the simulator serves: each a row of the shared resource table
+//! (`zbooks_types::resource`: path, envelope keys, id field, scope, natural keys, upsert) with
+//! what only the simulator needs (messages, report names, sort columns and filters).
 //!
-//! Envelope keys and messages are Zoho's (OpenAPI examples, with the errata of reference §9:
+//! Messages are Zoho's (OpenAPI examples, with the errata of reference §9:
 //! `customerpayments`, `vendorpayment`, `chart_of_account`, `tax` as one object). Filters are
 //! those of reference §5.3, each also as `_startswith` and `_contains`.
 
+use std::ops::Deref;
+
 use serde::{Deserialize, Serialize};
+use zbooks_types::resource::{self, Entity, Resource};
 
 use crate::generated;
 use crate::shape::EntitySpec;
@@ -28,29 +32,26 @@ pub(crate) enum Kind {
 /// How many kinds there are.
 pub(crate) const KIND_COUNT: usize = 9;
 
-/// Everything the simulator knows about one resource.
+/// Everything the simulator knows about one resource: the shared row of the resource table
+/// (path, envelope keys, id field, scope, natural keys, upsert; read through `Deref`, so
+/// `def.singular` is the table's) and what only the simulator needs.
 #[derive(Debug)]
 pub(crate) struct ResourceDef {
-    /// Path below `/books/v3` (`contacts`, `settings/taxes`).
-    pub(crate) path: &'static str,
-    pub(crate) singular: &'static str,
-    pub(crate) plural: &'static str,
+    /// The resource table's row (`zbooks_types::resource`): the one place an entity's path
+    /// and keys are written. Its `key_fields` are the fields that identify a record to a
+    /// person (logged, counted, indexed).
+    pub(crate) row: &'static Resource,
     /// `page_context.report_name` of the list (choices.rs).
     pub(crate) report_name: &'static str,
     /// The `sort_column` values the list operation documents (spec/zoho-openapi); empty where
     /// the operation documents no `sort_column`, which is then an unknown parameter.
     pub(crate) sort_columns: &'static [&'static str],
-    pub(crate) id_field: &'static str,
-    /// Scope family (`ZohoBooks.<family>.<OP>`).
-    pub(crate) scope: &'static str,
     /// For "<Resource> does not exist.".
     pub(crate) label: &'static str,
     pub(crate) spec: &'static EntitySpec,
     pub(crate) created: &'static str,
     pub(crate) updated: &'static str,
     pub(crate) deleted: &'static str,
-    /// Fields that identify a record to a person (logged, counted).
-    pub(crate) natural_keys: &'static [&'static str],
     /// Text filters (with `_startswith` and `_contains`).
     pub(crate) filters: &'static [&'static str],
     /// Amount filters: (query parameter, record field); each also as `_less_than`,
@@ -63,16 +64,20 @@ pub(crate) struct ResourceDef {
     pub(crate) search: &'static [&'static str],
     /// Allowed `filter_by` values (prefix `X.` with `*` accepting any suffix).
     pub(crate) filter_by: &'static [&'static str],
-    /// Whether the collection `PUT` upsert exists (reference §5.2).
-    pub(crate) upsert: bool,
+}
+
+impl Deref for ResourceDef {
+    type Target = Resource;
+
+    fn deref(&self) -> &Resource {
+        self.row
+    }
 }
 
 /// The table, in [`Kind`] order.
 pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
     ResourceDef {
-        path: "contacts",
-        singular: "contact",
-        plural: "contacts",
+        row: &resource::CONTACTS,
         report_name: "Contacts",
         sort_columns: &[
             "contact_name",
@@ -83,14 +88,11 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "created_time",
             "last_modified_time",
         ],
-        id_field: "contact_id",
-        scope: "contacts",
         label: "Contact",
         spec: &generated::CONTACT,
         created: "The contact has been created",
         updated: "Contact has been updated successfully",
         deleted: "The contact has been deleted.",
-        natural_keys: &["contact_name"],
         filters: &[
             "contact_name",
             "company_name",
@@ -118,22 +120,16 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "Status.CreditLimitExceed",
             "Status.Crm",
         ],
-        upsert: true,
     },
     ResourceDef {
-        path: "items",
-        singular: "item",
-        plural: "items",
+        row: &resource::ITEMS,
         report_name: "Items",
         sort_columns: &["name", "rate", "tax_name"],
-        id_field: "item_id",
-        scope: "settings",
         label: "Item",
         spec: &generated::ITEM,
         created: "The item has been added.",
         updated: "Item details have been saved.",
         deleted: "The item has been deleted.",
-        natural_keys: &["name"],
         filters: &["name", "description", "rate", "sku"],
         numbers: &[("rate", "rate")],
         dates: &[
@@ -142,12 +138,9 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
         ],
         search: &["name", "description", "sku"],
         filter_by: &["Status.All", "Status.Active", "Status.Inactive"],
-        upsert: true,
     },
     ResourceDef {
-        path: "invoices",
-        singular: "invoice",
-        plural: "invoices",
+        row: &resource::INVOICES,
         report_name: "Invoices",
         sort_columns: &[
             "customer_name",
@@ -158,14 +151,11 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "balance",
             "created_time",
         ],
-        id_field: "invoice_id",
-        scope: "invoices",
         label: "Invoice",
         spec: &generated::INVOICE,
         created: "The invoice has been created.",
         updated: "Invoice information has been updated.",
         deleted: "The invoice has been deleted.",
-        natural_keys: &["invoice_number", "reference_number"],
         filters: &[
             "invoice_number",
             "reference_number",
@@ -195,22 +185,16 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "Status.Viewed",
             "Date.PaymentExpectedDate",
         ],
-        upsert: true,
     },
     ResourceDef {
-        path: "customerpayments",
-        singular: "payment",
-        plural: "customerpayments",
+        row: &resource::CUSTOMER_PAYMENTS,
         report_name: "Customer Payments",
         sort_columns: &[],
-        id_field: "payment_id",
-        scope: "customerpayments",
         label: "Payment",
         spec: &generated::CUSTOMER_PAYMENT,
         created: "The payment has been created.",
         updated: "The payment details have been updated.",
         deleted: "The payment has been deleted.",
-        natural_keys: &["reference_number"],
         filters: &[
             "reference_number",
             "customer_id",
@@ -228,12 +212,9 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
         ],
         search: &["reference_number", "customer_name", "payment_number"],
         filter_by: &["PaymentMode.*"],
-        upsert: true,
     },
     ResourceDef {
-        path: "bills",
-        singular: "bill",
-        plural: "bills",
+        row: &resource::BILLS,
         report_name: "Bills",
         sort_columns: &[
             "vendor_name",
@@ -244,14 +225,11 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "balance",
             "created_time",
         ],
-        id_field: "bill_id",
-        scope: "bills",
         label: "Bill",
         spec: &generated::BILL,
         created: "success",
         updated: "Bill information has been updated.",
         deleted: "The bill has been deleted.",
-        natural_keys: &["bill_number", "reference_number"],
         filters: &[
             "bill_number",
             "reference_number",
@@ -276,12 +254,9 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "Status.Void",
             "Status.Open",
         ],
-        upsert: true,
     },
     ResourceDef {
-        path: "vendorpayments",
-        singular: "vendorpayment",
-        plural: "vendorpayments",
+        row: &resource::VENDOR_PAYMENTS,
         report_name: "Vendor Payments",
         sort_columns: &[
             "vendor_name",
@@ -290,14 +265,11 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "amount",
             "balance",
         ],
-        id_field: "payment_id",
-        scope: "vendorpayments",
         label: "Payment",
         spec: &generated::VENDOR_PAYMENT,
         created: "The payment made to the vendor has been recorded.",
         updated: "The details of the payment made to the vendor has been updated",
         deleted: "The payment has been deleted.",
-        natural_keys: &["reference_number"],
         filters: &[
             "reference_number",
             "vendor_id",
@@ -315,22 +287,16 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
         ],
         search: &["reference_number", "vendor_name", "payment_number"],
         filter_by: &["PaymentMode.*"],
-        upsert: true,
     },
     ResourceDef {
-        path: "journals",
-        singular: "journal",
-        plural: "journals",
+        row: &resource::JOURNALS,
         report_name: "Journals",
         sort_columns: &["journal_date", "entry_number", "reference_number", "total"],
-        id_field: "journal_id",
-        scope: "accountants",
         label: "Journal",
         spec: &generated::JOURNAL,
         created: "The journal entry has been created.",
         updated: "The journal entry has been updated.",
         deleted: "The selected journal entry has been deleted.",
-        natural_keys: &["reference_number"],
         filters: &["entry_number", "reference_number", "journal_date"],
         numbers: &[("total", "total")],
         dates: &[
@@ -340,22 +306,16 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
         ],
         search: &["entry_number", "reference_number", "notes"],
         filter_by: &["JournalDate.*", "Status.*"],
-        upsert: false,
     },
     ResourceDef {
-        path: "chartofaccounts",
-        singular: "chart_of_account",
-        plural: "chartofaccounts",
+        row: &resource::CHART_OF_ACCOUNTS,
         report_name: "Chart of Accounts",
         sort_columns: &["account_name", "account_type"],
-        id_field: "account_id",
-        scope: "accountants",
         label: "Account",
         spec: &generated::CHART_OF_ACCOUNT,
         created: "The account has been created.",
         updated: "The details of the account have been updated.",
         deleted: "The account has been deleted.",
-        natural_keys: &["account_name"],
         filters: &["account_name", "account_type", "account_code"],
         numbers: &[],
         dates: &[
@@ -373,28 +333,21 @@ pub(crate) static RESOURCES: [ResourceDef; KIND_COUNT] = [
             "AccountType.Income",
             "AccountType.Expense",
         ],
-        upsert: false,
     },
     ResourceDef {
-        path: "settings/taxes",
-        singular: "tax",
-        plural: "taxes",
+        row: &resource::TAXES,
         report_name: "Taxes",
         sort_columns: &[],
-        id_field: "tax_id",
-        scope: "settings",
         label: "Tax",
         spec: &generated::TAX,
         created: "The tax has been added.",
         updated: "Tax information has been saved.",
         deleted: "The record has been deleted.",
-        natural_keys: &["tax_name"],
         filters: &["tax_name", "tax_type"],
         numbers: &[("tax_percentage", "tax_percentage")],
         dates: &[],
         search: &["tax_name"],
         filter_by: &[],
-        upsert: false,
     },
 ];
 
@@ -420,27 +373,85 @@ impl Kind {
     /// The kind at `path` below `/books/v3` and how many segments it takes.
     pub(crate) fn from_segments(segments: &[&str]) -> Option<(Kind, usize)> {
         Kind::ALL.into_iter().find_map(|kind| {
-            let parts: Vec<&str> = kind.def().path.split('/').collect();
+            let parts: Vec<&str> = kind.def().bare_path().split('/').collect();
             (segments.len() >= parts.len() && segments[..parts.len()] == parts[..])
                 .then_some((kind, parts.len()))
         })
     }
 
+    /// The kind whose table row is `row`, if the simulator serves it.
+    pub(crate) fn of_row(row: &Resource) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.def().row == row)
+    }
+
     /// The short name used in logs and counters (the path's last segment).
     pub(crate) fn name(self) -> &'static str {
-        let path = self.def().path;
+        let path = self.def().bare_path();
         path.rsplit('/').next().unwrap_or(path)
     }
+}
+
+/// The name under which the simulator counts records of `entity` (`invoices`; tax groups are
+/// counted with the taxes they are listed with), or `None` when it does not serve them.
+pub fn counter_kind(entity: Entity) -> Option<&'static str> {
+    Kind::of_row(entity.resource().listing()).map(Kind::name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Rows of the resource table the simulator has no route for, and why.
+    const NOT_SERVED: [(&Resource, &str); 4] = [
+        (
+            &resource::TAX_GROUPS,
+            "groups are seeded, never created (choices.rs)",
+        ),
+        (&resource::CREDIT_NOTES, "not simulated yet"),
+        (&resource::VENDOR_CREDITS, "not simulated yet"),
+        (
+            &resource::ORGANIZATIONS,
+            "answered by the organizations route, not a resource kind",
+        ),
+    ];
+
+    #[test]
+    fn every_served_table_row_has_a_sim_row_and_back() {
+        for row in resource::TABLE {
+            let segments: Vec<&str> = row.bare_path().split('/').collect();
+            let routed = Kind::from_segments(&segments);
+            let skipped = NOT_SERVED.iter().any(|(r, _)| *r == row);
+            match routed {
+                Some((kind, n)) => {
+                    assert!(!skipped, "{} is served", row.path);
+                    assert!(kind.def().row == row, "{}", row.path);
+                    assert_eq!(n, segments.len());
+                    assert_eq!(Kind::of_row(row), Some(kind));
+                }
+                None => assert!(skipped, "{} has no simulator row", row.path),
+            }
+        }
+        for kind in Kind::ALL {
+            let row = kind.def().row;
+            assert!(
+                resource::TABLE.contains(&row),
+                "{kind:?} points outside the table"
+            );
+            assert!(row.entity.is_some(), "{kind:?}");
+            assert_eq!(kind.def().bare_path(), row.bare_path());
+        }
+        assert_eq!(counter_kind(Entity::TaxGroup), Some("taxes"));
+        assert_eq!(
+            counter_kind(Entity::CustomerPayment),
+            Some("customerpayments")
+        );
+        assert_eq!(counter_kind(Entity::CreditNote), None);
+    }
+
     #[test]
     fn table_is_in_kind_order_and_paths_resolve() {
         for kind in Kind::ALL {
-            let segments: Vec<&str> = kind.def().path.split('/').collect();
+            let segments: Vec<&str> = kind.def().bare_path().split('/').collect();
             assert_eq!(Kind::from_segments(&segments).map(|(k, _)| k), Some(kind));
         }
         assert_eq!(

@@ -78,17 +78,23 @@ pub enum Use {
     Full,
 }
 
-/// The scope families zbooks uses, each with a cheap GET that needs its READ scope
-/// (reference §3.5: items live under `settings`, journals and accounts under `accountants`).
-pub const FAMILIES: [(&str, &str); 7] = [
-    ("contacts", "/contacts"),
-    ("settings", "/items"),
-    ("invoices", "/invoices"),
-    ("customerpayments", "/customerpayments"),
-    ("bills", "/bills"),
-    ("vendorpayments", "/vendorpayments"),
-    ("accountants", "/chartofaccounts"),
-];
+/// The scope families zbooks uses, each with a cheap GET that needs its READ scope: the
+/// resource table's (`zbooks_types::resource`; reference §3.5: items live under `settings`,
+/// journals and accounts under `accountants`).
+pub const FAMILIES: [(&str, &str); 7] = {
+    use zbooks_types::resource::{
+        BILLS, CHART_OF_ACCOUNTS, CONTACTS, CUSTOMER_PAYMENTS, INVOICES, ITEMS, VENDOR_PAYMENTS,
+    };
+    [
+        (CONTACTS.scope, CONTACTS.path),
+        (ITEMS.scope, ITEMS.path),
+        (INVOICES.scope, INVOICES.path),
+        (CUSTOMER_PAYMENTS.scope, CUSTOMER_PAYMENTS.path),
+        (BILLS.scope, BILLS.path),
+        (VENDOR_PAYMENTS.scope, VENDOR_PAYMENTS.path),
+        (CHART_OF_ACCOUNTS.scope, CHART_OF_ACCOUNTS.path),
+    ]
+};
 
 impl Use {
     /// The scopes to ask for.

@@ -309,7 +309,7 @@ fn natural_key(bare_path: &str, body: &serde_json::Value) -> Option<String> {
     ]
     .into_iter()
     .find(|def| def.path == path)?;
-    let value = body.get(def.natural_key)?;
+    let value = body.get(def.name_field)?;
     let value = value
         .as_str()
         .map_or_else(|| value.to_string(), str::to_owned);

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use zbooks_client::{Client, Credentials, LimitsConfig, RetryConfig};
 use zbooks_import::{
-    Entity, ExecuteOptions, Format, Import, PlanOptions, ReadOptions, Record, Settings, Source,
+    ExecuteOptions, Format, Import, PlanOptions, ReadOptions, Record, Settings, Source,
 };
 use zbooks_sim::{FaultAction, FaultRule, Sim, SimConfig};
 use zbooks_store::SqliteStore;
@@ -87,30 +87,17 @@ fn faults() -> Vec<FaultRule> {
     ]
 }
 
-/// The simulator's name for where a record of `entity` lives (`invoices`), for its counters.
-fn sim_kind(entity: Entity) -> Option<&'static str> {
-    Some(match entity {
-        Entity::Tax | Entity::TaxGroup => "taxes",
-        Entity::Account => "chartofaccounts",
-        Entity::Contact => "contacts",
-        Entity::Item => "items",
-        Entity::Invoice => "invoices",
-        Entity::Bill => "bills",
-        Entity::CustomerPayment => "customerpayments",
-        Entity::VendorPayment => "vendorpayments",
-        Entity::Journal => "journals",
-        _ => return None,
-    })
-}
-
 /// The counter names under which the simulator counts a record (its key and aliases).
 fn counter_names(org: &str, record: &Record) -> Vec<String> {
     record
         .keys()
         .filter_map(|k| {
-            let kind = sim_kind(k.entity)?;
-            let field = if k.entity == Entity::TaxGroup && k.field == "tax_group_name" {
-                "tax_name"
+            let kind = zbooks_sim::counter_kind(k.entity)?;
+            // Listed with another entity (tax groups with the taxes), a record is counted
+            // under that listing's name for it (`tax_name`).
+            let row = k.entity.resource();
+            let field = if k.field == row.name_field {
+                row.name_filter
             } else {
                 k.field.as_str()
             };

@@ -92,4 +92,35 @@ mod tests {
             "ZohoBooks.invoices.CREATE"
         );
     }
+
+    #[test]
+    fn scopes_come_from_the_resource_table() {
+        for (label, scope) in [
+            (
+                "GET /books/v3/settings/taxes/{id}",
+                "ZohoBooks.settings.READ",
+            ),
+            (
+                "PUT /books/v3/chartofaccounts/{id}",
+                "ZohoBooks.accountants.UPDATE",
+            ),
+            (
+                "DELETE /books/v3/journals/{id}",
+                "ZohoBooks.accountants.DELETE",
+            ),
+            (
+                "POST /books/v3/vendorcredits",
+                "ZohoBooks.debitnotes.CREATE",
+            ),
+            ("GET /books/v3/organizations", "ZohoBooks.settings.READ"),
+            (
+                "POST /books/v3/customerpayments",
+                "ZohoBooks.customerpayments.CREATE",
+            ),
+            ("GET /books/v3/expenses", "ZohoBooks.expenses.READ"),
+            ("GET /books/v3/itemdetails", "ZohoBooks.settings.READ"),
+        ] {
+            assert_eq!(scope_for(label), scope, "{label}");
+        }
+    }
 }

@@ -405,12 +405,19 @@ fn dc_mismatch(
 /// The scope an endpoint needs (reference §3.5).
 pub(super) fn scope_for(label: &str) -> String {
     let path = label.split_once(' ').map_or(label, |(_, p)| p);
-    let resource = call::resource_of(path);
-    let family = match resource {
-        "items" | "itemdetails" | "settings" | "organizations" | "taxes" => "settings",
-        "journals" | "chartofaccounts" => "accountants",
-        "" => "fullaccess",
-        other => other,
+    // The resource table knows the families of the resources zbooks touches (vendor credits:
+    // `debitnotes`); elsewhere Zoho's family is mostly the path's first segment.
+    let below = path
+        .split_once("/v3/")
+        .or_else(|| path.split_once("/v4/"))
+        .map_or(path, |(_, rest)| rest);
+    let family = match zbooks_types::resource::by_path(below) {
+        Some(row) => row.scope,
+        None => match call::resource_of(path) {
+            "itemdetails" | "settings" | "taxes" => "settings",
+            "" => "fullaccess",
+            other => other,
+        },
     };
     let op = match label.split_once(' ').map(|(m, _)| m) {
         Some("GET") => "READ",

@@ -89,7 +89,7 @@ pub(crate) fn counters(shared: &Shared) -> Counters {
                 // The natural keys are indexed; only unique custom fields need the record.
                 let keys = if org.meta.unique_custom_fields.is_empty() {
                     kind.def()
-                        .natural_keys
+                        .key_fields
                         .iter()
                         .filter_map(|f| stored.text(kind, f).map(|v| format!("{f}={v}")))
                         .collect()

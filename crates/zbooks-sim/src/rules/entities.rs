@@ -870,15 +870,23 @@ fn prepare_bill(
 /// The kinds a payment kind pays: (target kind, list key, id key, number key, party key).
 fn payment_targets(kind: Kind) -> (Kind, &'static str, &'static str, &'static str, &'static str) {
     if kind == Kind::CustomerPayments {
+        let invoices = Kind::Invoices.def();
         (
             Kind::Invoices,
-            "invoices",
-            "invoice_id",
-            "invoice_number",
+            invoices.plural,
+            invoices.id_field,
+            invoices.name_field,
             "customer_id",
         )
     } else {
-        (Kind::Bills, "bills", "bill_id", "bill_number", "vendor_id")
+        let bills = Kind::Bills.def();
+        (
+            Kind::Bills,
+            bills.plural,
+            bills.id_field,
+            bills.name_field,
+            "vendor_id",
+        )
     }
 }
 
@@ -1008,12 +1016,8 @@ fn prepare_payment(
     };
     record.insert(unused_key.into(), money::to_json(total - applied_sum));
     if text(record, "payment_number").is_none() {
-        let seq = if kind == Kind::CustomerPayments {
-            "payment"
-        } else {
-            "vendorpayment"
-        };
-        let n = data_sequence_peek(data, seq);
+        // Each payment kind numbers its own, in a sequence named by its envelope key.
+        let n = data_sequence_peek(data, kind.def().singular);
         record.insert("payment_number".into(), Value::String(n.to_string()));
     }
     Ok(())
@@ -1037,12 +1041,7 @@ fn commit_payments(
         return Ok(());
     }
     if old.is_empty() && !new.is_empty() {
-        let seq = if kind == Kind::CustomerPayments {
-            "payment"
-        } else {
-            "vendorpayment"
-        };
-        data.next_in_sequence(seq);
+        data.next_in_sequence(kind.def().singular);
     }
     let (target, ..) = payment_targets(kind);
     let mut deltas: Vec<(u64, Decimal)> = applications(kind, old)?
@@ -1228,7 +1227,7 @@ fn prepare_journal(
 pub(crate) fn natural_keys(kind: Kind, record: &Record, org: &OrgMeta) -> Vec<String> {
     let mut keys: Vec<String> = kind
         .def()
-        .natural_keys
+        .key_fields
         .iter()
         .filter_map(|f| text(record, f).map(|v| format!("{f}={v}")))
         .collect();

@@ -98,11 +98,14 @@ pub(crate) const FIELDS: [&str; 8] = [
 /// date, due date, total (`invoice_amount`) and balance (`balance_amount`, and the `balance`
 /// Zoho's clients read), as Zoho's payment answers list them.
 pub(crate) fn payment_documents(data: &OrgData, kind: Kind, record: &mut Record) {
-    let (target, list, id_key, number_key) = match kind {
-        Kind::CustomerPayments => (Kind::Invoices, "invoices", "invoice_id", "invoice_number"),
-        Kind::VendorPayments => (Kind::Bills, "bills", "bill_id", "bill_number"),
+    let target = match kind {
+        Kind::CustomerPayments => Kind::Invoices,
+        Kind::VendorPayments => Kind::Bills,
         _ => return,
     };
+    // A payment lists the documents it pays under their plural, by id and number.
+    let def = target.def();
+    let (list, id_key, number_key) = (def.plural, def.id_field, def.name_field);
     let Some(Value::Array(entries)) = record.get_mut(list) else {
         return;
     };

@@ -68,7 +68,7 @@ pub(crate) fn indexed_fields(kind: Kind) -> &'static [&'static str] {
                     .filters
                     .iter()
                     .chain(def.search)
-                    .chain(def.natural_keys)
+                    .chain(def.key_fields)
                     .chain(def.numbers.iter().map(|(_, f)| f))
                     .chain(def.dates.iter().map(|(_, f)| f))
                     .chain(extra.iter())
