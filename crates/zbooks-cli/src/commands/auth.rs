@@ -26,6 +26,7 @@ use crate::printer::{OutputFormat, Printer};
 use crate::prompt;
 use crate::settings::{GlobalArgs, Settings, Source};
 use crate::{CommandResult, exit, render};
+use zbooks_types::resource::ORGANIZATIONS;
 
 /// The version of `auth --format json` output.
 const SCHEMA: u32 = 1;
@@ -497,7 +498,7 @@ pub struct Org {
 pub async fn list_organizations(ctx: &Context) -> Result<Vec<Org>, CliError> {
     let client = ctx.client()?;
     let body = client
-        .request(Method::GET, "/organizations")
+        .request(Method::GET, ORGANIZATIONS.path)
         .send_json()
         .await
         .map_err(|e| render::client_error("cannot list the organizations", &e))?;
@@ -506,7 +507,7 @@ pub async fn list_organizations(ctx: &Context) -> Result<Vec<Org>, CliError> {
 
 /// The organizations in a `GET /organizations` body.
 pub fn orgs_of(body: &Value) -> Vec<Org> {
-    body.get("organizations")
+    body.get(ORGANIZATIONS.plural)
         .and_then(Value::as_array)
         .map(|orgs| {
             orgs.iter()
@@ -598,7 +599,7 @@ async fn status(ctx: &Context) -> CommandResult {
     };
     let client = ctx.client()?;
     let orgs = client
-        .request(Method::GET, "/organizations")
+        .request(Method::GET, ORGANIZATIONS.path)
         .send_json()
         .await
         .map(|b| orgs_of(&b));

@@ -16,6 +16,7 @@ use crate::error::CliError;
 use crate::printer::{OutputFormat, Printer};
 use crate::settings::{GlobalArgs, Settings};
 use crate::{CommandResult, exit, render};
+use zbooks_types::resource::ORGANIZATIONS;
 
 /// The version of `call --format json`.
 const SCHEMA: u32 = 1;
@@ -230,7 +231,7 @@ async fn send(
     if let Some(i) = query.iter().position(|(k, _)| k == "organization_id") {
         let (_, org) = query.remove(i);
         client = client.for_organization(org);
-    } else if bare.trim_end_matches('/') != "organizations" {
+    } else if bare.trim_end_matches('/') != ORGANIZATIONS.bare_path() {
         ctx.organization_id()?;
     }
     let mut request = client.request(method.clone(), path);

@@ -29,6 +29,7 @@ use crate::store::auth::operation_of;
 use crate::store::packed::{self, Field, Stored};
 use crate::store::{OrgCell, OrgData, Record, lock};
 use crate::{generated, time};
+use zbooks_types::resource;
 
 /// What a Books path and method ask for.
 #[derive(Debug)]
@@ -87,7 +88,7 @@ fn status_actions(kind: Kind) -> &'static [(&'static str, &'static str)] {
 /// The target of a path below `/books/v3`, or Zoho's 404/405.
 fn route(method: &str, rest: &str) -> Result<Target, Reply> {
     let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    if segments.first() == Some(&"organizations") {
+    if segments.first() == Some(&resource::ORGANIZATIONS.bare_path()) {
         return match (segments.len(), method) {
             (1, "GET") => Ok(Target::ListOrgs),
             (2, "GET") => Ok(Target::GetOrg(segments[1].to_owned())),
@@ -324,7 +325,7 @@ fn list_orgs(shared: &Shared, inc: &Incoming, user: &str) -> Reply {
         .collect();
     let mut reply = Reply::json(
         200,
-        &json!({"code": 0, "message": "success", "organizations": orgs}),
+        &json!({"code": 0, "message": "success", resource::ORGANIZATIONS.plural: orgs}),
     );
     // Clients read the headers here too (reference §2); the listing names no organization,
     // so they are the default organization's (choices.rs).

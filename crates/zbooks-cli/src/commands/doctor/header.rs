@@ -8,12 +8,13 @@ use zbooks_client::{Client, Method};
 use crate::exit;
 
 use super::check::Check;
+use zbooks_types::resource::ORGANIZATIONS;
 
 /// Check 7, the header zbooks sends: accepted when GET /organizations answered (`listed`),
 /// and what Zoho makes of `Bearer` on the same call.
 pub(super) async fn zbooks_header(client: &Client, listed: bool) -> Check {
     let bearer = client
-        .probe(Method::GET, "/organizations", &[], AuthScheme::Bearer)
+        .probe(Method::GET, ORGANIZATIONS.path, &[], AuthScheme::Bearer)
         .await;
     match (listed, bearer) {
         (true, Ok(answer)) if answer.failure.is_some() => Check::pass(

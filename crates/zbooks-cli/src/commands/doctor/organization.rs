@@ -10,6 +10,7 @@ use crate::commands::auth::{Org, orgs_of};
 use crate::{exit, render};
 
 use super::check::Check;
+use zbooks_types::resource::ORGANIZATIONS;
 
 /// The answer to GET /organizations, and the organizations read from it when it succeeded.
 /// Later checks read it too: the header check, the server's clock, reachability.
@@ -24,7 +25,7 @@ pub(super) async fn list(client: &Client) -> OrgList {
     let answer = client
         .probe(
             Method::GET,
-            "/organizations",
+            ORGANIZATIONS.path,
             &[],
             AuthScheme::ZohoOauthtoken,
         )
