@@ -54,6 +54,9 @@ struct Case {
     kills: &'static [Kill],
     /// Faults the simulator scripts for the killed runs (cleared for the last run).
     faults: fn() -> Vec<FaultRule>,
+    /// A point at which the first killed run is asked to stop (a Ctrl-C), so that it ends
+    /// `interrupted` rather than `finished`.
+    stop_on: Option<Kill>,
     /// Natural key values of the records that end failed (Zoho refused them for good
     /// before the kill): absent from Zoho, `failed` in the journal.
     failed: &'static [&'static str],
@@ -117,6 +120,7 @@ fn case(name: &str) -> Option<Case> {
     let plain = |kills| Case {
         kills,
         faults: no_faults,
+        stop_on: None,
         failed: &[],
     };
     Some(match name {
@@ -135,32 +139,38 @@ fn case(name: &str) -> Option<Case> {
         fp::RESUME_BEFORE_PENDING => Case {
             kills: &[(fp::IN_DOUBT_AFTER_WRITE, 1), (fp::RESUME_BEFORE_PENDING, 1)],
             faults: cut_before,
+            stop_on: None,
             failed: &[],
         },
         fp::RESUME_AFTER_PENDING => Case {
             kills: &[(fp::IN_DOUBT_AFTER_WRITE, 1), (fp::RESUME_AFTER_PENDING, 1)],
             faults: cut_before,
+            stop_on: None,
             failed: &[],
         },
         // The second account's lookup before it is sent again.
         fp::LOOKUP_BEFORE_CALL => Case {
             kills: &[(fp::LOOKUP_BEFORE_CALL, 1)],
             faults: lost_answer_then_failed_lookup,
+            stop_on: None,
             failed: &[],
         },
         fp::LOOKUP_FOUND_BEFORE_WRITE => Case {
             kills: &[(fp::LOOKUP_FOUND_BEFORE_WRITE, 1)],
             faults: lost_answer_then_failed_lookup,
+            stop_on: None,
             failed: &[],
         },
         fp::LOOKUP_FAILED_BEFORE_WRITE => Case {
             kills: &[(fp::LOOKUP_FAILED_BEFORE_WRITE, 1)],
             faults: lost_answer_then_failed_lookup,
+            stop_on: None,
             failed: &[],
         },
         fp::LOOKUP_FAILED_AFTER_WRITE => Case {
             kills: &[(fp::LOOKUP_FAILED_AFTER_WRITE, 1)],
             faults: lost_answer_then_failed_lookup,
+            stop_on: None,
             failed: &[],
         },
         // The second account's create, at each step.
@@ -173,52 +183,73 @@ fn case(name: &str) -> Option<Case> {
         fp::IN_DOUBT_BEFORE_WRITE => Case {
             kills: &[(fp::IN_DOUBT_BEFORE_WRITE, 1)],
             faults: lost_answer,
+            stop_on: None,
             failed: &[],
         },
         fp::IN_DOUBT_AFTER_WRITE => Case {
             kills: &[(fp::IN_DOUBT_AFTER_WRITE, 1)],
             faults: lost_answer,
+            stop_on: None,
             failed: &[],
         },
         fp::IN_DOUBT_FOUND_BEFORE_WRITE => Case {
             kills: &[(fp::IN_DOUBT_FOUND_BEFORE_WRITE, 1)],
             faults: lost_answer,
+            stop_on: None,
             failed: &[],
         },
         fp::PENDING_BEFORE_WRITE => Case {
             kills: &[(fp::PENDING_BEFORE_WRITE, 1)],
             faults: cut_before,
+            stop_on: None,
             failed: &[],
         },
         fp::PENDING_AFTER_WRITE => Case {
             kills: &[(fp::PENDING_AFTER_WRITE, 1)],
             faults: cut_before,
+            stop_on: None,
             failed: &[],
         },
         fp::DEFER_BEFORE_WRITE => Case {
             kills: &[(fp::DEFER_BEFORE_WRITE, 1)],
             faults: server_error,
+            stop_on: None,
             failed: &[],
         },
         fp::DEFER_AFTER_WRITE => Case {
             kills: &[(fp::DEFER_AFTER_WRITE, 1)],
             faults: server_error,
+            stop_on: None,
             failed: &[],
         },
         // Killed before the refusal is journaled, the account is sent again and made.
         fp::FAILED_BEFORE_WRITE => Case {
             kills: &[(fp::FAILED_BEFORE_WRITE, 1)],
             faults: refused,
+            stop_on: None,
             failed: &[],
         },
         // Killed after: the refusal stands, and the account is never sent again.
         fp::FAILED_AFTER_WRITE => Case {
             kills: &[(fp::FAILED_AFTER_WRITE, 1)],
             faults: refused,
+            stop_on: None,
             failed: &["FP Sales"],
         },
-        fp::STATUS_BEFORE_WRITE => plain(&[(fp::STATUS_BEFORE_WRITE, 1)]),
-        fp::STATUS_AFTER_WRITE => plain(&[(fp::STATUS_AFTER_WRITE, 1)]),
+        // Twice: a run asked to stop after two records (its status `interrupted`), then the
+        // run resuming it (`finished`).
+        fp::STATUS_BEFORE_WRITE => Case {
+            kills: &[(fp::STATUS_BEFORE_WRITE, 1), (fp::STATUS_BEFORE_WRITE, 1)],
+            faults: no_faults,
+            stop_on: Some((fp::DONE_AFTER_WRITE, 2)),
+            failed: &[],
+        },
+        fp::STATUS_AFTER_WRITE => Case {
+            kills: &[(fp::STATUS_AFTER_WRITE, 1), (fp::STATUS_AFTER_WRITE, 1)],
+            faults: no_faults,
+            stop_on: Some((fp::DONE_AFTER_WRITE, 2)),
+            failed: &[],
+        },
         fp::PLAN_BEFORE_SAVE => plain(&[(fp::PLAN_BEFORE_SAVE, 1)]),
         _ => return None,
     })
@@ -372,10 +403,20 @@ async fn start(sim: &RunningSim, path: &Path) -> (Client, Journal, Prepared) {
     (client, journal, prepared)
 }
 
-/// Runs the import with `point` armed to kill it on its `hit`-th pass; panics unless it
-/// was killed there.
-async fn killed_run(sim: &RunningSim, path: &Path, (point, hit): Kill) {
+/// Runs the import with `point` armed to kill it on its `hit`-th pass (and asked to stop at
+/// `stop_on`); panics unless it was killed there.
+async fn killed_run(sim: &RunningSim, path: &Path, (point, hit): Kill, stop_on: Option<Kill>) {
     let (client, journal, prepared) = start(sim, path).await;
+    if let Some((at, on)) = stop_on {
+        let stop = prepared.stop_handle();
+        let passes = AtomicU32::new(0);
+        fail::cfg_callback(at, move || {
+            if passes.fetch_add(1, Ordering::SeqCst) + 1 == on {
+                stop.stop();
+            }
+        })
+        .unwrap();
+    }
     let crash = Crash::default();
     let passes = Arc::new(AtomicU32::new(0));
     {
@@ -403,6 +444,14 @@ async fn killed_run(sim: &RunningSim, path: &Path, (point, hit): Kill) {
         ended = run => Some(ended),
     };
     fail::remove(point);
+    if let Some((at, _)) = stop_on {
+        fail::remove(at);
+    }
+    if stop_on.is_some() && point == fp::STATUS_AFTER_WRITE {
+        // Killed just after it wrote that it was interrupted.
+        let runs = SqliteStore::open(path).unwrap().journal_runs().await.unwrap();
+        assert_eq!(runs[0].status, "interrupted", "{runs:#?}");
+    }
     assert!(
         ended.is_none(),
         "{point} (pass {hit}) never killed the run; passed {} times; it ended {ended:?}",
@@ -419,8 +468,8 @@ async fn prove(name: &str) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("zbooks.db");
     sim.set_faults((case.faults)());
-    for kill in case.kills {
-        killed_run(&sim, &path, *kill).await;
+    for (n, kill) in case.kills.iter().enumerate() {
+        killed_run(&sim, &path, *kill, case.stop_on.filter(|_| n == 0)).await;
     }
     sim.set_faults(Vec::new());
 
