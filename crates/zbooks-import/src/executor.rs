@@ -1158,7 +1158,9 @@ impl<B: Books, J: RunJournal> Run<'_, B, J> {
                             Readiness::Wait => at += 1,
                             Readiness::Fail(f) => {
                                 queue.remove(at);
+                                failpoint!(DEPENDENCY_FAILED_BEFORE_WRITE);
                                 self.journal.set(i as u64, Transition::Failed(f)).await?;
+                                failpoint!(DEPENDENCY_FAILED_AFTER_WRITE);
                                 self.slots[i].state = RecordState::Failed;
                                 progress(&self.progress(Phase::Creating));
                             }

@@ -103,6 +103,11 @@ failpoints! {
     FAILED_BEFORE_WRITE = "failed_before_write";
     /// `failed` is written.
     FAILED_AFTER_WRITE = "failed_after_write";
+    /// A record depends on one that failed (or on nothing in the input or in Zoho): its
+    /// `failed` (class `dependency`, never sent) is not written yet.
+    DEPENDENCY_FAILED_BEFORE_WRITE = "dependency_failed_before_write";
+    /// That `failed` is written.
+    DEPENDENCY_FAILED_AFTER_WRITE = "dependency_failed_after_write";
     /// Every record is settled (or the run stops): the run's status is not written yet.
     STATUS_BEFORE_WRITE = "status_before_write";
     /// The run's status is written; the read-back has not started.
