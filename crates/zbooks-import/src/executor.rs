@@ -482,7 +482,10 @@ impl<B: Books, J: RunJournal> Task<B, J> {
 
     async fn pending(&self) -> Option<zbooks_client::store::StoreError> {
         failpoint!(PENDING_BEFORE_WRITE);
-        let written = self.journal.set(self.index as u64, Transition::Pending).await;
+        let written = self
+            .journal
+            .set(self.index as u64, Transition::Pending)
+            .await;
         failpoint!(PENDING_AFTER_WRITE);
         written.err()
     }
@@ -497,14 +500,18 @@ impl<B: Books, J: RunJournal> Task<B, J> {
                 Some(e) => TaskOutcome::Store(e),
             },
             // No token, so nothing was sent: the attempt is not charged (issue 12 §4).
-            Disposition::Cooldown(until) => match self
-                .journal
-                .set(self.index as u64, Transition::Interrupted)
-                .await
-            {
-                Ok(()) => TaskOutcome::Cooldown { until },
-                Err(e) => TaskOutcome::Store(e),
-            },
+            Disposition::Cooldown(until) => {
+                failpoint!(COOLDOWN_BEFORE_WRITE);
+                let written = self
+                    .journal
+                    .set(self.index as u64, Transition::Interrupted)
+                    .await;
+                failpoint!(COOLDOWN_AFTER_WRITE);
+                match written {
+                    Ok(()) => TaskOutcome::Cooldown { until },
+                    Err(e) => TaskOutcome::Store(e),
+                }
+            }
             Disposition::Fatal => match self.pending().await {
                 None => TaskOutcome::Fatal(error),
                 Some(e) => TaskOutcome::Store(e),
@@ -594,6 +601,7 @@ impl<B: Books, J: RunJournal> Task<B, J> {
                         .to_owned(),
                     ..Failure::default()
                 };
+                failpoint!(NO_ID_BEFORE_WRITE);
                 if let Err(e) = self
                     .journal
                     .set(self.index as u64, Transition::InDoubt(f))
@@ -601,6 +609,7 @@ impl<B: Books, J: RunJournal> Task<B, J> {
                 {
                     return TaskOutcome::Store(e);
                 }
+                failpoint!(NO_ID_AFTER_WRITE);
                 return TaskOutcome::Deferred {
                     until: self.at_after(self.options.defer),
                     lookup_first: true,
@@ -1012,7 +1021,10 @@ pub async fn execute_with<B: Books, J: RunJournal>(
             };
             let listing = books.list(&entities, &mut on_listed).await;
             let error = match listing {
-                Ok(existing) => break existing,
+                Ok(existing) => {
+                    failpoint!(RESUME_AFTER_LISTING);
+                    break existing;
+                }
                 Err(error) => error,
             };
             let Disposition::Cooldown(until) = error.disposition() else {

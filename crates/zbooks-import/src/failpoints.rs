@@ -44,6 +44,10 @@ failpoints! {
     LISTING_BEFORE_PLAN = "listing_before_plan";
     /// The run's rows are in the journal (a first run's all pending); nothing settled yet.
     BEGIN_AFTER_WRITE = "begin_after_write";
+    /// Resuming after an earlier run left rows in flight or in doubt: the executor waited
+    /// for requests still travelling to land ([`crate::ExecuteOptions::settle`]) and listed
+    /// Zoho again; nothing settled yet.
+    RESUME_AFTER_LISTING = "resume_after_listing";
     /// Resuming: a row an earlier run left unsettled is in Zoho's listing; its `done`
     /// (adopted, or present) is not written yet.
     RESUME_BEFORE_ADOPT = "resume_before_adopt";
@@ -80,6 +84,11 @@ failpoints! {
     CREATE_AFTER_SEND = "create_after_send";
     /// The executor holds the new record's id; its `done` (created) is not written yet.
     CREATE_ANSWERED = "create_answered";
+    /// Zoho answered the create with no id and a lookup did not find the record: `in_doubt`
+    /// is not written yet.
+    NO_ID_BEFORE_WRITE = "no_id_before_write";
+    /// That `in_doubt` is written.
+    NO_ID_AFTER_WRITE = "no_id_after_write";
     /// A record's `done` is written (any outcome); the executor has not taken it in yet.
     DONE_AFTER_WRITE = "done_after_write";
     /// The create failed in a way that may have landed (a lost answer, a 5xx, a duplicate
@@ -95,6 +104,11 @@ failpoints! {
     PENDING_BEFORE_WRITE = "pending_before_write";
     /// That return to pending is written.
     PENDING_AFTER_WRITE = "pending_after_write";
+    /// The accounts server refused a token for the create (nothing was sent): the record's
+    /// return to pending (*interrupted*, no attempt charged) is not written yet.
+    COOLDOWN_BEFORE_WRITE = "cooldown_before_write";
+    /// That return to pending is written.
+    COOLDOWN_AFTER_WRITE = "cooldown_after_write";
     /// Zoho failed on its side: the record's deferral is not written yet.
     DEFER_BEFORE_WRITE = "defer_before_write";
     /// The deferral is written.

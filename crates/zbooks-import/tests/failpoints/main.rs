@@ -17,15 +17,15 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
 use fail::FailScenario;
 use serde_json::Value;
 use tokio::sync::Notify;
-use zbooks_client::Client;
 use zbooks_client::store::StoreResult;
+use zbooks_client::{Client, TokenConfig};
 use zbooks_import::failpoints::{self as fp, FAILPOINTS};
 use zbooks_import::totals::Scope;
 use zbooks_import::{
@@ -99,7 +99,14 @@ fn lost_answer_then_failed_lookup() -> Vec<FaultRule> {
 
 /// Zoho fails on its side on the second account's create.
 fn server_error() -> Vec<FaultRule> {
-    vec![FaultRule::on("POST", ACCOUNTS, FaultAction::zoho(500, 1000, "Internal error")).nth(2)]
+    vec![
+        FaultRule::on(
+            "POST",
+            ACCOUNTS,
+            FaultAction::zoho(500, 1000, "Internal error"),
+        )
+        .nth(2),
+    ]
 }
 
 /// Zoho refuses the first account for good.
@@ -126,6 +133,49 @@ fn refused_contact() -> Vec<FaultRule> {
     ]
 }
 
+/// Zoho answers the second account's create with no id (and does not make it).
+fn no_id() -> Vec<FaultRule> {
+    vec![
+        FaultRule::on(
+            "POST",
+            ACCOUNTS,
+            FaultAction::Status {
+                status: 201,
+                body: Some(
+                    serde_json::json!({"code": 0, "message": "The account has been created."}),
+                ),
+                code: None,
+                message: None,
+            },
+        )
+        .nth(2),
+    ]
+}
+
+/// The second account's create finds its token expired, and the accounts server refuses the
+/// new one ("Access Denied" with HTTP 200: another tool spent the window). The first token
+/// request is the run's first; the refresh is the second.
+fn token_refused() -> Vec<FaultRule> {
+    vec![
+        FaultRule::on("POST", ACCOUNTS, FaultAction::ExpireToken).nth(2),
+        FaultRule::on(
+            "POST",
+            "/oauth/v2/token",
+            FaultAction::Status {
+                status: 200,
+                body: Some(serde_json::json!({
+                    "error_description": "You have made too many requests continuously. Please try again after some time.",
+                    "error": "Access Denied",
+                    "status": "failure",
+                })),
+                code: None,
+                message: None,
+            },
+        )
+        .nth(2),
+    ]
+}
+
 /// Every failpoint's case. The hit is chosen so that records are done before the kill and
 /// pending after it; a point reached only on a resumed run is armed on the second run, after
 /// a first kill that leaves the rows it settles.
@@ -138,19 +188,33 @@ fn case(name: &str) -> Option<Case> {
     };
     Some(match name {
         // The second account landed, its answer lost: the next run lists it and adopts it.
-        fp::LISTING_BEFORE_PLAN => plain(&[(fp::CREATE_AFTER_SEND, 2), (fp::LISTING_BEFORE_PLAN, 1)]),
+        fp::LISTING_BEFORE_PLAN => {
+            plain(&[(fp::CREATE_AFTER_SEND, 2), (fp::LISTING_BEFORE_PLAN, 1)])
+        }
         fp::BEGIN_AFTER_WRITE => plain(&[(fp::CREATE_AFTER_SEND, 2), (fp::BEGIN_AFTER_WRITE, 1)]),
-        fp::RESUME_BEFORE_ADOPT => plain(&[(fp::CREATE_AFTER_SEND, 2), (fp::RESUME_BEFORE_ADOPT, 1)]),
+        fp::RESUME_AFTER_LISTING => {
+            plain(&[(fp::CREATE_AFTER_SEND, 2), (fp::RESUME_AFTER_LISTING, 1)])
+        }
+        fp::RESUME_BEFORE_ADOPT => {
+            plain(&[(fp::CREATE_AFTER_SEND, 2), (fp::RESUME_BEFORE_ADOPT, 1)])
+        }
         fp::RESUME_AFTER_ADOPT => plain(&[(fp::CREATE_AFTER_SEND, 2), (fp::RESUME_AFTER_ADOPT, 1)]),
         // The second account's intent written, its create never sent: the next run finds it
         // absent.
-        fp::RESUME_BEFORE_INTERRUPTED => {
-            plain(&[(fp::INTENT_AFTER_WRITE, 2), (fp::RESUME_BEFORE_INTERRUPTED, 1)])
-        }
-        fp::RESUME_AFTER_INTERRUPTED => plain(&[(fp::INTENT_AFTER_WRITE, 2), (fp::RESUME_AFTER_INTERRUPTED, 1)]),
+        fp::RESUME_BEFORE_INTERRUPTED => plain(&[
+            (fp::INTENT_AFTER_WRITE, 2),
+            (fp::RESUME_BEFORE_INTERRUPTED, 1),
+        ]),
+        fp::RESUME_AFTER_INTERRUPTED => plain(&[
+            (fp::INTENT_AFTER_WRITE, 2),
+            (fp::RESUME_AFTER_INTERRUPTED, 1),
+        ]),
         // The second account in doubt and not in Zoho: the next run sends it again.
         fp::RESUME_BEFORE_PENDING => Case {
-            kills: &[(fp::IN_DOUBT_AFTER_WRITE, 1), (fp::RESUME_BEFORE_PENDING, 1)],
+            kills: &[
+                (fp::IN_DOUBT_AFTER_WRITE, 1),
+                (fp::RESUME_BEFORE_PENDING, 1),
+            ],
             faults: cut_before,
             stop_on: None,
             failed: &[],
@@ -193,6 +257,30 @@ fn case(name: &str) -> Option<Case> {
         fp::CREATE_AFTER_SEND => plain(&[(fp::CREATE_AFTER_SEND, 2)]),
         fp::CREATE_ANSWERED => plain(&[(fp::CREATE_ANSWERED, 2)]),
         fp::DONE_AFTER_WRITE => plain(&[(fp::DONE_AFTER_WRITE, 2)]),
+        fp::NO_ID_BEFORE_WRITE => Case {
+            kills: &[(fp::NO_ID_BEFORE_WRITE, 1)],
+            faults: no_id,
+            stop_on: None,
+            failed: &[],
+        },
+        fp::NO_ID_AFTER_WRITE => Case {
+            kills: &[(fp::NO_ID_AFTER_WRITE, 1)],
+            faults: no_id,
+            stop_on: None,
+            failed: &[],
+        },
+        fp::COOLDOWN_BEFORE_WRITE => Case {
+            kills: &[(fp::COOLDOWN_BEFORE_WRITE, 1)],
+            faults: token_refused,
+            stop_on: None,
+            failed: &[],
+        },
+        fp::COOLDOWN_AFTER_WRITE => Case {
+            kills: &[(fp::COOLDOWN_AFTER_WRITE, 1)],
+            faults: token_refused,
+            stop_on: None,
+            failed: &[],
+        },
         fp::IN_DOUBT_BEFORE_WRITE => Case {
             kills: &[(fp::IN_DOUBT_BEFORE_WRITE, 1)],
             faults: lost_answer,
@@ -401,7 +489,9 @@ fn settings() -> Settings {
     Settings {
         execute: ExecuteOptions {
             in_flight: 1,
-            settle: Duration::ZERO,
+            // Short, not zero: a run resuming rows left in flight or in doubt waits, then
+            // lists Zoho again, as the CLI's does (its default is 10 s).
+            settle: Duration::from_millis(20),
             defer: Duration::from_millis(150),
             server_retry: Duration::from_millis(10),
             burst_window: Duration::from_millis(150),
@@ -420,6 +510,11 @@ async fn start(sim: &RunningSim, path: &Path) -> (Client, Journal, Prepared) {
     let store = Arc::new(SqliteStore::open(path).unwrap());
     let demo = sim.demo();
     let client = zbooks_testkit::demo_client(sim, &demo)
+        .tokens(TokenConfig {
+            // A refused token request is waited out in a blink.
+            cooldown: Duration::from_millis(200),
+            ..zbooks_testkit::fast_tokens()
+        })
         .store(store.clone())
         .build()
         .unwrap();
@@ -475,7 +570,11 @@ async fn killed_run(sim: &RunningSim, path: &Path, (point, hit): Kill, stop_on: 
     }
     if stop_on.is_some() && point == fp::STATUS_AFTER_WRITE {
         // Killed just after it wrote that it was interrupted.
-        let runs = SqliteStore::open(path).unwrap().journal_runs().await.unwrap();
+        let runs = SqliteStore::open(path)
+            .unwrap()
+            .journal_runs()
+            .await
+            .unwrap();
         assert_eq!(runs[0].status, "interrupted", "{runs:#?}");
     }
     assert!(
@@ -595,6 +694,7 @@ macro_rules! failpoint_tests {
 failpoint_tests! {
     listing_before_plan => LISTING_BEFORE_PLAN,
     begin_after_write => BEGIN_AFTER_WRITE,
+    resume_after_listing => RESUME_AFTER_LISTING,
     resume_before_adopt => RESUME_BEFORE_ADOPT,
     resume_after_adopt => RESUME_AFTER_ADOPT,
     resume_before_interrupted => RESUME_BEFORE_INTERRUPTED,
@@ -611,6 +711,10 @@ failpoint_tests! {
     create_after_send => CREATE_AFTER_SEND,
     create_answered => CREATE_ANSWERED,
     done_after_write => DONE_AFTER_WRITE,
+    no_id_before_write => NO_ID_BEFORE_WRITE,
+    no_id_after_write => NO_ID_AFTER_WRITE,
+    cooldown_before_write => COOLDOWN_BEFORE_WRITE,
+    cooldown_after_write => COOLDOWN_AFTER_WRITE,
     in_doubt_before_write => IN_DOUBT_BEFORE_WRITE,
     in_doubt_after_write => IN_DOUBT_AFTER_WRITE,
     in_doubt_found_before_write => IN_DOUBT_FOUND_BEFORE_WRITE,
@@ -635,7 +739,10 @@ fn every_failpoint_has_a_case_and_a_test() {
         .iter()
         .filter(|name| case(name).is_none() || !TESTED.contains(name))
         .collect();
-    assert!(untested.is_empty(), "failpoints without a test: {untested:?}");
+    assert!(
+        untested.is_empty(),
+        "failpoints without a test: {untested:?}"
+    );
     let unknown: Vec<_> = TESTED.iter().filter(|t| !FAILPOINTS.contains(t)).collect();
     assert!(unknown.is_empty(), "tests of no failpoint: {unknown:?}");
 }
