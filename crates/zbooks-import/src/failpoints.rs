@@ -1,8 +1,9 @@
 //! Named places where a test stops an import as a crash would (issue 14 §4; TiKV's use of
 //! failpoints is the model): before and after every journal transition of the executor and
 //! around every call it makes to Zoho. A crash-safety claim ("a crash at any moment resumes to
-//! the same end state", docs/design.md promise 6) is then proven point by point, not by
-//! random SIGKILLs (the CLI's soak, `crates/zbooks-cli/tests/it/import.rs`, stays as a soak).
+//! the same end state", docs/design.md promise 6) is then proven point by point, not only by
+//! random SIGKILLs (the CLI's, `crates/zbooks-cli/tests/it/import.rs` and the ignored chaos
+//! soak, stay as the real binary's end-to-end check).
 //!
 //! The points are compiled in only with this crate's `failpoints` feature (the `fail` crate):
 //! a normal build has neither the crate nor a trace of the points. This crate's tests turn
