@@ -2,8 +2,9 @@
 //! [`zbooks_import::failpoints::FAILPOINTS`], an import is killed there — against the real
 //! simulator on `127.0.0.1:0` and the real SQLite journal in a temporary directory — then a new
 //! run resumes it, and the test shows nothing lost and nothing doubled: every input record is in
-//! Zoho exactly once (by natural key), the journal ends with every record done, and Zoho's
-//! totals agree with the input's.
+//! Zoho exactly once (by natural key), the journal ends with every record done and naming the
+//! record Zoho holds (or failed, where Zoho refused it for good before the kill, and then absent
+//! from Zoho), and Zoho's totals agree with the input's.
 //!
 //! A kill is a failpoint callback marking the run dead: from that instant, no call of the run
 //! reaches the simulator or the journal (each call of [`Dying`] checks before and after, so an
