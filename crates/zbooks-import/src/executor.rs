@@ -50,6 +50,7 @@ use zbooks_types::{Clock, SystemClock};
 
 use crate::body::Body;
 use crate::existing::ExistingRecords;
+use crate::failpoints::failpoint;
 pub use crate::ports::token_cooldown;
 use crate::ports::{Books, CallError, Disposition, RunJournal};
 use crate::record::{Entity, NaturalKey, Record, key_hash};
@@ -426,7 +427,8 @@ impl<B: Books, J: RunJournal> Task<B, J> {
         };
         let until = self.at_after(wait);
         let until_ms = ms(until);
-        match self
+        failpoint!(DEFER_BEFORE_WRITE);
+        let written = self
             .journal
             .set(
                 self.index as u64,
@@ -435,8 +437,9 @@ impl<B: Books, J: RunJournal> Task<B, J> {
                     failure: failure_of(error, None),
                 },
             )
-            .await
-        {
+            .await;
+        failpoint!(DEFER_AFTER_WRITE);
+        match written {
             Ok(()) => TaskOutcome::Deferred {
                 until,
                 lookup_first,
@@ -447,18 +450,20 @@ impl<B: Books, J: RunJournal> Task<B, J> {
     }
 
     async fn fail(&self, failure: Failure) -> TaskOutcome<B::Error> {
-        match self
+        failpoint!(FAILED_BEFORE_WRITE);
+        let written = self
             .journal
             .set(self.index as u64, Transition::Failed(failure))
-            .await
-        {
+            .await;
+        failpoint!(FAILED_AFTER_WRITE);
+        match written {
             Ok(()) => TaskOutcome::Failed,
             Err(e) => TaskOutcome::Store(e),
         }
     }
 
     async fn done(&self, id: String, outcome: Outcome) -> TaskOutcome<B::Error> {
-        match self
+        let written = self
             .journal
             .set(
                 self.index as u64,
@@ -467,18 +472,22 @@ impl<B: Books, J: RunJournal> Task<B, J> {
                     outcome,
                 },
             )
-            .await
-        {
+            .await;
+        failpoint!(DONE_AFTER_WRITE);
+        match written {
             Ok(()) => TaskOutcome::Done { id, outcome },
             Err(e) => TaskOutcome::Store(e),
         }
     }
 
     async fn pending(&self) -> Option<zbooks_client::store::StoreError> {
-        self.journal
+        failpoint!(PENDING_BEFORE_WRITE);
+        let written = self
+            .journal
             .set(self.index as u64, Transition::Pending)
-            .await
-            .err()
+            .await;
+        failpoint!(PENDING_AFTER_WRITE);
+        written.err()
     }
 
     /// After an error that did not land: fail, defer, stop for the quota, or stop the run.
@@ -491,14 +500,18 @@ impl<B: Books, J: RunJournal> Task<B, J> {
                 Some(e) => TaskOutcome::Store(e),
             },
             // No token, so nothing was sent: the attempt is not charged (issue 12 §4).
-            Disposition::Cooldown(until) => match self
-                .journal
-                .set(self.index as u64, Transition::Interrupted)
-                .await
-            {
-                Ok(()) => TaskOutcome::Cooldown { until },
-                Err(e) => TaskOutcome::Store(e),
-            },
+            Disposition::Cooldown(until) => {
+                failpoint!(COOLDOWN_BEFORE_WRITE);
+                let written = self
+                    .journal
+                    .set(self.index as u64, Transition::Interrupted)
+                    .await;
+                failpoint!(COOLDOWN_AFTER_WRITE);
+                match written {
+                    Ok(()) => TaskOutcome::Cooldown { until },
+                    Err(e) => TaskOutcome::Store(e),
+                }
+            }
             Disposition::Fatal => match self.pending().await {
                 None => TaskOutcome::Fatal(error),
                 Some(e) => TaskOutcome::Store(e),
@@ -514,7 +527,8 @@ impl<B: Books, J: RunJournal> Task<B, J> {
             Disposition::Fatal => TaskOutcome::Fatal(error),
             Disposition::Fail | Disposition::Defer => {
                 let until = self.at_after(self.options.defer);
-                match self
+                failpoint!(LOOKUP_FAILED_BEFORE_WRITE);
+                let written = self
                     .journal
                     .set(
                         self.index as u64,
@@ -523,8 +537,9 @@ impl<B: Books, J: RunJournal> Task<B, J> {
                             failure: failure_of(&error, None),
                         },
                     )
-                    .await
-                {
+                    .await;
+                failpoint!(LOOKUP_FAILED_AFTER_WRITE);
+                match written {
                     Ok(()) => TaskOutcome::Deferred {
                         until,
                         lookup_first: true,
@@ -543,8 +558,10 @@ impl<B: Books, J: RunJournal> Task<B, J> {
 
     async fn run_inner(&mut self) -> TaskOutcome<B::Error> {
         if self.lookup_first || self.look_before_create {
+            failpoint!(LOOKUP_BEFORE_CALL);
             match self.books.lookup(&self.record).await {
                 Ok(Some(id)) => {
+                    failpoint!(LOOKUP_FOUND_BEFORE_WRITE);
                     let outcome = if self.lookup_first {
                         Outcome::Adopted
                     } else {
@@ -558,6 +575,7 @@ impl<B: Books, J: RunJournal> Task<B, J> {
         }
         // Intent first: from here on, a crash leaves the record in flight, and the next run
         // looks it up before sending it again.
+        failpoint!(INTENT_BEFORE_WRITE);
         if let Err(e) = self
             .journal
             .set(self.index as u64, Transition::InFlight)
@@ -565,10 +583,12 @@ impl<B: Books, J: RunJournal> Task<B, J> {
         {
             return TaskOutcome::Store(e);
         }
+        failpoint!(INTENT_AFTER_WRITE);
         self.attempts += 1;
         let error = match self.books.create(&self.record, &self.body).await {
             Ok(created) => {
                 if let Some(id) = created {
+                    failpoint!(CREATE_ANSWERED);
                     return self.done(id, Outcome::Created).await;
                 }
                 // Created, but the answer names no id: find it by its key.
@@ -581,6 +601,7 @@ impl<B: Books, J: RunJournal> Task<B, J> {
                         .to_owned(),
                     ..Failure::default()
                 };
+                failpoint!(NO_ID_BEFORE_WRITE);
                 if let Err(e) = self
                     .journal
                     .set(self.index as u64, Transition::InDoubt(f))
@@ -588,6 +609,7 @@ impl<B: Books, J: RunJournal> Task<B, J> {
                 {
                     return TaskOutcome::Store(e);
                 }
+                failpoint!(NO_ID_AFTER_WRITE);
                 return TaskOutcome::Deferred {
                     until: self.at_after(self.options.defer),
                     lookup_first: true,
@@ -606,6 +628,7 @@ impl<B: Books, J: RunJournal> Task<B, J> {
             return self.not_landed(error).await;
         }
         // It may exist: never send it again before looking (docs/design.md promise 5).
+        failpoint!(IN_DOUBT_BEFORE_WRITE);
         if let Err(e) = self
             .journal
             .set(
@@ -616,8 +639,12 @@ impl<B: Books, J: RunJournal> Task<B, J> {
         {
             return TaskOutcome::Store(e);
         }
+        failpoint!(IN_DOUBT_AFTER_WRITE);
         match self.books.lookup(&self.record).await {
-            Ok(Some(id)) => self.done(id, Outcome::Adopted).await,
+            Ok(Some(id)) => {
+                failpoint!(IN_DOUBT_FOUND_BEFORE_WRITE);
+                self.done(id, Outcome::Adopted).await
+            }
             Ok(None) if duplicate => self.fail(failure_of(&error, Some(&self.record))).await,
             Ok(None) => {
                 // Not there: it did not land. A lost answer is sent again now; a server
@@ -900,6 +927,7 @@ pub async fn execute_with<B: Books, J: RunJournal>(
     journal
         .begin(input.file, &organization_id, entries.len() as u64, entries)
         .await?;
+    failpoint!(BEGIN_AFTER_WRITE);
     let rows: Vec<JournalEntry> = journal.entries().await?;
     let mut slots: Vec<Slot> = input
         .records
@@ -993,7 +1021,10 @@ pub async fn execute_with<B: Books, J: RunJournal>(
             };
             let listing = books.list(&entities, &mut on_listed).await;
             let error = match listing {
-                Ok(existing) => break existing,
+                Ok(existing) => {
+                    failpoint!(RESUME_AFTER_LISTING);
+                    break existing;
+                }
                 Err(error) => error,
             };
             let Disposition::Cooldown(until) = error.disposition() else {
@@ -1027,6 +1058,7 @@ pub async fn execute_with<B: Books, J: RunJournal>(
                 } else {
                     Outcome::Present
                 };
+                failpoint!(RESUME_BEFORE_ADOPT);
                 journal
                     .set(
                         i as u64,
@@ -1036,18 +1068,23 @@ pub async fn execute_with<B: Books, J: RunJournal>(
                         },
                     )
                     .await?;
+                failpoint!(RESUME_AFTER_ADOPT);
                 run.mark_done(i, &id, outcome);
             }
             None if state == RecordState::InFlight => {
                 // The listing is authoritative: it did not land. A run that dies between
                 // sending and hearing never learns how its create ended: that is a crash,
                 // not an answer, and it is not charged against the attempt budget.
+                failpoint!(RESUME_BEFORE_INTERRUPTED);
                 journal.set(i as u64, Transition::Interrupted).await?;
+                failpoint!(RESUME_AFTER_INTERRUPTED);
                 run.slots[i].state = RecordState::Pending;
                 run.slots[i].attempts = run.slots[i].attempts.saturating_sub(1);
             }
             None if state == RecordState::InDoubt => {
+                failpoint!(RESUME_BEFORE_PENDING);
                 journal.set(i as u64, Transition::Pending).await?;
+                failpoint!(RESUME_AFTER_PENDING);
                 run.slots[i].state = RecordState::Pending;
             }
             None => {}
@@ -1065,7 +1102,9 @@ pub async fn execute_with<B: Books, J: RunJournal>(
         ),
         Stop::Fatal(e) => ("stopped", Some(e.to_string())),
     };
+    failpoint!(STATUS_BEFORE_WRITE);
     journal.set_status(status, detail).await?;
+    failpoint!(STATUS_AFTER_WRITE);
     let mut reconciliation = None;
     if options.read_back && matches!(stop_reason, Stop::Finished) {
         progress(&run.progress(Phase::ReadingBack));
@@ -1131,7 +1170,9 @@ impl<B: Books, J: RunJournal> Run<'_, B, J> {
                             Readiness::Wait => at += 1,
                             Readiness::Fail(f) => {
                                 queue.remove(at);
+                                failpoint!(DEPENDENCY_FAILED_BEFORE_WRITE);
                                 self.journal.set(i as u64, Transition::Failed(f)).await?;
+                                failpoint!(DEPENDENCY_FAILED_AFTER_WRITE);
                                 self.slots[i].state = RecordState::Failed;
                                 progress(&self.progress(Phase::Creating));
                             }

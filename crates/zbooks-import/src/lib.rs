@@ -35,6 +35,9 @@
 //! # Ok::<(), zbooks_import::ImportError>(())
 //! ```
 //!
+//! Crash safety is proven point by point: [`failpoints`] names every place a test stops a
+//! run as a crash would (compiled in only with the `failpoints` feature).
+//!
 //! This crate never prints: the CLI renders what it returns.
 #![warn(missing_docs)]
 
@@ -44,6 +47,7 @@ mod decode;
 pub mod error;
 pub mod executor;
 pub mod existing;
+pub mod failpoints;
 pub mod gst;
 pub mod jsonl;
 pub mod location;

@@ -40,6 +40,7 @@ use crate::executor::{
     fingerprint, token_cooldown_reason,
 };
 use crate::existing::ExistingRecords;
+use crate::failpoints::failpoint;
 use crate::jsonl::JsonlReader;
 use crate::plan::{ImportPlan, PlanOptions, plan};
 use crate::ports::{Books, CallError, Disposition, RunJournal};
@@ -369,6 +370,7 @@ impl Prepared {
                 () = self.stop.stopped() => return Err(RunError::Interrupted),
             }
         };
+        failpoint!(LISTING_BEFORE_PLAN);
         let validation = validate(
             records,
             &self.parsed.report,
@@ -402,6 +404,7 @@ impl Prepared {
             ExecuteError::Listing(e) => RunError::Listing(e),
             ExecuteError::Journal(e) => RunError::Journal(e),
         })?;
+        failpoint!(PLAN_BEFORE_SAVE);
         let _ = journal
             .save_plan(serde_json::to_string(&plan).unwrap_or_default())
             .await;

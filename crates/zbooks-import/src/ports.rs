@@ -15,6 +15,7 @@ use zbooks_store::{Failure, Journal, JournalEntry, NewEntry, Transition};
 
 use crate::body::Body;
 use crate::existing::ExistingRecords;
+use crate::failpoints::failpoint;
 use crate::reconcile;
 use crate::record::{Entity, Record};
 
@@ -164,8 +165,10 @@ impl Books for Client {
         for (k, v) in &record.query {
             request = request.query(k.clone(), v.clone());
         }
-        let answer = request.send_json().await?;
-        Ok(created_id(record.entity, &answer))
+        failpoint!(CREATE_BEFORE_SEND);
+        let answer = request.send_json().await;
+        failpoint!(CREATE_AFTER_SEND);
+        Ok(created_id(record.entity, &answer?))
     }
 
     async fn lookup(&self, record: &Record) -> Result<Option<String>, Error> {

@@ -4,7 +4,8 @@
 //!
 //! The crash test kills the import with SIGKILL at seeded random moments, resumes it each
 //! time, and asserts with the simulator's counters that every input record exists exactly
-//! once. The quota test runs out of the day's quota (exit 7) and finishes after a simulated
+//! once: the real binary's end-to-end check, beside the proof point by point (zbooks-import's
+//! `tests/failpoints/` stops the engine at each of its named failpoints and resumes it). The quota test runs out of the day's quota (exit 7) and finishes after a simulated
 //! day.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
