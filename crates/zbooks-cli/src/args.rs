@@ -194,7 +194,9 @@ mod tests {
 
     #[test]
     fn v_counts_and_does_not_go_with_q() {
-        let cli = parse(["zbooks", "-vv", "explain", "45", "-v"], true).unwrap();
+        let cli = parse(["zbooks", "-vv", "explain", "45"], true).unwrap();
+        assert_eq!(cli.global.verbose, 2);
+        let cli = parse(["zbooks", "explain", "45", "-v", "--verbose", "-v"], true).unwrap();
         assert_eq!(cli.global.verbose, 3);
         let err = parse(["zbooks", "-v", "-q", "explain", "45"], true).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);

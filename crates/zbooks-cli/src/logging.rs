@@ -86,6 +86,17 @@ impl<W: Fn(&str) + Send + Sync + 'static> Log<W> {
     }
 }
 
+/// The most verbose level shown for events of `target`: zbooks's own at `max`; the libraries
+/// beneath it (hyper's connection pool, ...) only their warnings, until `-vvvv` asks for
+/// everything.
+fn max_for(target: &str, max: LevelFilter) -> LevelFilter {
+    if target.starts_with("zbooks") || max == LevelFilter::TRACE {
+        max
+    } else {
+        max.min(LevelFilter::WARN)
+    }
+}
+
 fn level_name(level: Level) -> &'static str {
     match level {
         Level::ERROR => "ERROR",
@@ -109,15 +120,18 @@ fn level_style(level: Level) -> Style {
 
 impl<W: Fn(&str) + Send + Sync + 'static> Subscriber for Log<W> {
     fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
+        // `sometimes`, not `never`: interest is cached per callsite for every subscriber in
+        // the process, and a scoped one (a test's) must not switch a callsite off for others.
         if self.enabled(metadata) {
             Interest::always()
         } else {
-            Interest::never()
+            Interest::sometimes()
         }
     }
 
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        metadata.is_event() && *metadata.level() <= self.max
+        // Not `is_event()`: an `enabled!` check (a hint) asks about events too.
+        !metadata.is_span() && *metadata.level() <= max_for(metadata.target(), self.max)
     }
 
     fn max_level_hint(&self) -> Option<LevelFilter> {
@@ -149,9 +163,11 @@ struct Fields {
     rest: String,
 }
 
+// The first `message` is the event's text; a later one is a field of that name (a call
+// event's Zoho message), shown like any other field.
 impl Visit for Fields {
     fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
+        if field.name() == "message" && self.message.is_empty() {
             self.message.push_str(value);
         } else {
             let _ = write!(self.rest, " {}={value:?}", field.name());
@@ -159,7 +175,7 @@ impl Visit for Fields {
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if field.name() == "message" {
+        if field.name() == "message" && self.message.is_empty() {
             let _ = write!(self.message, "{value:?}");
         } else {
             let _ = write!(self.rest, " {}={value:?}", field.name());
@@ -216,6 +232,57 @@ mod tests {
         assert_eq!(debug[3], "DEBUG zbooks::test: every call path=/contacts");
         assert_eq!(captured(level(4, false)).len(), 5);
         assert!(captured(level(0, true)).is_empty());
+    }
+
+    #[test]
+    fn enabled_checks_see_the_level_and_spans_are_off() {
+        let log = Log::new(LevelFilter::DEBUG, false, |_: &str| {});
+        tracing::subscriber::with_default(log, || {
+            assert!(tracing::enabled!(target: "zbooks::call", Level::DEBUG));
+            assert!(!tracing::enabled!(target: "zbooks::call", Level::TRACE));
+            assert!(tracing::info_span!("attempt").is_disabled());
+        });
+    }
+
+    #[test]
+    fn the_libraries_beneath_show_their_warnings_until_everything_is_asked() {
+        assert_eq!(
+            max_for("zbooks::call", LevelFilter::DEBUG),
+            LevelFilter::DEBUG
+        );
+        assert_eq!(
+            max_for("zbooks_client::send", LevelFilter::DEBUG),
+            LevelFilter::DEBUG
+        );
+        assert_eq!(
+            max_for("hyper_util::client", LevelFilter::DEBUG),
+            LevelFilter::WARN
+        );
+        assert_eq!(
+            max_for("hyper_util::client", LevelFilter::ERROR),
+            LevelFilter::ERROR
+        );
+        assert_eq!(
+            max_for("hyper_util::client", LevelFilter::TRACE),
+            LevelFilter::TRACE
+        );
+    }
+
+    #[test]
+    fn a_message_field_after_the_text_is_a_field() {
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&lines);
+        let log = Log::new(LevelFilter::WARN, false, move |line: &str| {
+            sink.lock().unwrap().push(line.to_owned());
+        });
+        tracing::subscriber::with_default(log, || {
+            tracing::warn!(target: "zbooks::call", message = "already exists", "zbooks {}", "attempt");
+        });
+        let lines = lines.lock().unwrap();
+        assert_eq!(
+            lines[0],
+            "WARN zbooks::call: zbooks attempt message=\"already exists\""
+        );
     }
 
     #[test]

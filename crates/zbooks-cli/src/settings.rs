@@ -37,7 +37,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = HEADING_OUTPUT)]
     pub color: ColorChoice,
     /// Show more on stderr: -v warnings and each failed attempt, -vv information, -vvv every
-    /// call, -vvvv everything.
+    /// call, -vvvv everything (the libraries beneath too).
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count, help_heading = HEADING_OUTPUT)]
     pub verbose: u8,
     /// Print only errors and the results on stdout: no notes, no progress, no log.
@@ -63,8 +63,8 @@ pub struct GlobalArgs {
     /// The config file to read [env: ZBOOKS_CONFIG].
     #[arg(long, global = true, value_name = "FILE", help_heading = HEADING_ACCOUNT)]
     pub config: Option<std::path::PathBuf>,
-    /// Print help with the testing-only options too (a shortened minute, day or lease).
-    #[arg(long, global = true)]
+    /// Print help, with the testing-only options too.
+    #[arg(long, global = true, display_order = 1000)]
     pub help_all: bool,
 }
 
