@@ -23,7 +23,7 @@ pub enum OutputFormat {
 /// Colour choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    /// Colour stdout and stderr each when it is a terminal and NO_COLOR is unset.
     Auto,
     /// Always colour.
     Always,
