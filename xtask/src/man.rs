@@ -15,11 +15,11 @@ pub(crate) fn pages() -> Vec<(String, String)> {
     command.build();
     let source = format!("zbooks {}", command.get_version().unwrap_or_default());
     let mut out = Vec::new();
-    collect(command, &source, &mut out);
+    collect(&command, &source, &mut out);
     out
 }
 
-fn collect(command: clap::Command, source: &str, out: &mut Vec<(String, String)>) {
+fn collect(command: &clap::Command, source: &str, out: &mut Vec<(String, String)>) {
     let man = clap_mangen::Man::new(command.clone())
         .source(source)
         .manual("zbooks manual");
@@ -34,7 +34,7 @@ fn collect(command: clap::Command, source: &str, out: &mut Vec<(String, String)>
         .get_subcommands()
         .filter(|s| !s.is_hide_set() && s.get_name() != "help")
     {
-        collect(sub.clone(), source, out);
+        collect(sub, source, out);
     }
 }
 

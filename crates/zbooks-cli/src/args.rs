@@ -139,7 +139,7 @@ fn clap_color(args: &[OsString], no_color: bool) -> clap::ColorChoice {
     let mut args = args.iter().map(|a| a.to_string_lossy());
     while let Some(arg) = args.next() {
         if arg == "--color" {
-            choice = args.next().map(|v| v.into_owned());
+            choice = args.next().map(std::borrow::Cow::into_owned);
         } else if let Some(value) = arg.strip_prefix("--color=") {
             choice = Some(value.to_owned());
         }

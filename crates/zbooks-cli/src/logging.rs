@@ -213,8 +213,7 @@ mod tests {
             tracing::debug!(target: "zbooks::test", path = %"/contacts", "every call");
             tracing::trace!(target: "zbooks::test", "trace");
         });
-        let lines = lines.lock().unwrap().clone();
-        lines
+        lines.lock().unwrap().clone()
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub struct Printer {
 }
 
 /// Whether a stream is coloured: `--color always` and `never` decide alone; `auto` colours a
-/// terminal when `NO_COLOR` is unset (https://no-color.org).
+/// terminal when `NO_COLOR` is unset (<https://no-color.org>).
 pub fn use_color(choice: ColorChoice, is_terminal: bool, no_color: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
