@@ -17,6 +17,10 @@ fn completions_generate_for_every_shell_and_name_the_commands() {
         }
         assert!(!run.stdout.contains('\u{1b}'), "{shell}: escape codes");
     }
+    insta::assert_snapshot!(
+        "completions_help",
+        zbooks(&["completions", "--help"], None).stdout
+    );
     let run = zbooks(&["completions", "tcsh"], None);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("powershell"), "{}", run.stderr);
