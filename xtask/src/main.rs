@@ -28,6 +28,7 @@ use std::process::{Command, ExitCode};
 )]
 mod openapi;
 
+mod man;
 mod modules;
 
 const USAGE: &str = "usage: cargo xtask regen|modules\n\n\
@@ -35,6 +36,7 @@ const USAGE: &str = "usage: cargo xtask regen|modules\n\n\
     \x20       crates/zbooks-sim/src/generated.rs  from spec/zoho-openapi/\n\
     \x20       docs/error-catalog.md               from crates/zbooks-types/src/catalog.rs\n\
     \x20       docs/reference/env.md               from crates/zbooks-cli/src/env.rs\n\
+    \x20       docs/man/*.1                        from the CLI's command tree (crates/zbooks-cli)\n\
     modules print the cycles among each crate's modules; fail on one in a strict crate\n";
 
 fn main() -> ExitCode {
@@ -97,6 +99,18 @@ fn regen(root: &Path) -> Result<(), String> {
         "docs/reference/env.md",
         &zbooks_cli::env::render_reference(),
     )?;
+
+    for (name, text) in man::pages() {
+        write(root, &format!("{}/{name}", man::DIR), &text)?;
+    }
+    let current: Vec<String> = man::pages().into_iter().map(|(name, _)| name).collect();
+    for stale in man::committed(root) {
+        if !current.contains(&stale) {
+            let path = root.join(man::DIR).join(&stale);
+            std::fs::remove_file(&path).map_err(|e| format!("remove {}: {e}", path.display()))?;
+            eprintln!("{:>9} {}/{stale}", "removed", man::DIR);
+        }
+    }
 
     // Written as generated, then laid out by rustfmt with the workspace's rustfmt.toml, so the
     // committed file is byte for byte what this task writes.

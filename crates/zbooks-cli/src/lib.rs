@@ -4,8 +4,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
-
 pub mod args;
 pub mod commands;
 pub mod context;
@@ -13,6 +11,7 @@ pub mod env;
 pub mod error;
 pub mod exit;
 pub mod logfile;
+pub mod logging;
 pub mod printer;
 pub mod prompt;
 pub mod render;
@@ -24,7 +23,9 @@ use printer::Printer;
 
 /// Runs `zbooks` with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let env = env::Env::from_process();
+    let no_color = env.get(env::NO_COLOR).is_some();
+    let cli = match args::parse(std::env::args_os(), no_color) {
         Ok(cli) => cli,
         Err(err) => {
             // clap prints help and version to stdout with success, usage errors to stderr.
@@ -36,13 +37,15 @@ pub fn main() -> ExitCode {
             });
         }
     };
-    let env = env::Env::from_process();
-    let no_color = env.get(env::NO_COLOR).is_some();
     let printer = Printer::new(
         cli.global.format,
         cli.global.color,
         cli.global.quiet,
         no_color,
+    );
+    logging::init(
+        logging::level(cli.global.verbose, cli.global.quiet),
+        printer.color_stderr,
     );
     let result = match cli.command {
         // explain needs no settings: it must work with a broken config too.
@@ -71,6 +74,9 @@ pub fn main() -> ExitCode {
         }),
         // The demo needs no settings: it brings its own Zoho.
         Command::Demo(args) => commands::demo::run(&args, printer),
+        Command::Completions(args) => {
+            commands::completions::run(&args, <Cli as clap::CommandFactory>::command(), printer)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

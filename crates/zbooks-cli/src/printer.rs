@@ -5,6 +5,8 @@
 
 use std::io::{self, IsTerminal, Write};
 
+use anstream::AutoStream;
+use anstyle::{AnsiColor, Style};
 use clap::ValueEnum;
 use serde::Serialize;
 
@@ -21,7 +23,7 @@ pub enum OutputFormat {
 /// Colour choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    /// Colour stdout and stderr each when it is a terminal and NO_COLOR is unset.
     Auto,
     /// Always colour.
     Always,
@@ -29,91 +31,155 @@ pub enum ColorChoice {
     Never,
 }
 
+/// The width text is wrapped to when stdout is not a terminal (a pipe, a file, a test) or the
+/// terminal does not say: output that a script or a snapshot reads stays the same everywhere.
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// The narrowest width text is wrapped to: below it, hanging indents leave no room for words.
+const MIN_WIDTH: usize = 40;
+
 /// Where and how a command writes.
+///
+/// Styles are [`anstyle`] values; every write goes through an [`anstream::AutoStream`] for its
+/// own stream, which keeps the styles or strips them: stdout and stderr are decided apart (a
+/// report piped to a file while its notes go to a terminal), and nothing reaches a pipe
+/// coloured unless `--color always` asked for it.
 #[derive(Debug, Clone, Copy)]
 pub struct Printer {
     /// Text or JSON.
     pub format: OutputFormat,
-    /// Whether to colour stdout.
+    /// Whether stdout is coloured.
     pub color: bool,
+    /// Whether stderr is coloured.
+    pub color_stderr: bool,
     /// Whether diagnostics on stderr are suppressed (`-q`).
     pub quiet: bool,
-    /// The width to wrap text to.
+    /// The width to wrap text to: the terminal's, or [`DEFAULT_WIDTH`].
     pub width: usize,
+}
+
+/// Whether a stream is coloured: `--color always` and `never` decide alone; `auto` colours a
+/// terminal when `NO_COLOR` is unset (<https://no-color.org>).
+pub fn use_color(choice: ColorChoice, is_terminal: bool, no_color: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_terminal && !no_color,
+    }
+}
+
+/// The width to wrap text to: the terminal's columns when stdout is a terminal that says
+/// (never below a floor where wrapping stops making sense), else [`DEFAULT_WIDTH`].
+pub fn text_width(terminal_columns: Option<u16>) -> usize {
+    terminal_columns.map_or(DEFAULT_WIDTH, |c| usize::from(c).max(MIN_WIDTH))
 }
 
 impl Printer {
     /// A printer for the given choices; `no_color` is whether `NO_COLOR` is set.
     pub fn new(format: OutputFormat, color: ColorChoice, quiet: bool, no_color: bool) -> Self {
-        let tty = io::stdout().is_terminal();
-        let color = match color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => tty && !no_color,
+        let stdout_tty = io::stdout().is_terminal();
+        let columns = if stdout_tty {
+            terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| w.0)
+        } else {
+            None
         };
         Printer {
             format,
-            color,
+            color: use_color(color, stdout_tty, no_color),
+            color_stderr: use_color(color, io::stderr().is_terminal(), no_color),
             quiet,
-            width: 100,
+            width: text_width(columns),
         }
     }
 
-    /// Writes text to stdout. A closed pipe (`| head`) is not an error worth reporting.
+    /// Writes text to stdout, its styles kept or stripped as stdout wants. A closed pipe
+    /// (`| head`) is not an error worth reporting.
     pub fn out(&self, text: &str) {
-        let mut stdout = io::stdout().lock();
+        if self.color == self.color_stderr {
+            // Styled for stdout, or nothing styled at all: nothing to strip.
+            self.out_data(text.as_bytes());
+            return;
+        }
+        let mut stdout = AutoStream::new(io::stdout().lock(), stream_choice(self.color));
         let _ = stdout.write_all(text.as_bytes());
         let _ = stdout.flush();
     }
 
-    /// Writes a JSON value and a newline to stdout.
+    /// Writes machine output to stdout byte for byte: a response body, a completion script.
+    pub fn out_data(&self, bytes: &[u8]) {
+        let mut stdout = io::stdout().lock();
+        let _ = stdout.write_all(bytes);
+        let _ = stdout.flush();
+    }
+
+    /// Writes a JSON value and a newline to stdout: never styled, never wrapped.
     pub fn json<T: Serialize>(&self, value: &T) {
         let text = serde_json::to_string_pretty(value)
             .unwrap_or_else(|e| format!("{{\"error\":\"could not encode output: {e}\"}}"));
-        self.out(&text);
-        self.out("\n");
+        let mut stdout = io::stdout().lock();
+        let _ = writeln!(stdout, "{text}");
+        let _ = stdout.flush();
     }
 
     /// Writes a diagnostic line to stderr, unless quiet.
     pub fn note(&self, text: &str) {
         if !self.quiet {
-            let _ = writeln!(io::stderr().lock(), "{text}");
+            self.stderr_line(text);
         }
     }
 
     /// Writes an error to stderr (never suppressed).
     pub fn error(&self, text: &str) {
-        let _ = writeln!(io::stderr().lock(), "{text}");
+        self.stderr_line(text);
+    }
+
+    fn stderr_line(&self, text: &str) {
+        let mut stderr = AutoStream::new(io::stderr().lock(), stream_choice(self.color_stderr));
+        let _ = writeln!(stderr, "{text}");
     }
 
     /// `text` in bold, when colouring.
     pub fn bold(&self, text: &str) -> String {
-        self.paint("1", text)
+        self.paint(Style::new().bold(), text)
     }
 
     /// `text` dimmed, when colouring.
     pub fn dim(&self, text: &str) -> String {
-        self.paint("2", text)
+        self.paint(Style::new().dimmed(), text)
     }
 
     /// `text` in a colour chosen by severity: `"red"`, `"yellow"`, `"green"`, `"cyan"`.
     pub fn colored(&self, color: &str, text: &str) -> String {
-        let code = match color {
-            "red" => "31",
-            "green" => "32",
-            "yellow" => "33",
-            "cyan" => "36",
-            _ => "0",
+        let color = match color {
+            "red" => AnsiColor::Red,
+            "green" => AnsiColor::Green,
+            "yellow" => AnsiColor::Yellow,
+            "cyan" => AnsiColor::Cyan,
+            _ => return text.to_owned(),
         };
-        self.paint(code, text)
+        self.paint(Style::new().fg_color(Some(color.into())), text)
     }
 
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
+    /// `text` in `style` when either stream is coloured (the stream it is written to strips
+    /// what it must not show); plain otherwise, so a string that ends up in a file or a JSON
+    /// value carries no escape codes.
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color || self.color_stderr {
+            format!("{style}{text}{style:#}")
         } else {
             text.to_owned()
         }
+    }
+}
+
+/// anstream's choice for a stream whose colour is already decided: the decision is ours
+/// (flags and `NO_COLOR` through the settings' environment gateway), not anstream's own
+/// reading of the environment.
+fn stream_choice(color: bool) -> anstream::ColorChoice {
+    if color {
+        anstream::ColorChoice::Always
+    } else {
+        anstream::ColorChoice::Never
     }
 }
 
@@ -140,7 +206,43 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::*;
+
+    #[test]
+    fn colour_follows_the_flag_then_no_color_then_the_terminal() {
+        assert!(use_color(ColorChoice::Always, false, true));
+        assert!(!use_color(ColorChoice::Never, true, false));
+        assert!(use_color(ColorChoice::Auto, true, false));
+        assert!(!use_color(ColorChoice::Auto, true, true), "NO_COLOR");
+        assert!(
+            !use_color(ColorChoice::Auto, false, false),
+            "not a terminal"
+        );
+    }
+
+    #[test]
+    fn width_is_the_terminal_s_or_the_default() {
+        assert_eq!(text_width(None), DEFAULT_WIDTH);
+        assert_eq!(text_width(Some(160)), 160);
+        assert_eq!(text_width(Some(72)), 72);
+        assert_eq!(text_width(Some(10)), MIN_WIDTH);
+    }
+
+    #[test]
+    fn styles_are_plain_text_when_no_stream_is_coloured() {
+        let mut p = Printer {
+            format: OutputFormat::Text,
+            color: false,
+            color_stderr: false,
+            quiet: false,
+            width: DEFAULT_WIDTH,
+        };
+        assert_eq!(p.bold("ok"), "ok");
+        assert_eq!(p.colored("red", "FAIL"), "FAIL");
+        p.color = true;
+        assert_eq!(p.bold("ok"), "\u{1b}[1mok\u{1b}[0m");
+        assert_eq!(p.colored("green", "ok"), "\u{1b}[32mok\u{1b}[0m");
+    }
 
     #[test]
     fn wraps_with_hanging_indent() {

@@ -20,35 +20,52 @@ use crate::error::CliError;
 use crate::printer::{ColorChoice, OutputFormat};
 use zbooks_store::StoredCredentials;
 
+/// The `--help` heading of the output flags.
+pub const HEADING_OUTPUT: &str = "Output";
+/// The `--help` heading of the flags that pick the Zoho account and organization.
+pub const HEADING_ACCOUNT: &str = "Zoho account";
+/// The `--help` heading of the testing-only flags: hidden, shown by `--help-all`.
+pub const HEADING_TESTING: &str = "Testing";
+
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Output format: text for people, json (versioned) for scripts.
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text, help_heading = HEADING_OUTPUT)]
     pub format: OutputFormat,
-    /// When to colour the output.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    /// When to colour the output (NO_COLOR set means never, unless always).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = HEADING_OUTPUT)]
     pub color: ColorChoice,
-    /// Print less on stderr.
-    // No `-q`: `zbooks call` takes `-q key=value` for query parameters, as docs/design.md's
-    // synopsis writes it, and clap cannot give one short flag two meanings.
-    #[arg(long, global = true)]
+    /// Show more on stderr: -v warnings and each failed attempt, -vv information, -vvv every
+    /// call, -vvvv everything (the libraries beneath too).
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count, help_heading = HEADING_OUTPUT)]
+    pub verbose: u8,
+    /// Print only errors and the results on stdout: no notes, no progress, no log.
+    // `zbooks call` keeps `-q` for its query parameters, as docs/design.md's synopsis writes
+    // it: clap cannot give one short flag two meanings in one command, so `call` declares
+    // its own `--quiet` under this id (`commands::call::CallArgs::quiet`) and this global
+    // `-q` is not given to it. Everywhere else, and before `call` (`zbooks -q call ...`),
+    // `-q` is quiet.
+    #[arg(short = 'q', long, global = true, conflicts_with = "verbose", help_heading = HEADING_OUTPUT)]
     pub quiet: bool,
+    /// Append every call's event (JSON Lines, as `zbooks logs analyze` reads) to FILE.
+    #[arg(long, global = true, value_name = "FILE", help_heading = HEADING_OUTPUT)]
+    pub log_file: Option<std::path::PathBuf>,
     /// The config-file profile to use [env: ZBOOKS_PROFILE].
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", help_heading = HEADING_ACCOUNT)]
     pub profile: Option<String>,
     /// The data center: us, eu, in, au, jp, ca, cn, sa [env: ZBOOKS_DC].
-    #[arg(long, global = true, value_name = "DC")]
+    #[arg(long, global = true, value_name = "DC", help_heading = HEADING_ACCOUNT)]
     pub dc: Option<String>,
     /// The organization id [env: ZBOOKS_ORG_ID].
-    #[arg(long, global = true, value_name = "ID")]
+    #[arg(long, global = true, value_name = "ID", help_heading = HEADING_ACCOUNT)]
     pub org: Option<String>,
     /// The config file to read [env: ZBOOKS_CONFIG].
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = HEADING_ACCOUNT)]
     pub config: Option<std::path::PathBuf>,
-    /// Append every call's event (JSON Lines, as `zbooks logs analyze` reads) to FILE.
-    #[arg(long, global = true, value_name = "FILE")]
-    pub log_file: Option<std::path::PathBuf>,
+    /// Print help, with the testing-only options too.
+    #[arg(long, global = true, display_order = 1000)]
+    pub help_all: bool,
 }
 
 /// Where a value came from.
@@ -702,12 +719,14 @@ mod tests {
         GlobalArgs {
             format: OutputFormat::Text,
             color: ColorChoice::Never,
+            verbose: 0,
             quiet: false,
             profile: None,
             dc: None,
             org: None,
             config: None,
             log_file: None,
+            help_all: false,
         }
     }
 

@@ -54,6 +54,12 @@ pub struct CallArgs {
     /// An extra request header, `Name: value`; repeat for more (not Authorization).
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
+    /// Print only errors and the response on stdout (here `-q` is --query: write --quiet, or
+    /// `zbooks -q call ...`).
+    // The global `--quiet` under its own id, so clap does not give `call` the global `-q`
+    // (settings.rs, `GlobalArgs::quiet`); the value reaches `GlobalArgs` as the global's.
+    #[arg(long = "quiet", id = "quiet", help_heading = crate::settings::HEADING_OUTPUT)]
+    pub quiet: bool,
 }
 
 /// Runs `zbooks call`.
@@ -289,7 +295,7 @@ async fn send(
             }
         }
     }
-    p.out(&out);
+    p.out_data(out.as_bytes());
     Ok(exit::OK)
 }
 

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod call;
+pub mod completions;
 pub mod config;
 pub mod demo;
 pub mod doctor;

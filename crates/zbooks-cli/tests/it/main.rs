@@ -1,6 +1,7 @@
 //! End-to-end tests of the `zbooks` binary: run it, check stdout, stderr and the exit code.
 
 mod chaos;
+mod cli_ux;
 mod explain;
 mod first_hour;
 mod import;

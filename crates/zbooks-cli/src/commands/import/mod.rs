@@ -23,7 +23,7 @@ use crate::CommandResult;
 use crate::context::{self, Context};
 use crate::error::CliError;
 use crate::printer::Printer;
-use crate::settings::{GlobalArgs, Settings};
+use crate::settings::{GlobalArgs, HEADING_TESTING, Settings};
 
 /// The version of `import --format json` output.
 const SCHEMA: u32 = 1;
@@ -114,17 +114,17 @@ pub struct ImportArgs {
     pub mapping: Option<PathBuf>,
     /// The length of a "minute" of the per-minute limit, for a simulator whose minute is
     /// shortened (testing only).
-    #[arg(long, hide = true, value_name = "DURATION")]
+    #[arg(long, hide = true, value_name = "DURATION", help_heading = HEADING_TESTING)]
     pub minute: Option<String>,
     /// The length of the client's daily window when Zoho sends no reset time (testing only).
-    #[arg(long, hide = true, value_name = "DURATION")]
+    #[arg(long, hide = true, value_name = "DURATION", help_heading = HEADING_TESTING)]
     pub day: Option<String>,
     /// How long a record waits after a server error before it is sent again (default 5m).
-    #[arg(long, hide = true, value_name = "DURATION")]
+    #[arg(long, hide = true, value_name = "DURATION", help_heading = HEADING_TESTING)]
     pub defer: Option<String>,
     /// How long a record a killed run left in flight is given to land before it is looked up
     /// (default 10s).
-    #[arg(long, hide = true, value_name = "DURATION")]
+    #[arg(long, hide = true, value_name = "DURATION", help_heading = HEADING_TESTING)]
     pub settle: Option<String>,
     /// When another import is running in the organization, refuse (exit 2) instead of
     /// waiting for it to finish.
@@ -132,7 +132,7 @@ pub struct ImportArgs {
     pub no_wait: bool,
     /// How long the organization's import lease lives without a heartbeat: how long a run
     /// killed on another machine sharing the store holds the organization (default 60s).
-    #[arg(long, hide = true, value_name = "DURATION")]
+    #[arg(long, hide = true, value_name = "DURATION", help_heading = HEADING_TESTING)]
     pub lease_ttl: Option<String>,
 }
 
