@@ -231,6 +231,9 @@ pub struct Totals {
     pub api_calls: u64,
     /// Token requests found.
     pub token_requests: u64,
+    /// Diagnostic probes (`zbooks doctor`'s, `purpose: probe` in the event), left out of
+    /// every other count and every finding.
+    pub probes: u64,
     /// API attempts that succeeded.
     pub succeeded: u64,
     /// API attempts that failed.
