@@ -183,3 +183,31 @@ fn doctors_probes_are_counted_and_raise_no_finding() {
         r.findings
     );
 }
+
+/// zbooks's own tracing lines (what `RUST_LOG=zbooks::call=debug` prints) name the purpose too.
+const TRACING: &str = r#"2026-11-25T09:00:00.000Z  WARN zbooks::call: zbooks attempt kind="attempt" organization_id="10234695" method=POST path=/books/v3/contacts status=500 code=1000 message="Internal error" class="transient_server" sent="answered" attempt=1 duration_ms=3 natural_key="contact_name=Acme Traders"
+2026-11-25T09:00:01.000Z DEBUG zbooks::call: zbooks attempt kind="attempt" organization_id="10234695" method=GET path=/books/v3/contacts status=200 sent="answered" attempt=1 duration_ms=2 natural_key="contact_name=Acme Traders" purpose="lookup"
+2026-11-25T09:00:02.000Z DEBUG zbooks::call: zbooks attempt kind="attempt" organization_id="10234695" method=POST path=/books/v3/contacts status=201 sent="answered" attempt=1 duration_ms=2 natural_key="contact_name=Acme Traders"
+"#;
+
+#[test]
+fn zbooks_tracing_lines_tell_the_lookup_too() {
+    let r = analyze_str("zbooks.log", TRACING);
+    assert_eq!(r.totals.api_calls, 3, "{:#?}", r.totals);
+    assert!(
+        r.findings_of(FindingKind::PossibleDuplicateCreate)
+            .next()
+            .is_none(),
+        "{:#?}",
+        r.findings
+    );
+    // Without the lookup line, the same create was sent again blind.
+    let blind: String = TRACING
+        .lines()
+        .filter(|l| !l.contains("purpose"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let r = analyze_str("zbooks.log", &blind);
+    let f = one(&r, FindingKind::PossibleDuplicateCreate, None);
+    assert_eq!(f.count, 1, "{f:#?}");
+}
