@@ -202,11 +202,11 @@ fn zbooks_tracing_lines_tell_the_lookup_too() {
         r.findings
     );
     // Without the lookup line, the same create was sent again blind.
-    let blind: String = TRACING
+    let blind = TRACING
         .lines()
         .filter(|l| !l.contains("purpose"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+        .collect::<Vec<_>>()
+        .join("\n");
     let r = analyze_str("zbooks.log", &blind);
     let f = one(&r, FindingKind::PossibleDuplicateCreate, None);
     assert_eq!(f.count, 1, "{f:#?}");
