@@ -101,6 +101,7 @@ pub(crate) fn event(
         waited,
         duration_ms,
         natural_key: None,
+        purpose: None,
     }
 }
 
@@ -158,6 +159,11 @@ fn trace(event: &CallEvent) {
         zbooks_types::Sent::Answered => "answered",
     };
     let waited = waits_text(&event.waited);
+    let purpose = event.purpose.map(|p| match p {
+        zbooks_types::event::Purpose::Lookup => "lookup",
+        zbooks_types::event::Purpose::Probe => "probe",
+        _ => "other",
+    });
     macro_rules! emit {
         ($level:expr) => {
             tracing::event!(
@@ -176,6 +182,7 @@ fn trace(event: &CallEvent) {
                 waited = %waited,
                 duration_ms = event.duration_ms,
                 natural_key = event.natural_key.as_deref(),
+                purpose,
                 "zbooks {kind}"
             )
         };

@@ -25,7 +25,7 @@ use bytes::Bytes;
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde::Deserialize;
-use zbooks_types::event::EventKind;
+use zbooks_types::event::{EventKind, Purpose};
 use zbooks_types::{Clock, FailureClass, Secret, Sent, SystemClock};
 
 use crate::classify::{Failure, SuccessKind, classify};
@@ -436,7 +436,8 @@ impl Client {
 
     /// Sends one diagnostic attempt: the organization's limits are kept (it counts like any
     /// call), the token is the cached or refreshed one, but there is no retry and no refresh
-    /// on a 57, so a refused token shows as it is. `query` goes after `organization_id`.
+    /// on a 57, so a refused token shows as it is. `query` goes after `organization_id`. Its
+    /// event says `purpose: probe`, which keeps it out of `zbooks logs analyze`'s findings.
     ///
     /// # Errors
     ///
@@ -498,6 +499,9 @@ impl Client {
             waits,
             millis(duration),
         );
+        // A diagnostic, not the caller's traffic (and the `Bearer` check is refused on
+        // purpose): `zbooks logs analyze` keeps it out of its findings.
+        event.purpose = Some(Purpose::Probe);
         let result = answer.map(|(status, headers, body)| {
             let failure = classify(status, &body).err();
             event.status = Some(status);

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use zbooks_types::Sent;
+use zbooks_types::event::Purpose;
 
 use crate::client::Client;
 use crate::endpoint::Idempotency;
@@ -90,6 +91,7 @@ impl<'c> RequestBuilder<'c> {
                 body: None,
                 organization_id,
                 natural_key: None,
+                purpose: None,
                 want_json: false,
             },
             error: None,
@@ -138,6 +140,16 @@ impl<'c> RequestBuilder<'c> {
     /// The natural key of the record a create carries (for events and the audit log).
     pub fn natural_key(mut self, key: impl Into<String>) -> Self {
         self.call.natural_key = Some(key.into());
+        self
+    }
+
+    /// Marks the call as the lookup of the record with natural key `key` (`contact_name=Acme`,
+    /// written as the create writes it): its events carry the key and `purpose: lookup`, so
+    /// `zbooks logs analyze` tells a create looked up before it was sent again (safe) from one
+    /// sent again blind.
+    pub fn lookup_of(mut self, key: impl Into<String>) -> Self {
+        self.call.natural_key = Some(key.into());
+        self.call.purpose = Some(Purpose::Lookup);
         self
     }
 

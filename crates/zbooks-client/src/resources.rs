@@ -289,9 +289,24 @@ impl<'c, T: Serialize + DeserializeOwned + Send> Resource<'c, T> {
         page: u32,
         per_page: u32,
     ) -> Result<Page<T>, Error> {
+        self.list_page_of(query, page, per_page, None).await
+    }
+
+    /// [`Self::list_page`], marked as the lookup of the record with natural key `lookup`
+    /// (`field=value`) when there is one.
+    async fn list_page_of(
+        &self,
+        query: &ListQuery,
+        page: u32,
+        per_page: u32,
+        lookup: Option<String>,
+    ) -> Result<Page<T>, Error> {
         let mut request = self.client.request(Method::GET, self.def.path);
         for (k, v) in query.with_page(page, per_page.clamp(1, MAX_PER_PAGE)) {
             request = request.query(k, v);
+        }
+        if let Some(key) = lookup {
+            request = request.lookup_of(key);
         }
         if self.def.path == defs::ORGANIZATIONS.path {
             request = request.without_organization();
@@ -378,7 +393,12 @@ impl<'c, T: Serialize + DeserializeOwned + Send> Resource<'c, T> {
     /// Any [`crate::ErrorKind`].
     pub async fn find_by(&self, field: &str, value: &str) -> Result<Option<T>, Error> {
         let page = self
-            .list_page(&ListQuery::new().param(field, value), 1, MAX_PER_PAGE)
+            .list_page_of(
+                &ListQuery::new().param(field, value),
+                1,
+                MAX_PER_PAGE,
+                Some(format!("{field}={value}")),
+            )
             .await?;
         let mut fallback = None;
         for item in page.items {

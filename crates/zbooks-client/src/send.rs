@@ -18,7 +18,7 @@ use bytes::Bytes;
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
-use zbooks_types::event::{EventKind, Wait, WaitReason};
+use zbooks_types::event::{EventKind, Purpose, Wait, WaitReason};
 use zbooks_types::{FailureClass, Limits, Plan, Sent};
 
 use crate::auth::ActiveToken;
@@ -50,6 +50,9 @@ pub(crate) struct Call {
     pub(crate) idempotency: Idempotency,
     pub(crate) organization_id: Option<Arc<str>>,
     pub(crate) natural_key: Option<String>,
+    /// Why the call is sent, when it is a lookup before a create is sent again (its events
+    /// say so, for `zbooks logs analyze`).
+    pub(crate) purpose: Option<Purpose>,
     /// The caller wants the body as JSON: the answer is classified and parsed in one go
     /// ([`classify_json`]).
     pub(crate) want_json: bool,
@@ -470,6 +473,7 @@ impl Inner {
         event.status = probe.status;
         event.sent = probe.sent;
         event.natural_key.clone_from(&call.natural_key);
+        event.purpose = call.purpose;
         if let Err(failure) = &result {
             note_error(&mut event, &failure.error);
         }
@@ -651,6 +655,7 @@ impl Inner {
             idempotency: crate::endpoint::Idempotency::Safe,
             organization_id: None,
             natural_key: None,
+            purpose: None,
             want_json: false,
         };
         let answer = Box::pin(self.execute(&call)).await?;
@@ -873,6 +878,7 @@ mod tests {
                 idempotency: crate::endpoint::Idempotency::Safe,
                 organization_id: Some("60000000001".into()),
                 natural_key: None,
+                purpose: None,
                 want_json: false,
             };
             let ours = client.inner.url_with_query(&token, &call);
@@ -894,6 +900,7 @@ mod tests {
             idempotency: crate::endpoint::Idempotency::Safe,
             organization_id: None,
             natural_key: None,
+            purpose: None,
             want_json: false,
         };
         assert_eq!(

@@ -90,6 +90,8 @@ pub async fn lookup(client: &Client, record: &Record) -> Result<Option<String>, 
             .request(Method::GET, list_path(key.entity))
             .query(filter_param(key), key.value.clone())
             .query("per_page", "200")
+            // Written as the create writes its key, so `logs analyze` pairs the two.
+            .lookup_of(format!("{}={}", key.field, key.value))
             .send_json()
             .await?;
         let mut found = ExistingRecords::new();

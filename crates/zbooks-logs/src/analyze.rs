@@ -195,7 +195,11 @@ pub(crate) struct CreateKey {
     pub(crate) server_error: u16,
     pub(crate) succeeded: u16,
     pub(crate) refused_duplicate: u16,
-    pub(crate) lookups_after_doubt: u16,
+    /// Attempts sent while a doubt was open: after no answer or a 5xx, with no lookup
+    /// between (the blind re-sends).
+    pub(crate) blind_resends: u16,
+    /// A doubt not yet settled by a lookup.
+    pub(crate) doubt_open: bool,
     pub(crate) first_doubt: Option<Millis>,
     pub(crate) last_attempt: Option<Millis>,
 }
@@ -284,6 +288,8 @@ pub(crate) struct State {
     pub(crate) first: Option<Millis>,
     pub(crate) last: Option<Millis>,
     pub(crate) api_calls: u64,
+    /// Diagnostic probes (`purpose: probe`), left out of every rule.
+    pub(crate) probes: u64,
     pub(crate) succeeded: u64,
     pub(crate) failed: u64,
     pub(crate) without_time: u64,
@@ -442,6 +448,12 @@ impl State {
         }
         if call.token {
             self.observe_token(call, outcome, loc, raw);
+            return;
+        }
+        if call.is_probe() {
+            // A doctor's diagnostic (some refused on purpose, such as its `Bearer` check):
+            // counted, judged by no rule. The doctor reported what it found itself.
+            self.probes += 1;
             return;
         }
         self.api_calls += 1;
@@ -725,7 +737,7 @@ impl State {
         raw: Raw<'_>,
     ) {
         let create = call.is_create(&self.path_buf);
-        let lookup = call.is_get() && call::is_collection(&self.path_buf);
+        let lookup = !create && call.is_lookup(&self.path_buf);
         if !create && !lookup {
             return;
         }
@@ -741,10 +753,12 @@ impl State {
         }
         let key = hash_bytes(&key_bytes);
         if lookup {
+            // A lookup settles the doubt open before it; a failed one settles nothing.
             if let Some(state) = self.creates.get_mut(&key)
-                && state.first_doubt.is_some()
+                && state.doubt_open
+                && failure.is_none()
             {
-                state.lookups_after_doubt += 1;
+                state.doubt_open = false;
             }
             return;
         }
@@ -753,6 +767,9 @@ impl State {
             return;
         }
         let state = self.creates.entry(key).or_default();
+        if state.doubt_open {
+            state.blind_resends = state.blind_resends.saturating_add(1);
+        }
         state.attempts = state.attempts.saturating_add(1);
         state.last_attempt = call.ts.or(state.last_attempt);
         let doubt = call.is_unanswered()
@@ -770,6 +787,7 @@ impl State {
             if state.first_doubt.is_none() {
                 state.first_doubt = call.ts.or(Some(Millis::MIN));
             }
+            state.doubt_open = true;
         } else if failure.is_none() {
             state.succeeded = state.succeeded.saturating_add(1);
         } else if failure == Some(FailureClass::Duplicate) {

@@ -8,6 +8,7 @@
 //! keys, so every reader reads them the same way.
 
 use zbooks_types::catalog;
+use zbooks_types::event::Purpose;
 use zbooks_types::{FailureClass, Sent};
 
 use crate::time::Millis;
@@ -47,6 +48,8 @@ pub(crate) struct Call<'a> {
     pub(crate) natural_key: Option<&'a str>,
     /// A hash of the request body, when the source has it and no natural key is known.
     pub(crate) body_hash: Option<u64>,
+    /// Why zbooks sent it, when its event says (a lookup by natural key, a doctor's probe).
+    pub(crate) purpose: Option<Purpose>,
 }
 
 /// What became of a call.
@@ -116,6 +119,20 @@ impl Call<'_> {
     /// Whether this is a read.
     pub(crate) fn is_get(&self) -> bool {
         self.method.is_some_and(|m| m.eq_ignore_ascii_case("GET"))
+    }
+
+    /// Whether this reads a collection for one record: zbooks's events say so
+    /// (`purpose: lookup`); other sources' GETs of a collection carrying a natural key are
+    /// taken for one too.
+    pub(crate) fn is_lookup(&self, normalized: &str) -> bool {
+        !self.token
+            && (self.purpose == Some(Purpose::Lookup)
+                || (self.is_get() && is_collection(normalized)))
+    }
+
+    /// Whether this is a diagnostic probe (`zbooks doctor`), not the integration's traffic.
+    pub(crate) fn is_probe(&self) -> bool {
+        self.purpose == Some(Purpose::Probe)
     }
 }
 

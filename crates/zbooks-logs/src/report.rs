@@ -231,6 +231,9 @@ pub struct Totals {
     pub api_calls: u64,
     /// Token requests found.
     pub token_requests: u64,
+    /// Diagnostic probes (`zbooks doctor`'s, `purpose: probe` in the event), left out of
+    /// every other count and every finding.
+    pub probes: u64,
     /// API attempts that succeeded.
     pub succeeded: u64,
     /// API attempts that failed.
@@ -443,6 +446,12 @@ pub struct UnreadableLine {
 }
 
 impl Report {
+    /// The most severe finding (the first in rank among equally severe ones): what the
+    /// report's headline says.
+    pub fn most_severe(&self) -> Option<&Finding> {
+        self.findings.iter().min_by_key(|f| (f.severity, f.rank))
+    }
+
     /// The JSON form (`"schema": 1`).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)

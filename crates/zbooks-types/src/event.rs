@@ -6,6 +6,17 @@
 //! [`EVENT_SCHEMA_VERSION`], and readers of an older version skip lines of a newer one with a
 //! counted warning rather than misreading them. No event ever carries a secret: only paths
 //! (without query strings that could hold one), ids, statuses, codes and durations.
+//!
+//! Additions within version 1, each optional, so old and new readers and writers mix:
+//!
+//! - `purpose` (zbooks 0.1, issue 15): why zbooks sent the attempt, when that is not the
+//!   caller's own traffic: `lookup` (a read by natural key that settles whether a create in
+//!   doubt landed, before it is sent again; `natural_key` names the record) or `probe` (a
+//!   diagnostic attempt of `zbooks doctor`, which may be refused on purpose). A reader that
+//!   predates it ignores the field, and so takes a lookup for a plain read and a probe's
+//!   refusal for a real one, as it always did; a new reader of an old line sees no purpose and
+//!   judges the attempt as before. A purpose this build does not know reads as
+//!   [`Purpose::Other`] and is judged as an ordinary attempt.
 
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +62,23 @@ pub enum EventKind {
     Token,
 }
 
+/// Why zbooks sent an attempt, when it is not the caller's own traffic (the `purpose` field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Purpose {
+    /// A read of one record by its natural key (`natural_key` names it): how zbooks settles
+    /// whether a create in doubt (no answer, a 5xx) landed before anything is sent again
+    /// (docs/design.md promise 5).
+    Lookup,
+    /// A diagnostic attempt (`zbooks doctor`): sent once, never retried, and sometimes meant
+    /// to be refused (the `Bearer` header check). Not the integration's traffic.
+    Probe,
+    /// A purpose written by a newer zbooks: judged as an ordinary attempt.
+    #[serde(other)]
+    Other,
+}
+
 /// One attempt of one call, as written to the event log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CallEvent {
@@ -88,9 +116,12 @@ pub struct CallEvent {
     pub waited: Vec<Wait>,
     /// Time from send to answer (or failure), in milliseconds.
     pub duration_ms: u64,
-    /// The natural key of the record a create carries, when known.
+    /// The natural key of the record a create carries, or a lookup looks for, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub natural_key: Option<String>,
+    /// Why zbooks sent it, when not as the caller's own traffic (see the module's additions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<Purpose>,
 }
 
 #[cfg(test)]
@@ -106,5 +137,24 @@ mod tests {
         let again: CallEvent =
             serde_json::from_str(&serde_json::to_string(&event).unwrap()).unwrap();
         assert_eq!(again, event);
+        assert_eq!(event.purpose, None);
+    }
+
+    #[test]
+    fn reads_purposes_old_and_new() {
+        let line = r#"{"schema":1,"ts":"2026-11-25T10:00:00.000Z","kind":"attempt","method":"GET","path":"/books/v3/contacts","status":200,"sent":"answered","attempt":1,"duration_ms":4,"natural_key":"contact_name=Acme","purpose":"lookup"}"#;
+        let event: CallEvent = serde_json::from_str(line).unwrap();
+        assert_eq!(event.purpose, Some(Purpose::Lookup));
+        assert!(
+            serde_json::to_string(&event)
+                .unwrap()
+                .contains(r#""purpose":"lookup""#)
+        );
+        let newer = line.replace(r#""lookup""#, r#""warm_up""#);
+        let event: CallEvent = serde_json::from_str(&newer).unwrap();
+        assert_eq!(event.purpose, Some(Purpose::Other));
+        let probe = line.replace(r#""lookup""#, r#""probe""#);
+        let event: CallEvent = serde_json::from_str(&probe).unwrap();
+        assert_eq!(event.purpose, Some(Purpose::Probe));
     }
 }

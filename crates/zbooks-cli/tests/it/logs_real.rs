@@ -256,3 +256,163 @@ fn finds_a_token_never_refreshed_in_zbooks_client_logs() {
     assert_eq!(finding["counts"]["tokens"], 1, "{finding:#}");
     drop(sim);
 }
+
+/// zbooks's own safe retry: an import whose creates lose their answer or meet a 500 defers
+/// them, looks each up by its natural key, and only then sends it again. `logs analyze` on the
+/// import's event log and on the audit log must not call that a possible duplicate.
+#[test]
+fn an_import_that_looks_up_before_sending_again_is_not_a_possible_duplicate() {
+    let sim = SimThread::start(SimConfig::default(), 3);
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("events.jsonl");
+    let input = dir.path().join("contacts.jsonl");
+    let mut lines = String::new();
+    for i in 0..6 {
+        lines.push_str(&serde_json::json!({"entity": "contact", "payload": {"contact_name": format!("Safe Retry {i}")}}).to_string());
+        lines.push('\n');
+    }
+    std::fs::write(&input, lines).unwrap();
+    sim.set_faults(vec![
+        FaultRule::on("POST", "/books/v3/contacts", FaultAction::ResetAfter)
+            .named("lost answer")
+            .nth(2),
+        FaultRule::on(
+            "POST",
+            "/books/v3/contacts",
+            FaultAction::Status {
+                status: 500,
+                body: None,
+                code: Some(1000),
+                message: Some("Internal error".into()),
+            },
+        )
+        .named("server error")
+        .nth(4),
+    ]);
+    let env = cli_env(&sim, dir.path());
+    let mut pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    pairs.push(("ZBOOKS_PLAN", "professional"));
+    let log_arg = log.display().to_string();
+    let run = zbooks_with(
+        &[
+            "--log-file",
+            &log_arg,
+            "import",
+            input.to_str().unwrap(),
+            "--defer",
+            "200ms",
+            "--settle",
+            "0s",
+        ],
+        None,
+        &pairs,
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // The 500 was served, the create deferred, looked up, then sent again: its key has a 500,
+    // a lookup and a 201, in that order, in the event log.
+    let events: Vec<Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let failed = events
+        .iter()
+        .find(|e| e["method"] == "POST" && e["status"] == 500)
+        .unwrap_or_else(|| panic!("no 500 in {events:#?}"));
+    let key = failed["natural_key"].as_str().unwrap();
+    let story: Vec<String> = events
+        .iter()
+        .filter(|e| e["natural_key"] == key)
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["method"].as_str().unwrap(),
+                e["status"],
+                e["purpose"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert!(
+        story
+            .join(", ")
+            .contains("POST 500 -, GET 200 lookup, POST 201 -"),
+        "{key}: {story:?}"
+    );
+    let counters = sim.counters();
+    assert!(
+        counters.records_per_natural_key.values().all(|n| *n == 1),
+        "{:?}",
+        counters.records_per_natural_key
+    );
+    for source in [log_arg.as_str(), "--audit"] {
+        let report = analyze(&[source], &pairs);
+        let kinds: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["kind"].as_str().unwrap())
+            .collect();
+        assert!(
+            !kinds.contains(&"possible_duplicate_create"),
+            "{source}: {report:#}"
+        );
+    }
+    drop(sim);
+}
+
+/// `zbooks doctor` checks the `Bearer` header on purpose, and Zoho refuses it (401, code 14):
+/// the event log and the audit log keep the refusal, marked as a probe, and `logs analyze`
+/// counts the probes and reports nothing about them.
+#[test]
+fn doctors_deliberate_bearer_probe_is_not_a_finding() {
+    let sim = SimThread::start(SimConfig::default(), 4);
+    // The simulator accepts `Bearer` as Zoho's accounts documentation allows (its choices
+    // table); Zoho Books refuses it for some. A fault plays that Zoho: the doctor's second
+    // GET /organizations, its `Bearer` check, is answered 401/14.
+    sim.set_faults(vec![
+        FaultRule::on(
+            "GET",
+            "/books/v3/organizations",
+            FaultAction::zoho(401, 14, "Invalid OAuth token."),
+        )
+        .named("bearer refused")
+        .nth(2),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("events.jsonl");
+    let env = cli_env(&sim, dir.path());
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let log_arg = log.display().to_string();
+    let run = zbooks_with(&["--log-file", &log_arg, "doctor"], None, &pairs);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("with HTTP 401/14"), "{}", run.stdout);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let bearer: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|e| e["code"] == 14)
+        .collect();
+    assert_eq!(bearer.len(), 1, "{text}");
+    assert_eq!(bearer[0]["purpose"], "probe", "{text}");
+    for source in [log_arg.as_str(), "--audit"] {
+        let report = analyze(&[source], &pairs);
+        assert_eq!(
+            report["findings"].as_array().unwrap().len(),
+            0,
+            "{source}: {report:#}"
+        );
+        assert!(
+            report["totals"]["probes"].as_u64().unwrap() >= 1,
+            "{source}: {report:#}"
+        );
+        assert!(
+            report["codes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["code"] != 14),
+            "{source}: {report:#}"
+        );
+    }
+    drop(sim);
+}

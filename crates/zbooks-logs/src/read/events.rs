@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::io::BufRead;
 
 use serde::Deserialize;
-use zbooks_types::event::{CallEvent, EVENT_SCHEMA_VERSION, EventKind};
+use zbooks_types::event::{CallEvent, EVENT_SCHEMA_VERSION, EventKind, Purpose};
 use zbooks_types::{FailureClass, Sent};
 
 use crate::analyze::{Raw, State};
@@ -48,6 +48,9 @@ struct EventLine<'a> {
     duration_ms: Option<u64>,
     #[serde(borrow, default)]
     natural_key: Option<Cow<'a, str>>,
+    /// Absent in lines written before it existed; an unknown value reads as `Other`.
+    #[serde(default)]
+    purpose: Option<Purpose>,
 }
 
 /// Only the version, to tell a newer schema from a broken line.
@@ -79,6 +82,7 @@ impl<'a> EventLine<'a> {
             attempt: Some(event.attempt),
             duration_ms: Some(event.duration_ms),
             natural_key: event.natural_key.as_deref().map(Cow::Borrowed),
+            purpose: event.purpose,
         }
     }
 
@@ -106,6 +110,7 @@ impl<'a> EventLine<'a> {
             duration_ms: self.duration_ms,
             natural_key: self.natural_key.as_deref(),
             body_hash: None,
+            purpose: self.purpose,
         }
     }
 }

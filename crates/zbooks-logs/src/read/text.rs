@@ -16,6 +16,7 @@ use std::io::BufRead;
 
 use memchr::memmem;
 use zbooks_types::Sent;
+use zbooks_types::event::Purpose;
 use zbooks_types::scan::{Budget, Finding, scan_line};
 
 use crate::analyze::{Raw, State};
@@ -202,15 +203,19 @@ fn read_line(
         return;
     }
     let ts = line_time(text, bytes);
+    // zbooks's own tracing lines say why it sent an attempt (`purpose=lookup`, with the key
+    // in `natural_key=`), as its event log does.
+    let purpose = purpose_in(text);
     let natural_key = request
         .as_ref()
         .and_then(|r| r.natural_key.clone())
         .or_else(|| {
-            request
-                .as_ref()
-                .is_some_and(|r| r.method.as_deref() == Some("POST"))
-                .then(|| call::natural_key_in(text))
-                .flatten()
+            (purpose == Some(Purpose::Lookup)
+                || request
+                    .as_ref()
+                    .is_some_and(|r| r.method.as_deref() == Some("POST")))
+            .then(|| call::natural_key_in(text))
+            .flatten()
         });
     let org = request
         .as_ref()
@@ -224,6 +229,7 @@ fn read_line(
         host: request.as_ref().and_then(|r| r.host.as_deref()),
         natural_key: natural_key.as_deref(),
         duration_ms: duration_in(text),
+        purpose,
         ..Call::default()
     };
     call.token = request.as_ref().is_some_and(|r| {
@@ -380,6 +386,21 @@ fn find_request(text: &str, bytes: &[u8], f: &Finders) -> Option<Request> {
         line: 0,
         span: (start, end),
     })
+}
+
+/// The `purpose` a zbooks line names (`purpose=lookup`, `"purpose":"probe"`), if any.
+fn purpose_in(text: &str) -> Option<Purpose> {
+    let at = text.find("purpose")?;
+    let rest = text[at + "purpose".len()..].trim_start_matches(['"', '\\']);
+    let rest = rest.strip_prefix([':', '='])?;
+    let rest = rest.trim_start_matches(['"', ' ', '\\']);
+    if rest.starts_with("lookup") {
+        Some(Purpose::Lookup)
+    } else if rest.starts_with("probe") {
+        Some(Purpose::Probe)
+    } else {
+        None
+    }
 }
 
 /// The start of the next URL (`https://...`) or, with none, of a Books or accounts path.

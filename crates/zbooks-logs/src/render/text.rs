@@ -106,6 +106,16 @@ impl Report {
             t.failed,
             t.retries
         );
+        if t.probes > 0 {
+            let _ = writeln!(
+                out,
+                "{}",
+                st.dim(&format!(
+                    "{} diagnostic probe(s) of zbooks doctor, left out of the findings",
+                    t.probes
+                ))
+            );
+        }
         for s in &self.sources {
             let _ = writeln!(
                 out,

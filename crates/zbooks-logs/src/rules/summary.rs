@@ -94,6 +94,7 @@ pub(super) fn assemble(
             lines: state.sources.iter().map(|s| s.lines).sum(),
             api_calls: state.api_calls,
             token_requests: state.token_requests,
+            probes: state.probes,
             succeeded: state.succeeded,
             failed: state.failed,
             retries: state.retries,

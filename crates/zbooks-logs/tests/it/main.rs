@@ -4,6 +4,7 @@
 //! cases and the HTML report in a headless browser.
 
 mod html;
+mod purpose;
 mod readers;
 mod scenario;
 

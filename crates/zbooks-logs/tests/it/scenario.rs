@@ -76,6 +76,7 @@ fn base(t: i64, org: &str, method: &str, path: &str) -> CallEvent {
         waited: Vec::new(),
         duration_ms: 120,
         natural_key: None,
+        purpose: None,
     }
 }
 
