@@ -54,8 +54,8 @@ pub fn main() -> ExitCode {
         Command::Logs(args::LogsCommand::Analyze(args)) => {
             commands::logs::analyze::run(&args, &cli.global, &env, printer)
         }
-        Command::Config(cmd) => with_settings(&cli.global, &env, printer, |settings| match cmd {
-            args::ConfigCommand::Show => commands::config::show(settings, printer),
+        Command::Config(cmd) => with_settings(&cli.global, &env, printer, |settings| {
+            commands::config::run(&cmd, settings, &cli.global, printer)
         }),
         Command::Auth(cmd) => with_settings(&cli.global, &env, printer, |settings| {
             commands::auth::run(&cmd, settings, &cli.global, printer)

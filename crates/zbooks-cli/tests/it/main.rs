@@ -2,6 +2,7 @@
 
 mod chaos;
 mod cli_ux;
+mod config;
 mod explain;
 mod first_hour;
 mod import;
