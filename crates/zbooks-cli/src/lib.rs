@@ -12,6 +12,7 @@ pub mod error;
 pub mod exit;
 pub mod logfile;
 pub mod logging;
+pub mod plan;
 pub mod printer;
 pub mod prompt;
 pub mod render;

@@ -10,6 +10,7 @@ mod import_unread;
 mod lease;
 mod logs;
 mod logs_real;
+mod plan;
 mod secrets;
 mod sim;
 mod store_and_tokens;
