@@ -117,6 +117,7 @@ fn config_init_for_a_user_of_several_organizations_asks_and_saves_the_chosen_one
             d.trial_expired_organization_id
         ),
         "which one (number or id)?",
+        "plan: Standard (from Zoho)",
     ] {
         assert!(flat.contains(needle), "{needle}:\n{}", run.stderr);
     }
@@ -225,6 +226,8 @@ fn config_init_with_org_asks_nothing_and_checks_it_against_zoho() {
     let v = json(&run);
     assert_eq!(v["organization_id"], d.organization_id.as_str());
     assert_eq!(v["dc"], "in");
+    assert_eq!(v["plan"]["source"], "zoho");
+    assert_eq!(v["plan"]["name"], "professional");
     // Someone else's organization is refused, with the ones this login can use.
     let run = world.run(
         &[

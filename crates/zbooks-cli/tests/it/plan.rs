@@ -92,7 +92,7 @@ fn an_unset_plan_is_read_from_zoho_and_said_so() {
     assert!(
         doctor
             .stdout
-            .contains("plan: Professional (from Zoho): 5,000 calls a day"),
+            .contains("Professional (from Zoho): 5,000 calls a day"),
         "{}",
         doctor.stdout
     );

@@ -6,7 +6,8 @@
 //! confirmed, several are listed and one is chosen, and none is ever picked silently (Zoho
 //! itself answers 6024 rather than guess). `--dc` and `--org` answer the questions ahead, for
 //! scripts; the end of input is an error, never a default. Both are written to the profile in
-//! the config file with `config set`'s checks.
+//! the config file with `config set`'s checks. The plan is shown (from Zoho) but not saved:
+//! left unset, it follows the organization's.
 
 use std::fmt::Write as _;
 
@@ -18,6 +19,7 @@ use super::{SCHEMA, file, overridden};
 use crate::commands::auth::{ask_org, list_organizations, render_orgs};
 use crate::context::{self, Context};
 use crate::error::CliError;
+use crate::plan::{self, KnownPlan};
 use crate::printer::{OutputFormat, Printer};
 use crate::prompt::{self, Console};
 use crate::settings::{GlobalArgs, Resolved, Settings, Source};
@@ -89,6 +91,17 @@ async fn init(
             c
         });
     let org = choose_org(settings, ctx.as_ref(), console).await?;
+    // The plan is not saved: unset, zbooks reads it from Zoho, which knows it best.
+    let plan = match (&ctx, &org) {
+        (Some(ctx), Some(org)) => Some(plan::read(ctx, org).await),
+        _ => None,
+    };
+    if let Some(plan) = &plan {
+        console.tell(&format!("plan: {}", plan.summary()));
+        if let Some(warning) = plan.warning() {
+            console.tell(&warning);
+        }
+    }
 
     let path = &settings.config_path.value;
     let profile = &settings.profile.value;
@@ -106,6 +119,7 @@ async fn init(
             "profile": profile,
             "dc": dc.name(),
             "organization_id": org,
+            "plan": plan.as_ref().map(KnownPlan::to_json),
         }));
     } else {
         let mut out = String::new();

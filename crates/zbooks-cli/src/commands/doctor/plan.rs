@@ -40,7 +40,7 @@ async fn plan_check(client: &Client, settings: &Settings, org_id: &str, org: &Or
     let used = daily.map_or(0, |d| d.used);
     let left = limit.saturating_sub(used);
     let text = format!(
-        "plan: {}: {} calls a day; {used} used today by zbooks on this machine, {} left",
+        "{}: {} calls a day; {used} used today by zbooks on this machine, {} left",
         known.summary(),
         zbooks_types::explain::thousands(limit),
         zbooks_types::explain::thousands(left)
