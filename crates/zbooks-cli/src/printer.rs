@@ -133,6 +133,12 @@ impl Printer {
         self.stderr_line(text);
     }
 
+    /// Writes a question to stderr (never suppressed: `-q` silences notes, not what a command
+    /// waits for an answer to).
+    pub fn question(&self, text: &str) {
+        self.stderr_line(text);
+    }
+
     fn stderr_line(&self, text: &str) {
         let mut stderr = AutoStream::new(io::stderr().lock(), stream_choice(self.color_stderr));
         let _ = writeln!(stderr, "{text}");

@@ -2,6 +2,7 @@
 
 mod chaos;
 mod cli_ux;
+mod config;
 mod explain;
 mod first_hour;
 mod import;
@@ -9,6 +10,7 @@ mod import_unread;
 mod lease;
 mod logs;
 mod logs_real;
+mod plan;
 mod secrets;
 mod sim;
 mod store_and_tokens;

@@ -194,8 +194,9 @@ fn import(
             .map_err(|e| CliError::usage(e.to_string()))?;
         read.csv.mapping = Some(mapping);
     }
-    let (limits, _) = setup::limits_of(settings);
-    let execute = setup::execute_options(args, setup::limits_in_flight(settings), minute)?;
+    let plan = setup::plan_of(settings, global, p)?;
+    let limits = plan.plan.limits();
+    let execute = setup::execute_options(args, setup::limits_in_flight(&plan), minute)?;
     let settle = execute.settle;
     let prepared = Import::prepare(
         source,
