@@ -295,8 +295,11 @@ pub enum Stop<E = Error> {
 pub struct RunResult<E = Error> {
     /// Why it ended.
     pub stop: Stop<E>,
-    /// The journal's counts at the end.
+    /// The journal's counts at the end: every run of this input so far.
     pub summary: crate::results::Summary,
+    /// What this run did alone ([`crate::Summary::between`] the journal before and after
+    /// it): a re-run of a finished import created nothing and says so.
+    pub this_run: crate::results::Summary,
     /// The comparison of the input with Zoho, when read back.
     pub reconciliation: Option<Reconciliation>,
 }
@@ -924,6 +927,8 @@ pub async fn execute_with<B: Books, J: RunJournal>(
         })
         .collect();
     entries.extend(unread_entries(input));
+    // The journal as this run finds it (empty for a first run): what it did is the change.
+    let before: Vec<JournalEntry> = journal.entries().await?;
     journal
         .begin(input.file, &organization_id, entries.len() as u64, entries)
         .await?;
@@ -1032,9 +1037,11 @@ pub async fn execute_with<B: Books, J: RunJournal>(
             };
             if !run.wait_out_cooldown(until, stop, progress).await {
                 journal.set_status("interrupted", None).await?;
+                let after = journal.entries().await?;
                 return Ok(RunResult {
                     stop: Stop::Interrupted,
-                    summary: crate::results::Summary::of(&journal.entries().await?),
+                    summary: crate::results::Summary::of(&after),
+                    this_run: crate::results::Summary::between(&before, &after),
                     reconciliation: None,
                 });
             }
@@ -1092,7 +1099,9 @@ pub async fn execute_with<B: Books, J: RunJournal>(
     }
 
     let stop_reason = run.create_all(stop, progress).await?;
-    let summary = crate::results::Summary::of(&journal.entries().await?);
+    let after = journal.entries().await?;
+    let summary = crate::results::Summary::of(&after);
+    let this_run = crate::results::Summary::between(&before, &after);
     let (status, detail) = match &stop_reason {
         Stop::Finished => ("finished", None),
         Stop::Interrupted => ("interrupted", None),
@@ -1124,6 +1133,7 @@ pub async fn execute_with<B: Books, J: RunJournal>(
     Ok(RunResult {
         stop: stop_reason,
         summary,
+        this_run,
         reconciliation,
     })
 }

@@ -224,10 +224,28 @@ fn eprint_inline(text: &str) {
     let _ = err.flush();
 }
 
-fn summary_line(s: &Summary) -> String {
+/// What this run did: each outcome, zeros included (a re-run of a finished import says
+/// "created 0"), and why there was nothing to do when there was not.
+pub(crate) fn this_run_line(s: &Summary) -> String {
+    let mut line = format!(
+        "this run: created {} · adopted {} · already there {} · failed {} · deferred {}",
+        s.created, s.adopted, s.present, s.failed, s.deferred
+    );
+    if s.left > s.deferred {
+        let _ = write!(line, " · left {}", s.left - s.deferred);
+    }
+    if s.total == 0 {
+        line.push_str(" (nothing to do: earlier runs settled every record)");
+    }
+    line
+}
+
+/// What the journal holds overall, every run of this input together.
+pub(crate) fn overall_line(s: &Summary) -> String {
+    let in_zoho = s.created + s.adopted + s.present;
     format!(
-        "created {} · adopted after reconciliation {} · already present {} · failed {} · left {}",
-        s.created, s.adopted, s.present, s.failed, s.left
+        "overall:  {in_zoho} of {} in Zoho (created {} · adopted {} · already there {}) · failed {} · left {}",
+        s.total, s.created, s.adopted, s.present, s.failed, s.left
     )
 }
 
@@ -326,7 +344,7 @@ pub(super) fn report(file: &str, org: &str, result: &RunResult, p: Printer) -> C
                     .unwrap_or_else(|| "fix the cause".to_owned())
             ));
             if p.format == OutputFormat::Json {
-                p.json(&json!({"schema": SCHEMA, "file": file, "organization_id": org, "status": "stopped", "summary": s}));
+                p.json(&json!({"schema": SCHEMA, "file": file, "organization_id": org, "status": "stopped", "summary": s, "this_run": result.this_run}));
             }
             return Err(err);
         }
@@ -339,11 +357,13 @@ pub(super) fn report(file: &str, org: &str, result: &RunResult, p: Printer) -> C
             "organization_id": org,
             "status": status,
             "summary": s,
+            "this_run": result.this_run,
             "reconciliation": result.reconciliation,
         }));
     } else {
         let mut out = format!("import of {file} into organization {org}: {status}\n");
-        let _ = writeln!(out, "  {}", summary_line(s));
+        let _ = writeln!(out, "  {}", this_run_line(&result.this_run));
+        let _ = writeln!(out, "  {}", overall_line(s));
         if let Some(r) = &result.reconciliation {
             out.push_str(&reconciliation_text(r));
         }
