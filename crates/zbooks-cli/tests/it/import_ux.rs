@@ -65,3 +65,104 @@ fn a_re_run_says_it_created_nothing_and_the_journal_holds_all_fifteen() {
     assert_eq!(v["this_run"]["created"], 0, "{v}");
     assert_eq!(v["summary"]["created"], 15, "{v}");
 }
+
+#[test]
+fn a_dry_run_with_a_login_lists_zoho_and_says_what_it_would_adopt_and_create() {
+    let zoho = Zoho::start(32);
+    let dir = tempfile::tempdir().unwrap();
+    // Zoho holds 5 of the 15 already: a first import of those five.
+    let five: String = fifteen_contacts()
+        .lines()
+        .take(5)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let seed = write(dir.path(), "first-five.jsonl", five.as_bytes());
+    let seeded = zoho.run(
+        dir.path(),
+        &["import", seed.to_str().unwrap(), "--settle", "0s"],
+    );
+    assert_eq!(seeded.code, 0, "{}\n{}", seeded.stdout, seeded.stderr);
+    let file = write(dir.path(), "contacts.jsonl", fifteen_contacts().as_bytes());
+    let before = zoho.sim().request_log().len();
+
+    let dry = zoho.run(dir.path(), &["import", file.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}\n{}", dry.stdout, dry.stderr);
+    let org = zoho.sim().demo().organization_id;
+    insta::assert_snapshot!(
+        "dry_run_against_zoho",
+        dry.stdout
+            .replace(&org, "[org]")
+            .replace(&*file.to_string_lossy(), "[file]")
+    );
+    let json = zoho.run(
+        dir.path(),
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let v: serde_json::Value = serde_json::from_str(json.stdout.trim()).unwrap();
+    assert_eq!(v["zoho"], "listed");
+    assert_eq!(v["counts"]["contact"]["adopt"], 5, "{v}");
+    assert_eq!(v["counts"]["contact"]["create"], 10, "{v}");
+    let records = v["records"].as_array().unwrap();
+    assert_eq!(records.len(), 15);
+    assert_eq!(records[0]["action"], "adopt");
+    assert!(records[0]["zoho_id"].is_string());
+    assert_eq!(records[14]["action"], "create");
+
+    // Listings only: no create, no lookup per record.
+    let log = zoho.sim().request_log();
+    let sent: Vec<_> = log[before..]
+        .iter()
+        .filter(|r| r.path.starts_with("/books/"))
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(sent.iter().all(|r| r.starts_with("GET ")), "{sent:?}");
+    assert_eq!(sent.len(), 2, "one listing per dry run: {sent:?}");
+
+    // The real run then does what the dry run said.
+    let mut run_args = vec!["import", file.to_str().unwrap()];
+    run_args.extend(FAST);
+    let run = zoho.run(dir.path(), &run_args);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        line(&run.stdout, "this run:"),
+        "this run: created 10 · adopted 0 · already there 5 · failed 0 · deferred 0"
+    );
+}
+
+#[test]
+fn a_dry_run_without_a_login_stays_offline_and_says_so_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "contacts.jsonl", fifteen_contacts().as_bytes());
+    let data = dir.path().join("data");
+    let config = write(dir.path(), "config.toml", b"");
+    let run = crate::zbooks_with(
+        &["import", file.to_str().unwrap(), "--dry-run"],
+        None,
+        &[
+            ("HOME", dir.path().to_str().unwrap()),
+            ("ZBOOKS_DATA_DIR", data.to_str().unwrap()),
+            ("ZBOOKS_CONFIG", config.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let offline: Vec<_> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("offline"))
+        .collect();
+    assert_eq!(offline.len(), 1, "{}", run.stderr);
+    assert!(offline[0].contains("auth login"), "{}", offline[0]);
+    assert!(
+        run.stdout.contains("offline, nothing sent"),
+        "{}",
+        run.stdout
+    );
+    assert!(!data.exists(), "a dry run leaves no store behind");
+}

@@ -77,7 +77,7 @@ async fn run_leased(
             Event::Waiting { reason, .. } => p.note(&format!("waiting for {reason}")),
             Event::Validated(validation) => view::print_problems(validation, p),
             Event::Planned(plan) if p.format == OutputFormat::Text => {
-                p.out(&view::plan_text(plan, false));
+                p.out(&view::plan_text(plan));
             }
             Event::Progress(pr) => progress.show(pr),
             _ => {}

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use zbooks_import::totals::{Reconciliation, Scope};
-use zbooks_import::{ImportPlan, Prepared, Progress, RunResult, Stop, Summary, Validation};
+use zbooks_import::{
+    Action, ImportPlan, Prepared, Progress, RunResult, Stop, Summary, Survey, Validation,
+};
 use zbooks_store::{RecordState, RunInfo, SqliteStore};
 
 use super::{FailedArgs, SCHEMA};
@@ -67,14 +69,38 @@ pub(super) fn refused_by_strict_reading(prepared: &Prepared, p: Printer) -> CliE
     .with_hint("correct the places named above, or run without --strict to import what can be read")
 }
 
-/// `--dry-run`: the problems, the plan (text or JSON), and the exit code.
-pub(super) fn dry_run(prepared: &Prepared, p: Printer) -> u8 {
-    let validation = prepared.validation();
+/// `--dry-run`: the problems, what a run would adopt, create and skip per entity (every
+/// record in JSON), the plan's calls, and the exit code. `org` is the organization Zoho was
+/// listed in, `None` offline.
+pub(super) fn dry_run(prepared: &Prepared, survey: &Survey, org: Option<&str>, p: Printer) -> u8 {
+    let validation = &survey.validation;
     print_problems(validation, p);
     if p.format == OutputFormat::Json {
-        p.json(&json!({"schema": SCHEMA, "file": prepared.name(), "dry_run": true, "plan": prepared.plan(), "problems": validation.report.problems}));
+        let entities: serde_json::Map<String, serde_json::Value> = survey
+            .entities()
+            .into_iter()
+            .map(|e| {
+                let counts: serde_json::Map<String, serde_json::Value> =
+                    [Action::Adopt, Action::Create, Action::Skip]
+                        .into_iter()
+                        .map(|a| (a.as_str().to_owned(), json!(survey.count(e, a))))
+                        .collect();
+                (e.as_str().to_owned(), serde_json::Value::Object(counts))
+            })
+            .collect();
+        p.json(&json!({
+            "schema": SCHEMA,
+            "file": prepared.name(),
+            "dry_run": true,
+            "zoho": if survey.listed { "listed" } else { "offline" },
+            "organization_id": org,
+            "counts": entities,
+            "records": survey.records,
+            "plan": survey.plan,
+            "problems": validation.report.problems,
+        }));
     } else {
-        p.out(&plan_text(prepared.plan(), true));
+        p.out(&dry_run_text(prepared.name(), survey, org));
     }
     if validation.report.is_clean() {
         exit::OK
@@ -83,8 +109,42 @@ pub(super) fn dry_run(prepared: &Prepared, p: Printer) -> u8 {
     }
 }
 
+/// The dry run as text: a table of actions per entity, the totals, the calls.
+pub(crate) fn dry_run_text(file: &str, survey: &Survey, org: Option<&str>) -> String {
+    let mut out = match org {
+        Some(org) => {
+            format!("dry run of {file} into organization {org}: Zoho listed, nothing sent\n")
+        }
+        None => format!("dry run of {file}: offline, nothing sent\n"),
+    };
+    let _ = writeln!(
+        out,
+        "  {:<18} {:>8} {:>8} {:>8}",
+        "entity", "adopt", "create", "skip"
+    );
+    for e in survey.entities() {
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>8} {:>8} {:>8}",
+            e.as_str(),
+            survey.count(e, Action::Adopt),
+            survey.count(e, Action::Create),
+            survey.count(e, Action::Skip)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  would adopt {} already in Zoho (found by key, not sent), create {}, skip {} with errors",
+        survey.total(Action::Adopt),
+        survey.total(Action::Create),
+        survey.total(Action::Skip)
+    );
+    out.push_str(&calls_line(&survey.plan));
+    out
+}
+
 /// The plan as text.
-pub(crate) fn plan_text(plan: &ImportPlan, offline: bool) -> String {
+pub(crate) fn plan_text(plan: &ImportPlan) -> String {
     let mut out = String::from("plan:\n");
     let _ = writeln!(
         out,
@@ -99,20 +159,21 @@ pub(crate) fn plan_text(plan: &ImportPlan, offline: bool) -> String {
             name, e.to_create, e.existing, e.held_back, e.listing_calls
         );
     }
-    let _ = writeln!(
-        out,
-        "  {} calls; at {} a minute about {}; {} day{} of quota at {} calls a day",
+    out.push_str(&calls_line(plan));
+    out
+}
+
+/// The plan's calls, time at the per-minute limit and days of quota, as one line.
+fn calls_line(plan: &ImportPlan) -> String {
+    format!(
+        "  {} calls; at {} a minute about {}; {} day{} of quota at {} calls a day\n",
         plan.calls,
         plan.per_minute,
         hm(plan.at_rate),
         plan.days,
         if plan.days == 1 { "" } else { "s" },
         zbooks_types::explain::thousands(plan.per_day)
-    );
-    if offline {
-        out.push_str("  (dry run: Zoho was not asked what it holds already)\n");
-    }
-    out
+    )
 }
 
 /// Renders progress on stderr: a bar redrawn in place on a terminal, plain lines otherwise.
