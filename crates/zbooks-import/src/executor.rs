@@ -135,6 +135,9 @@ pub struct ExecuteOptions {
     /// accounts, payments, journals...) is looked up just before its create, because
     /// another run may have created it since the listing.
     pub exclusive: bool,
+    /// The length of the limits' minute (60 s at Zoho; what [`ExecuteOptions::scaled_to`]
+    /// scaled to): a caller measures the plan's per-minute pace, and so its time left, in it.
+    pub minute: Duration,
 }
 
 impl ExecuteOptions {
@@ -147,6 +150,7 @@ impl ExecuteOptions {
             defer: minute * 5,
             server_retry: minute / 30,
             burst_window: minute,
+            minute,
             ..self
         }
     }
@@ -186,6 +190,7 @@ impl Default for ExecuteOptions {
             clock: Arc::new(SystemClock),
             existing: None,
             exclusive: false,
+            minute: Duration::from_mins(1),
         }
     }
 }

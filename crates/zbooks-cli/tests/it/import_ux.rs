@@ -71,11 +71,12 @@ fn a_dry_run_with_a_login_lists_zoho_and_says_what_it_would_adopt_and_create() {
     let zoho = Zoho::start(32);
     let dir = tempfile::tempdir().unwrap();
     // Zoho holds 5 of the 15 already: a first import of those five.
-    let five: String = fifteen_contacts()
+    let mut five = fifteen_contacts()
         .lines()
         .take(5)
-        .map(|l| format!("{l}\n"))
-        .collect();
+        .collect::<Vec<_>>()
+        .join("\n");
+    five.push('\n');
     let seed = write(dir.path(), "first-five.jsonl", five.as_bytes());
     let seeded = zoho.run(
         dir.path(),
@@ -165,4 +166,75 @@ fn a_dry_run_without_a_login_stays_offline_and_says_so_in_one_line() {
         run.stdout
     );
     assert!(!data.exists(), "a dry run leaves no store behind");
+}
+
+/// `text` with what changes from run to run replaced: durations (`12s`, `1m 02s`, `350ms`)
+/// by `[t]`, rates (`4.2/s`) by `[rate]`, the temporary folder by `[dir]`.
+fn scrub(text: &str, dir: &str) -> String {
+    fn is_duration(word: &str) -> bool {
+        let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let unit = &word[digits.len()..];
+        !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && matches!(unit, "ms" | "s" | "m" | "h")
+    }
+    text.replace(dir, "[dir]")
+        .lines()
+        .map(|line| {
+            line.split(' ')
+                .map(|word| {
+                    let bare = word.trim_end_matches([',', ';', ')']);
+                    let tail = &word[bare.len()..];
+                    let number = bare.strip_suffix("/s").unwrap_or_default();
+                    if !number.is_empty() && number.chars().all(|c| c.is_ascii_digit() || c == '.')
+                    {
+                        format!("[rate]{tail}")
+                    } else if is_duration(bare) {
+                        format!("[t]{tail}")
+                    } else {
+                        word.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace("[t] [t]", "[t]")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn progress_off_a_terminal_is_plain_lines_that_tell_a_lost_answer_and_a_server_error() {
+    use zbooks_sim::{FaultAction, FaultRule};
+    let zoho = Zoho::start(33);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "contacts.jsonl", fifteen_contacts().as_bytes());
+    // One at a time, so the lines come in the same order every run: the 3rd create lands
+    // but its answer is lost; the 15th (the last) meets a 500.
+    zoho.sim().set_faults(vec![
+        FaultRule::on("POST", "/books/v3/contacts", FaultAction::ResetAfter).nth(3),
+        FaultRule::on(
+            "POST",
+            "/books/v3/contacts",
+            FaultAction::zoho(500, 1, "internal error"),
+        )
+        .nth(15),
+    ]);
+    let mut args = vec!["import", file.to_str().unwrap(), "--in-flight", "1"];
+    args.extend(FAST);
+    let run = zoho.run(dir.path(), &args);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        !run.stderr.contains(['\r', '\x1b']),
+        "no control characters off a terminal: {:?}",
+        run.stderr
+    );
+    insta::assert_snapshot!(
+        "progress_lines_lost_answer_and_500",
+        scrub(&run.stderr, &dir.path().to_string_lossy())
+    );
+    assert_eq!(
+        line(&run.stdout, "this run:"),
+        "this run: created 14 · adopted 1 · already there 0 · failed 0 · deferred 0"
+    );
 }

@@ -3,9 +3,11 @@
 //! validates and plans; `Prepared::run` lists Zoho, runs the journaled executor and
 //! reconciles). Resumable: the same command again picks up where a crash, a Ctrl-C or the
 //! daily quota stopped it. `setup` makes the client from the flags, `lease` holds the
-//! organization's import lease, `run` runs and renders a prepared import, `view` renders.
+//! organization's import lease, `run` runs and renders a prepared import, `progress` draws
+//! its progress, `view` renders the rest.
 
 mod lease;
+mod progress;
 mod run;
 mod setup;
 mod view;
@@ -130,6 +132,10 @@ pub struct ImportArgs {
     /// (default 10s).
     #[arg(long, hide = true, value_name = "DURATION", help_heading = HEADING_TESTING)]
     pub settle: Option<String>,
+    /// Creates in flight at once (default: the plan's cap); 1 makes a run's order, and so
+    /// its progress lines, the same every time (testing only).
+    #[arg(long, hide = true, value_name = "N", help_heading = HEADING_TESTING)]
+    pub in_flight: Option<u32>,
     /// When another import is running in the organization, refuse (exit 2) instead of
     /// waiting for it to finish.
     #[arg(long)]
@@ -199,7 +205,10 @@ fn import(
         read.csv.mapping = Some(mapping);
     }
     let (limits, _) = setup::limits_of(settings);
-    let execute = setup::execute_options(args, setup::limits_in_flight(settings), minute)?;
+    let in_flight = args
+        .in_flight
+        .unwrap_or_else(|| setup::limits_in_flight(settings));
+    let execute = setup::execute_options(args, in_flight, minute)?;
     let settle = execute.settle;
     let prepared = Import::prepare(
         source,

@@ -4,15 +4,12 @@
 //! exit code.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal as _;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
 use zbooks_import::totals::{Reconciliation, Scope};
-use zbooks_import::{
-    Action, ImportPlan, Prepared, Progress, RunResult, Stop, Summary, Survey, Validation,
-};
+use zbooks_import::{Action, ImportPlan, Prepared, RunResult, Stop, Summary, Survey, Validation};
 use zbooks_store::{RecordState, RunInfo, SqliteStore};
 
 use super::{FailedArgs, SCHEMA};
@@ -174,115 +171,6 @@ fn calls_line(plan: &ImportPlan) -> String {
         if plan.days == 1 { "" } else { "s" },
         zbooks_types::explain::thousands(plan.per_day)
     )
-}
-
-/// Renders progress on stderr: a bar redrawn in place on a terminal, plain lines otherwise.
-pub(crate) struct ProgressView {
-    printer: Printer,
-    tty: bool,
-    started: Instant,
-    last: Option<Instant>,
-    last_phase: String,
-    last_percent: u64,
-}
-
-impl ProgressView {
-    pub(crate) fn new(printer: Printer) -> Self {
-        ProgressView {
-            printer,
-            tty: std::io::stderr().is_terminal(),
-            started: Instant::now(),
-            last: None,
-            last_phase: String::new(),
-            last_percent: 0,
-        }
-    }
-
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "a rate and a time left for people; counts stay far below 2^52"
-    )]
-    pub(crate) fn show(&mut self, progress: &Progress) {
-        if self.printer.quiet {
-            return;
-        }
-        let phase = match &progress.phase {
-            zbooks_import::Phase::Listed { entity, records } => {
-                self.printer.note(&format!(
-                    "listed {records} {entity} record(s) already in Zoho"
-                ));
-                return;
-            }
-            zbooks_import::Phase::Waiting { reason, until } => {
-                let wait = until
-                    .duration_since(zbooks_types::Clock::now(&zbooks_types::SystemClock))
-                    .unwrap_or(Duration::ZERO);
-                format!("waiting {} for {reason}", hm(wait))
-            }
-            zbooks_import::Phase::ReadingBack => "reading Zoho back".to_owned(),
-            _ => "creating".to_owned(),
-        };
-        let now = Instant::now();
-        let done_now = progress.settled.saturating_sub(progress.settled_before);
-        let elapsed = now.duration_since(self.started).as_secs_f64().max(0.001);
-        let rate = done_now as f64 / elapsed;
-        let left = progress.total.saturating_sub(progress.settled);
-        let eta = if rate > 0.0 {
-            hm(Duration::from_secs_f64(left as f64 / rate))
-        } else {
-            "?".to_owned()
-        };
-        let percent = (progress.settled * 100)
-            .checked_div(progress.total)
-            .unwrap_or(100);
-        let line = format!(
-            "{phase}: {}/{} ({percent}%) · created {} · adopted {} · present {} · failed {} · deferred {} · {:.1}/s · {eta} left",
-            progress.settled,
-            progress.total,
-            progress.created,
-            progress.adopted,
-            progress.present,
-            progress.failed,
-            progress.deferred,
-            rate,
-        );
-        if self.tty {
-            if self
-                .last
-                .is_some_and(|l| now.duration_since(l) < Duration::from_millis(100))
-                && phase == self.last_phase
-                && left > 0
-            {
-                return;
-            }
-            let width = 30_usize;
-            let filled = usize::try_from(percent).unwrap_or(100) * width / 100;
-            let bar = format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled));
-            eprint_inline(&format!("\r\x1b[2K{bar} {line}"));
-        } else {
-            let step = percent / 10;
-            if phase == self.last_phase && step == self.last_percent / 10 && left > 0 {
-                return;
-            }
-            self.printer.note(&line);
-        }
-        self.last = Some(now);
-        self.last_phase = phase;
-        self.last_percent = percent;
-    }
-
-    pub(crate) fn finish(&self) {
-        if self.tty && !self.printer.quiet && self.last.is_some() {
-            eprint_inline("\n");
-        }
-    }
-}
-
-fn eprint_inline(text: &str) {
-    use std::io::Write as _;
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes());
-    let _ = err.flush();
 }
 
 /// What this run did: each outcome, zeros included (a re-run of a finished import says
