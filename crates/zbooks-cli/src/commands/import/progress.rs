@@ -46,16 +46,6 @@ impl Pacing {
     }
 }
 
-/// What is on screen now.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Shown {
-    Nothing,
-    Listing,
-    Creating,
-    Waiting,
-    ReadingBack,
-}
-
 /// The bars of a terminal.
 struct Bars {
     multi: MultiProgress,
@@ -77,7 +67,10 @@ pub(crate) struct ProgressView {
     mode: Mode,
     pacing: Pacing,
     started: Instant,
-    shown: Shown,
+    /// Whether the read-back phase has been shown.
+    reading_back: bool,
+    /// Whether the creating phase has been shown (its opening line told).
+    creating: bool,
     listed: Vec<(Entity, u64)>,
     /// The settled count at which the next plain line is printed.
     next_line_at: u64,
@@ -131,7 +124,8 @@ impl ProgressView {
                 minute,
             },
             started: Instant::now(),
-            shown: Shown::Nothing,
+            reading_back: false,
+            creating: false,
             listed: Vec::new(),
             next_line_at: 0,
             line_at: None,
@@ -172,7 +166,6 @@ impl ProgressView {
                 bar.set_message(format!("what Zoho holds: {so_far}"));
             }
         }
-        self.shown = Shown::Listing;
     }
 
     /// The listing spinner becomes one plain line above where the bars go, so that what is
@@ -204,7 +197,6 @@ impl ProgressView {
             return;
         }
         self.wait_until = Some(until);
-        self.shown = Shown::Waiting;
         let wait = until.duration_since(now()).unwrap_or(Duration::ZERO);
         match &mut self.mode {
             Mode::Quiet => {}
@@ -251,17 +243,17 @@ impl ProgressView {
         match &progress.phase {
             Phase::Listed { entity, records } => self.listed(*entity, *records),
             Phase::Waiting { reason, until } => {
-                self.update_creating(progress);
                 let left = progress.total.saturating_sub(progress.settled);
                 self.wait(reason, *until, Some(left));
+                self.update_creating(progress);
             }
             Phase::ReadingBack => {
                 self.end_wait();
                 self.update_creating(progress);
-                if self.shown == Shown::ReadingBack {
+                if self.reading_back {
                     return;
                 }
-                self.shown = Shown::ReadingBack;
+                self.reading_back = true;
                 match &mut self.mode {
                     Mode::Quiet => {}
                     Mode::Lines => self
@@ -294,7 +286,11 @@ impl ProgressView {
     )]
     fn update_creating(&mut self, progress: &Progress) {
         let left = progress.total.saturating_sub(progress.settled);
-        let eta = self.pacing.eta(left, Duration::ZERO);
+        // During a wait the time left is its rest plus the calls at the plan's pace.
+        let waiting = self.wait_until.map_or(Duration::ZERO, |u| {
+            u.duration_since(now()).unwrap_or(Duration::ZERO)
+        });
+        let eta = self.pacing.eta(left, waiting);
         let done_now = progress.settled.saturating_sub(progress.settled_before);
         let elapsed = self.started.elapsed().as_secs_f64().max(0.001);
         let rate = done_now as f64 / elapsed;
@@ -306,17 +302,12 @@ impl ProgressView {
             progress.failed,
             progress.deferred
         );
-        let first = !matches!(
-            self.shown,
-            Shown::Creating | Shown::Waiting | Shown::ReadingBack
-        );
+        let first = !self.creating;
         if first {
+            self.creating = true;
             self.end_listing();
-            self.shown = Shown::Creating;
             self.seen = Some((progress.deferred, progress.adopted));
             self.next_line_at = progress.settled;
-        } else if self.shown != Shown::ReadingBack {
-            self.shown = Shown::Creating;
         }
         let events = self.news(progress);
         match &mut self.mode {
