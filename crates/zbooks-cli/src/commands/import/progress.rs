@@ -348,11 +348,13 @@ impl ProgressView {
                 }
                 let bar = bars.creating.get_or_insert_with(|| {
                     let bar = bars.multi.add(ProgressBar::new(progress.total));
+                    // The spinner turns between records too: a slow answer is not a hang.
                     bar.set_style(
-                        style("{prefix:>10} [{bar:25}] {pos}/{len} {wide_msg}")
+                        style("{prefix:>10} {spinner} [{bar:25}] {pos}/{len} {wide_msg}")
                             .progress_chars("=> "),
                     );
                     bar.set_prefix("creating");
+                    bar.enable_steady_tick(TICK);
                     bar
                 });
                 bar.set_position(progress.settled);
