@@ -126,6 +126,26 @@ fn a_dry_run_with_a_login_lists_zoho_and_says_what_it_would_adopt_and_create() {
     assert!(sent.iter().all(|r| r.starts_with("GET ")), "{sent:?}");
     assert_eq!(sent.len(), 2, "one listing per dry run: {sent:?}");
 
+    // An invoice for a customer Zoho holds: offline its reference is unknown (exit 2), read
+    // against Zoho it resolves.
+    let invoice = write(
+        dir.path(),
+        "invoice.jsonl",
+        br#"{"entity": "item", "payload": {"name": "Bolt", "rate": 5}}
+{"entity": "invoice", "payload": {"customer_name": "Trader 01", "invoice_number": "INV-7", "date": "2026-01-15", "line_items": [{"item_id": {"$ref": "item:name=Bolt"}, "quantity": 2, "rate": 5}]}}
+"#,
+    );
+    let resolved = zoho.run(
+        dir.path(),
+        &["import", invoice.to_str().unwrap(), "--dry-run"],
+    );
+    assert_eq!(resolved.code, 0, "{}\n{}", resolved.stdout, resolved.stderr);
+    assert!(
+        resolved.stdout.contains("create 2, skip 0"),
+        "{}",
+        resolved.stdout
+    );
+
     // The real run then does what the dry run said.
     let mut run_args = vec!["import", file.to_str().unwrap()];
     run_args.extend(FAST);
