@@ -24,12 +24,12 @@ const SAMPLE: &str = concat!(
 );
 
 /// A simulator on its own runtime, alive for the whole test.
-struct Zoho {
+pub(crate) struct Zoho {
     sim: SimThread,
 }
 
 impl Zoho {
-    fn start(seed: u64) -> Zoho {
+    pub(crate) fn start(seed: u64) -> Zoho {
         Zoho::start_with(SimConfig {
             minute: Duration::from_secs(1),
             seed,
@@ -38,18 +38,18 @@ impl Zoho {
         })
     }
 
-    fn start_with(config: SimConfig) -> Zoho {
+    pub(crate) fn start_with(config: SimConfig) -> Zoho {
         Zoho {
             sim: SimThread::start(config, 2),
         }
     }
 
-    fn sim(&self) -> &RunningSim {
+    pub(crate) fn sim(&self) -> &RunningSim {
         &self.sim
     }
 
     /// `zbooks` with the simulator's settings in the environment and `dir` as its home.
-    fn command(&self, dir: &Path, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, dir: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_zbooks"));
         cmd.args(args)
             .env_clear()
@@ -63,7 +63,7 @@ impl Zoho {
         cmd
     }
 
-    fn run(&self, dir: &Path, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, dir: &Path, args: &[&str]) -> Run {
         let out = self.command(dir, args).output().unwrap();
         Run {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -273,7 +273,7 @@ fn with_wait_a_run_larger_than_the_day_sleeps_to_the_reset_and_finishes() {
     zoho.assert_exactly_once(&expected_keys(&org));
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path

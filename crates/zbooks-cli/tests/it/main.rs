@@ -7,6 +7,7 @@ mod explain;
 mod first_hour;
 mod import;
 mod import_unread;
+mod import_ux;
 mod lease;
 mod logs;
 mod logs_real;
