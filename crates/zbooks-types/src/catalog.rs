@@ -16,12 +16,12 @@ use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
-use crate::class::{FailureClass, Retry};
 use self::pages::{
     CRM_TOKEN_VALIDITY, DELUGE_FETCH_RECORDS, ERRORS, INCREASE_DAILY_LIMIT, INTRODUCTION,
-    INVOICE_CONTACTS, INVOICE_CUSTOMER_PAYMENTS, INVOICE_ERRORS, INVOICE_INVOICES, MULTI_DC,
-    OAUTH, SCOPES, TOKEN_LIMITS, TOKEN_VALIDITY,
+    INVOICE_CONTACTS, INVOICE_CUSTOMER_PAYMENTS, INVOICE_ERRORS, INVOICE_INVOICES, MULTI_DC, OAUTH,
+    SCOPES, TOKEN_LIMITS, TOKEN_VALIDITY,
 };
+use crate::class::{FailureClass, Retry};
 
 /// How well a fact is established (the tags of zoho-books-reference.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -1439,7 +1439,10 @@ mod tests {
         ]
         .concat();
         for page in pages::ALL {
-            assert!(reference.contains(page), "{page} is not listed in the reference");
+            assert!(
+                reference.contains(page),
+                "{page} is not listed in the reference"
+            );
             let host = page
                 .trim_start_matches("https://")
                 .split('/')

@@ -272,9 +272,7 @@ fn list(p: Printer) {
     let _ = writeln!(
         out,
         "\n{}",
-        p.dim(
-            "`zbooks explain <code>` for the causes, the fix and Zoho's own pages on it."
-        )
+        p.dim("`zbooks explain <code>` for the causes, the fix and Zoho's own pages on it.")
     );
     p.out(&out);
 }

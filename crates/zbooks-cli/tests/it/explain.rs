@@ -292,7 +292,17 @@ fn cites_zoho_pages_not_the_reference() {
             assert!(text.contains(page), "{input}: {page} not shown:\n{text}");
         }
         for out in [&text, &list, &json.to_string()] {
-            for private in ["§", "zoho-books-reference", ".md", "[C]", "[O]", "[I]", "[X]", "[3P]", "[C-inv]"] {
+            for private in [
+                "§",
+                "zoho-books-reference",
+                ".md",
+                "[C]",
+                "[O]",
+                "[I]",
+                "[X]",
+                "[3P]",
+                "[C-inv]",
+            ] {
                 assert!(!out.contains(private), "{input}: {private:?} in\n{out}");
             }
         }

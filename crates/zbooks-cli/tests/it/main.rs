@@ -4,6 +4,7 @@ mod chaos;
 mod cli_ux;
 mod explain;
 mod first_hour;
+mod hints;
 mod import;
 mod import_unread;
 mod lease;
