@@ -22,6 +22,7 @@ const PROSE: &[&str] = &[
     "at",
     "caches",
     "command",
+    "did",
     "does",
     "estimates",
     "event",
@@ -677,7 +678,7 @@ fn prose_command(tree: &Tree, rest: &str) -> (Vec<String>, usize) {
         let word = trimmed.trim_end_matches([')', ',', ';', ':', '.', '!', '?', '"', '\'']);
         let ends = markup || word.len() < trimmed.len() || raw.contains('\n');
         let word = word.split('\n').next().unwrap_or_default();
-        if word.is_empty() {
+        if word.is_empty() || matches!(word, "&&" | "||" | "|" | ";" | ">" | "#") {
             break;
         }
         let plain = word

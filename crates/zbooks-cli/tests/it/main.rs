@@ -2,6 +2,7 @@
 
 mod chaos;
 mod cli_ux;
+mod demo;
 mod explain;
 mod first_hour;
 mod hints;
