@@ -596,7 +596,7 @@ impl Report {
                         format!(
                             "\"zbooks {first}\" names no command (if it is prose, add {first:?} \
                              to PROSE): …{}…",
-                            &text[pos..(pos + 60).min(text.len())]
+                            text[pos..].chars().take(60).collect::<String>()
                         ),
                         &mut self.failures,
                     );
