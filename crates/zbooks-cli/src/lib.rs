@@ -74,7 +74,7 @@ pub fn main() -> ExitCode {
             commands::import::run(&cmd, settings, &cli.global, printer)
         }),
         // The demo needs no settings: it brings its own Zoho.
-        Command::Demo(args) => commands::demo::run(&args, printer),
+        Command::Demo(args) => commands::demo::run(&args, cli.global.verbose, printer),
         Command::Completions(args) => {
             commands::completions::run(&args, <Cli as clap::CommandFactory>::command(), printer)
         }

@@ -369,31 +369,3 @@ fn bad_input_names_its_place_and_the_valid_records_still_import_unless_strict() 
     let failed = zoho.run(dir.path(), &["import", "failed", "--format", "json"]);
     assert_eq!(failed.code, 0, "{}", failed.stderr);
 }
-
-#[test]
-fn the_demo_survives_its_faults_with_no_duplicate_and_nothing_lost() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_zbooks"))
-        .arg("demo")
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .env("HOME", dir.path())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
-    assert!(
-        stdout.contains("duplicates: 0, lost: 0, failed: 0"),
-        "{stdout}"
-    );
-    for fault in ["lost answer", "500", "token expired", "1070", "44"] {
-        let line = stdout
-            .lines()
-            .find(|l| l.contains("faults survived"))
-            .unwrap();
-        assert!(line.contains(fault), "{fault} missing from {line}");
-    }
-    assert!(stdout.contains("against a real organization"), "{stdout}");
-}

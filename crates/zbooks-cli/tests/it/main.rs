@@ -3,8 +3,10 @@
 mod chaos;
 mod cli_ux;
 mod config;
+mod demo;
 mod explain;
 mod first_hour;
+mod hints;
 mod import;
 mod import_unread;
 mod import_ux;
