@@ -412,10 +412,10 @@ async fn login(
 /// What to run after a login: `doctor` to check it end to end, and `config init` first when no
 /// organization is saved (every Books call needs one).
 fn next_steps(has_org: bool) -> String {
-    let mut out = String::from("\nNext: zbooks doctor         check the login end to end\n");
+    let mut out = String::from("\nNext: zbooks doctor         # check the login end to end\n");
     if !has_org {
         out.push_str(
-            "      zbooks config init    choose the organization and save it in the config file\n",
+            "      zbooks config init    # choose the organization and save it in the config file\n",
         );
     }
     out
