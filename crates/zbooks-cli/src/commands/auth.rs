@@ -259,6 +259,8 @@ async fn login(
                     .to_owned(),
             ),
             exit_code: exit::AUTH,
+            code: None,
+            class: None,
         });
     };
     let token_dc = granted
@@ -452,6 +454,8 @@ fn choose_org(p: Printer, orgs: &[Org]) -> Result<Option<String>, CliError> {
                             .to_owned(),
                     ),
                     exit_code: exit::USAGE,
+                    code: None,
+                    class: None,
                 });
             }
             let answer = prompt::line(
@@ -595,6 +599,8 @@ async fn status(ctx: &Context) -> CommandResult {
                     .to_owned(),
             ),
             exit_code: exit::AUTH,
+            code: None,
+            class: None,
         });
     };
     let client = ctx.client()?;

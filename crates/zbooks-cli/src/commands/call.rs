@@ -217,6 +217,8 @@ fn check_json(text: &str, origin: &str) -> Result<CallBody, CliError> {
                 }
             )),
             exit_code: exit::USAGE,
+            code: None,
+            class: None,
         }
     })
 }

@@ -275,6 +275,8 @@ async fn demo(args: &DemoArgs, p: Printer) -> CommandResult {
             causes: Vec::new(),
             hint: Some("this is a bug in zbooks: please report it with this output".to_owned()),
             exit_code: exit::RECORDS_FAILED,
+            code: None,
+            class: None,
         });
     }
     Ok(code)
