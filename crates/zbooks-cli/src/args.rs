@@ -53,8 +53,8 @@ pub enum Command {
     /// Read an integration's logs and say what is wrong.
     #[command(subcommand)]
     Logs(LogsCommand),
-    /// Show the resolved settings and where each came from.
-    #[command(subcommand)]
+    /// Settings: show them and where each came from, or save them (init, set, unset).
+    #[command(subcommand, after_help = crate::commands::config::FILE_HELP)]
     Config(ConfigCommand),
     /// Log in with a self client's grant code, show the login, or log out.
     #[command(subcommand)]

@@ -12,6 +12,7 @@ pub mod error;
 pub mod exit;
 pub mod logfile;
 pub mod logging;
+pub mod plan;
 pub mod printer;
 pub mod prompt;
 pub mod render;
@@ -54,8 +55,8 @@ pub fn main() -> ExitCode {
         Command::Logs(args::LogsCommand::Analyze(args)) => {
             commands::logs::analyze::run(&args, &cli.global, &env, printer)
         }
-        Command::Config(cmd) => with_settings(&cli.global, &env, printer, |settings| match cmd {
-            args::ConfigCommand::Show => commands::config::show(settings, printer),
+        Command::Config(cmd) => with_settings(&cli.global, &env, printer, |settings| {
+            commands::config::run(&cmd, settings, &cli.global, printer)
         }),
         Command::Auth(cmd) => with_settings(&cli.global, &env, printer, |settings| {
             commands::auth::run(&cmd, settings, &cli.global, printer)
@@ -73,7 +74,7 @@ pub fn main() -> ExitCode {
             commands::import::run(&cmd, settings, &cli.global, printer)
         }),
         // The demo needs no settings: it brings its own Zoho.
-        Command::Demo(args) => commands::demo::run(&args, printer),
+        Command::Demo(args) => commands::demo::run(&args, cli.global.verbose, printer),
         Command::Completions(args) => {
             commands::completions::run(&args, <Cli as clap::CommandFactory>::command(), printer)
         }

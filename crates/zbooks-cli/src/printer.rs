@@ -4,6 +4,7 @@
 //! used, so the printer (a low layer) never imports the argument definitions.
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anstream::AutoStream;
 use anstyle::{AnsiColor, Style};
@@ -18,6 +19,18 @@ pub enum OutputFormat {
     Text,
     /// JSON for scripts, with a `schema` version.
     Json,
+}
+
+/// Where stderr lines go instead of stderr itself while progress bars are drawn there (the
+/// bars print them above themselves): a note is never glued onto a bar.
+type StderrSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+static STDERR_SINK: Mutex<Option<StderrSink>> = Mutex::new(None);
+
+/// Sends every stderr line of every [`Printer`] to `sink` (a progress display drawing on
+/// stderr), or, with `None`, to stderr again.
+pub fn set_stderr_sink(sink: Option<StderrSink>) {
+    *STDERR_SINK.lock().unwrap_or_else(PoisonError::into_inner) = sink;
 }
 
 /// Colour choices.
@@ -133,7 +146,21 @@ impl Printer {
         self.stderr_line(text);
     }
 
+    /// Writes a question to stderr (never suppressed: `-q` silences notes, not what a command
+    /// waits for an answer to).
+    pub fn question(&self, text: &str) {
+        self.stderr_line(text);
+    }
+
     fn stderr_line(&self, text: &str) {
+        let sink = STDERR_SINK
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(sink) = sink {
+            sink(text);
+            return;
+        }
         let mut stderr = AutoStream::new(io::stderr().lock(), stream_choice(self.color_stderr));
         let _ = writeln!(stderr, "{text}");
     }

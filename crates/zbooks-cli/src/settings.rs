@@ -530,8 +530,9 @@ fn read_config(
 }
 
 /// A warning when the config file holds a secret and others may read it: anyone on the machine
-/// could then call Zoho as this user. zbooks never writes this file (the login it keeps goes to
-/// the owner-only store), so it can only say how to fix it.
+/// could then call Zoho as this user. zbooks never writes a secret to this file (`config set`
+/// refuses them; the login it keeps goes to the owner-only store), so it can only say how to
+/// fix it.
 #[cfg(unix)]
 fn exposed_secret_warning(path: &Path, config: &ConfigFile) -> Option<String> {
     use std::os::unix::fs::PermissionsExt as _;

@@ -523,7 +523,7 @@ impl CsvReader {
             self.fail(
                 ProblemKind::Config,
                 1,
-                "cannot tell what the CSV holds from its header; use Zoho's import-template columns (Display Name, Item Name, Invoice Number, Bill Number...) or give the entity".to_owned(),
+                "cannot tell what the CSV holds from its header; use Zoho's import-template columns (Display Name, Item Name, Invoice Number, Bill Number...), or name the entity in a column mapping (--mapping FILE, with {\"entity\": \"invoice\", \"columns\": {\"Source header\": \"Zoho column\"}})".to_owned(),
             );
             return None;
         };

@@ -135,6 +135,9 @@ pub struct ExecuteOptions {
     /// accounts, payments, journals...) is looked up just before its create, because
     /// another run may have created it since the listing.
     pub exclusive: bool,
+    /// The length of the limits' minute (60 s at Zoho; what [`ExecuteOptions::scaled_to`]
+    /// scaled to): a caller measures the plan's per-minute pace, and so its time left, in it.
+    pub minute: Duration,
 }
 
 impl ExecuteOptions {
@@ -147,6 +150,7 @@ impl ExecuteOptions {
             defer: minute * 5,
             server_retry: minute / 30,
             burst_window: minute,
+            minute,
             ..self
         }
     }
@@ -186,6 +190,7 @@ impl Default for ExecuteOptions {
             clock: Arc::new(SystemClock),
             existing: None,
             exclusive: false,
+            minute: Duration::from_mins(1),
         }
     }
 }
@@ -295,8 +300,11 @@ pub enum Stop<E = Error> {
 pub struct RunResult<E = Error> {
     /// Why it ended.
     pub stop: Stop<E>,
-    /// The journal's counts at the end.
+    /// The journal's counts at the end: every run of this input so far.
     pub summary: crate::results::Summary,
+    /// What this run did alone ([`crate::Summary::between`] the journal before and after
+    /// it): a re-run of a finished import created nothing and says so.
+    pub this_run: crate::results::Summary,
     /// The comparison of the input with Zoho, when read back.
     pub reconciliation: Option<Reconciliation>,
 }
@@ -924,6 +932,8 @@ pub async fn execute_with<B: Books, J: RunJournal>(
         })
         .collect();
     entries.extend(unread_entries(input));
+    // The journal as this run finds it (empty for a first run): what it did is the change.
+    let before: Vec<JournalEntry> = journal.entries().await?;
     journal
         .begin(input.file, &organization_id, entries.len() as u64, entries)
         .await?;
@@ -1032,9 +1042,11 @@ pub async fn execute_with<B: Books, J: RunJournal>(
             };
             if !run.wait_out_cooldown(until, stop, progress).await {
                 journal.set_status("interrupted", None).await?;
+                let after = journal.entries().await?;
                 return Ok(RunResult {
                     stop: Stop::Interrupted,
-                    summary: crate::results::Summary::of(&journal.entries().await?),
+                    summary: crate::results::Summary::of(&after),
+                    this_run: crate::results::Summary::between(&before, &after),
                     reconciliation: None,
                 });
             }
@@ -1092,7 +1104,9 @@ pub async fn execute_with<B: Books, J: RunJournal>(
     }
 
     let stop_reason = run.create_all(stop, progress).await?;
-    let summary = crate::results::Summary::of(&journal.entries().await?);
+    let after = journal.entries().await?;
+    let summary = crate::results::Summary::of(&after);
+    let this_run = crate::results::Summary::between(&before, &after);
     let (status, detail) = match &stop_reason {
         Stop::Finished => ("finished", None),
         Stop::Interrupted => ("interrupted", None),
@@ -1124,6 +1138,7 @@ pub async fn execute_with<B: Books, J: RunJournal>(
     Ok(RunResult {
         stop: stop_reason,
         summary,
+        this_run,
         reconciliation,
     })
 }

@@ -263,7 +263,7 @@ pub fn parse_line(text: &str, at: Location, options: &JsonlOptions) -> Result<Re
             return Err(Problem::error(
                 ProblemKind::MissingField,
                 at,
-                "the line names no entity: write {\"entity\": \"contact\", \"payload\": {...}}, or give the entity of bare payloads",
+                "the line names no entity: write it as {\"entity\": \"contact\", \"payload\": {...}} (contact, item, invoice, bill, customer_payment, vendor_payment, journal, tax, tax_group, account, credit_note, vendor_credit)",
             )
             .field("entity"));
         };

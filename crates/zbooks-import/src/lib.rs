@@ -76,7 +76,10 @@ pub use existing::ExistingRecords;
 pub use jsonl::{JsonlOptions, JsonlReader};
 pub use location::Location;
 pub use parsed::Parsed;
-pub use pipeline::{Event, Import, Observer, Outcome, Prepared, RunError, Settings, Source};
+pub use pipeline::{
+    Action, Event, Import, Observer, Outcome, Prepared, RunError, Settings, Source, Survey,
+    SurveyedRecord,
+};
 pub use plan::{EntityPlan, ImportPlan, PlanOptions, Planner, plan};
 pub use ports::{Books, CallError, Disposition, RunJournal};
 pub use problem::{Problem, ProblemKind, Report, Severity};

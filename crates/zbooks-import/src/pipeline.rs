@@ -1,6 +1,8 @@
 //! The import pipeline behind one small API, for the CLI and any program that embeds an
 //! import: [`Import::prepare`] reads, maps, validates and plans an input offline (everything
-//! `zbooks import --dry-run` shows), and [`Prepared::run`] lists what Zoho holds, validates
+//! `zbooks import --dry-run` shows without a login), [`Prepared::survey`] lists what Zoho
+//! holds and says what a run would adopt, create and skip without sending anything (the dry
+//! run with a login), and [`Prepared::run`] lists what Zoho holds, validates
 //! and plans against it, and runs the journaled executor, telling an [`Observer`] what
 //! happens as typed [`Event`]s the caller renders.
 //!
@@ -254,6 +256,84 @@ pub struct Outcome<E = Error> {
     pub run: RunResult<E>,
 }
 
+/// What a run would do with one record, as a dry run tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Zoho holds it already (found by its natural key in the listing): its id is used,
+    /// nothing is sent.
+    Adopt,
+    /// Not in Zoho: one create.
+    Create,
+    /// Held back by an error of the input (see the problems): not sent.
+    Skip,
+}
+
+impl Action {
+    /// The action's name (`adopt`, `create`, `skip`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Adopt => "adopt",
+            Action::Create => "create",
+            Action::Skip => "skip",
+        }
+    }
+}
+
+/// One record of a [`Survey`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SurveyedRecord {
+    /// The entity.
+    pub entity: Entity,
+    /// The natural key's field.
+    pub key_field: String,
+    /// The natural key's value.
+    pub key_value: String,
+    /// Where in the input it is.
+    pub location: String,
+    /// What a run would do with it.
+    pub action: Action,
+    /// Zoho's id, for a record Zoho holds.
+    pub zoho_id: Option<String>,
+}
+
+/// What a run would do, record by record, against what Zoho holds (or, offline, against
+/// nothing): the dry run's answer. Nothing was sent to make it but listings.
+#[derive(Clone, Debug)]
+pub struct Survey {
+    /// Whether Zoho was listed (`false`: offline, no record is known to be there).
+    pub listed: bool,
+    /// The validation against what Zoho holds.
+    pub validation: Validation,
+    /// The plan against what Zoho holds.
+    pub plan: ImportPlan,
+    /// Every record of the input, in input order, with its action.
+    pub records: Vec<SurveyedRecord>,
+}
+
+impl Survey {
+    /// How many records of `entity` would take `action`.
+    pub fn count(&self, entity: Entity, action: Action) -> u64 {
+        self.records
+            .iter()
+            .filter(|r| r.entity == entity && r.action == action)
+            .count() as u64
+    }
+
+    /// How many records in all would take `action`.
+    pub fn total(&self, action: Action) -> u64 {
+        self.records.iter().filter(|r| r.action == action).count() as u64
+    }
+
+    /// The entities of the input, in the order of creation.
+    pub fn entities(&self) -> Vec<Entity> {
+        let mut out: Vec<Entity> = self.records.iter().map(|r| r.entity).collect();
+        out.sort_by_key(|e| (e.rank(), *e));
+        out.dedup();
+        out
+    }
+}
+
 /// Why a run did not start or could not go on.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -324,35 +404,25 @@ impl Prepared {
         self.stop.clone()
     }
 
-    /// Lists what Zoho holds of the input's entities, validates and plans against it, then
-    /// runs the executor over `books` and `journal` (the input's journal, named by
-    /// [`Prepared::fingerprint`]) and saves the plan with it.
-    ///
-    /// # Errors
-    ///
-    /// A [`RunError`] when nothing could be started (Zoho not listed, `strict` refusing, a
-    /// stop while waiting to list) or the journal failed. Records that fail are in the
-    /// outcome's summary; a stop midway is the outcome's [`crate::Stop`].
-    pub async fn run<B: Books, J: RunJournal>(
+    /// Lists what Zoho holds of the input's entities and of those they refer to (one listing
+    /// per entity, before validation, so references to records already in Zoho resolve and
+    /// records already there are planned as such), waiting out a token cool-down.
+    async fn list<B: Books>(
         &self,
         books: &B,
-        journal: &J,
         observer: &mut dyn Observer,
-    ) -> Result<Outcome<B::Error>, RunError<B::Error>> {
-        let records = &self.parsed.records;
-        // One listing per entity, before validation, so references to records already in
-        // Zoho resolve and records already there are planned as such; the executor reuses it.
+    ) -> Result<ExistingRecords, RunError<B::Error>> {
         let mut entities = BTreeSet::new();
-        for r in records {
+        for r in &self.parsed.records {
             entities.insert(r.entity);
             for d in r.depends_on() {
                 entities.insert(d.entity);
             }
         }
-        let existing = loop {
+        loop {
             let mut on_listed = |entity, records| observer.event(Event::Listed { entity, records });
             let err = match books.list(&entities, &mut on_listed).await {
-                Ok(existing) => break existing,
+                Ok(existing) => return Ok(existing),
                 Err(err) => err,
             };
             // Another process on this refresh token spent the accounts server's window: wait.
@@ -369,7 +439,103 @@ impl Prepared {
                 () = tokio::time::sleep(wait) => {}
                 () = self.stop.stopped() => return Err(RunError::Interrupted),
             }
-        };
+        }
+    }
+
+    /// The offline survey: what a run would do if Zoho held nothing of the input (every
+    /// valid record a create). What a dry run without a login shows.
+    pub fn survey_offline(&self) -> Survey {
+        self.survey_of(
+            &ExistingRecords::new(),
+            self.validation.clone(),
+            self.plan.clone(),
+            false,
+        )
+    }
+
+    /// Lists what Zoho holds (listings only: no lookup per record, no create, no journal,
+    /// no lease) and says what a run would adopt, create and skip: the dry run with a login.
+    /// The observer hears the listings and any wait, then the validation and the plan.
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::Listing`] when Zoho cannot be listed, [`RunError::Interrupted`] on a stop
+    /// while waiting to list.
+    pub async fn survey<B: Books>(
+        &self,
+        books: &B,
+        observer: &mut dyn Observer,
+    ) -> Result<Survey, RunError<B::Error>> {
+        let existing = self.list(books, observer).await?;
+        let records = &self.parsed.records;
+        let validation = validate(
+            records,
+            &self.parsed.report,
+            &existing,
+            self.settings.validate_options(),
+        );
+        observer.event(Event::Validated(&validation));
+        let plan = plan(records, &validation, &existing, &self.settings.plan);
+        observer.event(Event::Planned(&plan));
+        Ok(self.survey_of(&existing, validation, plan, true))
+    }
+
+    fn survey_of(
+        &self,
+        existing: &ExistingRecords,
+        validation: Validation,
+        plan: ImportPlan,
+        listed: bool,
+    ) -> Survey {
+        let records = self
+            .parsed
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let zoho_id = r.keys().find_map(|k| existing.id_of(k).map(str::to_owned));
+                let action = if !validation.is_valid(i) {
+                    Action::Skip
+                } else if zoho_id.is_some() {
+                    Action::Adopt
+                } else {
+                    Action::Create
+                };
+                SurveyedRecord {
+                    entity: r.entity,
+                    key_field: r.key.field.clone(),
+                    key_value: r.key.value.clone(),
+                    location: r.location.to_string(),
+                    action,
+                    zoho_id,
+                }
+            })
+            .collect();
+        Survey {
+            listed,
+            validation,
+            plan,
+            records,
+        }
+    }
+
+    /// Lists what Zoho holds of the input's entities, validates and plans against it, then
+    /// runs the executor over `books` and `journal` (the input's journal, named by
+    /// [`Prepared::fingerprint`]) and saves the plan with it.
+    ///
+    /// # Errors
+    ///
+    /// A [`RunError`] when nothing could be started (Zoho not listed, `strict` refusing, a
+    /// stop while waiting to list) or the journal failed. Records that fail are in the
+    /// outcome's summary; a stop midway is the outcome's [`crate::Stop`].
+    pub async fn run<B: Books, J: RunJournal>(
+        &self,
+        books: &B,
+        journal: &J,
+        observer: &mut dyn Observer,
+    ) -> Result<Outcome<B::Error>, RunError<B::Error>> {
+        let records = &self.parsed.records;
+        let existing = self.list(books, observer).await?;
         failpoint!(LISTING_BEFORE_PLAN);
         let validation = validate(
             records,
@@ -510,6 +676,34 @@ mod tests {
         assert!(outcome.validation.report.is_clean());
         assert_eq!(outcome.run.summary.created, 2);
         assert_eq!(books.made("INV-7"), 1);
+    }
+
+    #[tokio::test]
+    async fn a_survey_lists_and_says_what_it_would_adopt_and_create_and_sends_nothing() {
+        let books = FakeBooks::default();
+        books.hold(Entity::Contact, "contact_name", "Chola Mills");
+        let prepared =
+            Import::prepare(Source::bytes("contacts.jsonl", CONTACTS), settings(false)).unwrap();
+        let offline = prepared.survey_offline();
+        assert!(!offline.listed);
+        assert_eq!(offline.total(Action::Create), 3);
+        let mut seen = Vec::new();
+        let survey = prepared
+            .survey(&books, &mut |e: Event<'_>| seen.push(kind(&e)))
+            .await
+            .unwrap();
+        assert_eq!(seen, ["listed", "validated", "planned"]);
+        assert!(survey.listed);
+        assert_eq!(survey.count(Entity::Contact, Action::Adopt), 1);
+        assert_eq!(survey.count(Entity::Contact, Action::Create), 2);
+        let chola = survey
+            .records
+            .iter()
+            .find(|r| r.key_value == "Chola Mills")
+            .unwrap();
+        assert_eq!(chola.action, Action::Adopt);
+        assert!(chola.zoho_id.is_some());
+        assert_eq!(books.sent("Acme Traders"), 0, "a survey never creates");
     }
 
     #[tokio::test]

@@ -1,5 +1,6 @@
 //! What a run leaves for people: the summary (created, adopted after reconciliation, already
-//! present, failed, left to do), and the failed records in a form that can be corrected and
+//! present, failed, left to do) of the journal overall and of one run alone
+//! ([`Summary::between`]: a re-run that sends nothing says "created 0"), and the failed records in a form that can be corrected and
 //! imported again — JSON Lines in the reader's own envelope (references back as `$ref`s,
 //! Zoho's code, the explanation and the fix alongside), or CSV for a spreadsheet.
 //!
@@ -17,10 +18,11 @@ use crate::record::{Record, set_pointer};
 /// The version of the JSON forms below (`import status`, `import failed --format json`).
 pub const RESULTS_SCHEMA_VERSION: u32 = 1;
 
-/// Counts of a run, from its journal.
+/// Counts of records by where they stand: of a whole journal ([`Summary::of`]) or of what
+/// one run moved ([`Summary::between`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
-    /// Records in the input.
+    /// Records counted: the input's, or (for one run) those not settled when it began.
     pub total: u64,
     /// Created by the import.
     pub created: u64,
@@ -32,6 +34,8 @@ pub struct Summary {
     pub failed: u64,
     /// Still to do (pending, deferred, in doubt): the same command resumes them.
     pub left: u64,
+    /// Of `left`, those waiting after a server failure (deferred).
+    pub deferred: u64,
 }
 
 impl Summary {
@@ -47,10 +51,30 @@ impl Summary {
                 (RecordState::Done, Some(Outcome::Adopted)) => s.adopted += 1,
                 (RecordState::Done, _) => s.present += 1,
                 (RecordState::Failed, _) => s.failed += 1,
-                _ => s.left += 1,
+                (state, _) => {
+                    s.left += 1;
+                    if state == RecordState::Deferred {
+                        s.deferred += 1;
+                    }
+                }
             }
         }
         s
+    }
+
+    /// What one run did: the entries of the journal `before` it began (none for a first
+    /// run) against those `after` it. A record settled before is not counted; one settled
+    /// by this run counts by its outcome; one still unsettled counts as left (and deferred).
+    pub fn between(before: &[JournalEntry], after: &[JournalEntry]) -> Summary {
+        let settled = |e: &JournalEntry| matches!(e.state, RecordState::Done | RecordState::Failed);
+        let was: std::collections::HashMap<u64, &JournalEntry> =
+            before.iter().map(|e| (e.index, e)).collect();
+        let fresh: Vec<JournalEntry> = after
+            .iter()
+            .filter(|e| !was.get(&e.index).is_some_and(|b| settled(b)))
+            .cloned()
+            .collect();
+        Summary::of(&fresh)
     }
 
     /// Whether every record is settled (done or failed).
@@ -275,5 +299,37 @@ mod tests {
         let s = Summary::of(&[failed_entry(), done]);
         assert_eq!((s.total, s.failed, s.adopted, s.left), (2, 1, 1, 0));
         assert!(s.is_complete());
+    }
+
+    #[test]
+    fn a_run_counts_only_what_it_settled() {
+        let mut created = failed_entry();
+        created.index = 0;
+        created.state = RecordState::Done;
+        created.outcome = Some(Outcome::Created);
+        let mut deferred = failed_entry();
+        deferred.index = 1;
+        deferred.state = RecordState::Deferred;
+        let mut adopted = deferred.clone();
+        adopted.state = RecordState::Done;
+        adopted.outcome = Some(Outcome::Adopted);
+        // A first run: everything it holds at the end is its own work.
+        let first = Summary::between(&[], &[created.clone(), deferred.clone()]);
+        assert_eq!(
+            (first.total, first.created, first.left, first.deferred),
+            (2, 1, 1, 1)
+        );
+        // The re-run adopts the deferred record: the earlier create is not counted again.
+        let again = Summary::between(
+            &[created.clone(), deferred],
+            &[created.clone(), adopted.clone()],
+        );
+        assert_eq!(
+            (again.total, again.created, again.adopted, again.left),
+            (1, 0, 1, 0)
+        );
+        // A third run has nothing to do.
+        let idle = Summary::between(&[created.clone(), adopted.clone()], &[created, adopted]);
+        assert_eq!(idle, Summary::default());
     }
 }

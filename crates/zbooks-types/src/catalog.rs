@@ -8,13 +8,19 @@
 //! and say what the user most likely faces instead.
 //!
 //! The texts are ours; the facts come from zoho-books-reference.md (§1.3, §1.4, §1.5, §2, §3),
-//! whose evidence tags each entry carries. `docs/error-catalog.md` is generated from this table
+//! whose evidence tags each entry carries, and each entry names the Zoho pages a user can read
+//! ([`pages`]): `zbooks explain` cites those, never our reference's sections. `docs/error-catalog.md` is generated from this table
 //! by [`render_markdown`], and a test fails when the two drift apart.
 
 use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
+use self::pages::{
+    CRM_TOKEN_VALIDITY, DELUGE_FETCH_RECORDS, ERRORS, INCREASE_DAILY_LIMIT, INTRODUCTION,
+    INVOICE_CONTACTS, INVOICE_CUSTOMER_PAYMENTS, INVOICE_ERRORS, INVOICE_INVOICES, MULTI_DC, OAUTH,
+    SCOPES, TOKEN_LIMITS, TOKEN_VALIDITY,
+};
 use crate::class::{FailureClass, Retry};
 
 /// How well a fact is established (the tags of zoho-books-reference.md).
@@ -42,6 +48,17 @@ impl Evidence {
             Evidence::ThirdParty => "[3P]",
             Evidence::Inferred => "[I]",
             Evidence::Contradicted => "[X]",
+        }
+    }
+
+    /// The tag as a word, for people (`zbooks explain --list`): no brackets to decode.
+    pub fn label(self) -> &'static str {
+        match self {
+            Evidence::Confirmed => "confirmed",
+            Evidence::Observed => "observed",
+            Evidence::ThirdParty => "third-party",
+            Evidence::Inferred => "inferred",
+            Evidence::Contradicted => "folklore",
         }
     }
 
@@ -111,8 +128,10 @@ pub struct CatalogEntry {
     pub fix: &'static str,
     /// How well the meaning is established.
     pub evidence: Evidence,
-    /// Where the fact comes from.
+    /// Where the fact comes from, in words (no evidence tag, no section of our reference).
     pub source: &'static str,
+    /// Zoho's own pages a user can read about it ([`pages`]): what `zbooks explain` cites.
+    pub pages: &'static [&'static str],
     /// A wrong meaning in circulation, if any.
     pub folklore: Option<Folklore>,
 }
@@ -142,6 +161,65 @@ pub struct StatusEntry {
     pub action: &'static str,
     /// How well this is established.
     pub evidence: Evidence,
+    /// Zoho's own pages a user can read about it ([`pages`]).
+    pub pages: &'static [&'static str],
+}
+
+/// Zoho's own pages that the catalog cites, so a user can read the fact where Zoho states it.
+/// Each is listed in docs/zoho-books-reference.md or docs/zoho-validation-evidence.md beside the
+/// facts it supports (a test checks that).
+pub mod pages {
+    /// Zoho Books API v3: errors (the codes and HTTP statuses Zoho documents).
+    pub const ERRORS: &str = "https://www.zoho.com/books/api/v3/errors/";
+    /// Zoho Books API v3: introduction (organization id, data centers, API call limit,
+    /// concurrent rate limiter).
+    pub const INTRODUCTION: &str = "https://www.zoho.com/books/api/v3/introduction/";
+    /// Zoho Books API v3: OAuth (the Authorization header, scopes, data centers).
+    pub const OAUTH: &str = "https://www.zoho.com/books/api/v3/oauth";
+    /// Zoho Books knowledge base: asking Zoho to raise the daily API limit.
+    pub const INCREASE_DAILY_LIMIT: &str =
+        "https://www.zoho.com/books/kb/automation/increase-daily-limit-api";
+    /// Zoho Deluge help: fetching Books records, with Zoho's failure examples.
+    pub const DELUGE_FETCH_RECORDS: &str = "https://www.zoho.com/deluge/help/books/fetch-records";
+    /// Zoho Accounts: token limits.
+    pub const TOKEN_LIMITS: &str = "https://www.zoho.com/accounts/protocol/oauth/token-limits.html";
+    /// Zoho Accounts: scopes.
+    pub const SCOPES: &str = "https://www.zoho.com/accounts/protocol/oauth/scope.html";
+    /// Zoho Accounts: multiple data centers.
+    pub const MULTI_DC: &str = "https://www.zoho.com/accounts/protocol/oauth/multi-dc.html";
+    /// Zoho's token validity page (refresh tokens, `invalid_code`).
+    pub const TOKEN_VALIDITY: &str =
+        "https://www.zoho.com/developer/docs/vertical-solutions/api/v2/token-validity.html";
+    /// Zoho CRM's token validity page (the token throttle's wording).
+    pub const CRM_TOKEN_VALIDITY: &str =
+        "https://zoho.com/crm/developer/docs/api/v4/token-validity.html";
+    /// Zoho Invoice API v3: errors.
+    pub const INVOICE_ERRORS: &str = "https://www.zoho.com/invoice/api/v3/errors/";
+    /// Zoho Invoice API v3: contacts, with its error table.
+    pub const INVOICE_CONTACTS: &str = "https://www.zoho.com/invoice/api/v3/contacts/";
+    /// Zoho Invoice API v3: invoices, with its error table.
+    pub const INVOICE_INVOICES: &str = "https://www.zoho.com/invoice/api/v3/invoices/";
+    /// Zoho Invoice API v3: customer payments, with its error table.
+    pub const INVOICE_CUSTOMER_PAYMENTS: &str =
+        "https://www.zoho.com/invoice/api/v3/customer-payments/";
+
+    /// Every page above.
+    pub const ALL: &[&str] = &[
+        ERRORS,
+        INTRODUCTION,
+        OAUTH,
+        INCREASE_DAILY_LIMIT,
+        DELUGE_FETCH_RECORDS,
+        TOKEN_LIMITS,
+        SCOPES,
+        MULTI_DC,
+        TOKEN_VALIDITY,
+        CRM_TOKEN_VALIDITY,
+        INVOICE_ERRORS,
+        INVOICE_CONTACTS,
+        INVOICE_INVOICES,
+        INVOICE_CUSTOMER_PAYMENTS,
+    ];
 }
 
 const MSG_44: &str = "For security reasons your organization has been blocked as it have exceeded the maximum number of requests per minute that can originate from an organization.";
@@ -181,7 +259,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         fix: "Nothing to fix. Judge success by code 0 together with a 2xx status, never by the \
               status or the message alone.",
         evidence: Evidence::Confirmed,
-        source: "Zoho Books v3 errors and introduction pages; OpenAPI examples (reference §1.1)",
+        source: "Zoho Books v3 errors and introduction pages; Zoho's OpenAPI examples",
+        pages: &[ERRORS, INTRODUCTION],
         folklore: None,
     },
     CatalogEntry {
@@ -201,7 +280,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
               may have landed, so look it up by its natural key first. If one record fails every \
               time, simplify its payload or send Zoho support the time of the call.",
         evidence: Evidence::Confirmed,
-        source: "Zoho Books v3 errors page (reference §1.4)",
+        source: "Zoho Books v3 errors page",
+        pages: &[ERRORS],
         folklore: None,
     },
     CatalogEntry {
@@ -225,8 +305,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
               name, reference) and use the id Zoho returns now; check that organization_id is \
               the organization the id came from.",
         evidence: Evidence::Confirmed,
-        source: "Zoho Books v3 errors page: {\"code\":1002,\"message\":\"Invoice does not exist.\"} \
-                 (reference §1.4)",
+        source: "Zoho Books v3 errors page: {\"code\":1002,\"message\":\"Invoice does not exist.\"}",
+        pages: &[ERRORS],
         folklore: Some(Folklore {
             claim: "\"transaction error\"",
             likely_instead: "1002 means the record named in the call does not exist; there is no \
@@ -254,7 +334,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
               then pace calls evenly below 100 a minute, shared across every process and \
               integration that calls the organization.",
         evidence: Evidence::Confirmed,
-        source: "Zoho Books v3 introduction, \"API Call Limit\" (reference §1.4, §2)",
+        source: "Zoho Books v3 introduction, \"API Call Limit\"",
+        pages: &[INTRODUCTION],
         folklore: None,
     },
     CatalogEntry {
@@ -278,7 +359,9 @@ pub const ENTRIES: &[CatalogEntry] = &[
               integrations (zbooks import --daily-budget), or ask Zoho support to raise the \
               daily limit for a migration, giving the organization id, volume and duration.",
         evidence: Evidence::Confirmed,
-        source: "Zoho Books v3 introduction; Zoho KB per-day API limit (reference §1.4, §2)",
+        source: "Zoho Books v3 introduction, \"API Call Limit\"; Zoho's knowledge base on raising \
+                 the daily limit",
+        pages: &[INTRODUCTION, INCREASE_DAILY_LIMIT],
         folklore: Some(Folklore {
             claim: "the per-minute rate limit",
             likely_instead: "45 is the daily quota. The per-minute limit is code 44. Waiting a \
@@ -303,7 +386,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         fix: "Retry after a short jittered pause and lower the number of calls in flight (5 on \
               Free, at most 10 on paid plans, shared across processes).",
         evidence: Evidence::Confirmed,
-        source: "Zoho Books v3 introduction, \"Concurrent Rate Limiter\" (reference §1.4, §2)",
+        source: "Zoho Books v3 introduction, \"Concurrent Rate Limiter\"",
+        pages: &[INTRODUCTION],
         folklore: None,
     },
     CatalogEntry {
@@ -326,7 +410,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         fix: "Send exactly \"Authorization: Zoho-oauthtoken <access_token>\". Retrying the same \
               request will not help.",
         evidence: Evidence::Observed,
-        source: "live probes of all eight data centers (reference §1.4)",
+        source: "live probes of all eight data centers; the header's form from Zoho's OAuth page",
+        pages: &[OAUTH],
         folklore: None,
     },
     CatalogEntry {
@@ -353,8 +438,9 @@ pub const ENTRIES: &[CatalogEntry] = &[
               ZohoBooks.fullaccess.all) and authorize again, and check that the API host is the \
               api_domain the token response named.",
         evidence: Evidence::Observed,
-        source: "live probe (garbage token → 401/57); production logs of a missing scope \
-                 (reference §1.4, §3.5)",
+        source: "live probe (garbage token → 401/57); production logs of a missing scope; \
+                 scopes and token lifetimes from Zoho's OAuth pages",
+        pages: &[OAUTH, SCOPES, TOKEN_LIMITS],
         folklore: Some(Folklore {
             claim: "\"Invalid Access Token\"",
             likely_instead: "Zoho's message is \"You are not authorized to perform this \
@@ -382,7 +468,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         fix: "Correct the parameter the message names. For organization_id, send the numeric id \
               of one of the organizations GET /organizations lists for this token.",
         evidence: Evidence::Confirmed,
-        source: "Zoho Deluge help, fetch records failure example (reference §1.4, §4)",
+        source: "Zoho Deluge help, fetch records failure example",
+        pages: &[DELUGE_FETCH_RECORDS],
         folklore: Some(Folklore {
             claim: "\"Invalid ID\"",
             likely_instead: "2 means a parameter value is invalid, and the message names which \
@@ -412,7 +499,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
               unique, look the record up by it: it may already exist (a create whose answer was \
               lost, or another run), and then reuse it.",
         evidence: Evidence::Observed,
-        source: "real payloads in public code (zoho-validation-evidence.md 15b, reference §1.4)",
+        source: "real payloads in public code",
+        pages: &[ERRORS],
         folklore: None,
     },
     CatalogEntry {
@@ -435,7 +523,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         fix: "Shorten the field the message names to fewer than N characters, or send it in the \
               shape Zoho's API documents; check the key's spelling.",
         evidence: Evidence::Observed,
-        source: "real payloads in public issues (zoho-validation-evidence.md 2c, 9b)",
+        source: "real payloads in public issues",
+        pages: &[ERRORS],
         folklore: None,
     },
     CatalogEntry {
@@ -456,7 +545,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
               lists (zbooks doctor lists them with their names), or authorize as a user of the \
               organization.",
         evidence: Evidence::Confirmed,
-        source: "Zoho Deluge help, invalid organization ID example (reference §1.4, §4)",
+        source: "Zoho Deluge help, invalid organization ID example",
+        pages: &[DELUGE_FETCH_RECORDS, INTRODUCTION],
         folklore: None,
     },
     CatalogEntry {
@@ -477,7 +567,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         fix: "Do not resend. Look the contact up by name (GET /contacts?contact_name=...) and \
               reuse its id, or give the new contact a distinct name.",
         evidence: Evidence::Observed,
-        source: "production logs in public code (reference §1.4, §5.2)",
+        source: "production logs in public code; Zoho Invoice's contacts error table",
+        pages: &[INVOICE_CONTACTS],
         folklore: None,
     },
     CatalogEntry {
@@ -500,8 +591,9 @@ pub const ENTRIES: &[CatalogEntry] = &[
               payment was sent before, look it up (GET /customerpayments?customer_id=...) \
               instead of sending it again.",
         evidence: Evidence::Inferred,
-        source: "Zoho Invoice's customer-payments error table, the sister product's \
-                 (zoho-validation-evidence.md 8a); no Books payload seen",
+        source: "Zoho Invoice's customer-payments error table, the sister product's; no Books \
+                 payload seen",
+        pages: &[INVOICE_CUSTOMER_PAYMENTS],
         folklore: None,
     },
     CatalogEntry {
@@ -521,7 +613,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         fix: "Send the payload as a JSON object body (Content-Type: application/json), or as the \
               legacy form field JSONString=<json>; validate it locally before sending.",
         evidence: Evidence::Observed,
-        source: "public troubleshooting notes of a live integration (reference §1.4, §6)",
+        source: "public troubleshooting notes of a live integration",
+        pages: &[ERRORS],
         folklore: None,
     },
     CatalogEntry {
@@ -540,7 +633,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         fix: "Upgrade the organization to a paid plan in Zoho Books (a person must do it), or \
               use another organization.",
         evidence: Evidence::Observed,
-        source: "a production incident note in public code (reference §1.4)",
+        source: "a production incident note in public code",
+        pages: &[INTRODUCTION],
         folklore: None,
     },
     CatalogEntry {
@@ -559,7 +653,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         ],
         fix: "Authorize as a user of the organization, or create the organization first.",
         evidence: Evidence::Observed,
-        source: "public code note on Zoho Invoice (reference §1.4)",
+        source: "public code note on Zoho Invoice",
+        pages: &[INVOICE_ERRORS],
         folklore: None,
     },
     CatalogEntry {
@@ -580,8 +675,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         ],
         fix: "Look the record up by its natural key and reuse it instead of creating it again.",
         evidence: Evidence::ThirdParty,
-        source: "Zoho Invoice's per-module error tables [C-inv] and third-party fakes; no Books \
-                 payload (reference §1.4, zoho-validation-evidence.md 6c, 15a)",
+        source: "Zoho Invoice's invoices error table and third-party fakes; no Books payload",
+        pages: &[INVOICE_INVOICES],
         folklore: None,
     },
     CatalogEntry {
@@ -597,7 +692,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         fix: "Read the HTTP status and the message that came with it; a real server error is \
               code 1000 with HTTP 500, a wrong URL is HTTP 404.",
         evidence: Evidence::Contradicted,
-        source: "third-party guides and fakes only (reference §1.4)",
+        source: "third-party guides and fakes only; not on Zoho's errors page",
+        pages: &[ERRORS],
         folklore: Some(Folklore {
             claim: "\"Internal Error\" (some fakes: \"Invalid URL Passed\")",
             likely_instead: "a server error, which Zoho reports as code 1000 \"Internal error\" \
@@ -635,7 +731,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
               the profile; `zbooks doctor` lists the choices with their names.",
         evidence: Evidence::Observed,
         source: "production log on Zoho's shared finance platform (Zoho Inventory, HTTP 400, \
-                 code 6024, the organizations in error_info; reference §1.4)",
+                 code 6024, the organizations in error_info)",
+        pages: &[INTRODUCTION],
         folklore: Some(Folklore {
             claim: "\"Invalid Organization ID\"",
             likely_instead: "6024 is real but means the organization_id is MISSING and the \
@@ -658,7 +755,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         causes: &[],
         fix: "Check the HTTP method against the endpoint's documentation.",
         evidence: Evidence::ThirdParty,
-        source: "third-party fakes only (reference §1.4)",
+        source: "third-party fakes only; not on Zoho's errors page",
+        pages: &[ERRORS],
         folklore: Some(Folklore {
             claim: "\"HTTP method not allowed\"",
             likely_instead: "a wrong method is HTTP 405 from Zoho; check the verb (for example PUT \
@@ -677,7 +775,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         causes: &[],
         fix: "Check the organization id against GET /organizations.",
         evidence: Evidence::ThirdParty,
-        source: "third-party fakes only (reference §1.4)",
+        source: "third-party fakes only; not on Zoho's errors page",
+        pages: &[ERRORS],
         folklore: Some(Folklore {
             claim: "an invalid organization id",
             likely_instead: "Zoho answers a wrong organization id with code 6041, a missing \
@@ -699,7 +798,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         fix: "If calls are being refused for volume, look for code 44 (per-minute) or 45 (daily) \
               in the real responses.",
         evidence: Evidence::ThirdParty,
-        source: "third-party fakes only (reference §1.4)",
+        source: "third-party fakes only; not on Zoho's errors page",
+        pages: &[ERRORS],
         folklore: Some(Folklore {
             claim: "an account lock-out",
             likely_instead: "an organization blocked for volume gets 429 with code 44 (rest of \
@@ -718,7 +818,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
         causes: &[],
         fix: "Read the HTTP status and Zoho's message that came with it.",
         evidence: Evidence::ThirdParty,
-        source: "third-party fakes only (reference §1.4)",
+        source: "third-party fakes only; not on Zoho's errors page",
+        pages: &[ERRORS],
         folklore: None,
     },
     CatalogEntry {
@@ -743,7 +844,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
               exchange it at once. For a refresh token: authorize again (zbooks auth login) and \
               avoid creating more than 20 refresh tokens per user and client.",
         evidence: Evidence::Confirmed,
-        source: "Zoho token-validity docs; issue threads showing HTTP 200 (reference §1.5)",
+        source: "Zoho token-validity docs; issue threads showing HTTP 200",
+        pages: &[TOKEN_VALIDITY, TOKEN_LIMITS],
         folklore: None,
     },
     CatalogEntry {
@@ -766,8 +868,9 @@ pub const ENTRIES: &[CatalogEntry] = &[
               doctor asks the others and says where it seems to live), and copy the client id \
               and secret again from the API console.",
         evidence: Evidence::Observed,
-        source: "issue threads with a raw HTTP 200 {\"error\":\"invalid_client\"} (reference §1.5, \
-                 §3.6)",
+        source: "issue threads with a raw HTTP 200 {\"error\":\"invalid_client\"}; data \
+                 centers from Zoho's multi-DC page",
+        pages: &[MULTI_DC, OAUTH],
         folklore: None,
     },
     CatalogEntry {
@@ -794,7 +897,8 @@ pub const ENTRIES: &[CatalogEntry] = &[
               (across processes too) and refresh only shortly before it expires or after a 401 \
               with code 57, one refresher at a time.",
         evidence: Evidence::Confirmed,
-        source: "Zoho token-limits and token-validity pages (reference §1.5, §3.3)",
+        source: "Zoho token-limits and token-validity pages",
+        pages: &[TOKEN_LIMITS, CRM_TOKEN_VALIDITY],
         folklore: None,
     },
 ];
@@ -811,6 +915,7 @@ pub const STATUSES: &[StatusEntry] = &[
         action: "Read the body: code 0 is success, any other code is an error, and an accounts \
                  body with an \"error\" key is a failure.",
         evidence: Evidence::Confirmed,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 201,
@@ -820,6 +925,7 @@ pub const STATUSES: &[StatusEntry] = &[
         retry: Retry::Never,
         action: "Read the new record's id from the body and keep it as a string.",
         evidence: Evidence::Confirmed,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 301,
@@ -829,6 +935,7 @@ pub const STATUSES: &[StatusEntry] = &[
         retry: Retry::Never,
         action: REDIRECT_ACTION,
         evidence: Evidence::Inferred,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 302,
@@ -838,6 +945,7 @@ pub const STATUSES: &[StatusEntry] = &[
         retry: Retry::Never,
         action: REDIRECT_ACTION,
         evidence: Evidence::Inferred,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 303,
@@ -847,6 +955,7 @@ pub const STATUSES: &[StatusEntry] = &[
         retry: Retry::Never,
         action: REDIRECT_ACTION,
         evidence: Evidence::Inferred,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 307,
@@ -856,6 +965,7 @@ pub const STATUSES: &[StatusEntry] = &[
         retry: Retry::Never,
         action: REDIRECT_ACTION,
         evidence: Evidence::Inferred,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 308,
@@ -865,6 +975,7 @@ pub const STATUSES: &[StatusEntry] = &[
         retry: Retry::Never,
         action: REDIRECT_ACTION,
         evidence: Evidence::Inferred,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 400,
@@ -877,6 +988,7 @@ pub const STATUSES: &[StatusEntry] = &[
         action: "Read the code and message, fix the request or the data, and do not resend \
                  unchanged.",
         evidence: Evidence::Confirmed,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 401,
@@ -889,6 +1001,7 @@ pub const STATUSES: &[StatusEntry] = &[
         action: "On code 57 refresh once and replay once; on 14, or 57 again with a fresh token, \
                  fix the header, the scopes or the data center.",
         evidence: Evidence::Confirmed,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 403,
@@ -900,6 +1013,7 @@ pub const STATUSES: &[StatusEntry] = &[
         action: "Check what answered (a proxy, a firewall) and the host; a missing Books scope \
                  shows as 401 with code 57, not 403.",
         evidence: Evidence::Confirmed,
+        pages: &[ERRORS, INVOICE_ERRORS],
     },
     StatusEntry {
         status: 404,
@@ -911,6 +1025,7 @@ pub const STATUSES: &[StatusEntry] = &[
         action: "With code 1002, look the record up again by its natural key. Without it, check \
                  the path (/books/v3/...), its spelling and the data center host.",
         evidence: Evidence::Confirmed,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 405,
@@ -921,6 +1036,7 @@ pub const STATUSES: &[StatusEntry] = &[
         action: "Use the method the endpoint documents (PUT to update, POST to create, DELETE to \
                  delete).",
         evidence: Evidence::Confirmed,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 429,
@@ -934,6 +1050,7 @@ pub const STATUSES: &[StatusEntry] = &[
                  minute, then pace below 100 a minute. 45: stop and resume after the daily reset. \
                  1070: retry shortly with fewer calls in flight.",
         evidence: Evidence::Confirmed,
+        pages: &[ERRORS, INTRODUCTION],
     },
     StatusEntry {
         status: 500,
@@ -944,6 +1061,7 @@ pub const STATUSES: &[StatusEntry] = &[
         action: "Retry with capped exponential backoff, minutes apart; reconcile a create by its \
                  natural key before resending it.",
         evidence: Evidence::Confirmed,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 502,
@@ -955,6 +1073,7 @@ pub const STATUSES: &[StatusEntry] = &[
         action: "Retry with backoff; the request may have reached Zoho, so look a create up by \
                  its natural key before resending it.",
         evidence: Evidence::ThirdParty,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 503,
@@ -965,6 +1084,7 @@ pub const STATUSES: &[StatusEntry] = &[
         action: "Retry with backoff, minutes apart; a create may have landed, so reconcile it \
                  first.",
         evidence: Evidence::ThirdParty,
+        pages: &[ERRORS],
     },
     StatusEntry {
         status: 504,
@@ -975,6 +1095,7 @@ pub const STATUSES: &[StatusEntry] = &[
         action: "Retry reads with backoff; look a create up by its natural key before sending it \
                  again.",
         evidence: Evidence::ThirdParty,
+        pages: &[ERRORS],
     },
 ];
 
@@ -1202,6 +1323,7 @@ pub fn render_markdown() -> String {
             e.evidence.describe(),
             md_text(e.source)
         );
+        let _ = writeln!(out, "- Zoho: {}", e.pages.join(", "));
     }
     out
 }
@@ -1307,6 +1429,46 @@ mod tests {
             Some("123456")
         );
         assert!(refine(57, MSG_57).is_empty());
+    }
+
+    #[test]
+    fn every_entry_cites_zoho_pages_and_no_section_of_ours() {
+        let reference = [
+            include_str!("../../../docs/zoho-books-reference.md"),
+            include_str!("../../../docs/zoho-validation-evidence.md"),
+        ]
+        .concat();
+        for page in pages::ALL {
+            assert!(
+                reference.contains(page),
+                "{page} is not listed in the reference"
+            );
+            let host = page
+                .trim_start_matches("https://")
+                .split('/')
+                .next()
+                .unwrap();
+            assert!(
+                host == "zoho.com" || host.ends_with(".zoho.com"),
+                "{page} is not Zoho's"
+            );
+        }
+        let cited = ENTRIES
+            .iter()
+            .map(|e| (e.key.to_string(), e.pages, e.source))
+            .chain(STATUSES.iter().map(|s| (s.status.to_string(), s.pages, "")));
+        for (key, cited, source) in cited {
+            assert!(!cited.is_empty(), "{key} cites no Zoho page");
+            for page in cited {
+                assert!(pages::ALL.contains(page), "{key}: {page} not in pages::ALL");
+            }
+            for private in ["§", ".md", "[C", "[O]", "[I]", "[X]", "[3P]", "reference"] {
+                assert!(
+                    !source.contains(private),
+                    "{key}'s source names {private:?}, which users do not have: {source}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -45,8 +45,11 @@ pub struct Explanation {
     pub fix: String,
     /// How well this is established.
     pub evidence: Evidence,
-    /// Where the fact comes from.
+    /// Where the fact comes from, in words.
     pub source: String,
+    /// Zoho's own pages about it (URLs), for the user to read. Added to schema 1 without a
+    /// bump: readers of schema 1 ignore fields they do not know.
+    pub pages: Vec<&'static str>,
     /// A wrong meaning in circulation and what the user most likely faces instead.
     pub folklore: Option<Folklore>,
     /// What the message's variable parts say.
@@ -95,6 +98,7 @@ fn from_entry(input: &'static str, entry: &CatalogEntry) -> Explanation {
         fix: squash(entry.fix),
         evidence: entry.evidence,
         source: squash(entry.source),
+        pages: entry.pages.to_vec(),
         folklore: entry.folklore,
         details: MessageDetails::default(),
         notes: Vec::new(),
@@ -190,6 +194,7 @@ fn unknown_code(input: &'static str, code: i64, status: Option<u16>) -> Explanat
             .to_owned(),
         evidence: Evidence::Inferred,
         source: "not catalogued".to_owned(),
+        pages: vec![catalog::pages::ERRORS],
         folklore: None,
         details: MessageDetails::default(),
         notes: Vec::new(),
@@ -273,9 +278,8 @@ fn explain_status(status: u16) -> Explanation {
             causes: Vec::new(),
             fix: squash(entry.action),
             evidence: entry.evidence,
-            source: "Zoho Books v3 errors page (reference §1.3); gateway statuses from \
-                     connector docs"
-                .to_owned(),
+            source: "Zoho Books v3 errors page; gateway statuses from connector docs".to_owned(),
+            pages: entry.pages.to_vec(),
             folklore: None,
             details: MessageDetails::default(),
             notes,
@@ -302,6 +306,7 @@ fn explain_status(status: u16) -> Explanation {
             .to_owned(),
         evidence: Evidence::Inferred,
         source: "HTTP status ranges".to_owned(),
+        pages: vec![catalog::pages::ERRORS],
         folklore: None,
         details: MessageDetails::default(),
         notes: Vec::new(),
@@ -333,6 +338,7 @@ fn explain_accounts(error: &str, description: Option<&str>, status: Option<u16>)
                 .to_owned(),
             evidence: Evidence::Inferred,
             source: "not catalogued".to_owned(),
+            pages: vec![catalog::pages::OAUTH, catalog::pages::TOKEN_LIMITS],
             folklore: None,
             details: MessageDetails::default(),
             notes: Vec::new(),

@@ -9,7 +9,6 @@
 //! for; `logout` revokes the refresh token and forgets the login.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal as _;
 use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand, ValueEnum};
@@ -23,7 +22,7 @@ use zbooks_types::{Clock as _, DataCenter, Secret, SystemClock};
 use crate::context::{self, Context};
 use crate::error::CliError;
 use crate::printer::{OutputFormat, Printer};
-use crate::prompt;
+use crate::prompt::{self, Console};
 use crate::settings::{GlobalArgs, Settings, Source};
 use crate::{CommandResult, exit, render};
 use zbooks_types::resource::ORGANIZATIONS;
@@ -203,7 +202,7 @@ async fn login(
                  CREATE, and keep its Client ID and Client Secret (ZBOOKS_CLIENT_ID, \
                  ZBOOKS_CLIENT_SECRET).\n2. Self Client → Generate Code, with\n     scope:       \
                  {scopes}\n     time:        10 minutes\n     description: zbooks\n3. Paste the \
-                 code here (it works once).",
+                 code here (it works once; a whole redirect URL with `code=` in it works too).",
                 console_url(dc),
                 dc.name(),
                 dc.info().label
@@ -221,10 +220,11 @@ async fn login(
     }
     p.note(steps.trim_end());
 
+    let mut console = prompt::Terminal::new(p);
     let client_id = match (&args.client_id, &ctx.settings.client_id) {
         (Some(id), _) => id.clone(),
         (None, Some(id)) => id.value.clone(),
-        (None, None) => prompt::line(p, "client id:", "client id")?,
+        (None, None) => prompt::line(&mut console, "client id:", "client id")?,
     };
     let client_secret = match &ctx.settings.client_secret {
         Some(secret)
@@ -237,11 +237,12 @@ async fn login(
         {
             secret.value.clone()
         }
-        _ => Secret::new(prompt::secret(p, "client secret:", "client secret")?),
+        _ => prompt::secret(&mut console, "client secret:", "client secret")?,
     };
     let code = match &args.code {
-        Some(code) => Secret::new(code.trim()),
-        None => Secret::new(prompt::secret(p, "grant code:", "grant code")?),
+        // A flag's value gets the paste's treatment too: a whole redirect URL gives its code.
+        Some(code) => Secret::new(prompt::grant_code_of(code)?.0),
+        None => prompt::grant_code(&mut console, "grant code:")?,
     };
 
     let server = ctx.accounts_server(&accounts_url)?;
@@ -400,21 +401,26 @@ async fn login(
     match &orgs {
         Ok(orgs) => {
             render_orgs(&mut out, orgs, current.as_deref());
-            if current.is_none() {
-                let _ = writeln!(
-                    out,
-                    "\nChoose the organization: export ZBOOKS_ORG_ID=<id> (or `organization_id` in \
-                     the profile, or --org)."
-                );
-            }
         }
         Err(err) => {
             let _ = writeln!(out, "  organizations: cannot list them: {}", err.headline);
         }
     }
-    let _ = writeln!(out, "\nNext: zbooks doctor");
+    out.push_str(&next_steps(current.is_some()));
     p.out(&out);
     Ok(exit::OK)
+}
+
+/// What to run after a login: `doctor` to check it end to end, and `config init` first when no
+/// organization is saved (every Books call needs one).
+fn next_steps(has_org: bool) -> String {
+    let mut out = String::from("\nNext: zbooks doctor         # check the login end to end\n");
+    if !has_org {
+        out.push_str(
+            "      zbooks config init    # choose the organization and save it in the config file\n",
+        );
+    }
+    out
 }
 
 /// The organization a login without one should keep: the user's only one, or the one a person
@@ -424,42 +430,79 @@ fn choose_org(p: Printer, orgs: &[Org]) -> Result<Option<String>, CliError> {
     match orgs {
         [] => Ok(None),
         [only] => Ok(Some(only.organization_id.clone())),
+        several if !prompt::Terminal::is_interactive() => Err(CliError {
+            headline: format!(
+                "this user belongs to {} organizations: choose one with --org",
+                several.len()
+            ),
+            causes: several
+                .iter()
+                .map(|o| format!("{} {}", o.organization_id, o.name))
+                .collect(),
+            hint: Some(
+                "the login is kept (its grant code works only once): run `zbooks config init` \
+                 to choose one and save it, or pass --org <id> to each command (ZBOOKS_ORG_ID). \
+                 Without one, every Books call fails with Zoho's 6024."
+                    .to_owned(),
+            ),
+            exit_code: exit::USAGE,
+            code: None,
+            class: None,
+        }),
+        several => ask_org(&mut prompt::Terminal::new(p), several),
+    }
+}
+
+/// Asks which organization to use: the only one is confirmed, several are listed and one is
+/// chosen by its number or id. Never the first of several, and never a default at the end of
+/// input: `None` only when there is none, or the person declines the only one.
+///
+/// # Errors
+///
+/// The input ended, or the answer names none of them.
+pub fn ask_org(console: &mut dyn Console, orgs: &[Org]) -> Result<Option<String>, CliError> {
+    let describe = |org: &Org| {
+        let mut notes = Vec::new();
+        if let Some(plan) = &org.plan {
+            notes.push(format!("plan {plan}"));
+        }
+        if org.is_default_org {
+            notes.push("default".to_owned());
+        }
+        if !org.is_org_active {
+            notes.push("inactive: trial over".to_owned());
+        }
+        format!(
+            "{}  {}{}",
+            org.organization_id,
+            org.name,
+            if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join(", "))
+            }
+        )
+    };
+    match orgs {
+        [] => Ok(None),
+        [only] => {
+            let yes = prompt::confirm(
+                console,
+                &format!(
+                    "this user belongs to one organization: {}\nuse it?",
+                    describe(only)
+                ),
+                true,
+            )?;
+            Ok(yes.then(|| only.organization_id.clone()))
+        }
         several => {
             let mut list = String::new();
             for (i, org) in several.iter().enumerate() {
-                let _ = write!(
-                    list,
-                    "\n  {}. {}  {}{}",
-                    i + 1,
-                    org.organization_id,
-                    org.name,
-                    if org.is_default_org { " (default)" } else { "" }
-                );
-            }
-            if !std::io::stdin().is_terminal() {
-                return Err(CliError {
-                    headline: format!(
-                        "this user belongs to {} organizations: choose one with --org",
-                        several.len()
-                    ),
-                    causes: several
-                        .iter()
-                        .map(|o| format!("{} {}", o.organization_id, o.name))
-                        .collect(),
-                    hint: Some(
-                        "the login is kept (its grant code works only once): pass --org <id> to \
-                         each command, or set ZBOOKS_ORG_ID or `organization_id` in the profile; \
-                         `zbooks auth login --org <id>` with a new grant code remembers it. \
-                         Without one, every Books call fails with Zoho's 6024."
-                            .to_owned(),
-                    ),
-                    exit_code: exit::USAGE,
-                    code: None,
-                    class: None,
-                });
+                let _ = write!(list, "\n  {}. {}", i + 1, describe(org));
             }
             let answer = prompt::line(
-                p,
+                console,
                 &format!(
                     "this user belongs to {} organizations:{list}\nwhich one (number or id)?",
                     several.len()
@@ -477,7 +520,8 @@ fn choose_org(p: Printer, orgs: &[Org]) -> Result<Option<String>, CliError> {
                 None => Err(CliError::usage(format!(
                     "{answer:?} is none of the {} organizations listed",
                     several.len()
-                ))),
+                ))
+                .with_hint("answer with the number in front of it, or its id")),
             }
         }
     }
@@ -793,6 +837,70 @@ pub fn ago(at: SystemTime, now: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prompt::Scripted;
+
+    fn org(id: &str, name: &str) -> Org {
+        Org {
+            organization_id: id.to_owned(),
+            name: name.to_owned(),
+            is_default_org: false,
+            plan: Some("PROFESSIONAL".to_owned()),
+            is_org_active: true,
+        }
+    }
+
+    #[test]
+    fn the_only_organization_is_confirmed_not_taken_silently() {
+        let orgs = [org("600", "Acme")];
+        let mut console = Scripted::new(&["\n"]);
+        assert_eq!(
+            ask_org(&mut console, &orgs).unwrap().as_deref(),
+            Some("600")
+        );
+        assert!(
+            console.screen().contains("use it? [Y/n]"),
+            "{}",
+            console.screen()
+        );
+        let mut console = Scripted::new(&["n\n"]);
+        assert_eq!(ask_org(&mut console, &orgs).unwrap(), None);
+        // The end of input is no yes.
+        assert!(ask_org(&mut Scripted::new(&[]), &orgs).is_err());
+    }
+
+    #[test]
+    fn one_of_several_organizations_is_chosen_by_number_or_id_never_the_first_by_default() {
+        let orgs = [org("600", "Acme"), org("700", "Beta")];
+        let mut console = Scripted::new(&["2\n"]);
+        assert_eq!(
+            ask_org(&mut console, &orgs).unwrap().as_deref(),
+            Some("700")
+        );
+        let screen = console.screen();
+        assert!(
+            screen.contains("1. 600  Acme (plan PROFESSIONAL)"),
+            "{screen}"
+        );
+        assert!(screen.contains("2. 700  Beta"), "{screen}");
+        let mut console = Scripted::new(&["600\n"]);
+        assert_eq!(
+            ask_org(&mut console, &orgs).unwrap().as_deref(),
+            Some("600")
+        );
+        for answers in [&[][..], &["\n"], &["3\n"], &["800\n"]] {
+            let mut console = Scripted::new(answers);
+            assert!(ask_org(&mut console, &orgs).is_err(), "{answers:?}");
+        }
+    }
+
+    #[test]
+    fn the_next_step_after_a_login_is_doctor_then_config_init_without_an_organization() {
+        let with = next_steps(true);
+        assert!(with.contains("Next: zbooks doctor"), "{with}");
+        assert!(!with.contains("config init"), "{with}");
+        let without = next_steps(false);
+        assert!(without.contains("zbooks config init"), "{without}");
+    }
 
     #[test]
     fn scopes_follow_the_use() {

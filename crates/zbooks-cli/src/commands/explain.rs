@@ -184,18 +184,19 @@ fn render(out: &mut String, found: &Found, many_lines: bool, p: Printer) {
     for note in &ex.notes {
         let _ = writeln!(out, "{}{}", label("note"), wrap(note, w, indent));
     }
-    let evidence = format!(
-        "{} {} — {}",
-        ex.evidence.tag(),
-        ex.evidence.describe(),
-        ex.source
-    );
+    // In words: the reference's tags (`[O]`) and sections mean nothing to a user; Zoho's own
+    // pages are what they can read.
+    let evidence = format!("{}: {}", ex.evidence.describe(), ex.source);
     let _ = writeln!(
         out,
         "{}{}",
         label("evidence"),
         p.dim(&wrap(&evidence, w, indent))
     );
+    for (i, page) in ex.pages.iter().enumerate() {
+        let name = if i == 0 { "docs" } else { "" };
+        let _ = writeln!(out, "{}{}", label(name), p.dim(page));
+    }
     if many_lines {
         let lines: Vec<String> = found.lines.iter().map(ToString::to_string).collect();
         let shown = if lines.len() > 12 {
@@ -244,7 +245,7 @@ fn list(p: Printer) {
             "{key:<26} {:<34} {status:<7} {class:<20} {:<20} {}",
             e.title,
             e.retry.as_str(),
-            e.evidence.tag()
+            e.evidence.label()
         );
     }
     let _ = writeln!(out);
@@ -265,15 +266,13 @@ fn list(p: Printer) {
             s.name,
             "",
             s.retry.as_str(),
-            s.evidence.tag()
+            s.evidence.label()
         );
     }
     let _ = writeln!(
         out,
         "\n{}",
-        p.dim(
-            "`zbooks explain <code>` for the causes and the fix; docs/error-catalog.md has it all."
-        )
+        p.dim("`zbooks explain <code>` for the causes, the fix and Zoho's own pages on it.")
     );
     p.out(&out);
 }

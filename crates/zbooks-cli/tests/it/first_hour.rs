@@ -519,6 +519,9 @@ fn a_canary_secret_appears_in_no_output_or_log() {
         &["auth", "status", "--log-file", &log],
         &["auth", "status", "--format", "json"],
         &["quota"],
+        &["config", "set", "plan", "standard"],
+        &["config", "init", "--dc", "in", "--org", "60000000001"],
+        &["config", "unset", "plan", "--format", "json"],
         &["auth", "logout"],
     ] {
         let run = world.run(args, &extra);

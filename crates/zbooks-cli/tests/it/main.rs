@@ -2,13 +2,18 @@
 
 mod chaos;
 mod cli_ux;
+mod config;
+mod demo;
 mod explain;
 mod first_hour;
+mod hints;
 mod import;
 mod import_unread;
+mod import_ux;
 mod lease;
 mod logs;
 mod logs_real;
+mod plan;
 mod secrets;
 mod sim;
 mod store_and_tokens;

@@ -43,6 +43,49 @@ fn auth_login_reads_piped_secrets_without_writing_them_back() {
     }
 }
 
+/// A paste as it arrives: the secret with spaces and a CRLF around it, the grant code inside
+/// the whole redirect URL. Both are taken, each confirmed by its length only, and the next
+/// step is printed.
+#[test]
+fn auth_login_takes_pasted_secrets_and_a_redirect_url_and_confirms_them_unseen() {
+    let sim = SimThread::start(SimConfig::default(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let env = env_without_secret(&sim, dir.path());
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let secret = sim.demo().client_secret;
+    let code = sim.mint_grant_code(&[]);
+    let org = sim.demo().organization_id;
+    let input = format!(
+        "  {secret} \r\nhttps://example.com/callback?code={code}&location=in&accounts-server=https%3A%2F%2Faccounts.zoho.in\n"
+    );
+    let run = zbooks_with(
+        &["auth", "login", "--org", &org],
+        Some(input.as_bytes()),
+        &pairs,
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let received = format!("client secret: received ({} characters)", secret.len());
+    assert!(
+        run.stderr.contains(&received),
+        "{received}:\n{}",
+        run.stderr
+    );
+    let received = format!(
+        "grant code: received ({} characters, taken from the pasted redirect URL)",
+        code.len()
+    );
+    assert!(
+        run.stderr.contains(&received),
+        "{received}:\n{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("Next: zbooks doctor"), "{}", run.stdout);
+    for shown in [&run.stdout, &run.stderr] {
+        assert!(!shown.contains(&secret), "the secret leaked:\n{shown}");
+        assert!(!shown.contains(&code), "the code leaked:\n{shown}");
+    }
+}
+
 /// Everything `script`'s terminal shows, read on a thread (the pipe must keep draining).
 fn drain(mut out: impl std::io::Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
     let (tx, rx) = mpsc::channel();

@@ -55,8 +55,9 @@ pub(super) fn check_user_header(header: &str) -> Check {
     } else {
         " <token>".to_owned()
     };
-    let fix = "write the header as `Authorization: Zoho-oauthtoken <access token>` (reference \
-               §3.4): Zoho answers any other scheme with 401 and code 14";
+    let fix = "write the header as `Authorization: Zoho-oauthtoken <access token>` \
+               (https://www.zoho.com/books/api/v3/oauth): Zoho answers any other scheme with 401 \
+               and code 14";
     if scheme == "Zoho-oauthtoken" && !token.is_empty() && !token.contains(' ') {
         return Check::pass(
             "your header",
@@ -74,7 +75,7 @@ pub(super) fn check_user_header(header: &str) -> Check {
                  for Zoho's APIs, but every Books page writes `Zoho-oauthtoken`"
             ),
             "if Zoho answers 401 with code 14, write the header as `Authorization: \
-             Zoho-oauthtoken <access token>` (reference §3.4)",
+             Zoho-oauthtoken <access token>` (https://www.zoho.com/books/api/v3/oauth)",
         );
     }
     let problem = if scheme.eq_ignore_ascii_case("zoho-authtoken") {

@@ -237,7 +237,7 @@ async fn checklist(ctx: &Context, args: &DoctorArgs, user_header: Option<&str>) 
     checks.extend(user_header.map(header::check_user_header));
 
     // 8. Plan and calls left today.
-    checks.push(plan::plan(&client, org_id, org).await);
+    checks.push(plan::plan(&client, s, org_id, org).await);
 
     // 9. Scopes.
     let (scopes_check, scopes_date) = scopes::scopes(ctx, &client, args.use_, org.is_some()).await;

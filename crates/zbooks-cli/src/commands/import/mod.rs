@@ -3,9 +3,11 @@
 //! validates and plans; `Prepared::run` lists Zoho, runs the journaled executor and
 //! reconciles). Resumable: the same command again picks up where a crash, a Ctrl-C or the
 //! daily quota stopped it. `setup` makes the client from the flags, `lease` holds the
-//! organization's import lease, `run` runs and renders a prepared import, `view` renders.
+//! organization's import lease, `run` runs and renders a prepared import, `progress` draws
+//! its progress, `view` renders the rest.
 
 mod lease;
+mod progress;
 mod run;
 mod setup;
 mod view;
@@ -16,7 +18,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
-use zbooks_import::{Format, Import, ImportErrorKind, PlanOptions, ReadOptions, Source};
+use zbooks_import::{
+    Event, Format, Import, ImportErrorKind, PlanOptions, Prepared, ReadOptions, RunError, Source,
+};
 use zbooks_store::LeaseOptions;
 
 use crate::CommandResult;
@@ -94,7 +98,9 @@ pub struct ImportArgs {
     /// The input's format (default: from the file name).
     #[arg(long, value_enum)]
     pub from: Option<FromFormat>,
-    /// Stop after validation and the plan: nothing is sent.
+    /// Say what the import would adopt, create and skip, and send nothing: with a login,
+    /// it reads Zoho's listings (one per entity; no create, no lease); without one, it
+    /// stays offline.
     #[arg(long)]
     pub dry_run: bool,
     /// Import nothing while the input has any error.
@@ -126,6 +132,10 @@ pub struct ImportArgs {
     /// (default 10s).
     #[arg(long, hide = true, value_name = "DURATION", help_heading = HEADING_TESTING)]
     pub settle: Option<String>,
+    /// Creates in flight at once (default: the plan's cap); 1 makes a run's order, and so
+    /// its progress lines, the same every time (testing only).
+    #[arg(long, hide = true, value_name = "N", help_heading = HEADING_TESTING)]
+    pub in_flight: Option<u32>,
     /// When another import is running in the organization, refuse (exit 2) instead of
     /// waiting for it to finish.
     #[arg(long)]
@@ -194,8 +204,12 @@ fn import(
             .map_err(|e| CliError::usage(e.to_string()))?;
         read.csv.mapping = Some(mapping);
     }
-    let (limits, _) = setup::limits_of(settings);
-    let execute = setup::execute_options(args, setup::limits_in_flight(settings), minute)?;
+    let plan = setup::plan_of(settings, global, p)?;
+    let limits = plan.plan.limits();
+    let in_flight = args
+        .in_flight
+        .unwrap_or_else(|| setup::limits_in_flight(&plan));
+    let execute = setup::execute_options(args, in_flight, minute)?;
     let settle = execute.settle;
     let prepared = Import::prepare(
         source,
@@ -223,7 +237,7 @@ fn import(
         return Err(view::refused_by_strict_reading(&prepared, p));
     }
     if args.dry_run {
-        return Ok(view::dry_run(&prepared, p));
+        return dry_run(&prepared, args, settings, global, minute, p);
     }
     let rt = context::runtime()?;
     rt.block_on(async {
@@ -257,6 +271,69 @@ fn import(
         }
         run_import(&client, &ctx.store, &prepared, &org, Some(lease), p).await
     })
+}
+
+/// `--dry-run`: with a login, Zoho's listings (one per entity, no lease, no journal, no
+/// create) and what a run would adopt, create and skip; without one, the same offline, said
+/// in one line.
+fn dry_run(
+    prepared: &Prepared,
+    args: &ImportArgs,
+    settings: &Settings,
+    global: &GlobalArgs,
+    minute: Option<Duration>,
+    p: Printer,
+) -> CommandResult {
+    // Never creates a store: a newcomer's first dry run leaves nothing behind.
+    let with_login = context::settings_with_login(settings)?;
+    if let Some(missing) = offline_because(&with_login) {
+        p.note(&format!(
+            "dry run offline: {missing}, so Zoho was not asked what it holds (records already \
+             there count as creates)"
+        ));
+        return Ok(view::dry_run(prepared, &prepared.survey_offline(), None, p));
+    }
+    let rt = context::runtime()?;
+    rt.block_on(async {
+        let ctx = Context::new(settings, global.log_file.as_deref(), p).await?;
+        let org = ctx.organization_id()?.value.clone();
+        let client = setup::client_for(&ctx, args, minute)?;
+        let survey = prepared
+            .survey(&client, &mut |event: Event<'_>| match event {
+                Event::Listed { entity, records } => {
+                    p.note(&format!("listed {entity}: Zoho holds {records}"));
+                }
+                Event::Waiting { reason, .. } => p.note(&format!("waiting for {reason}")),
+                _ => {}
+            })
+            .await;
+        match survey {
+            Ok(survey) => Ok(view::dry_run(prepared, &survey, Some(&org), p)),
+            Err(RunError::Listing(err)) => Err(crate::render::client_error(
+                "cannot list what Zoho holds for the dry run",
+                &err,
+            )),
+            Err(RunError::Interrupted) => Ok(crate::exit::INTERRUPTED),
+            Err(other) => Err(CliError::usage(other.to_string())),
+        }
+    })
+}
+
+/// Why a dry run cannot ask Zoho (no login, no organization, no server), or `None`.
+fn offline_because(s: &Settings) -> Option<String> {
+    let profile = &s.profile.value;
+    if s.client_id.is_none() || s.client_secret.is_none() || s.refresh_token.is_none() {
+        return Some(format!(
+            "no login for profile {profile:?} (`zbooks auth login` makes one)"
+        ));
+    }
+    if s.organization_id.is_none() {
+        return Some(format!("no organization id for profile {profile:?}"));
+    }
+    if s.dc.is_none() && s.api_url.is_none() && s.api_domain.is_none() {
+        return Some(format!("no data center for profile {profile:?}"));
+    }
+    None
 }
 
 #[cfg(test)]

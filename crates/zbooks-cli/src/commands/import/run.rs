@@ -7,6 +7,7 @@ use zbooks_client::Client;
 use zbooks_import::{Event, Prepared, RunError};
 use zbooks_store::{ImportLease, SqliteStore};
 
+use super::progress::ProgressView;
 use super::view;
 use crate::error::CliError;
 use crate::printer::{OutputFormat, Printer};
@@ -68,16 +69,17 @@ async fn run_leased(
             stop.stop();
         })
     });
-    let mut progress = view::ProgressView::new(p);
+    let mut progress = ProgressView::new(p, prepared.settings().execute.minute);
     let outcome = prepared
         .run(client, &journal, &mut |event: Event<'_>| match event {
-            Event::Listed { entity, records } if records > 0 => {
-                p.note(&format!("Zoho holds {records} {entity} record(s) already"));
-            }
-            Event::Waiting { reason, .. } => p.note(&format!("waiting for {reason}")),
+            Event::Listed { entity, records } => progress.listed(entity, records),
+            Event::Waiting { reason, until } => progress.waiting(&reason, until),
             Event::Validated(validation) => view::print_problems(validation, p),
-            Event::Planned(plan) if p.format == OutputFormat::Text => {
-                p.out(&view::plan_text(plan, false));
+            Event::Planned(plan) => {
+                progress.planned(plan);
+                if p.format == OutputFormat::Text {
+                    p.out(&view::plan_text(plan));
+                }
             }
             Event::Progress(pr) => progress.show(pr),
             _ => {}

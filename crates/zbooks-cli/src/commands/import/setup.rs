@@ -1,23 +1,45 @@
-//! The client and the limits of a `zbooks import` run, from its flags: a daily budget, and
-//! (testing only) a shortened minute or day that every wait of the client scales with.
+//! The client and the limits of a `zbooks import` run: the organization's plan (the user's
+//! setting, else Zoho's, else the Free plan's, saying which), a daily budget, and (testing
+//! only) a shortened minute or day that every wait of the client scales with.
 
 use std::time::Duration;
 
 use zbooks_client::{Client, LimitsConfig, RetryConfig, TokenConfig};
 use zbooks_import::ExecuteOptions;
-use zbooks_types::{Limits, Plan};
 
 use super::{ImportArgs, duration};
-use crate::context::Context;
+use crate::context::{self, Context};
 use crate::error::CliError;
+use crate::plan::{self, KnownPlan, Origin};
+use crate::printer::Printer;
 use crate::render;
-use crate::settings::Settings;
+use crate::settings::{GlobalArgs, Settings};
 
-/// The organization's limits: the configured plan's, or the Free plan's (the most careful)
-/// when it is not known before the first call.
-pub(super) fn limits_of(settings: &Settings) -> (Limits, Option<Plan>) {
-    let plan = settings.plan.as_ref().map(|p| p.value);
-    (plan.unwrap_or(Plan::Free).limits(), plan)
+/// The organization's plan and where it came from: the user's setting; else, when there is a
+/// login to ask with, Zoho's word for the organization; else the Free plan (the most careful),
+/// assumed. Said on stderr (`plan: Professional (from Zoho)`), with a warning when assumed.
+pub(super) fn plan_of(
+    settings: &Settings,
+    global: &GlobalArgs,
+    p: Printer,
+) -> Result<KnownPlan, CliError> {
+    let can_ask = settings.refresh_token.is_some() || context::store_path(settings).exists();
+    let known = match KnownPlan::configured(settings) {
+        Some(known) => known,
+        None if can_ask => context::runtime()?.block_on(async {
+            let ctx = Context::new(settings, global.log_file.as_deref(), p).await?;
+            Ok::<_, CliError>(match ctx.settings.organization_id.clone() {
+                Some(org) => plan::read(&ctx, &org.value).await,
+                None => KnownPlan::assumed("no organization is set, so Zoho was not asked"),
+            })
+        })?,
+        None => KnownPlan::assumed("not logged in, so Zoho was not asked"),
+    };
+    p.note(&format!("plan: {}", known.summary()));
+    if let Some(warning) = known.warning() {
+        p.note(&warning);
+    }
+    Ok(known)
 }
 
 /// A client with the import's own limits (a daily budget, a shortened minute); otherwise the
@@ -77,13 +99,14 @@ pub(super) fn execute_options(
     Ok(options)
 }
 
-pub(super) fn limits_in_flight(settings: &Settings) -> u32 {
-    // Unknown plan: the client reads it from Zoho and keeps its own cap; 10 tasks are
+/// The executor's in-flight cap: the plan's when the user or Zoho named it.
+pub(super) fn limits_in_flight(plan: &KnownPlan) -> u32 {
+    // Assumed: the client reads the plan from Zoho itself and keeps its own cap; 10 tasks are
     // enough to keep any plan's cap busy.
-    settings
-        .plan
-        .as_ref()
-        .map_or(10, |p| p.value.limits().in_flight)
+    match plan.origin {
+        Origin::Assumed(_) => 10,
+        _ => plan.plan.limits().in_flight,
+    }
 }
 
 #[cfg(test)]

@@ -4,13 +4,12 @@
 //! exit code.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal as _;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
 use zbooks_import::totals::{Reconciliation, Scope};
-use zbooks_import::{ImportPlan, Prepared, Progress, RunResult, Stop, Summary, Validation};
+use zbooks_import::{Action, ImportPlan, Prepared, RunResult, Stop, Summary, Survey, Validation};
 use zbooks_store::{RecordState, RunInfo, SqliteStore};
 
 use super::{FailedArgs, SCHEMA};
@@ -67,14 +66,38 @@ pub(super) fn refused_by_strict_reading(prepared: &Prepared, p: Printer) -> CliE
     .with_hint("correct the places named above, or run without --strict to import what can be read")
 }
 
-/// `--dry-run`: the problems, the plan (text or JSON), and the exit code.
-pub(super) fn dry_run(prepared: &Prepared, p: Printer) -> u8 {
-    let validation = prepared.validation();
+/// `--dry-run`: the problems, what a run would adopt, create and skip per entity (every
+/// record in JSON), the plan's calls, and the exit code. `org` is the organization Zoho was
+/// listed in, `None` offline.
+pub(super) fn dry_run(prepared: &Prepared, survey: &Survey, org: Option<&str>, p: Printer) -> u8 {
+    let validation = &survey.validation;
     print_problems(validation, p);
     if p.format == OutputFormat::Json {
-        p.json(&json!({"schema": SCHEMA, "file": prepared.name(), "dry_run": true, "plan": prepared.plan(), "problems": validation.report.problems}));
+        let entities: serde_json::Map<String, serde_json::Value> = survey
+            .entities()
+            .into_iter()
+            .map(|e| {
+                let counts: serde_json::Map<String, serde_json::Value> =
+                    [Action::Adopt, Action::Create, Action::Skip]
+                        .into_iter()
+                        .map(|a| (a.as_str().to_owned(), json!(survey.count(e, a))))
+                        .collect();
+                (e.as_str().to_owned(), serde_json::Value::Object(counts))
+            })
+            .collect();
+        p.json(&json!({
+            "schema": SCHEMA,
+            "file": prepared.name(),
+            "dry_run": true,
+            "zoho": if survey.listed { "listed" } else { "offline" },
+            "organization_id": org,
+            "counts": entities,
+            "records": survey.records,
+            "plan": survey.plan,
+            "problems": validation.report.problems,
+        }));
     } else {
-        p.out(&plan_text(prepared.plan(), true));
+        p.out(&dry_run_text(prepared.name(), survey, org));
     }
     if validation.report.is_clean() {
         exit::OK
@@ -83,8 +106,42 @@ pub(super) fn dry_run(prepared: &Prepared, p: Printer) -> u8 {
     }
 }
 
+/// The dry run as text: a table of actions per entity, the totals, the calls.
+pub(crate) fn dry_run_text(file: &str, survey: &Survey, org: Option<&str>) -> String {
+    let mut out = match org {
+        Some(org) => {
+            format!("dry run of {file} into organization {org}: Zoho listed, nothing sent\n")
+        }
+        None => format!("dry run of {file}: offline, nothing sent\n"),
+    };
+    let _ = writeln!(
+        out,
+        "  {:<18} {:>8} {:>8} {:>8}",
+        "entity", "adopt", "create", "skip"
+    );
+    for e in survey.entities() {
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>8} {:>8} {:>8}",
+            e.as_str(),
+            survey.count(e, Action::Adopt),
+            survey.count(e, Action::Create),
+            survey.count(e, Action::Skip)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  would adopt {} already in Zoho (found by key, not sent), create {}, skip {} with errors",
+        survey.total(Action::Adopt),
+        survey.total(Action::Create),
+        survey.total(Action::Skip)
+    );
+    out.push_str(&calls_line(&survey.plan));
+    out
+}
+
 /// The plan as text.
-pub(crate) fn plan_text(plan: &ImportPlan, offline: bool) -> String {
+pub(crate) fn plan_text(plan: &ImportPlan) -> String {
     let mut out = String::from("plan:\n");
     let _ = writeln!(
         out,
@@ -99,135 +156,45 @@ pub(crate) fn plan_text(plan: &ImportPlan, offline: bool) -> String {
             name, e.to_create, e.existing, e.held_back, e.listing_calls
         );
     }
-    let _ = writeln!(
-        out,
-        "  {} calls; at {} a minute about {}; {} day{} of quota at {} calls a day",
+    out.push_str(&calls_line(plan));
+    out
+}
+
+/// The plan's calls, time at the per-minute limit and days of quota, as one line.
+fn calls_line(plan: &ImportPlan) -> String {
+    format!(
+        "  {} calls; at {} a minute about {}; {} day{} of quota at {} calls a day\n",
         plan.calls,
         plan.per_minute,
         hm(plan.at_rate),
         plan.days,
         if plan.days == 1 { "" } else { "s" },
         zbooks_types::explain::thousands(plan.per_day)
+    )
+}
+
+/// What this run did: each outcome, zeros included (a re-run of a finished import says
+/// "created 0"), and why there was nothing to do when there was not.
+pub(crate) fn this_run_line(s: &Summary) -> String {
+    let mut line = format!(
+        "this run: created {} · adopted {} · already there {} · failed {} · deferred {}",
+        s.created, s.adopted, s.present, s.failed, s.deferred
     );
-    if offline {
-        out.push_str("  (dry run: Zoho was not asked what it holds already)\n");
+    if s.left > s.deferred {
+        let _ = write!(line, " · left {}", s.left - s.deferred);
     }
-    out
+    if s.total == 0 {
+        line.push_str(" (nothing to do: earlier runs settled every record)");
+    }
+    line
 }
 
-/// Renders progress on stderr: a bar redrawn in place on a terminal, plain lines otherwise.
-pub(crate) struct ProgressView {
-    printer: Printer,
-    tty: bool,
-    started: Instant,
-    last: Option<Instant>,
-    last_phase: String,
-    last_percent: u64,
-}
-
-impl ProgressView {
-    pub(crate) fn new(printer: Printer) -> Self {
-        ProgressView {
-            printer,
-            tty: std::io::stderr().is_terminal(),
-            started: Instant::now(),
-            last: None,
-            last_phase: String::new(),
-            last_percent: 0,
-        }
-    }
-
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "a rate and a time left for people; counts stay far below 2^52"
-    )]
-    pub(crate) fn show(&mut self, progress: &Progress) {
-        if self.printer.quiet {
-            return;
-        }
-        let phase = match &progress.phase {
-            zbooks_import::Phase::Listed { entity, records } => {
-                self.printer.note(&format!(
-                    "listed {records} {entity} record(s) already in Zoho"
-                ));
-                return;
-            }
-            zbooks_import::Phase::Waiting { reason, until } => {
-                let wait = until
-                    .duration_since(zbooks_types::Clock::now(&zbooks_types::SystemClock))
-                    .unwrap_or(Duration::ZERO);
-                format!("waiting {} for {reason}", hm(wait))
-            }
-            zbooks_import::Phase::ReadingBack => "reading Zoho back".to_owned(),
-            _ => "creating".to_owned(),
-        };
-        let now = Instant::now();
-        let done_now = progress.settled.saturating_sub(progress.settled_before);
-        let elapsed = now.duration_since(self.started).as_secs_f64().max(0.001);
-        let rate = done_now as f64 / elapsed;
-        let left = progress.total.saturating_sub(progress.settled);
-        let eta = if rate > 0.0 {
-            hm(Duration::from_secs_f64(left as f64 / rate))
-        } else {
-            "?".to_owned()
-        };
-        let percent = (progress.settled * 100)
-            .checked_div(progress.total)
-            .unwrap_or(100);
-        let line = format!(
-            "{phase}: {}/{} ({percent}%) · created {} · adopted {} · present {} · failed {} · deferred {} · {:.1}/s · {eta} left",
-            progress.settled,
-            progress.total,
-            progress.created,
-            progress.adopted,
-            progress.present,
-            progress.failed,
-            progress.deferred,
-            rate,
-        );
-        if self.tty {
-            if self
-                .last
-                .is_some_and(|l| now.duration_since(l) < Duration::from_millis(100))
-                && phase == self.last_phase
-                && left > 0
-            {
-                return;
-            }
-            let width = 30_usize;
-            let filled = usize::try_from(percent).unwrap_or(100) * width / 100;
-            let bar = format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled));
-            eprint_inline(&format!("\r\x1b[2K{bar} {line}"));
-        } else {
-            let step = percent / 10;
-            if phase == self.last_phase && step == self.last_percent / 10 && left > 0 {
-                return;
-            }
-            self.printer.note(&line);
-        }
-        self.last = Some(now);
-        self.last_phase = phase;
-        self.last_percent = percent;
-    }
-
-    pub(crate) fn finish(&self) {
-        if self.tty && !self.printer.quiet && self.last.is_some() {
-            eprint_inline("\n");
-        }
-    }
-}
-
-fn eprint_inline(text: &str) {
-    use std::io::Write as _;
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes());
-    let _ = err.flush();
-}
-
-fn summary_line(s: &Summary) -> String {
+/// What the journal holds overall, every run of this input together.
+pub(crate) fn overall_line(s: &Summary) -> String {
+    let in_zoho = s.created + s.adopted + s.present;
     format!(
-        "created {} · adopted after reconciliation {} · already present {} · failed {} · left {}",
-        s.created, s.adopted, s.present, s.failed, s.left
+        "overall:  {in_zoho} of {} in Zoho (created {} · adopted {} · already there {}) · failed {} · left {}",
+        s.total, s.created, s.adopted, s.present, s.failed, s.left
     )
 }
 
@@ -326,7 +293,7 @@ pub(super) fn report(file: &str, org: &str, result: &RunResult, p: Printer) -> C
                     .unwrap_or_else(|| "fix the cause".to_owned())
             ));
             if p.format == OutputFormat::Json {
-                p.json(&json!({"schema": SCHEMA, "file": file, "organization_id": org, "status": "stopped", "summary": s}));
+                p.json(&json!({"schema": SCHEMA, "file": file, "organization_id": org, "status": "stopped", "summary": s, "this_run": result.this_run}));
             }
             return Err(err);
         }
@@ -339,11 +306,13 @@ pub(super) fn report(file: &str, org: &str, result: &RunResult, p: Printer) -> C
             "organization_id": org,
             "status": status,
             "summary": s,
+            "this_run": result.this_run,
             "reconciliation": result.reconciliation,
         }));
     } else {
         let mut out = format!("import of {file} into organization {org}: {status}\n");
-        let _ = writeln!(out, "  {}", summary_line(s));
+        let _ = writeln!(out, "  {}", this_run_line(&result.this_run));
+        let _ = writeln!(out, "  {}", overall_line(s));
         if let Some(r) = &result.reconciliation {
             out.push_str(&reconciliation_text(r));
         }
