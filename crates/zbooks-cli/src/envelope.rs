@@ -20,7 +20,9 @@ use std::io::{self, Write as _};
 use std::sync::Mutex;
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
+#[cfg(test)]
+use serde_json::json;
 
 use crate::error::CliError;
 use crate::exit;
@@ -28,21 +30,29 @@ use crate::exit;
 /// The version of the envelope and of every command's `data` in it.
 pub const SCHEMA: u32 = 2;
 
-/// The data a command produced, waiting for its exit code.
-static PENDING: Mutex<Option<Value>> = Mutex::new(None);
+/// Whether `command` ends with an envelope under `--format json`. Three do not: `sim` writes
+/// its envelope at once (it runs until stopped), `completions` writes a shell script, and
+/// `import failed` writes JSON Lines, one failed record a line, which `zbooks import` reads
+/// again once corrected: records, not a report.
+pub fn ends_with_envelope(command: &str) -> bool {
+    !matches!(command, "sim" | "completions" | "import failed")
+}
+
+/// The data a command produced, waiting for its exit code: compact JSON text, its keys in the
+/// order the command's types give them (a `serde_json::Value` would sort them).
+static PENDING: Mutex<Option<String>> = Mutex::new(None);
 
 /// Keeps `data` as the command's output; a later call replaces it (a command has one result).
 pub fn set_data<T: Serialize>(data: &T) {
-    let value = serde_json::to_value(data).unwrap_or_else(
-        |e| json!({"unencodable": format!("could not encode the output: {e}")}),
-    );
+    let text = serde_json::to_string(data)
+        .unwrap_or_else(|e| Value::String(format!("could not encode the output: {e}")).to_string());
     if let Ok(mut pending) = PENDING.lock() {
-        *pending = Some(value);
+        *pending = Some(text);
     }
 }
 
 /// Takes the data kept by [`set_data`], if any.
-fn take_data() -> Option<Value> {
+fn take_data() -> Option<String> {
     PENDING.lock().ok().and_then(|mut p| p.take())
 }
 
@@ -62,35 +72,123 @@ pub fn kind_of(exit_code: u8) -> &'static str {
     }
 }
 
-/// A failure as the envelope's `error`.
-pub fn error_value(err: &CliError) -> Value {
-    json!({
-        "kind": kind_of(err.exit_code),
-        "exit_code": err.exit_code,
-        "code": err.code,
-        "class": err.class,
-        "message": err.headline,
-        "causes": err.causes,
-        "hint": err.hint,
-    })
+/// A failure as the envelope's `error`, its keys in the documented order.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    kind: &'static str,
+    code: Option<i64>,
+    class: Option<zbooks_types::FailureClass>,
+    message: &'a str,
+    causes: &'a [String],
+    hint: Option<&'a str>,
 }
 
-/// The envelope of `command` that ended with `exit_code`, its data and its failure.
-pub fn envelope(command: &str, exit_code: u8, data: Option<Value>, error: Option<&CliError>) -> Value {
-    json!({
-        "schema": SCHEMA,
-        "command": command,
-        "ok": exit_code == exit::OK && error.is_none(),
-        "exit_code": exit_code,
-        "data": data,
-        "error": error.map(error_value),
-    })
+impl<'a> ErrorBody<'a> {
+    fn of(err: &'a CliError) -> Self {
+        ErrorBody {
+            kind: kind_of(err.exit_code),
+            code: err.code,
+            class: err.class,
+            message: &err.headline,
+            causes: &err.causes,
+            hint: err.hint.as_deref(),
+        }
+    }
+}
+
+/// The envelope, its keys in the documented order; `data` is the command's own JSON text.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    schema: u32,
+    command: &'a str,
+    ok: bool,
+    exit_code: u8,
+    data: Option<&'a serde_json::value::RawValue>,
+    error: Option<ErrorBody<'a>>,
+}
+
+/// The envelope of `command` that ended with `exit_code`, its data (JSON text) and its
+/// failure, as compact JSON text.
+pub fn envelope(
+    command: &str,
+    exit_code: u8,
+    data: Option<&str>,
+    error: Option<&CliError>,
+) -> String {
+    let data = data.and_then(|d| serde_json::value::RawValue::from_string(d.to_owned()).ok());
+    let envelope = Envelope {
+        schema: SCHEMA,
+        command,
+        ok: exit_code == exit::OK && error.is_none(),
+        exit_code,
+        data: data.as_deref(),
+        error: error.map(ErrorBody::of),
+    };
+    serde_json::to_string(&envelope).unwrap_or_default()
+}
+
+/// Indents compact JSON text as `serde_json::to_string_pretty` would (two spaces, `": "`),
+/// keeping its keys in their order.
+pub fn pretty(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = compact.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                let close = if c == '{' { '}' } else { ']' };
+                if chars.peek() == Some(&close) {
+                    out.push(close);
+                    chars.next();
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Writes the envelope of a command that has ended (pretty, one document on stdout).
 pub fn finish(command: &str, exit_code: u8, error: Option<&CliError>) {
-    let value = envelope(command, exit_code, take_data(), error);
-    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let text = pretty(&envelope(command, exit_code, take_data().as_deref(), error));
     let mut stdout = io::stdout().lock();
     let _ = writeln!(stdout, "{text}");
     let _ = stdout.flush();
@@ -99,10 +197,10 @@ pub fn finish(command: &str, exit_code: u8, error: Option<&CliError>) {
 /// Writes a successful envelope at once, on one line, for a command that keeps running (the
 /// simulator): a script reads the first line.
 pub fn write_line<T: Serialize>(command: &str, data: &T) {
-    let data = serde_json::to_value(data).ok();
-    let value = envelope(command, exit::OK, data, None);
+    let data = serde_json::to_string(data).ok();
+    let text = envelope(command, exit::OK, data.as_deref(), None);
     let mut stdout = io::stdout().lock();
-    let _ = writeln!(stdout, "{value}");
+    let _ = writeln!(stdout, "{text}");
     let _ = stdout.flush();
 }
 
@@ -111,10 +209,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pretty_indents_like_serde_json_and_keeps_the_keys_order() {
+        for v in [
+            json!({"b": 1, "a": [1, {"x": "a \\\" , : { ["}, [], {}], "c": null}),
+            json!([]),
+            json!({"s": "é\n", "n": -1.5e-7, "t": true}),
+        ] {
+            let compact = serde_json::to_string(&v).unwrap();
+            assert_eq!(pretty(&compact), serde_json::to_string_pretty(&v).unwrap());
+        }
+        assert_eq!(pretty(r#"{"z":1,"a":2}"#), "{\n  \"z\": 1,\n  \"a\": 2\n}");
+    }
+
+    #[test]
     fn a_failure_carries_kind_code_class_message_and_hint() {
         let mut err = CliError::usage("no file to import").with_hint("zbooks import FILE");
         err.code = Some(44);
-        let v = envelope("import", err.exit_code, None, Some(&err));
+        let v: Value =
+            serde_json::from_str(&envelope("import", err.exit_code, None, Some(&err))).unwrap();
         assert_eq!(v["schema"], json!(SCHEMA));
         assert_eq!(v["ok"], json!(false));
         assert_eq!(v["error"]["kind"], json!("usage"));
@@ -126,9 +238,10 @@ mod tests {
 
     #[test]
     fn ok_is_whether_the_exit_code_is_zero() {
-        let data = Some(json!({"n": 1}));
-        assert_eq!(envelope("doctor", 0, data.clone(), None)["ok"], json!(true));
-        let v = envelope("doctor", exit::AUTH, data, None);
+        let data = Some(r#"{"n":1}"#);
+        let ok: Value = serde_json::from_str(&envelope("doctor", 0, data, None)).unwrap();
+        assert_eq!(ok["ok"], json!(true));
+        let v: Value = serde_json::from_str(&envelope("doctor", exit::AUTH, data, None)).unwrap();
         assert_eq!(v["ok"], json!(false));
         assert_eq!(v["data"]["n"], json!(1));
         assert_eq!(v["error"], Value::Null);
