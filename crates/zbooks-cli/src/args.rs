@@ -87,6 +87,16 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    parse_named(args, no_color).map(|(cli, _)| cli)
+}
+
+/// [`parse`], and the command's name as `--format json` writes it: the subcommands named,
+/// joined by spaces (`quota`, `import status`, `logs analyze`).
+pub fn parse_named<I, T>(args: I, no_color: bool) -> Result<(Cli, String), clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
     let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     // Only flags before a `--` are flags.
     let flags = args.iter().position(|a| a == "--").unwrap_or(args.len());
@@ -104,7 +114,42 @@ where
     };
     command = command.color(clap_color(&args[..flags], no_color));
     let matches = command.try_get_matches_from_mut(args)?;
-    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
+    let mut names = Vec::new();
+    let mut level = &matches;
+    while let Some((name, sub)) = level.subcommand() {
+        names.push(name.to_owned());
+        level = sub;
+    }
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+    Ok((cli, names.join(" ")))
+}
+
+/// The command the arguments name, as far as they name a known one (for a usage error's
+/// envelope, before clap could parse them): `import status`, `quota`, or empty.
+pub fn named_command(args: &[OsString]) -> String {
+    let mut names = Vec::new();
+    let mut command = Cli::command();
+    for arg in args.iter().skip(1).filter_map(|a| a.to_str()) {
+        if arg == "--" {
+            break;
+        }
+        if let Some(sub) = command.find_subcommand(arg).cloned() {
+            names.push(sub.get_name().to_owned());
+            command = sub;
+        }
+    }
+    names.join(" ")
+}
+
+/// Whether the arguments ask for JSON output (`--format json`, `--format=json`), read before
+/// clap has parsed them: a usage error is then written as a JSON envelope too.
+pub fn asks_for_json(args: &[OsString]) -> bool {
+    let flags = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let args = &args[..flags];
+    args.iter().any(|a| a == "--format=json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json")
 }
 
 /// The whole command tree with the testing-only options shown: for `--help-all` and the man

@@ -159,6 +159,8 @@ impl Context {
                      {var}"
             )),
             exit_code: exit::AUTH,
+            code: None,
+            class: None,
         };
         let client_id = s
             .client_id

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use zbooks_types::FailureClass;
+
 use crate::exit;
 
 /// An expected failure of a command.
@@ -16,6 +18,10 @@ pub struct CliError {
     pub hint: Option<String>,
     /// The process exit code.
     pub exit_code: u8,
+    /// Zoho's code, when Zoho's answer is the failure (`--format json`'s `error.code`).
+    pub code: Option<i64>,
+    /// The failure class, when the failure is a call's (`--format json`'s `error.class`).
+    pub class: Option<FailureClass>,
 }
 
 impl CliError {
@@ -26,6 +32,8 @@ impl CliError {
             causes: Vec::new(),
             hint: None,
             exit_code: exit::USAGE,
+            code: None,
+            class: None,
         }
     }
 
@@ -36,6 +44,8 @@ impl CliError {
             causes: vec![cause.to_string()],
             hint: None,
             exit_code: exit::LOCAL_IO,
+            code: None,
+            class: None,
         }
     }
 

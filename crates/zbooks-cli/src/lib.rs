@@ -8,6 +8,7 @@ pub mod args;
 pub mod commands;
 pub mod context;
 pub mod env;
+pub mod envelope;
 pub mod error;
 pub mod exit;
 pub mod logfile;
@@ -26,16 +27,27 @@ use printer::Printer;
 pub fn main() -> ExitCode {
     let env = env::Env::from_process();
     let no_color = env.get(env::NO_COLOR).is_some();
-    let cli = match args::parse(std::env::args_os(), no_color) {
-        Ok(cli) => cli,
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let (cli, name) = match args::parse_named(argv.iter().cloned(), no_color) {
+        Ok(parsed) => parsed,
         Err(err) => {
             // clap prints help and version to stdout with success, usage errors to stderr.
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            });
+            if !err.use_stderr() {
+                return ExitCode::from(exit::OK);
+            }
+            if args::asks_for_json(&argv) {
+                // A script asked for JSON: the usage error is an envelope too.
+                let text = err.render().to_string();
+                let headline = text
+                    .lines()
+                    .next()
+                    .unwrap_or("invalid arguments")
+                    .trim_start_matches("error: ");
+                let usage = CliError::usage(headline).with_hint("zbooks --help");
+                envelope::finish(&args::named_command(&argv), exit::USAGE, Some(&usage));
+            }
+            return ExitCode::from(exit::USAGE);
         }
     };
     let printer = Printer::new(
@@ -79,10 +91,20 @@ pub fn main() -> ExitCode {
             commands::completions::run(&args, <Cli as clap::CommandFactory>::command(), printer)
         }
     };
+    let json =
+        cli.global.format == printer::OutputFormat::Json && envelope::ends_with_envelope(&name);
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => {
+            if json {
+                envelope::finish(&name, code, None);
+            }
+            ExitCode::from(code)
+        }
         Err(err) => {
             printer.error(&err.to_string());
+            if json {
+                envelope::finish(&name, err.exit_code, Some(&err));
+            }
             ExitCode::from(err.exit_code)
         }
     }

@@ -125,13 +125,11 @@ impl Printer {
         let _ = stdout.flush();
     }
 
-    /// Writes a JSON value and a newline to stdout: never styled, never wrapped.
+    /// Gives the command's result as JSON: it becomes the `data` of the one envelope
+    /// (`crate::envelope`) written to stdout when the command ends, never styled, never
+    /// wrapped.
     pub fn json<T: Serialize>(&self, value: &T) {
-        let text = serde_json::to_string_pretty(value)
-            .unwrap_or_else(|e| format!("{{\"error\":\"could not encode output: {e}\"}}"));
-        let mut stdout = io::stdout().lock();
-        let _ = writeln!(stdout, "{text}");
-        let _ = stdout.flush();
+        crate::envelope::set_data(value);
     }
 
     /// Writes a diagnostic line to stderr, unless quiet.

@@ -109,6 +109,8 @@ pub fn client_error(headline: impl Into<String>, err: &Error) -> CliError {
         causes: causes.iter().map(|c| zbooks_types::scrub(c)).collect(),
         hint: hint(err),
         exit_code: exit_code(err),
+        code: err.code(),
+        class: Some(err.class()),
     }
 }
 
@@ -119,6 +121,8 @@ pub fn store_error(headline: impl Into<String>, err: &impl std::fmt::Display) ->
         causes: vec![zbooks_types::scrub(&err.to_string())],
         hint: Some("check that the data directory (ZBOOKS_DATA_DIR) is writable by you".to_owned()),
         exit_code: exit::LOCAL_IO,
+        code: None,
+        class: None,
     }
 }
 

@@ -51,6 +51,7 @@ pub mod failpoints;
 pub mod gst;
 pub mod jsonl;
 pub mod location;
+pub mod output;
 mod parsed;
 pub mod pipeline;
 pub mod plan;

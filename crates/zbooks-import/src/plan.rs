@@ -65,7 +65,12 @@ pub struct ImportPlan {
     pub per_minute: u32,
     /// Calls a day this import may use.
     pub per_day: u32,
-    /// Time at the per-minute limit, ignoring the daily quota.
+    /// Time at the per-minute limit, ignoring the daily quota (in JSON: seconds).
+    #[serde(
+        rename = "at_rate_seconds",
+        alias = "at_rate",
+        with = "crate::output::seconds"
+    )]
     pub at_rate: Duration,
     /// Days of daily quota needed (1 when it fits in one day's budget; 0 with nothing to do).
     pub days: u64,

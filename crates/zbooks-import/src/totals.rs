@@ -20,6 +20,7 @@ pub struct Tally {
     /// How many records.
     pub count: u64,
     /// Their total.
+    #[serde(with = "crate::output::money")]
     pub amount: Decimal,
 }
 
@@ -38,6 +39,7 @@ pub struct RecordTotal {
     /// The party, by contact name.
     pub party: Option<String>,
     /// Its total.
+    #[serde(with = "crate::output::money")]
     pub amount: Decimal,
     /// The Zoho field it compares with.
     pub zoho_field: String,

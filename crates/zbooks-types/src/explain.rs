@@ -11,9 +11,6 @@ use crate::class::{FailureClass, Retry};
 use crate::plan::Plan;
 use crate::scan::Finding;
 
-/// The version of the JSON form of [`Explanation`] (`zbooks explain --format json`).
-pub const EXPLAIN_SCHEMA_VERSION: u32 = 1;
-
 /// Everything zbooks can say about one finding.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Explanation {

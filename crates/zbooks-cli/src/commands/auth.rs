@@ -27,9 +27,6 @@ use crate::settings::{GlobalArgs, Settings, Source};
 use crate::{CommandResult, exit, render};
 use zbooks_types::resource::ORGANIZATIONS;
 
-/// The version of `auth --format json` output.
-const SCHEMA: u32 = 1;
-
 /// `zbooks auth`.
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
@@ -260,6 +257,8 @@ async fn login(
                     .to_owned(),
             ),
             exit_code: exit::AUTH,
+            code: None,
+            class: None,
         });
     };
     let token_dc = granted
@@ -362,7 +361,6 @@ async fn login(
     }
     if p.format == OutputFormat::Json {
         p.json(&json!({
-            "schema": SCHEMA,
             "profile": login.profile,
             "client_id": login.client_id,
             "data_center": login.data_center,
@@ -444,6 +442,8 @@ fn choose_org(p: Printer, orgs: &[Org]) -> Result<Option<String>, CliError> {
                     .to_owned(),
             ),
             exit_code: exit::USAGE,
+            code: None,
+            class: None,
         }),
         several => ask_org(&mut prompt::Terminal::new(p), several),
     }
@@ -639,6 +639,8 @@ async fn status(ctx: &Context) -> CommandResult {
                     .to_owned(),
             ),
             exit_code: exit::AUTH,
+            code: None,
+            class: None,
         });
     };
     let client = ctx.client()?;
@@ -667,7 +669,6 @@ async fn status(ctx: &Context) -> CommandResult {
     };
     if p.format == OutputFormat::Json {
         p.json(&json!({
-            "schema": SCHEMA,
             "profile": s.profile.value,
             "client_id": s.client_id.as_ref().map(|c| &c.value),
             "refresh_token": refresh.value.masked(),
@@ -677,7 +678,7 @@ async fn status(ctx: &Context) -> CommandResult {
             "api_base": ctx.api_base(),
             "logged_in_at": ctx.login.as_ref().map(|l| zbooks_client::time::rfc3339(l.created_at)),
             "scopes": ctx.login.as_ref().map(|l| &l.scopes),
-            "access_token_expires_in_s": expires_in.map(|d| d.as_secs()),
+            "access_token_expires_in_seconds": expires_in.map(|d| d.as_secs()),
             "organization_id": s.organization_id.as_ref().map(|o| &o.value),
             "organizations": orgs.as_ref().ok(),
             "calls_today": daily.map(|d| d.used),
@@ -803,7 +804,6 @@ async fn logout(ctx: &Context) -> CommandResult {
     }
     if p.format == OutputFormat::Json {
         p.json(&json!({
-            "schema": SCHEMA,
             "profile": login.profile,
             "revoked": revoked.is_ok(),
             "forgotten": true,

@@ -18,8 +18,6 @@ use crate::settings::{GlobalArgs, Settings};
 use crate::{CommandResult, exit, render};
 use zbooks_types::resource::ORGANIZATIONS;
 
-/// The version of `call --format json`.
-const SCHEMA: u32 = 1;
 /// The largest body read from a file or standard input.
 const MAX_BODY: u64 = 16 * 1024 * 1024;
 
@@ -217,6 +215,8 @@ fn check_json(text: &str, origin: &str) -> Result<CallBody, CliError> {
                 }
             )),
             exit_code: exit::USAGE,
+            code: None,
+            class: None,
         }
     })
 }
@@ -264,7 +264,6 @@ async fn send(
     let parsed: Option<Value> = serde_json::from_slice(response.bytes()).ok();
     if p.format == OutputFormat::Json {
         p.json(&json!({
-            "schema": SCHEMA,
             "status": response.status,
             "headers": include.then(|| response
                 .headers

@@ -7,7 +7,7 @@ use std::io::Read as _;
 use clap::Args;
 use serde::Serialize;
 use zbooks_types::catalog::{self, ENTRIES, STATUSES};
-use zbooks_types::explain::{EXPLAIN_SCHEMA_VERSION, Explanation, explain};
+use zbooks_types::explain::{Explanation, explain};
 use zbooks_types::scan::{self, Found, MAX_INPUT, ScanError};
 
 use crate::error::CliError;
@@ -36,7 +36,6 @@ pub struct ExplainArgs {
 
 #[derive(Serialize)]
 struct Report<'a> {
-    schema: u32,
     findings: Vec<ReportFinding<'a>>,
 }
 
@@ -68,7 +67,6 @@ pub fn run(args: &ExplainArgs, printer: Printer) -> CommandResult {
     match printer.format {
         OutputFormat::Json => {
             let report = Report {
-                schema: EXPLAIN_SCHEMA_VERSION,
                 findings: found
                     .iter()
                     .map(|f| ReportFinding {
@@ -210,7 +208,6 @@ fn render(out: &mut String, found: &Found, many_lines: bool, p: Printer) {
 
 #[derive(Serialize)]
 struct CatalogJson {
-    schema: u32,
     codes: &'static [catalog::CatalogEntry],
     statuses: &'static [catalog::StatusEntry],
 }
@@ -218,7 +215,6 @@ struct CatalogJson {
 fn list(p: Printer) {
     if p.format == OutputFormat::Json {
         p.json(&CatalogJson {
-            schema: EXPLAIN_SCHEMA_VERSION,
             codes: ENTRIES,
             statuses: STATUSES,
         });

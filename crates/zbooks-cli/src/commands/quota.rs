@@ -20,9 +20,6 @@ use crate::printer::{OutputFormat, Printer};
 use crate::settings::{GlobalArgs, Settings, Source};
 use crate::{CommandResult, exit, render};
 
-/// The version of `quota --format json`.
-const SCHEMA: u32 = 1;
-
 /// `zbooks quota`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -97,7 +94,6 @@ pub fn run(
             })
             .collect();
         p.json(&json!({
-            "schema": SCHEMA,
             "store": path,
             "organizations": orgs,
         }));

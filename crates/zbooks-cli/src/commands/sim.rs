@@ -118,8 +118,8 @@ async fn serve(config: SimConfig, p: Printer) -> CommandResult {
         .map_err(|e| CliError::usage(format!("cannot start the simulator: {e}")))?;
     let demo = sim.demo();
     if p.format == OutputFormat::Json {
-        // One object on the first line, for scripts and other languages' test suites.
-        let line = json!({
+        // One envelope on the first line, for scripts and other languages' test suites.
+        let data = json!({
             "accounts_url": sim.accounts_url(),
             "api_url": sim.api_url(),
             "control_url": sim.control_url(),
@@ -129,7 +129,7 @@ async fn serve(config: SimConfig, p: Printer) -> CommandResult {
             "organization_id": demo.organization_id,
             "data_center": demo.data_center,
         });
-        p.out(&format!("{line}\n"));
+        crate::envelope::write_line("sim", &data);
     } else {
         let mut out = String::new();
         let _ = writeln!(

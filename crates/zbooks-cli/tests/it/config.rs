@@ -68,8 +68,7 @@ impl World {
 }
 
 fn json(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr))
+    crate::data(&run.stdout)
 }
 
 /// The value and source `config show --format json` gives for `key`.

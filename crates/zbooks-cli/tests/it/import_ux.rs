@@ -61,7 +61,7 @@ fn a_re_run_says_it_created_nothing_and_the_journal_holds_all_fifteen() {
     let json_args = args(&["--format", "json"]);
     let json_args: Vec<&str> = json_args.iter().map(String::as_str).collect();
     let json = zoho.run(dir.path(), &json_args);
-    let v: serde_json::Value = serde_json::from_str(json.stdout.trim()).unwrap();
+    let v = crate::data(&json.stdout);
     assert_eq!(v["this_run"]["created"], 0, "{v}");
     assert_eq!(v["summary"]["created"], 15, "{v}");
 }
@@ -106,7 +106,7 @@ fn a_dry_run_with_a_login_lists_zoho_and_says_what_it_would_adopt_and_create() {
         ],
     );
     assert_eq!(json.code, 0, "{}", json.stderr);
-    let v: serde_json::Value = serde_json::from_str(json.stdout.trim()).unwrap();
+    let v = crate::data(&json.stdout);
     assert_eq!(v["zoho"], "listed");
     assert_eq!(v["counts"]["contact"]["adopt"], 5, "{v}");
     assert_eq!(v["counts"]["contact"]["create"], 10, "{v}");

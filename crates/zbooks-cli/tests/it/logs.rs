@@ -1,7 +1,5 @@
 //! `zbooks logs analyze` end to end: files in, findings out, HTML written.
 
-use serde_json::Value;
-
 use crate::zbooks;
 
 const LOG: &str = r#"2026-11-25T10:00:02Z ERROR POST /books/v3/invoices?organization_id=60000000001 -> HTTP 429 {"code":45,"message":"The API call for this organization has exceeded the maximum call rate limit of 1,000."}
@@ -29,8 +27,7 @@ fn finds_problems_in_a_free_text_log_and_writes_html() {
         None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let v: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(v["schema"], 1);
+    let v = crate::data(&run.stdout);
     let kinds: Vec<&str> = v["findings"]
         .as_array()
         .unwrap()
@@ -86,7 +83,7 @@ fn reports_a_line_too_long_to_hold_in_text_json_and_html() {
     assert!(std::fs::read_to_string(&html).unwrap().contains(&shown));
 
     let run = zbooks(&["logs", "analyze", path, "--format", "json"], None);
-    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let v = crate::data(&run.stdout);
     let f = v["findings"]
         .as_array()
         .unwrap()

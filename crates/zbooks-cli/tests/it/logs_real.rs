@@ -24,7 +24,7 @@ fn analyze(inputs: &[&str], env: &[(&str, &str)]) -> Value {
     args.extend_from_slice(inputs);
     let run = zbooks_with(&args, None, env);
     assert_eq!(run.code, 0, "{inputs:?}: {}", run.stderr);
-    serde_json::from_str(&run.stdout).unwrap()
+    crate::data(&run.stdout)
 }
 
 /// The report's finding of `kind`.

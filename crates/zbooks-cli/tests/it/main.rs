@@ -10,6 +10,7 @@ mod hints;
 mod import;
 mod import_unread;
 mod import_ux;
+mod json_reference;
 mod lease;
 mod logs;
 mod logs_real;
@@ -61,4 +62,15 @@ pub fn zbooks_with(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) ->
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         code: out.status.code().unwrap_or(-1),
     }
+}
+
+/// The `data` of the one JSON envelope a command printed with `--format json`
+/// (docs/reference/json.md), after checking the envelope's own keys.
+pub fn data(stdout: &str) -> serde_json::Value {
+    let envelope: serde_json::Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("not one JSON document ({e}):\n{stdout}"));
+    assert_eq!(envelope["schema"], 2, "{envelope:#}");
+    assert!(envelope["command"].is_string(), "{envelope:#}");
+    assert!(envelope["ok"].is_boolean(), "{envelope:#}");
+    envelope["data"].clone()
 }

@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
+use serde_json::json;
 use zbooks_sim::{FaultAction, FaultRule, Scenario, SimConfig};
 use zbooks_testkit::{SimThread, cli_env, log_lines};
 
@@ -62,8 +62,7 @@ fn planned(sim: &SimThread, dir: &Path, extra: &[(&str, &str)]) -> (u64, String)
         ],
         extra,
     );
-    let v: Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
+    let v = crate::data(&run.stdout);
     (v["plan"]["per_day"].as_u64().unwrap(), run.stderr)
 }
 
@@ -129,7 +128,7 @@ fn a_plan_in_the_config_wins_and_zoho_is_not_asked() {
         "{}",
         run.stderr
     );
-    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let v = crate::data(&run.stdout);
     assert_eq!(v["plan"]["per_day"], 2_000);
     assert_eq!(org_reads(&sim), 0, "{:#?}", log_lines(&sim));
 

@@ -244,7 +244,7 @@ fn auth_login_on_a_terminal_asks_which_organization() {
     );
     let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let status = zbooks_with(&["auth", "status", "--format", "json"], None, &pairs);
-    let status: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    let status = crate::data(&status.stdout);
     assert_eq!(
         status["organization_id"],
         d.trial_expired_organization_id.as_str()

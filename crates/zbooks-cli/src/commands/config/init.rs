@@ -15,7 +15,7 @@ use clap::Args;
 use serde_json::json;
 use zbooks_types::DataCenter;
 
-use super::{SCHEMA, file, overridden};
+use super::{file, overridden};
 use crate::commands::auth::{ask_org, list_organizations, render_orgs};
 use crate::context::{self, Context};
 use crate::error::CliError;
@@ -114,7 +114,6 @@ async fn init(
 
     if p.format == OutputFormat::Json {
         p.json(&json!({
-            "schema": SCHEMA,
             "file": path,
             "profile": profile,
             "dc": dc.name(),

@@ -16,9 +16,6 @@ use crate::{CommandResult, exit};
 pub mod file;
 pub mod init;
 
-/// The version of `config show|set|unset|init --format json`.
-const SCHEMA: u32 = 1;
-
 /// What `zbooks config --help` says about the file: where it is, its format with an example,
 /// and the order in which sources win.
 pub const FILE_HELP: &str = "\
@@ -145,7 +142,6 @@ fn set(settings: &Settings, key: &str, value: &str, p: Printer) -> CommandResult
     let profile = &settings.profile.value;
     if p.format == OutputFormat::Json {
         p.json(&json!({
-            "schema": SCHEMA,
             "file": path,
             "profile": profile,
             "key": key,
@@ -179,7 +175,6 @@ fn unset(settings: &Settings, key: &str, p: Printer) -> CommandResult {
     }
     if p.format == OutputFormat::Json {
         p.json(&json!({
-            "schema": SCHEMA,
             "file": path,
             "profile": profile,
             "key": key,
@@ -214,7 +209,6 @@ pub fn show(settings: &Settings, p: Printer) -> CommandResult {
             .map(|(k, v, s)| json!({ "key": k, "value": v, "source": s }))
             .collect();
         p.json(&json!({
-            "schema": SCHEMA,
             "profile": settings.profile.value,
             "profile_exists": settings.profile_exists,
             "values": values,

@@ -33,7 +33,7 @@ use zbooks_types::event::CallEvent;
 
 use crate::commands::import::run_import;
 use crate::error::CliError;
-use crate::printer::Printer;
+use crate::printer::{OutputFormat, Printer};
 use crate::{CommandResult, exit};
 
 /// The sample company, built into the binary so the demo runs from anywhere.
@@ -305,7 +305,7 @@ async fn demo(args: &DemoArgs, verbose: bool, p: Printer) -> CommandResult {
         elapsed,
         minute,
     };
-    if verbose {
+    if verbose && p.format != OutputFormat::Json {
         let fired: Vec<String> = {
             let mut fired: BTreeMap<&str, u64> = BTreeMap::new();
             for entry in &log {
@@ -328,7 +328,11 @@ async fn demo(args: &DemoArgs, verbose: bool, p: Printer) -> CommandResult {
         );
         p.out(&out);
     }
-    p.out(&story::render(&story, p));
+    if p.format == OutputFormat::Json {
+        p.json(&story::json(&story));
+    } else {
+        p.out(&story::render(&story, p));
+    }
     sim.shutdown().await;
     if duplicates > 0 || lost > 0 {
         return Err(CliError {
@@ -336,6 +340,8 @@ async fn demo(args: &DemoArgs, verbose: bool, p: Printer) -> CommandResult {
             causes: Vec::new(),
             hint: Some("this is a bug in zbooks: please report it with this output".to_owned()),
             exit_code: exit::RECORDS_FAILED,
+            code: None,
+            class: None,
         });
     }
     Ok(code)
@@ -361,6 +367,8 @@ async fn quiet_run(
             causes: vec![zbooks_types::scrub(&e.to_string())],
             hint: Some("this is a bug in zbooks: please report it with this output".to_owned()),
             exit_code: exit::RECORDS_FAILED,
+            code: None,
+            class: None,
         })?;
     let run = outcome.run;
     let finished = matches!(run.stop, zbooks_import::Stop::Finished);

@@ -65,6 +65,36 @@ pub(super) struct Story {
     pub(super) minute: Duration,
 }
 
+/// The story as `--format json`'s data: the same figures, durations in seconds.
+pub(super) fn json(story: &Story) -> serde_json::Value {
+    let records: serde_json::Map<String, serde_json::Value> = story
+        .records
+        .iter()
+        .map(|(e, n)| (e.as_str().to_owned(), serde_json::json!(n)))
+        .collect();
+    let faults: Vec<serde_json::Value> = story
+        .faults
+        .iter()
+        .map(|f| serde_json::json!({"what": f.what, "did": f.did, "times": f.times}))
+        .collect();
+    serde_json::json!({
+        "input": story.input,
+        "records": records,
+        "faults": faults,
+        "summary": story.summary,
+        "duplicates": story.duplicates,
+        "lost": story.lost,
+        "calls": story.calls,
+        "token_requests": story.token_requests,
+        "per_day": story.per_day,
+        "per_minute": story.per_minute,
+        "busiest_minute": story.busiest_minute,
+        "reconciliation": story.reconciliation,
+        "elapsed_seconds": story.elapsed.as_secs_f64(),
+        "minute_seconds": story.minute.as_secs_f64(),
+    })
+}
+
 /// The story as text, for the terminal.
 pub(super) fn render(story: &Story, p: Printer) -> String {
     let mut out = String::new();

@@ -40,9 +40,6 @@ use crate::{CommandResult, exit};
 
 use check::{Check, Status, skipped};
 
-/// The version of `doctor --format json`.
-const SCHEMA: u32 = 1;
-
 /// `zbooks doctor`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -94,7 +91,6 @@ pub fn run(
         .map_or(exit::OK, |c| c.exit);
     if p.format == OutputFormat::Json {
         p.json(&serde_json::json!({
-            "schema": SCHEMA,
             "profile": settings.profile.value,
             "ok": code == exit::OK,
             "checks": checks,

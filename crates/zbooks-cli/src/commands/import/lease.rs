@@ -87,6 +87,8 @@ pub(super) async fn take_lease(
                     causes: Vec::new(),
                     hint: Some("nothing was sent; run the same command again".to_owned()),
                     exit_code: exit::INTERRUPTED,
+                    code: None,
+                    class: None,
                 });
             }
         }

@@ -29,9 +29,6 @@ use crate::error::CliError;
 use crate::printer::Printer;
 use crate::settings::{GlobalArgs, HEADING_TESTING, Settings};
 
-/// The version of `import --format json` output.
-const SCHEMA: u32 = 1;
-
 /// `zbooks import`.
 #[derive(Debug, Args)]
 #[command(

@@ -12,7 +12,7 @@ use zbooks_import::totals::{Reconciliation, Scope};
 use zbooks_import::{Action, ImportPlan, Prepared, RunResult, Stop, Summary, Survey, Validation};
 use zbooks_store::{RecordState, RunInfo, SqliteStore};
 
-use super::{FailedArgs, SCHEMA};
+use super::FailedArgs;
 use crate::context;
 use crate::error::CliError;
 use crate::printer::{OutputFormat, Printer};
@@ -86,7 +86,6 @@ pub(super) fn dry_run(prepared: &Prepared, survey: &Survey, org: Option<&str>, p
             })
             .collect();
         p.json(&json!({
-            "schema": SCHEMA,
             "file": prepared.name(),
             "dry_run": true,
             "zoho": if survey.listed { "listed" } else { "offline" },
@@ -293,7 +292,7 @@ pub(super) fn report(file: &str, org: &str, result: &RunResult, p: Printer) -> C
                     .unwrap_or_else(|| "fix the cause".to_owned())
             ));
             if p.format == OutputFormat::Json {
-                p.json(&json!({"schema": SCHEMA, "file": file, "organization_id": org, "status": "stopped", "summary": s, "this_run": result.this_run}));
+                p.json(&json!({"file": file, "organization_id": org, "status": "stopped", "summary": s, "this_run": result.this_run}));
             }
             return Err(err);
         }
@@ -301,7 +300,6 @@ pub(super) fn report(file: &str, org: &str, result: &RunResult, p: Printer) -> C
     };
     if p.format == OutputFormat::Json {
         p.json(&json!({
-            "schema": SCHEMA,
             "file": file,
             "organization_id": org,
             "status": status,
@@ -367,7 +365,7 @@ pub(super) fn status(settings: &Settings, p: Printer) -> CommandResult {
                 })
             })
             .collect();
-        p.json(&json!({"schema": SCHEMA, "imports": list}));
+        p.json(&json!({"imports": list}));
         return Ok(exit::OK);
     }
     if runs.is_empty() {
