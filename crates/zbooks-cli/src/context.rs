@@ -15,12 +15,13 @@ use zbooks_client::oauth::AccountsServer;
 use zbooks_client::time::{BoxFuture, Sleep};
 use zbooks_client::{Client, ClientBuilder, Credentials};
 use zbooks_store::{SqliteStore, StoredCredentials};
+use zbooks_types::event::WaitReason;
 use zbooks_types::{DataCenter, Secret};
 
 use crate::error::CliError;
 use crate::exit;
 use crate::logfile::LogFile;
-use crate::printer::Printer;
+use crate::printer::{self, Printer};
 use crate::render;
 use crate::settings::{Resolved, Settings};
 
@@ -281,13 +282,98 @@ struct AnnouncedSleep {
 
 impl Sleep for AnnouncedSleep {
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-        if duration >= ANNOUNCE_WAITS_FROM {
-            self.printer.note(&format!(
-                "waiting {}s for Zoho's limits: the organization's next call slot, a pause after \
-                 Zoho's per-minute limit (429/44) or a backoff before a retry; Ctrl-C stops",
-                duration.as_secs()
-            ));
+        self.announced(
+            duration,
+            "Zoho's limits (the organization's next call slot, a pause after Zoho's per-minute \
+             limit, or a backoff before a retry)",
+        )
+    }
+
+    fn sleep_for(&self, duration: Duration, reason: WaitReason) -> BoxFuture<'static, ()> {
+        self.announced(duration, wait_reason(reason))
+    }
+}
+
+impl AnnouncedSleep {
+    /// Waits `duration`; a wait long enough for a person to wonder is shown with its reason: a
+    /// spinner with a countdown while a progress display draws (`zbooks import`), a note
+    /// otherwise.
+    fn announced(&self, duration: Duration, reason: &str) -> BoxFuture<'static, ()> {
+        let sleep = tokio::time::sleep(duration);
+        if duration < ANNOUNCE_WAITS_FROM {
+            return Box::pin(sleep);
         }
-        Box::pin(tokio::time::sleep(duration))
+        if let Some(done) = printer::show_wait(reason, duration) {
+            return Box::pin(async move {
+                sleep.await;
+                done();
+            });
+        }
+        self.printer.note(&format!(
+            "waiting {}s for {reason}; Ctrl-C stops",
+            duration.as_secs()
+        ));
+        Box::pin(sleep)
+    }
+}
+
+/// What a wait of the client is for, in words.
+fn wait_reason(reason: WaitReason) -> &'static str {
+    match reason {
+        WaitReason::Pacing => "the organization's next call slot (Zoho allows 100 calls a minute)",
+        WaitReason::Paused => {
+            "the rest of the minute: Zoho's per-minute limit (429/44) blocks the whole organization"
+        }
+        WaitReason::Concurrency => "a call in flight to end (Zoho's cap on concurrent calls)",
+        WaitReason::Quota => "the daily quota to reset",
+        WaitReason::Backoff => "a backoff before a retry",
+        WaitReason::Refresh => "another process's token refresh",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::printer::{ColorChoice, OutputFormat};
+
+    #[test]
+    fn a_long_wait_of_the_client_is_shown_with_its_reason_and_ended() {
+        let shown: Arc<Mutex<Vec<String>>> = Arc::default();
+        let seen = shown.clone();
+        printer::set_wait_sink(Some(Arc::new(move |reason: &str, length: Duration| {
+            seen.lock()
+                .unwrap()
+                .push(format!("{}s {reason}", length.as_secs()));
+            let ended = seen.clone();
+            Box::new(move || ended.lock().unwrap().push("ended".to_owned()))
+        })));
+        let sleep = AnnouncedSleep {
+            printer: Printer::new(OutputFormat::Text, ColorChoice::Never, true, true),
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            sleep
+                .sleep_for(Duration::from_secs(40), WaitReason::Paused)
+                .await;
+            // Short waits are not worth a line.
+            sleep
+                .sleep_for(Duration::from_millis(600), WaitReason::Pacing)
+                .await;
+        });
+        printer::set_wait_sink(None);
+        let shown = shown.lock().unwrap().clone();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(
+            shown[0].starts_with("40s the rest of the minute"),
+            "{shown:?}"
+        );
+        assert!(shown[0].contains("429/44"), "{shown:?}");
+        assert_eq!(shown[1], "ended");
     }
 }

@@ -5,6 +5,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use anstream::AutoStream;
 use anstyle::{AnsiColor, Style};
@@ -31,6 +32,26 @@ static STDERR_SINK: Mutex<Option<StderrSink>> = Mutex::new(None);
 /// stderr), or, with `None`, to stderr again.
 pub fn set_stderr_sink(sink: Option<StderrSink>) {
     *STDERR_SINK.lock().unwrap_or_else(PoisonError::into_inner) = sink;
+}
+
+/// What shows a wait to a person while a progress display draws on stderr: given the reason
+/// and the length, it starts showing it (a spinner with a countdown) and returns what ends it.
+pub type WaitSink = Arc<dyn Fn(&str, Duration) -> Box<dyn FnOnce() + Send> + Send + Sync>;
+
+static WAIT_SINK: Mutex<Option<WaitSink>> = Mutex::new(None);
+
+/// Shows the client's waits through `sink` (a progress display), or, with `None`, as notes.
+pub fn set_wait_sink(sink: Option<WaitSink>) {
+    *WAIT_SINK.lock().unwrap_or_else(PoisonError::into_inner) = sink;
+}
+
+/// Starts showing a wait through the wait sink, when one is set: what ends the showing.
+pub fn show_wait(reason: &str, length: Duration) -> Option<Box<dyn FnOnce() + Send>> {
+    let sink = WAIT_SINK
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    sink.map(|show| show(reason, length))
 }
 
 /// Colour choices.

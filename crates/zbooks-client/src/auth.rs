@@ -271,7 +271,9 @@ impl Auth {
                 break;
             }
             // Another process is refreshing: wait for its token rather than asking too.
-            self.sleep.sleep(self.config.lock_poll).await;
+            self.sleep
+                .sleep_for(self.config.lock_poll, WaitReason::Refresh)
+                .await;
             if let Some(token) = self.load_stored(key, stale).await? {
                 return Ok(token);
             }

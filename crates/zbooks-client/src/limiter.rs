@@ -213,12 +213,12 @@ impl Limiter {
             };
             let wait = at.duration_since(now).unwrap_or(Duration::ZERO);
             if !wait.is_zero() {
-                self.sleep.sleep(wait).await;
                 let reason = if paused {
                     WaitReason::Paused
                 } else {
                     WaitReason::Pacing
                 };
+                self.sleep.sleep_for(wait, reason).await;
                 push_wait(waits, reason, wait);
             }
             // A 429/44 that arrived while this call slept for its slot: the slot lies inside

@@ -204,7 +204,7 @@ impl Inner {
                 Next::Retry { sleep } => sleep,
             };
             if !sleep.is_zero() {
-                self.sleep.sleep(sleep).await;
+                self.sleep.sleep_for(sleep, WaitReason::Backoff).await;
                 run.waits.push(Wait {
                     reason: WaitReason::Backoff,
                     ms: millis(sleep),

@@ -21,6 +21,18 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Sleep: Send + Sync + fmt::Debug {
     /// A future that completes after `duration`.
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
+
+    /// [`Sleep::sleep`] for a wait whose reason is known (the organization's next call slot,
+    /// a pause after Zoho's per-minute limit, a backoff...), so a caller that shows waits to a
+    /// person can say why. The default ignores the reason.
+    fn sleep_for(
+        &self,
+        duration: Duration,
+        reason: zbooks_types::event::WaitReason,
+    ) -> BoxFuture<'static, ()> {
+        let _ = reason;
+        self.sleep(duration)
+    }
 }
 
 /// Waits with `tokio::time::sleep` (so `tokio::time::pause` controls it).

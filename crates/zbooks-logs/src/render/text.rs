@@ -1,8 +1,11 @@
 //! The terminal report: findings first (ranked, with evidence, samples and fix), then the
 //! tables (codes, 429s, classes, endpoints, organizations, tokens), a timeline and the lines
-//! that could not be read. Plain text, with ANSI colour only when asked for.
+//! that could not be read. Plain text, styled (anstyle, as the CLI's printer) only when asked
+//! for: the caller's stream keeps or strips the styles.
 
 use std::fmt::Write as _;
+
+use anstyle::AnsiColor;
 
 use crate::report::{Report, Severity};
 
@@ -11,29 +14,30 @@ struct Style {
 }
 
 impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
+    fn paint(&self, style: anstyle::Style, text: &str) -> String {
         if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            format!("{style}{text}{style:#}")
         } else {
             text.to_owned()
         }
     }
 
     fn bold(&self, text: &str) -> String {
-        self.paint("1", text)
+        self.paint(anstyle::Style::new().bold(), text)
     }
 
     fn dim(&self, text: &str) -> String {
-        self.paint("2", text)
+        self.paint(anstyle::Style::new().dimmed(), text)
     }
 
     fn severity(&self, s: Severity) -> String {
         let label = format!("{:<8}", s.as_str().to_ascii_uppercase());
+        let fg = |c: AnsiColor| anstyle::Style::new().fg_color(Some(c.into()));
         match s {
-            Severity::Critical => self.paint("1;31", &label),
-            Severity::Error => self.paint("31", &label),
-            Severity::Warning => self.paint("33", &label),
-            Severity::Info => self.paint("36", &label),
+            Severity::Critical => self.paint(fg(AnsiColor::Red).bold(), &label),
+            Severity::Error => self.paint(fg(AnsiColor::Red), &label),
+            Severity::Warning => self.paint(fg(AnsiColor::Yellow), &label),
+            Severity::Info => self.paint(fg(AnsiColor::Cyan), &label),
         }
     }
 }
@@ -320,7 +324,14 @@ impl Report {
                     &b.start[..16.min(b.start.len())],
                     bar(b.calls, max, 40),
                     b.calls,
-                    if color { st.paint("31", &fails) } else { fails },
+                    if color {
+                        st.paint(
+                            anstyle::Style::new().fg_color(Some(AnsiColor::Red.into())),
+                            &fails,
+                        )
+                    } else {
+                        fails
+                    },
                     b.failed,
                     st.dim(&classes.join(", "))
                 );

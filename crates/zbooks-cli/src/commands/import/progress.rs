@@ -93,6 +93,22 @@ fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
 }
 
+/// A spinner line for a wait: its reason and a countdown to `until`.
+fn wait_spinner(multi: &MultiProgress, reason: &str, until: SystemTime) -> ProgressBar {
+    let bar = multi.add(ProgressBar::new_spinner());
+    let countdown = move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+        let left = until.duration_since(now()).unwrap_or(Duration::ZERO);
+        let _ = w.write_str(&hm(left));
+    };
+    bar.set_style(
+        style("{prefix:>10} {spinner} {countdown} {wide_msg}").with_key("countdown", countdown),
+    );
+    bar.set_prefix("waiting");
+    bar.set_message(format!("for {reason}"));
+    bar.enable_steady_tick(TICK);
+    bar
+}
+
 impl ProgressView {
     /// A view on stderr for a run paced at `minute`-long minutes (bars when stderr is a
     /// terminal, lines otherwise, nothing when quiet).
@@ -104,6 +120,13 @@ impl ProgressView {
             let sink = multi.clone();
             printer::set_stderr_sink(Some(Arc::new(move |line: &str| {
                 let _ = sink.println(line);
+            })));
+            // The client's own waits (its pacing, a pause after a 44, a backoff) as spinners
+            // with their reason and a countdown, like the importer's.
+            let waits = multi.clone();
+            printer::set_wait_sink(Some(Arc::new(move |reason: &str, length: Duration| {
+                let bar = wait_spinner(&waits, reason, now() + length);
+                Box::new(move || bar.finish_and_clear())
             })));
             Mode::Bars(Bars {
                 multi,
@@ -212,19 +235,7 @@ impl ProgressView {
                 if let Some(old) = bars.waiting.take() {
                     old.finish_and_clear();
                 }
-                let bar = bars.multi.add(ProgressBar::new_spinner());
-                let countdown = move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let left = until.duration_since(now()).unwrap_or(Duration::ZERO);
-                    let _ = w.write_str(&hm(left));
-                };
-                bar.set_style(
-                    style("{prefix:>10} {spinner} {countdown} {wide_msg}")
-                        .with_key("countdown", countdown),
-                );
-                bar.set_prefix("waiting");
-                bar.set_message(format!("for {reason}"));
-                bar.enable_steady_tick(TICK);
-                bars.waiting = Some(bar);
+                bars.waiting = Some(wait_spinner(&bars.multi, reason, until));
             }
         }
     }
@@ -401,6 +412,7 @@ impl ProgressView {
                 bar.finish_and_clear();
             }
             printer::set_stderr_sink(None);
+            printer::set_wait_sink(None);
             self.mode = Mode::Quiet;
         }
     }
@@ -410,6 +422,7 @@ impl Drop for ProgressView {
     fn drop(&mut self) {
         if matches!(self.mode, Mode::Bars(_)) {
             printer::set_stderr_sink(None);
+            printer::set_wait_sink(None);
         }
     }
 }
