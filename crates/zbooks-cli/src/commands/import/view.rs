@@ -199,6 +199,12 @@ pub(crate) fn overall_line(s: &Summary) -> String {
 
 /// The reconciliation as text: entities and parties in full, records that disagree.
 pub(crate) fn reconciliation_text(r: &Reconciliation) -> String {
+    if r.lines.is_empty() {
+        // Contacts, items, taxes and accounts carry no amounts to tick off.
+        return "reconciliation: nothing with an amount in the input (invoices, bills, \
+                payments, journals) to tick off against Zoho\n"
+            .to_owned();
+    }
     let mut out = String::from("reconciliation (input against Zoho, read back with list calls):\n");
     let _ = writeln!(
         out,
@@ -447,4 +453,16 @@ pub(super) fn failed(args: &FailedArgs, settings: &Settings, p: Printer) -> Comm
     }
     p.note(&format!("{} failed record(s)", failed.len()));
     Ok(exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_input_without_amounts_says_there_is_nothing_to_tick_off() {
+        let text = reconciliation_text(&Reconciliation::default());
+        assert!(text.starts_with("reconciliation: nothing with an amount"), "{text}");
+        assert!(!text.contains("0 of 0"), "{text}");
+    }
 }
