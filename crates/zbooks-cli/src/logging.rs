@@ -292,7 +292,7 @@ mod tests {
             sink.lock().unwrap().push(line.to_owned());
         });
         tracing::subscriber::with_default(log, || {
-            tracing::warn!(target: "zbooks::test", header = "Authorization: Zoho-oauthtoken 1000.secretcanary0000", "sent");
+            tracing::warn!(target: "zbooks::test", header = "Authorization: Zoho-oauthtoken sim-secretcanary", "sent");
         });
         let lines = lines.lock().unwrap();
         assert!(!lines[0].contains("secretcanary"), "{lines:?}");
