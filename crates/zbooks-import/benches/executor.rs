@@ -14,16 +14,10 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use zbooks_import::problem::Report;
-use zbooks_import::{
-    ExecuteOptions, ExistingRecords, RunInput, StopHandle, ValidateOptions, execute, fingerprint,
-    validate,
-};
+use zbooks_import::ExecuteOptions;
 use zbooks_sim::{Sim, SimConfig};
-use zbooks_store::SqliteStore;
 
 const RECORDS: usize = 1_200;
 
@@ -44,24 +38,7 @@ async fn run() {
     })
     .await
     .unwrap();
-    let demo = sim.demo();
-    let store = Arc::new(SqliteStore::open(tempdir().join("bench.sqlite3")).unwrap());
-    let client = common::paced_client(&sim, store.clone(), minute);
     let records = common::contacts("Bench Customer", RECORDS);
-    let validation = validate(
-        &records,
-        &Report::default(),
-        &ExistingRecords::new(),
-        ValidateOptions::default(),
-    );
-    let fp = fingerprint(b"bench", "", &demo.organization_id);
-    let input = RunInput {
-        records: &records,
-        validation: &validation,
-        unread: &[],
-        file: "bench",
-        fingerprint: &fp,
-    };
     let options = ExecuteOptions {
         read_back: false,
         settle: Duration::ZERO,
@@ -70,23 +47,13 @@ async fn run() {
         exclusive: true,
         ..ExecuteOptions::default()
     };
-    let before = sim.counters().requests;
-    let started = Instant::now();
-    let result = execute(
-        &client,
-        &store,
-        &input,
-        options,
-        &StopHandle::new(),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
-    let elapsed = started.elapsed().as_secs_f64();
-    let counters = sim.counters();
-    let calls = counters.requests - before;
+    let common::Measured {
+        result,
+        elapsed,
+        calls,
+        served_429,
+    } = common::measured_import(&sim, &tempdir(), minute, &records, options).await;
     let limit_per_s = 100.0 / minute.as_secs_f64();
-    let served_429: u64 = counters.throttled.values().sum();
     println!(
         "import of {RECORDS} records: {} created, {calls} calls in {elapsed:.2} s = {:.1} calls/s \
          against a limit of {limit_per_s:.0}/s: {:.1}% of the limit; 429 served: {served_429}",
@@ -99,7 +66,7 @@ async fn run() {
     let posts = log.iter().filter(|l| l.method == "POST").count();
     println!(
         "creates: {posts}; duplicates refused: {}",
-        counters.duplicates_refused
+        sim.counters().duplicates_refused
     );
     sim.shutdown().await;
 }

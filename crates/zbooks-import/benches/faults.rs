@@ -24,16 +24,10 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use zbooks_import::problem::Report;
-use zbooks_import::{
-    ExecuteOptions, ExistingRecords, RunInput, StopHandle, ValidateOptions, execute, fingerprint,
-    validate,
-};
+use zbooks_import::ExecuteOptions;
 use zbooks_sim::{FaultAction, FaultRule, Sim, SimConfig};
-use zbooks_store::SqliteStore;
 
 /// A Zoho minute, scaled.
 const MINUTE: Duration = Duration::from_secs(3);
@@ -110,43 +104,22 @@ async fn run(n: usize, policy: Policy) {
         )
         .every(40),
     ]);
-    let demo = sim.demo();
-    let dir = tempdir(n, policy);
-    let store = Arc::new(SqliteStore::open(dir.join("bench.sqlite3")).unwrap());
-    let client = common::paced_client(&sim, store.clone(), MINUTE);
     let records = common::contacts("Fault Customer", n);
-    let validation = validate(
+    let common::Measured {
+        result,
+        elapsed,
+        calls,
+        served_429,
+    } = common::measured_import(
+        &sim,
+        &tempdir(n, policy),
+        MINUTE,
         &records,
-        &Report::default(),
-        &ExistingRecords::new(),
-        ValidateOptions::default(),
-    );
-    let fp = fingerprint(b"faults", "", &demo.organization_id);
-    let input = RunInput {
-        records: &records,
-        validation: &validation,
-        unread: &[],
-        file: "bench",
-        fingerprint: &fp,
-    };
-    let options = policy.options();
-    let before = sim.counters().requests;
-    let started = Instant::now();
-    let result = execute(
-        &client,
-        &store,
-        &input,
-        options,
-        &StopHandle::new(),
-        &mut |_| {},
+        policy.options(),
     )
-    .await
-    .unwrap();
-    let elapsed = started.elapsed().as_secs_f64();
+    .await;
     let counters = sim.counters();
-    let calls = counters.requests - before;
     let limit_per_s = 100.0 / MINUTE.as_secs_f64();
-    let served_429: u64 = counters.throttled.values().sum();
     let mine: Vec<u64> = counters
         .records_per_natural_key
         .iter()
