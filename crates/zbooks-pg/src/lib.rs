@@ -1,0 +1,134 @@
+//! The PostgreSQL backend of zbooks: the import journal ([`PgJournal`], the same states and
+//! transitions as `zbooks_store::Journal` on SQLite) and the import queue ([`PgQueue`]: jobs
+//! unique on organization, entity and natural key, with dependencies, claimed under a lease
+//! with `FOR UPDATE SKIP LOCKED`), so that several machines share one import.
+//!
+//! It exists apart from `zbooks-store` to keep the PostgreSQL client and its pool out of every
+//! build that does not use them. It only persists: it never calls Zoho and decides nothing an
+//! executor decides.
+//!
+//! # Schema versions
+//!
+//! The tables come from the SQL files under `crates/zbooks-pg/migrations/`, applied in order,
+//! each in one transaction with the row recording it in `zbooks_migrations` (under an advisory
+//! lock, so two machines opening one database at once migrate it once). A database recording
+//! a migration this build does not know is refused, not read or written: an old binary never
+//! damages a new binary's data. A migration only adds; a column keeps its meaning.
+//!
+//! Every table lives in the connection's `search_path` (the `public` schema by default), so one
+//! database can hold several installations, and each test one schema of its own.
+#![warn(missing_docs)]
+
+mod journal;
+mod migrate;
+mod queue;
+
+use std::fmt;
+use std::time::UNIX_EPOCH;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use zbooks_client::store::{StoreError, StoreResult};
+
+pub use journal::PgJournal;
+pub use migrate::{MIGRATIONS, Migration};
+pub use queue::{ClaimedJob, JobCounts, JobOutcome, NewJob, PgQueue};
+
+/// Connections a store keeps open at most.
+const POOL_SIZE: usize = 8;
+
+/// A pool of connections to one PostgreSQL database, migrated.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+}
+
+impl fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The configuration may hold a password: only the pool's size is shown.
+        f.debug_struct("PgStore")
+            .field("pool_size", &self.pool.status().max_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PgStore {
+    /// Connects to the database a URL names (`postgres://user@host:5432/db`) and migrates it.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the URL does not parse, the server cannot be reached, or the
+    /// database holds a newer schema than this build knows.
+    pub async fn connect(url: &str) -> StoreResult<PgStore> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::new(format_args!("a PostgreSQL URL: {e}")))?;
+        PgStore::connect_with(config).await
+    }
+
+    /// Connects with a ready configuration (for instance one whose `options` set a
+    /// `search_path`) and migrates the database.
+    ///
+    /// # Errors
+    ///
+    /// As [`PgStore::connect`].
+    pub async fn connect_with(config: tokio_postgres::Config) -> StoreResult<PgStore> {
+        let manager = Manager::from_config(
+            config,
+            tokio_postgres::NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(|e| StoreError::new(format_args!("a PostgreSQL pool: {e}")))?;
+        let store = PgStore { pool };
+        let mut client = store.client().await?;
+        migrate::migrate(&mut client).await?;
+        Ok(store)
+    }
+
+    /// The journal of the run named `fingerprint`.
+    pub fn journal(&self, fingerprint: &str) -> PgJournal {
+        PgJournal::new(self.clone(), fingerprint)
+    }
+
+    /// The import queue of one organization.
+    pub fn queue(&self, organization_id: &str) -> PgQueue {
+        PgQueue::new(self.clone(), organization_id)
+    }
+
+    async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
+        self.pool
+            .get()
+            .await
+            .map_err(|e| StoreError::new(format_args!("a PostgreSQL connection: {e}")))
+    }
+}
+
+/// A PostgreSQL error as a store error: the server's message when it sent one.
+fn db_error(e: &tokio_postgres::Error) -> StoreError {
+    match e.as_db_error() {
+        Some(db) => StoreError::new(format_args!("postgresql: {}", db.message())),
+        None => StoreError::new(format_args!("postgresql: {e}")),
+    }
+}
+
+/// Milliseconds since the Unix epoch, for the journal's timestamps (for people; decisions use
+/// the executor's clock, passed in where they matter).
+fn now_ms() -> i64 {
+    let now = zbooks_types::Clock::now(&zbooks_types::SystemClock);
+    let since = now.duration_since(UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn now_is_after_2020() {
+        assert!(now_ms() > 1_577_836_800_000);
+    }
+}
