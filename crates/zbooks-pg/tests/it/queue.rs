@@ -8,7 +8,7 @@ use std::time::Duration;
 use zbooks_pg::{JobOutcome, NewJob};
 use zbooks_store::{Failure, Outcome};
 
-const LONG: Duration = Duration::from_secs(600);
+const LONG: Duration = Duration::from_mins(10);
 
 fn job(entity: &str, key: &str, depends_on: &[(&str, &str)]) -> NewJob {
     NewJob {
