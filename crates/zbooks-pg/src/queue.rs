@@ -123,7 +123,7 @@ impl PgQueue {
     ///
     /// # Errors
     ///
-    /// A [`StoreError`] when the database cannot be written.
+    /// A [`StoreError`](zbooks_client::store::StoreError) when the database cannot be written.
     pub async fn enqueue(&self, jobs: Vec<NewJob>) -> StoreResult<u64> {
         let mut client = self.store.client().await?;
         let tx = client.transaction().await.map_err(|e| db_error(&e))?;
@@ -182,7 +182,7 @@ impl PgQueue {
     ///
     /// # Errors
     ///
-    /// A [`StoreError`] when the database cannot be written.
+    /// A [`StoreError`](zbooks_client::store::StoreError) when the database cannot be written.
     pub async fn claim(
         &self,
         worker: &str,
@@ -243,7 +243,7 @@ impl PgQueue {
     ///
     /// # Errors
     ///
-    /// A [`StoreError`] when the database cannot be written.
+    /// A [`StoreError`](zbooks_client::store::StoreError) when the database cannot be written.
     pub async fn renew(&self, job: &ClaimedJob, lease: Duration) -> StoreResult<bool> {
         let client = self.store.client().await?;
         let n = client
@@ -262,7 +262,7 @@ impl PgQueue {
     ///
     /// # Errors
     ///
-    /// A [`StoreError`] when the database cannot be written.
+    /// A [`StoreError`](zbooks_client::store::StoreError) when the database cannot be written.
     pub async fn complete(&self, job: &ClaimedJob, outcome: JobOutcome) -> StoreResult<bool> {
         let client = self.store.client().await?;
         let fence = "WHERE id = $1 AND claim_seq = $2 AND state = 'claimed'";
@@ -332,7 +332,7 @@ impl PgQueue {
     ///
     /// # Errors
     ///
-    /// A [`StoreError`] when the database cannot be written.
+    /// A [`StoreError`](zbooks_client::store::StoreError) when the database cannot be written.
     pub async fn release_expired(&self) -> StoreResult<u64> {
         let client = self.store.client().await?;
         client
@@ -350,7 +350,7 @@ impl PgQueue {
     ///
     /// # Errors
     ///
-    /// A [`StoreError`] when the database cannot be read.
+    /// A [`StoreError`](zbooks_client::store::StoreError) when the database cannot be read.
     pub async fn counts(&self) -> StoreResult<JobCounts> {
         let client = self.store.client().await?;
         let rows = client
