@@ -24,7 +24,7 @@ mod migrate;
 mod queue;
 
 use std::fmt;
-use std::time::UNIX_EPOCH;
+use std::time::{Duration, UNIX_EPOCH};
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use zbooks_client::store::{StoreError, StoreResult};
@@ -32,6 +32,9 @@ use zbooks_client::store::{StoreError, StoreResult};
 pub use journal::PgJournal;
 pub use migrate::{MIGRATIONS, Migration};
 pub use queue::{ClaimedJob, JobCounts, JobOutcome, NewJob, PgQueue};
+
+/// How long a connection attempt may take unless the URL says otherwise.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connections a store keeps open at most.
 const POOL_SIZE: usize = 8;
@@ -71,7 +74,12 @@ impl PgStore {
     /// # Errors
     ///
     /// As [`PgStore::connect`].
-    pub async fn connect_with(config: tokio_postgres::Config) -> StoreResult<PgStore> {
+    pub async fn connect_with(mut config: tokio_postgres::Config) -> StoreResult<PgStore> {
+        // A server that does not answer (a dropped packet, not a refused port) is an error
+        // after a while, not a hang; a URL's `connect_timeout` wins.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
         let manager = Manager::from_config(
             config,
             tokio_postgres::NoTls,

@@ -102,3 +102,19 @@ async fn migrations_apply_once_and_a_newer_schema_is_refused() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_unreachable_server_is_an_error_that_keeps_the_password_out() {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    let err = PgStore::connect("postgres://zb:s3cret-canary@127.0.0.1:1/test")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("connection"), "{err}");
+    assert!(!err.contains("s3cret-canary"), "{err}");
+    let err = PgStore::connect("mysql://nope")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("PostgreSQL URL"), "{err}");
+}
