@@ -74,7 +74,41 @@ impl PgStore {
     /// # Errors
     ///
     /// As [`PgStore::connect`].
-    pub async fn connect_with(mut config: tokio_postgres::Config) -> StoreResult<PgStore> {
+    pub async fn connect_with(config: tokio_postgres::Config) -> StoreResult<PgStore> {
+        let store = PgStore::pool(config)?;
+        let mut client = store.client().await?;
+        migrate::migrate(&mut client).await?;
+        Ok(store)
+    }
+
+    /// Connects to read only (`import status`, `import failed`): nothing is created or
+    /// migrated. `None` when the database holds no zbooks tables yet.
+    ///
+    /// # Errors
+    ///
+    /// As [`PgStore::connect`].
+    pub async fn open_existing(url: &str) -> StoreResult<Option<PgStore>> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::new(format_args!("a PostgreSQL URL: {e}")))?;
+        PgStore::open_existing_with(config).await
+    }
+
+    /// [`PgStore::open_existing`] with a ready configuration.
+    ///
+    /// # Errors
+    ///
+    /// As [`PgStore::connect`].
+    pub async fn open_existing_with(
+        config: tokio_postgres::Config,
+    ) -> StoreResult<Option<PgStore>> {
+        let store = PgStore::pool(config)?;
+        let client = store.client().await?;
+        let found = migrate::applied(&client).await?;
+        Ok((found > 0).then_some(store))
+    }
+
+    fn pool(mut config: tokio_postgres::Config) -> StoreResult<PgStore> {
         // A server that does not answer (a dropped packet, not a refused port) is an error
         // after a while, not a hang; a URL's `connect_timeout` wins.
         if config.get_connect_timeout().is_none() {
@@ -91,10 +125,32 @@ impl PgStore {
             .max_size(POOL_SIZE)
             .build()
             .map_err(|e| StoreError::new(format_args!("a PostgreSQL pool: {e}")))?;
-        let store = PgStore { pool };
-        let mut client = store.client().await?;
-        migrate::migrate(&mut client).await?;
-        Ok(store)
+        Ok(PgStore { pool })
+    }
+
+    /// Every run in the journal, newest first.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the database cannot be read.
+    pub async fn journal_runs(&self) -> StoreResult<Vec<zbooks_store::RunInfo>> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT fingerprint FROM journal_runs ORDER BY updated_ms DESC, created_ms DESC",
+                &[],
+            )
+            .await
+            .map_err(|e| db_error(&e))?;
+        drop(client);
+        let mut runs = Vec::with_capacity(rows.len());
+        for row in rows {
+            let fingerprint: &str = row.get(0);
+            if let Some(run) = self.journal(fingerprint).info().await? {
+                runs.push(run);
+            }
+        }
+        Ok(runs)
     }
 
     /// The journal of the run named `fingerprint`.

@@ -31,6 +31,40 @@ pub const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+/// The last migration the database records (0: none, or no zbooks tables), without changing
+/// anything; a newer one than this build knows is refused.
+pub(crate) async fn applied(client: &tokio_postgres::Client) -> StoreResult<i64> {
+    let row = client
+        .query_one("SELECT to_regclass('zbooks_migrations') IS NOT NULL", &[])
+        .await
+        .map_err(|e| db_error(&e))?;
+    if !row.get::<_, bool>(0) {
+        return Ok(0);
+    }
+    let row = client
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM zbooks_migrations",
+            &[],
+        )
+        .await
+        .map_err(|e| db_error(&e))?;
+    let found: i64 = row.get(0);
+    refuse_newer(found)?;
+    Ok(found)
+}
+
+/// An error when the database records a migration this build does not know.
+fn refuse_newer(found: i64) -> StoreResult<()> {
+    let known = MIGRATIONS.last().map_or(0, |m| m.version);
+    if found > known {
+        return Err(StoreError::new(format_args!(
+            "the database's schema is newer (migration {found}) than this build knows \
+             ({known}): upgrade zbooks"
+        )));
+    }
+    Ok(())
+}
+
 /// Applies the migrations the database lacks; refuses a database that records a newer one.
 pub(crate) async fn migrate(client: &mut tokio_postgres::Client) -> StoreResult<()> {
     let tx = client.transaction().await.map_err(|e| db_error(&e))?;
@@ -55,13 +89,7 @@ pub(crate) async fn migrate(client: &mut tokio_postgres::Client) -> StoreResult<
         .await
         .map_err(|e| db_error(&e))?;
     let found: i64 = row.get(0);
-    let known = MIGRATIONS.last().map_or(0, |m| m.version);
-    if found > known {
-        return Err(StoreError::new(format_args!(
-            "the database's schema is newer (migration {found}) than this build knows \
-             ({known}): upgrade zbooks"
-        )));
-    }
+    refuse_newer(found)?;
     for m in MIGRATIONS.iter().filter(|m| m.version > found) {
         tx.batch_execute(m.sql).await.map_err(|e| db_error(&e))?;
         tx.execute(

@@ -118,3 +118,45 @@ async fn an_unreachable_server_is_an_error_that_keeps_the_password_out() {
         .to_string();
     assert!(err.contains("PostgreSQL URL"), "{err}");
 }
+
+#[tokio::test]
+async fn reading_an_untouched_database_changes_nothing_and_lists_every_run() {
+    in_schema(|config| async move {
+        assert!(
+            PgStore::open_existing_with(config.clone())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        let tables: i64 = client
+            .query_one(
+                "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(tables, 0, "a read created tables");
+        let s = store(&config).await;
+        s.journal("old")
+            .begin("a.xml", "1", 0, Vec::new())
+            .await
+            .unwrap();
+        s.journal("new")
+            .begin("b.xml", "1", 0, Vec::new())
+            .await
+            .unwrap();
+        s.journal("new").set_status("finished", None).await.unwrap();
+        let read = PgStore::open_existing_with(config.clone())
+            .await
+            .unwrap()
+            .unwrap();
+        let runs = read.journal_runs().await.unwrap();
+        let files: Vec<&str> = runs.iter().map(|r| r.file.as_str()).collect();
+        assert_eq!(files.len(), 2);
+        assert!(files.contains(&"a.xml") && files.contains(&"b.xml"));
+    })
+    .await;
+}
