@@ -110,7 +110,7 @@ pub const VARS: &[EnvVar] = &[
     },
     EnvVar {
         name: JOURNAL,
-        description: "where `zbooks import` journals its records: a `postgres://user@host:5432/db` URL for the journal on PostgreSQL (default: the SQLite store in the data directory)",
+        description: "where `zbooks import` journals its records (and `import status` and `import failed` read them): a `postgres://user@host:5432/db` URL for the journal on PostgreSQL (default: the SQLite store in the data directory)",
         // A URL may carry a password.
         secret: true,
     },

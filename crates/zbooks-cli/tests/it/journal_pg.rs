@@ -1,6 +1,7 @@
 //! `zbooks import` with `ZBOOKS_JOURNAL` naming PostgreSQL (127.0.0.1:5432, as the project's
-//! machines and CI run it): the records are journaled there, and the same command again finds
-//! them done and sends nothing. The test works in a schema of its own, dropped at the end.
+//! machines and CI run it): the records are journaled there, the same command again finds them
+//! done and sends nothing, and `import status` and `import failed` read them there. The test
+//! works in a schema of its own, dropped at the end.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use std::hash::{BuildHasher, Hasher};
@@ -93,6 +94,14 @@ fn zbooks_journal_puts_the_import_journal_on_postgres() {
         let (code, stdout, stderr) = run(&args);
         assert_eq!(code, Some(0), "{stdout}\n{stderr}");
         assert_eq!(zoho.sim().counters().by_status.get(&201).copied(), created);
+        // status and failed read the same journal.
+        let (code, stdout, stderr) = run(&["import", "status"]);
+        assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+        assert!(stdout.contains("demo-company.xml"), "{stdout}");
+        assert!(stdout.contains("finished"), "{stdout}");
+        let (code, stdout, stderr) = run(&["import", "failed"]);
+        assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+        assert!(stderr.contains("0 failed record(s)"), "{stderr}");
     });
 }
 
