@@ -24,6 +24,7 @@ pub(crate) const STRICT: &[&str] = &[
     "zbooks-client",
     "zbooks-import",
     "zbooks-logs",
+    "zbooks-pg",
     "zbooks-sim",
     "zbooks-store",
     "zbooks-testkit",

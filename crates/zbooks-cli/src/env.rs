@@ -41,6 +41,8 @@ pub const PLAN: &str = "ZBOOKS_PLAN";
 pub const CONFIG: &str = "ZBOOKS_CONFIG";
 /// `ZBOOKS_DATA_DIR`.
 pub const DATA_DIR: &str = "ZBOOKS_DATA_DIR";
+/// `ZBOOKS_JOURNAL`.
+pub const JOURNAL: &str = "ZBOOKS_JOURNAL";
 /// `NO_COLOR`.
 pub const NO_COLOR: &str = "NO_COLOR";
 
@@ -105,6 +107,12 @@ pub const VARS: &[EnvVar] = &[
         name: DATA_DIR,
         description: "where zbooks keeps its state (tokens, quota ledger, import journals) instead of the platform's data directory",
         secret: false,
+    },
+    EnvVar {
+        name: JOURNAL,
+        description: "where `zbooks import` journals its records (and `import status` and `import failed` read them): a `postgres://user@host:5432/db` URL for the journal on PostgreSQL (default: the SQLite store in the data directory)",
+        // A URL may carry a password.
+        secret: true,
     },
     EnvVar {
         name: NO_COLOR,

@@ -191,6 +191,9 @@ pub struct Settings {
     pub plan: Option<Resolved<Plan>>,
     /// Whether NO_COLOR is set.
     pub no_color: bool,
+    /// Where `zbooks import` journals, when not the SQLite store: a `postgres://` URL
+    /// (`ZBOOKS_JOURNAL`; kept as a secret, since a URL may carry a password).
+    pub journal_url: Option<Secret>,
     /// Things worth telling the user (unknown config keys, ...).
     pub warnings: Vec<String>,
 }
@@ -347,6 +350,7 @@ impl Settings {
             organization_id,
             plan,
             no_color: env.get(env::NO_COLOR).is_some(),
+            journal_url: env.get(env::JOURNAL).map(|url| Secret::new(url.trim())),
             warnings,
         })
     }

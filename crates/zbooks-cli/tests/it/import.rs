@@ -18,7 +18,7 @@ use zbooks_testkit::{SimThread, cli_env};
 
 use crate::Run;
 
-const SAMPLE: &str = concat!(
+pub(crate) const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../zbooks-import/fixtures/demo-company.xml"
 );
@@ -119,7 +119,7 @@ fn fault(path: &str, probability: f64, action: FaultAction) -> FaultRule {
     FaultRule::on("POST", path, action).probability(probability)
 }
 
-const FAST: [&str; 6] = ["--minute", "1s", "--defer", "200ms", "--settle", "0s"];
+pub(crate) const FAST: [&str; 6] = ["--minute", "1s", "--defer", "200ms", "--settle", "0s"];
 
 /// A tiny seeded generator (xorshift), so the kill moments are the same every run.
 struct Rng(u64);

@@ -10,6 +10,7 @@ mod hints;
 mod import;
 mod import_unread;
 mod import_ux;
+mod journal_pg;
 mod json_reference;
 mod lease;
 mod logs;

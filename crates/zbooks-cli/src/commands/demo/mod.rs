@@ -240,7 +240,7 @@ async fn demo(args: &DemoArgs, verbose: bool, p: Printer) -> CommandResult {
             records.len()
         ));
         (
-            run_import(&client, &store, &prepared, &org, None, p).await?,
+            run_import(&client, &store, &prepared, &org, None, None, p).await?,
             None,
         )
     } else {

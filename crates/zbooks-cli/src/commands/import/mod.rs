@@ -266,7 +266,16 @@ fn import(
             ));
             tokio::time::sleep(settle).await;
         }
-        run_import(&client, &ctx.store, &prepared, &org, Some(lease), p).await
+        run_import(
+            &client,
+            &ctx.store,
+            &prepared,
+            &org,
+            Some(lease),
+            settings.journal_url.as_ref(),
+            p,
+        )
+        .await
     })
 }
 

@@ -1,11 +1,14 @@
 //! Runs a prepared import (`zbooks_import::Prepared::run`) for `zbooks import` and `zbooks
 //! demo`: Ctrl-C and a lost lease stop it resumably, its events are rendered as they come
 //! (notices, problems, the plan, the progress), and its end becomes the report and an exit
-//! code; the lease is let go on every path.
+//! code; the lease is let go on every path. The journal is the SQLite store's, or the one on
+//! PostgreSQL that `ZBOOKS_JOURNAL` names.
 
 use zbooks_client::Client;
-use zbooks_import::{Event, Prepared, RunError};
+use zbooks_import::{Event, Prepared, RunError, RunJournal};
+use zbooks_pg::PgStore;
 use zbooks_store::{ImportLease, SqliteStore};
+use zbooks_types::Secret;
 
 use super::progress::ProgressView;
 use super::view;
@@ -21,10 +24,21 @@ pub(crate) async fn run_import(
     prepared: &Prepared,
     org: &str,
     lease: Option<ImportLease>,
+    journal_url: Option<&Secret>,
     p: Printer,
 ) -> CommandResult {
     let lost = lease.as_ref().map(ImportLease::lost);
-    let result = run_leased(client, store, prepared, org, lost, p).await;
+    let fp = prepared.fingerprint(org);
+    let result = match journal_url {
+        Some(url) => match open_pg(url).await {
+            Ok(pg) => run_leased(client, &pg.journal(&fp), prepared, org, lost, p).await,
+            Err(e) => Err(e),
+        },
+        None => match store.journal(&fp).await {
+            Ok(journal) => run_leased(client, &journal, prepared, org, lost, p).await,
+            Err(e) => Err(render::store_error("the import journal failed", &e)),
+        },
+    };
     // Let go on every path (an early error too): a lease dropped without it would make the
     // next run wait for this one's requests to land, and another machine wait for the expiry.
     if let Some(lease) = lease
@@ -37,19 +51,35 @@ pub(crate) async fn run_import(
     result
 }
 
-/// [`run_import`] once the lease (if any) is held; `lost` resolves if another run takes it.
-async fn run_leased(
+/// The journal on PostgreSQL at `url` (`ZBOOKS_JOURNAL`), its schema migrated.
+async fn open_pg(url: &Secret) -> Result<PgStore, CliError> {
+    let url = url.expose();
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(
+            CliError::usage("ZBOOKS_JOURNAL is not a postgres:// URL".to_owned()).with_hint(
+                "set ZBOOKS_JOURNAL=postgres://user@host:5432/database, or unset it to journal in \
+             the SQLite store",
+            ),
+        );
+    }
+    PgStore::connect(url).await.map_err(|e| {
+        render::store_error("cannot open the import journal on PostgreSQL", &e).with_hint(
+            "check that PostgreSQL answers at the URL ZBOOKS_JOURNAL names (README: \
+             \"Journal on PostgreSQL\")",
+        )
+    })
+}
+
+/// [`run_import`] once the lease (if any) is held and the journal open; `lost` resolves if
+/// another run takes the lease.
+async fn run_leased<J: RunJournal>(
     client: &Client,
-    store: &SqliteStore,
+    journal: &J,
     prepared: &Prepared,
     org: &str,
     lost: Option<impl Future<Output = ()> + Send + 'static>,
     p: Printer,
 ) -> CommandResult {
-    let journal = store
-        .journal(&prepared.fingerprint(org))
-        .await
-        .map_err(|e| render::store_error("the import journal failed", &e))?;
     let stop = prepared.stop_handle();
     let ctrl_c = {
         let stop = stop.clone();
@@ -71,7 +101,7 @@ async fn run_leased(
     });
     let mut progress = ProgressView::new(p, prepared.settings().execute.minute);
     let outcome = prepared
-        .run(client, &journal, &mut |event: Event<'_>| match event {
+        .run(client, journal, &mut |event: Event<'_>| match event {
             Event::Listed { entity, records } => progress.listed(entity, records),
             Event::Waiting { reason, until } => progress.waiting(&reason, until),
             Event::Validated(validation) => view::print_problems(validation, p),

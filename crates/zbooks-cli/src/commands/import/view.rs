@@ -10,7 +10,8 @@ use std::time::Duration;
 use serde_json::json;
 use zbooks_import::totals::{Reconciliation, Scope};
 use zbooks_import::{Action, ImportPlan, Prepared, RunResult, Stop, Summary, Survey, Validation};
-use zbooks_store::{RecordState, RunInfo, SqliteStore};
+use zbooks_pg::PgStore;
+use zbooks_store::{JournalEntry, RecordState, RunInfo, SqliteStore};
 
 use super::FailedArgs;
 use crate::context;
@@ -344,13 +345,54 @@ fn open_existing_store(settings: &Settings) -> Result<Option<Arc<SqliteStore>>, 
         .map_err(|e| render::store_error(format!("cannot open the store {}", path.display()), &e))
 }
 
+/// Where the journal is read from: the SQLite store, or PostgreSQL when `ZBOOKS_JOURNAL`
+/// names it (opened to read only there too).
+enum Journals {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(PgStore),
+}
+
+impl Journals {
+    async fn open(settings: &Settings) -> Result<Option<Journals>, CliError> {
+        match &settings.journal_url {
+            Some(url) => PgStore::open_existing(url.expose())
+                .await
+                .map(|pg| pg.map(Journals::Postgres))
+                .map_err(|e| {
+                    render::store_error("cannot open the import journal on PostgreSQL", &e)
+                        .with_hint("check that PostgreSQL answers at the URL ZBOOKS_JOURNAL names")
+                }),
+            None => Ok(open_existing_store(settings)?.map(Journals::Sqlite)),
+        }
+    }
+
+    async fn runs(&self) -> Result<Vec<RunInfo>, CliError> {
+        match self {
+            Journals::Sqlite(store) => store.journal_runs().await,
+            Journals::Postgres(pg) => pg.journal_runs().await,
+        }
+        .map_err(|e| render::store_error("cannot read the import journal", &e))
+    }
+
+    async fn entries(&self, fingerprint: &str) -> Result<Vec<JournalEntry>, CliError> {
+        match self {
+            Journals::Sqlite(store) => match store.journal(fingerprint).await {
+                Ok(journal) => journal.entries().await,
+                Err(e) => Err(e),
+            },
+            Journals::Postgres(pg) => pg.journal(fingerprint).entries().await,
+        }
+        .map_err(|e| render::store_error("cannot read the import journal", &e))
+    }
+}
+
 pub(super) fn status(settings: &Settings, p: Printer) -> CommandResult {
-    let runs: Vec<RunInfo> = match open_existing_store(settings)? {
-        None => Vec::new(),
-        Some(store) => context::runtime()?
-            .block_on(store.journal_runs())
-            .map_err(|e| render::store_error("cannot read the import journal", &e))?,
-    };
+    let runs: Vec<RunInfo> = context::runtime()?.block_on(async {
+        match Journals::open(settings).await? {
+            None => Ok::<_, CliError>(Vec::new()),
+            Some(journals) => journals.runs().await,
+        }
+    })?;
     if p.format == OutputFormat::Json {
         let list: Vec<_> = runs
             .iter()
@@ -416,15 +458,12 @@ pub(super) fn status(settings: &Settings, p: Printer) -> CommandResult {
 }
 
 pub(super) fn failed(args: &FailedArgs, settings: &Settings, p: Printer) -> CommandResult {
-    let Some(store) = open_existing_store(settings)? else {
-        return Err(CliError::usage("no imports journaled yet"));
-    };
     let rt = context::runtime()?;
     let entries = rt.block_on(async {
-        let runs = store
-            .journal_runs()
-            .await
-            .map_err(|e| render::store_error("cannot read the import journal", &e))?;
+        let Some(journals) = Journals::open(settings).await? else {
+            return Err(CliError::usage("no imports journaled yet"));
+        };
+        let runs = journals.runs().await?;
         let wanted = args.file.as_ref().map(|f| f.display().to_string());
         let run = runs
             .iter()
@@ -436,14 +475,7 @@ pub(super) fn failed(args: &FailedArgs, settings: &Settings, p: Printer) -> Comm
                 })
                 .with_hint("`zbooks import status` lists the journaled imports")
             })?;
-        let journal = store
-            .journal(&run.fingerprint)
-            .await
-            .map_err(|e| render::store_error("cannot read the import journal", &e))?;
-        journal
-            .entries()
-            .await
-            .map_err(|e| render::store_error("cannot read the import journal", &e))
+        journals.entries(&run.fingerprint).await
     })?;
     let failed = zbooks_import::failed_records(&entries);
     if p.format == OutputFormat::Json {

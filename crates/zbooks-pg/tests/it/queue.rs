@@ -1,0 +1,203 @@
+//! The import queue against PostgreSQL: concurrent claimers never share a job, a job waits
+//! for the records it names, an expired lease comes back flagged for a lookup, a stale
+//! holder cannot complete a job claimed again, enqueueing twice adds nothing.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use zbooks_pg::{JobOutcome, NewJob};
+use zbooks_store::{Failure, Outcome};
+
+const LONG: Duration = Duration::from_mins(10);
+
+fn job(entity: &str, key: &str, depends_on: &[(&str, &str)]) -> NewJob {
+    NewJob {
+        entity: entity.into(),
+        key_field: format!("{entity}_name"),
+        key_value: key.into(),
+        location: format!("in.jsonl:{key}"),
+        payload: format!("{{\"{entity}_name\":\"{key}\"}}"),
+        depends_on: depends_on
+            .iter()
+            .map(|(e, k)| ((*e).to_owned(), (*k).to_owned()))
+            .collect(),
+    }
+}
+
+fn done(id: &str) -> JobOutcome {
+    JobOutcome::Done {
+        zoho_id: id.into(),
+        outcome: Outcome::Created,
+    }
+}
+
+fn refused() -> Failure {
+    Failure {
+        code: Some(4),
+        class: Some("validation".into()),
+        message: "refused".into(),
+        fix: None,
+        record: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_concurrent_claimers_never_get_the_same_job() {
+    crate::in_schema(|config| async move {
+        let a = crate::store(&config).await.queue("org");
+        let b = crate::store(&config).await.queue("org");
+        let jobs: Vec<NewJob> = (0..300)
+            .map(|i| job("contact", &format!("C{i}"), &[]))
+            .collect();
+        assert_eq!(a.enqueue(jobs).await.unwrap(), 300);
+        let mut tasks = Vec::new();
+        for (w, q) in [("a1", &a), ("a2", &a), ("b1", &b), ("b2", &b)] {
+            let q = q.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut ids = Vec::new();
+                loop {
+                    let got = q.claim(w, 7, LONG).await.unwrap();
+                    if got.is_empty() {
+                        return ids;
+                    }
+                    ids.extend(got.iter().map(|j| j.id));
+                }
+            }));
+        }
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        let distinct: BTreeSet<i64> = all.iter().copied().collect();
+        assert_eq!(all.len(), distinct.len(), "a job was claimed twice");
+        assert_eq!(distinct.len(), 300);
+        let counts = a.counts().await.unwrap();
+        assert_eq!((counts.claimed, counts.ready), (300, 0));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_job_with_an_unfinished_dependency_is_not_claimed() {
+    crate::in_schema(|config| async move {
+        let q = crate::store(&config).await.queue("org");
+        q.enqueue(vec![
+            job("invoice", "INV-1", &[("contact", "Acme")]),
+            job("invoice", "INV-2", &[("contact", "Acme"), ("item", "Bolt")]),
+            // Names a contact that is not in the queue (Zoho has it already): not held.
+            job("invoice", "INV-3", &[("contact", "Elsewhere")]),
+            job("contact", "Acme", &[]),
+            job("item", "Bolt", &[]),
+        ])
+        .await
+        .unwrap();
+        let first = q.claim("w", 10, LONG).await.unwrap();
+        let keys: Vec<&str> = first.iter().map(|j| j.key_value.as_str()).collect();
+        assert_eq!(keys, ["INV-3", "Acme", "Bolt"]);
+        // A dependency held by a worker, or failed, is not done: its dependents wait.
+        let acme = first.iter().find(|j| j.key_value == "Acme").unwrap();
+        let bolt = first.iter().find(|j| j.key_value == "Bolt").unwrap();
+        assert!(q.claim("w", 10, LONG).await.unwrap().is_empty());
+        assert!(q.complete(acme, done("1")).await.unwrap());
+        let next = q.claim("w", 10, LONG).await.unwrap();
+        let keys: Vec<&str> = next.iter().map(|j| j.key_value.as_str()).collect();
+        assert_eq!(keys, ["INV-1"]);
+        assert!(
+            q.complete(bolt, JobOutcome::Failed(refused()))
+                .await
+                .unwrap()
+        );
+        assert!(q.claim("w", 10, LONG).await.unwrap().is_empty());
+        let counts = q.counts().await.unwrap();
+        assert_eq!(
+            (counts.ready, counts.claimed, counts.done, counts.failed),
+            (1, 2, 1, 1)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_expired_lease_is_reclaimable_and_flagged_for_a_lookup() {
+    crate::in_schema(|config| async move {
+        let q = crate::store(&config).await.queue("org");
+        q.enqueue(vec![job("contact", "A", &[]), job("contact", "B", &[])])
+            .await
+            .unwrap();
+        // A live lease is not taken.
+        let live = q.claim("alive", 1, LONG).await.unwrap();
+        assert_eq!(live.len(), 1);
+        assert!(!live[0].lookup_first);
+        // A lease of no time has ended by the next statement: the worker "died".
+        let dead = q.claim("dead", 1, Duration::ZERO).await.unwrap();
+        assert_eq!(dead.len(), 1);
+        let again = q.claim("heir", 5, LONG).await.unwrap();
+        assert_eq!(again.len(), 1, "only the expired claim is claimable");
+        assert_eq!(again[0].id, dead[0].id);
+        assert!(again[0].lookup_first, "an expired claim is looked up first");
+        assert!(again[0].claim > dead[0].claim);
+        // The dead worker comes back: its claim is fenced off, the heir's is not.
+        assert!(!q.complete(&dead[0], done("9")).await.unwrap());
+        assert!(!q.renew(&dead[0], LONG).await.unwrap());
+        assert!(q.renew(&again[0], LONG).await.unwrap());
+        assert!(q.complete(&again[0], done("10")).await.unwrap());
+        // release_expired puts an ended claim back to ready, flagged, for status to count.
+        assert!(
+            q.complete(&live[0], JobOutcome::InDoubt(refused()))
+                .await
+                .unwrap()
+        );
+        let doubt = q.claim("w", 1, Duration::ZERO).await.unwrap();
+        assert!(doubt[0].lookup_first, "an in-doubt job is looked up first");
+        assert_eq!(q.release_expired().await.unwrap(), 1);
+        let counts = q.counts().await.unwrap();
+        assert_eq!((counts.ready, counts.claimed, counts.done), (1, 0, 1));
+        let last = q.claim("w", 1, LONG).await.unwrap();
+        assert!(last[0].lookup_first);
+        assert!(q.complete(&last[0], done("11")).await.unwrap());
+        assert_eq!(q.counts().await.unwrap().done, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn enqueueing_twice_adds_nothing_and_organizations_are_apart() {
+    crate::in_schema(|config| async move {
+        let s = crate::store(&config).await;
+        let q = s.queue("org");
+        let jobs = vec![
+            job("contact", "A", &[]),
+            job("invoice", "A", &[("contact", "A")]),
+        ];
+        assert_eq!(q.enqueue(jobs.clone()).await.unwrap(), 2);
+        assert_eq!(q.enqueue(jobs.clone()).await.unwrap(), 0);
+        let other = s.queue("other-org");
+        assert_eq!(other.enqueue(jobs).await.unwrap(), 2);
+        assert_eq!(q.counts().await.unwrap().ready, 2);
+        let got = other.claim("w", 10, LONG).await.unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            (got[0].entity.as_str(), got[0].key_value.as_str()),
+            ("contact", "A")
+        );
+        assert_eq!(got[0].payload, "{\"contact_name\":\"A\"}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_deferred_job_waits_for_its_time() {
+    crate::in_schema(|config| async move {
+        let q = crate::store(&config).await.queue("org");
+        q.enqueue(vec![job("contact", "A", &[])]).await.unwrap();
+        let got = q.claim("w", 1, LONG).await.unwrap();
+        let deferred = JobOutcome::Deferred {
+            after: LONG,
+            failure: refused(),
+        };
+        assert!(q.complete(&got[0], deferred).await.unwrap());
+        assert!(q.claim("w", 1, LONG).await.unwrap().is_empty());
+        assert_eq!(q.counts().await.unwrap().ready, 1);
+    })
+    .await;
+}
