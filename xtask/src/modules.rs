@@ -25,6 +25,7 @@ pub(crate) const STRICT: &[&str] = &[
     "zbooks-import",
     "zbooks-logs",
     "zbooks-sim",
+    "zbooks-redis",
     "zbooks-store",
     "zbooks-testkit",
     "zbooks-types",

@@ -1,0 +1,332 @@
+//! What a process does while the shared store does not answer: it keeps going on a
+//! conservative local share of the organization's limits instead of failing every call, and
+//! says so (issue 16 §2: "callers never exceed the limit").
+//!
+//! The choice, documented in the README: while the primary store errs, each process paces
+//! itself on its own in-memory budget at [`LOCAL_SHARE`] of the configured rate (its pacing
+//! interval multiplied by 1 / share, no burst) and of the daily quota, and asks for at most
+//! that share of Zoho's token requests. With up to 1 / share processes calling one
+//! organization the sum stays within the limit; with more it may not, which is why the share
+//! is small and the outage is announced (a `tracing` warning, once per outage, and again when
+//! the primary answers). A 429/44 or a quota answer seen during the outage is kept locally and
+//! written to the primary when it can be. The token cache falls back to the local copy, and
+//! the refresh lock to a local one: during an outage two machines may each refresh once.
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
+
+use zbooks_client::MemoryStore;
+use zbooks_client::store::{
+    Admission, DailyPolicy, LimitStore, LimitsSnapshot, PacingPolicy, ServerQuota, StoreResult,
+    StoredToken, TokenAdmission, TokenKey, TokenRequestPolicy, TokenStore,
+};
+use zbooks_client::time::BoxFuture;
+use zbooks_types::Plan;
+
+/// The fraction of the organization's limits one process allows itself while the shared
+/// store is down: a quarter, so four processes together stay inside the limit.
+pub const LOCAL_SHARE: f64 = 0.25;
+
+/// A shared store with a local, conservative stand-in for when it does not answer.
+pub struct FallbackStore<S> {
+    primary: S,
+    local: MemoryStore,
+    share: f64,
+    down: AtomicBool,
+}
+
+impl<S: fmt::Debug> fmt::Debug for FallbackStore<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FallbackStore")
+            .field("primary", &self.primary)
+            .field("share", &self.share)
+            .field("down", &self.down.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S> FallbackStore<S> {
+    /// `primary`, falling back to [`LOCAL_SHARE`] of the limits while it errs.
+    pub fn new(primary: S) -> Self {
+        FallbackStore::with_share(primary, LOCAL_SHARE)
+    }
+
+    /// `primary`, falling back to `share` (0 < share ≤ 1) of the limits while it errs.
+    pub fn with_share(primary: S, share: f64) -> Self {
+        FallbackStore {
+            primary,
+            local: MemoryStore::new(),
+            share: share.clamp(0.01, 1.0),
+            down: AtomicBool::new(false),
+        }
+    }
+
+    /// The wrapped store.
+    pub fn primary(&self) -> &S {
+        &self.primary
+    }
+
+    /// Whether the last call to the primary failed.
+    pub fn is_down(&self) -> bool {
+        self.down.load(Ordering::Relaxed)
+    }
+
+    /// The primary's answer, or `None` (announcing the outage once) when it erred.
+    fn primary_ok<T>(&self, what: &str, result: StoreResult<T>) -> Option<T> {
+        match result {
+            Ok(value) => {
+                if self.down.swap(false, Ordering::Relaxed) {
+                    tracing::warn!(
+                        target: "zbooks::state",
+                        "the shared state store answers again: back on the organization's shared budget"
+                    );
+                }
+                Some(value)
+            }
+            Err(err) => {
+                if !self.down.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        target: "zbooks::state",
+                        error = %err,
+                        share = self.share,
+                        "the shared state store does not answer ({what}): this process now keeps \
+                         to a local share of the organization's limits until it answers again"
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn local_pacing(&self, pacing: Option<PacingPolicy>) -> Option<PacingPolicy> {
+        pacing.map(|p| PacingPolicy {
+            interval: p.interval.div_f64(self.share),
+            burst: 0,
+        })
+    }
+
+    fn local_daily(&self, daily: Option<DailyPolicy>) -> Option<DailyPolicy> {
+        daily.map(|d| DailyPolicy {
+            limit: scale(d.limit, self.share),
+            day: d.day,
+        })
+    }
+}
+
+/// `n * share`, rounded down, at least 1 when `n` is.
+fn scale(n: u32, share: f64) -> u32 {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "share is in (0, 1], so the product is in [0, n]"
+    )]
+    let scaled = (f64::from(n) * share).floor() as u32;
+    scaled.max(u32::from(n > 0))
+}
+
+impl<S: LimitStore> LimitStore for FallbackStore<S> {
+    fn admit<'a>(
+        &'a self,
+        organization_id: &'a str,
+        now: SystemTime,
+        pacing: Option<PacingPolicy>,
+        daily: Option<DailyPolicy>,
+    ) -> BoxFuture<'a, StoreResult<Admission>> {
+        Box::pin(async move {
+            let shared = self
+                .primary
+                .admit(organization_id, now, pacing, daily)
+                .await;
+            if let Some(admission) = self.primary_ok("admit", shared) {
+                return Ok(admission);
+            }
+            self.local
+                .admit(
+                    organization_id,
+                    now,
+                    self.local_pacing(pacing),
+                    self.local_daily(daily),
+                )
+                .await
+        })
+    }
+
+    fn pause<'a>(
+        &'a self,
+        organization_id: &'a str,
+        until: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            self.local.pause(organization_id, until).await?;
+            let shared = self.primary.pause(organization_id, until).await;
+            self.primary_ok("pause", shared);
+            Ok(())
+        })
+    }
+
+    fn record_server_quota<'a>(
+        &'a self,
+        organization_id: &'a str,
+        quota: ServerQuota,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            let local = ServerQuota {
+                limit: scale(quota.limit, self.share),
+                remaining: scale(quota.remaining, self.share),
+                resets_at: quota.resets_at,
+            };
+            self.local
+                .record_server_quota(organization_id, local)
+                .await?;
+            let shared = self
+                .primary
+                .record_server_quota(organization_id, quota)
+                .await;
+            self.primary_ok("record quota", shared);
+            Ok(())
+        })
+    }
+
+    fn exhaust_daily<'a>(
+        &'a self,
+        organization_id: &'a str,
+        resets_at: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            self.local.exhaust_daily(organization_id, resets_at).await?;
+            let shared = self.primary.exhaust_daily(organization_id, resets_at).await;
+            self.primary_ok("exhaust quota", shared);
+            Ok(())
+        })
+    }
+
+    fn snapshot<'a>(
+        &'a self,
+        organization_id: &'a str,
+        now: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<LimitsSnapshot>> {
+        Box::pin(async move {
+            let shared = self.primary.snapshot(organization_id, now).await;
+            match self.primary_ok("snapshot", shared) {
+                Some(snapshot) => Ok(snapshot),
+                None => self.local.snapshot(organization_id, now).await,
+            }
+        })
+    }
+
+    fn load_plan<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<(Plan, SystemTime)>>> {
+        Box::pin(async move {
+            let shared = self.primary.load_plan(organization_id).await;
+            Ok(self.primary_ok("load plan", shared).flatten())
+        })
+    }
+
+    fn save_plan<'a>(
+        &'a self,
+        organization_id: &'a str,
+        plan: Plan,
+        checked_at: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            let shared = self
+                .primary
+                .save_plan(organization_id, plan, checked_at)
+                .await;
+            self.primary_ok("save plan", shared);
+            Ok(())
+        })
+    }
+}
+
+impl<S: TokenStore> TokenStore for FallbackStore<S> {
+    fn load_token<'a>(
+        &'a self,
+        key: &'a TokenKey,
+    ) -> BoxFuture<'a, StoreResult<Option<StoredToken>>> {
+        Box::pin(async move {
+            let shared = self.primary.load_token(key).await;
+            match self.primary_ok("load token", shared) {
+                Some(token) => Ok(token),
+                None => self.local.load_token(key).await,
+            }
+        })
+    }
+
+    fn save_token<'a>(
+        &'a self,
+        key: &'a TokenKey,
+        token: &'a StoredToken,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            self.local.save_token(key, token).await?;
+            let shared = self.primary.save_token(key, token).await;
+            self.primary_ok("save token", shared);
+            Ok(())
+        })
+    }
+
+    fn try_lock_refresh<'a>(
+        &'a self,
+        key: &'a TokenKey,
+        holder: &'a str,
+        now: SystemTime,
+        lease: Duration,
+    ) -> BoxFuture<'a, StoreResult<bool>> {
+        Box::pin(async move {
+            let shared = self.primary.try_lock_refresh(key, holder, now, lease).await;
+            match self.primary_ok("refresh lock", shared) {
+                Some(taken) => Ok(taken),
+                None => self.local.try_lock_refresh(key, holder, now, lease).await,
+            }
+        })
+    }
+
+    fn unlock_refresh<'a>(
+        &'a self,
+        key: &'a TokenKey,
+        holder: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            self.local.unlock_refresh(key, holder).await?;
+            let shared = self.primary.unlock_refresh(key, holder).await;
+            self.primary_ok("refresh unlock", shared);
+            Ok(())
+        })
+    }
+
+    fn admit_token_request<'a>(
+        &'a self,
+        key: &'a TokenKey,
+        now: SystemTime,
+        policy: TokenRequestPolicy,
+    ) -> BoxFuture<'a, StoreResult<TokenAdmission>> {
+        Box::pin(async move {
+            let shared = self.primary.admit_token_request(key, now, policy).await;
+            if let Some(admission) = self.primary_ok("token request", shared) {
+                return Ok(admission);
+            }
+            let local = TokenRequestPolicy {
+                max: scale(policy.max, self.share),
+                window: policy.window,
+            };
+            self.local.admit_token_request(key, now, local).await
+        })
+    }
+
+    fn cool_down<'a>(
+        &'a self,
+        key: &'a TokenKey,
+        until: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            self.local.cool_down(key, until).await?;
+            let shared = self.primary.cool_down(key, until).await;
+            self.primary_ok("token cool-down", shared);
+            Ok(())
+        })
+    }
+}
