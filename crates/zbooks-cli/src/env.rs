@@ -41,6 +41,8 @@ pub const PLAN: &str = "ZBOOKS_PLAN";
 pub const CONFIG: &str = "ZBOOKS_CONFIG";
 /// `ZBOOKS_DATA_DIR`.
 pub const DATA_DIR: &str = "ZBOOKS_DATA_DIR";
+/// `ZBOOKS_STATE`.
+pub const STATE: &str = "ZBOOKS_STATE";
 /// `NO_COLOR`.
 pub const NO_COLOR: &str = "NO_COLOR";
 
@@ -104,6 +106,11 @@ pub const VARS: &[EnvVar] = &[
     EnvVar {
         name: DATA_DIR,
         description: "where zbooks keeps its state (tokens, quota ledger, import journals) instead of the platform's data directory",
+        secret: false,
+    },
+    EnvVar {
+        name: STATE,
+        description: "where the organization's shared budget and token cache live: `redis://host:6379/0` (add `?prefix=name:` to name its keys, default `zbooks:`) shares them across machines; unset, the SQLite store in the data directory",
         secret: false,
     },
     EnvVar {

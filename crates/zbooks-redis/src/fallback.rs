@@ -13,6 +13,7 @@
 //! the refresh lock to a local one: during an outage two machines may each refresh once.
 
 use std::fmt;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -34,7 +35,12 @@ pub struct FallbackStore<S> {
     local: MemoryStore,
     share: f64,
     down: AtomicBool,
+    notice: Option<Notice>,
 }
+
+/// Told, in words, when the shared store stops or starts answering (beside the `tracing`
+/// warning, for a CLI whose log shows errors only).
+pub type Notice = Arc<dyn Fn(&str) + Send + Sync>;
 
 impl<S: fmt::Debug> fmt::Debug for FallbackStore<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -59,7 +65,15 @@ impl<S> FallbackStore<S> {
             local: MemoryStore::new(),
             share: share.clamp(0.01, 1.0),
             down: AtomicBool::new(false),
+            notice: None,
         }
+    }
+
+    /// The same store, also telling `notice` when the shared store stops or starts answering.
+    #[must_use]
+    pub fn with_notice(mut self, notice: Notice) -> Self {
+        self.notice = Some(notice);
+        self
     }
 
     /// The wrapped store.
@@ -77,22 +91,26 @@ impl<S> FallbackStore<S> {
         match result {
             Ok(value) => {
                 if self.down.swap(false, Ordering::Relaxed) {
-                    tracing::warn!(
-                        target: "zbooks::state",
-                        "the shared state store answers again: back on the organization's shared budget"
-                    );
+                    let message = "the shared state store answers again: back on the \
+                                   organization's shared budget";
+                    tracing::warn!(target: "zbooks::state", "{message}");
+                    if let Some(notice) = &self.notice {
+                        notice(message);
+                    }
                 }
                 Some(value)
             }
             Err(err) => {
                 if !self.down.swap(true, Ordering::Relaxed) {
-                    tracing::warn!(
-                        target: "zbooks::state",
-                        error = %err,
-                        share = self.share,
-                        "the shared state store does not answer ({what}): this process now keeps \
-                         to a local share of the organization's limits until it answers again"
+                    let message = format!(
+                        "the shared state store does not answer ({what}: {err}): this process \
+                         keeps to {:.0}% of the organization's limits until it answers again",
+                        self.share * 100.0
                     );
+                    tracing::warn!(target: "zbooks::state", "{message}");
+                    if let Some(notice) = &self.notice {
+                        notice(&message);
+                    }
                 }
                 None
             }

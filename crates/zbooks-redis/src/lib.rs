@@ -35,7 +35,7 @@ use zbooks_client::store::{
 use zbooks_client::time::{BoxFuture, from_micros, to_micros};
 use zbooks_types::{Plan, Secret};
 
-pub use fallback::{FallbackStore, LOCAL_SHARE};
+pub use fallback::{FallbackStore, LOCAL_SHARE, Notice};
 
 /// The key prefix used when none is given.
 pub const DEFAULT_PREFIX: &str = "zbooks:";
@@ -181,6 +181,36 @@ impl RedisOptions {
         }
     }
 
+    /// The options a state URL names: `redis://[:password@]host[:port][/db][?prefix=name:]`
+    /// (`prefix` is ours, the rest goes to the `redis` crate as it is).
+    pub fn from_url(url: &str) -> StoreResult<Self> {
+        if !url.starts_with("redis://") || url.contains(char::is_whitespace) {
+            return Err(StoreError::new(
+                "a shared state URL starts with redis:// (rediss:// is not supported)",
+            ));
+        }
+        let (base, query) = url.split_once('?').unwrap_or((url, ""));
+        let mut prefix = None;
+        let mut rest = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            match pair.strip_prefix("prefix=") {
+                Some(value) => prefix = Some(value.to_owned()),
+                None => rest.push(pair),
+            }
+        }
+        let url = if rest.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", rest.join("&"))
+        };
+        redis::Client::open(url.as_str()).map_err(|e| store_error("invalid state URL", &e))?;
+        let options = RedisOptions::new(url);
+        Ok(match prefix {
+            Some(prefix) => options.prefix(prefix),
+            None => options,
+        })
+    }
+
     /// The same options with another key prefix.
     #[must_use]
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
@@ -259,7 +289,8 @@ fn parse_i64(text: &str) -> StoreResult<i64> {
 
 impl RedisStore {
     /// A store on `options.url`. Connects lazily: an unreachable server is an error on the
-    /// first call, not here (so a CLI that never calls Zoho never waits for Redis).
+    /// first call, not here (so a CLI that never calls Zoho never waits for Redis). Call it
+    /// inside a Tokio runtime: the connection manager runs its reconnections there.
     pub fn open(options: &RedisOptions) -> StoreResult<Self> {
         let client = redis::Client::open(options.url.as_str())
             .map_err(|e| store_error("invalid state URL", &e))?;

@@ -16,6 +16,7 @@ mod logs;
 mod logs_real;
 mod plan;
 mod secrets;
+mod shared_state;
 mod sim;
 mod store_and_tokens;
 

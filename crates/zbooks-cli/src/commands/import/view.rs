@@ -462,7 +462,10 @@ mod tests {
     #[test]
     fn an_input_without_amounts_says_there_is_nothing_to_tick_off() {
         let text = reconciliation_text(&Reconciliation::default());
-        assert!(text.starts_with("reconciliation: nothing with an amount"), "{text}");
+        assert!(
+            text.starts_with("reconciliation: nothing with an amount"),
+            "{text}"
+        );
         assert!(!text.contains("0 of 0"), "{text}");
     }
 }
