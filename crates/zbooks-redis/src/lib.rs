@@ -5,7 +5,7 @@
 //!
 //! Every decision is one Lua script run atomically by Redis through `EVALSHA` (one round trip
 //! a call): the GCRA pacing slot, the pause after a 429/44 and the daily ledger with its reset
-//! in [`ADMIT`]; the refresh lock as a value holding a per-store random fencing token, set with
+//! in one script; the refresh lock as a value holding a per-store random fencing token, set with
 //! a `PX` time to live and released by compare-and-delete. Times are the caller's (the injected
 //! clock), as in the other stores; key lifetimes use Redis's own clock, relative, only so that a
 //! dead holder's lock or lease disappears. Keys start with a configurable prefix (default
