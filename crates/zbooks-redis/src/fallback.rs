@@ -13,8 +13,9 @@
 //! the refresh lock to a local one: during an outage two machines may each refresh once.
 
 use std::fmt;
-use std::sync::Arc;
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use zbooks_client::MemoryStore;
@@ -24,6 +25,10 @@ use zbooks_client::store::{
 };
 use zbooks_client::time::BoxFuture;
 use zbooks_types::Plan;
+
+/// While the primary is down, it is asked again at most this often, so that an unreachable
+/// server (each attempt waiting out its connection timeout) does not slow every call.
+pub const PROBE_EVERY: Duration = Duration::from_secs(1);
 
 /// The fraction of the organization's limits one process allows itself while the shared
 /// store is down: a quarter, so four processes together stay inside the limit.
@@ -35,6 +40,7 @@ pub struct FallbackStore<S> {
     local: MemoryStore,
     share: f64,
     down: AtomicBool,
+    last_failure: Mutex<Option<tokio::time::Instant>>,
     notice: Option<Notice>,
 }
 
@@ -65,6 +71,7 @@ impl<S> FallbackStore<S> {
             local: MemoryStore::new(),
             share: share.clamp(0.01, 1.0),
             down: AtomicBool::new(false),
+            last_failure: Mutex::new(None),
             notice: None,
         }
     }
@@ -84,6 +91,31 @@ impl<S> FallbackStore<S> {
     /// Whether the last call to the primary failed.
     pub fn is_down(&self) -> bool {
         self.down.load(Ordering::Relaxed)
+    }
+
+    /// The primary's answer to `call`, or `None` when it erred or is down and was asked less
+    /// than [`PROBE_EVERY`] ago (then `call` is not made).
+    async fn try_primary<T, F>(&self, what: &str, call: impl FnOnce() -> F) -> Option<T>
+    where
+        F: Future<Output = StoreResult<T>>,
+    {
+        if self.is_down() {
+            let last = *self
+                .last_failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if last.is_some_and(|at| at.elapsed() < PROBE_EVERY) {
+                return None;
+            }
+        }
+        let result = call().await;
+        if result.is_err() {
+            *self
+                .last_failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(tokio::time::Instant::now());
+        }
+        self.primary_ok(what, result)
     }
 
     /// The primary's answer, or `None` (announcing the outage once) when it erred.
@@ -153,10 +185,11 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
     ) -> BoxFuture<'a, StoreResult<Admission>> {
         Box::pin(async move {
             let shared = self
-                .primary
-                .admit(organization_id, now, pacing, daily)
+                .try_primary("admit", || {
+                    self.primary.admit(organization_id, now, pacing, daily)
+                })
                 .await;
-            if let Some(admission) = self.primary_ok("admit", shared) {
+            if let Some(admission) = shared {
                 return Ok(admission);
             }
             self.local
@@ -177,8 +210,8 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
     ) -> BoxFuture<'a, StoreResult<()>> {
         Box::pin(async move {
             self.local.pause(organization_id, until).await?;
-            let shared = self.primary.pause(organization_id, until).await;
-            self.primary_ok("pause", shared);
+            self.try_primary("pause", || self.primary.pause(organization_id, until))
+                .await;
             Ok(())
         })
     }
@@ -197,11 +230,10 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
             self.local
                 .record_server_quota(organization_id, local)
                 .await?;
-            let shared = self
-                .primary
-                .record_server_quota(organization_id, quota)
-                .await;
-            self.primary_ok("record quota", shared);
+            self.try_primary("record quota", || {
+                self.primary.record_server_quota(organization_id, quota)
+            })
+            .await;
             Ok(())
         })
     }
@@ -213,8 +245,10 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
     ) -> BoxFuture<'a, StoreResult<()>> {
         Box::pin(async move {
             self.local.exhaust_daily(organization_id, resets_at).await?;
-            let shared = self.primary.exhaust_daily(organization_id, resets_at).await;
-            self.primary_ok("exhaust quota", shared);
+            self.try_primary("exhaust quota", || {
+                self.primary.exhaust_daily(organization_id, resets_at)
+            })
+            .await;
             Ok(())
         })
     }
@@ -225,8 +259,10 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
         now: SystemTime,
     ) -> BoxFuture<'a, StoreResult<LimitsSnapshot>> {
         Box::pin(async move {
-            let shared = self.primary.snapshot(organization_id, now).await;
-            match self.primary_ok("snapshot", shared) {
+            let shared = self
+                .try_primary("snapshot", || self.primary.snapshot(organization_id, now))
+                .await;
+            match shared {
                 Some(snapshot) => Ok(snapshot),
                 None => self.local.snapshot(organization_id, now).await,
             }
@@ -238,8 +274,10 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
         organization_id: &'a str,
     ) -> BoxFuture<'a, StoreResult<Option<(Plan, SystemTime)>>> {
         Box::pin(async move {
-            let shared = self.primary.load_plan(organization_id).await;
-            Ok(self.primary_ok("load plan", shared).flatten())
+            let shared = self
+                .try_primary("load plan", || self.primary.load_plan(organization_id))
+                .await;
+            Ok(shared.flatten())
         })
     }
 
@@ -250,11 +288,10 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
         checked_at: SystemTime,
     ) -> BoxFuture<'a, StoreResult<()>> {
         Box::pin(async move {
-            let shared = self
-                .primary
-                .save_plan(organization_id, plan, checked_at)
-                .await;
-            self.primary_ok("save plan", shared);
+            self.try_primary("save plan", || {
+                self.primary.save_plan(organization_id, plan, checked_at)
+            })
+            .await;
             Ok(())
         })
     }
@@ -266,8 +303,10 @@ impl<S: TokenStore> TokenStore for FallbackStore<S> {
         key: &'a TokenKey,
     ) -> BoxFuture<'a, StoreResult<Option<StoredToken>>> {
         Box::pin(async move {
-            let shared = self.primary.load_token(key).await;
-            match self.primary_ok("load token", shared) {
+            let shared = self
+                .try_primary("load token", || self.primary.load_token(key))
+                .await;
+            match shared {
                 Some(token) => Ok(token),
                 None => self.local.load_token(key).await,
             }
@@ -281,8 +320,8 @@ impl<S: TokenStore> TokenStore for FallbackStore<S> {
     ) -> BoxFuture<'a, StoreResult<()>> {
         Box::pin(async move {
             self.local.save_token(key, token).await?;
-            let shared = self.primary.save_token(key, token).await;
-            self.primary_ok("save token", shared);
+            self.try_primary("save token", || self.primary.save_token(key, token))
+                .await;
             Ok(())
         })
     }
@@ -295,8 +334,12 @@ impl<S: TokenStore> TokenStore for FallbackStore<S> {
         lease: Duration,
     ) -> BoxFuture<'a, StoreResult<bool>> {
         Box::pin(async move {
-            let shared = self.primary.try_lock_refresh(key, holder, now, lease).await;
-            match self.primary_ok("refresh lock", shared) {
+            let shared = self
+                .try_primary("refresh lock", || {
+                    self.primary.try_lock_refresh(key, holder, now, lease)
+                })
+                .await;
+            match shared {
                 Some(taken) => Ok(taken),
                 None => self.local.try_lock_refresh(key, holder, now, lease).await,
             }
@@ -310,8 +353,10 @@ impl<S: TokenStore> TokenStore for FallbackStore<S> {
     ) -> BoxFuture<'a, StoreResult<()>> {
         Box::pin(async move {
             self.local.unlock_refresh(key, holder).await?;
-            let shared = self.primary.unlock_refresh(key, holder).await;
-            self.primary_ok("refresh unlock", shared);
+            self.try_primary("refresh unlock", || {
+                self.primary.unlock_refresh(key, holder)
+            })
+            .await;
             Ok(())
         })
     }
@@ -323,8 +368,12 @@ impl<S: TokenStore> TokenStore for FallbackStore<S> {
         policy: TokenRequestPolicy,
     ) -> BoxFuture<'a, StoreResult<TokenAdmission>> {
         Box::pin(async move {
-            let shared = self.primary.admit_token_request(key, now, policy).await;
-            if let Some(admission) = self.primary_ok("token request", shared) {
+            let shared = self
+                .try_primary("token request", || {
+                    self.primary.admit_token_request(key, now, policy)
+                })
+                .await;
+            if let Some(admission) = shared {
                 return Ok(admission);
             }
             let local = TokenRequestPolicy {
@@ -342,9 +391,101 @@ impl<S: TokenStore> TokenStore for FallbackStore<S> {
     ) -> BoxFuture<'a, StoreResult<()>> {
         Box::pin(async move {
             self.local.cool_down(key, until).await?;
-            let shared = self.primary.cool_down(key, until).await;
-            self.primary_ok("token cool-down", shared);
+            self.try_primary("token cool-down", || self.primary.cool_down(key, until))
+                .await;
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+    use zbooks_client::store::StoreError;
+
+    /// A memory store that errs while `down` is set.
+    #[derive(Debug, Default)]
+    struct Flaky {
+        store: MemoryStore,
+        down: AtomicBool,
+    }
+
+    impl LimitStore for Flaky {
+        fn admit<'a>(
+            &'a self,
+            organization_id: &'a str,
+            now: SystemTime,
+            pacing: Option<PacingPolicy>,
+            daily: Option<DailyPolicy>,
+        ) -> BoxFuture<'a, StoreResult<Admission>> {
+            if self.down.load(Ordering::Relaxed) {
+                return Box::pin(async { Err(StoreError::new("connection refused")) });
+            }
+            self.store.admit(organization_id, now, pacing, daily)
+        }
+        fn pause<'a>(&'a self, o: &'a str, u: SystemTime) -> BoxFuture<'a, StoreResult<()>> {
+            self.store.pause(o, u)
+        }
+        fn record_server_quota<'a>(
+            &'a self,
+            o: &'a str,
+            q: ServerQuota,
+        ) -> BoxFuture<'a, StoreResult<()>> {
+            self.store.record_server_quota(o, q)
+        }
+        fn exhaust_daily<'a>(
+            &'a self,
+            o: &'a str,
+            r: SystemTime,
+        ) -> BoxFuture<'a, StoreResult<()>> {
+            self.store.exhaust_daily(o, r)
+        }
+        fn snapshot<'a>(
+            &'a self,
+            o: &'a str,
+            n: SystemTime,
+        ) -> BoxFuture<'a, StoreResult<LimitsSnapshot>> {
+            self.store.snapshot(o, n)
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_outage_is_announced_kept_local_and_left_when_the_store_answers() {
+        let notes = Arc::new(Mutex::new(Vec::<String>::new()));
+        let seen = notes.clone();
+        let store = FallbackStore::new(Flaky::default()).with_notice(Arc::new(move |m: &str| {
+            seen.lock().unwrap().push(m.to_owned());
+        }));
+        let t0 = UNIX_EPOCH + Duration::from_secs(1_000);
+        let pacing = Some(PacingPolicy {
+            interval: Duration::from_millis(600),
+            burst: 0,
+        });
+        store.primary().down.store(true, Ordering::Relaxed);
+        for _ in 0..3 {
+            store.admit("1", t0, pacing, None).await.unwrap();
+        }
+        assert!(store.is_down());
+        // The local share paces at a quarter of the rate; the primary counted nothing.
+        let local = store.local.snapshot("1", t0).await.unwrap();
+        assert_eq!(local.next_slot, Some(t0 + Duration::from_millis(3 * 2400)));
+        let shared = store.primary().store.snapshot("1", t0).await.unwrap();
+        assert_eq!(shared.next_slot, None);
+
+        // Back up: asked again only once PROBE_EVERY has passed since the last failure.
+        store.primary().down.store(false, Ordering::Relaxed);
+        store.admit("1", t0, pacing, None).await.unwrap();
+        assert!(store.is_down());
+        tokio::time::advance(PROBE_EVERY).await;
+        store.admit("1", t0, pacing, None).await.unwrap();
+        assert!(!store.is_down());
+        let shared = store.primary().store.snapshot("1", t0).await.unwrap();
+        assert_eq!(shared.next_slot, Some(t0 + Duration::from_millis(600)));
+
+        let notes = notes.lock().unwrap();
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].contains("does not answer") && notes[0].contains("25%"));
+        assert!(notes[1].contains("answers again"));
     }
 }

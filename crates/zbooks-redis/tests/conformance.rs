@@ -568,3 +568,41 @@ async fn a_fallback_over_a_live_store_is_the_live_store() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn redis_locks_and_leases_carry_a_time_to_live_so_a_dead_holder_frees_them() {
+    with_redis(|store| async move {
+        let key = TokenKey::from_stored("k");
+        let lease = Duration::from_secs(30);
+        assert!(
+            store
+                .try_lock_refresh(&key, "a", t0(), lease)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .acquire_in_flight("1", "a", 5, t0(), lease)
+                .await
+                .unwrap()
+        );
+        let client = ::redis::Client::open(REDIS_URL).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        for suffix in ["token-lock:k", "inflight:1"] {
+            let ttl: i64 = ::redis::cmd("PTTL")
+                .arg(format!("{}{suffix}", store.prefix()))
+                .query_async(&mut conn)
+                .await
+                .unwrap();
+            assert!(ttl > 0 && ttl <= 30_000, "{suffix}: {ttl}");
+        }
+        // The lock's value is a fencing token of this store, never the bare holder name.
+        let value: String = ::redis::cmd("GET")
+            .arg(format!("{}token-lock:k", store.prefix()))
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        assert!(value.contains("/a ") && !value.starts_with("a "), "{value}");
+    })
+    .await;
+}
