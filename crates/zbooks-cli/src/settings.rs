@@ -737,6 +737,22 @@ fn platform_dir(env: &Env, xdg: &str, home_rel: &str, windows: &str) -> PathBuf 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_state_url_is_shown_without_its_password() {
+        assert_eq!(
+            super::redact_url("redis://:hunter2@cache:6379/0"),
+            "redis://:***@cache:6379/0"
+        );
+        assert_eq!(
+            super::redact_url("redis://app:hunter2@cache/0?prefix=a@b"),
+            "redis://app:***@cache/0?prefix=a@b"
+        );
+        assert_eq!(
+            super::redact_url("redis://127.0.0.1:6379/0"),
+            "redis://127.0.0.1:6379/0"
+        );
+    }
+
     use super::*;
 
     fn global() -> GlobalArgs {

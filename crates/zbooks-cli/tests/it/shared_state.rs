@@ -116,3 +116,28 @@ fn two_machines_on_one_redis_share_the_budget_and_the_token() {
         "{counters:?}"
     );
 }
+
+#[test]
+fn a_state_url_that_is_not_redis_is_a_usage_error_naming_it_without_its_password() {
+    let home = tempfile::tempdir().unwrap();
+    let run = crate::zbooks_with(
+        &["call", "GET", "/contacts", "--dc", "in", "--org", "600"],
+        None,
+        &[
+            ("HOME", home.path().to_str().unwrap()),
+            ("ZBOOKS_CLIENT_ID", "1000.X"),
+            ("ZBOOKS_CLIENT_SECRET", "s"),
+            ("ZBOOKS_REFRESH_TOKEN", "1000.r"),
+            ("ZBOOKS_STATE", "postgres://app:hunter2@db/zbooks"),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("shared state postgres://app:***@db/zbooks"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("redis://"), "{}", run.stderr);
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+}

@@ -349,6 +349,12 @@ dc = "eu"
                 .unwrap(),
             "http://127.0.0.1:8787/books/v3"
         );
+        assert_eq!(
+            k("state")
+                .check(" redis://127.0.0.1:6379/0?prefix=shop: ")
+                .unwrap(),
+            "redis://127.0.0.1:6379/0?prefix=shop:"
+        );
         for (name, bad) in [
             ("dc", "mars"),
             ("plan", "gold"),
@@ -356,6 +362,8 @@ dc = "eu"
             ("organization_id", ""),
             ("client_id", "1000 X"),
             ("accounts_url", "accounts.zoho.in"),
+            ("state", "postgres://127.0.0.1/zbooks"),
+            ("state", "127.0.0.1:6379"),
         ] {
             let err = k(name).check(bad).unwrap_err();
             assert!(err.headline.contains(name), "{}", err.headline);
