@@ -26,6 +26,7 @@ pub(crate) const STRICT: &[&str] = &[
     "zbooks-logs",
     "zbooks-pg",
     "zbooks-sim",
+    "zbooks-redis",
     "zbooks-store",
     "zbooks-testkit",
     "zbooks-types",

@@ -6,6 +6,11 @@
 //! user (it holds tokens), shared by every zbooks process so limits and tokens are counted
 //! once. Waits the client makes that a person would notice (a paused organization, a backoff)
 //! are announced on stderr.
+//!
+//! With a shared state URL (`ZBOOKS_STATE=redis://…`, or `state` in the profile) the
+//! organization's budget, daily ledger and token cache live on Redis instead, shared by every
+//! machine; SQLite keeps everything else (login, journal, audit log). While Redis does not
+//! answer, the client keeps to a local quarter of the limits and says so on stderr.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,6 +19,7 @@ use std::time::Duration;
 use zbooks_client::oauth::AccountsServer;
 use zbooks_client::time::{BoxFuture, Sleep};
 use zbooks_client::{Client, ClientBuilder, Credentials};
+use zbooks_redis::{FallbackStore, RedisOptions, RedisStore};
 use zbooks_store::{SqliteStore, StoredCredentials};
 use zbooks_types::event::WaitReason;
 use zbooks_types::{DataCenter, Secret};
@@ -47,6 +53,35 @@ pub fn open_store(settings: &Settings) -> Result<Arc<SqliteStore>, CliError> {
     SqliteStore::open(&path)
         .map(Arc::new)
         .map_err(|e| render::store_error(format!("cannot open the store {}", path.display()), &e))
+}
+
+/// The shared state store the settings name, if any (connects on first use).
+pub fn open_shared_state(
+    settings: &Settings,
+    printer: Printer,
+) -> Result<Option<Arc<FallbackStore<RedisStore>>>, CliError> {
+    let Some(state) = &settings.state else {
+        return Ok(None);
+    };
+    let shown = crate::settings::redact_url(&state.value);
+    let store = RedisOptions::from_url(state.value.trim())
+        .and_then(|options| RedisStore::open(&options))
+        .map_err(|e| {
+            let mut err = CliError::usage(format!(
+                "cannot use the shared state {shown} (from {})",
+                state.source
+            ));
+            err.causes.push(e.to_string());
+            err.with_hint(
+                "give a Redis URL: redis://127.0.0.1:6379/0 (unset it for the SQLite store)",
+            )
+        })?;
+    let notice: zbooks_redis::Notice = Arc::new(move |message: &str| {
+        printer.note(&format!("warning: {message}"));
+    });
+    Ok(Some(Arc::new(
+        FallbackStore::new(store).with_notice(notice),
+    )))
 }
 
 /// Reads the profile's login from the store, if any, and folds it into `settings`.
@@ -85,6 +120,8 @@ pub struct Context {
     pub store: Arc<SqliteStore>,
     /// The stored login of the profile.
     pub login: Option<StoredCredentials>,
+    /// The shared budget and token cache, when the settings name one (else `store` holds them).
+    pub shared: Option<Arc<FallbackStore<RedisStore>>>,
     /// The printer.
     pub printer: Printer,
     log: Option<Arc<LogFile>>,
@@ -107,10 +144,12 @@ impl Context {
         let log = log_file
             .map(|path| LogFile::open(path, printer).map(Arc::new))
             .transpose()?;
+        let shared = open_shared_state(&settings, printer)?;
         Ok(Context {
             settings,
             store,
             login,
+            shared,
             printer,
             log,
         })
@@ -201,6 +240,11 @@ impl Context {
             .sleep(Arc::new(AnnouncedSleep {
                 printer: self.printer,
             }));
+        if let Some(shared) = &self.shared {
+            builder = builder
+                .token_store(shared.clone())
+                .limit_store(shared.clone());
+        }
         if let Some(url) = &s.api_url {
             builder = builder.api_url(url.value.trim_end_matches('/'));
         } else if let Some(domain) = &s.api_domain {

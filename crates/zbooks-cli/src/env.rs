@@ -43,6 +43,8 @@ pub const CONFIG: &str = "ZBOOKS_CONFIG";
 pub const DATA_DIR: &str = "ZBOOKS_DATA_DIR";
 /// `ZBOOKS_JOURNAL`.
 pub const JOURNAL: &str = "ZBOOKS_JOURNAL";
+/// `ZBOOKS_STATE`.
+pub const STATE: &str = "ZBOOKS_STATE";
 /// `NO_COLOR`.
 pub const NO_COLOR: &str = "NO_COLOR";
 
@@ -113,6 +115,11 @@ pub const VARS: &[EnvVar] = &[
         description: "where `zbooks import` journals its records (and `import status` and `import failed` read them): a `postgres://user@host:5432/db` URL for the journal on PostgreSQL (default: the SQLite store in the data directory)",
         // A URL may carry a password.
         secret: true,
+    },
+    EnvVar {
+        name: STATE,
+        description: "where the organization's shared budget and token cache live: `redis://host:6379/0` (add `?prefix=name:` to name its keys, default `zbooks:`) shares them across machines; unset, the SQLite store in the data directory",
+        secret: false,
     },
     EnvVar {
         name: NO_COLOR,

@@ -141,6 +141,8 @@ pub struct ProfileConfig {
     pub api_url: Option<String>,
     /// The organization's plan.
     pub plan: Option<String>,
+    /// Where the shared budget and token cache live (`redis://…`; unset: the SQLite store).
+    pub state: Option<String>,
 }
 
 /// The config file.
@@ -189,6 +191,8 @@ pub struct Settings {
     pub accounts_url_pattern: Option<Resolved<String>>,
     /// Plan.
     pub plan: Option<Resolved<Plan>>,
+    /// Where the shared budget and token cache live (`redis://…`), when not the SQLite store.
+    pub state: Option<Resolved<String>>,
     /// Whether NO_COLOR is set.
     pub no_color: bool,
     /// Where `zbooks import` journals, when not the SQLite store: a `postgres://` URL
@@ -338,6 +342,7 @@ impl Settings {
             refresh_token: pick(None, env::REFRESH_TOKEN, &pc.refresh_token).map(secret),
             accounts_url: pick(None, env::ACCOUNTS_URL, &pc.accounts_url),
             api_url: pick(None, env::API_URL, &pc.api_url),
+            state: pick(None, env::STATE, &pc.state),
             api_domain: None,
             accounts_url_pattern: pick(None, env::ACCOUNTS_URL_PATTERN, &None),
             profile,
@@ -410,6 +415,7 @@ impl Settings {
                 Clone::clone,
             ),
             row("plan", self.plan.as_ref(), ToString::to_string),
+            row("state", self.state.as_ref(), |url| redact_url(url)),
         ]
     }
 
@@ -503,6 +509,21 @@ fn parse_resolved<T, E: fmt::Display>(
 
 /// Reads the config file; a missing file is an empty config, a broken one an error naming the
 /// file, line and column.
+/// A URL with any password in it masked (`redis://:pw@host` → `redis://:***@host`).
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+            format!("{scheme}://{user}:***@{host}{}", &rest[authority_end..])
+        }
+        None => url.to_owned(),
+    }
+}
+
 fn read_config(
     path: &Resolved<PathBuf>,
     warnings: &mut Vec<String>,
@@ -633,6 +654,7 @@ struct LenientProfile {
     accounts_url: Option<String>,
     api_url: Option<String>,
     plan: Option<String>,
+    state: Option<String>,
 }
 
 impl From<LenientProfile> for ProfileConfig {
@@ -652,6 +674,7 @@ impl From<LenientProfile> for ProfileConfig {
             accounts_url: p.accounts_url,
             api_url: p.api_url,
             plan: p.plan,
+            state: p.state,
         }
     }
 }
@@ -718,6 +741,22 @@ fn platform_dir(env: &Env, xdg: &str, home_rel: &str, windows: &str) -> PathBuf 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_state_url_is_shown_without_its_password() {
+        assert_eq!(
+            super::redact_url("redis://:hunter2@cache:6379/0"),
+            "redis://:***@cache:6379/0"
+        );
+        assert_eq!(
+            super::redact_url("redis://app:hunter2@cache/0?prefix=a@b"),
+            "redis://app:***@cache/0?prefix=a@b"
+        );
+        assert_eq!(
+            super::redact_url("redis://127.0.0.1:6379/0"),
+            "redis://127.0.0.1:6379/0"
+        );
+    }
+
     use super::*;
 
     fn global() -> GlobalArgs {

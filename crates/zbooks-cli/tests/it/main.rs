@@ -17,6 +17,7 @@ mod logs;
 mod logs_real;
 mod plan;
 mod secrets;
+mod shared_state;
 mod sim;
 mod store_and_tokens;
 

@@ -39,7 +39,7 @@ impl Key {
 }
 
 /// The keys of a profile that `config set` writes, in the order `config show` lists them.
-pub const KEYS: [Key; 6] = [
+pub const KEYS: [Key; 7] = [
     Key {
         name: "dc",
         about: "the data center: us, eu, in, au, jp, ca, cn, sa (or the sign-in address, \
@@ -71,6 +71,12 @@ pub const KEYS: [Key; 6] = [
         name: "api_url",
         about: "the Books API base, when not the data center's (…/books/v3)",
         check: check_url,
+    },
+    Key {
+        name: "state",
+        about: "where the organization's shared budget and token cache live: redis://host:6379/0 \
+                (unset: the SQLite store in the data directory)",
+        check: check_state,
     },
 ];
 
@@ -145,6 +151,12 @@ fn check_url(value: &str) -> Result<String, String> {
         }
         _ => Err("a URL starting with https:// (or http:// for a local simulator)".to_owned()),
     }
+}
+
+fn check_state(value: &str) -> Result<String, String> {
+    zbooks_redis::RedisOptions::from_url(value.trim())
+        .map(|_| value.trim().to_owned())
+        .map_err(|_| "a Redis URL: redis://host:6379/0 (optionally ?prefix=name:)".to_owned())
 }
 
 /// The config file's text, parsed for editing; a missing file is an empty one.
@@ -337,6 +349,12 @@ dc = "eu"
                 .unwrap(),
             "http://127.0.0.1:8787/books/v3"
         );
+        assert_eq!(
+            k("state")
+                .check(" redis://127.0.0.1:6379/0?prefix=shop: ")
+                .unwrap(),
+            "redis://127.0.0.1:6379/0?prefix=shop:"
+        );
         for (name, bad) in [
             ("dc", "mars"),
             ("plan", "gold"),
@@ -344,6 +362,8 @@ dc = "eu"
             ("organization_id", ""),
             ("client_id", "1000 X"),
             ("accounts_url", "accounts.zoho.in"),
+            ("state", "postgres://127.0.0.1/zbooks"),
+            ("state", "127.0.0.1:6379"),
         ] {
             let err = k(name).check(bad).unwrap_err();
             assert!(err.headline.contains(name), "{}", err.headline);

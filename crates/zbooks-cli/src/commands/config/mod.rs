@@ -114,6 +114,7 @@ fn overridden(settings: &Settings, key: &str) -> Option<String> {
         "client_id" => settings.client_id.as_ref().map(|r| &r.source),
         "accounts_url" => settings.accounts_url.as_ref().map(|r| &r.source),
         "api_url" => settings.api_url.as_ref().map(|r| &r.source),
+        "state" => settings.state.as_ref().map(|r| &r.source),
         _ => None,
     }?;
     matches!(source, Source::Flag { .. } | Source::Env { .. }).then(|| {

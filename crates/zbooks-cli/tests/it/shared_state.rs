@@ -1,0 +1,143 @@
+//! Two machines, one organization: two `zbooks import` processes with separate homes (so
+//! separate SQLite stores and lock folders, as on two hosts) pointed at one Redis by
+//! `ZBOOKS_STATE` share one budget and one token (issue 16). Alone, each would pace itself at
+//! the whole per-minute limit and together draw 429s; sharing, the simulator answers no 429,
+//! one token request serves both, and Redis counted every call either of them made.
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
+use std::fmt::Write as _;
+use std::hash::{BuildHasher as _, Hasher as _};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, SystemTime};
+
+use zbooks_client::store::LimitStore as _;
+use zbooks_redis::{RedisOptions, RedisStore};
+use zbooks_sim::SimConfig;
+use zbooks_testkit::{SimThread, cli_env};
+
+fn contacts(machine: &str, n: usize) -> String {
+    let mut csv = String::from("Display Name,Contact Type\n");
+    for i in 0..n {
+        let _ = writeln!(csv, "{machine} Customer {i:03},customer");
+    }
+    csv
+}
+
+fn import(zoho: &SimThread, home: &Path, state: &str, csv: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zbooks"));
+    cmd.args([
+        "import",
+        csv.to_str().unwrap(),
+        "--minute",
+        "500ms",
+        "--settle",
+        "0s",
+    ])
+    .env_clear()
+    .envs(cli_env(zoho, home))
+    .env("NO_COLOR", "1")
+    .env("HOME", home)
+    .env("ZBOOKS_PLAN", "professional")
+    .env("ZBOOKS_STATE", state)
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    cmd
+}
+
+#[test]
+fn two_machines_on_one_redis_share_the_budget_and_the_token() {
+    let zoho = SimThread::start(
+        SimConfig {
+            minute: Duration::from_millis(500),
+            seed: 16,
+            rate_limit_headers: false,
+            ..SimConfig::default()
+        },
+        2,
+    );
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    let prefix = format!("zbooks-test:{:016x}:", hasher.finish());
+    let state = format!("redis://127.0.0.1:6379/0?prefix={prefix}");
+    // The connection manager lives on a runtime: the simulator's.
+    let options = RedisOptions::new("redis://127.0.0.1:6379/0").prefix(&prefix);
+    let redis = zoho.block_on(async { RedisStore::open(&options) }).unwrap();
+    zoho.block_on(redis.ping()).unwrap_or_else(|e| {
+        panic!("Redis does not answer on 127.0.0.1:6379 ({e}); see README, Shared state on Redis")
+    });
+
+    let homes = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let n = 70;
+    let children: Vec<_> = homes
+        .iter()
+        .zip(["East", "West"])
+        .map(|(home, machine)| {
+            let csv = home.path().join("contacts.csv");
+            std::fs::write(&csv, contacts(machine, n)).unwrap();
+            import(&zoho, home.path(), &state, &csv).spawn().unwrap()
+        })
+        .collect();
+    let runs: Vec<_> = children
+        .into_iter()
+        .map(|child| child.wait_with_output().unwrap())
+        .collect();
+    let org = zoho.demo().organization_id;
+    let snapshot = zoho.block_on(redis.snapshot(&org, SystemTime::UNIX_EPOCH));
+    zoho.block_on(redis.delete_all()).unwrap();
+
+    for run in &runs {
+        assert!(
+            run.status.success(),
+            "{}\n{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let counters = zoho.counters();
+    assert!(counters.throttled.is_empty(), "{:?}", counters.throttled);
+    assert_eq!(counters.token_requests, 1, "{counters:?}");
+    for machine in ["East", "West"] {
+        for i in 0..n {
+            let key = format!("{org}:contacts:contact_name={machine} Customer {i:03}");
+            assert_eq!(
+                counters.records_per_natural_key.get(&key),
+                Some(&1),
+                "{key}"
+            );
+        }
+    }
+    // Every API call of both processes went through the shared ledger.
+    let used = snapshot.unwrap().daily.unwrap().used;
+    assert_eq!(
+        u64::from(used),
+        counters.requests - counters.token_requests,
+        "{counters:?}"
+    );
+}
+
+#[test]
+fn a_state_url_that_is_not_redis_is_a_usage_error_naming_it_without_its_password() {
+    let home = tempfile::tempdir().unwrap();
+    let run = crate::zbooks_with(
+        &["call", "GET", "/contacts", "--dc", "in", "--org", "600"],
+        None,
+        &[
+            ("HOME", home.path().to_str().unwrap()),
+            ("ZBOOKS_CLIENT_ID", "1000.X"),
+            ("ZBOOKS_CLIENT_SECRET", "s"),
+            ("ZBOOKS_REFRESH_TOKEN", "1000.r"),
+            ("ZBOOKS_STATE", "postgres://app:hunter2@db/zbooks"),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("shared state postgres://app:***@db/zbooks"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("redis://"), "{}", run.stderr);
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+}
