@@ -187,7 +187,13 @@ async fn work(
             .await
             .map_err(store_error)?;
         if jobs.is_empty() {
-            queue.fail_blocked().await.map_err(store_error)?;
+            let blocked = queue.fail_blocked().await.map_err(store_error)?;
+            if blocked > 0 {
+                tally.failed += blocked;
+                p.note(&format!(
+                    "failed: {blocked} job(s) that name records that failed"
+                ));
+            }
             let counts = queue.counts().await.map_err(store_error)?;
             if !follow && counts.ready + counts.claimed == 0 {
                 break;

@@ -177,3 +177,63 @@ fn a_worker_killed_mid_run_leaves_its_jobs_to_the_next_and_nothing_doubles() {
         assert_eq!(job_states(schema), vec![("done".to_owned(), 30)]);
     });
 }
+
+#[test]
+fn a_server_error_defers_a_job_and_a_refusal_fails_it_and_what_names_it() {
+    in_schema(|schema| {
+        let zoho = Zoho::start(43);
+        zoho.sim().set_faults(vec![
+            FaultRule::on(
+                "POST",
+                "/books/v3/contacts",
+                FaultAction::zoho(500, 1000, "Internal error"),
+            )
+            .nth(1),
+            FaultRule::on(
+                "POST",
+                "/books/v3/contacts",
+                FaultAction::zoho(400, 4, "Invalid value passed for contact_name"),
+            )
+            .nth(2),
+        ]);
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("{URL}?options=-c%20search_path%3D{schema}");
+        let file = dir.path().join("mixed.jsonl");
+        std::fs::write(
+            &file,
+            "{\"entity\": \"contact\", \"payload\": {\"contact_name\": \"Later Co\"}}\n\
+             {\"entity\": \"contact\", \"payload\": {\"contact_name\": \"Refused Co\"}}\n\
+             {\"entity\": \"invoice\", \"payload\": {\"customer_name\": \"Refused Co\", \
+             \"invoice_number\": \"Q-1\", \"date\": \"2026-04-01\", \
+             \"line_items\": [{\"name\": \"Work\", \"rate\": 10, \"quantity\": 1}]}}\n",
+        )
+        .unwrap();
+        let file = file.to_string_lossy().into_owned();
+        let out = zoho
+            .command(dir.path(), &["import", &file, "--queue", &url])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let mut args = vec!["worker", "--queue", &url, "--batch", "1"];
+        args.extend(FAST);
+        let out = zoho.command(dir.path(), &args).output().unwrap();
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{all}");
+        assert!(all.contains("(code 4)"), "{all}");
+        assert!(all.contains("name records that failed"), "{all}");
+        assert!(all.contains("1 created"), "{all}");
+        let org = zoho.sim().demo().organization_id;
+        let counters = zoho.sim().counters();
+        assert_eq!(
+            counters
+                .records_per_natural_key
+                .get(&format!("{org}:contacts:contact_name=Later Co"))
+                .copied(),
+            Some(1)
+        );
+        assert_eq!(
+            job_states(schema),
+            vec![("done".to_owned(), 1), ("failed".to_owned(), 2)]
+        );
+    });
+}
