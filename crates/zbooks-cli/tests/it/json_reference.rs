@@ -225,6 +225,7 @@ fn every_commands_json_is_what_the_reference_page_says() {
     });
 }
 
+#[expect(clippy::unwrap_used, reason = "the body of a test: fails loudly")]
 fn check_every_command(queue: &str) {
     let schemas = schemas(&page());
     let sim = SimThread::start(SimConfig::default(), 1);
