@@ -69,6 +69,9 @@ pub enum Command {
     /// Import a Tally XML, CSV or JSON Lines file into Zoho Books: validated, planned,
     /// journaled and resumable; `import status` and `import failed` report on it.
     Import(crate::commands::import::ImportCommand),
+    /// Work an import queue on PostgreSQL that `import FILE --queue` filled: on any number of
+    /// machines at once, each record created once.
+    Worker(crate::commands::worker::WorkerArgs),
     /// See it work without a Zoho account: a simulator in-process, a sample company, faults
     /// on cue, and the proof that nothing was lost or doubled.
     Demo(crate::commands::demo::DemoArgs),

@@ -85,6 +85,9 @@ pub fn main() -> ExitCode {
         Command::Import(cmd) => with_settings(&cli.global, &env, printer, |settings| {
             commands::import::run(&cmd, settings, &cli.global, printer)
         }),
+        Command::Worker(args) => with_settings(&cli.global, &env, printer, |settings| {
+            commands::worker::run(&args, settings, &cli.global, printer)
+        }),
         // The demo needs no settings: it brings its own Zoho.
         Command::Demo(args) => commands::demo::run(&args, cli.global.verbose, printer),
         Command::Completions(args) => {

@@ -346,6 +346,58 @@ impl PgQueue {
             .map_err(|e| db_error(&e))
     }
 
+    /// The Zoho id of a done job (by entity and natural key value): how a worker resolves a
+    /// record's reference to another record of the queue. `None` when it is not in the queue
+    /// or not done.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`](zbooks_client::store::StoreError) when the database cannot be read.
+    pub async fn done_id(&self, entity: &str, key_value: &str) -> StoreResult<Option<String>> {
+        let client = self.store.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT zoho_id FROM import_jobs WHERE organization_id = $1 AND entity = $2 \
+                 AND key_value = $3 AND state = 'done'",
+                &[&self.organization_id, &entity, &key_value],
+            )
+            .await
+            .map_err(|e| db_error(&e))?;
+        Ok(row.and_then(|r| r.get::<_, Option<String>>(0)))
+    }
+
+    /// Fails every ready job that waits for a job that failed (it could never be claimed);
+    /// how many. Repeated, it fails the jobs that wait for those too.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`](zbooks_client::store::StoreError) when the database cannot be written.
+    pub async fn fail_blocked(&self) -> StoreResult<u64> {
+        let client = self.store.client().await?;
+        let mut total = 0;
+        loop {
+            let n = client
+                .execute(
+                    "UPDATE import_jobs j SET state = 'failed', code = NULL, \
+                     class = 'dependency_failed', \
+                     message = 'depends on ' || p.entity || ' ' || p.key_value || ', which failed', \
+                     fix = 'correct the record it depends on and import both again', \
+                     claimed_by = NULL, lease_until = NULL, updated_at = now() \
+                     FROM import_job_deps d, import_jobs p \
+                     WHERE j.organization_id = $1 AND j.state = 'ready' AND d.job_id = j.id \
+                       AND p.organization_id = j.organization_id AND p.entity = d.entity \
+                       AND p.key_value = d.key_value AND p.state = 'failed'",
+                    &[&self.organization_id],
+                )
+                .await
+                .map_err(|e| db_error(&e))?;
+            if n == 0 {
+                return Ok(total);
+            }
+            total += n;
+        }
+    }
+
     /// Jobs per state.
     ///
     /// # Errors

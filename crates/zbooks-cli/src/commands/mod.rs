@@ -11,3 +11,4 @@ pub mod import;
 pub mod logs;
 pub mod quota;
 pub mod sim;
+pub mod worker;

@@ -8,10 +8,10 @@ use std::hash::{BuildHasher, Hasher};
 
 use crate::import::{FAST, SAMPLE, Zoho};
 
-const URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+pub(crate) const URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 /// Runs `f` with a fresh schema's name, then drops the schema (also when `f` panics).
-fn in_schema(f: impl FnOnce(&str) + std::panic::UnwindSafe) {
+pub(crate) fn in_schema(f: impl FnOnce(&str) + std::panic::UnwindSafe) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

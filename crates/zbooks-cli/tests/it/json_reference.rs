@@ -215,6 +215,18 @@ fn check_output(
 
 #[test]
 fn every_commands_json_is_what_the_reference_page_says() {
+    // The import queue on PostgreSQL, in a schema of this test's own.
+    crate::journal_pg::in_schema(|schema| {
+        let queue = format!(
+            "{}?options=-c%20search_path%3D{schema}",
+            crate::journal_pg::URL
+        );
+        check_every_command(&queue);
+    });
+}
+
+#[expect(clippy::unwrap_used, reason = "the body of a test: fails loudly")]
+fn check_every_command(queue: &str) {
     let schemas = schemas(&page());
     let sim = SimThread::start(SimConfig::default(), 1);
     let dir = tempfile::tempdir().unwrap();
@@ -271,6 +283,16 @@ fn every_commands_json_is_what_the_reference_page_says() {
         ),
         ("quota", vec!["quota"]),
         ("import status", vec!["import", "status"]),
+        (
+            "import contacts.jsonl --queue URL",
+            vec!["import", &contacts, "--queue", queue],
+        ),
+        (
+            "worker --queue URL",
+            vec![
+                "worker", "--queue", queue, "--minute", "1s", "--poll", "50ms",
+            ],
+        ),
         (
             "logs analyze events.jsonl",
             vec!["logs", "analyze", &events],

@@ -16,6 +16,7 @@ mod lease;
 mod logs;
 mod logs_real;
 mod plan;
+mod queue_pg;
 mod secrets;
 mod shared_state;
 mod sim;

@@ -201,3 +201,36 @@ async fn a_deferred_job_waits_for_its_time() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_done_job_names_its_id_and_a_failed_one_fails_its_dependents() {
+    crate::in_schema(|config| async move {
+        let q = crate::store(&config).await.queue("org");
+        q.enqueue(vec![
+            job("contact", "Acme", &[]),
+            job("item", "Bolt", &[]),
+            job("invoice", "INV-1", &[("contact", "Acme"), ("item", "Bolt")]),
+            job("creditnote", "CN-1", &[("invoice", "INV-1")]),
+        ])
+        .await
+        .unwrap();
+        let first = q.claim("w", 10, LONG).await.unwrap();
+        assert_eq!(q.done_id("contact", "Acme").await.unwrap(), None);
+        assert!(q.complete(&first[0], done("77")).await.unwrap());
+        assert!(
+            q.complete(&first[1], JobOutcome::Failed(refused()))
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            q.done_id("contact", "Acme").await.unwrap().as_deref(),
+            Some("77")
+        );
+        assert_eq!(q.done_id("item", "Bolt").await.unwrap(), None);
+        // INV-1 waits for Bolt, which failed; CN-1 waits for INV-1.
+        assert_eq!(q.fail_blocked().await.unwrap(), 2);
+        let counts = q.counts().await.unwrap();
+        assert_eq!((counts.ready, counts.done, counts.failed), (0, 1, 3));
+    })
+    .await;
+}

@@ -4,12 +4,13 @@
 //! reconciles). Resumable: the same command again picks up where a crash, a Ctrl-C or the
 //! daily quota stopped it. `setup` makes the client from the flags, `lease` holds the
 //! organization's import lease, `run` runs and renders a prepared import, `progress` draws
-//! its progress, `view` renders the rest.
+//! its progress, `queue` enqueues for `zbooks worker` (`--queue`), `view` renders the rest.
 
 mod lease;
 mod progress;
+pub(crate) mod queue;
 mod run;
-mod setup;
+pub(crate) mod setup;
 mod view;
 
 pub(crate) use run::run_import;
@@ -45,7 +46,8 @@ Examples:
   zbooks import invoices.csv --mapping columns.json
   zbooks import status
   zbooks import failed --format csv > failed.csv
-  zbooks import failed --format json > failed.jsonl && zbooks import failed.jsonl"
+  zbooks import failed --format json > failed.jsonl && zbooks import failed.jsonl
+  zbooks import contacts.csv --queue postgres://zbooks@db:5432/zbooks"
 )]
 pub struct ImportCommand {
     /// `status` or `failed`; without one, imports FILE.
@@ -141,6 +143,10 @@ pub struct ImportArgs {
     /// killed on another machine sharing the store holds the organization (default 60s).
     #[arg(long, hide = true, value_name = "DURATION", help_heading = HEADING_TESTING)]
     pub lease_ttl: Option<String>,
+    /// Enqueue the valid records on PostgreSQL (postgres://user@host:5432/db) for `zbooks
+    /// worker` processes to create, on any number of machines, instead of creating them here.
+    #[arg(long, value_name = "URL", conflicts_with = "dry_run")]
+    pub queue: Option<String>,
 }
 
 /// Runs `zbooks import`.
@@ -157,7 +163,11 @@ pub fn run(
     }
 }
 
-fn duration(flag: &str, text: Option<&str>, default: Duration) -> Result<Duration, CliError> {
+pub(crate) fn duration(
+    flag: &str,
+    text: Option<&str>,
+    default: Duration,
+) -> Result<Duration, CliError> {
     match text {
         None => Ok(default),
         Some(t) => zbooks_sim::parse_duration(t).map_err(|e| {
@@ -232,6 +242,13 @@ fn import(
         // Before the token, the organization or any listing: --strict promises that
         // nothing is sent while the input has a problem its reader already knows.
         return Err(view::refused_by_strict_reading(&prepared, p));
+    }
+    if let Some(url) = args.queue.as_deref() {
+        let rt = context::runtime()?;
+        return rt.block_on(async {
+            let ctx = Context::new(settings, global.log_file.as_deref(), p).await?;
+            queue::enqueue(&ctx, &prepared, url, p).await
+        });
     }
     if args.dry_run {
         return dry_run(&prepared, args, settings, global, minute, p);

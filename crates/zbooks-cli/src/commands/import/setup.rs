@@ -49,14 +49,25 @@ pub(super) fn client_for(
     args: &ImportArgs,
     minute: Option<Duration>,
 ) -> Result<Client, CliError> {
-    if minute.is_none() && args.daily_budget.is_none() && args.day.is_none() {
+    scaled_client(ctx, minute, args.daily_budget, args.day.as_deref())
+}
+
+/// A client whose minute is `minute` (every wait of it scaled alike), with a daily budget and
+/// a daily window (`--day`): what `import` and `worker` share.
+pub(crate) fn scaled_client(
+    ctx: &Context,
+    minute: Option<Duration>,
+    daily_budget: Option<u32>,
+    day: Option<&str>,
+) -> Result<Client, CliError> {
+    if minute.is_none() && daily_budget.is_none() && day.is_none() {
         return ctx.client();
     }
     let mut limits = LimitsConfig {
-        per_day: args.daily_budget,
+        per_day: daily_budget,
         ..LimitsConfig::default()
     };
-    if let Some(day) = args.day.as_deref() {
+    if let Some(day) = day {
         limits.day = duration("--day", Some(day), limits.day)?;
     }
     let mut retry = RetryConfig::default();

@@ -1,0 +1,242 @@
+//! `zbooks import FILE --queue` and `zbooks worker --queue` against PostgreSQL
+//! (127.0.0.1:5432) and the simulator: two workers at once create every record exactly once,
+//! and a worker killed mid-run leaves its jobs to the next one, which looks each up before
+//! sending it again. Each test works in a schema of its own, dropped at the end.
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use zbooks_sim::{FaultAction, FaultRule};
+
+use crate::import::Zoho;
+use crate::journal_pg::{URL, in_schema};
+
+/// The worker's flags for a simulator whose minute is a second.
+const FAST: [&str; 8] = [
+    "--minute", "1s", "--defer", "200ms", "--poll", "50ms", "--lease", "1s",
+];
+
+const CONTACTS: usize = 30;
+
+/// A JSON Lines file of `CONTACTS` contacts named `{prefix} N`.
+fn contacts(dir: &Path, prefix: &str) -> String {
+    let path = dir.join("contacts.jsonl");
+    let mut lines = String::new();
+    for i in 0..CONTACTS {
+        writeln!(
+            lines,
+            "{{\"entity\": \"contact\", \"payload\": {{\"contact_name\": \"{prefix} {i}\"}}}}"
+        )
+        .unwrap();
+    }
+    std::fs::write(&path, lines).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// How many records the simulator holds per contact of the file (0 when missing).
+fn created(zoho: &Zoho, prefix: &str) -> Vec<u64> {
+    let org = zoho.sim().demo().organization_id;
+    let counters = zoho.sim().counters();
+    (0..CONTACTS)
+        .map(|i| {
+            counters
+                .records_per_natural_key
+                .get(&format!("{org}:contacts:contact_name={prefix} {i}"))
+                .copied()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// The queue's jobs per state, in `schema`.
+fn job_states(schema: &str) -> Vec<(String, i64)> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (client, connection) = tokio_postgres::connect(URL, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT state, COUNT(*) FROM {schema}.import_jobs GROUP BY state \
+                     ORDER BY state"
+                ),
+                &[],
+            )
+            .await
+            .unwrap();
+        rows.iter().map(|r| (r.get(0), r.get(1))).collect()
+    })
+}
+
+fn enqueue(zoho: &Zoho, dir: &Path, file: &str, url: &str) {
+    let out = zoho
+        .command(dir, &["import", file, "--queue", url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("enqueued 30 of 30 valid records"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn two_workers_at_once_create_every_queued_record_exactly_once() {
+    in_schema(|schema| {
+        let zoho = Zoho::start(41);
+        // Each create takes a while, so both workers are busy at the same time.
+        zoho.sim().set_faults(vec![FaultRule::on(
+            "POST",
+            "/books/v3/contacts",
+            FaultAction::Delay { ms: 20 },
+        )]);
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("{URL}?options=-c%20search_path%3D{schema}");
+        let file = contacts(dir.path(), "Pair");
+        enqueue(&zoho, dir.path(), &file, &url);
+        // Enqueueing again adds nothing.
+        let again = zoho
+            .command(dir.path(), &["import", &file, "--queue", &url])
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&again.stdout).contains("enqueued 0 of 30"),
+            "{}",
+            text(&again)
+        );
+        let mut args = vec!["worker", "--queue", &url, "--batch", "3"];
+        args.extend(FAST);
+        let a = zoho.command(dir.path(), &args).spawn().unwrap();
+        let b = zoho.command(dir.path(), &args).spawn().unwrap();
+        let a = a.wait_with_output().unwrap();
+        let b = b.wait_with_output().unwrap();
+        assert_eq!(a.status.code(), Some(0), "{}", text(&a));
+        assert_eq!(b.status.code(), Some(0), "{}", text(&b));
+        assert_eq!(created(&zoho, "Pair"), vec![1; CONTACTS]);
+        assert_eq!(job_states(schema), vec![("done".to_owned(), 30)]);
+        assert!(
+            String::from_utf8_lossy(&a.stdout).contains("queue of organization"),
+            "{}",
+            text(&a)
+        );
+    });
+}
+
+#[test]
+fn a_worker_killed_mid_run_leaves_its_jobs_to_the_next_and_nothing_doubles() {
+    in_schema(|schema| {
+        let zoho = Zoho::start(42);
+        // Slow creates: the kill lands while the first worker is busy.
+        zoho.sim().set_faults(vec![FaultRule::on(
+            "POST",
+            "/books/v3/contacts",
+            FaultAction::Delay { ms: 60 },
+        )]);
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("{URL}?options=-c%20search_path%3D{schema}");
+        let file = contacts(dir.path(), "Killed");
+        enqueue(&zoho, dir.path(), &file, &url);
+        let mut args = vec!["worker", "--queue", &url, "--batch", "5"];
+        args.extend(FAST);
+        let mut first = zoho.command(dir.path(), &args).spawn().unwrap();
+        // Until a few records exist (bounded: the worker would end by itself).
+        for _ in 0..2000 {
+            if created(&zoho, "Killed").iter().sum::<u64>() >= 4 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // SIGKILL: its claims stay until their lease ends.
+        first.kill().unwrap();
+        first.wait().unwrap();
+        let done_before = created(&zoho, "Killed").iter().sum::<u64>();
+        assert!(
+            done_before < 30,
+            "the first worker finished before it was killed"
+        );
+        let second = zoho.command(dir.path(), &args).output().unwrap();
+        assert_eq!(second.status.code(), Some(0), "{}", text(&second));
+        assert_eq!(created(&zoho, "Killed"), vec![1; CONTACTS]);
+        assert_eq!(job_states(schema), vec![("done".to_owned(), 30)]);
+    });
+}
+
+#[test]
+fn a_server_error_defers_a_lost_answer_is_adopted_and_a_refusal_fails_it_and_what_names_it() {
+    in_schema(|schema| {
+        let zoho = Zoho::start(43);
+        zoho.sim().set_faults(vec![
+            FaultRule::on(
+                "POST",
+                "/books/v3/contacts",
+                FaultAction::zoho(500, 1000, "Internal error"),
+            )
+            .nth(1),
+            FaultRule::on(
+                "POST",
+                "/books/v3/contacts",
+                FaultAction::zoho(400, 4, "Invalid value passed for contact_name"),
+            )
+            .nth(2),
+            // Later Co again, after its deferral: created, but the answer is lost.
+            FaultRule::on("POST", "/books/v3/contacts", FaultAction::ResetAfter).nth(3),
+        ]);
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("{URL}?options=-c%20search_path%3D{schema}");
+        let file = dir.path().join("mixed.jsonl");
+        std::fs::write(
+            &file,
+            "{\"entity\": \"contact\", \"payload\": {\"contact_name\": \"Later Co\"}}\n\
+             {\"entity\": \"contact\", \"payload\": {\"contact_name\": \"Refused Co\"}}\n\
+             {\"entity\": \"invoice\", \"payload\": {\"customer_name\": \"Refused Co\", \
+             \"invoice_number\": \"Q-1\", \"date\": \"2026-04-01\", \
+             \"line_items\": [{\"name\": \"Work\", \"rate\": 10, \"quantity\": 1}]}}\n",
+        )
+        .unwrap();
+        let file = file.to_string_lossy().into_owned();
+        let out = zoho
+            .command(dir.path(), &["import", &file, "--queue", &url])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let mut args = vec!["worker", "--queue", &url, "--batch", "1"];
+        args.extend(FAST);
+        let out = zoho.command(dir.path(), &args).output().unwrap();
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{all}");
+        assert!(all.contains("(code 4)"), "{all}");
+        assert!(all.contains("name records that failed"), "{all}");
+        // The lost answer is settled by a lookup: adopted, not sent again.
+        assert!(all.contains("0 created, 1 adopted"), "{all}");
+        let org = zoho.sim().demo().organization_id;
+        let counters = zoho.sim().counters();
+        assert_eq!(
+            counters
+                .records_per_natural_key
+                .get(&format!("{org}:contacts:contact_name=Later Co"))
+                .copied(),
+            Some(1)
+        );
+        assert_eq!(
+            job_states(schema),
+            vec![("done".to_owned(), 1), ("failed".to_owned(), 2)]
+        );
+    });
+}
