@@ -36,8 +36,8 @@ pub(crate) fn in_schema(f: impl FnOnce(&str) + std::panic::UnwindSafe) {
     }
 }
 
-/// The journal's records per state, in `schema`.
-fn states(schema: &str) -> Vec<(String, i64)> {
+/// The rows of `table` in `schema` per state (`journal_records`, `import_jobs`).
+pub(crate) fn rows_per_state(schema: &str, table: &str) -> Vec<(String, i64)> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -50,8 +50,7 @@ fn states(schema: &str) -> Vec<(String, i64)> {
         let rows = client
             .query(
                 &format!(
-                    "SELECT state, COUNT(*) FROM {schema}.journal_records GROUP BY state \
-                     ORDER BY state"
+                    "SELECT state, COUNT(*) FROM {schema}.{table} GROUP BY state ORDER BY state"
                 ),
                 &[],
             )
@@ -85,7 +84,7 @@ fn zbooks_journal_puts_the_import_journal_on_postgres() {
         let (code, stdout, stderr) = run(&args);
         assert_eq!(code, Some(0), "{stdout}\n{stderr}");
         assert!(stdout.contains("records: 41 of 41 agree"), "{stdout}");
-        let journaled = states(schema);
+        let journaled = rows_per_state(schema, "journal_records");
         assert_eq!(journaled.len(), 1, "{journaled:?}");
         assert_eq!(journaled[0].0, "done");
         assert!(journaled[0].1 >= 41, "{journaled:?}");

@@ -12,7 +12,7 @@ use std::time::Duration;
 use zbooks_sim::{FaultAction, FaultRule};
 
 use crate::import::Zoho;
-use crate::journal_pg::{URL, in_schema};
+use crate::journal_pg::{URL, in_schema, rows_per_state};
 
 /// The worker's flags for a simulator whose minute is a second.
 const FAST: [&str; 8] = [
@@ -57,31 +57,6 @@ fn created(zoho: &Zoho, prefix: &str) -> Vec<u64> {
                 .unwrap_or(0)
         })
         .collect()
-}
-
-/// The queue's jobs per state, in `schema`.
-fn job_states(schema: &str) -> Vec<(String, i64)> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let (client, connection) = tokio_postgres::connect(URL, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(connection);
-        let rows = client
-            .query(
-                &format!(
-                    "SELECT state, COUNT(*) FROM {schema}.import_jobs GROUP BY state \
-                     ORDER BY state"
-                ),
-                &[],
-            )
-            .await
-            .unwrap();
-        rows.iter().map(|r| (r.get(0), r.get(1))).collect()
-    })
 }
 
 fn enqueue(zoho: &Zoho, dir: &Path, file: &str, url: &str) {
@@ -130,7 +105,10 @@ fn two_workers_at_once_create_every_queued_record_exactly_once() {
         assert_eq!(a.status.code(), Some(0), "{}", text(&a));
         assert_eq!(b.status.code(), Some(0), "{}", text(&b));
         assert_eq!(created(&zoho, "Pair"), vec![1; CONTACTS]);
-        assert_eq!(job_states(schema), vec![("done".to_owned(), 30)]);
+        assert_eq!(
+            rows_per_state(schema, "import_jobs"),
+            vec![("done".to_owned(), 30)]
+        );
         assert!(
             String::from_utf8_lossy(&a.stdout).contains("queue of organization"),
             "{}",
@@ -174,7 +152,10 @@ fn a_worker_killed_mid_run_leaves_its_jobs_to_the_next_and_nothing_doubles() {
         let second = zoho.command(dir.path(), &args).output().unwrap();
         assert_eq!(second.status.code(), Some(0), "{}", text(&second));
         assert_eq!(created(&zoho, "Killed"), vec![1; CONTACTS]);
-        assert_eq!(job_states(schema), vec![("done".to_owned(), 30)]);
+        assert_eq!(
+            rows_per_state(schema, "import_jobs"),
+            vec![("done".to_owned(), 30)]
+        );
     });
 }
 
@@ -235,7 +216,7 @@ fn a_server_error_defers_a_lost_answer_is_adopted_and_a_refusal_fails_it_and_wha
             Some(1)
         );
         assert_eq!(
-            job_states(schema),
+            rows_per_state(schema, "import_jobs"),
             vec![("done".to_owned(), 1), ("failed".to_owned(), 2)]
         );
     });
