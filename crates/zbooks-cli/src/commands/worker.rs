@@ -20,7 +20,8 @@ use zbooks_import::{Books, CallError, Disposition, ExecuteOptions, NaturalKey, R
 use zbooks_pg::{ClaimedJob, JobCounts, JobOutcome, PgQueue};
 use zbooks_store::{Failure, Outcome};
 
-use crate::commands::import::{duration, queue::open_queue, setup};
+use crate::commands::import::queue::open_queue;
+use crate::commands::import::setup::{self, duration};
 use crate::context::{self, Context};
 use crate::error::CliError;
 use crate::printer::{OutputFormat, Printer};

@@ -4,8 +4,10 @@
 //! reconciles). Resumable: the same command again picks up where a crash, a Ctrl-C or the
 //! daily quota stopped it. `setup` makes the client from the flags, `lease` holds the
 //! organization's import lease, `run` runs and renders a prepared import, `progress` draws
-//! its progress, `queue` enqueues for `zbooks worker` (`--queue`), `view` renders the rest.
+//! its progress, `queue` enqueues for `zbooks worker` (`--queue`), `dry_run` surveys Zoho for
+//! `--dry-run`, `view` renders the rest.
 
+mod dry_run;
 mod lease;
 mod progress;
 pub(crate) mod queue;
@@ -14,14 +16,13 @@ pub(crate) mod setup;
 mod view;
 
 pub(crate) use run::run_import;
+use setup::duration;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
-use zbooks_import::{
-    Event, Format, Import, ImportErrorKind, PlanOptions, Prepared, ReadOptions, RunError, Source,
-};
+use zbooks_import::{Format, Import, ImportErrorKind, PlanOptions, ReadOptions, Source};
 use zbooks_store::LeaseOptions;
 
 use crate::CommandResult;
@@ -163,20 +164,6 @@ pub fn run(
     }
 }
 
-pub(crate) fn duration(
-    flag: &str,
-    text: Option<&str>,
-    default: Duration,
-) -> Result<Duration, CliError> {
-    match text {
-        None => Ok(default),
-        Some(t) => zbooks_sim::parse_duration(t).map_err(|e| {
-            CliError::usage(format!("invalid {flag} {t:?}: {e}"))
-                .with_hint("write a duration like 500ms, 10s, 5m or 1h")
-        }),
-    }
-}
-
 fn import(
     args: &ImportArgs,
     settings: &Settings,
@@ -251,7 +238,7 @@ fn import(
         });
     }
     if args.dry_run {
-        return dry_run(&prepared, args, settings, global, minute, p);
+        return dry_run::dry_run(&prepared, args, settings, global, minute, p);
     }
     let rt = context::runtime()?;
     rt.block_on(async {
@@ -294,86 +281,4 @@ fn import(
         )
         .await
     })
-}
-
-/// `--dry-run`: with a login, Zoho's listings (one per entity, no lease, no journal, no
-/// create) and what a run would adopt, create and skip; without one, the same offline, said
-/// in one line.
-fn dry_run(
-    prepared: &Prepared,
-    args: &ImportArgs,
-    settings: &Settings,
-    global: &GlobalArgs,
-    minute: Option<Duration>,
-    p: Printer,
-) -> CommandResult {
-    // Never creates a store: a newcomer's first dry run leaves nothing behind.
-    let with_login = context::settings_with_login(settings)?;
-    if let Some(missing) = offline_because(&with_login) {
-        p.note(&format!(
-            "dry run offline: {missing}, so Zoho was not asked what it holds (records already \
-             there count as creates)"
-        ));
-        return Ok(view::dry_run(prepared, &prepared.survey_offline(), None, p));
-    }
-    let rt = context::runtime()?;
-    rt.block_on(async {
-        let ctx = Context::new(settings, global.log_file.as_deref(), p).await?;
-        let org = ctx.organization_id()?.value.clone();
-        let client = setup::client_for(&ctx, args, minute)?;
-        let survey = prepared
-            .survey(&client, &mut |event: Event<'_>| match event {
-                Event::Listed { entity, records } => {
-                    p.note(&format!("listed {entity}: Zoho holds {records}"));
-                }
-                Event::Waiting { reason, .. } => p.note(&format!("waiting for {reason}")),
-                _ => {}
-            })
-            .await;
-        match survey {
-            Ok(survey) => Ok(view::dry_run(prepared, &survey, Some(&org), p)),
-            Err(RunError::Listing(err)) => Err(crate::render::client_error(
-                "cannot list what Zoho holds for the dry run",
-                &err,
-            )),
-            Err(RunError::Interrupted) => Ok(crate::exit::INTERRUPTED),
-            Err(other) => Err(CliError::usage(other.to_string())),
-        }
-    })
-}
-
-/// Why a dry run cannot ask Zoho (no login, no organization, no server), or `None`.
-fn offline_because(s: &Settings) -> Option<String> {
-    let profile = &s.profile.value;
-    if s.client_id.is_none() || s.client_secret.is_none() || s.refresh_token.is_none() {
-        return Some(format!(
-            "no login for profile {profile:?} (`zbooks auth login` makes one)"
-        ));
-    }
-    if s.organization_id.is_none() {
-        return Some(format!("no organization id for profile {profile:?}"));
-    }
-    if s.dc.is_none() && s.api_url.is_none() && s.api_domain.is_none() {
-        return Some(format!("no data center for profile {profile:?}"));
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_like_the_simulator_s() {
-        assert_eq!(
-            duration("--defer", Some("250ms"), Duration::ZERO).unwrap(),
-            Duration::from_millis(250)
-        );
-        assert_eq!(
-            duration("--defer", None, Duration::from_secs(3)).unwrap(),
-            Duration::from_secs(3)
-        );
-        assert!(duration("--defer", Some("soon"), Duration::ZERO).is_err());
-        assert_eq!(view::hm(Duration::from_secs(3725)), "1h 02m");
-    }
 }

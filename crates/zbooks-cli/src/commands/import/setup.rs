@@ -7,13 +7,28 @@ use std::time::Duration;
 use zbooks_client::{Client, LimitsConfig, RetryConfig, TokenConfig};
 use zbooks_import::ExecuteOptions;
 
-use super::{ImportArgs, duration};
+use super::ImportArgs;
 use crate::context::{self, Context};
 use crate::error::CliError;
 use crate::plan::{self, KnownPlan, Origin};
 use crate::printer::Printer;
 use crate::render;
 use crate::settings::{GlobalArgs, Settings};
+
+/// A duration flag (`500ms`, `10s`, `5m`, `1h`, as the simulator reads them), or `default`.
+pub(crate) fn duration(
+    flag: &str,
+    text: Option<&str>,
+    default: Duration,
+) -> Result<Duration, CliError> {
+    match text {
+        None => Ok(default),
+        Some(t) => zbooks_sim::parse_duration(t).map_err(|e| {
+            CliError::usage(format!("invalid {flag} {t:?}: {e}"))
+                .with_hint("write a duration like 500ms, 10s, 5m or 1h")
+        }),
+    }
+}
 
 /// The organization's plan and where it came from: the user's setting; else, when there is a
 /// login to ask with, Zoho's word for the organization; else the Free plan (the most careful),
@@ -160,5 +175,19 @@ mod tests {
         assert_eq!(o.defer, Duration::from_millis(250));
         assert_eq!(o.settle, Duration::ZERO);
         assert_eq!(o.server_retry, Duration::from_millis(100));
+    }
+
+    #[test]
+    fn durations_read_like_the_simulator_s() {
+        assert_eq!(
+            duration("--defer", Some("250ms"), Duration::ZERO).unwrap(),
+            Duration::from_millis(250)
+        );
+        assert_eq!(
+            duration("--defer", None, Duration::from_secs(3)).unwrap(),
+            Duration::from_secs(3)
+        );
+        assert!(duration("--defer", Some("soon"), Duration::ZERO).is_err());
+        assert_eq!(super::super::view::hm(Duration::from_secs(3725)), "1h 02m");
     }
 }
