@@ -226,6 +226,34 @@ pub struct LimitsSnapshot {
     pub next_slot: Option<SystemTime>,
 }
 
+/// What a store said to one call's request for an organization-wide in-flight lease.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeaseAdmission {
+    /// The lease is held until released, or until it runs out when its holder dies.
+    Granted,
+    /// Every lease of the organization is held; ask again shortly.
+    Busy,
+    /// The store keeps no leases (it is not shared across machines): the process's own cap on
+    /// calls in flight is the only cap.
+    Unshared,
+}
+
+/// One process calling an organization, as a shared store counted it (`zbooks quota`: who is
+/// using the organization's budget).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Participant {
+    /// The caller's name as its store was opened with it (program, host and process).
+    pub name: String,
+    /// Calls it was admitted in the last minute (the pacing window).
+    pub calls_last_minute: u32,
+    /// Calls it was admitted in the daily ledger's current day.
+    pub calls_today: u32,
+    /// When it was last admitted.
+    pub last_call: SystemTime,
+    /// In-flight leases it holds now.
+    pub in_flight: u32,
+}
+
 /// Per-organization pacing, pause and daily ledger, shared by every client (and process)
 /// calling the same organization.
 pub trait LimitStore: Send + Sync + fmt::Debug {
@@ -276,6 +304,52 @@ pub trait LimitStore: Send + Sync + fmt::Debug {
     ) -> BoxFuture<'a, StoreResult<Option<(Plan, SystemTime)>>> {
         let _ = organization_id;
         Box::pin(async { Ok(None) })
+    }
+
+    /// Takes one of the organization's `cap` in-flight leases for `holder` (one call) until
+    /// `now + lease`, so that processes on several machines together keep under Zoho's cap on
+    /// calls in flight (1070). A store that is not shared answers [`LeaseAdmission::Unshared`]
+    /// (the default): the process's own semaphore is then the cap.
+    fn acquire_in_flight<'a>(
+        &'a self,
+        organization_id: &'a str,
+        holder: &'a str,
+        cap: u32,
+        now: SystemTime,
+        lease: Duration,
+    ) -> BoxFuture<'a, StoreResult<LeaseAdmission>> {
+        let _ = (organization_id, holder, cap, now, lease);
+        Box::pin(async { Ok(LeaseAdmission::Unshared) })
+    }
+
+    /// Gives back `holder`'s in-flight lease (nothing when it has none).
+    fn release_in_flight<'a>(
+        &'a self,
+        organization_id: &'a str,
+        holder: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let _ = (organization_id, holder);
+        Box::pin(async { Ok(()) })
+    }
+
+    /// The store's own clock now, for a store shared across machines: a client measures the
+    /// difference from its clock and corrects the times it passes and receives, so that a
+    /// machine whose clock is off by a few seconds still paces with the others. `None` (the
+    /// default, for a store that is not shared): the caller's clock is the clock.
+    fn server_time(&self) -> BoxFuture<'_, StoreResult<Option<SystemTime>>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Every process that called the organization recently, as the store counted them (the
+    /// default counts nobody: a store that is not shared has one participant, its own
+    /// process).
+    fn participants<'a>(
+        &'a self,
+        organization_id: &'a str,
+        now: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<Vec<Participant>>> {
+        let _ = (organization_id, now);
+        Box::pin(async { Ok(Vec::new()) })
     }
 
     /// Keeps the organization's plan, read from `GET /organizations` at `checked_at`.
