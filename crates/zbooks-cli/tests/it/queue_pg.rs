@@ -138,12 +138,15 @@ fn two_workers_at_once_create_every_queued_record_exactly_once() {
 fn a_worker_killed_mid_run_leaves_its_jobs_to_the_next_and_nothing_doubles() {
     in_schema(|schema| {
         let zoho = Zoho::start(42);
-        // Slow creates: the kill lands while the first worker is busy.
-        zoho.sim().set_faults(vec![FaultRule::on(
-            "POST",
-            "/books/v3/contacts",
-            FaultAction::Delay { ms: 60 },
-        )]);
+        // The sixth create is held 600ms by Zoho (less than the 1s lease, as a real call is
+        // shorter than a real lease): the kill lands while it is in flight. The others are
+        // quick.
+        zoho.sim().set_faults(vec![
+            FaultRule::on("POST", "/books/v3/contacts", FaultAction::Delay { ms: 600 })
+                .nth(6)
+                .named("held create"),
+            FaultRule::on("POST", "/books/v3/contacts", FaultAction::Delay { ms: 5 }),
+        ]);
         let dir = tempfile::tempdir().unwrap();
         let url = format!("{URL}?options=-c%20search_path%3D{schema}");
         let file = contacts(dir.path(), "Killed");
@@ -151,27 +154,53 @@ fn a_worker_killed_mid_run_leaves_its_jobs_to_the_next_and_nothing_doubles() {
         let mut args = vec!["worker", "--queue", &url, "--batch", "5"];
         args.extend(FAST);
         let mut first = zoho.command(dir.path(), &args).spawn().unwrap();
-        // Until a few records exist (bounded: the worker would end by itself).
+        // Until the first batch is done and the second claimed: the worker is then in the
+        // sixth create (nothing but the create comes between the claim and the call for a
+        // contact). Bounded: the worker would end by itself.
+        let mid_call = vec![
+            ("claimed".to_owned(), 5),
+            ("done".to_owned(), 5),
+            ("ready".to_owned(), 20),
+        ];
         for _ in 0..2000 {
-            if created(&zoho, "Killed").iter().sum::<u64>() >= 4 {
+            if rows_per_state(schema, "import_jobs") == mid_call {
                 break;
             }
             std::thread::sleep(Duration::from_millis(5));
         }
-        // SIGKILL: its claims stay until their lease ends.
+        assert_eq!(rows_per_state(schema, "import_jobs"), mid_call);
+        std::thread::sleep(Duration::from_millis(150));
+        assert_eq!(created(&zoho, "Killed").iter().sum::<u64>(), 5);
+        // SIGKILL mid-call: its claims stay until their lease ends, the sixth create is cut
+        // off with its connection.
         first.kill().unwrap();
         first.wait().unwrap();
-        let done_before = created(&zoho, "Killed").iter().sum::<u64>();
-        assert!(
-            done_before < 30,
-            "the first worker finished before it was killed"
-        );
         let second = zoho.command(dir.path(), &args).output().unwrap();
-        assert_eq!(second.status.code(), Some(0), "{}", text(&second));
+        let all = text(&second);
+        assert_eq!(second.status.code(), Some(0), "{all}");
         assert_eq!(created(&zoho, "Killed"), vec![1; CONTACTS]);
+        assert_eq!(zoho.sim().counters().duplicates_refused, 0);
         assert_eq!(
             rows_per_state(schema, "import_jobs"),
             vec![("done".to_owned(), 30)]
+        );
+        // The held create reached Zoho from the first worker and never finished: had the
+        // kill come before it was sent, the second worker's first create would have been the
+        // sixth, held and logged.
+        let log = zoho.sim().request_log();
+        assert!(
+            !log.iter()
+                .any(|r| r.fault.as_deref() == Some("held create")),
+            "the kill did not land mid-call"
+        );
+        // Every job the dead worker held went to the second, which looked each up first
+        // (lookup_first) and created the rest: 25, none twice.
+        assert!(all.contains("25 created, 0 adopted, 0 failed"), "{all}");
+        assert_eq!(
+            log.iter()
+                .filter(|r| r.method == "POST" && r.status == 201)
+                .count(),
+            30
         );
     });
 }
