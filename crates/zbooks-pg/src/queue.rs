@@ -590,17 +590,14 @@ impl PgQueue {
             let n = count(r.get(2));
             let at: i64 = r.get(3);
             status.total.add(state, n);
-            match status.entities.iter_mut().position(|(e, _)| *e == entity) {
-                Some(i) => {
-                    status.entities[i].1.add(state, n);
-                    first[i].0 = first[i].0.min(at);
-                }
-                None => {
-                    let mut counts = StateCounts::default();
-                    counts.add(state, n);
-                    status.entities.push((entity.clone(), counts));
-                    first.push((at, entity));
-                }
+            if let Some(i) = status.entities.iter().position(|(e, _)| *e == entity) {
+                status.entities[i].1.add(state, n);
+                first[i].0 = first[i].0.min(at);
+            } else {
+                let mut counts = StateCounts::default();
+                counts.add(state, n);
+                status.entities.push((entity.clone(), counts));
+                first.push((at, entity));
             }
         }
         // Creation order: the entity whose first job came first.
@@ -641,15 +638,14 @@ impl PgQueue {
             .map_err(|e| db_error(&e))?;
         for r in &ended {
             let name: String = r.get(0);
-            let i = match shares.iter().position(|w| w.name == name) {
-                Some(i) => i,
-                None => {
-                    shares.push(WorkerShare {
-                        name,
-                        ..WorkerShare::default()
-                    });
-                    shares.len() - 1
-                }
+            let i = if let Some(i) = shares.iter().position(|w| w.name == name) {
+                i
+            } else {
+                shares.push(WorkerShare {
+                    name,
+                    ..WorkerShare::default()
+                });
+                shares.len() - 1
             };
             let share = &mut shares[i];
             let n = count(r.get(2));

@@ -175,17 +175,22 @@ fn worker_name() -> String {
     format!("{} pid {}", host_name(), std::process::id())
 }
 
-/// The machine's name: the kernel's (Linux), else `/etc/hostname`, else the environment's
-/// (`HOSTNAME`, `COMPUTERNAME` on Windows), else `localhost`.
+/// The machine's name: the kernel's (Linux), else `/etc/hostname`, else what the `hostname`
+/// command says (macOS, Windows), else `localhost`.
 fn host_name() -> String {
-    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+    let from_files = ["/proc/sys/kernel/hostname", "/etc/hostname"]
         .iter()
-        .filter_map(|path| std::fs::read_to_string(path).ok())
-        .chain(
-            ["HOSTNAME", "COMPUTERNAME"]
-                .iter()
-                .filter_map(|v| std::env::var(v).ok()),
-        )
+        .filter_map(|path| std::fs::read_to_string(path).ok());
+    let from_command = std::iter::once_with(|| {
+        std::process::Command::new("hostname")
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+    })
+    .flatten();
+    from_files
+        .chain(from_command)
         .map(|name| name.trim().to_owned())
         .find(|name| !name.is_empty())
         .unwrap_or_else(|| "localhost".to_owned())
