@@ -353,13 +353,26 @@ fn records_zoho_holds_are_enqueued_done_and_status_shows_every_workers_share() {
         let out = zoho.command(dir.path(), &args).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", text(&out));
         let file = contacts(dir.path(), "There");
+        // Two invoices: one names a contact Zoho holds (its id comes from the queue's done
+        // job), one a contact a worker creates (it waits for that job).
+        let mut lines = std::fs::read_to_string(&file).unwrap();
+        for (number, customer) in [("T-1", "There 0"), ("T-2", "There 20")] {
+            writeln!(
+                lines,
+                "{{\"entity\": \"invoice\", \"payload\": {{\"customer_name\": \"{customer}\", \
+                 \"invoice_number\": \"{number}\", \"date\": \"2026-04-01\", \
+                 \"line_items\": [{{\"name\": \"Work\", \"rate\": 10, \"quantity\": 1}}]}}}}"
+            )
+            .unwrap();
+        }
+        std::fs::write(&file, lines).unwrap();
         let out = zoho
             .command(dir.path(), &["import", &file, "--queue", &url])
             .output()
             .unwrap();
         let all = text(&out);
         assert_eq!(out.status.code(), Some(0), "{all}");
-        assert!(all.contains("enqueued 30 of 30 valid records"), "{all}");
+        assert!(all.contains("enqueued 32 of 32 valid records"), "{all}");
         assert!(
             all.contains("already in Zoho (found by key, enqueued done, never sent): 10"),
             "{all}"
@@ -375,6 +388,18 @@ fn records_zoho_holds_are_enqueued_done_and_status_shows_every_workers_share() {
         // The ten were never sent again; the workers created only the rest.
         assert_eq!(created(&zoho, "There"), vec![1; CONTACTS]);
         assert_eq!(zoho.sim().counters().duplicates_refused, 0);
+        let org = zoho.sim().demo().organization_id;
+        let counters = zoho.sim().counters();
+        for number in ["T-1", "T-2"] {
+            assert_eq!(
+                counters
+                    .records_per_natural_key
+                    .get(&format!("{org}:invoices:invoice_number={number}"))
+                    .copied(),
+                Some(1),
+                "{number}"
+            );
+        }
 
         let host = host_name();
         let out = zoho
@@ -383,10 +408,10 @@ fn records_zoho_holds_are_enqueued_done_and_status_shows_every_workers_share() {
             .unwrap();
         let all = text(&out);
         assert_eq!(out.status.code(), Some(0), "{all}");
-        assert!(all.contains("30 of 30 in Zoho"), "{all}");
+        assert!(all.contains("32 of 32 in Zoho"), "{all}");
         assert!(
             all.contains(
-                "ready 0 · claimed 0 · created 20 · adopted 0 · already there 10 · failed 0"
+                "ready 0 · claimed 0 · created 22 · adopted 0 · already there 10 · failed 0"
             ),
             "{all}"
         );
@@ -403,8 +428,11 @@ fn records_zoho_holds_are_enqueued_done_and_status_shows_every_workers_share() {
         let envelope: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let queue = &envelope["data"]["queues"][0];
         assert_eq!(queue["jobs"]["present"], 10, "{envelope:#}");
-        assert_eq!(queue["jobs"]["created"], 20, "{envelope:#}");
+        assert_eq!(queue["jobs"]["created"], 22, "{envelope:#}");
         assert_eq!(queue["entities"][0]["entity"], "contact", "{envelope:#}");
+        assert_eq!(queue["entities"][0]["present"], 10, "{envelope:#}");
+        assert_eq!(queue["entities"][1]["entity"], "invoice", "{envelope:#}");
+        assert_eq!(queue["entities"][1]["created"], 2, "{envelope:#}");
         let workers = queue["workers"].as_array().unwrap();
         assert_eq!(workers.len(), 2, "{envelope:#}");
         let mut shares = 0;
@@ -419,6 +447,6 @@ fn records_zoho_holds_are_enqueued_done_and_status_shows_every_workers_share() {
             assert_eq!(w["held"], 0, "{w}");
             shares += w["created"].as_u64().unwrap();
         }
-        assert_eq!(shares, 20, "{envelope:#}");
+        assert_eq!(shares, 22, "{envelope:#}");
     });
 }
