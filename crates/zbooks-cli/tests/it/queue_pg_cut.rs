@@ -2,7 +2,8 @@
 //! own between the worker and the shared server (127.0.0.1:5432), drops every connection
 //! through it and refuses new ones for a while, then lets them through again. The shared
 //! server is never restarted. The worker must pause, say so, resume, record the outcomes it
-//! held (records Zoho created while the database was away) and create nothing twice.
+//! held (records Zoho created while the database was away) and create nothing twice; stopped
+//! with Ctrl-C while paused, it leaves its jobs to the next worker, which looks them up first.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use std::sync::Arc;
@@ -150,6 +151,65 @@ fn a_worker_that_loses_postgres_pauses_resumes_and_creates_nothing_twice() {
         // The outcomes held through the cut were recorded as this worker's creates: none
         // had to be found again by a lookup.
         assert!(all.contains("30 created, 0 adopted"), "{all}");
+        drop(proxy);
+    });
+}
+
+#[test]
+fn ctrl_c_ends_a_worker_paused_for_postgres_and_the_next_one_doubles_nothing() {
+    in_schema(|schema| {
+        let zoho = Zoho::start(47);
+        zoho.sim().set_faults(vec![FaultRule::on(
+            "POST",
+            "/books/v3/contacts",
+            FaultAction::Delay { ms: 50 },
+        )]);
+        let dir = tempfile::tempdir().unwrap();
+        let direct = format!("{URL}?options=-c%20search_path%3D{schema}");
+        let file = contacts(dir.path(), "Stop");
+        enqueue(&zoho, dir.path(), &file, &direct);
+        let proxy = Proxy::start();
+        let url = format!(
+            "postgres://postgres@127.0.0.1:{}/test?options=-c%20search_path%3D{schema}",
+            proxy.port
+        );
+        let mut args = vec!["worker", "--queue", &url, "--batch", "5"];
+        args.extend(FAST);
+        let worker = zoho.command(dir.path(), &args).spawn().unwrap();
+        for _ in 0..2000 {
+            if created(&zoho, "Stop").iter().sum::<u64>() >= 3 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        proxy.cut();
+        // Long enough for the rest of its batch (5 creates of 50ms) and the pause to begin.
+        std::thread::sleep(Duration::from_millis(1000));
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &worker.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let out = worker.wait_with_output().unwrap();
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(130), "{all}");
+        assert!(all.contains("pausing this worker"), "{all}");
+        // The database back, the next worker takes over the jobs the first held (looked up
+        // first: the ones it created are adopted) and creates the rest.
+        proxy.restore();
+        let second = zoho.command(dir.path(), &args).output().unwrap();
+        let all = text(&second);
+        assert_eq!(second.status.code(), Some(0), "{all}");
+        assert_eq!(created(&zoho, "Stop"), vec![1; CONTACTS]);
+        assert_eq!(zoho.sim().counters().duplicates_refused, 0);
+        assert_eq!(
+            rows_per_state(schema, "import_jobs"),
+            vec![("done".to_owned(), 30)]
+        );
+        assert!(
+            !all.contains(", 0 adopted"),
+            "the held outcomes were adopted: {all}"
+        );
         drop(proxy);
     });
 }
