@@ -184,7 +184,7 @@ fn ctrl_c_ends_a_worker_paused_for_postgres_and_the_next_one_doubles_nothing() {
         }
         proxy.cut();
         // Long enough for the rest of its batch (5 creates of 50ms) and the pause to begin.
-        std::thread::sleep(Duration::from_millis(1000));
+        std::thread::sleep(Duration::from_secs(1));
         let sent = std::process::Command::new("kill")
             .args(["-INT", &worker.id().to_string()])
             .status()
