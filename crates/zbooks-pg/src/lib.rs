@@ -31,7 +31,10 @@ use zbooks_client::store::{StoreError, StoreResult};
 
 pub use journal::PgJournal;
 pub use migrate::{MIGRATIONS, Migration};
-pub use queue::{ClaimedJob, JobCounts, JobOutcome, NewJob, PgQueue};
+pub use queue::{
+    ClaimedJob, FailedJob, JobCounts, JobOutcome, NewJob, PgQueue, QueueStatus, StateCounts,
+    WorkerShare,
+};
 
 /// How long a connection attempt may take unless the URL says otherwise.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -161,6 +164,58 @@ impl PgStore {
     /// The import queue of one organization.
     pub fn queue(&self, organization_id: &str) -> PgQueue {
         PgQueue::new(self.clone(), organization_id)
+    }
+
+    /// The organizations with jobs in the import queue, in the order of their first job
+    /// (none when the database holds no queue).
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the database cannot be read.
+    pub async fn queue_organizations(&self) -> StoreResult<Vec<String>> {
+        let client = self.client().await?;
+        let row = client
+            .query_one("SELECT to_regclass('import_jobs') IS NOT NULL", &[])
+            .await
+            .map_err(|e| db_error(&e))?;
+        if !row.get::<_, bool>(0) {
+            return Ok(Vec::new());
+        }
+        let rows = client
+            .query(
+                "SELECT organization_id FROM import_jobs GROUP BY organization_id \
+                 ORDER BY MIN(id)",
+                &[],
+            )
+            .await
+            .map_err(|e| db_error(&e))?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    /// Whether the database answers now, on a fresh connection or a pooled one the pool
+    /// still trusts: how a worker that lost PostgreSQL knows when to resume.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when it does not.
+    pub async fn ping(&self) -> StoreResult<()> {
+        let client = self.client().await?;
+        client
+            .simple_query("SELECT 1")
+            .await
+            .map_err(|e| db_error(&e))?;
+        Ok(())
+    }
+
+    /// The last migration the database records: a database opened with
+    /// [`PgStore::open_existing`] may be older than this build.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the database cannot be read.
+    pub async fn schema_version(&self) -> StoreResult<i64> {
+        let client = self.client().await?;
+        migrate::applied(&client).await
     }
 
     async fn client(&self) -> StoreResult<deadpool_postgres::Object> {

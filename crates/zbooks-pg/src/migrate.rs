@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_import_queue.sql",
         sql: include_str!("../migrations/0002_import_queue.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_queue_workers.sql",
+        sql: include_str!("../migrations/0003_queue_workers.sql"),
+    },
 ];
 
 /// The last migration the database records (0: none, or no zbooks tables), without changing

@@ -33,6 +33,9 @@ pub struct NewJob {
     /// The records it names, as (entity, natural key value): it waits until those are done
     /// (one that is not in the queue does not hold it: it is in Zoho already, or not ours).
     pub depends_on: Vec<(String, String)>,
+    /// Zoho's id when Zoho holds the record already (found by natural key when it was
+    /// enqueued): the job is enqueued done, "already there", and no worker sends it.
+    pub zoho_id: Option<String>,
 }
 
 /// A job a worker holds until its lease ends.
@@ -94,6 +97,107 @@ pub struct JobCounts {
     pub failed: u64,
 }
 
+/// Jobs per state as `zbooks import status --queue` shows them: the done ones split by how
+/// they came to be in Zoho, the ready ones waiting out a deferral apart.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StateCounts {
+    /// Claimable, or waiting for the records they name (a claim whose lease ended counts
+    /// here: the next worker takes it, looking it up first).
+    pub ready: u64,
+    /// Held by a live claim.
+    pub claimed: u64,
+    /// Created by a worker.
+    pub created: u64,
+    /// Found in Zoho by a worker (a dead worker's create that landed, or a duplicate).
+    pub adopted: u64,
+    /// In Zoho before the import: enqueued done.
+    pub present: u64,
+    /// Refused for good.
+    pub failed: u64,
+    /// Ready again after a deferral (a server error, the limits) that has not ended yet.
+    pub deferred: u64,
+}
+
+impl StateCounts {
+    fn add(&mut self, state: &str, n: u64) {
+        match state {
+            "ready" => self.ready += n,
+            "claimed" => self.claimed += n,
+            "created" => self.created += n,
+            "adopted" => self.adopted += n,
+            "present" => self.present += n,
+            "failed" => self.failed += n,
+            "deferred" => self.deferred += n,
+            _ => {}
+        }
+    }
+
+    /// Every job counted.
+    pub fn total(&self) -> u64 {
+        self.ready
+            + self.claimed
+            + self.created
+            + self.adopted
+            + self.present
+            + self.failed
+            + self.deferred
+    }
+}
+
+/// One worker's share of an organization's queue.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkerShare {
+    /// Its name (`<host> pid <pid>`), as it claims jobs.
+    pub name: String,
+    /// Jobs it ended created.
+    pub created: u64,
+    /// Jobs it ended adopted.
+    pub adopted: u64,
+    /// Jobs it ended failed.
+    pub failed: u64,
+    /// Jobs it holds now under a live lease.
+    pub held: u64,
+    /// When it last asked for work or ended a job (milliseconds since the Unix epoch, the
+    /// database's clock).
+    pub last_seen_ms: i64,
+}
+
+/// An organization's queue: its jobs per state, per entity and per worker.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueueStatus {
+    /// The organization.
+    pub organization_id: String,
+    /// Every job.
+    pub total: StateCounts,
+    /// Per entity, in the order their first job was enqueued.
+    pub entities: Vec<(String, StateCounts)>,
+    /// Every worker that ever asked for work, the last seen first.
+    pub workers: Vec<WorkerShare>,
+}
+
+/// A job that failed for good, as `zbooks import failed --queue` lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedJob {
+    /// The entity.
+    pub entity: String,
+    /// The natural key's field.
+    pub key_field: String,
+    /// The natural key's value, folded as the queue compares keys.
+    pub key_value: String,
+    /// Where in the input it came from (`file:line`).
+    pub location: String,
+    /// Zoho's code, when Zoho refused it.
+    pub code: Option<i64>,
+    /// The failure class.
+    pub class: Option<String>,
+    /// What went wrong.
+    pub message: Option<String>,
+    /// How to fix it.
+    pub fix: Option<String>,
+    /// The record (JSON), as it was enqueued.
+    pub payload: String,
+}
+
 /// One organization's import queue in a [`PgStore`].
 #[derive(Clone, Debug)]
 pub struct PgQueue {
@@ -130,7 +234,10 @@ impl PgQueue {
         let insert = tx
             .prepare(
                 "INSERT INTO import_jobs (organization_id, entity, key_field, key_value, \
-                 location, payload) VALUES ($1, $2, $3, $4, $5, $6) \
+                 location, payload, state, outcome, zoho_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, \
+                   CASE WHEN $7::text IS NULL THEN 'ready' ELSE 'done' END, \
+                   CASE WHEN $7::text IS NULL THEN NULL ELSE 'present' END, $7) \
                  ON CONFLICT (organization_id, entity, key_value) DO NOTHING RETURNING id",
             )
             .await
@@ -154,6 +261,7 @@ impl PgQueue {
                         &job.key_value,
                         &job.location,
                         &job.payload,
+                        &job.zoho_id,
                     ],
                 )
                 .await
@@ -190,6 +298,15 @@ impl PgQueue {
         lease: Duration,
     ) -> StoreResult<Vec<ClaimedJob>> {
         let client = self.store.client().await?;
+        // The worker's heartbeat, for `import status`: when it last asked for work.
+        client
+            .execute(
+                "INSERT INTO import_workers (organization_id, name) VALUES ($1, $2) \
+                 ON CONFLICT (organization_id, name) DO UPDATE SET last_seen = now()",
+                &[&self.organization_id, &worker],
+            )
+            .await
+            .map_err(|e| db_error(&e))?;
         let rows = client
             .query(
                 "WITH picked AS ( \
@@ -260,69 +377,82 @@ impl PgQueue {
     /// Ends a claim with its outcome; false when the claim is no longer this worker's (the
     /// outcome is then not recorded: the job's new holder decides, after a lookup).
     ///
+    /// Completing again with the same outcome (a retry after the connection dropped before
+    /// the answer of the first attempt came back) finds the job already ended by this claim
+    /// and answers true: nobody claimed it since, as its fencing number shows.
+    ///
     /// # Errors
     ///
     /// A [`StoreError`](zbooks_client::store::StoreError) when the database cannot be written.
     pub async fn complete(&self, job: &ClaimedJob, outcome: JobOutcome) -> StoreResult<bool> {
         let client = self.store.client().await?;
-        let fence = "WHERE id = $1 AND claim_seq = $2 AND state = 'claimed'";
-        let n = match outcome {
-            JobOutcome::Done { zoho_id, outcome } => {
-                client
+        // This claim's job, still held, or already ended by this claim in the same state.
+        let fence = |state: &str| {
+            format!("WHERE id = $1 AND claim_seq = $2 AND (state = 'claimed' OR state = '{state}')")
+        };
+        let n =
+            match outcome {
+                JobOutcome::Done { zoho_id, outcome } => client
                     .execute(
                         &format!(
                             "UPDATE import_jobs SET state = 'done', zoho_id = $3, outcome = $4, \
-                         claimed_by = NULL, lease_until = NULL, lookup_first = FALSE, \
-                         updated_at = now() {fence}"
+                             finished_by = COALESCE(claimed_by, finished_by), claimed_by = NULL, \
+                             lease_until = NULL, lookup_first = FALSE, updated_at = now() {}",
+                            fence("done")
                         ),
                         &[&job.id, &job.claim, &zoho_id, &outcome.as_str()],
                     )
-                    .await
+                    .await,
+                JobOutcome::Failed(f) => {
+                    client
+                        .execute(
+                            &format!(
+                                "UPDATE import_jobs SET state = 'failed', code = $3, class = $4, \
+                             message = $5, fix = $6, \
+                             finished_by = COALESCE(claimed_by, finished_by), claimed_by = NULL, \
+                             lease_until = NULL, updated_at = now() {}",
+                                fence("failed")
+                            ),
+                            &[&job.id, &job.claim, &f.code, &f.class, &f.message, &f.fix],
+                        )
+                        .await
+                }
+                JobOutcome::Deferred { after, failure } => {
+                    client
+                        .execute(
+                            &format!(
+                                "UPDATE import_jobs SET state = 'ready', \
+                             not_before = now() + $3::bigint * interval '1 millisecond', \
+                             code = $4, class = $5, message = $6, claimed_by = NULL, \
+                             lease_until = NULL, updated_at = now() {}",
+                                fence("ready")
+                            ),
+                            &[
+                                &job.id,
+                                &job.claim,
+                                &millis(after),
+                                &failure.code,
+                                &failure.class,
+                                &failure.message,
+                            ],
+                        )
+                        .await
+                }
+                JobOutcome::InDoubt(f) => {
+                    client
+                        .execute(
+                            &format!(
+                                "UPDATE import_jobs SET state = 'ready', lookup_first = TRUE, \
+                             code = $3, class = $4, message = $5, claimed_by = NULL, \
+                             lease_until = NULL, updated_at = now() {}",
+                                fence("ready")
+                            ),
+                            &[&job.id, &job.claim, &f.code, &f.class, &f.message],
+                        )
+                        .await
+                }
             }
-            JobOutcome::Failed(f) => {
-                client
-                    .execute(
-                        &format!(
-                            "UPDATE import_jobs SET state = 'failed', code = $3, class = $4, \
-                         message = $5, fix = $6, claimed_by = NULL, lease_until = NULL, \
-                         updated_at = now() {fence}"
-                        ),
-                        &[&job.id, &job.claim, &f.code, &f.class, &f.message, &f.fix],
-                    )
-                    .await
-            }
-            JobOutcome::Deferred { after, failure } => {
-                client
-                    .execute(
-                        &format!(
-                            "UPDATE import_jobs SET state = 'ready', \
-                         not_before = now() + $3::bigint * interval '1 millisecond', code = $4, \
-                         class = $5, message = $6, claimed_by = NULL, lease_until = NULL, \
-                         updated_at = now() {fence}"
-                        ),
-                        &[
-                            &job.id,
-                            &job.claim,
-                            &millis(after),
-                            &failure.code,
-                            &failure.class,
-                            &failure.message,
-                        ],
-                    )
-                    .await
-            }
-            JobOutcome::InDoubt(f) => client
-                .execute(
-                    &format!(
-                        "UPDATE import_jobs SET state = 'ready', lookup_first = TRUE, code = $3, \
-                         class = $4, message = $5, claimed_by = NULL, lease_until = NULL, \
-                         updated_at = now() {fence}"
-                    ),
-                    &[&job.id, &job.claim, &f.code, &f.class, &f.message],
-                )
-                .await,
-        }
-        .map_err(|e| db_error(&e))?;
+            .map_err(|e| db_error(&e))?;
         Ok(n == 1)
     }
 
@@ -426,4 +556,151 @@ impl PgQueue {
         }
         Ok(counts)
     }
+
+    /// The queue's jobs per state, per entity and per worker: what `zbooks import status
+    /// --queue` shows. Reads only.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`](zbooks_client::store::StoreError) when the database cannot be read.
+    pub async fn status(&self) -> StoreResult<QueueStatus> {
+        let client = self.store.client().await?;
+        // A claim whose lease ended is ready again (its next claim looks it up first).
+        let state = "CASE WHEN state = 'claimed' AND lease_until <= now() THEN 'ready' \
+                     WHEN state = 'ready' AND not_before > now() THEN 'deferred' \
+                     WHEN state = 'done' THEN COALESCE(outcome, 'created') ELSE state END";
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT entity, {state} AS s, COUNT(*), MIN(id) FROM import_jobs \
+                     WHERE organization_id = $1 GROUP BY entity, s ORDER BY MIN(id)"
+                ),
+                &[&self.organization_id],
+            )
+            .await
+            .map_err(|e| db_error(&e))?;
+        let mut status = QueueStatus {
+            organization_id: self.organization_id.clone(),
+            ..QueueStatus::default()
+        };
+        let mut first: Vec<(i64, String)> = Vec::new();
+        for r in &rows {
+            let entity: String = r.get(0);
+            let state: &str = r.get(1);
+            let n = count(r.get(2));
+            let at: i64 = r.get(3);
+            status.total.add(state, n);
+            if let Some(i) = status.entities.iter().position(|(e, _)| *e == entity) {
+                status.entities[i].1.add(state, n);
+                first[i].0 = first[i].0.min(at);
+            } else {
+                let mut counts = StateCounts::default();
+                counts.add(state, n);
+                status.entities.push((entity.clone(), counts));
+                first.push((at, entity));
+            }
+        }
+        // Creation order: the entity whose first job came first.
+        status
+            .entities
+            .sort_by_key(|(e, _)| first.iter().find(|(_, f)| f == e).map_or(0, |(at, _)| *at));
+        let workers = client
+            .query(
+                "SELECT name, (EXTRACT(EPOCH FROM last_seen) * 1000)::bigint FROM import_workers \
+                 WHERE organization_id = $1",
+                &[&self.organization_id],
+            )
+            .await
+            .map_err(|e| db_error(&e))?;
+        let mut shares: Vec<WorkerShare> = workers
+            .iter()
+            .map(|r| WorkerShare {
+                name: r.get(0),
+                last_seen_ms: r.get(1),
+                ..WorkerShare::default()
+            })
+            .collect();
+        let ended = client
+            .query(
+                "SELECT finished_by, CASE WHEN state = 'done' THEN COALESCE(outcome, 'created') \
+                   ELSE state END AS s, COUNT(*), \
+                   (EXTRACT(EPOCH FROM MAX(updated_at)) * 1000)::bigint \
+                 FROM import_jobs WHERE organization_id = $1 AND finished_by IS NOT NULL \
+                 GROUP BY finished_by, s \
+                 UNION ALL \
+                 SELECT claimed_by, 'held', COUNT(*), \
+                   (EXTRACT(EPOCH FROM MAX(updated_at)) * 1000)::bigint \
+                 FROM import_jobs WHERE organization_id = $1 AND state = 'claimed' \
+                   AND lease_until > now() AND claimed_by IS NOT NULL GROUP BY claimed_by",
+                &[&self.organization_id],
+            )
+            .await
+            .map_err(|e| db_error(&e))?;
+        for r in &ended {
+            let name: String = r.get(0);
+            let i = if let Some(i) = shares.iter().position(|w| w.name == name) {
+                i
+            } else {
+                shares.push(WorkerShare {
+                    name,
+                    ..WorkerShare::default()
+                });
+                shares.len() - 1
+            };
+            let share = &mut shares[i];
+            let n = count(r.get(2));
+            match r.get::<_, &str>(1) {
+                "created" => share.created += n,
+                "adopted" => share.adopted += n,
+                "failed" => share.failed += n,
+                "held" => share.held += n,
+                _ => {}
+            }
+            share.last_seen_ms = share.last_seen_ms.max(r.get(3));
+        }
+        shares.sort_by(|a, b| {
+            b.last_seen_ms
+                .cmp(&a.last_seen_ms)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        status.workers = shares;
+        Ok(status)
+    }
+
+    /// Every job that failed for good, in the order they were enqueued.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`](zbooks_client::store::StoreError) when the database cannot be read.
+    pub async fn failed_jobs(&self) -> StoreResult<Vec<FailedJob>> {
+        let client = self.store.client().await?;
+        let rows = client
+            .query(
+                "SELECT entity, key_field, key_value, location, code, class, message, fix, \
+                 payload FROM import_jobs WHERE organization_id = $1 AND state = 'failed' \
+                 ORDER BY id",
+                &[&self.organization_id],
+            )
+            .await
+            .map_err(|e| db_error(&e))?;
+        Ok(rows
+            .iter()
+            .map(|r| FailedJob {
+                entity: r.get(0),
+                key_field: r.get(1),
+                key_value: r.get(2),
+                location: r.get(3),
+                code: r.get(4),
+                class: r.get(5),
+                message: r.get(6),
+                fix: r.get(7),
+                payload: r.get(8),
+            })
+            .collect())
+    }
+}
+
+/// A count from the database (never negative).
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
 }

@@ -6,18 +6,26 @@
 //! adopted when Zoho has it: never sent twice (docs/design.md promise 5). It exits when nothing
 //! is left to do (`--follow`: polls for more instead).
 //!
+//! A worker that loses PostgreSQL (its connections killed, the server down for a while) does
+//! not exit and loses nothing: it says so on stderr, pauses, tries again with a growing
+//! backoff, and resumes when PostgreSQL answers. An outcome it could not record (a record Zoho
+//! created) is kept in memory and recorded once the database is back, never sent again; if
+//! its claim ended meanwhile and another worker took the job, that worker looks it up first.
+//!
 //! It decides nothing the queue decides (who holds what, dependencies, fencing): that is
 //! `zbooks-pg`'s.
 
 use std::collections::HashMap;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use clap::Args;
 use serde::Serialize;
 use serde_json::json;
+use tokio::sync::watch;
+use zbooks_client::store::{StoreError, StoreResult};
 use zbooks_client::{Client, FailureClass, Sent};
 use zbooks_import::{Books, CallError, Disposition, ExecuteOptions, NaturalKey, Record};
-use zbooks_pg::{ClaimedJob, JobCounts, JobOutcome, PgQueue};
+use zbooks_pg::{ClaimedJob, JobCounts, JobOutcome, PgQueue, PgStore};
 use zbooks_store::{Failure, Outcome};
 
 use crate::commands::import::queue::open_queue;
@@ -152,23 +160,144 @@ pub fn run(
         let client = setup::scaled_client(&ctx, minute, None, None)?;
         let store = open_queue(&args.queue, "--queue").await?;
         let queue = store.queue(&org);
-        work(&client, &queue, &options, args.follow, p).await
+        let db = Db {
+            store,
+            p,
+            stop: interrupt(),
+        };
+        work(&client, &queue, &db, &options, args.follow, p).await
     })
 }
 
-/// A name for this worker in the queue's `claimed_by`: the process and when it started.
+/// This worker's name in the queue (`claimed_by`, `import status --queue`): the machine and
+/// the process, `<host> pid <pid>`.
 fn worker_name() -> String {
-    let started = zbooks_types::Clock::now(&zbooks_types::SystemClock)
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis();
-    format!("pid {} at {started:x}", std::process::id())
+    format!("{} pid {}", host_name(), std::process::id())
+}
+
+/// The machine's name: the kernel's (Linux), else `/etc/hostname`, else what the `hostname`
+/// command says (macOS, Windows), else `localhost`.
+fn host_name() -> String {
+    let from_files = ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok());
+    let from_command = std::iter::once_with(|| {
+        std::process::Command::new("hostname")
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+    })
+    .flatten();
+    from_files
+        .chain(from_command)
+        .map(|name| name.trim().to_owned())
+        .find(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
+}
+
+/// The first pause after PostgreSQL stops answering; each next one doubles, up to
+/// [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+
+/// The longest pause between two attempts to reach PostgreSQL again.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+/// Failures in a row of one operation while the database answers a ping: past this, the
+/// failure is the operation's own (not a lost connection) and the worker stops on it.
+const RETRIES_WHILE_ANSWERING: u32 = 3;
+
+/// A receiver that turns true on Ctrl-C (SIGINT): every wait of the worker, the pauses for
+/// PostgreSQL included, ends on it.
+fn interrupt() -> watch::Receiver<bool> {
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = tx.send(true);
+        }
+    });
+    rx
+}
+
+/// Resolves once Ctrl-C was pressed (at once when it already was).
+async fn interrupted(stop: &watch::Receiver<bool>) {
+    let mut stop = stop.clone();
+    if stop.wait_for(|s| *s).await.is_err() {
+        // The signal task is gone (no handler could be installed): never interrupted.
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Why a queue operation did not complete.
+enum Lost {
+    /// The database answers, and refused the operation every time: not a lost connection.
+    Store(StoreError),
+    /// Ctrl-C while paused for PostgreSQL.
+    Interrupted,
+}
+
+/// The queue's database, with the worker's patience when it stops answering.
+struct Db {
+    store: PgStore,
+    p: Printer,
+    stop: watch::Receiver<bool>,
+}
+
+impl Db {
+    /// Runs a queue operation until PostgreSQL answers it. A failure while the database
+    /// answers a ping (a killed connection the pool had not noticed yet) is tried again at
+    /// once, a few times; while the database does not answer, the worker says so once,
+    /// pauses with a growing backoff and tries again, and says when it resumes.
+    async fn answered<T, F, Fut>(&self, what: &str, mut op: F) -> Result<T, Lost>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = StoreResult<T>>,
+    {
+        let mut backoff = FIRST_BACKOFF;
+        let mut paused: Option<Instant> = None;
+        let mut refused = 0;
+        loop {
+            let error = match op().await {
+                Ok(value) => {
+                    if let Some(since) = paused {
+                        self.p.error(&format!(
+                            "PostgreSQL answers again after {:.1}s: resuming ({what})",
+                            since.elapsed().as_secs_f64()
+                        ));
+                    }
+                    return Ok(value);
+                }
+                Err(e) => e,
+            };
+            if self.store.ping().await.is_ok() {
+                refused += 1;
+                if refused >= RETRIES_WHILE_ANSWERING {
+                    return Err(Lost::Store(error));
+                }
+                continue;
+            }
+            if paused.is_none() {
+                paused = Some(Instant::now());
+                self.p.error(&format!(
+                    "PostgreSQL is not answering while {what} ({error}): pausing this worker; \
+                     trying again with a growing backoff until it answers (what this worker \
+                     holds is kept: nothing is sent twice)"
+                ));
+            }
+            tokio::select! {
+                () = tokio::time::sleep(backoff) => {}
+                () = interrupted(&self.stop) => return Err(Lost::Interrupted),
+            }
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    }
 }
 
 /// The claim loop.
 async fn work(
     client: &Client,
     queue: &PgQueue,
+    db: &Db,
     options: &Options,
     follow: bool,
     p: Printer,
@@ -178,45 +307,75 @@ async fn work(
         organization_id: queue.organization_id().to_owned(),
         ..Tally::default()
     };
-    let store_error = |e| render::store_error("the import queue failed", &e);
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
+    // Ctrl-C while paused for PostgreSQL: the claims end with their lease, and the next
+    // worker looks each job up before sending it.
+    let lost = |lost| match lost {
+        Lost::Store(e) => Err(render::store_error("the import queue failed", &e)),
+        Lost::Interrupted => Ok(exit::INTERRUPTED),
+    };
     let mut halt = None;
     'outer: loop {
-        let jobs = queue
-            .claim(&tally.worker, options.batch, options.lease)
-            .await
-            .map_err(store_error)?;
+        let claimed = db
+            .answered("claiming jobs", || {
+                queue.claim(&tally.worker, options.batch, options.lease)
+            })
+            .await;
+        let jobs = match claimed {
+            Ok(jobs) => jobs,
+            Err(e) => return lost(e),
+        };
         if jobs.is_empty() {
-            let blocked = queue.fail_blocked().await.map_err(store_error)?;
+            let blocked = match db
+                .answered("failing blocked jobs", || queue.fail_blocked())
+                .await
+            {
+                Ok(n) => n,
+                Err(e) => return lost(e),
+            };
             if blocked > 0 {
                 tally.failed += blocked;
                 p.note(&format!(
                     "failed: {blocked} job(s) that name records that failed"
                 ));
             }
-            let counts = queue.counts().await.map_err(store_error)?;
+            let counts = match db.answered("counting jobs", || queue.counts()).await {
+                Ok(counts) => counts,
+                Err(e) => return lost(e),
+            };
             if !follow && counts.ready + counts.claimed == 0 {
                 break;
             }
             // Jobs held by other workers (or waiting out a deferral): their lease may end.
             tokio::select! {
                 () = tokio::time::sleep(options.poll) => continue,
-                _ = &mut ctrl_c => return Ok(exit::INTERRUPTED),
+                () = interrupted(&db.stop) => return Ok(exit::INTERRUPTED),
             }
         }
         let renewer = renew(queue.clone(), jobs.clone(), options.lease);
         for job in &jobs {
             let (outcome, stop) = tokio::select! {
                 done = settle(client, queue, job, options.defer) => done,
-                _ = &mut ctrl_c => {
+                () = interrupted(&db.stop) => {
                     renewer.abort();
                     // The claims end with their lease; the next worker looks them up.
                     return Ok(exit::INTERRUPTED);
                 }
             };
             record(&mut tally, job, &outcome, p);
-            let kept = queue.complete(job, outcome).await.map_err(store_error)?;
+            // Kept until PostgreSQL records it: a record Zoho created is never sent again.
+            let completed = db
+                .answered(
+                    &format!("recording {} {}", job.entity, job.key_value),
+                    || queue.complete(job, outcome.clone()),
+                )
+                .await;
+            let kept = match completed {
+                Ok(kept) => kept,
+                Err(e) => {
+                    renewer.abort();
+                    return lost(e);
+                }
+            };
             if !kept {
                 p.note(&format!(
                     "{} {}: this worker's claim ended before its answer; the job's new holder \
@@ -232,7 +391,10 @@ async fn work(
         }
         renewer.abort();
     }
-    tally.queue = queue.counts().await.map_err(store_error)?.into();
+    tally.queue = match db.answered("counting jobs", || queue.counts()).await {
+        Ok(counts) => counts.into(),
+        Err(e) => return lost(e),
+    };
     report(&tally, p);
     match halt {
         Some(Halt::Quota) => {

@@ -294,6 +294,10 @@ fn check_every_command(queue: &str) {
             ],
         ),
         (
+            "import status --queue URL",
+            vec!["import", "status", "--queue", queue],
+        ),
+        (
             "logs analyze events.jsonl",
             vec!["logs", "analyze", &events],
         ),

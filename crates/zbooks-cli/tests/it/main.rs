@@ -17,6 +17,7 @@ mod logs;
 mod logs_real;
 mod plan;
 mod queue_pg;
+mod queue_pg_cut;
 mod secrets;
 mod shared_state;
 mod sim;

@@ -1,6 +1,7 @@
 //! The import queue against PostgreSQL: concurrent claimers never share a job, a job waits
 //! for the records it names, an expired lease comes back flagged for a lookup, a stale
-//! holder cannot complete a job claimed again, enqueueing twice adds nothing.
+//! holder cannot complete a job claimed again, enqueueing twice adds nothing, a completion
+//! retried after a lost answer is kept, and the status shows every worker's share.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -21,6 +22,7 @@ fn job(entity: &str, key: &str, depends_on: &[(&str, &str)]) -> NewJob {
             .iter()
             .map(|(e, k)| ((*e).to_owned(), (*k).to_owned()))
             .collect(),
+        zoho_id: None,
     }
 }
 
@@ -231,6 +233,88 @@ async fn a_done_job_names_its_id_and_a_failed_one_fails_its_dependents() {
         assert_eq!(q.fail_blocked().await.unwrap(), 2);
         let counts = q.counts().await.unwrap();
         assert_eq!((counts.ready, counts.done, counts.failed), (0, 1, 3));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn status_shows_every_workers_share_and_the_jobs_zoho_held_already() {
+    crate::in_schema(|config| async move {
+        let q = crate::store(&config).await.queue("org");
+        let mut there = job("contact", "D", &[]);
+        there.zoho_id = Some("5".into());
+        q.enqueue(vec![
+            job("contact", "A", &[]),
+            job("contact", "B", &[]),
+            job("contact", "C", &[]),
+            there,
+            job("invoice", "INV-1", &[("contact", "D")]),
+        ])
+        .await
+        .unwrap();
+        // D is done before any worker: never claimed, and its dependent is claimable.
+        assert_eq!(
+            q.done_id("contact", "D").await.unwrap().as_deref(),
+            Some("5")
+        );
+        let one = q.claim("host-a pid 1", 2, LONG).await.unwrap();
+        assert_eq!(one.len(), 2);
+        assert!(q.complete(&one[0], done("1")).await.unwrap());
+        assert!(
+            q.complete(&one[1], JobOutcome::Failed(refused()))
+                .await
+                .unwrap()
+        );
+        let two = q.claim("host-b pid 2", 1, LONG).await.unwrap();
+        let adopted = JobOutcome::Done {
+            zoho_id: "3".into(),
+            outcome: Outcome::Adopted,
+        };
+        assert!(q.complete(&two[0], adopted.clone()).await.unwrap());
+        // The same completion again (its first answer was lost with the connection): kept.
+        assert!(q.complete(&two[0], adopted).await.unwrap());
+        let three = q.claim("host-c pid 3", 5, LONG).await.unwrap();
+        assert_eq!(three.len(), 1);
+        assert_eq!(three[0].entity, "invoice");
+
+        let status = q.status().await.unwrap();
+        let t = status.total;
+        assert_eq!(
+            (
+                t.ready, t.claimed, t.created, t.adopted, t.present, t.failed, t.deferred
+            ),
+            (0, 1, 1, 1, 1, 1, 0)
+        );
+        let entities: Vec<(&str, u64, u64)> = status
+            .entities
+            .iter()
+            .map(|(e, c)| (e.as_str(), c.total(), c.claimed))
+            .collect();
+        assert_eq!(entities, vec![("contact", 4, 0), ("invoice", 1, 1)]);
+        let share = |name: &str| {
+            let w = status
+                .workers
+                .iter()
+                .find(|w| w.name == name)
+                .unwrap_or_else(|| panic!("{name} in {:?}", status.workers));
+            assert!(w.last_seen_ms > 1_577_836_800_000, "{w:?}");
+            (w.created, w.adopted, w.failed, w.held)
+        };
+        assert_eq!(share("host-a pid 1"), (1, 0, 1, 0));
+        assert_eq!(share("host-b pid 2"), (0, 1, 0, 0));
+        assert_eq!(share("host-c pid 3"), (0, 0, 0, 1));
+        assert_eq!(status.workers.len(), 3);
+
+        let failed = q.failed_jobs().await.unwrap();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(
+            (
+                failed[0].key_value.as_str(),
+                failed[0].code,
+                failed[0].location.as_str()
+            ),
+            ("B", Some(4), "in.jsonl:B")
+        );
     })
     .await;
 }

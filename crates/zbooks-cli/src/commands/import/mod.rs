@@ -4,13 +4,15 @@
 //! reconciles). Resumable: the same command again picks up where a crash, a Ctrl-C or the
 //! daily quota stopped it. `setup` makes the client from the flags, `lease` holds the
 //! organization's import lease, `run` runs and renders a prepared import, `progress` draws
-//! its progress, `queue` enqueues for `zbooks worker` (`--queue`), `dry_run` surveys Zoho for
-//! `--dry-run`, `view` renders the rest.
+//! its progress, `queue` enqueues for `zbooks worker` (`--queue`), `queue_view` shows the
+//! queue (`status --queue`, `failed --queue`), `dry_run` surveys Zoho for `--dry-run`, `view`
+//! renders the rest.
 
 mod dry_run;
 mod lease;
 mod progress;
 pub(crate) mod queue;
+mod queue_view;
 mod run;
 pub(crate) mod setup;
 mod view;
@@ -48,7 +50,8 @@ Examples:
   zbooks import status
   zbooks import failed --format csv > failed.csv
   zbooks import failed --format json > failed.jsonl && zbooks import failed.jsonl
-  zbooks import contacts.csv --queue postgres://zbooks@db:5432/zbooks"
+  zbooks import contacts.csv --queue postgres://zbooks@db:5432/zbooks
+  zbooks import status --queue postgres://zbooks@db:5432/zbooks"
 )]
 pub struct ImportCommand {
     /// `status` or `failed`; without one, imports FILE.
@@ -62,20 +65,36 @@ pub struct ImportCommand {
 /// `zbooks import status|failed`.
 #[derive(Debug, Subcommand)]
 pub enum ImportAction {
-    /// The imports journaled in the store: each input, its organization, where it stands.
-    Status,
+    /// The imports journaled in the store: each input, its organization, where it stands;
+    /// with `--queue`, the import queue: its jobs per state, per entity and per worker.
+    Status(StatusArgs),
     /// The failed records of the latest import (or of FILE's), with Zoho's code, the
     /// explanation and the fix: `--format csv` (the default) for a spreadsheet, `--format
     /// json` for JSON Lines that import again once corrected.
     Failed(FailedArgs),
 }
 
+/// `zbooks import status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Show the import queue on PostgreSQL (postgres://user@host:5432/db) that `import FILE
+    /// --queue` filled and `zbooks worker` works, instead of the journal: every worker's
+    /// share. The profile's organization, or every organization in the queue.
+    #[arg(long, value_name = "URL")]
+    pub queue: Option<String>,
+}
+
 /// `zbooks import failed`.
 #[derive(Debug, Args)]
 pub struct FailedArgs {
-    /// The input whose failures to list (default: the latest import).
+    /// The input whose failures to list (default: the latest import; with `--queue`, the
+    /// jobs enqueued from this file).
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
+    /// List the failed jobs of the import queue on PostgreSQL (postgres://user@host:5432/db)
+    /// instead of the journal's: the profile's organization, or every organization in it.
+    #[arg(long, value_name = "URL")]
+    pub queue: Option<String>,
 }
 
 /// An input format, as `--from` names it.
@@ -158,8 +177,14 @@ pub fn run(
     p: Printer,
 ) -> CommandResult {
     match &command.action {
-        Some(ImportAction::Status) => view::status(settings, p),
-        Some(ImportAction::Failed(args)) => view::failed(args, settings, p),
+        Some(ImportAction::Status(StatusArgs { queue: Some(url) })) => {
+            queue_view::status(url, settings, p)
+        }
+        Some(ImportAction::Status(_)) => view::status(settings, p),
+        Some(ImportAction::Failed(args)) => match &args.queue {
+            Some(url) => queue_view::failed(url, args, settings, p),
+            None => view::failed(args, settings, p),
+        },
         None => import(&command.run, settings, global, p),
     }
 }
@@ -234,7 +259,8 @@ fn import(
         let rt = context::runtime()?;
         return rt.block_on(async {
             let ctx = Context::new(settings, global.log_file.as_deref(), p).await?;
-            queue::enqueue(&ctx, &prepared, url, p).await
+            let client = setup::client_for(&ctx, args, minute)?;
+            queue::enqueue(&ctx, &client, &prepared, url, p).await
         });
     }
     if args.dry_run {

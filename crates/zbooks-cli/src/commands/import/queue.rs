@@ -1,10 +1,15 @@
-//! `zbooks import FILE --queue postgres://…`: the input read, validated and planned as for a
-//! run, then every valid record enqueued on PostgreSQL (one job per record, with the records
-//! it names as dependencies) for `zbooks worker` processes on any machine to create. It sends
-//! nothing to Zoho and journals nothing: the queue is the record of the import.
+//! `zbooks import FILE --queue postgres://…`: the input read, then Zoho listed (one listing
+//! per entity, as a single-machine run and `--dry-run` do), validated and planned against
+//! what Zoho holds, then every valid record enqueued on PostgreSQL (one job per record, with
+//! the records it names as dependencies) for `zbooks worker` processes on any machine to
+//! create. A record Zoho holds already (found by natural key) is enqueued done with its Zoho
+//! id, "already there": no worker sends it, and the records that name it find its id in the
+//! queue. It creates nothing in Zoho and journals nothing: the queue is the record of the
+//! import.
 
 use serde::Serialize;
-use zbooks_import::{Prepared, Record};
+use zbooks_client::Client;
+use zbooks_import::{Action, Event, Prepared, Record, RunError};
 use zbooks_pg::{NewJob, PgStore};
 
 use super::view;
@@ -21,6 +26,7 @@ struct QueueReport<'a> {
     valid: u64,
     enqueued: u64,
     already_queued: u64,
+    already_there: u64,
     held_back: u64,
 }
 
@@ -39,8 +45,8 @@ pub(crate) async fn open_queue(url: &str, flag: &str) -> Result<PgStore, CliErro
 }
 
 /// The job of one record: its natural key folded (as validation compares keys), the record
-/// itself as JSON, and the records it names.
-pub(crate) fn job_of(record: &Record) -> Result<NewJob, CliError> {
+/// itself as JSON, the records it names, and its Zoho id when Zoho holds it already.
+pub(crate) fn job_of(record: &Record, zoho_id: Option<String>) -> Result<NewJob, CliError> {
     let payload = serde_json::to_string(record)
         .map_err(|e| CliError::usage(format!("cannot encode a record for the queue: {e}")))?;
     Ok(NewJob {
@@ -54,18 +60,43 @@ pub(crate) fn job_of(record: &Record) -> Result<NewJob, CliError> {
             .into_iter()
             .map(|k| (k.entity.as_str().to_owned(), k.folded_value()))
             .collect(),
+        zoho_id,
     })
 }
 
-/// Enqueues the valid records of `prepared` for the organization of `ctx`, and reports.
+/// Lists Zoho, then enqueues the valid records of `prepared` for the organization of `ctx`
+/// (those Zoho holds already as done), and reports.
 pub(super) async fn enqueue(
     ctx: &Context,
+    client: &Client,
     prepared: &Prepared,
     url: &str,
     p: Printer,
 ) -> CommandResult {
     let org = ctx.organization_id()?.value.clone();
-    let validation = prepared.validation();
+    // Before Zoho is listed: a URL that is not PostgreSQL's costs no call.
+    let store = open_queue(url, "--queue").await?;
+    let survey = prepared
+        .survey(client, &mut |event: Event<'_>| match event {
+            Event::Listed { entity, records } => {
+                p.note(&format!("listed {entity}: Zoho holds {records}"));
+            }
+            Event::Waiting { reason, .. } => p.note(&format!("waiting for {reason}")),
+            _ => {}
+        })
+        .await;
+    let survey = match survey {
+        Ok(survey) => survey,
+        Err(RunError::Listing(err)) => {
+            return Err(render::client_error(
+                "cannot list what Zoho holds, so nothing was enqueued",
+                &err,
+            ));
+        }
+        Err(RunError::Interrupted) => return Ok(exit::INTERRUPTED),
+        Err(other) => return Err(CliError::usage(other.to_string())),
+    };
+    let validation = &survey.validation;
     view::print_problems(validation, p);
     if prepared.settings().strict && validation.held_back() > 0 {
         return Err(CliError::usage(format!(
@@ -79,14 +110,23 @@ pub(super) async fn enqueue(
     }
     let records = &prepared.parsed().records;
     let mut jobs = Vec::with_capacity(records.len());
+    let mut already_there = 0;
     for (i, record) in records.iter().enumerate() {
-        if validation.is_valid(i) {
-            jobs.push(job_of(record)?);
+        if !validation.is_valid(i) {
+            continue;
         }
+        let zoho_id = survey
+            .records
+            .get(i)
+            .filter(|r| r.action == Action::Adopt)
+            .and_then(|r| r.zoho_id.clone());
+        if zoho_id.is_some() {
+            already_there += 1;
+        }
+        jobs.push(job_of(record, zoho_id)?);
     }
     let valid = jobs.len() as u64;
     let held_back = records.len() as u64 - valid;
-    let store = open_queue(url, "--queue").await?;
     let enqueued = store
         .queue(&org)
         .enqueue(jobs)
@@ -98,6 +138,7 @@ pub(super) async fn enqueue(
         valid,
         enqueued,
         already_queued: valid - enqueued,
+        already_there,
         held_back,
     };
     if p.format == OutputFormat::Json {
@@ -106,7 +147,9 @@ pub(super) async fn enqueue(
         p.out(&format!(
             "enqueued {enqueued} of {valid} valid records of {} for organization {org} \
              ({} already queued, {held_back} held back by errors)\n\
-             next: zbooks worker --queue URL (on any number of machines)\n",
+             already in Zoho (found by key, enqueued done, never sent): {already_there}\n\
+             next: zbooks worker --queue URL (on any number of machines); \
+             zbooks import status --queue URL shows the queue\n",
             report.file, report.already_queued
         ));
     }
