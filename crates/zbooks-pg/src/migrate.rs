@@ -29,6 +29,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_import_queue.sql",
         sql: include_str!("../migrations/0002_import_queue.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_client_state.sql",
+        sql: include_str!("../migrations/0003_client_state.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_audit_log.sql",
+        sql: include_str!("../migrations/0004_audit_log.sql"),
+    },
 ];
 
 /// The last migration the database records (0: none, or no zbooks tables), without changing
