@@ -40,6 +40,15 @@ impl PgStore {
     /// A [`StoreError`] when the database cannot be read.
     pub async fn audit_log(&self, limit: u32) -> StoreResult<Vec<CallEvent>> {
         let client = self.client().await?;
+        // A database an older build migrated has no audit log yet: nothing to read.
+        let exists: bool = client
+            .query_one("SELECT to_regclass('audit_log') IS NOT NULL", &[])
+            .await
+            .map_err(|e| db_error(&e))?
+            .get(0);
+        if !exists {
+            return Ok(Vec::new());
+        }
         let rows = client
             .query(
                 "SELECT event FROM audit_log ORDER BY id DESC LIMIT $1",
