@@ -162,7 +162,9 @@ fn two_machines_on_one_postgres_share_the_budget_and_the_token() {
             let pg = PgStore::connect(&state).await.unwrap().state();
             (
                 pg.snapshot(&org, SystemTime::UNIX_EPOCH).await.unwrap(),
-                pg.participants(&org, SystemTime::now()).await.unwrap(),
+                pg.participants(&org, zbooks_types::Clock::now(&zbooks_types::SystemClock))
+                    .await
+                    .unwrap(),
             )
         });
         let counters = zoho.counters();

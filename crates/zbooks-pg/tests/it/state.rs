@@ -4,7 +4,7 @@
 //! server's clock, the plan for the next process, and the audit log.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use zbooks_client::events::AuditSink;
 use zbooks_client::store::{LimitStore, TokenKey, TokenStore};
@@ -87,7 +87,7 @@ async fn the_server_clock_is_the_databases_and_the_plan_outlives_the_process() {
         let state = store(&config).await.state();
         let server = state.server_time().await.unwrap().unwrap();
         // The database runs on this machine: its clock is ours, give or take a slow machine.
-        let now = SystemTime::now();
+        let now = zbooks_types::Clock::now(&zbooks_types::SystemClock);
         let apart = now.duration_since(server).unwrap_or_else(|e| e.duration());
         assert!(apart < Duration::from_mins(1), "{apart:?}");
         assert_eq!(state.load_plan("1").await.unwrap(), None);

@@ -67,16 +67,13 @@ pub fn run(args: &LogsAnalyzeArgs, global: &GlobalArgs, env: &Env, p: Printer) -
         let path = context::store_path(&settings);
         if let Some(url) = context::audit_url(&settings) {
             let shown = crate::settings::redact_url(url.expose());
-            match context::runtime()?.block_on(pg_audit_log(url.expose()))? {
-                Some(events) => {
-                    analyzer.feed_events(&format!("audit log ({shown})"), events.iter().rev())
-                }
-                None => {
-                    unreadable += 1;
-                    p.error(&format!(
-                        "error: no audit log at {shown}: no zbooks command has written there yet"
-                    ));
-                }
+            if let Some(events) = context::runtime()?.block_on(pg_audit_log(url.expose()))? {
+                analyzer.feed_events(&format!("audit log ({shown})"), events.iter().rev());
+            } else {
+                unreadable += 1;
+                p.error(&format!(
+                    "error: no audit log at {shown}: no zbooks command has written there yet"
+                ));
             }
         } else if path.exists() {
             let store = context::open_store(&settings)?;
