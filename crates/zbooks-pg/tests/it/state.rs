@@ -1,6 +1,7 @@
 //! The client's shared state on PostgreSQL: the conformance suite every store passes
 //! (`zbooks_testkit::store_conformance`, the same functions the memory, SQLite and Redis stores
-//! run), then what only a store shared by machines must do: a fencing token per process, the
+//! run, directly and behind the CLI's local fallback), then what only a store shared by
+//! machines must do: a fencing token per process, the
 //! server's clock, the plan for the next process, and the audit log.
 
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use zbooks_client::events::AuditSink;
 use zbooks_client::store::{LimitStore, TokenKey, TokenStore};
 use zbooks_client::time::BoxFuture;
 use zbooks_pg::{PgState, PgStore};
+use zbooks_redis::FallbackStore;
 use zbooks_testkit::store_conformance::{Backend, t0};
 use zbooks_types::Plan;
 use zbooks_types::event::CallEvent;
@@ -44,6 +46,36 @@ where
 
 mod conformance {
     zbooks_testkit::store_conformance!(super::with_pg);
+}
+
+/// The same schema behind the local fallback the CLI puts in front of it: a live database
+/// makes the fallback the database, leases and participants included.
+struct FallbackBackend(PgBackend);
+
+impl Backend for FallbackBackend {
+    type Store = FallbackStore<PgState>;
+    const SHARED: bool = true;
+
+    fn open(&self, participant: &str) -> BoxFuture<'_, Arc<FallbackStore<PgState>>> {
+        let participant = participant.to_owned();
+        Box::pin(async move {
+            let state = store(&self.0.config).await.state().participant(participant);
+            Arc::new(FallbackStore::new(state))
+        })
+    }
+}
+
+/// Runs a suite case through the fallback, in a schema of its own.
+async fn with_pg_behind_the_fallback<F, Fut>(body: F)
+where
+    F: FnOnce(FallbackBackend) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    with_pg(|backend| async move { body(FallbackBackend(backend)).await }).await;
+}
+
+mod behind_the_fallback {
+    zbooks_testkit::store_conformance!(super::with_pg_behind_the_fallback);
 }
 
 #[tokio::test]
@@ -140,6 +172,56 @@ async fn a_participant_is_named_by_its_store() {
         let listed = pg.state().participants("1", t0()).await.unwrap();
         let names: Vec<&str> = listed.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["zbooks import on host-a (pid 7)"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_cut_connection_is_replaced_and_the_budget_is_where_it_was() {
+    in_schema(|mut config| async move {
+        // Our own connections only: the application name is this test's.
+        let name = format!("zbooks-test-cut-{:x}", std::process::id());
+        config.application_name(&name);
+        let state = store(&config).await.state();
+        let pacing = Some(zbooks_client::store::PacingPolicy {
+            interval: Duration::from_millis(100),
+            burst: 0,
+        });
+        let first = state.admit("1", t0(), pacing, None).await.unwrap();
+        assert!(
+            matches!(first, zbooks_client::store::Admission::Send { at, .. } if at == t0()),
+            "{first:?}"
+        );
+        let admin = crate::admin().await;
+        let cut = admin
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE application_name = $1",
+                &[&name],
+            )
+            .await
+            .unwrap();
+        assert!(cut >= 1, "no connection of {name} to cut");
+        // A call may fail while the pool notices the cut (an error, never a wrong answer);
+        // then a new connection answers from the state the database kept.
+        let mut failed = 0;
+        let next = loop {
+            match state.admit("1", t0(), pacing, None).await {
+                Ok(admission) => break admission,
+                Err(e) => {
+                    failed += 1;
+                    assert!(failed < 100, "no new connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
+        };
+        assert_eq!(
+            next,
+            zbooks_client::store::Admission::Send {
+                at: t0() + Duration::from_millis(100),
+                paused: false
+            }
+        );
     })
     .await;
 }
