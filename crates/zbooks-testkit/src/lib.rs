@@ -2,7 +2,7 @@
 //! on the test's runtime or on one of its own; a client of the simulator's demo organization
 //! with every wait scaled down; the environment under which the `zbooks` binary talks to the
 //! simulator as its demo user; an event sink that keeps what it is given; and the conformance
-//! suite every store of `zbooks-client`'s traits passes ([`store_conformance`]).
+//! suite every store of `zbooks-client`'s traits passes ([`mod@store_conformance`]).
 //!
 //! A dev-dependency only; nothing shipped depends on it.
 #![warn(missing_docs)]

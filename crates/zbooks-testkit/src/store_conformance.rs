@@ -1,6 +1,6 @@
 //! One conformance suite over `zbooks-client`'s store traits, for every backend (issue 16 §1:
 //! each backend passes the same tests): the in-memory store, SQLite, Redis and PostgreSQL run
-//! these same functions, each crate through [`store_conformance!`](crate::store_conformance)
+//! these same functions, each crate through [`store_conformance!`](macro@crate::store_conformance)
 //! with a [`Backend`] of its own that opens stores on a fresh space (a key prefix, a schema)
 //! and cleans it up.
 //!

@@ -1,8 +1,8 @@
 //! The client's shared state on PostgreSQL: the conformance suite every store passes
 //! (`zbooks_testkit::store_conformance`, the same functions the memory, SQLite and Redis stores
 //! run, directly and behind the CLI's local fallback), then what only a store shared by
-//! machines must do: a fencing token per process, the
-//! server's clock, the plan for the next process, and the audit log.
+//! machines must do: a fencing token per process, the server's clock, the plan for the next
+//! process, the audit log, and a cut connection replaced without losing the budget.
 
 use std::sync::Arc;
 use std::time::Duration;
