@@ -74,6 +74,18 @@ impl PgStore {
         PgStore::connect_with(config).await
     }
 
+    /// Checks that a URL names a PostgreSQL database as [`PgStore::connect`] reads it, without
+    /// connecting (for `zbooks config set`).
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] saying what does not parse.
+    pub fn check_url(url: &str) -> StoreResult<()> {
+        url.parse::<tokio_postgres::Config>()
+            .map(drop)
+            .map_err(|e| StoreError::new(format_args!("a PostgreSQL URL: {e}")))
+    }
+
     /// Connects with a ready configuration (for instance one whose `options` set a
     /// `search_path`) and migrates the database.
     ///
