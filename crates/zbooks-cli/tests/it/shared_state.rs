@@ -4,7 +4,7 @@
 //! the whole per-minute limit and together draw 429s; sharing, the simulator answers no 429,
 //! one token request serves both, and Redis counted every call either of them made. The same
 //! with the state on PostgreSQL (each test in a schema of its own), which also holds the audit
-//! log then.
+//! log then, and the import queue beside it for workers on two machines.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use std::fmt::Write as _;
@@ -321,4 +321,78 @@ fn an_unreachable_postgres_state_is_an_error_that_keeps_the_password_out() {
         run.stderr
     );
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+}
+
+#[test]
+fn one_postgres_holds_everything_for_workers_on_two_machines() {
+    crate::journal_pg::in_schema(|schema| {
+        let zoho = crate::import::Zoho::start(17);
+        // The queue and the shared state in one database.
+        let url = format!(
+            "{}?options=-c%20search_path%3D{schema}",
+            crate::journal_pg::URL
+        );
+        let homes = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+        let n = 60;
+        let file = homes[0].path().join("contacts.csv");
+        std::fs::write(&file, contacts("Queue", n)).unwrap();
+        let enqueued = zoho.run(
+            homes[0].path(),
+            &["import", file.to_str().unwrap(), "--queue", &url],
+        );
+        assert_eq!(enqueued.code, 0, "{}", enqueued.stderr);
+        let workers: Vec<_> = homes
+            .iter()
+            .map(|home| {
+                zoho.command(
+                    home.path(),
+                    &[
+                        "worker", "--queue", &url, "--state", &url, "--batch", "3", "--minute",
+                        "1s", "--defer", "200ms", "--poll", "50ms", "--lease", "1s",
+                    ],
+                )
+                .spawn()
+                .unwrap()
+            })
+            .collect();
+        for worker in workers {
+            let out = worker.wait_with_output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let sim = zoho.sim();
+        let org = sim.demo().organization_id;
+        let counters = sim.counters();
+        assert!(counters.throttled.is_empty(), "{:?}", counters.throttled);
+        // Enqueueing asked Zoho for nothing; the two workers shared one token.
+        assert_eq!(counters.token_requests, 1, "{counters:?}");
+        for i in 0..n {
+            let key = format!("{org}:contacts:contact_name=Queue Customer {i:03}");
+            assert_eq!(
+                counters.records_per_natural_key.get(&key),
+                Some(&1),
+                "{key}"
+            );
+        }
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let participants = rt.block_on(async {
+            let pg = PgStore::connect(&url).await.unwrap().state();
+            let now = zbooks_types::Clock::now(&zbooks_types::SystemClock);
+            pg.participants(&org, now).await.unwrap()
+        });
+        // Both workers called through the shared budget, each under its own name.
+        assert_eq!(participants.len(), 2, "{participants:?}");
+        assert!(
+            participants.iter().all(|p| p.calls_today > 0),
+            "{participants:?}"
+        );
+    });
 }
