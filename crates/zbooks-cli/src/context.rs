@@ -7,18 +7,23 @@
 //! once. Waits the client makes that a person would notice (a paused organization, a backoff)
 //! are announced on stderr.
 //!
-//! With a shared state URL (`ZBOOKS_STATE=redis://…`, or `state` in the profile) the
-//! organization's budget, daily ledger and token cache live on Redis instead, shared by every
-//! machine; SQLite keeps everything else (login, journal, audit log). While Redis does not
-//! answer, the client keeps to a local quarter of the limits and says so on stderr.
+//! With a shared state URL (`ZBOOKS_STATE=redis://…` or `postgres://…`, or `state` in the
+//! profile) the organization's budget, daily ledger, in-flight leases and token cache live on
+//! Redis or PostgreSQL instead, shared by every machine; SQLite keeps the login. While the
+//! shared store does not answer, the client keeps to a local quarter of the limits and says so
+//! on stderr. The audit log of failed calls goes to PostgreSQL when the state or the journal
+//! (`ZBOOKS_JOURNAL`) is there, so every machine's failures are read in one place.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use zbooks_client::events::AuditSink;
 use zbooks_client::oauth::AccountsServer;
+use zbooks_client::store::{LimitStore, TokenStore};
 use zbooks_client::time::{BoxFuture, Sleep};
 use zbooks_client::{Client, ClientBuilder, Credentials};
+use zbooks_pg::PgStore;
 use zbooks_redis::{FallbackStore, RedisOptions, RedisStore};
 use zbooks_store::{SqliteStore, StoredCredentials};
 use zbooks_types::event::WaitReason;
@@ -55,16 +60,70 @@ pub fn open_store(settings: &Settings) -> Result<Arc<SqliteStore>, CliError> {
         .map_err(|e| render::store_error(format!("cannot open the store {}", path.display()), &e))
 }
 
-/// The shared state store the settings name, if any (connects on first use).
-pub fn open_shared_state(
+/// The client's shared state (budget, leases, token cache), on whichever backend the state URL
+/// names, behind its local fallback.
+pub trait SharedState: LimitStore + TokenStore {}
+
+impl<S: LimitStore + TokenStore> SharedState for S {}
+
+/// Whether a URL names a PostgreSQL database.
+pub fn is_postgres_url(url: &str) -> bool {
+    let url = url.trim();
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// This process as a participant of the organization's shared budget (`zbooks quota`).
+fn participant_name() -> String {
+    format!(
+        "zbooks on {} (pid {})",
+        zbooks_store::host_name(),
+        std::process::id()
+    )
+}
+
+/// The shared state store the settings name, if any, and the PostgreSQL database it is on when
+/// it is one. Redis connects on first use; PostgreSQL connects (and migrates) here.
+pub async fn open_shared_state(
     settings: &Settings,
     printer: Printer,
-) -> Result<Option<Arc<FallbackStore<RedisStore>>>, CliError> {
+) -> Result<(Option<Arc<dyn SharedState>>, Option<PgStore>), CliError> {
     let Some(state) = &settings.state else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let shown = crate::settings::redact_url(&state.value);
-    let store = RedisOptions::from_url(state.value.trim())
+    let notice: zbooks_redis::Notice = Arc::new(move |message: &str| {
+        printer.note(&format!("warning: {message}"));
+    });
+    let url = state.value.trim();
+    if is_postgres_url(url) {
+        let pg = PgStore::connect(url).await.map_err(|e| {
+            render::store_error(
+                format!(
+                    "cannot open the shared state {shown} (from {})",
+                    state.source
+                ),
+                &e,
+            )
+            .with_hint(
+                "check that PostgreSQL answers at that URL (README: \"Running across \
+                 machines\"), or unset it for the SQLite store",
+            )
+        })?;
+        let store =
+            FallbackStore::new(pg.state().participant(participant_name())).with_notice(notice);
+        return Ok((Some(Arc::new(store)), Some(pg)));
+    }
+    if !url.starts_with("redis://") {
+        return Err(CliError::usage(format!(
+            "cannot use the shared state {shown} (from {}): not a redis:// or postgres:// URL",
+            state.source
+        ))
+        .with_hint(
+            "give a Redis URL (redis://127.0.0.1:6379/0) or a PostgreSQL one \
+             (postgres://user@host:5432/database), or unset it for the SQLite store",
+        ));
+    }
+    let store = RedisOptions::from_url(url)
         .and_then(|options| RedisStore::open(&options))
         .map_err(|e| {
             let mut err = CliError::usage(format!(
@@ -76,12 +135,49 @@ pub fn open_shared_state(
                 "give a Redis URL: redis://127.0.0.1:6379/0 (unset it for the SQLite store)",
             )
         })?;
-    let notice: zbooks_redis::Notice = Arc::new(move |message: &str| {
-        printer.note(&format!("warning: {message}"));
-    });
-    Ok(Some(Arc::new(
-        FallbackStore::new(store).with_notice(notice),
-    )))
+    Ok((
+        Some(Arc::new(FallbackStore::new(store).with_notice(notice))),
+        None,
+    ))
+}
+
+/// The URL of the PostgreSQL database holding the audit log: the shared state's when it is on
+/// PostgreSQL, else the journal's when that is; `None`: the audit log is in the SQLite store.
+pub fn audit_url(settings: &Settings) -> Option<Secret> {
+    if let Some(state) = &settings.state
+        && is_postgres_url(&state.value)
+    {
+        return Some(Secret::new(state.value.trim()));
+    }
+    settings
+        .journal_url
+        .as_ref()
+        .filter(|url| is_postgres_url(url.expose()))
+        .map(|url| Secret::new(url.expose().trim()))
+}
+
+/// The PostgreSQL database the audit log goes to: the shared state's when it is on
+/// PostgreSQL, else the journal's (`ZBOOKS_JOURNAL`) when that is; `None` keeps it in SQLite.
+/// A journal database that cannot be opened leaves the log in SQLite, said on stderr.
+pub async fn audit_database(
+    settings: &Settings,
+    state_pg: Option<&PgStore>,
+    printer: Printer,
+) -> Option<PgStore> {
+    if let Some(pg) = state_pg {
+        return Some(pg.clone());
+    }
+    let url = audit_url(settings)?;
+    match PgStore::connect(url.expose()).await {
+        Ok(pg) => Some(pg),
+        Err(e) => {
+            printer.note(&format!(
+                "warning: the audit log stays in the local store: the PostgreSQL journal does \
+                 not answer ({e})"
+            ));
+            None
+        }
+    }
 }
 
 /// Reads the profile's login from the store, if any, and folds it into `settings`.
@@ -121,7 +217,9 @@ pub struct Context {
     /// The stored login of the profile.
     pub login: Option<StoredCredentials>,
     /// The shared budget and token cache, when the settings name one (else `store` holds them).
-    pub shared: Option<Arc<FallbackStore<RedisStore>>>,
+    pub shared: Option<Arc<dyn SharedState>>,
+    /// Where the audit log goes when not to `store`: PostgreSQL (the state's or the journal's).
+    pub audit: Option<PgStore>,
     /// The printer.
     pub printer: Printer,
     log: Option<Arc<LogFile>>,
@@ -144,12 +242,14 @@ impl Context {
         let log = log_file
             .map(|path| LogFile::open(path, printer).map(Arc::new))
             .transpose()?;
-        let shared = open_shared_state(&settings, printer)?;
+        let (shared, state_pg) = open_shared_state(&settings, printer).await?;
+        let audit = audit_database(&settings, state_pg.as_ref(), printer).await;
         Ok(Context {
             settings,
             store,
             login,
             shared,
+            audit,
             printer,
             log,
         })
@@ -236,7 +336,10 @@ impl Context {
             .credentials(self.credentials()?)
             .accounts_url(self.accounts_url()?)
             .store(self.store.clone())
-            .audit_sink(self.store.clone())
+            .audit_sink(match &self.audit {
+                Some(pg) => Arc::new(pg.clone()) as Arc<dyn AuditSink>,
+                None => self.store.clone(),
+            })
             .sleep(Arc::new(AnnouncedSleep {
                 printer: self.printer,
             }));

@@ -118,7 +118,7 @@ pub const VARS: &[EnvVar] = &[
     },
     EnvVar {
         name: STATE,
-        description: "where the organization's shared budget and token cache live: `redis://host:6379/0` (add `?prefix=name:` to name its keys, default `zbooks:`) shares them across machines; unset, the SQLite store in the data directory",
+        description: "where the organization's shared budget and token cache live: `redis://host:6379/0` (add `?prefix=name:` to name its keys, default `zbooks:`) shares them across machines, and so does `postgres://user@host:5432/db` (which also keeps the audit log); unset, the SQLite store in the data directory",
         secret: false,
     },
     EnvVar {

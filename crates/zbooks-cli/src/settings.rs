@@ -141,7 +141,8 @@ pub struct ProfileConfig {
     pub api_url: Option<String>,
     /// The organization's plan.
     pub plan: Option<String>,
-    /// Where the shared budget and token cache live (`redis://…`; unset: the SQLite store).
+    /// Where the shared budget and token cache live (`redis://…` or `postgres://…`; unset: the
+    /// SQLite store).
     pub state: Option<String>,
 }
 
@@ -191,7 +192,8 @@ pub struct Settings {
     pub accounts_url_pattern: Option<Resolved<String>>,
     /// Plan.
     pub plan: Option<Resolved<Plan>>,
-    /// Where the shared budget and token cache live (`redis://…`), when not the SQLite store.
+    /// Where the shared budget and token cache live (`redis://…` or `postgres://…`), when not
+    /// the SQLite store.
     pub state: Option<Resolved<String>>,
     /// Whether NO_COLOR is set.
     pub no_color: bool,

@@ -1,7 +1,10 @@
 //! The PostgreSQL backend of zbooks: the import journal ([`PgJournal`], the same states and
-//! transitions as `zbooks_store::Journal` on SQLite) and the import queue ([`PgQueue`]: jobs
+//! transitions as `zbooks_store::Journal` on SQLite), the import queue ([`PgQueue`]: jobs
 //! unique on organization, entity and natural key, with dependencies, claimed under a lease
-//! with `FOR UPDATE SKIP LOCKED`), so that several machines share one import.
+//! with `FOR UPDATE SKIP LOCKED`), so that several machines share one import, the client's
+//! shared state ([`PgState`]: budget, daily ledger, in-flight leases and token cache, the
+//! traits of `zbooks_client::store`) and the audit log of failed calls ([`PgStore`] is an
+//! `AuditSink`): one database may hold everything machines share.
 //!
 //! It exists apart from `zbooks-store` to keep the PostgreSQL client and its pool out of every
 //! build that does not use them. It only persists: it never calls Zoho and decides nothing an
@@ -19,9 +22,11 @@
 //! database can hold several installations, and each test one schema of its own.
 #![warn(missing_docs)]
 
+mod audit;
 mod journal;
 mod migrate;
 mod queue;
+mod state;
 
 use std::fmt;
 use std::time::{Duration, UNIX_EPOCH};
@@ -35,6 +40,7 @@ pub use queue::{
     ClaimedJob, FailedJob, JobCounts, JobOutcome, NewJob, PgQueue, QueueStatus, StateCounts,
     WorkerShare,
 };
+pub use state::{PARTICIPANT_MINUTE, PgState};
 
 /// How long a connection attempt may take unless the URL says otherwise.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -69,6 +75,18 @@ impl PgStore {
             .parse()
             .map_err(|e| StoreError::new(format_args!("a PostgreSQL URL: {e}")))?;
         PgStore::connect_with(config).await
+    }
+
+    /// Checks that a URL names a PostgreSQL database as [`PgStore::connect`] reads it, without
+    /// connecting (for `zbooks config set`).
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] saying what does not parse.
+    pub fn check_url(url: &str) -> StoreResult<()> {
+        url.parse::<tokio_postgres::Config>()
+            .map(drop)
+            .map_err(|e| StoreError::new(format_args!("a PostgreSQL URL: {e}")))
     }
 
     /// Connects with a ready configuration (for instance one whose `options` set a

@@ -34,6 +34,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_queue_workers.sql",
         sql: include_str!("../migrations/0003_queue_workers.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_client_state.sql",
+        sql: include_str!("../migrations/0004_client_state.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "0005_audit_log.sql",
+        sql: include_str!("../migrations/0005_audit_log.sql"),
+    },
 ];
 
 /// The last migration the database records (0: none, or no zbooks tables), without changing

@@ -11,6 +11,10 @@
 //! the primary answers). A 429/44 or a quota answer seen during the outage is kept locally and
 //! written to the primary when it can be. The token cache falls back to the local copy, and
 //! the refresh lock to a local one: during an outage two machines may each refresh once.
+//! In-flight leases are not shared during an outage (the process's own cap holds), and the
+//! participants and the server's clock are not known.
+//!
+//! It wraps any store of the traits: the CLI puts it in front of Redis and of PostgreSQL.
 
 use std::fmt;
 use std::future::Future;
@@ -20,8 +24,9 @@ use std::time::{Duration, SystemTime};
 
 use zbooks_client::MemoryStore;
 use zbooks_client::store::{
-    Admission, DailyPolicy, LimitStore, LimitsSnapshot, PacingPolicy, ServerQuota, StoreResult,
-    StoredToken, TokenAdmission, TokenKey, TokenRequestPolicy, TokenStore,
+    Admission, DailyPolicy, LeaseAdmission, LimitStore, LimitsSnapshot, PacingPolicy, Participant,
+    ServerQuota, StoreResult, StoredToken, TokenAdmission, TokenKey, TokenRequestPolicy,
+    TokenStore,
 };
 use zbooks_client::time::BoxFuture;
 use zbooks_types::Plan;
@@ -293,6 +298,66 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
             })
             .await;
             Ok(())
+        })
+    }
+
+    // While the primary is down, leases are not shared: the process's own cap on calls in
+    // flight holds, with its pacing at the local share; a lease the primary granted and could
+    // not take back lapses there at its end.
+    fn acquire_in_flight<'a>(
+        &'a self,
+        organization_id: &'a str,
+        holder: &'a str,
+        cap: u32,
+        now: SystemTime,
+        lease: Duration,
+    ) -> BoxFuture<'a, StoreResult<LeaseAdmission>> {
+        Box::pin(async move {
+            let shared = self
+                .try_primary("in-flight lease", || {
+                    self.primary
+                        .acquire_in_flight(organization_id, holder, cap, now, lease)
+                })
+                .await;
+            Ok(shared.unwrap_or(LeaseAdmission::Unshared))
+        })
+    }
+
+    fn release_in_flight<'a>(
+        &'a self,
+        organization_id: &'a str,
+        holder: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            self.try_primary("in-flight release", || {
+                self.primary.release_in_flight(organization_id, holder)
+            })
+            .await;
+            Ok(())
+        })
+    }
+
+    fn server_time(&self) -> BoxFuture<'_, StoreResult<Option<SystemTime>>> {
+        Box::pin(async move {
+            let shared = self
+                .try_primary("server time", || self.primary.server_time())
+                .await;
+            Ok(shared.flatten())
+        })
+    }
+
+    fn participants<'a>(
+        &'a self,
+        organization_id: &'a str,
+        now: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<Vec<Participant>>> {
+        Box::pin(async move {
+            let shared = self
+                .try_primary("participants", || {
+                    self.primary.participants(organization_id, now)
+                })
+                .await;
+            Ok(shared.unwrap_or_default())
         })
     }
 }

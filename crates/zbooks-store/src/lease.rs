@@ -92,7 +92,7 @@ impl LeaseHolder {
 }
 
 /// The host name, for the notice (Linux's `/proc`, else `/etc/hostname`, else `unknown`).
-fn host_name() -> String {
+pub fn host_name() -> String {
     ["/proc/sys/kernel/hostname", "/etc/hostname"]
         .iter()
         .find_map(|p| {

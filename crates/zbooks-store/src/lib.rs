@@ -65,7 +65,7 @@ pub use journal::{
     Failure, JOURNAL_VERSION, Journal, JournalEntry, NewEntry, Outcome, RecordState, RunInfo,
     Transition,
 };
-pub use lease::{ImportLease, LeaseAttempt, LeaseHolder, LeaseOptions};
+pub use lease::{ImportLease, LeaseAttempt, LeaseHolder, LeaseOptions, host_name};
 pub use schema::SCHEMA_VERSION;
 
 /// How long a transaction waits for another process's lock before failing.

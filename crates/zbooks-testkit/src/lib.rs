@@ -1,10 +1,13 @@
 //! Helpers shared by the test suites (and benches) of the zbooks crates: a simulator per test,
 //! on the test's runtime or on one of its own; a client of the simulator's demo organization
 //! with every wait scaled down; the environment under which the `zbooks` binary talks to the
-//! simulator as its demo user; and an event sink that keeps what it is given.
+//! simulator as its demo user; an event sink that keeps what it is given; and the conformance
+//! suite every store of `zbooks-client`'s traits passes ([`mod@store_conformance`]).
 //!
 //! A dev-dependency only; nothing shipped depends on it.
 #![warn(missing_docs)]
+
+pub mod store_conformance;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};

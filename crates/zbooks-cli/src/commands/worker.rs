@@ -51,7 +51,8 @@ pub struct WorkerArgs {
     #[arg(long, value_name = "URL", required = true)]
     pub queue: String,
     /// Where the organization's budget and tokens are shared with other machines
-    /// (redis://host:6379/0); default: `ZBOOKS_STATE` or the profile's `state`.
+    /// (redis://host:6379/0 or postgres://user@host:5432/db); default: `ZBOOKS_STATE` or the
+    /// profile's `state`.
     #[arg(long, value_name = "URL")]
     pub state: Option<String>,
     /// When the queue is empty, wait for more jobs instead of exiting.

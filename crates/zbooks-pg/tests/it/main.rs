@@ -7,6 +7,7 @@
 mod conformance;
 mod queue;
 mod resume;
+mod state;
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};

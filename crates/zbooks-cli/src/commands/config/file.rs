@@ -75,7 +75,7 @@ pub const KEYS: [Key; 7] = [
     Key {
         name: "state",
         about: "where the organization's shared budget and token cache live: redis://host:6379/0 \
-                (unset: the SQLite store in the data directory)",
+                or postgres://user@host:5432/db (unset: the SQLite store in the data directory)",
         check: check_state,
     },
 ];
@@ -154,9 +154,20 @@ fn check_url(value: &str) -> Result<String, String> {
 }
 
 fn check_state(value: &str) -> Result<String, String> {
-    zbooks_redis::RedisOptions::from_url(value.trim())
-        .map(|_| value.trim().to_owned())
-        .map_err(|_| "a Redis URL: redis://host:6379/0 (optionally ?prefix=name:)".to_owned())
+    let value = value.trim();
+    let bad = || {
+        "a Redis URL, redis://host:6379/0 (optionally ?prefix=name:), or a PostgreSQL one, \
+         postgres://user@host:5432/db"
+            .to_owned()
+    };
+    if crate::context::is_postgres_url(value) {
+        return zbooks_pg::PgStore::check_url(value)
+            .map(|()| value.to_owned())
+            .map_err(|_| bad());
+    }
+    zbooks_redis::RedisOptions::from_url(value)
+        .map(|_| value.to_owned())
+        .map_err(|_| bad())
 }
 
 /// The config file's text, parsed for editing; a missing file is an empty one.
@@ -355,6 +366,12 @@ dc = "eu"
                 .unwrap(),
             "redis://127.0.0.1:6379/0?prefix=shop:"
         );
+        assert_eq!(
+            k("state")
+                .check("postgres://zbooks@db:5432/zbooks")
+                .unwrap(),
+            "postgres://zbooks@db:5432/zbooks"
+        );
         for (name, bad) in [
             ("dc", "mars"),
             ("plan", "gold"),
@@ -362,7 +379,8 @@ dc = "eu"
             ("organization_id", ""),
             ("client_id", "1000 X"),
             ("accounts_url", "accounts.zoho.in"),
-            ("state", "postgres://127.0.0.1/zbooks"),
+            ("state", "mysql://127.0.0.1/zbooks"),
+            ("state", "postgres://127.0.0.1:port/zbooks"),
             ("state", "127.0.0.1:6379"),
         ] {
             let err = k(name).check(bad).unwrap_err();

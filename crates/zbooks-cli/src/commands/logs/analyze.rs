@@ -25,7 +25,8 @@ pub struct LogsAnalyzeArgs {
     #[arg(value_name = "FILE", required_unless_present = "audit")]
     pub files: Vec<std::path::PathBuf>,
     /// Also read the audit log of failed calls that every zbooks command keeps in the store
-    /// (for the profile's data directory).
+    /// (for the profile's data directory), or on PostgreSQL when ZBOOKS_STATE or ZBOOKS_JOURNAL
+    /// is a postgres:// URL (every machine's failures).
     #[arg(long)]
     pub audit: bool,
     /// Also write a self-contained HTML report (charts inline, no network needed).
@@ -64,7 +65,17 @@ pub fn run(args: &LogsAnalyzeArgs, global: &GlobalArgs, env: &Env, p: Printer) -
         sources += 1;
         let settings = Settings::resolve(global, env)?;
         let path = context::store_path(&settings);
-        if path.exists() {
+        if let Some(url) = context::audit_url(&settings) {
+            let shown = crate::settings::redact_url(url.expose());
+            if let Some(events) = context::runtime()?.block_on(pg_audit_log(url.expose()))? {
+                analyzer.feed_events(&format!("audit log ({shown})"), events.iter().rev());
+            } else {
+                unreadable += 1;
+                p.error(&format!(
+                    "error: no audit log at {shown}: no zbooks command has written there yet"
+                ));
+            }
+        } else if path.exists() {
             let store = context::open_store(&settings)?;
             let events = context::runtime()?
                 .block_on(store.audit_log(AUDIT_LIMIT))
@@ -118,4 +129,19 @@ const AUDIT_LIMIT: u32 = 1_000_000;
 fn source_text(err: &dyn std::error::Error) -> String {
     err.source()
         .map_or_else(String::new, |s| format!("\n  caused by: {s}"))
+}
+
+/// The newest entries of the audit log on PostgreSQL (`None` when the database holds no zbooks
+/// tables yet: nothing is created by reading).
+async fn pg_audit_log(url: &str) -> Result<Option<Vec<zbooks_types::event::CallEvent>>, CliError> {
+    let shown = crate::settings::redact_url(url);
+    let read = async {
+        match zbooks_pg::PgStore::open_existing(url.trim()).await? {
+            Some(pg) => pg.audit_log(AUDIT_LIMIT).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    read.await.map_err(|e| {
+        CliError::usage(format!("cannot read the audit log at {shown}")).with_hint(e.to_string())
+    })
 }
