@@ -11,7 +11,18 @@
 //! the primary answers). A 429/44 or a quota answer seen during the outage is kept locally and
 //! written to the primary when it can be. The token cache falls back to the local copy, and
 //! the refresh lock to a local one: during an outage two machines may each refresh once.
+//!
+//! Calls in flight: while the primary is down, a process holds at most the same share of the
+//! organization's in-flight cap (at least one call), counted in its own memory, so that the
+//! processes together stay under Zoho's cap as they do under its rate. The store's clock is
+//! the primary's; while it is down the client keeps the offset it measured last. Nobody is
+//! listed as a participant while the primary is down.
+//!
+//! When the primary comes back empty (a Redis restarted without persistence), the client's
+//! floor (`zbooks-client`'s limiter asks for no slot before the latest one it was granted,
+//! local ones included) starts the fresh shared schedule after this process's own calls.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,8 +31,9 @@ use std::time::{Duration, SystemTime};
 
 use zbooks_client::MemoryStore;
 use zbooks_client::store::{
-    Admission, DailyPolicy, LimitStore, LimitsSnapshot, PacingPolicy, ServerQuota, StoreResult,
-    StoredToken, TokenAdmission, TokenKey, TokenRequestPolicy, TokenStore,
+    Admission, DailyPolicy, LeaseAdmission, LimitStore, LimitsSnapshot, PacingPolicy, Participant,
+    ServerQuota, StoreError, StoreResult, StoredToken, TokenAdmission, TokenKey,
+    TokenRequestPolicy, TokenStore,
 };
 use zbooks_client::time::BoxFuture;
 use zbooks_types::Plan;
@@ -42,6 +54,8 @@ pub struct FallbackStore<S> {
     down: AtomicBool,
     last_failure: Mutex<Option<tokio::time::Instant>>,
     notice: Option<Notice>,
+    /// The in-flight leases granted locally while the primary was down, by org and holder.
+    local_leases: Mutex<HashSet<(String, String)>>,
 }
 
 /// Told, in words, when the shared store stops or starts answering (beside the `tracing`
@@ -73,6 +87,7 @@ impl<S> FallbackStore<S> {
             down: AtomicBool::new(false),
             last_failure: Mutex::new(None),
             notice: None,
+            local_leases: Mutex::new(HashSet::new()),
         }
     }
 
@@ -278,6 +293,84 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
                 .try_primary("load plan", || self.primary.load_plan(organization_id))
                 .await;
             Ok(shared.flatten())
+        })
+    }
+
+    fn acquire_in_flight<'a>(
+        &'a self,
+        organization_id: &'a str,
+        holder: &'a str,
+        cap: u32,
+        now: SystemTime,
+        lease: Duration,
+    ) -> BoxFuture<'a, StoreResult<LeaseAdmission>> {
+        Box::pin(async move {
+            let shared = self
+                .try_primary("in-flight lease", || {
+                    self.primary
+                        .acquire_in_flight(organization_id, holder, cap, now, lease)
+                })
+                .await;
+            if let Some(answer) = shared {
+                return Ok(answer);
+            }
+            // The local share of the cap, counted here (a dead process takes its count along).
+            let mut leases = self
+                .local_leases
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let key = (organization_id.to_owned(), holder.to_owned());
+            let held = leases.iter().filter(|(o, _)| o == organization_id).count();
+            if leases.contains(&key) || held < scale(cap, self.share) as usize {
+                leases.insert(key);
+                Ok(LeaseAdmission::Granted)
+            } else {
+                Ok(LeaseAdmission::Busy)
+            }
+        })
+    }
+
+    fn release_in_flight<'a>(
+        &'a self,
+        organization_id: &'a str,
+        holder: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            let local = self
+                .local_leases
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&(organization_id.to_owned(), holder.to_owned()));
+            if !local {
+                self.try_primary("in-flight release", || {
+                    self.primary.release_in_flight(organization_id, holder)
+                })
+                .await;
+            }
+            Ok(())
+        })
+    }
+
+    fn server_time(&self) -> BoxFuture<'_, StoreResult<Option<SystemTime>>> {
+        Box::pin(async move {
+            self.try_primary("time", || self.primary.server_time())
+                .await
+                .ok_or_else(|| StoreError::new("the shared state store does not answer"))
+        })
+    }
+
+    fn participants<'a>(
+        &'a self,
+        organization_id: &'a str,
+        now: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<Vec<Participant>>> {
+        Box::pin(async move {
+            let shared = self
+                .try_primary("participants", || {
+                    self.primary.participants(organization_id, now)
+                })
+                .await;
+            Ok(shared.unwrap_or_default())
         })
     }
 

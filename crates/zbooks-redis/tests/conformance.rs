@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use zbooks_client::store::{
-    Admission, DailyPolicy, DailyUsage, LimitStore, PacingPolicy, ServerQuota, StoredToken,
-    TokenAdmission, TokenKey, TokenRequestPolicy, TokenStore,
+    Admission, DailyPolicy, DailyUsage, LeaseAdmission, LimitStore, PacingPolicy, ServerQuota,
+    StoredToken, TokenAdmission, TokenKey, TokenRequestPolicy, TokenStore,
 };
 use zbooks_redis::{FallbackStore, RedisOptions, RedisStore};
 use zbooks_store::SqliteStore;
@@ -464,18 +464,21 @@ async fn redis_in_flight_leases_cap_holders_and_expire_with_a_dead_one() {
                 .acquire_in_flight("1", "a", 2, t0(), ttl)
                 .await
                 .unwrap()
+                == LeaseAdmission::Granted
         );
         assert!(
             store
                 .acquire_in_flight("1", "b", 2, t0(), ttl)
                 .await
                 .unwrap()
+                == LeaseAdmission::Granted
         );
         assert!(
-            !store
+            store
                 .acquire_in_flight("1", "c", 2, t0(), ttl)
                 .await
                 .unwrap()
+                == LeaseAdmission::Busy
         );
         assert_eq!(store.in_flight("1", t0()).await.unwrap(), 2);
         store.release_in_flight("1", "b").await.unwrap();
@@ -484,6 +487,7 @@ async fn redis_in_flight_leases_cap_holders_and_expire_with_a_dead_one() {
                 .acquire_in_flight("1", "c", 2, t0(), ttl)
                 .await
                 .unwrap()
+                == LeaseAdmission::Granted
         );
         // a dies and stops renewing; c renews; at a's lease end, d gets a's place.
         let later = t0() + ttl;
@@ -492,12 +496,14 @@ async fn redis_in_flight_leases_cap_holders_and_expire_with_a_dead_one() {
                 .acquire_in_flight("1", "c", 2, later - Duration::from_secs(1), ttl)
                 .await
                 .unwrap()
+                == LeaseAdmission::Granted
         );
         assert!(
             store
                 .acquire_in_flight("1", "d", 2, later, ttl)
                 .await
                 .unwrap()
+                == LeaseAdmission::Granted
         );
         assert_eq!(store.in_flight("1", later).await.unwrap(), 2);
     })
@@ -585,6 +591,7 @@ async fn redis_locks_and_leases_carry_a_time_to_live_so_a_dead_holder_frees_them
                 .acquire_in_flight("1", "a", 5, t0(), lease)
                 .await
                 .unwrap()
+                == LeaseAdmission::Granted
         );
         let client = ::redis::Client::open(REDIS_URL).unwrap();
         let mut conn = client.get_multiplexed_async_connection().await.unwrap();
