@@ -65,7 +65,7 @@ pub fn open_shared_state(
     };
     let shown = crate::settings::redact_url(&state.value);
     let store = RedisOptions::from_url(state.value.trim())
-        .and_then(|options| RedisStore::open(&options))
+        .and_then(|options| RedisStore::open(&options.participant(participant_name(settings))))
         .map_err(|e| {
             let mut err = CliError::usage(format!(
                 "cannot use the shared state {shown} (from {})",
@@ -82,6 +82,48 @@ pub fn open_shared_state(
     Ok(Some(Arc::new(
         FallbackStore::new(store).with_notice(notice),
     )))
+}
+
+/// The name the shared state counts this process's calls under (`zbooks quota`): the command,
+/// the host and the process, e.g. `worker on db-2 pid 4121`.
+pub fn participant_name(settings: &Settings) -> String {
+    let command = if settings.command.is_empty() {
+        "zbooks"
+    } else {
+        settings.command.as_str()
+    };
+    format!("{command} on {} pid {}", host_name(), std::process::id())
+}
+
+/// This machine's name, as the kernel has it (`localhost` when it cannot be read).
+fn host_name() -> String {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|path| {
+            let name = std::fs::read_to_string(path).ok()?;
+            let name = name.trim();
+            (!name.is_empty()).then(|| name.to_owned())
+        })
+        .unwrap_or_else(|| "localhost".to_owned())
+}
+
+/// A clock moved by a fixed offset (`ZBOOKS_CLOCK_SKEW`, testing only: a machine whose clock
+/// is off).
+#[derive(Debug)]
+struct SkewedClock {
+    offset_us: i64,
+}
+
+impl zbooks_types::Clock for SkewedClock {
+    fn now(&self) -> std::time::SystemTime {
+        let now = zbooks_types::SystemClock.now();
+        let by = Duration::from_micros(self.offset_us.unsigned_abs());
+        if self.offset_us >= 0 {
+            now + by
+        } else {
+            now.checked_sub(by).unwrap_or(now)
+        }
+    }
 }
 
 /// Reads the profile's login from the store, if any, and folds it into `settings`.
@@ -240,6 +282,11 @@ impl Context {
             .sleep(Arc::new(AnnouncedSleep {
                 printer: self.printer,
             }));
+        if s.clock_skew_us != 0 {
+            builder = builder.clock(Arc::new(SkewedClock {
+                offset_us: s.clock_skew_us,
+            }));
+        }
         if let Some(shared) = &self.shared {
             builder = builder
                 .token_store(shared.clone())

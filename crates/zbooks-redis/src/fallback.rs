@@ -18,6 +18,13 @@
 //! the primary's; while it is down the client keeps the offset it measured last. Nobody is
 //! listed as a participant while the primary is down.
 //!
+//! Coming back: the other processes find the primary again only at their next probe (at most
+//! [`PROBE_EVERY`] after their last failure), and until then keep to their local share. So
+//! that one process back on the whole shared budget and another still on its share never
+//! together pass the limit, a process keeps to its local share for [`RECOVERY_GRACE`] after
+//! the primary answers again, while its calls are counted in the shared schedule too (the
+//! shared slot is asked for no earlier than the local one).
+//!
 //! When the primary comes back empty (a Redis restarted without persistence), the client's
 //! floor (`zbooks-client`'s limiter asks for no slot before the latest one it was granted,
 //! local ones included) starts the fresh shared schedule after this process's own calls.
@@ -42,6 +49,10 @@ use zbooks_types::Plan;
 /// server (each attempt waiting out its connection timeout) does not slow every call.
 pub const PROBE_EVERY: Duration = Duration::from_secs(1);
 
+/// After the primary answers again, a process keeps to its local share this long (see the
+/// module docs): every other process has probed by then.
+pub const RECOVERY_GRACE: Duration = Duration::from_secs(2);
+
 /// The fraction of the organization's limits one process allows itself while the shared
 /// store is down: a quarter, so four processes together stay inside the limit.
 pub const LOCAL_SHARE: f64 = 0.25;
@@ -53,6 +64,8 @@ pub struct FallbackStore<S> {
     share: f64,
     down: AtomicBool,
     last_failure: Mutex<Option<tokio::time::Instant>>,
+    /// When the primary last answered again after an outage.
+    recovered_at: Mutex<Option<tokio::time::Instant>>,
     notice: Option<Notice>,
     /// The in-flight leases granted locally while the primary was down, by org and holder.
     local_leases: Mutex<HashSet<(String, String)>>,
@@ -86,6 +99,7 @@ impl<S> FallbackStore<S> {
             share: share.clamp(0.01, 1.0),
             down: AtomicBool::new(false),
             last_failure: Mutex::new(None),
+            recovered_at: Mutex::new(None),
             notice: None,
             local_leases: Mutex::new(HashSet::new()),
         }
@@ -138,6 +152,11 @@ impl<S> FallbackStore<S> {
         match result {
             Ok(value) => {
                 if self.down.swap(false, Ordering::Relaxed) {
+                    *self
+                        .recovered_at
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner) =
+                        Some(tokio::time::Instant::now());
                     let message = "the shared state store answers again: back on the \
                                    organization's shared budget";
                     tracing::warn!(target: "zbooks::state", "{message}");
@@ -162,6 +181,14 @@ impl<S> FallbackStore<S> {
                 None
             }
         }
+    }
+
+    /// Whether the primary answered again less than [`RECOVERY_GRACE`] ago.
+    fn recovering(&self) -> bool {
+        self.recovered_at
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some_and(|at| at.elapsed() < RECOVERY_GRACE)
     }
 
     fn local_pacing(&self, pacing: Option<PacingPolicy>) -> Option<PacingPolicy> {
@@ -199,6 +226,28 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
         daily: Option<DailyPolicy>,
     ) -> BoxFuture<'a, StoreResult<Admission>> {
         Box::pin(async move {
+            if self.recovering() {
+                // Still the local share, and counted in the shared schedule no earlier.
+                let local = self
+                    .local
+                    .admit(
+                        organization_id,
+                        now,
+                        self.local_pacing(pacing),
+                        self.local_daily(daily),
+                    )
+                    .await?;
+                let Admission::Send { at, .. } = local else {
+                    return Ok(local);
+                };
+                let shared = self
+                    .try_primary("admit", || {
+                        self.primary
+                            .admit(organization_id, at.max(now), pacing, daily)
+                    })
+                    .await;
+                return Ok(shared.unwrap_or(local));
+            }
             let shared = self
                 .try_primary("admit", || {
                     self.primary.admit(organization_id, now, pacing, daily)
@@ -575,6 +624,18 @@ mod tests {
         assert!(!store.is_down());
         let shared = store.primary().store.snapshot("1", t0).await.unwrap();
         assert_eq!(shared.next_slot, Some(t0 + Duration::from_millis(600)));
+        // Recovering: still the local share (its fifth slot, 4 × 2.4 s), counted in the
+        // shared schedule no earlier.
+        let at = |a: Admission| match a {
+            Admission::Send { at, .. } => at.duration_since(t0).unwrap(),
+            Admission::QuotaExhausted { .. } => panic!("{a:?}"),
+        };
+        let recovering = store.admit("1", t0, pacing, None).await.unwrap();
+        assert_eq!(at(recovering), Duration::from_millis(9600));
+        // After the grace, the shared schedule alone.
+        tokio::time::advance(RECOVERY_GRACE).await;
+        let shared = store.admit("1", t0, pacing, None).await.unwrap();
+        assert_eq!(at(shared), Duration::from_millis(10_200));
 
         let notes = notes.lock().unwrap();
         assert_eq!(notes.len(), 2, "{notes:?}");

@@ -54,7 +54,7 @@ use zbooks_client::store::{
 use zbooks_client::time::{BoxFuture, from_micros, to_micros};
 use zbooks_types::{Plan, Secret};
 
-pub use fallback::{FallbackStore, LOCAL_SHARE, Notice, PROBE_EVERY};
+pub use fallback::{FallbackStore, LOCAL_SHARE, Notice, PROBE_EVERY, RECOVERY_GRACE};
 
 /// The key prefix used when none is given.
 pub const DEFAULT_PREFIX: &str = "zbooks:";

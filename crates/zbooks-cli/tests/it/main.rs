@@ -18,6 +18,7 @@ mod logs_real;
 mod plan;
 mod queue_pg;
 mod secrets;
+mod shared_faults;
 mod shared_state;
 mod sim;
 mod store_and_tokens;

@@ -85,6 +85,21 @@ fn two_machines_on_one_redis_share_the_budget_and_the_token() {
         .collect();
     let org = zoho.demo().organization_id;
     let snapshot = zoho.block_on(redis.snapshot(&org, SystemTime::UNIX_EPOCH));
+    // `zbooks quota` on a third "machine": the shared budget and who used it.
+    let quota = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_zbooks"))
+            .args(["quota", "--format", format])
+            .env_clear()
+            .envs(cli_env(&zoho, homes[0].path()))
+            .env("NO_COLOR", "1")
+            .env("HOME", homes[0].path())
+            .env("ZBOOKS_STATE", &state)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (json, text) = (quota("json"), quota("text"));
     zoho.block_on(redis.delete_all()).unwrap();
 
     for run in &runs {
@@ -115,6 +130,34 @@ fn two_machines_on_one_redis_share_the_budget_and_the_token() {
         counters.requests - counters.token_requests,
         "{counters:?}"
     );
+
+    // Who used it: both processes, by name, their calls adding up to the ledger's.
+    let quota: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let data = &quota["data"];
+    assert_eq!(data["shared"], true, "{json}");
+    assert!(
+        !data["store"].as_str().unwrap().contains("hunter"),
+        "{json}"
+    );
+    let org_row = &data["organizations"][0];
+    assert_eq!(org_row["organization_id"], org.as_str(), "{json}");
+    assert_eq!(org_row["calls_today"], used, "{json}");
+    let who = org_row["participants"].as_array().unwrap();
+    assert_eq!(who.len(), 2, "{json}");
+    let mut total = 0;
+    for (w, child) in who.iter().zip(0..) {
+        let name = w["name"].as_str().unwrap();
+        assert!(
+            name.starts_with("import on ") && name.contains(" pid "),
+            "{name} ({child})"
+        );
+        assert!(text.contains(name), "{text}");
+        assert_eq!(w["in_flight"], 0, "{json}");
+        total += w["calls_today"].as_u64().unwrap();
+    }
+    assert_eq!(total, u64::from(used), "{json}");
+    assert!(text.contains("shared by every machine"), "{text}");
+    assert!(text.contains("last minute"), "{text}");
 }
 
 #[test]
