@@ -106,22 +106,44 @@ fn a_machine_whose_clock_is_off_by_minutes_still_paces_with_the_others() {
     zoho.block_on(redis.ping()).unwrap_or_else(|e| {
         panic!("Redis does not answer on 127.0.0.1:6379 ({e}); see README, Shared state on Redis")
     });
-    // West's clock runs four of the simulator's minutes ahead, and West has more to do, so it
-    // goes on alone after East is done: on its own clock its slots would lie minutes after
-    // East's last ones, and reach Zoho in the same minute as them.
+    // West's clock runs 1.2 of the simulator's minutes ahead, and West has more to do, so it
+    // goes on alone after East is done. On its own clock, West's calls would reach Zoho 0.6 s
+    // before their slots: its full-rate calls after East is done would land in the same
+    // minutes as the calls East and West shared the slots for, half as much again as Zoho
+    // allows.
     let homes = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    let machines = [("East", 40), ("West", 160)];
+    let machines = [("East", 150), ("West", 300)];
+    let logs = homes.each_ref().map(|h| h.path().join("events.jsonl"));
     let east = import(&zoho, homes[0].path(), &state, "East", machines[0].1)
+        .arg("--log-file")
+        .arg(&logs[0])
         .spawn()
         .unwrap();
     let west = import(&zoho, homes[1].path(), &state, "West", machines[1].1)
-        .env("ZBOOKS_CLOCK_SKEW", "+2s")
+        .arg("--log-file")
+        .arg(&logs[1])
+        .env("ZBOOKS_CLOCK_SKEW", "+1s")
         .spawn()
         .unwrap();
     let runs = [finish(east), finish(west)];
     zoho.block_on(redis.delete_all()).unwrap();
     drop(runs);
     judge(&zoho, &machines);
+    // Both paced on one clock: no call was given a slot further off than the few calls in
+    // flight ahead of it (ten at most, 5 ms apart). On two clocks, East's slots would lie a
+    // second (West's skew) after East's now, and every East call would wait that second.
+    for (log, machine) in logs.iter().zip(["East", "West"]) {
+        let text = std::fs::read_to_string(log).unwrap();
+        let longest = text
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .flat_map(|event| event["waited"].as_array().cloned().unwrap_or_default())
+            .filter(|wait| wait["reason"] == "pacing")
+            .filter_map(|wait| wait["ms"].as_u64())
+            .max()
+            .unwrap_or(0);
+        assert!(longest < 500, "{machine} waited {longest} ms for a pacing slot");
+    }
 }
 
 /// A Redis of this test's own, on a free port, with no persistence: killing it loses
