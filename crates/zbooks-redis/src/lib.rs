@@ -23,11 +23,13 @@
 //! - **One clock**: [`LimitStore::server_time`] is Redis's `TIME`. The client measures its
 //!   offset from it and passes every time on Redis's clock, so a machine whose clock is off by
 //!   seconds still paces on the same slots as the others.
-//! - **A restart without persistence** empties the pacing state. The client never asks for a
-//!   slot before the latest one it was granted itself (its floor), so a fresh schedule starts
-//!   after the calls each process already reserved and grants no burst over them; the calls
-//!   other processes reserved before the restart and not yet sent (at most their in-flight
-//!   calls) are the only ones a fresh schedule can overlap. See docs/running-across-machines.md.
+//! - **A restart without persistence** empties the pacing state. Each store remembers the
+//!   latest theoretical arrival time the admit script returned to it (every process's
+//!   reservations up to its last call) and passes it along: on a fresh hash the script starts
+//!   the schedule there and grants no burst. The client's limiter adds its own floor (no slot
+//!   before the latest it was granted, local ones included). Only the reservations other
+//!   processes made after this process's last call can be overlapped: a few calls, within the
+//!   pacing margin. See docs/running-across-machines.md.
 //!
 //! This crate is its own so that only builds that ask for Redis compile the `redis` crate, and
 //! so that `zbooks-store` (SQLite, PostgreSQL) and `zbooks-client` never depend on it. It never
@@ -69,7 +71,9 @@ const IDLE_TTL: Duration = Duration::from_hours(48);
 /// participant name (`ARGV[10]`) and a unit of quota was counted, the same script counts the
 /// call for it: KEYS\[2\] the organization's participants scored by their last call, KEYS\[3\]
 /// the participant's hash (calls in the ledger's day, that day's reset, last call, fencing
-/// prefix of its leases), KEYS\[4\] its calls of the last 60 seconds.
+/// prefix of its leases), KEYS\[4\] its calls of the last 60 seconds. `ARGV[13]` is the
+/// latest theoretical arrival time this client saw: when the hash holds none (Redis lost it),
+/// the schedule starts there, with no burst. The reply carries the new one.
 ///
 /// Lua numbers are doubles: microseconds since 1970 (~1.8e15) are exact below 2^53, and every
 /// number written back goes through `%d` (a bare `tostring` would print `1.8e+15`).
@@ -96,6 +100,13 @@ local at_us
 if ARGV[3] == '1' then
   local interval = tonumber(ARGV[4])
   local tolerance = interval * tonumber(ARGV[5])
+  local floor = tonumber(ARGV[13]) or 0
+  if not h[1] and floor > 0 then
+    -- A fresh schedule (Redis lost it) while this client saw calls reserved up to floor:
+    -- start after them, and grant no burst over them.
+    tat = floor
+    tolerance = 0
+  end
   local t = math.max(tat, now_us)
   at_us = math.max(t - tolerance, now_us, paused * 1000)
   tat = math.max(t, paused * 1000) + interval
@@ -123,7 +134,7 @@ if ARGV[10] ~= '' and ARGV[6] == '1' then
 end
 local is_paused = 0
 if paused > now_ms then is_paused = 1 end
-return {1, string.format('%d', at_us), is_paused}
+return {1, string.format('%d', at_us), is_paused, string.format('%d', tat)}
 ";
 
 /// Raises a hash field to at least `ARGV[2]` (a pause, a cool-down never shortens).
@@ -290,6 +301,9 @@ pub struct RedisStore {
     fence: String,
     nonce: AtomicU64,
     participant: Option<String>,
+    /// The latest theoretical arrival time this store saw per organization, in microseconds:
+    /// the floor of a schedule Redis lost.
+    seen_tat: std::sync::Mutex<std::collections::HashMap<String, i64>>,
     scripts: Scripts,
 }
 
@@ -358,6 +372,7 @@ impl RedisStore {
             fence: format!("{:016x}", random_u64()),
             nonce: AtomicU64::new(random_u64()),
             participant: options.participant.clone(),
+            seen_tat: std::sync::Mutex::default(),
             scripts: Scripts {
                 admit: Script::new(ADMIT),
                 raise: Script::new(RAISE),
@@ -419,6 +434,24 @@ impl RedisStore {
     fn fencing_token(&self, holder: &str) -> String {
         // Spaces separate the token from the lease end in the stored value.
         format!("{}/{}", self.fence, holder.replace(' ', "_"))
+    }
+
+    fn seen_tat(&self, org: &str) -> i64 {
+        self.seen_tat
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(org)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn saw_tat(&self, org: &str, tat: i64) {
+        let mut seen = self
+            .seen_tat
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let entry = seen.entry(org.to_owned()).or_default();
+        *entry = (*entry).max(tat);
     }
 
     fn lease_key(&self, org: &str) -> String {
@@ -671,11 +704,13 @@ impl LimitStore for RedisStore {
                 None => script.arg(0).arg(0).arg(0),
             };
             let nonce = self.nonce.fetch_add(1, Ordering::Relaxed);
+            let floor = self.seen_tat(organization_id);
             script
                 .arg(dur_ms(IDLE_TTL))
                 .arg(name)
                 .arg(&self.fence)
-                .arg(format!("{}-{nonce:x}", self.fence));
+                .arg(format!("{}-{nonce:x}", self.fence))
+                .arg(floor);
             let reply: Vec<String> = script
                 .invoke_async(&mut conn)
                 .await
@@ -684,10 +719,13 @@ impl LimitStore for RedisStore {
                 [flag, resets] if flag == "0" => Ok(Admission::QuotaExhausted {
                     resets_at: at_ms(parse_i64(resets)?),
                 }),
-                [flag, at_us, paused] if flag == "1" => Ok(Admission::Send {
-                    at: from_micros(parse_i64(at_us)?),
-                    paused: paused == "1",
-                }),
+                [flag, at_us, paused, tat] if flag == "1" => {
+                    self.saw_tat(organization_id, parse_i64(tat)?);
+                    Ok(Admission::Send {
+                        at: from_micros(parse_i64(at_us)?),
+                        paused: paused == "1",
+                    })
+                }
                 _ => Err(StoreError::new("redis: unexpected reply to admit")),
             }
         })

@@ -185,3 +185,46 @@ async fn while_redis_is_down_a_process_keeps_to_a_quarter_of_the_in_flight_cap()
     assert!(store.server_time().await.is_err());
     assert!(store.participants("1", t0()).await.unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schedule_redis_lost_starts_after_the_slots_this_store_saw_with_no_burst() {
+    with_prefix(|options| async move {
+        let east = RedisStore::open(&options).unwrap();
+        let west = RedisStore::open(&options).unwrap();
+        let pacing = Some(PacingPolicy {
+            interval: Duration::from_millis(600),
+            burst: 3,
+        });
+        let slot = |admission| match admission {
+            zbooks_client::store::Admission::Send { at, .. } => at.duration_since(t0()).unwrap(),
+            other @ zbooks_client::store::Admission::QuotaExhausted { .. } => {
+                panic!("{other:?}")
+            }
+        };
+        // East takes the burst and two slots, West one more after them.
+        for _ in 0..6 {
+            slot(east.admit("1", t0(), pacing, DAILY).await.unwrap());
+        }
+        assert_eq!(
+            slot(west.admit("1", t0(), pacing, DAILY).await.unwrap()),
+            Duration::from_millis(1800)
+        );
+        // Redis loses the organization's state (a restart without persistence).
+        let client = ::redis::Client::open(REDIS_URL).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        let _: () = ::redis::cmd("DEL")
+            .arg(format!("{}org:1", options.prefix))
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        // West saw the schedule reserved up to 4.2 s: the fresh one starts there, with no
+        // burst (a fresh schedule would otherwise send four calls at once, now, into a window
+        // Zoho already counted).
+        let after = slot(west.admit("1", t0(), pacing, DAILY).await.unwrap());
+        assert_eq!(after, Duration::from_millis(4200));
+        // East saw less (3.6 s): the schedule West restarted stands, burst and all.
+        let next = slot(east.admit("1", t0(), pacing, DAILY).await.unwrap());
+        assert_eq!(next, Duration::from_millis(3000));
+    })
+    .await;
+}

@@ -142,7 +142,10 @@ fn a_machine_whose_clock_is_off_by_minutes_still_paces_with_the_others() {
             .filter_map(|wait| wait["ms"].as_u64())
             .max()
             .unwrap_or(0);
-        assert!(longest < 500, "{machine} waited {longest} ms for a pacing slot");
+        assert!(
+            longest < 500,
+            "{machine} waited {longest} ms for a pacing slot"
+        );
     }
 }
 
