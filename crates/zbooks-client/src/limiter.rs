@@ -127,7 +127,7 @@ pub(crate) struct InFlight {
 /// A call's permit to be in flight; returned on drop.
 #[derive(Debug)]
 pub(crate) struct Permit {
-    permit: Option<OwnedSemaphorePermit>,
+    local: Option<OwnedSemaphorePermit>,
     owner: Arc<InFlight>,
     /// The organization-wide lease, when the store keeps them.
     lease: Option<Lease>,
@@ -140,7 +140,7 @@ impl Drop for Permit {
             .debt
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |d| d.checked_sub(1))
             .is_ok();
-        if let Some(permit) = self.permit.take()
+        if let Some(permit) = self.local.take()
             && paid
         {
             permit.forget();
@@ -350,7 +350,7 @@ impl Limiter {
         let lease = self.take_lease(org, &in_flight, None, waits).await?;
         let leased_at = tokio::time::Instant::now();
         let mut permit = Permit {
-            permit: Some(permit),
+            local: Some(permit),
             owner: in_flight,
             lease,
         };
@@ -841,7 +841,7 @@ mod tests {
         let in_flight = Arc::new(InFlight::new(3));
         let owner = in_flight.clone();
         let take = || Permit {
-            permit: Some(owner.semaphore.clone().try_acquire_owned().unwrap()),
+            local: Some(owner.semaphore.clone().try_acquire_owned().unwrap()),
             owner: owner.clone(),
             lease: None,
         };

@@ -145,7 +145,7 @@ async fn the_store_tells_its_own_clock() {
             .duration_since(mine)
             .or_else(|_| mine.duration_since(server))
             .unwrap();
-        assert!(apart < Duration::from_secs(60), "{apart:?}");
+        assert!(apart < Duration::from_mins(1), "{apart:?}");
     })
     .await;
 }
@@ -224,7 +224,7 @@ async fn a_schedule_redis_lost_starts_after_the_slots_this_store_saw_with_no_bur
         assert_eq!(after, Duration::from_millis(4200));
         // East saw less (3.6 s): the schedule West restarted stands, burst and all.
         let next = slot(east.admit("1", t0(), pacing, DAILY).await.unwrap());
-        assert_eq!(next, Duration::from_millis(3000));
+        assert_eq!(next, Duration::from_secs(3));
     })
     .await;
 }
