@@ -32,9 +32,8 @@ use crate::{CommandResult, exit, render};
 Counts are what zbooks processes on this machine recorded in the shared store; Zoho's own
 count also includes other integrations calling the same organization. With a shared state
 (ZBOOKS_STATE=redis://…) the counts are every machine's, and a table shows who is using the
-budget. Zoho does not publish
-when the day resets: the time shown is an estimate (a day after the first counted call, or
-Zoho's X-Rate-Limit-Reset header when it sends one).
+budget. Zoho does not publish when the day resets: the time shown is an estimate (a day after
+the first counted call, or Zoho's X-Rate-Limit-Reset header when it sends one).
 
 Examples:
   zbooks quota
