@@ -44,6 +44,9 @@ const RAISE_AFTER_SUCCESSES: u32 = 50;
 /// How often the offset between this process's clock and the store's is measured again.
 pub(crate) const REMEASURE_CLOCK_EVERY: Duration = Duration::from_mins(5);
 
+/// Readings of the store's clock per measurement (the quickest round trip is kept).
+const CLOCK_SAMPLES: u32 = 3;
+
 /// After a failed measurement (the store down), how soon it is tried again.
 const REMEASURE_AFTER_FAILURE: Duration = Duration::from_secs(1);
 
@@ -240,17 +243,9 @@ impl Limiter {
             .next_measure
             .is_none_or(|at| tokio::time::Instant::now() >= at);
         if due {
-            let before = self.clock.now();
-            let answer = self.store.server_time().await;
-            let after = self.clock.now();
-            let next = match answer {
-                Ok(server) => {
-                    state.offset_us = server.map_or(0, |server| {
-                        // The server read its clock somewhere in the round trip: its middle.
-                        let mid =
-                            to_micros(before) + (to_micros(after) - to_micros(before)).max(0) / 2;
-                        to_micros(server) - mid
-                    });
+            let next = match self.measure_offset().await {
+                Ok(offset) => {
+                    state.offset_us = offset;
                     REMEASURE_CLOCK_EVERY
                 }
                 Err(err) => {
@@ -261,6 +256,34 @@ impl Limiter {
             state.next_measure = Some(tokio::time::Instant::now() + next);
         }
         shift(self.clock.now(), state.offset_us)
+    }
+
+    /// The store's clock minus this process's, in microseconds: of [`CLOCK_SAMPLES`] readings,
+    /// the one with the shortest round trip (the server read its clock somewhere in it: its
+    /// middle is off by at most half of it). An offset within that uncertainty is no offset:
+    /// the clocks agree as far as can be told.
+    async fn measure_offset(&self) -> Result<i64, crate::store::StoreError> {
+        let mut best: Option<(i64, i64)> = None;
+        for _ in 0..CLOCK_SAMPLES {
+            let before = to_micros(self.clock.now());
+            let server = self.store.server_time().await?;
+            let after = to_micros(self.clock.now());
+            let Some(server) = server else {
+                return Ok(0);
+            };
+            let rtt = (after - before).max(0);
+            let offset = to_micros(server) - (before + rtt / 2);
+            if best.is_none_or(|(best_rtt, _)| rtt < best_rtt) {
+                best = Some((rtt, offset));
+            }
+        }
+        Ok(best.map_or(0, |(rtt, offset)| {
+            if offset.abs() <= rtt / 2 + 1_000 {
+                0
+            } else {
+                offset
+            }
+        }))
     }
 
     /// The store's clock minus this process's, in microseconds, as last measured.
