@@ -10,7 +10,10 @@
 //! With a shared state URL (`ZBOOKS_STATE=redis://…`, or `state` in the profile) the
 //! organization's budget, daily ledger and token cache live on Redis instead, shared by every
 //! machine; SQLite keeps everything else (login, journal, audit log). While Redis does not
-//! answer, the client keeps to a local quarter of the limits and says so on stderr.
+//! answer, the client keeps to a local quarter of the limits and says so on stderr. The shared
+//! state counts this process's calls as `<command> on <host> pid <pid>` (`zbooks quota` lists
+//! them), and `ZBOOKS_CLOCK_SKEW` (testing only) moves the client's clock to stand for a
+//! machine whose clock is off.
 
 use std::path::PathBuf;
 use std::sync::Arc;
