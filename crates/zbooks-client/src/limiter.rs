@@ -13,7 +13,8 @@
 //!   to the call, for longer than an attempt may take (plus two windows for its pacing wait);
 //!   while every lease is held it waits a pacing interval (a Concurrency wait, never a spin)
 //!   and asks again. The cap is the local one, lowered by a 1070 alike. The lease goes back
-//!   when the permit drops, a cancelled call included; a lease whose holder died lapses. A
+//!   when the call ends (awaited), or when the permit drops (a cancelled call: on a task); a
+//!   lease whose holder died, or whose process ended first, lapses. A
 //!   store that is not shared answers `Unshared`: the local semaphore alone is the cap.
 //! - **One clock.** Every time passed to the store is on the store's clock: the offset
 //!   between this process's clock and [`LimitStore::server_time`] is measured on first use
@@ -147,6 +148,23 @@ impl Drop for Permit {
             && paid
         {
             permit.forget();
+        }
+    }
+}
+
+impl Permit {
+    /// Gives the organization-wide lease back and waits for the store to take it (the local
+    /// permit goes back when this returns).
+    pub(crate) async fn release(mut self) {
+        if let Some(mut lease) = self.lease.take() {
+            lease.armed = false;
+            if let Err(err) = lease
+                .store
+                .release_in_flight(&lease.org, &lease.holder)
+                .await
+            {
+                tracing::warn!(target: "zbooks::limits", error = %err, "could not give back an in-flight lease; it lapses by itself");
+            }
         }
     }
 }
@@ -769,6 +787,21 @@ mod tests {
         waiting.abort();
         let _ = waiting.await;
         settle().await;
+        assert_eq!(store.held(), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_call_that_ends_gives_its_lease_back_before_it_returns() {
+        let store = Arc::new(SharedFake::default());
+        let a = limiter(store.clone(), clock(1_000), "a");
+        let permit = a
+            .acquire("1", Plan::Professional.limits(), &mut Vec::new())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(store.held(), 1);
+        // Awaited, not left to a task the end of the process may never run.
+        permit.release().await;
         assert_eq!(store.held(), 0);
     }
 
