@@ -11,8 +11,11 @@
 //! profile) the organization's budget, daily ledger, in-flight leases and token cache live on
 //! Redis or PostgreSQL instead, shared by every machine; SQLite keeps the login. While the
 //! shared store does not answer, the client keeps to a local quarter of the limits and says so
-//! on stderr. The audit log of failed calls goes to PostgreSQL when the state or the journal
-//! (`ZBOOKS_JOURNAL`) is there, so every machine's failures are read in one place.
+//! on stderr. The shared state counts this process's calls as `<command> on <host> pid <pid>`
+//! (`zbooks quota` lists them), and `ZBOOKS_CLOCK_SKEW` (testing only) moves the client's clock
+//! to stand for a machine whose clock is off. The audit log of failed calls goes to PostgreSQL
+//! when the state or the journal (`ZBOOKS_JOURNAL`) is there, so every machine's failures are
+//! read in one place.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -72,15 +75,6 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// This process as a participant of the organization's shared budget (`zbooks quota`).
-fn participant_name() -> String {
-    format!(
-        "zbooks on {} (pid {})",
-        zbooks_store::host_name(),
-        std::process::id()
-    )
-}
-
 /// The shared state store the settings name, if any, and the PostgreSQL database it is on when
 /// it is one. Redis connects on first use; PostgreSQL connects (and migrates) here.
 pub async fn open_shared_state(
@@ -109,8 +103,8 @@ pub async fn open_shared_state(
                  machines\"), or unset it for the SQLite store",
             )
         })?;
-        let store =
-            FallbackStore::new(pg.state().participant(participant_name())).with_notice(notice);
+        let store = FallbackStore::new(pg.state().participant(participant_name(settings)))
+            .with_notice(notice);
         return Ok((Some(Arc::new(store)), Some(pg)));
     }
     if !url.starts_with("redis://") {
@@ -124,7 +118,7 @@ pub async fn open_shared_state(
         ));
     }
     let store = RedisOptions::from_url(url)
-        .and_then(|options| RedisStore::open(&options))
+        .and_then(|options| RedisStore::open(&options.participant(participant_name(settings))))
         .map_err(|e| {
             let mut err = CliError::usage(format!(
                 "cannot use the shared state {shown} (from {})",
@@ -176,6 +170,40 @@ pub async fn audit_database(
                  not answer ({e})"
             ));
             None
+        }
+    }
+}
+
+/// The name the shared state counts this process's calls under (`zbooks quota`): the command,
+/// the host and the process, e.g. `worker on db-2 pid 4121`.
+pub fn participant_name(settings: &Settings) -> String {
+    let command = if settings.command.is_empty() {
+        "zbooks"
+    } else {
+        settings.command.as_str()
+    };
+    format!(
+        "{command} on {} pid {}",
+        zbooks_store::host_name(),
+        std::process::id()
+    )
+}
+
+/// A clock moved by a fixed offset (`ZBOOKS_CLOCK_SKEW`, testing only: a machine whose clock
+/// is off).
+#[derive(Debug)]
+struct SkewedClock {
+    offset_us: i64,
+}
+
+impl zbooks_types::Clock for SkewedClock {
+    fn now(&self) -> std::time::SystemTime {
+        let now = zbooks_types::SystemClock.now();
+        let by = Duration::from_micros(self.offset_us.unsigned_abs());
+        if self.offset_us >= 0 {
+            now + by
+        } else {
+            now.checked_sub(by).unwrap_or(now)
         }
     }
 }
@@ -343,6 +371,11 @@ impl Context {
             .sleep(Arc::new(AnnouncedSleep {
                 printer: self.printer,
             }));
+        if s.clock_skew_us != 0 {
+            builder = builder.clock(Arc::new(SkewedClock {
+                offset_us: s.clock_skew_us,
+            }));
+        }
         if let Some(shared) = &self.shared {
             builder = builder
                 .token_store(shared.clone())

@@ -45,6 +45,8 @@ pub const DATA_DIR: &str = "ZBOOKS_DATA_DIR";
 pub const JOURNAL: &str = "ZBOOKS_JOURNAL";
 /// `ZBOOKS_STATE`.
 pub const STATE: &str = "ZBOOKS_STATE";
+/// `ZBOOKS_CLOCK_SKEW` (testing only).
+pub const CLOCK_SKEW: &str = "ZBOOKS_CLOCK_SKEW";
 /// `NO_COLOR`.
 pub const NO_COLOR: &str = "NO_COLOR";
 
@@ -119,6 +121,11 @@ pub const VARS: &[EnvVar] = &[
     EnvVar {
         name: STATE,
         description: "where the organization's shared budget and token cache live: `redis://host:6379/0` (add `?prefix=name:` to name its keys, default `zbooks:`) shares them across machines, and so does `postgres://user@host:5432/db` (which also keeps the audit log); unset, the SQLite store in the data directory",
+        secret: false,
+    },
+    EnvVar {
+        name: CLOCK_SKEW,
+        description: "testing only: moves this process's clock for Zoho's limits by a signed duration (`+5s`, `-1500ms`), to test machines whose clocks disagree; never set it otherwise",
         secret: false,
     },
     EnvVar {

@@ -67,25 +67,25 @@ pub fn main() -> ExitCode {
         Command::Logs(args::LogsCommand::Analyze(args)) => {
             commands::logs::analyze::run(&args, &cli.global, &env, printer)
         }
-        Command::Config(cmd) => with_settings(&cli.global, &env, printer, |settings| {
+        Command::Config(cmd) => with_settings(&cli.global, &env, &name, printer, |settings| {
             commands::config::run(&cmd, settings, &cli.global, printer)
         }),
-        Command::Auth(cmd) => with_settings(&cli.global, &env, printer, |settings| {
+        Command::Auth(cmd) => with_settings(&cli.global, &env, &name, printer, |settings| {
             commands::auth::run(&cmd, settings, &cli.global, printer)
         }),
-        Command::Doctor(args) => with_settings(&cli.global, &env, printer, |settings| {
+        Command::Doctor(args) => with_settings(&cli.global, &env, &name, printer, |settings| {
             commands::doctor::run(&args, settings, &cli.global, printer)
         }),
-        Command::Call(args) => with_settings(&cli.global, &env, printer, |settings| {
+        Command::Call(args) => with_settings(&cli.global, &env, &name, printer, |settings| {
             commands::call::run(&args, settings, &cli.global, printer)
         }),
-        Command::Quota(args) => with_settings(&cli.global, &env, printer, |settings| {
+        Command::Quota(args) => with_settings(&cli.global, &env, &name, printer, |settings| {
             commands::quota::run(&args, settings, &cli.global, printer)
         }),
-        Command::Import(cmd) => with_settings(&cli.global, &env, printer, |settings| {
+        Command::Import(cmd) => with_settings(&cli.global, &env, &name, printer, |settings| {
             commands::import::run(&cmd, settings, &cli.global, printer)
         }),
-        Command::Worker(args) => with_settings(&cli.global, &env, printer, |settings| {
+        Command::Worker(args) => with_settings(&cli.global, &env, &name, printer, |settings| {
             commands::worker::run(&args, settings, &cli.global, printer)
         }),
         // The demo needs no settings: it brings its own Zoho.
@@ -117,10 +117,12 @@ pub fn main() -> ExitCode {
 fn with_settings(
     global: &args::GlobalArgs,
     env: &env::Env,
+    command: &str,
     printer: Printer,
     f: impl FnOnce(&settings::Settings) -> CommandResult,
 ) -> CommandResult {
-    let settings = settings::Settings::resolve(global, env)?;
+    let mut settings = settings::Settings::resolve(global, env)?;
+    command.clone_into(&mut settings.command);
     for warning in &settings.warnings {
         printer.note(&format!("warning: {warning}"));
     }

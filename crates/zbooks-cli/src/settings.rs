@@ -197,11 +197,32 @@ pub struct Settings {
     pub state: Option<Resolved<String>>,
     /// Whether NO_COLOR is set.
     pub no_color: bool,
+    /// How far this process's clock is moved, in microseconds (`ZBOOKS_CLOCK_SKEW`, testing
+    /// only: a machine whose clock is off); 0 when not.
+    pub clock_skew_us: i64,
+    /// The command running (`import`, `worker`...), for the name the shared state counts this
+    /// process's calls under.
+    pub command: String,
     /// Where `zbooks import` journals, when not the SQLite store: a `postgres://` URL
     /// (`ZBOOKS_JOURNAL`; kept as a secret, since a URL may carry a password).
     pub journal_url: Option<Secret>,
     /// Things worth telling the user (unknown config keys, ...).
     pub warnings: Vec<String>,
+}
+
+/// `ZBOOKS_CLOCK_SKEW`: a duration with an optional sign (`+5s`, `-1500ms`), in microseconds.
+fn parse_skew(text: &str) -> Result<i64, CliError> {
+    let text = text.trim();
+    let (negative, magnitude) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let skew = zbooks_sim::parse_duration(magnitude).map_err(|e| {
+        CliError::usage(format!("invalid {} {text:?}: {e}", env::CLOCK_SKEW))
+            .with_hint("write a signed duration like +5s or -1500ms (testing only)")
+    })?;
+    let us = i64::try_from(skew.as_micros()).unwrap_or(i64::MAX);
+    Ok(if negative { -us } else { us })
 }
 
 impl Settings {
@@ -338,7 +359,14 @@ impl Settings {
                 source: Source::Env { var: env::DATA_DIR },
             },
         );
+        let clock_skew_us = env
+            .get(env::CLOCK_SKEW)
+            .map(parse_skew)
+            .transpose()?
+            .unwrap_or(0);
         Ok(Settings {
+            clock_skew_us,
+            command: String::new(),
             client_id: pick(None, env::CLIENT_ID, &pc.client_id),
             client_secret: pick(None, env::CLIENT_SECRET, &pc.client_secret).map(secret),
             refresh_token: pick(None, env::REFRESH_TOKEN, &pc.refresh_token).map(secret),

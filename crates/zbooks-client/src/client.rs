@@ -362,9 +362,16 @@ impl ClientBuilder {
             clock.clone(),
             sleep.clone(),
             events.clone(),
+            holder.clone(),
+        );
+        let limiter = Limiter::new(
+            self.limits,
+            limit_store,
+            clock.clone(),
+            sleep.clone(),
+            self.timeouts.attempt,
             holder,
         );
-        let limiter = Limiter::new(self.limits, limit_store, clock.clone(), sleep.clone());
         let inner = Inner {
             http,
             api_url: self.api_url.map(|u| u.trim_end_matches('/').to_owned()),

@@ -501,10 +501,27 @@ impl Inner {
             None => self.auth.token(waits).await,
         }
         .map_err(|e| fail(e.with_sent(Sent::NotSent)))?;
-        let _permit = self
+        let permit = self
             .admit(call.organization_id.as_deref(), waits)
             .await
             .map_err(fail)?;
+        let outcome = self.send_admitted(call, waits, token, probe).await;
+        // The organization-wide lease goes back now, not on a task the end of the process
+        // may never run (dropping the permit, a cancelled call, does that).
+        if let Some(permit) = permit {
+            permit.release().await;
+        }
+        outcome
+    }
+
+    /// Sends an admitted call: the part of an attempt after its permit and slot.
+    async fn send_admitted(
+        &self,
+        call: &Call,
+        waits: &[Wait],
+        token: Arc<ActiveToken>,
+        probe: &mut Probe,
+    ) -> Result<Answer, AttemptFailure> {
         // Another call may have replaced the token while this one waited for its slot.
         let token = if waits.is_empty() {
             token

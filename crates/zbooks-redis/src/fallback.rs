@@ -11,11 +11,27 @@
 //! the primary answers). A 429/44 or a quota answer seen during the outage is kept locally and
 //! written to the primary when it can be. The token cache falls back to the local copy, and
 //! the refresh lock to a local one: during an outage two machines may each refresh once.
-//! In-flight leases are not shared during an outage (the process's own cap holds), and the
-//! participants and the server's clock are not known.
+//!
+//! Calls in flight: while the primary is down, a process holds at most the same share of the
+//! organization's in-flight cap (at least one call), counted in its own memory, so that the
+//! processes together stay under Zoho's cap as they do under its rate. The store's clock is
+//! the primary's; while it is down the client keeps the offset it measured last. Nobody is
+//! listed as a participant while the primary is down.
+//!
+//! Coming back: the other processes find the primary again only at their next probe (at most
+//! [`PROBE_EVERY`] after their last failure), and until then keep to their local share. So
+//! that one process back on the whole shared budget and another still on its share never
+//! together pass the limit, a process keeps to its local share for [`RECOVERY_GRACE`] after
+//! the primary answers again, while its calls are counted in the shared schedule too (the
+//! shared slot is asked for no earlier than the local one).
+//!
+//! When the primary comes back empty (a Redis restarted without persistence), the client's
+//! floor (`zbooks-client`'s limiter asks for no slot before the latest one it was granted,
+//! local ones included) starts the fresh shared schedule after this process's own calls.
 //!
 //! It wraps any store of the traits: the CLI puts it in front of Redis and of PostgreSQL.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,8 +41,8 @@ use std::time::{Duration, SystemTime};
 use zbooks_client::MemoryStore;
 use zbooks_client::store::{
     Admission, DailyPolicy, LeaseAdmission, LimitStore, LimitsSnapshot, PacingPolicy, Participant,
-    ServerQuota, StoreResult, StoredToken, TokenAdmission, TokenKey, TokenRequestPolicy,
-    TokenStore,
+    ServerQuota, StoreError, StoreResult, StoredToken, TokenAdmission, TokenKey,
+    TokenRequestPolicy, TokenStore,
 };
 use zbooks_client::time::BoxFuture;
 use zbooks_types::Plan;
@@ -34,6 +50,10 @@ use zbooks_types::Plan;
 /// While the primary is down, it is asked again at most this often, so that an unreachable
 /// server (each attempt waiting out its connection timeout) does not slow every call.
 pub const PROBE_EVERY: Duration = Duration::from_secs(1);
+
+/// After the primary answers again, a process keeps to its local share this long (see the
+/// module docs): every other process has probed by then.
+pub const RECOVERY_GRACE: Duration = Duration::from_secs(2);
 
 /// The fraction of the organization's limits one process allows itself while the shared
 /// store is down: a quarter, so four processes together stay inside the limit.
@@ -46,7 +66,11 @@ pub struct FallbackStore<S> {
     share: f64,
     down: AtomicBool,
     last_failure: Mutex<Option<tokio::time::Instant>>,
+    /// When the primary last answered again after an outage.
+    recovered_at: Mutex<Option<tokio::time::Instant>>,
     notice: Option<Notice>,
+    /// The in-flight leases granted locally while the primary was down, by org and holder.
+    local_leases: Mutex<HashSet<(String, String)>>,
 }
 
 /// Told, in words, when the shared store stops or starts answering (beside the `tracing`
@@ -77,7 +101,9 @@ impl<S> FallbackStore<S> {
             share: share.clamp(0.01, 1.0),
             down: AtomicBool::new(false),
             last_failure: Mutex::new(None),
+            recovered_at: Mutex::new(None),
             notice: None,
+            local_leases: Mutex::new(HashSet::new()),
         }
     }
 
@@ -128,6 +154,11 @@ impl<S> FallbackStore<S> {
         match result {
             Ok(value) => {
                 if self.down.swap(false, Ordering::Relaxed) {
+                    *self
+                        .recovered_at
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner) =
+                        Some(tokio::time::Instant::now());
                     let message = "the shared state store answers again: back on the \
                                    organization's shared budget";
                     tracing::warn!(target: "zbooks::state", "{message}");
@@ -152,6 +183,14 @@ impl<S> FallbackStore<S> {
                 None
             }
         }
+    }
+
+    /// Whether the primary answered again less than [`RECOVERY_GRACE`] ago.
+    fn recovering(&self) -> bool {
+        self.recovered_at
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some_and(|at| at.elapsed() < RECOVERY_GRACE)
     }
 
     fn local_pacing(&self, pacing: Option<PacingPolicy>) -> Option<PacingPolicy> {
@@ -189,6 +228,28 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
         daily: Option<DailyPolicy>,
     ) -> BoxFuture<'a, StoreResult<Admission>> {
         Box::pin(async move {
+            if self.recovering() {
+                // Still the local share, and counted in the shared schedule no earlier.
+                let local = self
+                    .local
+                    .admit(
+                        organization_id,
+                        now,
+                        self.local_pacing(pacing),
+                        self.local_daily(daily),
+                    )
+                    .await?;
+                let Admission::Send { at, .. } = local else {
+                    return Ok(local);
+                };
+                let shared = self
+                    .try_primary("admit", || {
+                        self.primary
+                            .admit(organization_id, at.max(now), pacing, daily)
+                    })
+                    .await;
+                return Ok(shared.unwrap_or(local));
+            }
             let shared = self
                 .try_primary("admit", || {
                     self.primary.admit(organization_id, now, pacing, daily)
@@ -286,24 +347,6 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
         })
     }
 
-    fn save_plan<'a>(
-        &'a self,
-        organization_id: &'a str,
-        plan: Plan,
-        checked_at: SystemTime,
-    ) -> BoxFuture<'a, StoreResult<()>> {
-        Box::pin(async move {
-            self.try_primary("save plan", || {
-                self.primary.save_plan(organization_id, plan, checked_at)
-            })
-            .await;
-            Ok(())
-        })
-    }
-
-    // While the primary is down, leases are not shared: the process's own cap on calls in
-    // flight holds, with its pacing at the local share; a lease the primary granted and could
-    // not take back lapses there at its end.
     fn acquire_in_flight<'a>(
         &'a self,
         organization_id: &'a str,
@@ -319,7 +362,22 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
                         .acquire_in_flight(organization_id, holder, cap, now, lease)
                 })
                 .await;
-            Ok(shared.unwrap_or(LeaseAdmission::Unshared))
+            if let Some(answer) = shared {
+                return Ok(answer);
+            }
+            // The local share of the cap, counted here (a dead process takes its count along).
+            let mut leases = self
+                .local_leases
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let key = (organization_id.to_owned(), holder.to_owned());
+            let held = leases.iter().filter(|(o, _)| o == organization_id).count();
+            if leases.contains(&key) || held < scale(cap, self.share) as usize {
+                leases.insert(key);
+                Ok(LeaseAdmission::Granted)
+            } else {
+                Ok(LeaseAdmission::Busy)
+            }
         })
     }
 
@@ -329,20 +387,26 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
         holder: &'a str,
     ) -> BoxFuture<'a, StoreResult<()>> {
         Box::pin(async move {
-            self.try_primary("in-flight release", || {
-                self.primary.release_in_flight(organization_id, holder)
-            })
-            .await;
+            let local = self
+                .local_leases
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&(organization_id.to_owned(), holder.to_owned()));
+            if !local {
+                self.try_primary("in-flight release", || {
+                    self.primary.release_in_flight(organization_id, holder)
+                })
+                .await;
+            }
             Ok(())
         })
     }
 
     fn server_time(&self) -> BoxFuture<'_, StoreResult<Option<SystemTime>>> {
         Box::pin(async move {
-            let shared = self
-                .try_primary("server time", || self.primary.server_time())
-                .await;
-            Ok(shared.flatten())
+            self.try_primary("time", || self.primary.server_time())
+                .await
+                .ok_or_else(|| StoreError::new("the shared state store does not answer"))
         })
     }
 
@@ -358,6 +422,21 @@ impl<S: LimitStore> LimitStore for FallbackStore<S> {
                 })
                 .await;
             Ok(shared.unwrap_or_default())
+        })
+    }
+
+    fn save_plan<'a>(
+        &'a self,
+        organization_id: &'a str,
+        plan: Plan,
+        checked_at: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            self.try_primary("save plan", || {
+                self.primary.save_plan(organization_id, plan, checked_at)
+            })
+            .await;
+            Ok(())
         })
     }
 }
@@ -547,6 +626,18 @@ mod tests {
         assert!(!store.is_down());
         let shared = store.primary().store.snapshot("1", t0).await.unwrap();
         assert_eq!(shared.next_slot, Some(t0 + Duration::from_millis(600)));
+        // Recovering: still the local share (its fifth slot, 4 × 2.4 s), counted in the
+        // shared schedule no earlier.
+        let at = |a: Admission| match a {
+            Admission::Send { at, .. } => at.duration_since(t0).unwrap(),
+            Admission::QuotaExhausted { .. } => panic!("{a:?}"),
+        };
+        let recovering = store.admit("1", t0, pacing, None).await.unwrap();
+        assert_eq!(at(recovering), Duration::from_millis(9600));
+        // After the grace, the shared schedule alone.
+        tokio::time::advance(RECOVERY_GRACE).await;
+        let shared = store.admit("1", t0, pacing, None).await.unwrap();
+        assert_eq!(at(shared), Duration::from_millis(10_200));
 
         let notes = notes.lock().unwrap();
         assert_eq!(notes.len(), 2, "{notes:?}");

@@ -11,6 +11,26 @@
 //! dead holder's lock or lease disappears. Keys start with a configurable prefix (default
 //! `zbooks:`) so tests and tenants can share one server.
 //!
+//! Beyond the other stores:
+//!
+//! - **In-flight leases** ([`LimitStore::acquire_in_flight`]): a sorted set of holders scored
+//!   by the lease's end; expired ones are dropped before counting, so a holder that died frees
+//!   its place when its lease ends (the key also carries a `PX` time to live).
+//! - **Participants**: a store opened with [`RedisOptions::participant`] (the CLI names it
+//!   `<command> on <host> pid <pid>`) has the admit script count its calls in the same round
+//!   trip: in the last 60 seconds, in the ledger's day, and its last call; with the leases it
+//!   holds, [`LimitStore::participants`] lists them for `zbooks quota`.
+//! - **One clock**: [`LimitStore::server_time`] is Redis's `TIME`. The client measures its
+//!   offset from it and passes every time on Redis's clock, so a machine whose clock is off by
+//!   seconds still paces on the same slots as the others.
+//! - **A restart without persistence** empties the pacing state. Each store remembers the
+//!   latest theoretical arrival time the admit script returned to it (every process's
+//!   reservations up to its last call) and passes it along: on a fresh hash the script starts
+//!   the schedule there and grants no burst. The client's limiter adds its own floor (no slot
+//!   before the latest it was granted, local ones included). Only the reservations other
+//!   processes made after this process's last call can be overlapped: a few calls, within the
+//!   pacing margin. See docs/running-across-machines.md.
+//!
 //! This crate is its own so that only builds that ask for Redis compile the `redis` crate, and
 //! so that `zbooks-store` (SQLite, PostgreSQL) and `zbooks-client` never depend on it. It never
 //! sees HTTP and never logs a secret; the access token is the only secret it stores.
@@ -29,13 +49,14 @@ use std::time::{Duration, SystemTime};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands as _, Script};
 use zbooks_client::store::{
-    Admission, DailyPolicy, DailyUsage, LimitStore, LimitsSnapshot, PacingPolicy, ServerQuota,
-    StoreError, StoreResult, StoredToken, TokenAdmission, TokenKey, TokenRequestPolicy, TokenStore,
+    Admission, DailyPolicy, DailyUsage, LeaseAdmission, LimitStore, LimitsSnapshot, PacingPolicy,
+    Participant, ServerQuota, StoreError, StoreResult, StoredToken, TokenAdmission, TokenKey,
+    TokenRequestPolicy, TokenStore,
 };
 use zbooks_client::time::{BoxFuture, from_micros, to_micros};
 use zbooks_types::{Plan, Secret};
 
-pub use fallback::{FallbackStore, LOCAL_SHARE, Notice, PROBE_EVERY};
+pub use fallback::{FallbackStore, LOCAL_SHARE, Notice, PROBE_EVERY, RECOVERY_GRACE};
 
 /// The key prefix used when none is given.
 pub const DEFAULT_PREFIX: &str = "zbooks:";
@@ -46,7 +67,13 @@ const IDLE_TTL: Duration = Duration::from_hours(48);
 
 /// One admission, atomically: the daily ledger (reset when its day is over, refused when
 /// spent, nothing written then), then the GCRA slot after any pause. Mirrors
-/// `zbooks_client::store::{ledger_admit, gcra_reserve}` line for line.
+/// `zbooks_client::store::{ledger_admit, gcra_reserve}` line for line. When the store has a
+/// participant name (`ARGV[10]`) and a unit of quota was counted, the same script counts the
+/// call for it: KEYS\[2\] the organization's participants scored by their last call, KEYS\[3\]
+/// the participant's hash (calls in the ledger's day, that day's reset, last call, fencing
+/// prefix of its leases), KEYS\[4\] its calls of the last 60 seconds. `ARGV[13]` is the
+/// latest theoretical arrival time this client saw: when the hash holds none (Redis lost it),
+/// the schedule starts there, with no burst. The reply carries the new one.
 ///
 /// Lua numbers are doubles: microseconds since 1970 (~1.8e15) are exact below 2^53, and every
 /// number written back goes through `%d` (a bare `tostring` would print `1.8e+15`).
@@ -73,6 +100,13 @@ local at_us
 if ARGV[3] == '1' then
   local interval = tonumber(ARGV[4])
   local tolerance = interval * tonumber(ARGV[5])
+  local floor = tonumber(ARGV[13]) or 0
+  if not h[1] and floor > 0 then
+    -- A fresh schedule (Redis lost it) while this client saw calls reserved up to floor:
+    -- start after them, and grant no burst over them.
+    tat = floor
+    tolerance = 0
+  end
   local t = math.max(tat, now_us)
   at_us = math.max(t - tolerance, now_us, paused * 1000)
   tat = math.max(t, paused * 1000) + interval
@@ -83,9 +117,24 @@ end
 if redis.call('PTTL', KEYS[1]) < ttl_ms then
   redis.call('PEXPIRE', KEYS[1], string.format('%d', ttl_ms))
 end
+if ARGV[10] ~= '' and ARGV[6] == '1' then
+  local idle = tonumber(ARGV[9])
+  redis.call('ZADD', KEYS[2], string.format('%d', now_ms), ARGV[10])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', string.format('%d', now_ms - idle))
+  local today = 0
+  if tonumber(redis.call('HGET', KEYS[3], 'resets_ms')) == resets then
+    today = tonumber(redis.call('HGET', KEYS[3], 'today')) or 0
+  end
+  redis.call('HSET', KEYS[3], 'today', string.format('%d', today + 1),
+    'resets_ms', string.format('%d', resets), 'last_ms', string.format('%d', now_ms),
+    'fence', ARGV[11])
+  redis.call('ZADD', KEYS[4], string.format('%d', now_ms), ARGV[12])
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', string.format('%d', now_ms - 60000))
+  for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], string.format('%d', idle)) end
+end
 local is_paused = 0
 if paused > now_ms then is_paused = 1 end
-return {1, string.format('%d', at_us), is_paused}
+return {1, string.format('%d', at_us), is_paused, string.format('%d', tat)}
 ";
 
 /// Raises a hash field to at least `ARGV[2]` (a pause, a cool-down never shortens).
@@ -169,6 +218,9 @@ pub struct RedisOptions {
     pub prefix: String,
     /// How long one command (or one connection attempt) may take before it is an error.
     pub timeout: Duration,
+    /// The name this process's calls are counted under (`zbooks quota`: who is using the
+    /// budget), e.g. `worker on db-2 pid 4121`; `None` counts nothing per participant.
+    pub participant: Option<String>,
 }
 
 impl RedisOptions {
@@ -178,7 +230,16 @@ impl RedisOptions {
             url: url.into(),
             prefix: DEFAULT_PREFIX.to_owned(),
             timeout: Duration::from_secs(2),
+            participant: None,
         }
+    }
+
+    /// The same options, counting this process's calls under `name` (see
+    /// [`RedisOptions::participant`](RedisOptions#structfield.participant)).
+    #[must_use]
+    pub fn participant(mut self, name: impl Into<String>) -> Self {
+        self.participant = Some(name.into());
+        self
     }
 
     /// The options a state URL names: `redis://[:password@]host[:port][/db][?prefix=name:]`
@@ -239,6 +300,10 @@ pub struct RedisStore {
     /// (they carry a pid), so two machines' clients could share one.
     fence: String,
     nonce: AtomicU64,
+    participant: Option<String>,
+    /// The latest theoretical arrival time this store saw per organization, in microseconds:
+    /// the floor of a schedule Redis lost.
+    seen_tat: std::sync::Mutex<std::collections::HashMap<String, i64>>,
     scripts: Scripts,
 }
 
@@ -306,6 +371,8 @@ impl RedisStore {
             prefix: options.prefix.clone(),
             fence: format!("{:016x}", random_u64()),
             nonce: AtomicU64::new(random_u64()),
+            participant: options.participant.clone(),
+            seen_tat: std::sync::Mutex::default(),
             scripts: Scripts {
                 admit: Script::new(ADMIT),
                 raise: Script::new(RAISE),
@@ -369,43 +436,58 @@ impl RedisStore {
         format!("{}/{}", self.fence, holder.replace(' ', "_"))
     }
 
-    /// Takes one of the organization's `cap` in-flight leases for `holder` until `now + ttl`
-    /// (renewing it when `holder` has one already); `false` when all are taken. A holder
-    /// that dies stops renewing, and its lease is dropped once `now` passes its end.
-    pub async fn acquire_in_flight(
-        &self,
-        organization_id: &str,
-        holder: &str,
-        cap: u32,
-        now: SystemTime,
-        ttl: Duration,
-    ) -> StoreResult<bool> {
-        let mut conn = self.conn.clone();
-        let now = ms(now);
-        let taken: i64 = self
-            .scripts
-            .acquire_lease
-            .key(format!("{}inflight:{organization_id}", self.prefix))
-            .arg(now)
-            .arg(cap)
-            .arg(self.fencing_token(holder))
-            .arg(now.saturating_add(dur_ms(ttl)))
-            .arg(dur_ms(ttl).max(1))
-            .invoke_async(&mut conn)
-            .await
-            .map_err(|e| store_error("in-flight lease", &e))?;
-        Ok(taken == 1)
+    fn seen_tat(&self, org: &str) -> i64 {
+        self.seen_tat
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(org)
+            .copied()
+            .unwrap_or(0)
     }
 
-    /// Gives back `holder`'s in-flight lease.
-    pub async fn release_in_flight(&self, organization_id: &str, holder: &str) -> StoreResult<()> {
+    fn saw_tat(&self, org: &str, tat: i64) {
+        let mut seen = self
+            .seen_tat
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let entry = seen.entry(org.to_owned()).or_default();
+        *entry = (*entry).max(tat);
+    }
+
+    fn lease_key(&self, org: &str) -> String {
+        format!("{}inflight:{org}", self.prefix)
+    }
+
+    fn who_key(&self, org: &str) -> String {
+        format!("{}who:{org}", self.prefix)
+    }
+
+    fn participant_key(&self, org: &str, name: &str) -> String {
+        format!("{}who:{org}:{name}", self.prefix)
+    }
+
+    fn participant_calls_key(&self, org: &str, name: &str) -> String {
+        format!("{}who-calls:{org}:{name}", self.prefix)
+    }
+
+    /// The organizations this store holds a budget for (for `zbooks quota`), sorted.
+    pub async fn organizations(&self) -> StoreResult<Vec<String>> {
         let mut conn = self.conn.clone();
-        conn.zrem::<_, _, ()>(
-            format!("{}inflight:{organization_id}", self.prefix),
-            self.fencing_token(holder),
-        )
-        .await
-        .map_err(|e| store_error("in-flight release", &e))
+        let head = format!("{}org:", self.prefix);
+        let mut orgs = Vec::new();
+        let mut iter = conn
+            .scan_match::<_, String>(format!("{head}*"))
+            .await
+            .map_err(|e| store_error("scan", &e))?;
+        while let Some(key) = futures_next(&mut iter).await {
+            let key = key.map_err(|e| store_error("scan", &e))?;
+            if let Some(org) = key.strip_prefix(&head) {
+                orgs.push(org.to_owned());
+            }
+        }
+        orgs.sort();
+        orgs.dedup();
+        Ok(orgs)
     }
 
     /// The in-flight leases of the organization still running at `now`.
@@ -413,7 +495,7 @@ impl RedisStore {
         let mut conn = self.conn.clone();
         let count: u64 = conn
             .zcount(
-                format!("{}inflight:{organization_id}", self.prefix),
+                self.lease_key(organization_id),
                 format!("({}", ms(now)),
                 "+inf",
             )
@@ -606,7 +688,12 @@ impl LimitStore for RedisStore {
     ) -> BoxFuture<'a, StoreResult<Admission>> {
         Box::pin(async move {
             let mut conn = self.conn.clone();
+            let name = self.participant.as_deref().unwrap_or("");
             let mut script = self.scripts.admit.key(self.org_key(organization_id));
+            script
+                .key(self.who_key(organization_id))
+                .key(self.participant_key(organization_id, name))
+                .key(self.participant_calls_key(organization_id, name));
             script.arg(ms(now)).arg(to_micros(now));
             match pacing {
                 Some(p) => script.arg(1).arg(lua_us(p.interval)).arg(p.burst),
@@ -616,7 +703,14 @@ impl LimitStore for RedisStore {
                 Some(d) => script.arg(1).arg(d.limit).arg(lua_us(d.day) / 1000),
                 None => script.arg(0).arg(0).arg(0),
             };
-            script.arg(dur_ms(IDLE_TTL));
+            let nonce = self.nonce.fetch_add(1, Ordering::Relaxed);
+            let floor = self.seen_tat(organization_id);
+            script
+                .arg(dur_ms(IDLE_TTL))
+                .arg(name)
+                .arg(&self.fence)
+                .arg(format!("{}-{nonce:x}", self.fence))
+                .arg(floor);
             let reply: Vec<String> = script
                 .invoke_async(&mut conn)
                 .await
@@ -625,10 +719,13 @@ impl LimitStore for RedisStore {
                 [flag, resets] if flag == "0" => Ok(Admission::QuotaExhausted {
                     resets_at: at_ms(parse_i64(resets)?),
                 }),
-                [flag, at_us, paused] if flag == "1" => Ok(Admission::Send {
-                    at: from_micros(parse_i64(at_us)?),
-                    paused: paused == "1",
-                }),
+                [flag, at_us, paused, tat] if flag == "1" => {
+                    self.saw_tat(organization_id, parse_i64(tat)?);
+                    Ok(Admission::Send {
+                        at: from_micros(parse_i64(at_us)?),
+                        paused: paused == "1",
+                    })
+                }
                 _ => Err(StoreError::new("redis: unexpected reply to admit")),
             }
         })
@@ -751,6 +848,128 @@ impl LimitStore for RedisStore {
             Ok(plan
                 .zip(checked)
                 .and_then(|(plan, checked)| Some((plan.parse().ok()?, at_ms(checked)))))
+        })
+    }
+
+    fn acquire_in_flight<'a>(
+        &'a self,
+        organization_id: &'a str,
+        holder: &'a str,
+        cap: u32,
+        now: SystemTime,
+        lease: Duration,
+    ) -> BoxFuture<'a, StoreResult<LeaseAdmission>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let now = ms(now);
+            let taken: i64 = self
+                .scripts
+                .acquire_lease
+                .key(self.lease_key(organization_id))
+                .arg(now)
+                .arg(cap)
+                .arg(self.fencing_token(holder))
+                .arg(now.saturating_add(dur_ms(lease)))
+                .arg(dur_ms(lease).max(1))
+                .invoke_async(&mut conn)
+                .await
+                .map_err(|e| store_error("in-flight lease", &e))?;
+            Ok(if taken == 1 {
+                LeaseAdmission::Granted
+            } else {
+                LeaseAdmission::Busy
+            })
+        })
+    }
+
+    fn release_in_flight<'a>(
+        &'a self,
+        organization_id: &'a str,
+        holder: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            conn.zrem::<_, _, ()>(self.lease_key(organization_id), self.fencing_token(holder))
+                .await
+                .map_err(|e| store_error("in-flight release", &e))
+        })
+    }
+
+    fn server_time(&self) -> BoxFuture<'_, StoreResult<Option<SystemTime>>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let (secs, micros): (i64, i64) = redis::cmd("TIME")
+                .query_async(&mut conn)
+                .await
+                .map_err(|e| store_error("time", &e))?;
+            Ok(Some(from_micros(
+                secs.saturating_mul(1_000_000).saturating_add(micros),
+            )))
+        })
+    }
+
+    fn participants<'a>(
+        &'a self,
+        organization_id: &'a str,
+        now: SystemTime,
+    ) -> BoxFuture<'a, StoreResult<Vec<Participant>>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let now_ms = ms(now);
+            let names: Vec<String> = conn
+                .zrange(self.who_key(organization_id), 0, -1)
+                .await
+                .map_err(|e| store_error("participants", &e))?;
+            let leases: Vec<String> = conn
+                .zrangebyscore(
+                    self.lease_key(organization_id),
+                    format!("({now_ms}"),
+                    "+inf",
+                )
+                .await
+                .map_err(|e| store_error("participants", &e))?;
+            let mut found = Vec::new();
+            for name in names {
+                let (today, resets_ms, last_ms, fence): (
+                    Option<u32>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<String>,
+                ) = redis::cmd("HMGET")
+                    .arg(self.participant_key(organization_id, &name))
+                    .arg(&["today", "resets_ms", "last_ms", "fence"])
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(|e| store_error("participants", &e))?;
+                let Some(last_ms) = last_ms else {
+                    continue;
+                };
+                let minute: u64 = conn
+                    .zcount(
+                        self.participant_calls_key(organization_id, &name),
+                        format!("({}", now_ms - 60_000),
+                        "+inf",
+                    )
+                    .await
+                    .map_err(|e| store_error("participants", &e))?;
+                let in_flight = fence.map_or(0, |fence| {
+                    let mine = format!("{fence}/");
+                    leases.iter().filter(|l| l.starts_with(&mine)).count()
+                });
+                found.push(Participant {
+                    name,
+                    calls_last_minute: u32::try_from(minute).unwrap_or(u32::MAX),
+                    calls_today: if resets_ms.is_some_and(|r| r > now_ms) {
+                        today.unwrap_or(0)
+                    } else {
+                        0
+                    },
+                    last_call: at_ms(last_ms),
+                    in_flight: u32::try_from(in_flight).unwrap_or(u32::MAX),
+                });
+            }
+            found.sort_by(|a, b| b.last_call.cmp(&a.last_call).then(a.name.cmp(&b.name)));
+            Ok(found)
         })
     }
 

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use zbooks_client::store::{
-    Admission, DailyPolicy, LimitStore, PacingPolicy, StoredToken, TokenKey, TokenStore,
+    Admission, DailyPolicy, LeaseAdmission, LimitStore, PacingPolicy, StoredToken, TokenKey,
+    TokenStore,
 };
 use zbooks_client::time::BoxFuture;
 use zbooks_redis::{FallbackStore, RedisOptions, RedisStore};
@@ -85,10 +86,8 @@ impl Backend for RedisBackend {
     const SHARED: bool = true;
 
     fn open(&self, participant: &str) -> BoxFuture<'_, Arc<RedisStore>> {
-        // RedisStore counts no participants yet (branch i16/redisclient adds them): the name
-        // is not passed on, and the participant cases are ignored below until it is.
-        let _ = participant;
-        Box::pin(async { Arc::new(RedisStore::open(&self.options).unwrap()) })
+        let options = self.options.clone().participant(participant);
+        Box::pin(async move { Arc::new(RedisStore::open(&options).unwrap()) })
     }
 }
 
@@ -114,26 +113,7 @@ mod sqlite {
 }
 
 mod redis {
-    zbooks_testkit::store_conformance!(
-        super::with_redis_backend;
-        admit_spaces_calls_evenly_after_the_burst,
-        admit_waits_out_a_pause_after_a_44,
-        daily_counter_stops_at_the_limit_and_resets_with_the_day,
-        server_headers_correct_the_ledger_and_45_exhausts_it,
-        many_tasks_admitting_at_once_never_exceed_the_budget,
-        token_cache_round_trips,
-        two_racers_for_the_refresh_lock_make_one_winner,
-        a_dead_lock_holder_is_taken_over_after_its_lease,
-        token_requests_are_capped_per_window_and_cool_down_holds,
-    );
-    // Until RedisStore implements LimitStore's in-flight leases and participants (branch
-    // i16/redisclient): then these run like the others (drop this block and list them above).
-    zbooks_testkit::store_conformance!(
-        super::with_redis_backend;
-        ignore = "RedisStore does not implement LimitStore::{acquire_in_flight, participants} yet";
-        in_flight_leases_cap_the_organization_and_lapse_with_a_dead_holder,
-        participants_are_counted_per_process,
-    );
+    zbooks_testkit::store_conformance!(super::with_redis_backend);
 }
 
 /// Pacing of one call every `ms` milliseconds, `burst` early.
@@ -193,18 +173,21 @@ async fn redis_in_flight_leases_cap_holders_and_expire_with_a_dead_one() {
                 .acquire_in_flight("1", "a", 2, t0(), ttl)
                 .await
                 .unwrap()
+                == LeaseAdmission::Granted
         );
         assert!(
             store
                 .acquire_in_flight("1", "b", 2, t0(), ttl)
                 .await
                 .unwrap()
+                == LeaseAdmission::Granted
         );
         assert!(
-            !store
+            store
                 .acquire_in_flight("1", "c", 2, t0(), ttl)
                 .await
                 .unwrap()
+                == LeaseAdmission::Busy
         );
         assert_eq!(store.in_flight("1", t0()).await.unwrap(), 2);
         store.release_in_flight("1", "b").await.unwrap();
@@ -213,6 +196,7 @@ async fn redis_in_flight_leases_cap_holders_and_expire_with_a_dead_one() {
                 .acquire_in_flight("1", "c", 2, t0(), ttl)
                 .await
                 .unwrap()
+                == LeaseAdmission::Granted
         );
         // a dies and stops renewing; c renews; at a's lease end, d gets a's place.
         let later = t0() + ttl;
@@ -221,12 +205,14 @@ async fn redis_in_flight_leases_cap_holders_and_expire_with_a_dead_one() {
                 .acquire_in_flight("1", "c", 2, later - Duration::from_secs(1), ttl)
                 .await
                 .unwrap()
+                == LeaseAdmission::Granted
         );
         assert!(
             store
                 .acquire_in_flight("1", "d", 2, later, ttl)
                 .await
                 .unwrap()
+                == LeaseAdmission::Granted
         );
         assert_eq!(store.in_flight("1", later).await.unwrap(), 2);
     })
@@ -314,6 +300,7 @@ async fn redis_locks_and_leases_carry_a_time_to_live_so_a_dead_holder_frees_them
                 .acquire_in_flight("1", "a", 5, t0(), lease)
                 .await
                 .unwrap()
+                == LeaseAdmission::Granted
         );
         let client = ::redis::Client::open(REDIS_URL).unwrap();
         let mut conn = client.get_multiplexed_async_connection().await.unwrap();

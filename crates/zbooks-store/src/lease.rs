@@ -91,16 +91,26 @@ impl LeaseHolder {
     }
 }
 
-/// The host name, for the notice (Linux's `/proc`, else `/etc/hostname`, else `unknown`).
+/// This machine's name (for the lease notice, the queue's worker names and the shared
+/// state's participants): the kernel's (Linux), else `/etc/hostname`, else what the
+/// `hostname` command says (macOS, Windows), else `localhost`.
 pub fn host_name() -> String {
-    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+    let from_files = ["/proc/sys/kernel/hostname", "/etc/hostname"]
         .iter()
-        .find_map(|p| {
-            let name = std::fs::read_to_string(p).ok()?;
-            let name = name.trim();
-            (!name.is_empty()).then(|| name.to_owned())
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
+        .filter_map(|path| std::fs::read_to_string(path).ok());
+    let from_command = std::iter::once_with(|| {
+        std::process::Command::new("hostname")
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+    })
+    .flatten();
+    from_files
+        .chain(from_command)
+        .map(|name| name.trim().to_owned())
+        .find(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
 }
 
 /// How a lease is taken.

@@ -173,28 +173,7 @@ pub fn run(
 /// This worker's name in the queue (`claimed_by`, `import status --queue`): the machine and
 /// the process, `<host> pid <pid>`.
 fn worker_name() -> String {
-    format!("{} pid {}", host_name(), std::process::id())
-}
-
-/// The machine's name: the kernel's (Linux), else `/etc/hostname`, else what the `hostname`
-/// command says (macOS, Windows), else `localhost`.
-fn host_name() -> String {
-    let from_files = ["/proc/sys/kernel/hostname", "/etc/hostname"]
-        .iter()
-        .filter_map(|path| std::fs::read_to_string(path).ok());
-    let from_command = std::iter::once_with(|| {
-        std::process::Command::new("hostname")
-            .output()
-            .ok()
-            .filter(|out| out.status.success())
-            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
-    })
-    .flatten();
-    from_files
-        .chain(from_command)
-        .map(|name| name.trim().to_owned())
-        .find(|name| !name.is_empty())
-        .unwrap_or_else(|| "localhost".to_owned())
+    format!("{} pid {}", zbooks_store::host_name(), std::process::id())
 }
 
 /// The first pause after PostgreSQL stops answering; each next one doubles, up to

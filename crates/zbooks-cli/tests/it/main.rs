@@ -19,6 +19,7 @@ mod plan;
 mod queue_pg;
 mod queue_pg_cut;
 mod secrets;
+mod shared_faults;
 mod shared_state;
 mod sim;
 mod store_and_tokens;
