@@ -340,7 +340,8 @@ pub trait LimitStore: Send + Sync + fmt::Debug {
         Box::pin(async { Ok(None) })
     }
 
-    /// Every process that called the organization recently, as the store counted them (the
+    /// Every process that called the organization recently, as the store counted them, by
+    /// name; one whose counts are all zero is not listed (the
     /// default counts nobody: a store that is not shared has one participant, its own
     /// process).
     fn participants<'a>(

@@ -115,7 +115,7 @@ fn a_machine_whose_clock_is_off_by_minutes_still_paces_with_the_others() {
     let options = RedisOptions::new("redis://127.0.0.1:6379/0").prefix(&prefix);
     let redis = zoho.block_on(async { RedisStore::open(&options) }).unwrap();
     zoho.block_on(redis.ping()).unwrap_or_else(|e| {
-        panic!("Redis does not answer on 127.0.0.1:6379 ({e}); see README, Shared state on Redis")
+        panic!("Redis does not answer on 127.0.0.1:6379 ({e}); see README, Running across machines")
     });
     // West's clock runs two of the simulator's minutes ahead. On two clocks, West's slots
     // would lie two seconds after East's now, and East would wait that long for each (or

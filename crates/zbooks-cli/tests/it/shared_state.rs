@@ -61,7 +61,7 @@ fn two_machines_on_one_redis_share_the_budget_and_the_token() {
     let options = RedisOptions::new("redis://127.0.0.1:6379/0").prefix(&prefix);
     let redis = zoho.block_on(async { RedisStore::open(&options) }).unwrap();
     zoho.block_on(redis.ping()).unwrap_or_else(|e| {
-        panic!("Redis does not answer on 127.0.0.1:6379 ({e}); see README, Shared state on Redis")
+        panic!("Redis does not answer on 127.0.0.1:6379 ({e}); see README, Running across machines")
     });
 
     let homes = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
@@ -305,7 +305,7 @@ fn two_machines_on_one_postgres_share_the_budget_and_the_token() {
         assert!(
             participants
                 .iter()
-                .all(|p| p.name.starts_with("zbooks on ")),
+                .all(|p| p.name.starts_with("import on ")),
             "{participants:?}"
         );
         let counted: u32 = participants.iter().map(|p| p.calls_today).sum();

@@ -1,5 +1,5 @@
 //! The PostgreSQL backend against a real server (127.0.0.1:5432, trust authentication, the
-//! `test` database: the project's machines and CI run one; README "Journal on PostgreSQL" says
+//! `test` database: the project's machines and CI run one; README "Running across machines" says
 //! how to start it). Each test works in a schema of its own (`zb_test_<random>`), dropped at
 //! its end even when it fails, so tests run in parallel and leave nothing behind.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
@@ -24,7 +24,7 @@ async fn admin() -> tokio_postgres::Client {
         .unwrap_or_else(|e| {
             panic!(
                 "PostgreSQL is not answering at {URL} ({e}): start it \
-                 (`pg_ctlcluster 15 main start`, README \"Journal on PostgreSQL\")"
+                 (`pg_ctlcluster 15 main start`, README \"Running across machines\")"
             )
         });
     tokio::spawn(connection);

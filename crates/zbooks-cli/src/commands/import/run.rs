@@ -65,7 +65,7 @@ async fn open_pg(url: &Secret) -> Result<PgStore, CliError> {
     PgStore::connect(url).await.map_err(|e| {
         render::store_error("cannot open the import journal on PostgreSQL", &e).with_hint(
             "check that PostgreSQL answers at the URL ZBOOKS_JOURNAL names (README: \
-             \"Journal on PostgreSQL\")",
+             \"Running across machines\")",
         )
     })
 }
