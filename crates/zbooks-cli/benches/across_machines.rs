@@ -196,7 +196,7 @@ fn report(name: &str, sim: &SimThread, n: usize, before: Count, elapsed: f64, ex
     let needed = 1 + (elapsed / REFRESHED_AFTER) as u64;
     println!(
         "{name:<34} {calls:>5} calls in {elapsed:>6.1} s: {share:.3} of the limit; 429 served {}; \
-         doubled {doubled}, lost {lost}; token requests {} for {needed} tokens{extra}",
+         doubled {doubled}, lost {lost}; token requests {} (one per token: at most {needed}){extra}",
         after.throttled - before.throttled,
         after.token_requests - before.token_requests,
     );
