@@ -45,6 +45,8 @@ pub const DATA_DIR: &str = "ZBOOKS_DATA_DIR";
 pub const JOURNAL: &str = "ZBOOKS_JOURNAL";
 /// `ZBOOKS_STATE`.
 pub const STATE: &str = "ZBOOKS_STATE";
+/// `ZBOOKS_GATEWAY_TOKEN`.
+pub const GATEWAY_TOKEN: &str = "ZBOOKS_GATEWAY_TOKEN";
 /// `NO_COLOR`.
 pub const NO_COLOR: &str = "NO_COLOR";
 
@@ -120,6 +122,11 @@ pub const VARS: &[EnvVar] = &[
         name: STATE,
         description: "where the organization's shared budget and token cache live: `redis://host:6379/0` (add `?prefix=name:` to name its keys, default `zbooks:`) shares them across machines; unset, the SQLite store in the data directory",
         secret: false,
+    },
+    EnvVar {
+        name: GATEWAY_TOKEN,
+        description: "the token programs must send to `zbooks gateway` (`Authorization: Bearer <token>`); required with `--allow-remote`, optional on loopback; never Zoho's own token",
+        secret: true,
     },
     EnvVar {
         name: NO_COLOR,
