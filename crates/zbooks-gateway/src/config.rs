@@ -45,6 +45,12 @@ pub struct GatewayConfig {
     pub queue_slots: u32,
     /// The most connections open at once (default 512); more wait in the kernel's queue.
     pub max_connections: usize,
+    /// The API name of a unique custom field the organization has (`cf_source_id`): a create
+    /// that carries an `Idempotency-Key` then goes to Zoho as its upsert on that field
+    /// (`PUT` with `X-Unique-Identifier-Key`/`-Value` and `X-Upsert: true`, the key as the
+    /// value), which Zoho itself keeps from doubling: safe to repeat after a lost answer, a
+    /// restart of the gateway, or from another machine. Default none.
+    pub unique_field: Option<String>,
 }
 
 impl Default for GatewayConfig {
@@ -61,6 +67,7 @@ impl Default for GatewayConfig {
             limits: LimitsConfig::default(),
             queue_slots: 10,
             max_connections: 512,
+            unique_field: None,
         }
     }
 }

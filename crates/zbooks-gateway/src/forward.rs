@@ -23,7 +23,7 @@ use hyper::{Method, Request, Response};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use tokio::sync::Notify;
-use zbooks_client::{Client, ErrorKind};
+use zbooks_client::{Client, ErrorKind, Idempotency};
 use zbooks_types::resource::{self, Resource};
 use zbooks_types::{Clock as _, FailureClass, SystemClock};
 
@@ -115,9 +115,10 @@ pub(crate) async fn forward(
     }
     let org = org.unwrap_or_else(|| shared.default_org.clone());
     if !shared.clients.contains_key(&org) {
+        // Counted under the default organization: an unknown one gets no row of its own.
         shared
             .observer
-            .refused(&org, Refusal::UnknownOrganization.label());
+            .refused(&shared.default_org, Refusal::UnknownOrganization.label());
         let mut served: Vec<&str> = shared.clients.keys().map(String::as_str).collect();
         served.sort_unstable();
         return refuse(
@@ -447,7 +448,23 @@ async fn send(shared: &Arc<Shared>, asked: &Asked) -> (Response<Body>, bool) {
     let Some(place) = queue.enter(asked.max_wait).await else {
         return (too_long(queue.estimate(until_next_slot, interval)), false);
     };
-    let mut request = client.request(asked.method.clone(), &asked.path);
+    let upsert = upsert_of(shared, asked);
+    let method = if upsert.is_some() {
+        Method::PUT
+    } else {
+        asked.method.clone()
+    };
+    let mut request = client.request(method, &asked.path);
+    if let Some((field, value)) = &upsert {
+        // Zoho's own idempotency: the record is found by the unique value, or created with
+        // it; repeating the call cannot make a second one.
+        request = request
+            .header("X-Unique-Identifier-Key", field)
+            .header("X-Unique-Identifier-Value", value)
+            .header("X-Upsert", "true")
+            .idempotency(Idempotency::Idempotent)
+            .natural_key(format!("{field}={value}"));
+    }
     if asked.path == resource::ORGANIZATIONS.path {
         request = request.without_organization();
     }
@@ -461,7 +478,7 @@ async fn send(shared: &Arc<Shared>, asked: &Asked) -> (Response<Body>, bool) {
         request = request.json(body);
     }
     let create = creates(asked);
-    if let Some((row, key)) = &create {
+    if let (Some((row, key)), None) = (&create, &upsert) {
         request = request.natural_key(format!("{}={key}", row.name_field));
     }
     let result = request.send().await;
@@ -485,7 +502,7 @@ async fn send(shared: &Arc<Shared>, asked: &Asked) -> (Response<Body>, bool) {
             }
             (response, true)
         }
-        Err(err) if asked.method == Method::POST && err.may_have_landed() => {
+        Err(err) if asked.method == Method::POST && upsert.is_none() && err.may_have_landed() => {
             (settle(shared, client, asked, create, &err).await, true)
         }
         Err(err) => {
@@ -494,6 +511,19 @@ async fn send(shared: &Arc<Shared>, asked: &Asked) -> (Response<Body>, bool) {
             (response, status < 500 && status != 429)
         }
     }
+}
+
+/// The unique custom field and value a create goes to Zoho's upsert with: a `POST` to a
+/// resource that has the upsert, carrying an `Idempotency-Key`, with a unique field
+/// configured.
+fn upsert_of(shared: &Shared, asked: &Asked) -> Option<(String, String)> {
+    let field = shared.config.unique_field.as_ref()?;
+    let key = asked.idempotency_key.as_ref()?;
+    if asked.method != Method::POST {
+        return None;
+    }
+    resource::by_path(&asked.path).filter(|r| r.path == asked.path && r.upsert)?;
+    Some((field.clone(), key.clone()))
 }
 
 /// The resource row and natural key of a create (`POST /contacts` whose body names

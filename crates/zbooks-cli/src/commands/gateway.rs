@@ -60,6 +60,11 @@ pub struct GatewayArgs {
     /// How long a stop waits for requests in flight (default 60s).
     #[arg(long, value_name = "DURATION")]
     pub drain: Option<String>,
+    /// The API name of a unique custom field of the organization (cf_source_id): creates with
+    /// an Idempotency-Key then go to Zoho as its upsert on that field, which Zoho keeps from
+    /// doubling even across restarts and machines.
+    #[arg(long, value_name = "FIELD")]
+    pub unique_field: Option<String>,
     /// The length of a "minute" of the per-minute limit, for a simulator whose minute is
     /// shortened (testing only).
     #[arg(long, hide = true, value_name = "DURATION", help_heading = HEADING_TESTING)]
@@ -92,6 +97,7 @@ pub fn run(
     };
     config.max_wait = duration("--max-wait", args.max_wait.as_deref(), config.max_wait)?;
     config.drain = duration("--drain", args.drain.as_deref(), config.drain)?;
+    config.unique_field.clone_from(&args.unique_field);
     if let Some(max_body) = args.max_body {
         config.max_body = max_body;
     }

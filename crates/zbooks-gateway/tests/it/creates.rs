@@ -151,3 +151,46 @@ async fn reads_are_retried_on_transient_failures() {
     assert_eq!(t.sim.counters().faults_fired, 3);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn with_a_unique_field_a_keyed_create_is_zohos_upsert_and_survives_a_lost_answer() {
+    // The upsert's first answer is lost: the PUT is safe to repeat, and the repeat finds the
+    // record by its unique value instead of making a second one.
+    let lost = FaultRule::on("PUT", "/books/v3/contacts", FaultAction::ResetAfter).nth(1);
+    let t = support::start(vec![lost], |c| {
+        c.unique_field = Some("cf_source_id".to_owned());
+    })
+    .await;
+    let answer = support::send(
+        &t.demo,
+        t.http
+            .post(t.url("/contacts"))
+            .header("Idempotency-Key", "SRC-77")
+            .json(&json!({"contact_name": "Upserted Traders"})),
+    )
+    .await;
+    assert!(
+        answer.status == 200 || answer.status == 201,
+        "{}",
+        answer.text
+    );
+    let contact = &answer.json()["contact"];
+    assert_eq!(contact["contact_name"], "Upserted Traders");
+    assert_eq!(contact["custom_fields"][0]["api_name"], "cf_source_id");
+    assert_eq!(contact["custom_fields"][0]["value"], "SRC-77");
+    let lines = zbooks_testkit::log_lines(&t.sim);
+    assert_eq!(posts(&t.sim, "/books/v3/contacts"), 0, "{lines:?}");
+    let puts = lines
+        .iter()
+        .filter(|l| l.starts_with("PUT /books/v3/contacts "))
+        .count();
+    assert_eq!(puts, 2, "sent again after the lost answer: {lines:?}");
+    let counters = t.sim.counters();
+    assert_eq!(counters.faults_fired, 1);
+    let key = format!(
+        "{}:contacts:contact_name=Upserted Traders",
+        t.demo.organization_id
+    );
+    assert_eq!(counters.records_per_natural_key.get(&key), Some(&1));
+    t.stop().await;
+}
