@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use zbooks_client::Client;
+use zbooks_client::{Client, LimitsConfig};
 use zbooks_gateway::{Gateway, GatewayConfig, Observer, RunningGateway};
 use zbooks_sim::{DemoCredentials, FaultRule, RunningSim};
 use zbooks_testkit::Recorder;
@@ -26,7 +26,14 @@ pub(crate) async fn start(faults: Vec<FaultRule>, tune: impl FnOnce(&mut Gateway
     let (sim, demo) = zbooks_testkit::start_with_faults(faults).await;
     let mut config = GatewayConfig {
         listen: "127.0.0.1:0".parse().expect("an address"),
-        limits: zbooks_testkit::fast_limits(),
+        // A minute of one second turns Zoho's 1.5 % margin (0.9 s of lateness a minute) into
+        // 15 ms, less than a call can be held up on a busy 2-core machine running the whole
+        // suite: a margin of 10 % (100 ms a scaled minute) keeps the sends inside the window.
+        // The benchmark measures the share of the limit with the default margin.
+        limits: LimitsConfig {
+            margin_permille: 100,
+            ..zbooks_testkit::fast_limits()
+        },
         max_wait: Duration::from_secs(20),
         ..GatewayConfig::default()
     };
