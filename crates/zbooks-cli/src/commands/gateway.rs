@@ -42,6 +42,7 @@ safe to repeat for 24 hours. GET /__zbooks/status (JSON) and GET /__zbooks/metri
 Examples:
   zbooks gateway
   zbooks gateway --listen 127.0.0.1:9000 --max-wait 10s --log-file calls.jsonl
+  zbooks gateway --also-org 60000000002 --unique-field cf_source_id
   ZBOOKS_GATEWAY_TOKEN=... zbooks gateway --listen 0.0.0.0:8788 --allow-remote")]
 pub struct GatewayArgs {
     /// Where to listen (default 127.0.0.1:8788).
@@ -60,6 +61,10 @@ pub struct GatewayArgs {
     /// How long a stop waits for requests in flight (default 60s).
     #[arg(long, value_name = "DURATION")]
     pub drain: Option<String>,
+    /// Serve this organization too (repeatable): one the same login may call, named by
+    /// requests with organization_id; the profile's organization stays the default.
+    #[arg(long, value_name = "ID")]
+    pub also_org: Vec<String>,
     /// The API name of a unique custom field of the organization (cf_source_id): creates with
     /// an Idempotency-Key then go to Zoho as its upsert on that field, which Zoho keeps from
     /// doubling even across restarts and machines.
@@ -133,14 +138,18 @@ pub fn run(
         let answers = SqliteAnswers::open(&answers_path)
             .map_err(|e| render::store_error("cannot open the gateway's answers", &e))?;
         let allow_remote = config.allow_remote;
-        let gateway = Gateway::new(config)
-            .organization(client)
+        let mut gateway = Gateway::new(config).organization(client.clone());
+        for other in &args.also_org {
+            // The same token, store, limits and connections; its own queue and budget.
+            gateway = gateway.organization(client.for_organization(other.trim()));
+        }
+        let gateway = gateway
             .observer(observer)
             .answers(Arc::new(answers))
             .start()
             .await
             .map_err(|e| CliError::usage(e.to_string()))?;
-        announce(&gateway, &org, &ctx, allow_remote, p);
+        announce(&gateway, &org, &args.also_org, &ctx, allow_remote, p);
         gateway.serve_until(stop_signal()).await;
         p.note("gateway stopped");
         Ok::<_, CliError>(())
@@ -171,6 +180,7 @@ fn scaled(minute: Option<Duration>) -> (LimitsConfig, RetryConfig, TokenConfig) 
 fn announce(
     gateway: &zbooks_gateway::RunningGateway,
     org: &str,
+    also: &[String],
     ctx: &Context,
     allow_remote: bool,
     p: Printer,
@@ -187,6 +197,7 @@ fn announce(
                 "status_url": status_url,
                 "metrics_url": metrics_url,
                 "organization_id": org,
+                "also_organizations": also,
                 "api_base": ctx.api_base(),
                 "allow_remote": allow_remote,
                 "store": context::store_path(&ctx.settings),
@@ -200,6 +211,9 @@ fn announce(
         "{} on {addr}, for organization {org}",
         p.bold("zbooks gateway listening")
     );
+    if !also.is_empty() {
+        let _ = writeln!(out, "  also for   {}", also.join(", "));
+    }
     let _ = writeln!(out, "  base URL   {}", gateway.base_url());
     let _ = writeln!(out, "  status     {status_url}");
     let _ = writeln!(out, "  metrics    {metrics_url}");

@@ -58,6 +58,7 @@ fn the_gateway_serves_a_program_logs_every_call_and_stops_on_sigterm() {
             "--format",
             "json",
         ])
+        .args(["--also-org", &sim.demo().trial_expired_organization_id])
         .arg("--log-file")
         .arg(&log)
         .env_clear()
@@ -76,6 +77,10 @@ fn the_gateway_serves_a_program_logs_every_call_and_stops_on_sigterm() {
     let data = &line["data"];
     let demo = sim.demo();
     assert_eq!(data["organization_id"], demo.organization_id.as_str());
+    assert_eq!(
+        data["also_organizations"][0],
+        demo.trial_expired_organization_id.as_str()
+    );
     let addr = data["listen"].as_str().expect("an address").to_owned();
     assert_eq!(data["base_url"], format!("http://{addr}/books/v3").as_str());
 
@@ -91,11 +96,36 @@ fn the_gateway_serves_a_program_logs_every_call_and_stops_on_sigterm() {
         assert_eq!(status, 200, "{body}");
         assert!(!body.contains(&demo.refresh_token));
     }
+    // The other organization, named; one no profile covers is refused with the fix.
+    let other = format!(
+        "/books/v3/contacts?organization_id={}",
+        demo.trial_expired_organization_id
+    );
+    let (status, body) = http(&addr, "GET", &other, None);
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = http(&addr, "GET", "/books/v3/contacts?organization_id=123", None);
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("90001") && body.contains("--profile"),
+        "{body}"
+    );
     let (status, body) = http(&addr, "GET", "/__zbooks/status", None);
     assert_eq!(status, 200, "{body}");
     let status_json: Value = serde_json::from_str(&body).expect("status JSON");
+    let attempts = |org: &str| {
+        status_json["organizations"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["organization_id"] == org))
+            .map(|r| r["attempts"].clone())
+    };
     assert_eq!(
-        status_json["organizations"][0]["attempts"], 6,
+        attempts(&demo.organization_id),
+        Some(6.into()),
+        "{status_json}"
+    );
+    assert_eq!(
+        attempts(&demo.trial_expired_organization_id),
+        Some(1.into()),
         "{status_json}"
     );
 
@@ -122,7 +152,7 @@ fn the_gateway_serves_a_program_logs_every_call_and_stops_on_sigterm() {
             e["kind"] == "attempt" && e["path"].as_str().is_some_and(|p| p.contains("/contacts"))
         })
         .count();
-    assert_eq!(calls, 6, "{text}");
+    assert_eq!(calls, 7, "{text}");
     let analyzed = crate::zbooks_with(
         &[
             "logs",

@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 use serde_json::json;
+use zbooks_client::{MemoryStore, Method};
 use zbooks_sim::{FaultAction, FaultRule};
 use zbooks_types::event::EventKind;
 
@@ -78,7 +81,44 @@ async fn ten_clients_600_calls_every_one_answered_and_no_429_from_zoho() {
             .iter()
             .all(|e| e.organization_id.as_deref() == Some(t.demo.organization_id.as_str()))
     );
+    // No event carries a secret.
+    for event in t.events.events() {
+        support::assert_no_secret(&t.demo, &serde_json::to_string(&event).expect("JSON"));
+    }
     zbooks_testkit::assert_no_unmatched(&t.sim);
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_budget_is_shared_with_other_zbooks_clients_on_the_same_store() {
+    // The gateway's client and another zbooks client (an import, say) share one store: their
+    // calls together stay inside the organization's limit.
+    let store = Arc::new(MemoryStore::new());
+    let shared = store.clone();
+    let t = support::start_with(Vec::new(), |_| {}, move |b| b.store(shared)).await;
+    let other = zbooks_testkit::demo_client(&t.sim, &t.demo)
+        .limits(t.limits)
+        .store(store)
+        .build()
+        .expect("another client");
+    let beside = tokio::spawn(async move {
+        let mut ok = 0;
+        for _ in 0..150 {
+            if other.request(Method::GET, "/items").send().await.is_ok() {
+                ok += 1;
+            }
+        }
+        ok
+    });
+    let by_status = run(&t, 10, 15).await;
+    assert_eq!(by_status, BTreeMap::from([(200, 120), (201, 30)]));
+    assert_eq!(beside.await.expect("the other client"), 150);
+    let counters = t.sim.counters();
+    assert!(
+        counters.throttled.is_empty(),
+        "Zoho refused: {:?}",
+        counters.throttled
+    );
     t.stop().await;
 }
 

@@ -220,3 +220,64 @@ async fn shutdown_drains_the_request_in_flight() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn two_organizations_each_with_its_own_queue_and_the_first_the_default() {
+    let (sim, demo) = zbooks_testkit::start(zbooks_testkit::fast_sim()).await;
+    let client = zbooks_testkit::demo_client(&sim, &demo)
+        .build()
+        .expect("client");
+    // The demo user's second organization (its trial expired: reads work, writes do not).
+    let second = demo.trial_expired_organization_id.clone();
+    let gateway = Gateway::new(GatewayConfig {
+        listen: "127.0.0.1:0".parse().expect("an address"),
+        limits: zbooks_testkit::fast_limits(),
+        ..GatewayConfig::default()
+    })
+    .organization(client.clone())
+    .organization(client.for_organization(&second))
+    .start()
+    .await
+    .expect("gateway");
+    let http = reqwest::Client::new();
+    let url = format!("{}/contacts", gateway.base_url());
+    let default = support::send(&demo, http.get(&url)).await;
+    assert_eq!(default.status, 200);
+    let other = support::send(&demo, http.get(&url).query(&[("organization_id", &second)])).await;
+    assert_eq!(other.status, 200, "{}", other.text);
+    let refused = support::send(
+        &demo,
+        http.post(&url)
+            .query(&[("organization_id", &second)])
+            .json(&json!({"contact_name": "Trial Customer"})),
+    )
+    .await;
+    assert_eq!(
+        refused.json()["code"],
+        103_001,
+        "Zoho's own refusal, passed on: {}",
+        refused.text
+    );
+    let orgs: Vec<String> = zbooks_testkit::log_lines(&sim)
+        .iter()
+        .filter(|l| l.contains("/contacts"))
+        .cloned()
+        .collect();
+    assert_eq!(orgs.len(), 3, "{orgs:?}");
+    let status = support::send(
+        &demo,
+        http.get(format!("http://{}/__zbooks/status", gateway.local_addr())),
+    )
+    .await
+    .json();
+    let rows = status["organizations"].as_array().expect("rows");
+    assert_eq!(rows.len(), 2, "{status}");
+    let defaults: Vec<_> = rows.iter().filter(|r| r["default"] == true).collect();
+    assert_eq!(defaults.len(), 1);
+    assert_eq!(
+        defaults[0]["organization_id"],
+        demo.organization_id.as_str()
+    );
+    gateway.shutdown().await;
+    sim.shutdown().await;
+}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use zbooks_client::{Client, LimitsConfig};
+use zbooks_client::{Client, ClientBuilder, LimitsConfig};
 use zbooks_gateway::{Gateway, GatewayConfig, Observer, RunningGateway};
 use zbooks_sim::{DemoCredentials, FaultRule, RunningSim};
 use zbooks_testkit::Recorder;
@@ -18,11 +18,22 @@ pub(crate) struct Setup {
     pub(crate) gateway: RunningGateway,
     pub(crate) events: Arc<Recorder>,
     pub(crate) http: reqwest::Client,
+    /// The limits the client and the gateway keep.
+    pub(crate) limits: LimitsConfig,
 }
 
 /// Starts a simulator with `faults`, a client and a gateway whose configuration `tune`
 /// adjusts (the client's limits follow the gateway's).
 pub(crate) async fn start(faults: Vec<FaultRule>, tune: impl FnOnce(&mut GatewayConfig)) -> Setup {
+    start_with(faults, tune, |b| b).await
+}
+
+/// [`start`], with the client's builder adjusted by `client` (a shared store, say).
+pub(crate) async fn start_with(
+    faults: Vec<FaultRule>,
+    tune: impl FnOnce(&mut GatewayConfig),
+    client: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> Setup {
     let (sim, demo) = zbooks_testkit::start_with_faults(faults).await;
     let mut config = GatewayConfig {
         listen: "127.0.0.1:0".parse().expect("an address"),
@@ -40,11 +51,14 @@ pub(crate) async fn start(faults: Vec<FaultRule>, tune: impl FnOnce(&mut Gateway
     tune(&mut config);
     let events = Recorder::new();
     let observer = Observer::new(config.limits.window, Some(events.clone()));
-    let client = zbooks_testkit::demo_client(&sim, &demo)
-        .limits(config.limits)
-        .event_sink(observer.clone())
-        .build()
-        .expect("client");
+    let client = client(
+        zbooks_testkit::demo_client(&sim, &demo)
+            .limits(config.limits)
+            .event_sink(observer.clone()),
+    )
+    .build()
+    .expect("client");
+    let limits = config.limits;
     let gateway = Gateway::new(config)
         .organization(client.clone())
         .observer(observer)
@@ -58,6 +72,7 @@ pub(crate) async fn start(faults: Vec<FaultRule>, tune: impl FnOnce(&mut Gateway
         gateway,
         events,
         http: reqwest::Client::new(),
+        limits,
     }
 }
 
