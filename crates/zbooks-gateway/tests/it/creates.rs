@@ -91,6 +91,14 @@ async fn a_lost_create_answer_without_a_key_is_a_502_that_says_so() {
             .contains("Idempotency-Key")
     );
     assert_eq!(posts(&t.sim, "/books/v3/invoices"), 1, "never sent again");
+    // A permanent failure: raised through the alert seam.
+    let alerts = t.alerts.all();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(
+        (alerts[0].status, alerts[0].code, alerts[0].path.as_str()),
+        (502, Some(90009), "/books/v3/invoices")
+    );
+    support::assert_no_secret(&t.demo, &alerts[0].message);
     t.stop().await;
 }
 

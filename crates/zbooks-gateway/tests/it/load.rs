@@ -86,6 +86,7 @@ async fn ten_clients_600_calls_every_one_answered_and_no_429_from_zoho() {
         support::assert_no_secret(&t.demo, &serde_json::to_string(&event).expect("JSON"));
     }
     zbooks_testkit::assert_no_unmatched(&t.sim);
+    assert!(t.alerts.all().is_empty(), "{:?}", t.alerts.all());
     t.stop().await;
 }
 

@@ -1,12 +1,12 @@
 //! A simulator, a client of its demo organization with every wait scaled down, and a gateway
 //! in front of it; plain HTTP helpers; the check that no secret leaked.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
 use zbooks_client::{Client, ClientBuilder, LimitsConfig};
-use zbooks_gateway::{Gateway, GatewayConfig, Observer, RunningGateway};
+use zbooks_gateway::{Alert, AlertSink, Gateway, GatewayConfig, Observer, RunningGateway};
 use zbooks_sim::{DemoCredentials, FaultRule, RunningSim};
 use zbooks_testkit::Recorder;
 
@@ -20,6 +20,25 @@ pub(crate) struct Setup {
     pub(crate) http: reqwest::Client,
     /// The limits the client and the gateway keep.
     pub(crate) limits: LimitsConfig,
+    /// The alerts the gateway raised.
+    pub(crate) alerts: Arc<Alerts>,
+}
+
+/// Keeps the alerts it is given (the seam issue 18's channels will plug into).
+#[derive(Debug, Default)]
+pub(crate) struct Alerts(Mutex<Vec<Alert>>);
+
+impl AlertSink for Alerts {
+    fn raise(&self, alert: &Alert) {
+        self.0.lock().expect("alerts").push(alert.clone());
+    }
+}
+
+impl Alerts {
+    /// The alerts so far.
+    pub(crate) fn all(&self) -> Vec<Alert> {
+        self.0.lock().expect("alerts").clone()
+    }
 }
 
 /// Starts a simulator with `faults`, a client and a gateway whose configuration `tune`
@@ -59,9 +78,11 @@ pub(crate) async fn start_with(
     .build()
     .expect("client");
     let limits = config.limits;
+    let alerts = Arc::new(Alerts::default());
     let gateway = Gateway::new(config)
         .organization(client.clone())
         .observer(observer)
+        .alerts(alerts.clone())
         .start()
         .await
         .expect("gateway starts");
@@ -73,6 +94,7 @@ pub(crate) async fn start_with(
         events,
         http: reqwest::Client::new(),
         limits,
+        alerts,
     }
 }
 
