@@ -17,7 +17,6 @@ use zbooks_client::{LimitsConfig, RetryConfig, TokenConfig};
 use zbooks_gateway::{DEFAULT_LISTEN, Gateway, GatewayConfig, Observer, SqliteAnswers};
 use zbooks_types::Secret;
 
-use crate::commands::import::setup::duration;
 use crate::context::{self, Context};
 use crate::env::{Env, GATEWAY_TOKEN};
 use crate::error::CliError;
@@ -155,6 +154,17 @@ pub fn run(
         Ok::<_, CliError>(())
     })?;
     Ok(exit::OK)
+}
+
+/// A duration flag (`500ms`, `10s`, `5m`, `1h`, as the simulator reads them), or `default`.
+fn duration(flag: &str, text: Option<&str>, default: Duration) -> Result<Duration, CliError> {
+    match text {
+        None => Ok(default),
+        Some(t) => zbooks_sim::parse_duration(t).map_err(|e| {
+            CliError::usage(format!("invalid {flag} {t:?}: {e}"))
+                .with_hint("write a duration like 500ms, 10s, 5m or 1h")
+        }),
+    }
 }
 
 /// Limits, retries and token handling with every wait measured in `minute` (Zoho's is 60 s).

@@ -173,3 +173,28 @@ fn the_gateway_serves_a_program_logs_every_call_and_stops_on_sigterm() {
         "{report:#}"
     );
 }
+
+#[test]
+fn remote_clients_need_a_gateway_token() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").expect("config");
+    let env = [
+        ("ZBOOKS_CONFIG", config.to_str().expect("a path")),
+        ("ZBOOKS_DATA_DIR", dir.path().to_str().expect("a path")),
+    ];
+    let run = crate::zbooks_with(
+        &["gateway", "--listen", "0.0.0.0:0", "--allow-remote"],
+        None,
+        &env,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("ZBOOKS_GATEWAY_TOKEN"),
+        "{}",
+        run.stderr
+    );
+    let run = crate::zbooks_with(&["gateway", "--listen", "0.0.0.0:0"], None, &env);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--allow-remote"), "{}", run.stderr);
+}
