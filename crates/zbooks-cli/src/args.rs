@@ -69,6 +69,9 @@ pub enum Command {
     /// Import a Tally XML, CSV or JSON Lines file into Zoho Books: validated, planned,
     /// journaled and resumable; `import status` and `import failed` report on it.
     Import(crate::commands::import::ImportCommand),
+    /// A local gateway for programs in any language: point their base URL at it and they get
+    /// zbooks's token care, pacing, safe retries and logs.
+    Gateway(crate::commands::gateway::GatewayArgs),
     /// Work an import queue on PostgreSQL that `import FILE --queue` filled: on any number of
     /// machines at once, each record created once.
     Worker(crate::commands::worker::WorkerArgs),

@@ -47,6 +47,8 @@ pub const JOURNAL: &str = "ZBOOKS_JOURNAL";
 pub const STATE: &str = "ZBOOKS_STATE";
 /// `ZBOOKS_CLOCK_SKEW` (testing only).
 pub const CLOCK_SKEW: &str = "ZBOOKS_CLOCK_SKEW";
+/// `ZBOOKS_GATEWAY_TOKEN`.
+pub const GATEWAY_TOKEN: &str = "ZBOOKS_GATEWAY_TOKEN";
 /// `NO_COLOR`.
 pub const NO_COLOR: &str = "NO_COLOR";
 
@@ -127,6 +129,11 @@ pub const VARS: &[EnvVar] = &[
         name: CLOCK_SKEW,
         description: "testing only: moves this process's clock for Zoho's limits by a signed duration (`+5s`, `-1500ms`), to test machines whose clocks disagree; never set it otherwise",
         secret: false,
+    },
+    EnvVar {
+        name: GATEWAY_TOKEN,
+        description: "the token programs must send to `zbooks gateway` (`Authorization: Bearer <token>`); required with `--allow-remote`, optional on loopback; never Zoho's own token",
+        secret: true,
     },
     EnvVar {
         name: NO_COLOR,

@@ -35,7 +35,7 @@ pub const SCHEMA: u32 = 2;
 /// `import failed` writes JSON Lines, one failed record a line, which `zbooks import` reads
 /// again once corrected: records, not a report.
 pub fn ends_with_envelope(command: &str) -> bool {
-    !matches!(command, "sim" | "completions" | "import failed")
+    !matches!(command, "sim" | "gateway" | "completions" | "import failed")
 }
 
 /// The data a command produced, waiting for its exit code: compact JSON text, its keys in the

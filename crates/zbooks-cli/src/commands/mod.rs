@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod doctor;
 pub mod explain;
+pub mod gateway;
 pub mod import;
 pub mod logs;
 pub mod quota;

@@ -370,6 +370,24 @@ fn check_every_command(queue: &str) {
     assert!(!first.trim().contains('\n'));
     check_output(&schemas, "sim", &first, &mut wrong);
 
+    // The gateway's one line.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zbooks"))
+        .args(["gateway", "--listen", "127.0.0.1:0", "--format", "json"])
+        .env_clear()
+        .envs(pairs.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    check_output(&schemas, "gateway", &first, &mut wrong);
+    covered.push("gateway");
+
     // Every command schema on the page is exercised here.
     for heading in schemas.keys() {
         if heading != "The envelope" && heading != "error" && !covered.contains(&heading.as_str()) {

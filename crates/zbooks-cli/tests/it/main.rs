@@ -6,6 +6,7 @@ mod config;
 mod demo;
 mod explain;
 mod first_hour;
+mod gateway;
 mod hints;
 mod import;
 mod import_unread;

@@ -1,0 +1,296 @@
+//! `GET /__zbooks/status` (JSON) and `GET /__zbooks/metrics` (Prometheus text): per
+//! organization, the queue (waiting, being sent), calls this minute and today, the daily
+//! limit, a pause, the answers given and refused, lookups and replays, recent failures; and
+//! the token's age and requests. Both carry no secret: no token, header or body.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use bytes::Bytes;
+use hyper::Response;
+use serde_json::{Value, json};
+use zbooks_client::time::rfc3339;
+
+use crate::answer::{Body, bytes_response, json_response};
+use crate::forward::{Shared, seconds_until};
+use crate::observe::{OrgView, header, label};
+
+/// One organization's figures, the observer's and the store's.
+struct Row {
+    view: OrgView,
+    waiting: usize,
+    active: usize,
+    calls_today: Option<u32>,
+    daily_limit: Option<u32>,
+    paused_for: Option<f64>,
+    in_flight_cap: Option<u32>,
+}
+
+async fn rows(shared: &Shared) -> Vec<Row> {
+    let mut views = shared.observer.snapshot();
+    for org in shared.clients.keys() {
+        if !views.iter().any(|v| &v.organization_id == org) {
+            views.push(OrgView {
+                organization_id: org.clone(),
+                calls_this_window: 0,
+                attempts: 0,
+                answers: std::collections::BTreeMap::new(),
+                refusals: std::collections::BTreeMap::new(),
+                adopted: 0,
+                replayed: 0,
+                throttled: 0,
+                failures: Vec::new(),
+            });
+        }
+    }
+    views.sort_by(|a, b| a.organization_id.cmp(&b.organization_id));
+    let depths = shared.queues.depths();
+    let mut rows = Vec::with_capacity(views.len());
+    for view in views {
+        let (waiting, active) = depths
+            .iter()
+            .find(|(org, _, _)| *org == view.organization_id)
+            .map_or((0, 0), |(_, w, a)| (*w, *a));
+        let client = shared.clients.get(&view.organization_id);
+        let snapshot = match client {
+            Some(client) => client.limits_snapshot(&view.organization_id).await.ok(),
+            None => None,
+        };
+        let daily = snapshot.as_ref().and_then(|s| s.daily);
+        rows.push(Row {
+            waiting,
+            active,
+            calls_today: daily.map(|d| d.used),
+            daily_limit: daily.map(|d| d.limit),
+            paused_for: snapshot
+                .and_then(|s| s.paused_until)
+                .map(seconds_until)
+                .filter(|s| *s > 0.0),
+            in_flight_cap: client.and_then(|c| c.in_flight_cap(&view.organization_id)),
+            view,
+        });
+    }
+    rows
+}
+
+/// The status as JSON.
+pub(crate) async fn json(shared: &Arc<Shared>) -> Response<Body> {
+    let rows = rows(shared).await;
+    let (token_requests, token_age) = shared.observer.token();
+    let limits = shared.config.limits;
+    let orgs: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let v = &r.view;
+            json!({
+                "organization_id": v.organization_id,
+                "default": v.organization_id == shared.default_org,
+                "queue": { "waiting": r.waiting, "sending": r.active },
+                "in_flight_cap": r.in_flight_cap,
+                "calls_this_minute": v.calls_this_window,
+                "per_minute_limit": limits.per_window,
+                "calls_today": r.calls_today,
+                "daily_limit": r.daily_limit,
+                "paused_for_seconds": r.paused_for,
+                "attempts": v.attempts,
+                "answers": v.answers.iter().map(|(s, n)| (s.to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+                "refused": v.refusals,
+                "creates_found_after_lost_answer": v.adopted,
+                "idempotent_replays": v.replayed,
+                "zoho_429s": v.throttled,
+                "recent_failures": v.failures,
+            })
+        })
+        .collect();
+    let body = json!({
+        "gateway": {
+            "listen": shared.listen.to_string(),
+            "allow_remote": shared.config.allow_remote,
+            "uptime_seconds": shared.observer.uptime().as_secs_f64(),
+            "in_flight": shared.in_flight.load(Ordering::Acquire),
+            "minute_seconds": shared.observer.window().as_secs_f64(),
+            "max_wait_seconds": shared.config.max_wait.as_secs_f64(),
+        },
+        "token": {
+            "requests": token_requests,
+            "failures": shared.observer.token_failures(),
+            "last_obtained_at": shared.observer.last_token_at().map(rfc3339),
+            "age_seconds": token_age.map(|a| a.as_secs_f64()),
+        },
+        "organizations": orgs,
+    });
+    json_response(200, &body)
+}
+
+/// The status in Prometheus's text format.
+pub(crate) async fn prometheus(shared: &Arc<Shared>) -> Response<Body> {
+    let rows = rows(shared).await;
+    let mut out = String::new();
+    let per_org = |out: &mut String,
+                   name: &str,
+                   kind: &str,
+                   help: &str,
+                   value: &dyn Fn(&Row) -> Option<f64>| {
+        header(out, name, kind, help);
+        for row in &rows {
+            if let Some(v) = value(row) {
+                let _ = writeln!(
+                    out,
+                    "{name}{{organization_id=\"{}\"}} {v}",
+                    label(&row.view.organization_id)
+                );
+            }
+        }
+    };
+    #[expect(clippy::cast_precision_loss, reason = "counters far below 2^52")]
+    let f = |n: u64| n as f64;
+    per_org(
+        &mut out,
+        "zbooks_gateway_queue_waiting",
+        "gauge",
+        "Requests waiting in the organization's queue.",
+        &|r| Some(f(r.waiting as u64)),
+    );
+    per_org(
+        &mut out,
+        "zbooks_gateway_queue_sending",
+        "gauge",
+        "Requests handed to the client (pacing or in flight).",
+        &|r| Some(f(r.active as u64)),
+    );
+    per_org(
+        &mut out,
+        "zbooks_gateway_calls_this_minute",
+        "gauge",
+        "Attempts sent to Zoho within the last minute.",
+        &|r| Some(f(r.view.calls_this_window as u64)),
+    );
+    per_org(
+        &mut out,
+        "zbooks_gateway_calls_today",
+        "gauge",
+        "Calls counted today in the shared ledger (every zbooks process).",
+        &|r| r.calls_today.map(f64::from),
+    );
+    per_org(
+        &mut out,
+        "zbooks_gateway_daily_limit",
+        "gauge",
+        "The organization's daily quota.",
+        &|r| r.daily_limit.map(f64::from),
+    );
+    per_org(
+        &mut out,
+        "zbooks_gateway_paused_seconds",
+        "gauge",
+        "Seconds left of a pause after Zoho's per-minute limit (44).",
+        &|r| Some(r.paused_for.unwrap_or(0.0)),
+    );
+    per_org(
+        &mut out,
+        "zbooks_gateway_attempts_total",
+        "counter",
+        "Attempts sent to Zoho.",
+        &|r| Some(f(r.view.attempts)),
+    );
+    per_org(
+        &mut out,
+        "zbooks_gateway_zoho_429_total",
+        "counter",
+        "429 answers from Zoho.",
+        &|r| Some(f(r.view.throttled)),
+    );
+    per_org(
+        &mut out,
+        "zbooks_gateway_creates_found_total",
+        "counter",
+        "Creates whose lost answer a natural-key lookup settled.",
+        &|r| Some(f(r.view.adopted)),
+    );
+    per_org(
+        &mut out,
+        "zbooks_gateway_idempotent_replays_total",
+        "counter",
+        "Answers replayed for an Idempotency-Key.",
+        &|r| Some(f(r.view.replayed)),
+    );
+    header(
+        &mut out,
+        "zbooks_gateway_answers_total",
+        "counter",
+        "Answers given, by HTTP status.",
+    );
+    for row in &rows {
+        for (status, n) in &row.view.answers {
+            let _ = writeln!(
+                out,
+                "zbooks_gateway_answers_total{{organization_id=\"{}\",status=\"{status}\"}} {n}",
+                label(&row.view.organization_id)
+            );
+        }
+    }
+    header(
+        &mut out,
+        "zbooks_gateway_refusals_total",
+        "counter",
+        "Requests the gateway answered itself, by reason.",
+    );
+    for row in &rows {
+        for (reason, n) in &row.view.refusals {
+            let _ = writeln!(
+                out,
+                "zbooks_gateway_refusals_total{{organization_id=\"{}\",reason=\"{reason}\"}} {n}",
+                label(&row.view.organization_id)
+            );
+        }
+    }
+    let (token_requests, token_age) = shared.observer.token();
+    header(
+        &mut out,
+        "zbooks_gateway_token_requests_total",
+        "counter",
+        "Token requests to Zoho's accounts server.",
+    );
+    let _ = writeln!(out, "zbooks_gateway_token_requests_total {token_requests}");
+    if let Some(age) = token_age {
+        header(
+            &mut out,
+            "zbooks_gateway_token_age_seconds",
+            "gauge",
+            "Seconds since the access token in use was obtained.",
+        );
+        let _ = writeln!(
+            out,
+            "zbooks_gateway_token_age_seconds {}",
+            age.as_secs_f64()
+        );
+    }
+    header(
+        &mut out,
+        "zbooks_gateway_in_flight",
+        "gauge",
+        "Requests being answered.",
+    );
+    let _ = writeln!(
+        out,
+        "zbooks_gateway_in_flight {}",
+        shared.in_flight.load(Ordering::Acquire)
+    );
+    header(
+        &mut out,
+        "zbooks_gateway_uptime_seconds",
+        "gauge",
+        "Seconds since the gateway started.",
+    );
+    let _ = writeln!(
+        out,
+        "zbooks_gateway_uptime_seconds {}",
+        shared.observer.uptime().as_secs_f64()
+    );
+    bytes_response(
+        200,
+        Some("text/plain; version=0.0.4; charset=utf-8"),
+        Bytes::from(out),
+    )
+}
