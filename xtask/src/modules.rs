@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 pub(crate) const STRICT: &[&str] = &[
     "zbooks-cli",
     "zbooks-client",
+    "zbooks-deluge",
     "zbooks-import",
     "zbooks-logs",
     "zbooks-pg",

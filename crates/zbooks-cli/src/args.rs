@@ -75,6 +75,10 @@ pub enum Command {
     /// See it work without a Zoho account: a simulator in-process, a sample company, faults
     /// on cue, and the proof that nothing was lost or doubled.
     Demo(crate::commands::demo::DemoArgs),
+    /// Check Deluge scripts (custom functions, schedules, webhooks) for calls to Zoho Books that
+    /// will break.
+    #[command(subcommand)]
+    Deluge(crate::commands::deluge::DelugeCommand),
     /// Print a shell's completion script: bash, zsh, fish, powershell or elvish.
     Completions(crate::commands::completions::CompletionsArgs),
 }

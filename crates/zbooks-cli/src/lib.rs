@@ -90,6 +90,8 @@ pub fn main() -> ExitCode {
         }),
         // The demo needs no settings: it brings its own Zoho.
         Command::Demo(args) => commands::demo::run(&args, cli.global.verbose, printer),
+        // Reads scripts, never Zoho: no settings needed.
+        Command::Deluge(cmd) => commands::deluge::run(&cmd, printer),
         Command::Completions(args) => {
             commands::completions::run(&args, <Cli as clap::CommandFactory>::command(), printer)
         }

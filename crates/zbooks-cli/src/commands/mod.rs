@@ -4,6 +4,7 @@ pub mod auth;
 pub mod call;
 pub mod completions;
 pub mod config;
+pub mod deluge;
 pub mod demo;
 pub mod doctor;
 pub mod explain;

@@ -3,6 +3,7 @@
 mod chaos;
 mod cli_ux;
 mod config;
+mod deluge;
 mod demo;
 mod explain;
 mod first_hour;
