@@ -79,6 +79,10 @@ pub enum Command {
     /// will break.
     #[command(subcommand)]
     Deluge(crate::commands::deluge::DelugeCommand),
+    /// Alerts: send a test to each channel, list what was raised and who was told, send what
+    /// is due.
+    #[command(subcommand)]
+    Alert(crate::commands::alert::AlertCommand),
     /// Print a shell's completion script: bash, zsh, fish, powershell or elvish.
     Completions(crate::commands::completions::CompletionsArgs),
 }

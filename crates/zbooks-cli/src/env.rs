@@ -47,6 +47,9 @@ pub const JOURNAL: &str = "ZBOOKS_JOURNAL";
 pub const STATE: &str = "ZBOOKS_STATE";
 /// `NO_COLOR`.
 pub const NO_COLOR: &str = "NO_COLOR";
+/// The prefix of the variables `[alerts]` names for its channels' secrets
+/// (`secret_env = "ZBOOKS_ALERT_WEBHOOK_SECRET"`): zbooks reads only variables of its own.
+pub const ALERT_PREFIX: &str = "ZBOOKS_ALERT_";
 
 /// Every variable, in the order the reference lists them.
 pub const VARS: &[EnvVar] = &[
@@ -122,6 +125,11 @@ pub const VARS: &[EnvVar] = &[
         secret: false,
     },
     EnvVar {
+        name: "ZBOOKS_ALERT_*",
+        description: "the secrets of the alert channels, each named by the config file's `[alerts]` (`secret_env`, `url_env`, `password_env`): a webhook's signing key, a Slack incoming webhook's URL, an SMTP password (docs/alerts.md)",
+        secret: true,
+    },
+    EnvVar {
         name: NO_COLOR,
         description: "any non-empty value turns colour off (https://no-color.org)",
         secret: false,
@@ -135,6 +143,8 @@ pub struct Env {
     /// `HOME`, `XDG_CONFIG_HOME`, `XDG_DATA_HOME`, `XDG_RUNTIME_DIR`, `APPDATA`,
     /// `LOCALAPPDATA`: only to find the platform's directories.
     dirs: BTreeMap<&'static str, OsString>,
+    /// The `ZBOOKS_ALERT_*` variables ([`ALERT_PREFIX`]).
+    alert_secrets: BTreeMap<String, String>,
 }
 
 const DIR_VARS: [&str; 6] = [
@@ -161,6 +171,14 @@ impl Env {
                 env.dirs.insert(name, value);
             }
         }
+        for (name, value) in std::env::vars_os() {
+            if let Some(name) = name.to_str()
+                && name.starts_with(ALERT_PREFIX)
+            {
+                env.alert_secrets
+                    .insert(name.to_owned(), value.to_string_lossy().into_owned());
+            }
+        }
         env
     }
 
@@ -170,6 +188,9 @@ impl Env {
         for (name, value) in pairs {
             if DIR_VARS.contains(name) {
                 env.dirs.insert(name, OsString::from(value));
+            } else if name.starts_with(ALERT_PREFIX) {
+                env.alert_secrets
+                    .insert((*name).to_owned(), (*value).to_owned());
             } else {
                 env.vars.insert(name, (*value).to_owned());
             }
@@ -180,6 +201,14 @@ impl Env {
     /// A registered variable's value, when set and not empty.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    /// A `ZBOOKS_ALERT_*` variable's value, when set and not empty; `None` for any other name.
+    pub fn alert_secret(&self, name: &str) -> Option<&str> {
+        self.alert_secrets
             .get(name)
             .map(String::as_str)
             .filter(|v| !v.trim().is_empty())

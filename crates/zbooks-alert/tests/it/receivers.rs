@@ -1,6 +1,9 @@
 //! The receivers the tests start: an HTTP/1.1 server that answers 200 and keeps each request,
 //! and an SMTP server (RFC 5321's commands, no extensions) that keeps each message.
-#![expect(clippy::unwrap_used, reason = "test receivers: a failure fails the test loudly")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test receivers: a failure fails the test loudly"
+)]
 
 use std::sync::{Arc, Mutex};
 

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod alert;
 pub mod auth;
 pub mod call;
 pub mod completions;

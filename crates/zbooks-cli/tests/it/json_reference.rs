@@ -310,6 +310,7 @@ fn check_every_command(queue: &str) {
             "logs analyze events.jsonl",
             vec!["logs", "analyze", &events],
         ),
+        ("alert list", vec!["alert", "list"]),
         ("deluge check script.dg", vec!["deluge", "check", &script]),
         ("demo", vec!["demo"]),
     ];

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `zbooks` binary: run it, check stdout, stderr and the exit code.
 
+mod alert;
 mod chaos;
 mod cli_ux;
 mod config;
