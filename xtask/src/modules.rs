@@ -31,6 +31,7 @@ pub(crate) const STRICT: &[&str] = &[
     "zbooks-redis",
     "zbooks-store",
     "zbooks-testkit",
+    "zbooks-webhook",
     "zbooks-types",
     "xtask",
 ];
