@@ -47,6 +47,8 @@ pub const JOURNAL: &str = "ZBOOKS_JOURNAL";
 pub const STATE: &str = "ZBOOKS_STATE";
 /// `NO_COLOR`.
 pub const NO_COLOR: &str = "NO_COLOR";
+/// `ZBOOKS_WEBHOOK_SECRET`.
+pub const WEBHOOK_SECRET: &str = "ZBOOKS_WEBHOOK_SECRET";
 /// The prefix of the variables `[alerts]` names for its channels' secrets
 /// (`secret_env = "ZBOOKS_ALERT_WEBHOOK_SECRET"`): zbooks reads only variables of its own.
 pub const ALERT_PREFIX: &str = "ZBOOKS_ALERT_";
@@ -123,6 +125,11 @@ pub const VARS: &[EnvVar] = &[
         name: STATE,
         description: "where the organization's shared budget and token cache live: `redis://host:6379/0` (add `?prefix=name:` to name its keys, default `zbooks:`) shares them across machines, and so does `postgres://user@host:5432/db` (which also keeps the audit log); unset, the SQLite store in the data directory",
         secret: false,
+    },
+    EnvVar {
+        name: WEBHOOK_SECRET,
+        description: "the secret of the Zoho Books webhook `zbooks webhooks serve` receives: deliveries are checked against it (X-Zoho-Webhook-Signature), and none is accepted without it",
+        secret: true,
     },
     EnvVar {
         name: "ZBOOKS_ALERT_*",

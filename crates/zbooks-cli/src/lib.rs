@@ -92,6 +92,9 @@ pub fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run(&args, cli.global.verbose, printer),
         // Reads scripts, never Zoho: no settings needed.
         Command::Deluge(cmd) => commands::deluge::run(&cmd, printer),
+        Command::Webhooks(cmd) => with_settings(&cli.global, &env, printer, |settings| {
+            commands::webhooks::run(&cmd, settings, &env, printer)
+        }),
         Command::Alert(cmd) => with_settings(&cli.global, &env, printer, |settings| {
             commands::alert::run(&cmd, settings, &env, printer)
         }),

@@ -13,4 +13,5 @@ pub mod import;
 pub mod logs;
 pub mod quota;
 pub mod sim;
+pub mod webhooks;
 pub mod worker;

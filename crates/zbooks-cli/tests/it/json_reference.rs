@@ -311,6 +311,7 @@ fn check_every_command(queue: &str) {
             vec!["logs", "analyze", &events],
         ),
         ("alert list", vec!["alert", "list"]),
+        ("webhooks list", vec!["webhooks", "list"]),
         ("deluge check script.dg", vec!["deluge", "check", &script]),
         ("demo", vec!["demo"]),
     ];

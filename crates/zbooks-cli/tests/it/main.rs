@@ -24,6 +24,7 @@ mod secrets;
 mod shared_state;
 mod sim;
 mod store_and_tokens;
+mod webhooks;
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};

@@ -1,7 +1,10 @@
 //! The receiver end to end: deliveries signed as Zoho signs them (and unsigned, wrongly signed,
 //! repeated, replayed), forwarded to a URL and to a command; and the simulator firing its
 //! webhooks at the receiver on creates and updates, retrying while the receiver is down.
-#![expect(clippy::unwrap_used, reason = "test helpers: a failure fails the test loudly")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: a failure fails the test loudly"
+)]
 
 #[path = "../../../zbooks-alert/tests/it/receivers.rs"]
 #[expect(
