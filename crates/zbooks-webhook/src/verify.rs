@@ -1,9 +1,9 @@
 //! Zoho's webhook signature. Zoho Books' webhook API has a `secret` ("secret key for webhook
-//! signature verification", 12–50 alphanumeric characters: https://www.zoho.com/books/api/v3/webhooks);
+//! signature verification", 12–50 alphanumeric characters: <https://www.zoho.com/books/api/v3/webhooks>);
 //! Zoho Billing documents what is signed: the query-string and form key/value pairs sorted by
 //! key, each written as key then value with no separator, then the raw JSON body appended, the
 //! HMAC-SHA256 sent in `X-Zoho-Webhook-Signature`
-//! (https://zoho.com/subscriptions/kb/webhooks/securing-webhooks.html). Zoho does not say hex or
+//! (<https://zoho.com/subscriptions/kb/webhooks/securing-webhooks.html>). Zoho does not say hex or
 //! base64; Books receivers in the wild check hex, one design note claims base64: both are
 //! accepted until a captured Books delivery pins it (docs/zoho-webhooks.md). Fail closed: no
 //! header, no secret, or a mismatch is a refusal. Compared in constant time.
