@@ -301,7 +301,15 @@ fn list_text(report: &ListReport, p: Printer) -> String {
     if report.alerts.is_empty() {
         let _ = writeln!(out, "no alert raised yet ({})", report.queue);
     }
-    for a in &report.alerts {
+    out.push_str(&alert_lines(&report.alerts, p));
+    out
+}
+
+/// One line per alert (and who took it, or its last failure), for `alert list` and
+/// `logs analyze --alerts`.
+pub fn alert_lines(alerts: &[Queued], p: Printer) -> String {
+    let mut out = String::new();
+    for a in alerts {
         let state = match a.state {
             State::Sent => p.colored("green", "sent"),
             State::Queued if a.due_at > now_ms() => p.colored("yellow", "waiting"),

@@ -188,7 +188,14 @@ fn list_text(report: &ListReport) -> String {
     if report.events.is_empty() {
         let _ = writeln!(out, "no delivery received yet ({})", report.log);
     }
-    for e in &report.events {
+    out.push_str(&event_lines(&report.events));
+    out
+}
+
+/// One line per delivery, for `webhooks list` and `logs analyze --webhooks`.
+pub fn event_lines(events: &[Event]) -> String {
+    let mut out = String::new();
+    for e in events {
         let what = match (&e.module, &e.entity_id) {
             (Some(m), Some(id)) => format!("{m} {id}"),
             (Some(m), None) => m.clone(),

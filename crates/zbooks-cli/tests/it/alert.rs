@@ -211,3 +211,74 @@ fn without_a_channel_alert_test_says_how_to_set_one() {
         run.stderr
     );
 }
+
+#[test]
+fn logs_analyze_shows_what_failed_who_was_told_and_what_zoho_sent() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let http = rt.block_on(HttpReceiver::start());
+    let sim = SimThread::start(SimConfig::default(), 1);
+    let org = sim.demo().organization_id;
+    assert!(sim.set_calls_today(&org, 5_000));
+    let config = format!(
+        "[alerts]\n[[alerts.webhook]]\nname = \"ops\"\nurl = \"{}/hook\"\n\
+         secret_env = \"ZBOOKS_ALERT_SECRET\"\n",
+        http.url()
+    );
+    let setup = Setup::new(
+        &sim,
+        &config,
+        &[("ZBOOKS_ALERT_SECRET", WEBHOOK_SECRET.to_owned())],
+    );
+    let contacts = setup.contacts();
+    assert_eq!(setup.run(&["import", &contacts]).code, 7);
+    // Two deliveries in the webhook log: one accepted, one refused.
+    let data = setup
+        .env
+        .iter()
+        .find(|(k, _)| *k == "ZBOOKS_DATA_DIR")
+        .map(|(_, v)| std::path::PathBuf::from(v))
+        .unwrap();
+    let log = zbooks_webhook::Store::open(&data.join("webhooks.sqlite")).unwrap();
+    let body =
+        br#"{"invoice":{"invoice_id":"46001","last_modified_time":"2026-12-07T10:00:00+0530"}}"#;
+    let delivery = zbooks_webhook::store::Delivery {
+        received_at: 1_796_620_000_000,
+        method: "POST",
+        path: "/zoho",
+        content_type: Some("application/json"),
+        body,
+    };
+    log.signed(
+        &delivery,
+        &zbooks_webhook::event::identify(body, &[], None),
+        false,
+    )
+    .unwrap();
+    log.refused(&delivery, "no X-Zoho-Webhook-Signature header")
+        .unwrap();
+
+    let text = setup.run(&["logs", "analyze", "--audit", "--alerts", "--webhooks"]);
+    assert_eq!(text.code, 0, "{}{}", text.stdout, text.stderr);
+    for line in [
+        "Alerts: what failed for good and who was told: 1 failure(s) told of (quota_spent 1) · 1 alert(s) sent, 0 queued",
+        "zbooks import: the daily quota is spent (exit 7)",
+        "told: ops",
+        "Webhooks: what Zoho sent: 2 deliveries (accepted 1, refused 1)",
+        "accepted invoice 46001",
+        "refused - (no X-Zoho-Webhook-Signature header)",
+        "quota_exhausted",
+    ] {
+        assert!(text.stdout.contains(line), "{line}:\n{}", text.stdout);
+    }
+    let json = setup.run(&[
+        "logs",
+        "analyze",
+        "--alerts",
+        "--webhooks",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["data"]["alerts"]["by_cause"]["quota_spent"], 1);
+    assert_eq!(v["data"]["webhooks"]["verdicts"]["refused"], 1);
+}
