@@ -80,6 +80,10 @@ impl Webhooks {
         *lock(&self.rules) = rules;
     }
 
+    pub(crate) fn rules(&self) -> Vec<WebhookRule> {
+        lock(&self.rules).clone()
+    }
+
     pub(crate) fn attempts(&self) -> Vec<WebhookAttempt> {
         lock(&self.attempts).clone()
     }

@@ -440,3 +440,44 @@ fn raise_and_send(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_permanent_failure_maps_to_its_cause_and_the_rest_to_none() {
+        let with_class = |exit_code: u8, class: FailureClass| {
+            let mut e = CliError::usage("x");
+            e.exit_code = exit_code;
+            e.class = Some(class);
+            cause_of(exit_code, Some(&e))
+        };
+        assert_eq!(
+            with_class(exit::ZOHO_REJECTED, FailureClass::BlockedOrg),
+            Some(Cause::OrganizationBlocked)
+        );
+        assert_eq!(
+            with_class(exit::QUOTA, FailureClass::QuotaExhaustedDay),
+            Some(Cause::QuotaSpent)
+        );
+        assert_eq!(
+            with_class(exit::AUTH, FailureClass::AuthMisconfigured),
+            Some(Cause::AuthBroken)
+        );
+        assert_eq!(
+            with_class(exit::UNREACHABLE, FailureClass::TransientServer),
+            Some(Cause::ServerErrors)
+        );
+        assert_eq!(
+            cause_of(exit::RECORDS_FAILED, None),
+            Some(Cause::RecordsRefused)
+        );
+        assert_eq!(cause_of(exit::QUOTA, None), Some(Cause::QuotaSpent));
+        assert_eq!(cause_of(exit::AUTH, None), Some(Cause::AuthBroken));
+        assert_eq!(cause_of(exit::UNREACHABLE, None), Some(Cause::ServerErrors));
+        for quiet in [exit::OK, exit::USAGE, exit::LOCAL_IO, exit::INTERRUPTED] {
+            assert_eq!(cause_of(quiet, None), None, "exit {quiet}");
+        }
+    }
+}

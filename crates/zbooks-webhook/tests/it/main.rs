@@ -398,3 +398,56 @@ async fn the_simulator_fires_on_create_and_update_and_retries_until_the_receiver
     assert_eq!(last.last().unwrap().status, Some(200));
     assert_eq!(last.last().unwrap().attempt, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_simulator_is_told_through_its_control_api() {
+    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let rx = start(Forward::None, None).await;
+    let http = reqwest::Client::new();
+    let control = sim.control_url();
+    let rules = serde_json::json!({"webhooks": [{
+        "module": "contact", "events": ["created"],
+        "url": format!("{}/hook", rx.url), "secret": SECRET,
+    }]});
+    let put = http
+        .put(format!("{control}/webhooks"))
+        .json(&rules)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status().as_u16(), 200);
+    let wrong = http
+        .put(format!("{control}/webhooks"))
+        .json(&serde_json::json!({"webhooks": [], "extra": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status().as_u16(), 400, "unknown fields are refused");
+    let org = sim.demo().organization_id;
+    let access = token(&sim).await;
+    http.post(format!("{}/contacts?organization_id={org}", sim.api_url()))
+        .header("Authorization", format!("Zoho-oauthtoken {access}"))
+        .json(&serde_json::json!({"contact_name": "Told By Control"}))
+        .send()
+        .await
+        .unwrap();
+    until(&rx.store, |e| e.iter().any(|e| e.verdict == "accepted")).await;
+    // The simulator writes the attempt down once it has read the answer.
+    let mut listed = serde_json::Value::Null;
+    for _ in 0..400 {
+        listed = http
+            .get(format!("{control}/webhooks"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if listed["attempts"][0]["status"].is_number() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(listed["webhooks"][0]["module"], "contact");
+    assert_eq!(listed["attempts"][0]["status"], 200);
+}
