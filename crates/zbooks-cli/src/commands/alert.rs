@@ -379,8 +379,14 @@ pub fn after_run(
     let Ok(settings) = Settings::resolve(global, env) else {
         return;
     };
-    let Ok(Some(config)) = config(&settings) else {
-        return;
+    let config = match config(&settings) {
+        Ok(Some(config)) => config,
+        Ok(None) => return,
+        // A broken [alerts] must not pass unnoticed: nobody would be told of anything.
+        Err(e) => {
+            p.error(&format!("warning: no alert sent: {}", e.headline));
+            return;
+        }
     };
     if let Err(e) = raise_and_send(command, exit_code, error, &settings, &config, env, p) {
         p.note(&format!("warning: alert: {}", e.headline));
