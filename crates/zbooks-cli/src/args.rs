@@ -78,6 +78,18 @@ pub enum Command {
     /// See it work without a Zoho account: a simulator in-process, a sample company, faults
     /// on cue, and the proof that nothing was lost or doubled.
     Demo(crate::commands::demo::DemoArgs),
+    /// Receive Zoho Books' webhooks: signatures checked, replays and duplicates refused, every
+    /// delivery kept, accepted events forwarded.
+    #[command(subcommand)]
+    Webhooks(crate::commands::webhooks::WebhooksCommand),
+    /// Check Deluge scripts (custom functions, schedules, webhooks) for calls to Zoho Books that
+    /// will break.
+    #[command(subcommand)]
+    Deluge(crate::commands::deluge::DelugeCommand),
+    /// Alerts: send a test to each channel, list what was raised and who was told, send what
+    /// is due.
+    #[command(subcommand)]
+    Alert(crate::commands::alert::AlertCommand),
     /// Print a shell's completion script: bash, zsh, fish, powershell or elvish.
     Completions(crate::commands::completions::CompletionsArgs),
 }

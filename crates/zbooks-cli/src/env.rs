@@ -51,6 +51,11 @@ pub const CLOCK_SKEW: &str = "ZBOOKS_CLOCK_SKEW";
 pub const GATEWAY_TOKEN: &str = "ZBOOKS_GATEWAY_TOKEN";
 /// `NO_COLOR`.
 pub const NO_COLOR: &str = "NO_COLOR";
+/// `ZBOOKS_WEBHOOK_SECRET`.
+pub const WEBHOOK_SECRET: &str = "ZBOOKS_WEBHOOK_SECRET";
+/// The prefix of the variables `[alerts]` names for its channels' secrets
+/// (`secret_env = "ZBOOKS_ALERT_WEBHOOK_SECRET"`): zbooks reads only variables of its own.
+pub const ALERT_PREFIX: &str = "ZBOOKS_ALERT_";
 
 /// Every variable, in the order the reference lists them.
 pub const VARS: &[EnvVar] = &[
@@ -136,6 +141,16 @@ pub const VARS: &[EnvVar] = &[
         secret: true,
     },
     EnvVar {
+        name: WEBHOOK_SECRET,
+        description: "the secret of the Zoho Books webhook `zbooks webhooks serve` receives: deliveries are checked against it (X-Zoho-Webhook-Signature), and none is accepted without it",
+        secret: true,
+    },
+    EnvVar {
+        name: "ZBOOKS_ALERT_*",
+        description: "the secrets of the alert channels, each named by the config file's `[alerts]` (`secret_env`, `url_env`, `password_env`): a webhook's signing key, a Slack incoming webhook's URL, an SMTP password (docs/alerts.md)",
+        secret: true,
+    },
+    EnvVar {
         name: NO_COLOR,
         description: "any non-empty value turns colour off (https://no-color.org)",
         secret: false,
@@ -149,6 +164,8 @@ pub struct Env {
     /// `HOME`, `XDG_CONFIG_HOME`, `XDG_DATA_HOME`, `XDG_RUNTIME_DIR`, `APPDATA`,
     /// `LOCALAPPDATA`: only to find the platform's directories.
     dirs: BTreeMap<&'static str, OsString>,
+    /// The `ZBOOKS_ALERT_*` variables ([`ALERT_PREFIX`]).
+    alert_secrets: BTreeMap<String, String>,
 }
 
 const DIR_VARS: [&str; 6] = [
@@ -175,6 +192,14 @@ impl Env {
                 env.dirs.insert(name, value);
             }
         }
+        for (name, value) in std::env::vars_os() {
+            if let Some(name) = name.to_str()
+                && name.starts_with(ALERT_PREFIX)
+            {
+                env.alert_secrets
+                    .insert(name.to_owned(), value.to_string_lossy().into_owned());
+            }
+        }
         env
     }
 
@@ -184,6 +209,9 @@ impl Env {
         for (name, value) in pairs {
             if DIR_VARS.contains(name) {
                 env.dirs.insert(name, OsString::from(value));
+            } else if name.starts_with(ALERT_PREFIX) {
+                env.alert_secrets
+                    .insert((*name).to_owned(), (*value).to_owned());
             } else {
                 env.vars.insert(name, (*value).to_owned());
             }
@@ -194,6 +222,14 @@ impl Env {
     /// A registered variable's value, when set and not empty.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    /// A `ZBOOKS_ALERT_*` variable's value, when set and not empty; `None` for any other name.
+    pub fn alert_secret(&self, name: &str) -> Option<&str> {
+        self.alert_secrets
             .get(name)
             .map(String::as_str)
             .filter(|v| !v.trim().is_empty())

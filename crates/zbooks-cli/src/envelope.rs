@@ -30,12 +30,15 @@ use crate::exit;
 /// The version of the envelope and of every command's `data` in it.
 pub const SCHEMA: u32 = 2;
 
-/// Whether `command` ends with an envelope under `--format json`. Three do not: `sim` writes
-/// its envelope at once (it runs until stopped), `completions` writes a shell script, and
+/// Whether `command` ends with an envelope under `--format json`. Four do not: `sim` and
+/// `webhooks serve` write their envelope at once (they run until stopped), `completions` writes a shell script, and
 /// `import failed` writes JSON Lines, one failed record a line, which `zbooks import` reads
 /// again once corrected: records, not a report.
 pub fn ends_with_envelope(command: &str) -> bool {
-    !matches!(command, "sim" | "gateway" | "completions" | "import failed")
+    !matches!(
+        command,
+        "sim" | "gateway" | "webhooks serve" | "completions" | "import failed"
+    )
 }
 
 /// The data a command produced, waiting for its exit code: compact JSON text, its keys in the

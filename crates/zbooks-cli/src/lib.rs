@@ -93,10 +93,24 @@ pub fn main() -> ExitCode {
         }),
         // The demo needs no settings: it brings its own Zoho.
         Command::Demo(args) => commands::demo::run(&args, cli.global.verbose, printer),
+        // Reads scripts, never Zoho: no settings needed.
+        Command::Deluge(cmd) => commands::deluge::run(&cmd, printer),
+        Command::Webhooks(cmd) => with_settings(&cli.global, &env, &name, printer, |settings| {
+            commands::webhooks::run(&cmd, settings, &env, printer)
+        }),
+        Command::Alert(cmd) => with_settings(&cli.global, &env, &name, printer, |settings| {
+            commands::alert::run(&cmd, settings, &env, printer)
+        }),
         Command::Completions(args) => {
             commands::completions::run(&args, <Cli as clap::CommandFactory>::command(), printer)
         }
     };
+    // A permanent failure of `import` or `worker` raises an alert (when `[alerts]` is set).
+    let (code, error) = match &result {
+        Ok(code) => (*code, None),
+        Err(err) => (err.exit_code, Some(err)),
+    };
+    commands::alert::after_run(&name, code, error, &cli.global, &env, printer);
     let json =
         cli.global.format == printer::OutputFormat::Json && envelope::ends_with_envelope(&name);
     match result {

@@ -639,7 +639,7 @@ pub fn parse_config(
         .map_err(|e| config_error(text, path, &e))?;
     for key in unknown {
         warnings.push(format!(
-            "{}: unknown key `{key}` is ignored (known: default_profile, [profiles.NAME])",
+            "{}: unknown key `{key}` is ignored (known: default_profile, [profiles.NAME], [alerts])",
             path.display()
         ));
     }
@@ -672,6 +672,9 @@ struct RawConfig {
     default_profile: Option<String>,
     #[serde(default)]
     profiles: BTreeMap<String, toml::Value>,
+    /// `[alerts]`: read by `commands::alert` (known here so it is not warned about).
+    #[serde(default, rename = "alerts")]
+    _alerts: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]

@@ -41,6 +41,7 @@ mod shape;
 mod state;
 mod store;
 mod time;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -57,6 +58,7 @@ pub use control::config::{Check, OrgSpec, Scenario, SimConfig, UserSpec, parse_d
 pub use control::log::{Counters, LoggedRequest};
 pub use faults::{FaultAction, FaultRule};
 pub use resources::counter_kind;
+pub use webhooks::{WebhookAttempt, WebhookEvent, WebhookRule};
 
 use http::server;
 use state::Shared;
@@ -311,6 +313,18 @@ impl RunningSim {
     /// Resets the sandbox to the seeded world with the current scenario.
     pub fn reset(&self) {
         self.shared.reset(None, self.config_seed);
+    }
+
+    /// Replaces the workflow rules with webhook actions: each create or update of a record of
+    /// a rule's module fires it, in Zoho's payload shape, signed, with Zoho's retries
+    /// (`webhooks.rs`).
+    pub fn set_webhooks(&self, rules: Vec<WebhookRule>) {
+        self.shared.webhooks.set(rules);
+    }
+
+    /// Every webhook delivery attempt so far, in the order made.
+    pub fn webhook_attempts(&self) -> Vec<WebhookAttempt> {
+        self.shared.webhooks.attempts()
     }
 
     /// Replaces the scripted faults without touching the books.

@@ -56,6 +56,8 @@ pub(crate) struct Shared {
     pub(crate) dirty: AtomicBool,
     pub(crate) base_url: String,
     pub(crate) state_file: Option<PathBuf>,
+    /// Workflow rules with webhook actions, and their deliveries.
+    pub(crate) webhooks: crate::webhooks::Webhooks,
 }
 
 /// The state file's content (version 1). A newer simulator reading an older version starts
@@ -127,6 +129,7 @@ impl Shared {
             dirty: AtomicBool::new(false),
             base_url,
             state_file: config.state_file.clone(),
+            webhooks: crate::webhooks::Webhooks::default(),
         };
         if let Some(path) = &shared.state_file
             && path.exists()

@@ -1,9 +1,11 @@
 //! One module per command.
 
+pub mod alert;
 pub mod auth;
 pub mod call;
 pub mod completions;
 pub mod config;
+pub mod deluge;
 pub mod demo;
 pub mod doctor;
 pub mod explain;
@@ -12,4 +14,5 @@ pub mod import;
 pub mod logs;
 pub mod quota;
 pub mod sim;
+pub mod webhooks;
 pub mod worker;

@@ -242,6 +242,15 @@ fn check_every_command(queue: &str) {
     )
     .unwrap();
     let events = dir.path().join("events.jsonl");
+    // A script with a warning only (a literal organization id): exit 0, one finding.
+    let script = dir.path().join("script.dg");
+    std::fs::write(
+        &script,
+        "r = zoho.books.getRecords(\"items\", \"60012345678\", {}, \"books\");\n\
+         if (r.get(\"code\") != 0) { info r.get(\"message\"); }\n",
+    )
+    .unwrap();
+    let script = script.to_string_lossy().into_owned();
     let mut env = cli_login_env(&sim, dir.path());
     env.push(("ZBOOKS_CONFIG", config.to_string_lossy().into_owned()));
     let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -301,6 +310,9 @@ fn check_every_command(queue: &str) {
             "logs analyze events.jsonl",
             vec!["logs", "analyze", &events],
         ),
+        ("alert list", vec!["alert", "list"]),
+        ("webhooks list", vec!["webhooks", "list"]),
+        ("deluge check script.dg", vec!["deluge", "check", &script]),
         ("demo", vec!["demo"]),
     ];
     let mut wrong = Vec::new();

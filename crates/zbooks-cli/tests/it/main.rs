@@ -1,8 +1,10 @@
 //! End-to-end tests of the `zbooks` binary: run it, check stdout, stderr and the exit code.
 
+mod alert;
 mod chaos;
 mod cli_ux;
 mod config;
+mod deluge;
 mod demo;
 mod explain;
 mod first_hour;
@@ -24,6 +26,7 @@ mod shared_faults;
 mod shared_state;
 mod sim;
 mod store_and_tokens;
+mod webhooks;
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};

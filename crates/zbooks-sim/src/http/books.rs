@@ -401,6 +401,12 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
             drop(data);
             let reply = entity_reply(&ctx, 200, def.updated, *kind, &def.spec.update, record);
             shared.touch();
+            shared.webhooks.fire(
+                def.singular,
+                crate::webhooks::WebhookEvent::Updated,
+                &reply.body,
+                shared.settings.minute,
+            );
             Ok(reply)
         }
         Target::Delete(kind, id) => {
@@ -530,6 +536,12 @@ fn created_reply(
     let mut reply = entity_reply(ctx, 201, def.created, kind, &def.spec.create, record);
     reply.created = created;
     shared.touch();
+    shared.webhooks.fire(
+        def.singular,
+        crate::webhooks::WebhookEvent::Created,
+        &reply.body,
+        shared.settings.minute,
+    );
     reply
 }
 

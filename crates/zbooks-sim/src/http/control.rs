@@ -224,6 +224,25 @@ fn handle_inner(
             set_faults(shared, Vec::new());
             ok(&json!({"ok": true}))
         }
+        ("GET", "/webhooks") => ok(&json!({
+            "webhooks": shared.webhooks.rules(),
+            "attempts": shared.webhooks.attempts(),
+        })),
+        ("PUT" | "POST", "/webhooks") => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Rules {
+                webhooks: Vec<crate::webhooks::WebhookRule>,
+            }
+            let rules: Rules =
+                serde_json::from_slice(&inc.body).map_err(|e| bad_request(&e.to_string()))?;
+            shared.webhooks.set(rules.webhooks);
+            ok(&json!({"ok": true}))
+        }
+        ("DELETE", "/webhooks") => {
+            shared.webhooks.set(Vec::new());
+            ok(&json!({"ok": true}))
+        }
         ("POST", "/grant-codes" | "/grant-code") => {
             let req: CodeRequest = body_or_default(inc)?;
             let scopes = req.scope.map(|s| match s {
@@ -277,7 +296,7 @@ fn handle_inner(
                 "routes": [
                     "GET /__sim/health", "GET /__sim/demo", "POST /__sim/reset",
                     "POST /__sim/scenario", "GET /__sim/scenario", "GET|PUT|DELETE /__sim/faults",
-                    "POST /__sim/grant-codes", "POST /__sim/tokens/expire",
+                    "GET|PUT|DELETE /__sim/webhooks", "POST /__sim/grant-codes", "POST /__sim/tokens/expire",
                     "POST /__sim/clock/minute", "POST /__sim/clock/day",
                     "POST /__sim/clock/advance", "POST /__sim/usage", "GET /__sim/log",
                     "GET /__sim/counters",

@@ -22,13 +22,24 @@ Examples:
   kubectl logs deploy/sync | zbooks logs analyze - --format json")]
 pub struct LogsAnalyzeArgs {
     /// Log files to read (several at once); `-` reads standard input.
-    #[arg(value_name = "FILE", required_unless_present = "audit")]
+    #[arg(
+        value_name = "FILE",
+        required_unless_present_any = ["audit", "alerts", "webhooks"]
+    )]
     pub files: Vec<std::path::PathBuf>,
     /// Also read the audit log of failed calls that every zbooks command keeps in the store
     /// (for the profile's data directory), or on PostgreSQL when ZBOOKS_STATE or ZBOOKS_JOURNAL
     /// is a postgres:// URL (every machine's failures).
     #[arg(long)]
     pub audit: bool,
+    /// Also show the alerts raised (the data directory's alert queue): what failed for good and
+    /// who was told, or why not yet.
+    #[arg(long)]
+    pub alerts: bool,
+    /// Also show the webhook deliveries received (the data directory's webhook log): what Zoho
+    /// sent, and what was accepted, refused or forwarded.
+    #[arg(long)]
+    pub webhooks: bool,
     /// Also write a self-contained HTML report (charts inline, no network needed).
     #[arg(long, value_name = "FILE")]
     pub html: Option<std::path::PathBuf>,
@@ -97,6 +108,19 @@ pub fn run(args: &LogsAnalyzeArgs, global: &GlobalArgs, env: &Env, p: Printer) -
             ));
         }
     }
+    // The alert queue and the webhook log: read whole, shown after the analysis.
+    let mut extra = Extra::default();
+    if args.alerts || args.webhooks {
+        let settings = Settings::resolve(global, env)?;
+        if args.alerts {
+            sources += 1;
+            extra.alerts = Some(read_alerts(&settings)?);
+        }
+        if args.webhooks {
+            sources += 1;
+            extra.webhooks = Some(read_webhooks(&settings)?);
+        }
+    }
     if unreadable == sources {
         return Err(CliError::usage("no log could be read").with_hint(
             "give one or more log files (plain or .gz), a HAR export, or - for standard input",
@@ -104,8 +128,33 @@ pub fn run(args: &LogsAnalyzeArgs, global: &GlobalArgs, env: &Env, p: Printer) -
     }
     let report = analyzer.finish();
     match p.format {
-        OutputFormat::Json => p.json(&report.to_json()),
-        OutputFormat::Text => p.out(&report.to_text(p.color)),
+        OutputFormat::Json => {
+            let mut json = report.to_json();
+            if let serde_json::Value::Object(map) = &mut json {
+                if let Some(alerts) = &extra.alerts {
+                    map.insert(
+                        "alerts".to_owned(),
+                        serde_json::to_value(alerts).unwrap_or_default(),
+                    );
+                }
+                if let Some(webhooks) = &extra.webhooks {
+                    map.insert(
+                        "webhooks".to_owned(),
+                        serde_json::to_value(webhooks).unwrap_or_default(),
+                    );
+                }
+            }
+            p.json(&json);
+        }
+        OutputFormat::Text => {
+            let mut text = if args.files.is_empty() && !args.audit {
+                String::new()
+            } else {
+                report.to_text(p.color)
+            };
+            text.push_str(&extra.text(p));
+            p.out(&text);
+        }
     }
     if let Some(html) = &args.html {
         std::fs::write(html, report.to_html()).map_err(|e| {
@@ -120,6 +169,148 @@ pub fn run(args: &LogsAnalyzeArgs, global: &GlobalArgs, env: &Env, p: Printer) -
         exit::LOCAL_IO
     } else {
         exit::OK
+    })
+}
+
+/// How many alerts and deliveries are listed (the counts cover them all).
+const SHOWN: usize = 50;
+
+/// The alert queue and the webhook log, when asked for.
+#[derive(Default)]
+struct Extra {
+    alerts: Option<AlertsSection>,
+    webhooks: Option<WebhooksSection>,
+}
+
+/// What failed for good and who was told (`--alerts`).
+#[derive(serde::Serialize)]
+struct AlertsSection {
+    queue: String,
+    /// Failures told of, digests counted whole.
+    failures: i64,
+    sent: usize,
+    queued: usize,
+    by_cause: std::collections::BTreeMap<String, i64>,
+    alerts: Vec<zbooks_alert::Queued>,
+}
+
+/// What Zoho sent (`--webhooks`).
+#[derive(serde::Serialize)]
+struct WebhooksSection {
+    log: String,
+    received: usize,
+    verdicts: std::collections::BTreeMap<String, usize>,
+    forward: std::collections::BTreeMap<String, usize>,
+    events: Vec<zbooks_webhook::Event>,
+}
+
+impl Extra {
+    fn text(&self, p: Printer) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        if let Some(a) = &self.alerts {
+            let causes: Vec<String> = a.by_cause.iter().map(|(c, n)| format!("{c} {n}")).collect();
+            let _ = writeln!(
+                out,
+                "\n{}: {} failure(s) told of ({}) · {} alert(s) sent, {} queued · {}",
+                p.bold("Alerts: what failed for good and who was told"),
+                a.failures,
+                if causes.is_empty() {
+                    "none".to_owned()
+                } else {
+                    causes.join(", ")
+                },
+                a.sent,
+                a.queued,
+                a.queue
+            );
+            out.push_str(&crate::commands::alert::alert_lines(&a.alerts, p));
+        }
+        if let Some(w) = &self.webhooks {
+            let verdicts: Vec<String> =
+                w.verdicts.iter().map(|(v, n)| format!("{v} {n}")).collect();
+            let forward: Vec<String> = w.forward.iter().map(|(v, n)| format!("{v} {n}")).collect();
+            let _ = writeln!(
+                out,
+                "\n{}: {} deliveries ({}) · forwarding: {} · {}",
+                p.bold("Webhooks: what Zoho sent"),
+                w.received,
+                if verdicts.is_empty() {
+                    "none".to_owned()
+                } else {
+                    verdicts.join(", ")
+                },
+                if forward.is_empty() {
+                    "none".to_owned()
+                } else {
+                    forward.join(", ")
+                },
+                w.log
+            );
+            out.push_str(&crate::commands::webhooks::event_lines(&w.events));
+        }
+        out
+    }
+}
+
+fn read_alerts(settings: &Settings) -> Result<AlertsSection, CliError> {
+    let path = settings
+        .data_dir
+        .value
+        .join(crate::commands::alert::QUEUE_FILE);
+    let all = if path.exists() {
+        zbooks_alert::Outbox::open(&path, 0)
+            .and_then(|o| o.list(usize::MAX >> 1))
+            .map_err(|e| CliError::usage(format!("cannot read the alert queue: {e}")))?
+    } else {
+        Vec::new()
+    };
+    let mut by_cause = std::collections::BTreeMap::new();
+    for a in &all {
+        *by_cause.entry(a.cause.to_string()).or_insert(0) += a.count;
+    }
+    Ok(AlertsSection {
+        queue: path.display().to_string(),
+        failures: all.iter().map(|a| a.count).sum(),
+        sent: all
+            .iter()
+            .filter(|a| a.state == zbooks_alert::State::Sent)
+            .count(),
+        queued: all
+            .iter()
+            .filter(|a| a.state == zbooks_alert::State::Queued)
+            .count(),
+        by_cause,
+        alerts: all.into_iter().take(SHOWN).collect(),
+    })
+}
+
+fn read_webhooks(settings: &Settings) -> Result<WebhooksSection, CliError> {
+    let path = settings
+        .data_dir
+        .value
+        .join(crate::commands::webhooks::LOG_FILE);
+    let all = if path.exists() {
+        zbooks_webhook::Store::open(&path)
+            .and_then(|s| s.list(usize::MAX >> 1))
+            .map_err(|e| CliError::usage(format!("cannot read the webhook log: {e}")))?
+    } else {
+        Vec::new()
+    };
+    let mut verdicts = std::collections::BTreeMap::new();
+    let mut forward = std::collections::BTreeMap::new();
+    for e in &all {
+        *verdicts.entry(e.verdict.clone()).or_insert(0) += 1;
+        if e.forward != "none" {
+            *forward.entry(e.forward.clone()).or_insert(0) += 1;
+        }
+    }
+    Ok(WebhooksSection {
+        log: path.display().to_string(),
+        received: all.len(),
+        verdicts,
+        forward,
+        events: all.into_iter().take(SHOWN).collect(),
     })
 }
 
