@@ -19,8 +19,8 @@
 //! - **seen and heard**: every attempt is an event of the `--log-file` schema (for `zbooks
 //!   logs analyze`) and failures go to the audit log, through the client's sinks;
 //!   `GET /__zbooks/status` answers JSON and `GET /__zbooks/metrics` Prometheus text
-//!   ([`Observer`]); permanent failures go to an [`AlertSink`] (the seam of issue 18's
-//!   alerting, which does not exist yet).
+//!   ([`Observer`]); permanent failures go to an [`AlertSink`] (`zbooks gateway` puts the
+//!   alert channels of `zbooks-alert` there).
 //! - **safe by default**: loopback only unless `allow_remote`, which requires a gateway
 //!   token; a body size limit, a read timeout, and a graceful shutdown that drains requests
 //!   in flight.

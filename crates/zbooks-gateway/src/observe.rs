@@ -4,9 +4,8 @@
 //! and `GET /__zbooks/metrics` in Prometheus's text format.
 //!
 //! Permanent failures (ones no retry fixes: a refused login, a missing scope, the day's quota
-//! spent, a create in doubt) also go to an [`AlertSink`], the seam the alerting work (issue
-//! 18) plugs its channels into; until it exists, none is set and they are only counted and
-//! logged.
+//! spent, a create in doubt) also go to an [`AlertSink`]: `zbooks gateway` puts the config
+//! file's alert channels there (`zbooks-alert`); without one they are only counted and logged.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write as _;
@@ -38,9 +37,9 @@ pub struct Alert {
     pub message: String,
 }
 
-/// Where permanent failures are raised: the seam of the alerting channels (issue 18).
+/// Where permanent failures are raised: the seam of the alerting channels (`zbooks-alert`).
 pub trait AlertSink: Send + Sync + std::fmt::Debug {
-    /// Raises one alert. Must not block: it runs on the request's task.
+    /// Raises one alert. Must not wait on the network: it runs on the request's task.
     fn raise(&self, alert: &Alert);
 }
 

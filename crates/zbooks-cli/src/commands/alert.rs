@@ -3,11 +3,12 @@
 //! authentication broken, an organization blocked, Zoho failing after every retry). The
 //! channels and the window come from the config file's `[alerts]` table; the queue is a SQLite
 //! file in the data directory, so an alert raised by a run that then crashed is sent by the next
-//! one. The library is `zbooks-alert`.
+//! one. The library is `zbooks-alert`. `zbooks gateway`, which does not end, raises each
+//! permanent failure it answers through [`GatewayAlerts`] and sends it within a moment.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::time::UNIX_EPOCH;
+use std::time::{Duration, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -341,16 +342,8 @@ pub fn alert_lines(alerts: &[Queued], p: Printer) -> String {
 /// The permanent failure a command's end stands for, if it is one: an exit code and the
 /// error (`None` when it ended without one).
 pub fn cause_of(exit_code: u8, error: Option<&CliError>) -> Option<Cause> {
-    if let Some(class) = error.and_then(|e| e.class) {
-        match class {
-            FailureClass::BlockedOrg => return Some(Cause::OrganizationBlocked),
-            FailureClass::QuotaExhaustedDay => return Some(Cause::QuotaSpent),
-            FailureClass::AuthExpired | FailureClass::AuthMisconfigured => {
-                return Some(Cause::AuthBroken);
-            }
-            FailureClass::TransientServer => return Some(Cause::ServerErrors),
-            _ => {}
-        }
+    if let Some(cause) = error.and_then(|e| e.class).and_then(cause_of_class) {
+        return Some(cause);
     }
     match exit_code {
         exit::RECORDS_FAILED | exit::ZOHO_REJECTED => Some(Cause::RecordsRefused),
@@ -358,6 +351,130 @@ pub fn cause_of(exit_code: u8, error: Option<&CliError>) -> Option<Cause> {
         exit::UNREACHABLE => Some(Cause::ServerErrors),
         exit::QUOTA => Some(Cause::QuotaSpent),
         _ => None,
+    }
+}
+
+/// The cause a failure of this class stands for, when the class alone says it.
+fn cause_of_class(class: FailureClass) -> Option<Cause> {
+    match class {
+        FailureClass::BlockedOrg => Some(Cause::OrganizationBlocked),
+        FailureClass::QuotaExhaustedDay => Some(Cause::QuotaSpent),
+        FailureClass::AuthExpired | FailureClass::AuthMisconfigured => Some(Cause::AuthBroken),
+        FailureClass::TransientServer => Some(Cause::ServerErrors),
+        _ => None,
+    }
+}
+
+/// How often a running gateway sends what is due besides each new alert (a digest whose
+/// window ended, an alert a channel refused before).
+const GATEWAY_DELIVERY_EVERY: Duration = Duration::from_secs(30);
+
+/// How long a stopping gateway waits for its last alerts to be sent.
+const GATEWAY_LAST_DELIVERY: Duration = Duration::from_secs(10);
+
+/// The alert channels of `zbooks gateway`, a command that does not end: each permanent failure
+/// it answers (a refused login, a missing scope, the day's quota spent, a blocked organization,
+/// Zoho failing after every retry, a create in doubt, a record refused) is queued in the outbox
+/// at once, so it survives a crash, and sent by [`GatewayAlerts::deliver_until`] within a
+/// moment, grouped per cause and organization as every alert is.
+#[derive(Debug)]
+pub struct GatewayAlerts {
+    outbox: Outbox,
+    channels: Vec<Channel>,
+    raised: tokio::sync::Notify,
+}
+
+/// The gateway's alert channels, when the config file has `[alerts]` (`None` otherwise).
+pub fn gateway_alerts(
+    settings: &Settings,
+    env: &Env,
+) -> Result<Option<std::sync::Arc<GatewayAlerts>>, CliError> {
+    let Some(config) = config(settings)? else {
+        return Ok(None);
+    };
+    let channels = channels(&config, env)?;
+    let outbox = open(settings, &config)?;
+    Ok(Some(std::sync::Arc::new(GatewayAlerts {
+        outbox,
+        channels,
+        raised: tokio::sync::Notify::new(),
+    })))
+}
+
+/// The alert a failure the gateway answered stands for: its cause from Zoho's status and code
+/// as the client classifies them, else a record refused (a 4xx no retry fixes) or Zoho failing
+/// (a 5xx, a create in doubt).
+fn gateway_alert(failure: &zbooks_gateway::Alert) -> Alert {
+    let body = serde_json::json!({ "code": failure.code, "message": failure.message });
+    let class = zbooks_client::classify(failure.status, body.to_string().as_bytes())
+        .err()
+        .map(|f| f.class);
+    let cause = class
+        .and_then(cause_of_class)
+        .unwrap_or(if failure.status >= 500 {
+            Cause::ServerErrors
+        } else {
+            Cause::RecordsRefused
+        });
+    let code = failure
+        .code
+        .map_or_else(String::new, |code| format!(", code {code}"));
+    Alert {
+        cause,
+        organization_id: Some(failure.organization_id.clone()),
+        title: format!(
+            "zbooks gateway: {} {} answered {}{code}",
+            failure.method, failure.path, failure.status
+        ),
+        detail: format!(
+            "{}\n  hint: the gateway's --log-file and `GET /__zbooks/status` (recent_failures) \
+             show the call; `zbooks explain {}` says what the answer means",
+            failure.message,
+            failure.code.map_or(failure.status.into(), |c| c)
+        ),
+    }
+}
+
+impl zbooks_gateway::AlertSink for GatewayAlerts {
+    fn raise(&self, failure: &zbooks_gateway::Alert) {
+        // One row in a local SQLite file: short enough for the request's task.
+        if let Err(e) = self.outbox.raise(&gateway_alert(failure), now_ms()) {
+            tracing::warn!(target: "zbooks::alert", error = %e, "could not queue an alert");
+        }
+        self.raised.notify_one();
+    }
+}
+
+impl GatewayAlerts {
+    /// Sends what is due when an alert is raised and every [`GATEWAY_DELIVERY_EVERY`], until
+    /// `stop`; then once more, for at most [`GATEWAY_LAST_DELIVERY`].
+    pub async fn deliver_until(&self, stop: impl std::future::Future<Output = ()>, p: Printer) {
+        let http = reqwest::Client::new();
+        let send =
+            async || match zbooks_alert::deliver(&self.outbox, &self.channels, &http, now_ms())
+                .await
+            {
+                Ok(deliveries) => {
+                    for d in deliveries.iter().filter(|d| d.error.is_some()) {
+                        p.note(&format!(
+                            "warning: alert channel {}: {}",
+                            d.channel,
+                            d.error.as_deref().unwrap_or_default()
+                        ));
+                    }
+                }
+                Err(e) => p.note(&format!("warning: alert: {e}")),
+            };
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                () = &mut stop => break,
+                () = self.raised.notified() => {}
+                () = tokio::time::sleep(GATEWAY_DELIVERY_EVERY) => {}
+            }
+            send().await;
+        }
+        let _ = tokio::time::timeout(GATEWAY_LAST_DELIVERY, send()).await;
     }
 }
 

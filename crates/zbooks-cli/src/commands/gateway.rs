@@ -137,7 +137,12 @@ pub fn run(
         let answers = SqliteAnswers::open(&answers_path)
             .map_err(|e| render::store_error("cannot open the gateway's answers", &e))?;
         let allow_remote = config.allow_remote;
+        // Permanent failures go to the config file's alert channels, when it has `[alerts]`.
+        let alerts = crate::commands::alert::gateway_alerts(&ctx.settings, env)?;
         let mut gateway = Gateway::new(config).organization(client.clone());
+        if let Some(alerts) = &alerts {
+            gateway = gateway.alerts(alerts.clone());
+        }
         for other in &args.also_org {
             // The same token, store, limits and connections; its own queue and budget.
             gateway = gateway.organization(client.for_organization(other.trim()));
@@ -149,7 +154,20 @@ pub fn run(
             .await
             .map_err(|e| CliError::usage(e.to_string()))?;
         announce(&gateway, &org, &args.also_org, &ctx, allow_remote, p);
+        let (stopped, stopping) = tokio::sync::oneshot::channel::<()>();
+        let delivery = alerts.map(|alerts| {
+            tokio::spawn(async move {
+                let stopping = async {
+                    let _ = stopping.await;
+                };
+                alerts.deliver_until(stopping, p).await;
+            })
+        });
         gateway.serve_until(stop_signal()).await;
+        let _ = stopped.send(());
+        if let Some(delivery) = delivery {
+            let _ = delivery.await;
+        }
         p.note("gateway stopped");
         Ok::<_, CliError>(())
     })?;

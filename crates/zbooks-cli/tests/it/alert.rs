@@ -282,3 +282,86 @@ fn logs_analyze_shows_what_failed_who_was_told_and_what_zoho_sent() {
     assert_eq!(v["data"]["alerts"]["by_cause"]["quota_spent"], 1);
     assert_eq!(v["data"]["webhooks"]["verdicts"]["refused"], 1);
 }
+
+#[test]
+fn the_gateway_alerts_a_spent_quota_within_a_moment_and_signs_it() {
+    use std::io::{BufRead as _, Read as _, Write as _};
+    let sim = SimThread::start(SimConfig::default(), 1);
+    let org = sim.demo().organization_id;
+    assert!(sim.set_calls_today(&org, 5_000));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let http = rt.block_on(HttpReceiver::start());
+    let config = format!(
+        "[alerts]\n[[alerts.webhook]]\nname = \"ops\"\nurl = \"{}/hook\"\n\
+         secret_env = \"ZBOOKS_ALERT_SECRET\"\n",
+        http.url()
+    );
+    let setup = Setup::new(
+        &sim,
+        &config,
+        &[("ZBOOKS_ALERT_SECRET", WEBHOOK_SECRET.to_owned())],
+    );
+    let mut gateway = std::process::Command::new(env!("CARGO_BIN_EXE_zbooks"))
+        .args(["gateway", "--listen", "127.0.0.1:0", "--format", "json"])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .envs(setup.env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(gateway.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let line: Value = serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first}"));
+    let addr = line["data"]["listen"].as_str().unwrap().to_owned();
+    // A program asks; Zoho says the day's quota is spent (429, code 45).
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "GET /books/v3/contacts HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+    // The alert goes out while the gateway keeps serving: no restart, no `alert send`.
+    let mut hook = None;
+    for _ in 0..200 {
+        hook = http.requests().into_iter().find(|r| r.path == "/hook");
+        if hook.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &gateway.id().to_string()])
+        .status();
+    let out = gateway.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let hook = hook.unwrap_or_else(|| panic!("no alert reached the receiver: {stderr}"));
+    let ts: i64 = hook.header("x-zbooks-timestamp").unwrap().parse().unwrap();
+    assert!(verify(
+        WEBHOOK_SECRET.as_bytes(),
+        ts,
+        &hook.body,
+        hook.header("x-zbooks-signature").unwrap(),
+        ts,
+        300
+    ));
+    let body: Value = serde_json::from_slice(&hook.body).unwrap();
+    assert_eq!(body["cause"], "quota_spent", "{body}");
+    assert_eq!(body["organization_id"], org.as_str());
+    assert!(
+        body["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("zbooks gateway: GET /books/v3/contacts answered 429, code 45"),
+        "{body}"
+    );
+    let text = String::from_utf8_lossy(&hook.body);
+    assert!(!text.contains(&sim.demo().refresh_token), "{text}");
+    assert!(!text.contains("canary"), "{text}");
+}
