@@ -42,6 +42,7 @@ use std::path::{Path, PathBuf};
 use zbooks_types::event::CallEvent;
 
 pub use options::AnalyzeOptions;
+pub use render::html::Appendix;
 pub use report::{Finding, FindingKind, Report, Sample, Severity};
 
 use analyze::State;

@@ -281,6 +281,30 @@ fn logs_analyze_shows_what_failed_who_was_told_and_what_zoho_sent() {
     let v: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(v["data"]["alerts"]["by_cause"]["quota_spent"], 1);
     assert_eq!(v["data"]["webhooks"]["verdicts"]["refused"], 1);
+    // The HTML report has both, as tables after the analysis.
+    let html_path = setup.dir.path().join("report.html");
+    let html_arg = html_path.to_string_lossy().into_owned();
+    let html = setup.run(&[
+        "logs",
+        "analyze",
+        "--audit",
+        "--alerts",
+        "--webhooks",
+        "--html",
+        &html_arg,
+    ]);
+    assert_eq!(html.code, 0, "{}{}", html.stdout, html.stderr);
+    let page = std::fs::read_to_string(&html_path).unwrap();
+    for part in [
+        "<h2>Alerts: what failed for good and who was told</h2>",
+        r#"<table class="rows" id="alerts">"#,
+        "quota_<wbr>spent",
+        "<h2>Webhooks: what Zoho sent</h2>",
+        r#"<table class="rows" id="webhooks">"#,
+        "no X-Zoho-Webhook-Signature header",
+    ] {
+        assert!(page.contains(part), "{part} not in the page");
+    }
 }
 
 #[test]

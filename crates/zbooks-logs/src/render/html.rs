@@ -182,11 +182,33 @@ fn headline(report: &Report) -> String {
     }
 }
 
+/// A table the page shows after the analysis, from a source the analyzer does not read
+/// itself (the CLI's alert queue and webhook log): a heading, one line saying what it holds,
+/// and rows of plain text (escaped here).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Appendix {
+    /// The table's `id` in the page.
+    pub id: String,
+    /// The heading.
+    pub title: String,
+    /// One line under the heading (counts, where it was read).
+    pub summary: String,
+    /// The column names.
+    pub heads: Vec<String>,
+    /// The rows, one text per column.
+    pub rows: Vec<Vec<String>>,
+}
+
 impl Report {
     /// One self-contained HTML page: charts (calls per minute per organization against the
     /// limit, failures over time by class, codes, endpoints), the findings with their
     /// evidence and the tables. It loads nothing from the network.
     pub fn to_html(&self) -> String {
+        self.to_html_with(&[])
+    }
+
+    /// [`Report::to_html`], with `appendices` shown after the analysis's own tables.
+    pub fn to_html_with(&self, appendices: &[Appendix]) -> String {
         let mut out = String::with_capacity(64 * 1024);
         let t = &self.totals;
         let _ = write!(
@@ -494,6 +516,32 @@ impl Report {
                 );
             }
             out.push_str("</pre>");
+        }
+        for a in appendices {
+            let _ = write!(
+                out,
+                r#"<h2>{}</h2><p class="muted">{}</p>"#,
+                esc(&a.title),
+                esc(&a.summary)
+            );
+            if a.rows.is_empty() {
+                continue;
+            }
+            let heads: Vec<&str> = a.heads.iter().map(String::as_str).collect();
+            table_head(&mut out, &a.id, &heads);
+            for row in &a.rows {
+                out.push_str("<tr>");
+                for (i, text) in row.iter().enumerate() {
+                    cell(
+                        &mut out,
+                        heads.get(i).copied().unwrap_or(""),
+                        false,
+                        &breakable(text),
+                    );
+                }
+                out.push_str("</tr>");
+            }
+            out.push_str("</tbody></table>");
         }
         if !self.notes.is_empty() {
             out.push_str("<h2>Notes</h2><ul>");

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use clap::Args;
+use zbooks_alert::utc;
 use zbooks_logs::{AnalyzeOptions, Analyzer};
 use zbooks_types::{Clock as _, SystemClock};
 
@@ -157,7 +158,7 @@ pub fn run(args: &LogsAnalyzeArgs, global: &GlobalArgs, env: &Env, p: Printer) -
         }
     }
     if let Some(html) = &args.html {
-        std::fs::write(html, report.to_html()).map_err(|e| {
+        std::fs::write(html, report.to_html_with(&extra.appendices())).map_err(|e| {
             CliError::io(
                 format!("cannot write the HTML report {}", html.display()),
                 &e,
@@ -205,6 +206,111 @@ struct WebhooksSection {
 }
 
 impl Extra {
+    /// The alert queue and the webhook log as tables of the HTML report, after the analysis.
+    fn appendices(&self) -> Vec<zbooks_logs::Appendix> {
+        let mut out = Vec::new();
+        let counts = |map: &std::collections::BTreeMap<String, i64>| {
+            let parts: Vec<String> = map.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            if parts.is_empty() {
+                "none".to_owned()
+            } else {
+                parts.join(", ")
+            }
+        };
+        if let Some(a) = &self.alerts {
+            out.push(zbooks_logs::Appendix {
+                id: "alerts".to_owned(),
+                title: "Alerts: what failed for good and who was told".to_owned(),
+                summary: format!(
+                    "{} failure(s) told of ({}) · {} alert(s) sent, {} queued · {}",
+                    a.failures,
+                    counts(&a.by_cause),
+                    a.sent,
+                    a.queued,
+                    a.queue
+                ),
+                heads: ["raised", "cause", "organization", "what", "state", "told"]
+                    .map(str::to_owned)
+                    .to_vec(),
+                rows: a
+                    .alerts
+                    .iter()
+                    .map(|q| {
+                        let what = if q.kind == "digest" {
+                            format!("{} (digest of {})", q.title, q.count)
+                        } else {
+                            q.title.clone()
+                        };
+                        let state = match (&q.state, &q.last_error) {
+                            (zbooks_alert::State::Sent, _) => "sent".to_owned(),
+                            (_, Some(error)) => format!("queued: {error}"),
+                            (_, None) => "queued".to_owned(),
+                        };
+                        vec![
+                            utc(q.raised_at),
+                            q.cause.to_string(),
+                            q.organization_id.clone().unwrap_or_default(),
+                            what,
+                            state,
+                            q.delivered.join(", "),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+        if let Some(w) = &self.webhooks {
+            let as_i64 = |map: &std::collections::BTreeMap<String, usize>| {
+                map.iter()
+                    .map(|(k, n)| (k.clone(), i64::try_from(*n).unwrap_or(i64::MAX)))
+                    .collect::<std::collections::BTreeMap<_, _>>()
+            };
+            out.push(zbooks_logs::Appendix {
+                id: "webhooks".to_owned(),
+                title: "Webhooks: what Zoho sent".to_owned(),
+                summary: format!(
+                    "{} deliveries ({}) · forwarding: {} · {}",
+                    w.received,
+                    counts(&as_i64(&w.verdicts)),
+                    counts(&as_i64(&w.forward)),
+                    w.log
+                ),
+                heads: [
+                    "received",
+                    "verdict",
+                    "module",
+                    "record",
+                    "organization",
+                    "forwarded",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
+                rows: w
+                    .events
+                    .iter()
+                    .map(|e| {
+                        let verdict = match &e.reason {
+                            Some(reason) => format!("{}: {reason}", e.verdict),
+                            None => e.verdict.clone(),
+                        };
+                        let forward = match &e.forward_error {
+                            Some(error) => format!("{}: {error}", e.forward),
+                            None => e.forward.clone(),
+                        };
+                        vec![
+                            utc(e.received_at),
+                            verdict,
+                            e.module.clone().unwrap_or_default(),
+                            e.entity_id.clone().unwrap_or_default(),
+                            e.organization_id.clone().unwrap_or_default(),
+                            forward,
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+        out
+    }
+
     fn text(&self, p: Printer) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
