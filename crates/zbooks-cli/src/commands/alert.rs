@@ -446,8 +446,8 @@ impl zbooks_gateway::AlertSink for GatewayAlerts {
 }
 
 impl GatewayAlerts {
-    /// Sends what is due when an alert is raised and every [`GATEWAY_DELIVERY_EVERY`], until
-    /// `stop`; then once more, for at most [`GATEWAY_LAST_DELIVERY`].
+    /// Sends what is due when an alert is raised and every 30 s, until
+    /// `stop`; then once more, for at most 10 s.
     pub async fn deliver_until(&self, stop: impl std::future::Future<Output = ()>, p: Printer) {
         let http = reqwest::Client::new();
         let send =
