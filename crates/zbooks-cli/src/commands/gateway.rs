@@ -39,8 +39,10 @@ Zoho's limits, retries what is safe to retry, never sends a create twice, and lo
 
 A request may wait at most --max-wait in the organization's queue (or X-Zbooks-Max-Wait
 seconds); longer, it is answered 429 with Retry-After. An Idempotency-Key header makes a create
-safe to repeat for 24 hours. GET /__zbooks/status (JSON) and GET /__zbooks/metrics
-(Prometheus) tell how it goes. Ctrl-C or SIGTERM stops it after the requests in flight.
+safe to repeat for 24 hours; the answers are kept with the shared state (ZBOOKS_STATE, Redis or
+PostgreSQL) when there is one, so gateways on several machines share their keys. GET
+/__zbooks/status (JSON) and GET /__zbooks/metrics (Prometheus) tell how it goes. Ctrl-C or
+SIGTERM stops it after the requests in flight.
 
 Examples:
   zbooks gateway
