@@ -36,9 +36,9 @@ pub struct GatewayConfig {
     pub drain: Duration,
     /// How long an `Idempotency-Key`'s first answer is replayed (default 24 h).
     pub idempotency_ttl: Duration,
-    /// How long a request's claim on its `Idempotency-Key` lasts while it is in flight
-    /// (default 10 min, longer than the queue's wait and the client's retries): a gateway that
-    /// dies holding a key frees it after this.
+    /// How long a request's claim on its `Idempotency-Key` lasts while it is in flight, beyond
+    /// the request's longest wait in the queue (default 10 min, longer than the client's
+    /// retries): a gateway that dies holding a key frees it after this.
     pub idempotency_pending: Duration,
     /// The longest a request waits for the answer of another request with the same key in
     /// flight (default 60 s); then it is answered 409 with `Retry-After`.

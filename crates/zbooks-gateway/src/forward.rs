@@ -218,7 +218,8 @@ fn parse_seconds(text: &str) -> Option<Duration> {
         (text.strip_suffix('s').unwrap_or(text), 1.0)
     };
     let value: f64 = number.trim().parse().ok()?;
-    (value.is_finite() && value >= 0.0).then(|| Duration::from_secs_f64(value * scale))
+    // `try_`: a number too large for a duration is refused, not a panic.
+    Duration::try_from_secs_f64(value * scale).ok()
 }
 
 /// Reads the body within the size limit and the read timeout; JSON is kept byte for byte, a
@@ -320,6 +321,12 @@ async fn answer(shared: &Arc<Shared>, asked: &Asked) -> Response<Body> {
     let _held = shared.key_locks.hold(&scoped).await;
     let holder = shared.holder.as_str();
     let waiting_since = tokio::time::Instant::now();
+    // The marker outlasts the request's own wait in the queue (a client may ask for a long
+    // one), so no other gateway takes the key while this request still waits to be sent.
+    let pending_for = shared
+        .config
+        .idempotency_pending
+        .saturating_add(asked.max_wait);
     let mut poll = Duration::from_millis(10);
     let now = loop {
         let now = SystemClock.now();
@@ -329,7 +336,9 @@ async fn answer(shared: &Arc<Shared>, asked: &Asked) -> Response<Body> {
                 &scoped,
                 holder,
                 now,
-                now + shared.config.idempotency_pending,
+                now.checked_add(pending_for)
+                    .or_else(|| now.checked_add(shared.config.idempotency_pending))
+                    .unwrap_or(now),
             )
             .await;
         match claim {
@@ -397,7 +406,7 @@ async fn answer(shared: &Arc<Shared>, asked: &Asked) -> Response<Body> {
             tracing::warn!(target: "zbooks::gateway", error = %err, "cannot keep an idempotency key's answer");
         }
     } else if let Err(err) = shared.answers.release(&scoped, holder).await {
-        // The marker lapses by itself after `idempotency_pending`.
+        // The marker lapses by itself (`idempotency_pending` after the request's wait).
         tracing::warn!(target: "zbooks::gateway", error = %err, "cannot free an idempotency key");
     }
     response
@@ -793,5 +802,9 @@ mod tests {
         assert_eq!(parse_seconds("250ms"), Some(Duration::from_millis(250)));
         assert_eq!(parse_seconds("-1"), None);
         assert_eq!(parse_seconds("soon"), None);
+        // Too large for a duration, or not a number: refused, never a panic.
+        assert_eq!(parse_seconds("1e300"), None);
+        assert_eq!(parse_seconds("inf"), None);
+        assert_eq!(parse_seconds("NaN"), None);
     }
 }
