@@ -347,6 +347,17 @@ pub struct TokenInfo {
     pub expires_at: Option<SystemTime>,
     /// The `api_domain` the accounts server gave with it.
     pub api_domain: Option<String>,
+    /// How long it was issued for, when known: with [`TokenInfo::expires_at`], when it was
+    /// obtained (by whichever process sharing the store fetched it).
+    pub lifetime: Option<Duration>,
+}
+
+impl TokenInfo {
+    /// How long ago it was obtained, seen at `now`, when its lifetime and expiry are known.
+    pub fn age(&self, now: SystemTime) -> Option<Duration> {
+        let obtained = self.expires_at?.checked_sub(self.lifetime?)?;
+        Some(now.duration_since(obtained).unwrap_or(Duration::ZERO))
+    }
 }
 
 /// How a probe writes the `Authorization` header.
@@ -410,6 +421,7 @@ impl Client {
         Ok(TokenInfo {
             expires_at: token.expires_at,
             api_domain: token.api_domain.clone(),
+            lifetime: token.lifetime,
         })
     }
 
@@ -425,12 +437,14 @@ impl Client {
             return Ok(Some(TokenInfo {
                 expires_at: None,
                 api_domain: None,
+                lifetime: None,
             }));
         };
         let stored = auth.store.load_token(key).await.map_err(Error::store)?;
         Ok(stored.map(|t| TokenInfo {
             expires_at: Some(t.expires_at),
             api_domain: t.api_domain,
+            lifetime: t.lifetime,
         }))
     }
 

@@ -46,6 +46,10 @@ pub enum Refusal {
     ShuttingDown,
     /// The gateway's own store failed (500, code 90012).
     Internal,
+    /// A request with the same `Idempotency-Key` is still in flight (on this gateway or
+    /// another sharing the state) past the longest the gateway waits for its answer (409,
+    /// code 90013), with `Retry-After`.
+    KeyInFlight,
 }
 
 impl Refusal {
@@ -60,6 +64,7 @@ impl Refusal {
             Refusal::BodyTooLarge => 413,
             Refusal::UnsupportedBody => 415,
             Refusal::WaitTooLong => 429,
+            Refusal::KeyInFlight => 409,
             Refusal::Internal => 500,
             Refusal::CreateInDoubt | Refusal::Upstream => 502,
             Refusal::ShuttingDown => 503,
@@ -81,6 +86,7 @@ impl Refusal {
             Refusal::Upstream => 90010,
             Refusal::ShuttingDown => 90011,
             Refusal::Internal => 90012,
+            Refusal::KeyInFlight => 90013,
         }
     }
 
@@ -99,6 +105,7 @@ impl Refusal {
             Refusal::Upstream => "upstream",
             Refusal::ShuttingDown => "shutting_down",
             Refusal::Internal => "internal",
+            Refusal::KeyInFlight => "idempotency_key_in_flight",
         }
     }
 }
@@ -183,6 +190,7 @@ mod tests {
             Refusal::Upstream,
             Refusal::ShuttingDown,
             Refusal::Internal,
+            Refusal::KeyInFlight,
         ];
         let codes: std::collections::HashSet<_> = all.iter().map(|r| r.code()).collect();
         assert_eq!(codes.len(), all.len());

@@ -36,6 +36,13 @@ pub struct GatewayConfig {
     pub drain: Duration,
     /// How long an `Idempotency-Key`'s first answer is replayed (default 24 h).
     pub idempotency_ttl: Duration,
+    /// How long a request's claim on its `Idempotency-Key` lasts while it is in flight, beyond
+    /// the request's longest wait in the queue (default 10 min, longer than the client's
+    /// retries): a gateway that dies holding a key frees it after this.
+    pub idempotency_pending: Duration,
+    /// The longest a request waits for the answer of another request with the same key in
+    /// flight (default 60 s); then it is answered 409 with `Retry-After`.
+    pub idempotency_wait: Duration,
     /// The limits the gateway's clients keep: the queue estimates a request's wait from their
     /// pacing interval (give the same value as the clients').
     pub limits: LimitsConfig,
@@ -64,6 +71,8 @@ impl Default for GatewayConfig {
             read_timeout: Duration::from_secs(30),
             drain: Duration::from_mins(1),
             idempotency_ttl: Duration::from_hours(24),
+            idempotency_pending: Duration::from_mins(10),
+            idempotency_wait: Duration::from_mins(1),
             limits: LimitsConfig::default(),
             queue_slots: 10,
             max_connections: 512,

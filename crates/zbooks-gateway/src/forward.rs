@@ -29,7 +29,7 @@ use zbooks_types::{Clock as _, FailureClass, SystemClock};
 
 use crate::answer::{Body, Refusal, bytes_response, json_response, refuse, refuse_after};
 use crate::config::GatewayConfig;
-use crate::idempotency::{AnswerStore, KeyLocks, StoredAnswer};
+use crate::idempotency::{AnswerStore, Claim, KeyLocks, StoredAnswer};
 use crate::observe::{Alert, AlertSink, Observer};
 use crate::queue::Queues;
 
@@ -58,6 +58,8 @@ pub(crate) struct Shared {
     pub(crate) queues: Queues,
     pub(crate) answers: Arc<dyn AnswerStore>,
     pub(crate) key_locks: KeyLocks,
+    /// This gateway's name on the keys it claims (unique per run and machine).
+    pub(crate) holder: String,
     pub(crate) observer: Arc<Observer>,
     pub(crate) alerts: Option<Arc<dyn AlertSink>>,
     pub(crate) closing: AtomicBool,
@@ -216,7 +218,8 @@ fn parse_seconds(text: &str) -> Option<Duration> {
         (text.strip_suffix('s').unwrap_or(text), 1.0)
     };
     let value: f64 = number.trim().parse().ok()?;
-    (value.is_finite() && value >= 0.0).then(|| Duration::from_secs_f64(value * scale))
+    // `try_`: a number too large for a duration is refused, not a panic.
+    Duration::try_from_secs_f64(value * scale).ok()
 }
 
 /// Reads the body within the size limit and the read timeout; JSON is kept byte for byte, a
@@ -316,31 +319,73 @@ async fn answer(shared: &Arc<Shared>, asked: &Asked) -> Response<Body> {
     };
     let scoped = format!("{}:{}:{}:{key}", asked.org, asked.method, asked.path);
     let _held = shared.key_locks.hold(&scoped).await;
-    let now = SystemClock.now();
-    match shared.answers.load(&scoped, now).await {
-        Ok(Some(kept)) => {
-            shared.observer.replayed(&asked.org);
-            let mut response = bytes_response(
-                kept.status,
-                kept.content_type.as_deref(),
-                Bytes::from(kept.body),
-            );
-            response.headers_mut().insert(
-                REPLAY_HEADER,
-                hyper::header::HeaderValue::from_static("true"),
-            );
-            return response;
+    let holder = shared.holder.as_str();
+    let waiting_since = tokio::time::Instant::now();
+    // The marker outlasts the request's own wait in the queue (a client may ask for a long
+    // one), so no other gateway takes the key while this request still waits to be sent.
+    let pending_for = shared
+        .config
+        .idempotency_pending
+        .saturating_add(asked.max_wait);
+    let mut poll = Duration::from_millis(10);
+    let now = loop {
+        let now = SystemClock.now();
+        let claim = shared
+            .answers
+            .claim(
+                &scoped,
+                holder,
+                now,
+                now.checked_add(pending_for)
+                    .or_else(|| now.checked_add(shared.config.idempotency_pending))
+                    .unwrap_or(now),
+            )
+            .await;
+        match claim {
+            Ok(Claim::Kept(kept)) => {
+                shared.observer.replayed(&asked.org);
+                let mut response = bytes_response(
+                    kept.status,
+                    kept.content_type.as_deref(),
+                    Bytes::from(kept.body),
+                );
+                response.headers_mut().insert(
+                    REPLAY_HEADER,
+                    hyper::header::HeaderValue::from_static("true"),
+                );
+                return response;
+            }
+            Ok(Claim::Mine) => break now,
+            Ok(Claim::Pending) => {
+                // Another gateway sharing the state sends this key now: its answer is ours.
+                let waited = waiting_since.elapsed();
+                if waited >= shared.config.idempotency_wait {
+                    return refuse_after(
+                        Refusal::KeyInFlight,
+                        &format!(
+                            "a request with this Idempotency-Key is still in flight (on this \
+                             gateway or another sharing its state) after {} s",
+                            waited.as_secs()
+                        ),
+                        "send it again with the same Idempotency-Key after Retry-After: you \
+                         get the first request's answer, never a second record",
+                        poll.max(Duration::from_secs(1)),
+                    );
+                }
+                tokio::time::sleep(poll.min(shared.config.idempotency_wait.saturating_sub(waited)))
+                    .await;
+                poll = (poll * 2).min(Duration::from_millis(250));
+            }
+            Err(err) => {
+                tracing::warn!(target: "zbooks::gateway", error = %err, "cannot read an idempotency key's answer");
+                return refuse(
+                    Refusal::Internal,
+                    &format!("the gateway cannot read the answers it keeps: {err}"),
+                    "send it again; the request was not sent to Zoho",
+                );
+            }
         }
-        Ok(None) => {}
-        Err(err) => {
-            tracing::warn!(target: "zbooks::gateway", error = %err, "cannot read an idempotency key's answer");
-            return refuse(
-                Refusal::Internal,
-                &format!("the gateway cannot read the answers it keeps: {err}"),
-                "send it again; the request was not sent to Zoho",
-            );
-        }
-    }
+    };
     let (response, final_answer) = send(shared, asked).await;
     if final_answer {
         let kept = StoredAnswer {
@@ -360,8 +405,25 @@ async fn answer(shared: &Arc<Shared>, asked: &Asked) -> Response<Body> {
         {
             tracing::warn!(target: "zbooks::gateway", error = %err, "cannot keep an idempotency key's answer");
         }
+    } else if let Err(err) = shared.answers.release(&scoped, holder).await {
+        // The marker lapses by itself (`idempotency_pending` after the request's wait).
+        tracing::warn!(target: "zbooks::gateway", error = %err, "cannot free an idempotency key");
     }
     response
+}
+
+/// A name for this gateway's claims on keys: its process, address and a random part, so two
+/// gateways (or two runs of one) never share one.
+pub(crate) fn holder_name(addr: SocketAddr) -> String {
+    use std::hash::{BuildHasher as _, Hasher as _};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        SystemClock
+            .now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    format!("{}@{addr}#{:016x}", std::process::id(), hasher.finish())
 }
 
 /// The bytes of an answer the gateway built (always one whole frame).
@@ -740,5 +802,9 @@ mod tests {
         assert_eq!(parse_seconds("250ms"), Some(Duration::from_millis(250)));
         assert_eq!(parse_seconds("-1"), None);
         assert_eq!(parse_seconds("soon"), None);
+        // Too large for a duration, or not a number: refused, never a panic.
+        assert_eq!(parse_seconds("1e300"), None);
+        assert_eq!(parse_seconds("inf"), None);
+        assert_eq!(parse_seconds("NaN"), None);
     }
 }

@@ -15,7 +15,10 @@
 //! - **safe retries**: GET, PUT and DELETE are retried on transient failures with jittered
 //!   backoff inside the client's retry budget; a POST is never sent again blind: a lost answer
 //!   is settled by looking the record up by its natural key ([`zbooks_types::resource`]'s
-//!   table), and an `Idempotency-Key` header replays the first answer for 24 hours.
+//!   table), and an `Idempotency-Key` header replays the first answer for 24 hours, kept in an
+//!   [`AnswerStore`] that follows the state backend (SQLite, or Redis and PostgreSQL through
+//!   `zbooks-redis` and `zbooks-pg`): gateways sharing the state share their keys, and a
+//!   retry reaching another gateway while the first is in flight waits for its answer.
 //! - **seen and heard**: every attempt is an event of the `--log-file` schema (for `zbooks
 //!   logs analyze`) and failures go to the audit log, through the client's sinks;
 //!   `GET /__zbooks/status` answers JSON and `GET /__zbooks/metrics` Prometheus text
@@ -71,6 +74,7 @@
 // gateway).
 mod answer;
 mod config;
+pub mod conformance;
 mod error;
 mod forward;
 mod idempotency;
@@ -94,7 +98,7 @@ pub use answer::Refusal;
 pub use config::{DEFAULT_LISTEN, GatewayConfig};
 pub use error::GatewayError;
 pub use forward::{ADOPTED_HEADER, IDEMPOTENCY_HEADER, MAX_WAIT_HEADER, REPLAY_HEADER};
-pub use idempotency::{AnswerStore, MemoryAnswers, SqliteAnswers, StoredAnswer};
+pub use idempotency::{AnswerStore, Claim, MemoryAnswers, SqliteAnswers, StoredAnswer};
 pub use observe::{Alert, AlertSink, Observer};
 
 /// A gateway being set up: its configuration, the organizations it serves (one client each)
@@ -128,7 +132,8 @@ impl Gateway {
         self
     }
 
-    /// Keeps idempotency keys' answers here (default: in memory).
+    /// Keeps idempotency keys' answers here (default: in memory): give gateways that share
+    /// a state backend the same store (Redis or PostgreSQL) and they share their keys.
     pub fn answers(mut self, store: Arc<dyn AnswerStore>) -> Self {
         self.answers = Some(store);
         self
@@ -197,6 +202,7 @@ impl Gateway {
                 .answers
                 .unwrap_or_else(|| Arc::new(MemoryAnswers::new())),
             key_locks: idempotency::KeyLocks::default(),
+            holder: forward::holder_name(addr),
             observer,
             alerts: self.alerts,
             closing: AtomicBool::new(false),

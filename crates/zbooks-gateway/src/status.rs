@@ -1,7 +1,9 @@
 //! `GET /__zbooks/status` (JSON) and `GET /__zbooks/metrics` (Prometheus text): per
 //! organization, the queue (waiting, being sent), calls this minute and today, the daily
 //! limit, a pause, the answers given and refused, lookups and replays, recent failures; and
-//! the token's age and requests. Both carry no secret: no token, header or body.
+//! the token's requests, and the token in use as the token store knows it (its age and
+//! expiry, whichever process sharing the store fetched it). Both carry no secret: no token,
+//! header or body.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -10,7 +12,10 @@ use std::sync::atomic::Ordering;
 use bytes::Bytes;
 use hyper::Response;
 use serde_json::{Value, json};
+use std::time::{Duration, SystemTime};
+
 use zbooks_client::time::rfc3339;
+use zbooks_types::{Clock as _, SystemClock};
 
 use crate::answer::{Body, bytes_response, json_response};
 use crate::forward::{Shared, seconds_until};
@@ -74,10 +79,50 @@ async fn rows(shared: &Shared) -> Vec<Row> {
     rows
 }
 
+/// The access token the gateway uses, as the token store knows it (never the token itself).
+struct TokenView {
+    /// The store answered with a cached token.
+    cached: bool,
+    /// When it expires.
+    expires_at: Option<SystemTime>,
+    /// Seconds until then (0 once past).
+    expires_in: Option<f64>,
+    /// How long ago it was obtained: from the store (its lifetime and expiry), else since this
+    /// gateway fetched it.
+    age: Option<Duration>,
+}
+
+async fn token_view(shared: &Shared) -> TokenView {
+    let now = SystemClock.now();
+    let info = match shared.clients.get(&shared.default_org) {
+        Some(client) => match client.token_info().await {
+            Ok(info) => info,
+            Err(err) => {
+                tracing::warn!(target: "zbooks::gateway", error = %err, "cannot read the token store");
+                None
+            }
+        },
+        None => None,
+    };
+    let own_age = shared.observer.token().1;
+    let expires_at = info.as_ref().and_then(|i| i.expires_at);
+    TokenView {
+        cached: info.is_some(),
+        expires_at,
+        expires_in: expires_at.map(|at| {
+            at.duration_since(now)
+                .unwrap_or(Duration::ZERO)
+                .as_secs_f64()
+        }),
+        age: info.as_ref().and_then(|i| i.age(now)).or(own_age),
+    }
+}
+
 /// The status as JSON.
 pub(crate) async fn json(shared: &Arc<Shared>) -> Response<Body> {
     let rows = rows(shared).await;
-    let (token_requests, token_age) = shared.observer.token();
+    let token_requests = shared.observer.token().0;
+    let token = token_view(shared).await;
     let limits = shared.config.limits;
     let orgs: Vec<Value> = rows
         .iter()
@@ -116,7 +161,10 @@ pub(crate) async fn json(shared: &Arc<Shared>) -> Response<Body> {
             "requests": token_requests,
             "failures": shared.observer.token_failures(),
             "last_obtained_at": shared.observer.last_token_at().map(rfc3339),
-            "age_seconds": token_age.map(|a| a.as_secs_f64()),
+            "cached": token.cached,
+            "age_seconds": token.age.map(|a| a.as_secs_f64()),
+            "expires_at": token.expires_at.map(rfc3339),
+            "expires_in_seconds": token.expires_in,
         },
         "organizations": orgs,
     });
@@ -245,7 +293,8 @@ pub(crate) async fn prometheus(shared: &Arc<Shared>) -> Response<Body> {
             );
         }
     }
-    let (token_requests, token_age) = shared.observer.token();
+    let token_requests = shared.observer.token().0;
+    let token = token_view(shared).await;
     header(
         &mut out,
         "zbooks_gateway_token_requests_total",
@@ -253,7 +302,7 @@ pub(crate) async fn prometheus(shared: &Arc<Shared>) -> Response<Body> {
         "Token requests to Zoho's accounts server.",
     );
     let _ = writeln!(out, "zbooks_gateway_token_requests_total {token_requests}");
-    if let Some(age) = token_age {
+    if let Some(age) = token.age {
         header(
             &mut out,
             "zbooks_gateway_token_age_seconds",
@@ -265,6 +314,15 @@ pub(crate) async fn prometheus(shared: &Arc<Shared>) -> Response<Body> {
             "zbooks_gateway_token_age_seconds {}",
             age.as_secs_f64()
         );
+    }
+    if let Some(left) = token.expires_in {
+        header(
+            &mut out,
+            "zbooks_gateway_token_expires_in_seconds",
+            "gauge",
+            "Seconds until the access token in use expires, as the token store knows it.",
+        );
+        let _ = writeln!(out, "zbooks_gateway_token_expires_in_seconds {left}");
     }
     header(
         &mut out,

@@ -4,7 +4,8 @@
 //! with `FOR UPDATE SKIP LOCKED`), so that several machines share one import, the client's
 //! shared state ([`PgState`]: budget, daily ledger, in-flight leases and token cache, the
 //! traits of `zbooks_client::store`) and the audit log of failed calls ([`PgStore`] is an
-//! `AuditSink`): one database may hold everything machines share.
+//! `AuditSink`), and `zbooks gateway`'s `Idempotency-Key` answers ([`PgAnswers`]): one database
+//! may hold everything machines share.
 //!
 //! It exists apart from `zbooks-store` to keep the PostgreSQL client and its pool out of every
 //! build that does not use them. It only persists: it never calls Zoho and decides nothing an
@@ -22,6 +23,7 @@
 //! database can hold several installations, and each test one schema of its own.
 #![warn(missing_docs)]
 
+mod answers;
 mod audit;
 mod journal;
 mod migrate;
@@ -34,6 +36,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use zbooks_client::store::{StoreError, StoreResult};
 
+pub use answers::PgAnswers;
 pub use journal::PgJournal;
 pub use migrate::{MIGRATIONS, Migration};
 pub use queue::{

@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_audit_log.sql",
         sql: include_str!("../migrations/0005_audit_log.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_gateway_answers.sql",
+        sql: include_str!("../migrations/0006_gateway_answers.sql"),
+    },
 ];
 
 /// The last migration the database records (0: none, or no zbooks tables), without changing

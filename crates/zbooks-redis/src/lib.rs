@@ -38,7 +38,11 @@
 //! When Redis does not answer, every call returns a [`StoreError`]; the client then sends
 //! nothing (a store error is never retried), so the limit is never exceeded.
 //! [`FallbackStore`] keeps callers going instead on a conservative local share, and says so.
+//!
+//! [`RedisStore::answers`] keeps `zbooks gateway`'s `Idempotency-Key` answers on the same
+//! server, so gateways sharing the state share their keys.
 
+mod answers;
 mod fallback;
 
 use std::fmt;
@@ -56,6 +60,7 @@ use zbooks_client::store::{
 use zbooks_client::time::{BoxFuture, from_micros, to_micros};
 use zbooks_types::{Plan, Secret};
 
+pub use answers::RedisAnswers;
 pub use fallback::{FallbackStore, LOCAL_SHARE, Notice, PROBE_EVERY, RECOVERY_GRACE};
 
 /// The key prefix used when none is given.

@@ -340,3 +340,15 @@ async fn an_unreachable_shared_store_leases_locally_and_knows_no_participants() 
     // The store's clock is not known: the client keeps the offset it measured last.
     assert!(store.server_time().await.is_err());
 }
+
+/// The gateway's `Idempotency-Key` answers on Redis pass the gateway's conformance suite (the
+/// one the memory and SQLite stores pass), claims racing included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_answers_pass_the_gateway_conformance_tests() {
+    with_redis(|store| async move {
+        let answers: Arc<dyn zbooks_gateway::AnswerStore> = Arc::new(store.answers());
+        zbooks_gateway::conformance::run(answers.clone()).await;
+        zbooks_gateway::conformance::run_concurrent(answers).await;
+    })
+    .await;
+}

@@ -14,7 +14,11 @@ use clap::Args;
 use serde_json::json;
 use zbooks_client::events::EventSink;
 use zbooks_client::{LimitsConfig, RetryConfig, TokenConfig};
-use zbooks_gateway::{DEFAULT_LISTEN, Gateway, GatewayConfig, Observer, SqliteAnswers};
+use zbooks_gateway::{
+    AnswerStore, DEFAULT_LISTEN, Gateway, GatewayConfig, Observer, SqliteAnswers,
+};
+use zbooks_pg::PgStore;
+use zbooks_redis::{RedisOptions, RedisStore};
 use zbooks_types::Secret;
 
 use crate::context::{self, Context};
@@ -35,8 +39,10 @@ Zoho's limits, retries what is safe to retry, never sends a create twice, and lo
 
 A request may wait at most --max-wait in the organization's queue (or X-Zbooks-Max-Wait
 seconds); longer, it is answered 429 with Retry-After. An Idempotency-Key header makes a create
-safe to repeat for 24 hours. GET /__zbooks/status (JSON) and GET /__zbooks/metrics
-(Prometheus) tell how it goes. Ctrl-C or SIGTERM stops it after the requests in flight.
+safe to repeat for 24 hours; the answers are kept with the shared state (ZBOOKS_STATE, Redis or
+PostgreSQL) when there is one, so gateways on several machines share their keys. GET
+/__zbooks/status (JSON) and GET /__zbooks/metrics (Prometheus) tell how it goes. Ctrl-C or
+SIGTERM stops it after the requests in flight.
 
 Examples:
   zbooks gateway
@@ -133,9 +139,7 @@ pub fn run(
             .event_sink(observer.clone())
             .build()
             .map_err(|e| render::client_error("cannot set up the Zoho Books client", &e))?;
-        let answers_path = ctx.settings.data_dir.value.join(SqliteAnswers::FILE_NAME);
-        let answers = SqliteAnswers::open(&answers_path)
-            .map_err(|e| render::store_error("cannot open the gateway's answers", &e))?;
+        let (answers, answers_at) = answer_store(&ctx.settings).await?;
         let allow_remote = config.allow_remote;
         // Permanent failures go to the config file's alert channels, when it has `[alerts]`.
         let alerts = crate::commands::alert::gateway_alerts(&ctx.settings, env)?;
@@ -149,11 +153,19 @@ pub fn run(
         }
         let gateway = gateway
             .observer(observer)
-            .answers(Arc::new(answers))
+            .answers(answers)
             .start()
             .await
             .map_err(|e| CliError::usage(e.to_string()))?;
-        announce(&gateway, &org, &args.also_org, &ctx, allow_remote, p);
+        announce(
+            &gateway,
+            &org,
+            &args.also_org,
+            &ctx,
+            &answers_at,
+            allow_remote,
+            p,
+        );
         let (stopped, stopping) = tokio::sync::oneshot::channel::<()>();
         let delivery = alerts.map(|alerts| {
             tokio::spawn(async move {
@@ -172,6 +184,44 @@ pub fn run(
         Ok::<_, CliError>(())
     })?;
     Ok(exit::OK)
+}
+
+/// Where the gateway keeps its `Idempotency-Key` answers, and how to name that place: with
+/// the shared state when `ZBOOKS_STATE` names one (Redis, under the state's key prefix, or
+/// PostgreSQL), so gateways on several machines share their keys; else `gateway.db` in the
+/// data directory.
+async fn answer_store(settings: &Settings) -> Result<(Arc<dyn AnswerStore>, String), CliError> {
+    let shared_url = settings.state.as_ref().map(|s| s.value.trim().to_owned());
+    match shared_url {
+        Some(url) if context::is_postgres_url(&url) => {
+            let shown = crate::settings::redact_url(&url);
+            let pg = PgStore::connect(&url).await.map_err(|e| {
+                render::store_error(format!("cannot open the gateway's answers in {shown}"), &e)
+                    .with_hint(
+                        "check that PostgreSQL answers at that URL (README: \"Running across \
+                         machines\"), or unset ZBOOKS_STATE for the SQLite store",
+                    )
+            })?;
+            Ok((Arc::new(pg.answers()), shown))
+        }
+        Some(url) if url.starts_with("redis://") => {
+            let shown = crate::settings::redact_url(&url);
+            let store = RedisOptions::from_url(&url)
+                .and_then(|options| RedisStore::open(&options))
+                .map_err(|e| {
+                    render::store_error(format!("cannot open the gateway's answers in {shown}"), &e)
+                        .with_hint("give a Redis URL: redis://127.0.0.1:6379/0")
+                })?;
+            Ok((Arc::new(store.answers()), shown))
+        }
+        // Any other URL was refused when the context opened the shared state.
+        _ => {
+            let path = settings.data_dir.value.join(SqliteAnswers::FILE_NAME);
+            let answers = SqliteAnswers::open(&path)
+                .map_err(|e| render::store_error("cannot open the gateway's answers", &e))?;
+            Ok((Arc::new(answers), path.display().to_string()))
+        }
+    }
 }
 
 /// A duration flag (`500ms`, `10s`, `5m`, `1h`, as the simulator reads them), or `default`.
@@ -210,6 +260,7 @@ fn announce(
     org: &str,
     also: &[String],
     ctx: &Context,
+    answers_at: &str,
     allow_remote: bool,
     p: Printer,
 ) {
@@ -229,6 +280,7 @@ fn announce(
                 "api_base": ctx.api_base(),
                 "allow_remote": allow_remote,
                 "store": context::store_path(&ctx.settings),
+                "idempotency_keys": answers_at,
             }),
         );
         return;
@@ -245,6 +297,7 @@ fn announce(
     let _ = writeln!(out, "  base URL   {}", gateway.base_url());
     let _ = writeln!(out, "  status     {status_url}");
     let _ = writeln!(out, "  metrics    {metrics_url}");
+    let _ = writeln!(out, "  keys in    {answers_at}");
     if let Some(api) = ctx.api_base() {
         let _ = writeln!(out, "  Zoho       {api}");
     }

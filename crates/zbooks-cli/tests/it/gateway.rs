@@ -198,3 +198,135 @@ fn remote_clients_need_a_gateway_token() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--allow-remote"), "{}", run.stderr);
 }
+
+/// Starts `zbooks gateway` with `env` (plus `ZBOOKS_STATE=state`) and reads its JSON line.
+fn start_gateway(env: &[(&'static str, String)], state: &str) -> (std::process::Child, Value) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zbooks"))
+        .args([
+            "gateway",
+            "--listen",
+            "127.0.0.1:0",
+            "--minute",
+            "1s",
+            "--format",
+            "json",
+        ])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .env("ZBOOKS_STATE", state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("zbooks gateway starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("one line");
+    let line: Value = serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first}"));
+    assert_eq!(line["ok"], true, "{line}");
+    (child, line["data"].clone())
+}
+
+/// Gateways killed when dropped (also when an assertion fails).
+struct Stopped(Vec<(std::process::Child, Value)>);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        for (child, _) in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A keyed create over a fresh connection: the whole answer, head and body.
+fn keyed_create(addr: &str, key: &str) -> String {
+    let body = r#"{"contact_name":"Two Machines Customer"}"#;
+    let mut stream = TcpStream::connect(addr).expect("the gateway accepts");
+    write!(
+        stream,
+        "POST /books/v3/contacts HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Idempotency-Key: {key}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("the request is written");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("an answer");
+    answer
+}
+
+#[test]
+fn gateways_on_two_machines_sharing_redis_share_idempotency_keys() {
+    use std::hash::{BuildHasher as _, Hasher as _};
+    let sim = SimThread::start(
+        SimConfig {
+            minute: std::time::Duration::from_secs(1),
+            ..SimConfig::default()
+        },
+        1,
+    );
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    let prefix = format!("zbooks-test:gw-cli:{:016x}:", hasher.finish());
+    let state = format!("redis://127.0.0.1:6379/0?prefix={prefix}");
+    let options = zbooks_redis::RedisOptions::new("redis://127.0.0.1:6379/0").prefix(&prefix);
+    let redis = sim
+        .block_on(async { zbooks_redis::RedisStore::open(&options) })
+        .expect("redis");
+    // The keys go at the end, also when an assertion fails.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // Two machines: two data directories, one Redis.
+        let homes = [
+            tempfile::tempdir().expect("tempdir"),
+            tempfile::tempdir().expect("tempdir"),
+        ];
+        let gateways = Stopped(
+            homes
+                .iter()
+                .map(|home| start_gateway(&cli_env(&sim, home.path()), &state))
+                .collect(),
+        );
+        for (_, data) in &gateways.0 {
+            let at = data["idempotency_keys"]
+                .as_str()
+                .expect("where keys are kept");
+            assert!(at.starts_with("redis://"), "{data}");
+        }
+        let addr = |n: usize| {
+            gateways.0[n].1["listen"]
+                .as_str()
+                .expect("an address")
+                .to_owned()
+        };
+        let first = keyed_create(&addr(0), "crm-4711");
+        let second = keyed_create(&addr(1), "crm-4711");
+        let body = |a: &str| a.split_once("\r\n\r\n").map(|(_, b)| b.to_owned());
+        assert!(first.starts_with("HTTP/1.1 201"), "{first}");
+        assert!(second.starts_with("HTTP/1.1 201"), "{second}");
+        assert!(
+            !first
+                .to_ascii_lowercase()
+                .contains("x-zbooks-idempotent-replay"),
+            "{first}"
+        );
+        assert!(
+            second
+                .to_ascii_lowercase()
+                .contains("x-zbooks-idempotent-replay: true"),
+            "the other machine's gateway replays the first answer: {second}"
+        );
+        assert_eq!(body(&first), body(&second));
+        let creates = zbooks_testkit::log_lines(&sim)
+            .iter()
+            .filter(|l| l.starts_with("POST /books/v3/contacts "))
+            .count();
+        assert_eq!(creates, 1, "Zoho saw the create once");
+    }));
+    sim.block_on(redis.delete_all())
+        .expect("delete the test's keys");
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}

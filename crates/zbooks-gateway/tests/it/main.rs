@@ -6,5 +6,6 @@ mod creates;
 mod load;
 mod python;
 mod safety;
+mod shared_keys;
 mod status;
 mod support;

@@ -77,3 +77,58 @@ async fn status_and_metrics_count_calls_answers_and_the_token() {
     }
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_status_reports_the_token_in_use_from_the_store_not_only_its_own() {
+    // Another zbooks process on the same store fetches the token; the gateway fetches none.
+    let store = std::sync::Arc::new(zbooks_client::MemoryStore::default());
+    let t = support::start_with(Vec::new(), |_| {}, |b| b.token_store(store.clone())).await;
+    let other = zbooks_testkit::demo_client(&t.sim, &t.demo)
+        .token_store(store)
+        .build()
+        .expect("client");
+    let fetched = other.refresh_now().await.expect("a token");
+    let expires_at = fetched.expires_at.expect("an expiry");
+
+    let status = support::send(&t.demo, t.http.get(t.root("/__zbooks/status"))).await;
+    assert_eq!(status.status, 200);
+    let token = &status.json()["token"];
+    assert_eq!(token["requests"], 0, "{token}");
+    assert_eq!(token["last_obtained_at"], serde_json::Value::Null);
+    assert_eq!(token["cached"], true);
+    assert_eq!(
+        token["expires_at"],
+        zbooks_client::time::rfc3339(expires_at).as_str()
+    );
+    let age = token["age_seconds"]
+        .as_f64()
+        .expect("an age from the store");
+    let left = token["expires_in_seconds"]
+        .as_f64()
+        .expect("the time left from the store");
+    let lifetime = fetched.lifetime.expect("a lifetime").as_secs_f64();
+    assert!(age >= 0.0 && left > 0.0, "{token}");
+    assert!(
+        (age + left - lifetime).abs() < 1.0,
+        "age and time left add up to the lifetime: {token}"
+    );
+
+    let metrics = support::send(&t.demo, t.http.get(t.root("/__zbooks/metrics"))).await;
+    assert!(
+        metrics
+            .text
+            .lines()
+            .any(|l| l.starts_with("zbooks_gateway_token_age_seconds ")),
+        "{}",
+        metrics.text
+    );
+    assert!(
+        metrics
+            .text
+            .lines()
+            .any(|l| l.starts_with("zbooks_gateway_token_expires_in_seconds ")),
+        "{}",
+        metrics.text
+    );
+    t.stop().await;
+}

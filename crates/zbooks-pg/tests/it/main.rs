@@ -161,3 +161,17 @@ async fn reading_an_untouched_database_changes_nothing_and_lists_every_run() {
     })
     .await;
 }
+
+/// The gateway's `Idempotency-Key` answers in PostgreSQL pass the gateway's conformance suite
+/// (the one the memory, SQLite and Redis stores pass), claims racing on the pool's connections included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_answers_pass_the_gateway_conformance_tests() {
+    in_schema(|config| async move {
+        let one = store(&config).await;
+        let answers: std::sync::Arc<dyn zbooks_gateway::AnswerStore> =
+            std::sync::Arc::new(one.answers());
+        zbooks_gateway::conformance::run(answers.clone()).await;
+        zbooks_gateway::conformance::run_concurrent(answers).await;
+    })
+    .await;
+}
