@@ -388,4 +388,8 @@ fn the_gateway_alerts_a_spent_quota_within_a_moment_and_signs_it() {
     let text = String::from_utf8_lossy(&hook.body);
     assert!(!text.contains(&sim.demo().refresh_token), "{text}");
     assert!(!text.contains("canary"), "{text}");
+    // The failed call is in the audit log too, where `logs analyze --audit` reads it.
+    let audit = setup.run(&["logs", "analyze", "--audit"]);
+    assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
+    assert!(audit.stdout.contains("quota_exhausted"), "{}", audit.stdout);
 }
