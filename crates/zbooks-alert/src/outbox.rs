@@ -442,7 +442,7 @@ mod tests {
     fn secrets_are_scrubbed_before_they_are_kept() {
         let dir = tempfile::tempdir().unwrap();
         let o = Outbox::open(&dir.path().join("a.sqlite"), 1).unwrap();
-        let token = "1000.0123456789abcdef0123456789abcdef.0123456789abcdef0123456789abcdef";
+        let token = format!("1000.{0}.{0}", "0123456789abcdef".repeat(2));
         let mut a = alert(Cause::AuthBroken, "1", "refresh failed");
         a.detail = format!("refresh_token={token} was refused");
         o.raise(&a, 1).unwrap();

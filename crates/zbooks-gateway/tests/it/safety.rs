@@ -84,7 +84,11 @@ async fn remote_clients_need_a_gateway_token_and_loopback_is_the_default() {
         c.token = Some(Secret::new("gateway-token-for-the-test"));
     })
     .await;
-    for wrong in [None, Some("Bearer nope"), Some("Zoho-oauthtoken 1000.abc")] {
+    for wrong in [
+        None,
+        Some("Bearer nope"),
+        Some("Zoho-oauthtoken not-the-gateway-token"),
+    ] {
         let mut request = t.http.get(t.url("/contacts"));
         if let Some(wrong) = wrong {
             request = request.header("Authorization", wrong);
