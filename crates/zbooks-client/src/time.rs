@@ -87,7 +87,7 @@ impl Jitter {
 }
 
 /// Milliseconds since the Unix epoch (0 before it, saturating far in the future).
-pub(crate) fn to_millis(t: SystemTime) -> i64 {
+pub fn to_millis(t: SystemTime) -> i64 {
     t.duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
@@ -104,7 +104,7 @@ pub fn from_micros(us: i64) -> SystemTime {
 }
 
 /// The time `ms` milliseconds after the Unix epoch.
-pub(crate) fn from_millis(ms: i64) -> SystemTime {
+pub fn from_millis(ms: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0))
 }
 

@@ -25,7 +25,7 @@ use zbooks_client::store::{
     Participant, ServerQuota, StoreError, StoreResult, StoredToken, TokenAdmission, TokenKey,
     TokenRequestPolicy, TokenStore,
 };
-use zbooks_client::time::{BoxFuture, from_micros, to_micros};
+use zbooks_client::time::{BoxFuture, from_micros, from_millis, to_micros, to_millis};
 use zbooks_types::{Plan, Secret};
 
 use crate::{PgStore, db_error};
@@ -61,14 +61,6 @@ fn random_u64() -> u64 {
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u32(std::process::id());
     hasher.finish()
-}
-
-fn ms(t: SystemTime) -> i64 {
-    to_micros(t).div_euclid(1000)
-}
-
-fn at_ms(ms: i64) -> SystemTime {
-    from_micros(ms.saturating_mul(1000))
 }
 
 fn dur_ms(d: Duration) -> i64 {
@@ -200,7 +192,7 @@ impl TokenStore for PgState {
                 .await?;
             Ok(row.map(|row| StoredToken {
                 access_token: Secret::new(row.get::<_, String>(0)),
-                expires_at: at_ms(row.get(1)),
+                expires_at: from_millis(row.get(1)),
                 api_domain: row.get(2),
                 lifetime: row
                     .get::<_, Option<i64>>(3)
@@ -225,7 +217,7 @@ impl TokenStore for PgState {
                 &[
                     &key.as_str(),
                     &token.access_token.expose(),
-                    &ms(token.expires_at),
+                    &to_millis(token.expires_at),
                     &token.api_domain,
                     &lifetime,
                 ],
@@ -242,7 +234,7 @@ impl TokenStore for PgState {
         lease: Duration,
     ) -> BoxFuture<'a, StoreResult<bool>> {
         Box::pin(async move {
-            let now = ms(now);
+            let now = to_millis(now);
             let until = now.saturating_add(dur_ms(lease));
             // Taken when there is no row, or the row's lock is free, ours, or ran out.
             let row = self
@@ -286,7 +278,7 @@ impl TokenStore for PgState {
                     "SELECT granted, until_ms FROM zbooks_admit_token_request($1, $2, $3, $4)",
                     &[
                         &key.as_str(),
-                        &ms(now),
+                        &to_millis(now),
                         &dur_ms(policy.window),
                         &i64::from(policy.max),
                     ],
@@ -296,7 +288,7 @@ impl TokenStore for PgState {
                 TokenAdmission::Granted
             } else {
                 TokenAdmission::Denied {
-                    until: at_ms(row.get(1)),
+                    until: from_millis(row.get(1)),
                 }
             })
         })
@@ -312,7 +304,7 @@ impl TokenStore for PgState {
                 "INSERT INTO state_token_state AS s (key, cooldown_until_ms) VALUES ($1, $2) \
                  ON CONFLICT (key) DO UPDATE SET \
                  cooldown_until_ms = GREATEST(s.cooldown_until_ms, $2)",
-                &[&key.as_str(), &ms(until)],
+                &[&key.as_str(), &to_millis(until)],
             )
             .await
         })
@@ -340,7 +332,7 @@ impl LimitStore for PgState {
                         &organization_id,
                         &self.participant,
                         &to_micros(now),
-                        &ms(now),
+                        &to_millis(now),
                         &interval,
                         &burst,
                         &day_limit,
@@ -356,7 +348,7 @@ impl LimitStore for PgState {
                 })
             } else {
                 Ok(Admission::QuotaExhausted {
-                    resets_at: at_ms(row.get(3)),
+                    resets_at: from_millis(row.get(3)),
                 })
             }
         })
@@ -372,7 +364,7 @@ impl LimitStore for PgState {
                 "INSERT INTO state_org_limits AS o (organization_id, paused_until_ms) \
                  VALUES ($1, $2) ON CONFLICT (organization_id) DO UPDATE SET \
                  paused_until_ms = GREATEST(o.paused_until_ms, $2)",
-                &[&organization_id, &ms(until)],
+                &[&organization_id, &to_millis(until)],
             )
             .await
         })
@@ -392,7 +384,7 @@ impl LimitStore for PgState {
                     &organization_id,
                     &i64::from(quota.limit.saturating_sub(quota.remaining)),
                     &i64::from(quota.limit),
-                    &ms(quota.resets_at),
+                    &to_millis(quota.resets_at),
                 ],
             )
             .await
@@ -411,7 +403,7 @@ impl LimitStore for PgState {
                  day_resets_at_ms) VALUES ($1, 0, 0, $2) ON CONFLICT (organization_id) \
                  DO UPDATE SET day_used = COALESCE(o.day_limit, 0), \
                  day_limit = COALESCE(o.day_limit, 0), day_resets_at_ms = $2",
-                &[&organization_id, &ms(resets_at)],
+                &[&organization_id, &to_millis(resets_at)],
             )
             .await
         })
@@ -430,7 +422,7 @@ impl LimitStore for PgState {
                     &[&organization_id],
                 )
                 .await?;
-            let now_ms = ms(now);
+            let now_ms = to_millis(now);
             let Some(row) = row else {
                 return Ok(LimitsSnapshot {
                     daily: None,
@@ -447,12 +439,12 @@ impl LimitStore for PgState {
                         Some(DailyUsage {
                             used: count(used),
                             limit: count(limit),
-                            resets_at: at_ms(resets),
+                            resets_at: from_millis(resets),
                         })
                     }
                     _ => None,
                 },
-                paused_until: (paused_ms > now_ms).then(|| at_ms(paused_ms)),
+                paused_until: (paused_ms > now_ms).then(|| from_millis(paused_ms)),
                 next_slot: (tat_us > now_ms.saturating_mul(1000)).then(|| from_micros(tat_us)),
             })
         })
@@ -472,7 +464,7 @@ impl LimitStore for PgState {
             // A plan name a newer build wrote and this one does not know is read again.
             Ok(row.and_then(|row| {
                 let plan: String = row.get(0);
-                Some((plan.parse().ok()?, at_ms(row.get(1))))
+                Some((plan.parse().ok()?, from_millis(row.get(1))))
             }))
         })
     }
@@ -488,7 +480,7 @@ impl LimitStore for PgState {
                 "INSERT INTO state_org_plans (organization_id, plan, checked_at_ms) \
                  VALUES ($1, $2, $3) ON CONFLICT (organization_id) \
                  DO UPDATE SET plan = $2, checked_at_ms = $3",
-                &[&organization_id, &plan.name(), &ms(checked_at)],
+                &[&organization_id, &plan.name(), &to_millis(checked_at)],
             )
             .await
         })
@@ -592,7 +584,7 @@ impl LimitStore for PgState {
                     &[
                         &organization_id,
                         &now_us,
-                        &ms(now),
+                        &to_millis(now),
                         &dur_us(PARTICIPANT_MINUTE),
                     ],
                 )

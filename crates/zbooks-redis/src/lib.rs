@@ -57,7 +57,7 @@ use zbooks_client::store::{
     Participant, ServerQuota, StoreError, StoreResult, StoredToken, TokenAdmission, TokenKey,
     TokenRequestPolicy, TokenStore,
 };
-use zbooks_client::time::{BoxFuture, from_micros, to_micros};
+use zbooks_client::time::{BoxFuture, from_micros, from_millis, to_micros, to_millis};
 use zbooks_types::{Plan, Secret};
 
 pub use answers::RedisAnswers;
@@ -333,14 +333,6 @@ fn store_error(what: &str, err: &redis::RedisError) -> StoreError {
     StoreError::new(format!("redis: {what}: {err}"))
 }
 
-fn ms(t: SystemTime) -> i64 {
-    to_micros(t).div_euclid(1000)
-}
-
-fn at_ms(ms: i64) -> SystemTime {
-    from_micros(ms.saturating_mul(1000))
-}
-
 fn dur_ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
@@ -501,7 +493,7 @@ impl RedisStore {
         let count: u64 = conn
             .zcount(
                 self.lease_key(organization_id),
-                format!("({}", ms(now)),
+                format!("({}", to_millis(now)),
                 "+inf",
             )
             .await
@@ -544,7 +536,7 @@ impl TokenStore for RedisStore {
             Ok(match fields {
                 (Some(access), Some(expires), domain, lifetime) => Some(StoredToken {
                     access_token: Secret::new(access),
-                    expires_at: at_ms(expires),
+                    expires_at: from_millis(expires),
                     api_domain: domain.filter(|d| !d.is_empty()),
                     lifetime: lifetime
                         .filter(|ms| *ms >= 0)
@@ -572,7 +564,7 @@ impl TokenStore for RedisStore {
                     &redis_key,
                     &[
                         ("access", token.access_token.expose().to_owned()),
-                        ("expires_ms", ms(token.expires_at).to_string()),
+                        ("expires_ms", to_millis(token.expires_at).to_string()),
                         ("api_domain", token.api_domain.clone().unwrap_or_default()),
                         ("lifetime_ms", token.lifetime.map_or(-1, dur_ms).to_string()),
                     ],
@@ -595,7 +587,7 @@ impl TokenStore for RedisStore {
     ) -> BoxFuture<'a, StoreResult<bool>> {
         Box::pin(async move {
             let mut conn = self.conn.clone();
-            let now = ms(now);
+            let now = to_millis(now);
             let taken: i64 = self
                 .scripts
                 .lock
@@ -644,7 +636,7 @@ impl TokenStore for RedisStore {
                 .admit_token
                 .key(self.token_key("token-requests", key))
                 .key(self.token_key("token-state", key))
-                .arg(ms(now))
+                .arg(to_millis(now))
                 .arg(window)
                 .arg(policy.max)
                 .arg(format!("{}-{nonce:x}", self.fence))
@@ -656,7 +648,7 @@ impl TokenStore for RedisStore {
                 TokenAdmission::Granted
             } else {
                 TokenAdmission::Denied {
-                    until: at_ms(parse_i64(&until)?),
+                    until: from_millis(parse_i64(&until)?),
                 }
             })
         })
@@ -673,7 +665,7 @@ impl TokenStore for RedisStore {
                 .raise
                 .key(self.token_key("token-state", key))
                 .arg("cooldown_ms")
-                .arg(ms(until))
+                .arg(to_millis(until))
                 .arg(dur_ms(IDLE_TTL))
                 .invoke_async::<i64>(&mut conn)
                 .await
@@ -699,7 +691,7 @@ impl LimitStore for RedisStore {
                 .key(self.who_key(organization_id))
                 .key(self.participant_key(organization_id, name))
                 .key(self.participant_calls_key(organization_id, name));
-            script.arg(ms(now)).arg(to_micros(now));
+            script.arg(to_millis(now)).arg(to_micros(now));
             match pacing {
                 Some(p) => script.arg(1).arg(lua_us(p.interval)).arg(p.burst),
                 None => script.arg(0).arg(0).arg(0),
@@ -722,7 +714,7 @@ impl LimitStore for RedisStore {
                 .map_err(|e| store_error("admit", &e))?;
             match reply.as_slice() {
                 [flag, resets] if flag == "0" => Ok(Admission::QuotaExhausted {
-                    resets_at: at_ms(parse_i64(resets)?),
+                    resets_at: from_millis(parse_i64(resets)?),
                 }),
                 [flag, at_us, paused, tat] if flag == "1" => {
                     self.saw_tat(organization_id, parse_i64(tat)?);
@@ -747,7 +739,7 @@ impl LimitStore for RedisStore {
                 .raise
                 .key(self.org_key(organization_id))
                 .arg("paused_ms")
-                .arg(ms(until))
+                .arg(to_millis(until))
                 .arg(dur_ms(IDLE_TTL))
                 .invoke_async::<i64>(&mut conn)
                 .await
@@ -774,7 +766,7 @@ impl LimitStore for RedisStore {
                             i64::from(quota.limit.saturating_sub(quota.remaining)),
                         ),
                         ("limit", i64::from(quota.limit)),
-                        ("resets_ms", ms(quota.resets_at)),
+                        ("resets_ms", to_millis(quota.resets_at)),
                     ],
                 )
                 .ignore()
@@ -796,7 +788,7 @@ impl LimitStore for RedisStore {
             self.scripts
                 .exhaust
                 .key(self.org_key(organization_id))
-                .arg(ms(resets_at))
+                .arg(to_millis(resets_at))
                 .arg(dur_ms(IDLE_TTL))
                 .invoke_async::<i64>(&mut conn)
                 .await
@@ -818,7 +810,7 @@ impl LimitStore for RedisStore {
                 .query_async(&mut conn)
                 .await
                 .map_err(|e| store_error("snapshot", &e))?;
-            let now_ms = ms(now);
+            let now_ms = to_millis(now);
             let (tat_us, paused_ms) = (tat_us.unwrap_or(0), paused_ms.unwrap_or(0));
             Ok(LimitsSnapshot {
                 daily: match (used, limit, resets_ms) {
@@ -826,12 +818,12 @@ impl LimitStore for RedisStore {
                         Some(DailyUsage {
                             used,
                             limit,
-                            resets_at: at_ms(resets),
+                            resets_at: from_millis(resets),
                         })
                     }
                     _ => None,
                 },
-                paused_until: (paused_ms > now_ms).then(|| at_ms(paused_ms)),
+                paused_until: (paused_ms > now_ms).then(|| from_millis(paused_ms)),
                 next_slot: (tat_us > now_ms.saturating_mul(1000)).then(|| from_micros(tat_us)),
             })
         })
@@ -852,7 +844,7 @@ impl LimitStore for RedisStore {
             // A plan name a newer build wrote and this one does not know is read again.
             Ok(plan
                 .zip(checked)
-                .and_then(|(plan, checked)| Some((plan.parse().ok()?, at_ms(checked)))))
+                .and_then(|(plan, checked)| Some((plan.parse().ok()?, from_millis(checked)))))
         })
     }
 
@@ -866,7 +858,7 @@ impl LimitStore for RedisStore {
     ) -> BoxFuture<'a, StoreResult<LeaseAdmission>> {
         Box::pin(async move {
             let mut conn = self.conn.clone();
-            let now = ms(now);
+            let now = to_millis(now);
             let taken: i64 = self
                 .scripts
                 .acquire_lease
@@ -920,7 +912,7 @@ impl LimitStore for RedisStore {
     ) -> BoxFuture<'a, StoreResult<Vec<Participant>>> {
         Box::pin(async move {
             let mut conn = self.conn.clone();
-            let now_ms = ms(now);
+            let now_ms = to_millis(now);
             let names: Vec<String> = conn
                 .zrange(self.who_key(organization_id), 0, -1)
                 .await
@@ -969,7 +961,7 @@ impl LimitStore for RedisStore {
                     } else {
                         0
                     },
-                    last_call: at_ms(last_ms),
+                    last_call: from_millis(last_ms),
                     in_flight: u32::try_from(in_flight).unwrap_or(u32::MAX),
                 });
             }
@@ -996,7 +988,7 @@ impl LimitStore for RedisStore {
                     &key,
                     &[
                         ("plan", plan.name().to_owned()),
-                        ("checked_ms", ms(checked_at).to_string()),
+                        ("checked_ms", to_millis(checked_at).to_string()),
                     ],
                 )
                 .ignore()
