@@ -31,6 +31,7 @@ pub(crate) const STRICT: &[&str] = &[
     "zbooks-sim",
     "zbooks-redis",
     "zbooks-store",
+    "zbooks-tally",
     "zbooks-testkit",
     "zbooks-webhook",
     "zbooks-types",
