@@ -110,6 +110,47 @@ impl Class {
     }
 }
 
+/// What a group is: walks `PARENT` from `group` to a reserved name (`lookup` finds a group
+/// master by name; a name without a master is judged by itself).
+fn group_class<'a>(group: Option<&'a str>, lookup: impl Fn(&str) -> Option<&'a Group>) -> Class {
+    let mut current = group;
+    for _ in 0..64 {
+        let Some(name) = current else {
+            return Class::Unknown;
+        };
+        match lookup(name) {
+            Some(g) => {
+                if let Some(c) = g.reserved.as_deref().and_then(reserved_class) {
+                    return c;
+                }
+                if g.parent.is_none() || g.parent.as_deref() == Some(name) {
+                    return reserved_class(name).unwrap_or(Class::Unknown);
+                }
+                current = g.parent.as_deref();
+            }
+            None => return reserved_class(name).unwrap_or(Class::Unknown),
+        }
+    }
+    Class::Unknown
+}
+
+/// Zoho Books' `account_type` for the ledgers of a Tally group, by the same classification
+/// the import maps ledgers with (walking `PARENT` to a reserved group name): `group` is the
+/// ledger's parent (or a group's own name), `lookup` finds a group master by name. Debtors
+/// and creditors (which the import turns into contacts, not accounts) are
+/// `accounts_receivable` and `accounts_payable`, the accounts their documents post to; `None`
+/// when the group leads to no reserved name.
+pub fn zoho_account_type<'a>(
+    group: Option<&'a str>,
+    lookup: impl Fn(&str) -> Option<&'a Group>,
+) -> Option<&'static str> {
+    match group_class(group, lookup) {
+        Class::Debtor => Some("accounts_receivable"),
+        Class::Creditor => Some("accounts_payable"),
+        other => other.account_type(),
+    }
+}
+
 /// Tally's predefined voucher types that matter here.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Kind {
@@ -288,25 +329,7 @@ impl TallyMapper {
         let Some(l) = self.ledgers.get(ledger) else {
             return Class::Unknown;
         };
-        let mut current = l.parent.as_deref();
-        for _ in 0..64 {
-            let Some(name) = current else {
-                return Class::Unknown;
-            };
-            match self.groups.get(name) {
-                Some(g) => {
-                    if let Some(c) = g.reserved.as_deref().and_then(reserved_class) {
-                        return c;
-                    }
-                    if g.parent.is_none() || g.parent.as_deref() == Some(name) {
-                        return reserved_class(name).unwrap_or(Class::Unknown);
-                    }
-                    current = g.parent.as_deref();
-                }
-                None => return reserved_class(name).unwrap_or(Class::Unknown),
-            }
-        }
-        Class::Unknown
+        group_class(l.parent.as_deref(), |name| self.groups.get(name))
     }
 
     fn kind(&self, type_name: &str) -> Option<Kind> {
