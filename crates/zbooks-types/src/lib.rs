@@ -15,6 +15,7 @@ pub mod dc;
 pub mod event;
 pub mod explain;
 pub mod plan;
+pub mod reports;
 pub mod resource;
 pub mod scan;
 pub mod secret;

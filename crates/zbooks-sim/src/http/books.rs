@@ -29,6 +29,7 @@ use crate::store::auth::operation_of;
 use crate::store::packed::{self, Field, Stored};
 use crate::store::{OrgCell, OrgData, Record, lock};
 use crate::{generated, time};
+use zbooks_types::reports::ZohoReport;
 use zbooks_types::resource;
 
 /// What a Books path and method ask for.
@@ -46,6 +47,8 @@ enum Target {
     Status(Kind, String, &'static str),
     /// `POST /contacts/{id}/active` (true) or `/inactive` (false); items and accounts alike.
     Activate(Kind, String, bool),
+    /// `GET /reports/trialbalance` and the other accounting reports (`reports.rs`).
+    Report(ZohoReport),
 }
 
 /// Zoho's messages for marking a record active and inactive, for the kinds that have them
@@ -93,6 +96,17 @@ fn route(method: &str, rest: &str) -> Result<Target, Reply> {
             (1, "GET") => Ok(Target::ListOrgs),
             (2, "GET") => Ok(Target::GetOrg(segments[1].to_owned())),
             (1 | 2, _) => Err(Reply::method_not_allowed()),
+            _ => Err(Reply::unmatched()),
+        };
+    }
+    if segments.first() == Some(&"reports") {
+        return match (&segments[1..], method) {
+            ([name], "GET") => ZohoReport::from_segment(name)
+                .map(Target::Report)
+                .ok_or_else(Reply::unmatched),
+            ([name], _) if ZohoReport::from_segment(name).is_some() => {
+                Err(Reply::method_not_allowed())
+            }
             _ => Err(Reply::unmatched()),
         };
     }
@@ -153,6 +167,7 @@ async fn handle_inner(shared: &Shared, inc: &Incoming, fault: Option<&FaultActio
         | Target::Delete(k, _)
         | Target::Status(k, _, _)
         | Target::Activate(k, _, _) => k.def().scope,
+        Target::Report(_) => zbooks_types::reports::SCOPE_FAMILY,
     };
     // Reference §3.4: `Authorization: Zoho-oauthtoken <token>`, or `Bearer <token>` as Zoho
     // Accounts documents for every Zoho API (choices.rs); anything else is 401/14.
@@ -464,6 +479,10 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
                 200
             };
             Ok(Reply::json(status, &json!({"code": 0, "message": message})))
+        }
+        Target::Report(report) => {
+            let data = lock(&org.data);
+            crate::http::reports::answer(&data, inc, *report, &time::date(ctx.now))
         }
         Target::ListOrgs | Target::GetOrg(_) => Err(Reply::unmatched()),
     }

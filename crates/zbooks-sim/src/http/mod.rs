@@ -11,5 +11,6 @@
 pub(crate) mod accounts;
 pub(crate) mod books;
 pub(crate) mod control;
+pub(crate) mod reports;
 pub(crate) mod request;
 pub(crate) mod server;

@@ -22,6 +22,7 @@ use crate::resources::{KIND_COUNT, Kind};
 
 pub(crate) mod auth;
 pub(crate) mod balances;
+pub(crate) mod ledger;
 pub(crate) mod packed;
 pub(crate) mod seed;
 

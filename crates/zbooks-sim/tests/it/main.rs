@@ -21,6 +21,7 @@ mod objects;
 mod openapi;
 mod openapi_examples;
 mod readme;
+mod reports;
 mod rules;
 mod state;
 mod support;
