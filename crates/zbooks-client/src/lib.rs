@@ -98,6 +98,7 @@ mod error;
 pub mod events;
 mod limiter;
 pub mod oauth;
+mod reports;
 mod request;
 pub mod resources;
 mod retry;

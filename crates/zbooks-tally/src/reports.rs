@@ -267,15 +267,21 @@ pub fn compute(
     };
     let mut by_group: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut opening_total = Decimal::ZERO;
+    let is_pl = |name: &str| PRIMARY.iter().any(|(p, pl)| *p == name && *pl);
     for (ledger, amount) in &b.closing {
         let group = primary_group(company, parent_of(ledger)).unwrap_or("Suspense A/c");
+        // The profit and loss account covers the period's movements only.
+        let amount = if kind == ReportKind::ProfitAndLoss && is_pl(group) {
+            b.period.get(ledger).copied().unwrap_or_default()
+        } else {
+            *amount
+        };
         *by_group.entry(group.to_owned()).or_default() += amount;
     }
     for amount in b.opening.values() {
         opening_total += amount;
     }
     let order = |name: &str| PRIMARY.iter().position(|(p, _)| *p == name);
-    let is_pl = |name: &str| PRIMARY.iter().any(|(p, pl)| *p == name && *pl);
     let mut groups: Vec<(String, Decimal)> =
         by_group.into_iter().filter(|(_, a)| !a.is_zero()).collect();
     groups.sort_by_key(|(name, _)| (order(name).unwrap_or(usize::MAX), name.clone()));
