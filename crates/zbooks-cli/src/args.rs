@@ -69,6 +69,9 @@ pub enum Command {
     /// Import a Tally XML, CSV or JSON Lines file into Zoho Books: validated, planned,
     /// journaled and resumable; `import status` and `import failed` report on it.
     Import(crate::commands::import::ImportCommand),
+    /// Tie Tally's trial balance, P&L and balance sheet out against Zoho Books': side by side
+    /// per account group, each difference explained or listed; exit 1 when they differ.
+    Tieout(crate::commands::tieout::TieoutArgs),
     /// A local gateway for programs in any language: point their base URL at it and they get
     /// zbooks's token care, pacing, safe retries and logs.
     Gateway(crate::commands::gateway::GatewayArgs),

@@ -85,6 +85,9 @@ pub fn main() -> ExitCode {
         Command::Import(cmd) => with_settings(&cli.global, &env, &name, printer, |settings| {
             commands::import::run(&cmd, settings, &cli.global, printer)
         }),
+        Command::Tieout(args) => with_settings(&cli.global, &env, &name, printer, |settings| {
+            commands::tieout::run(&args, settings, &cli.global, printer)
+        }),
         Command::Gateway(args) => with_settings(&cli.global, &env, &name, printer, |settings| {
             commands::gateway::run(&args, settings, &cli.global, &env, printer)
         }),

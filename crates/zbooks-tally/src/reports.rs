@@ -173,6 +173,30 @@ fn compact(date: &str) -> String {
     date.trim().chars().filter(char::is_ascii_digit).collect()
 }
 
+/// Tally's predefined voucher types that post nothing to the books (orders, notes, stock and
+/// memorandum vouchers), as the import also leaves them out.
+pub const NON_ACCOUNTING: &[&str] = &[
+    "Sales Order",
+    "Purchase Order",
+    "Delivery Note",
+    "Receipt Note",
+    "Rejections In",
+    "Rejections Out",
+    "Stock Journal",
+    "Physical Stock",
+    "Memorandum",
+    "Attendance",
+    "Job Work In Order",
+    "Job Work Out Order",
+    "Material In",
+    "Material Out",
+];
+
+/// Whether a voucher type (by name) posts nothing to the books.
+pub fn non_accounting(type_name: &str) -> bool {
+    NON_ACCOUNTING.contains(&type_name.trim())
+}
+
 /// A company's ledgers' balances, by ledger.
 #[derive(Clone, Debug, Default)]
 pub struct Balances {
@@ -187,7 +211,7 @@ pub struct Balances {
 
 /// Every ledger's opening, period and closing balance: openings from the masters, then the
 /// vouchers dated up to `to` (`YYYYMMDD` or `YYYY-MM-DD`; none means all) that are not
-/// cancelled, optional or deleted. Vouchers before `from` move the closing balance but not
+/// cancelled, optional or deleted, nor of a type that posts nothing ([`NON_ACCOUNTING`]). Vouchers before `from` move the closing balance but not
 /// the period's.
 pub fn balances(company: &Company, from: Option<&str>, to: Option<&str>) -> Balances {
     let from = from.map(compact);
@@ -199,7 +223,7 @@ pub fn balances(company: &Company, from: Option<&str>, to: Option<&str>) -> Bala
         *b.closing.entry(l.name.clone()).or_default() += o;
     }
     for v in &company.vouchers {
-        if v.void.is_some() {
+        if v.void.is_some() || v.type_name.as_deref().is_some_and(non_accounting) {
             continue;
         }
         let date = v.date_raw.as_deref().map(compact).unwrap_or_default();
