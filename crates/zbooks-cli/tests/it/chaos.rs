@@ -151,7 +151,7 @@ fn input(rng: &mut Rng, org: &str) -> (String, BTreeSet<String>) {
 
 fn command(sim: &RunningSim, home: &Path, data: &Path, file: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_zbooks"));
-    cmd.args(["import", file.to_str().unwrap()])
+    cmd.args(["import", file.to_str().unwrap(), "--no-tieout"])
         .args(["--minute", "1s", "--defer", "200ms", "--settle", "300ms"])
         .env_clear()
         .envs(cli_env(sim, home))

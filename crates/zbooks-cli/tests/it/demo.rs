@@ -79,8 +79,22 @@ fn the_demo_tells_its_story_in_about_fifteen_lines() {
     let (stdout, stderr, code) = demo(&[]);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
-    let lines = stdout.lines().count();
+    // The story, then the tie-out table (Tally's books against Zoho's, group by group).
+    let (story, tieout) = stdout
+        .split_once("Tie-out, Tally against Zoho Books")
+        .unwrap_or_else(|| panic!("no tie-out table:\n{stdout}"));
+    let lines = story.trim_end().lines().count();
     assert!((10..=18).contains(&lines), "{lines} lines:\n{stdout}");
+    for report in ["Trial balance", "Profit and loss", "Balance sheet"] {
+        assert!(tieout.contains(report), "{report} missing:\n{tieout}");
+    }
+    // The demo company's opening balances are not imported: the table says so, and leaves
+    // nothing unexplained.
+    assert!(
+        tieout.contains("opening balances not brought over"),
+        "{tieout}"
+    );
+    assert!(!tieout.contains("UNEXPLAINED"), "{tieout}");
     for fault in [
         "lost answer",
         "500/1000",

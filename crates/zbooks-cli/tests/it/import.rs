@@ -50,6 +50,11 @@ impl Zoho {
 
     /// `zbooks` with the simulator's settings in the environment and `dir` as its home.
     pub(crate) fn command(&self, dir: &Path, args: &[&str]) -> Command {
+        self.command_with_tieout(dir, &crate::without_tieout(args))
+    }
+
+    /// [`Zoho::command`] with an import's tie-out left on.
+    pub(crate) fn command_with_tieout(&self, dir: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_zbooks"));
         cmd.args(args)
             .env_clear()

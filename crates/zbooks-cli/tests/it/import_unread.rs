@@ -35,7 +35,7 @@ fn sim() -> SimThread {
 
 fn zbooks(sim: &RunningSim, dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_zbooks"))
-        .args(args)
+        .args(crate::without_tieout(args))
         .env_clear()
         .envs(cli_env(sim, dir))
         .env("NO_COLOR", "1")

@@ -26,7 +26,7 @@ const FAST: [&str; 6] = ["--minute", "1s", "--defer", "200ms", "--settle", "0s"]
 /// directory) and `data` as its store's directory.
 fn command(sim: &RunningSim, home: &Path, data: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_zbooks"));
-    cmd.args(args)
+    cmd.args(crate::without_tieout(args))
         .env_clear()
         .envs(cli_env(sim, home))
         .env("ZBOOKS_DATA_DIR", data)

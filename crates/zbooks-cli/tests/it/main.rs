@@ -26,6 +26,7 @@ mod shared_faults;
 mod shared_state;
 mod sim;
 mod store_and_tokens;
+mod tieout;
 mod webhooks;
 
 use std::io::Write as _;
@@ -37,6 +38,19 @@ pub struct Run {
     pub stdout: String,
     pub stderr: String,
     pub code: i32,
+}
+
+/// `args` with `--no-tieout` added to an import of a file: the tie-out that ends an import has
+/// its own tests (`tieout.rs`), and the other import tests, about other things, keep the
+/// import's own exit status.
+pub(crate) fn without_tieout<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut out = args.to_vec();
+    let import_of_file = args.first() == Some(&"import")
+        && !matches!(args.get(1).copied(), Some("status" | "failed"));
+    if import_of_file && !args.contains(&"--no-tieout") {
+        out.push("--no-tieout");
+    }
+    out
 }
 
 /// Runs `zbooks` with `args`, feeding `stdin`, with colour off and a clean environment.

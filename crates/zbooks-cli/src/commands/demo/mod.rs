@@ -332,6 +332,21 @@ async fn demo(args: &DemoArgs, verbose: bool, p: Printer) -> CommandResult {
         p.json(&story::json(&story));
     } else {
         p.out(&story::render(&story, p));
+        // Tally's books against Zoho's, group by group (`zbooks tieout`): shown, not judged —
+        // the demo company's opening balances are not imported and its unpaid invoices stay
+        // drafts, and the table explains exactly that.
+        match crate::commands::tieout::after_import(
+            &client,
+            COMPANY_NAME,
+            COMPANY,
+            &prepared.parsed().report.problems,
+            &entries,
+        )
+        .await
+        {
+            Ok(t) => p.out(&format!("\n{}", zbooks_tally::tieout::render_text(&t))),
+            Err(e) => p.note(&format!("tie-out: not available ({})", e.headline)),
+        }
     }
     sim.shutdown().await;
     if duplicates > 0 || lost > 0 {

@@ -27,11 +27,11 @@ use clap::{Args, Subcommand, ValueEnum};
 use zbooks_import::{Format, Import, ImportErrorKind, PlanOptions, ReadOptions, Source};
 use zbooks_store::LeaseOptions;
 
-use crate::CommandResult;
 use crate::context::{self, Context};
 use crate::error::CliError;
-use crate::printer::Printer;
+use crate::printer::{OutputFormat, Printer};
 use crate::settings::{GlobalArgs, HEADING_TESTING, Settings};
+use crate::{CommandResult, exit};
 
 /// `zbooks import`.
 #[derive(Debug, Args)]
@@ -47,6 +47,7 @@ Examples:
   zbooks import daybook.xml --dry-run
   zbooks import daybook.xml --daily-budget 4000 --wait
   zbooks import invoices.csv --mapping columns.json
+  zbooks import daybook.xml --no-tieout
   zbooks import status
   zbooks import failed --format csv > failed.csv
   zbooks import failed --format json > failed.jsonl && zbooks import failed.jsonl
@@ -167,6 +168,10 @@ pub struct ImportArgs {
     /// worker` processes to create, on any number of machines, instead of creating them here.
     #[arg(long, value_name = "URL", conflicts_with = "dry_run")]
     pub queue: Option<String>,
+    /// Skip the tie-out that follows the import of a Tally export (Tally's trial balance,
+    /// P&L and balance sheet against Zoho's; `zbooks tieout`).
+    #[arg(long)]
+    pub no_tieout: bool,
 }
 
 /// Runs `zbooks import`.
@@ -296,7 +301,7 @@ fn import(
             ));
             tokio::time::sleep(settle).await;
         }
-        run_import(
+        let code = run_import(
             &client,
             &ctx.store,
             &prepared,
@@ -305,6 +310,61 @@ fn import(
             settings.journal_url.as_ref(),
             p,
         )
-        .await
+        .await?;
+        // The tie-out of a finished import (a stopped one resumes first).
+        if args.no_tieout || !matches!(code, exit::OK | exit::RECORDS_FAILED) {
+            return Ok(code);
+        }
+        let tally = args.from == Some(FromFormat::Tally)
+            || (args.from.is_none()
+                && path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("xml")));
+        if !tally {
+            p.note("tie-out: skipped (no Tally side: the input is not a Tally export)");
+            return Ok(code);
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| CliError::io(format!("cannot read {}", path.display()), &e))?;
+        let entries = match settings.journal_url {
+            // The journal on PostgreSQL: failed records are not read back here.
+            Some(_) => Vec::new(),
+            None => match ctx.store.journal(&prepared.fingerprint(&org)).await {
+                Ok(journal) => journal.entries().await.unwrap_or_default(),
+                Err(_) => Vec::new(),
+            },
+        };
+        let t = crate::commands::tieout::after_import(
+            &client,
+            prepared.name(),
+            &bytes,
+            &prepared.parsed().report.problems,
+            &entries,
+        )
+        .await?;
+        let tie = if p.format == OutputFormat::Json {
+            // The import's JSON report is the one document on stdout: the tie-out's verdict
+            // goes to stderr, its table to `zbooks tieout --format json`.
+            let failing = t.failing().count();
+            p.note(&format!(
+                "tie-out: {}",
+                if failing == 0 {
+                    "ties out".to_owned()
+                } else {
+                    format!(
+                        "does NOT tie out ({failing} group rows differ); `zbooks tieout \
+                         --tally-export FILE --format json` shows the table"
+                    )
+                }
+            ));
+            if t.ties() {
+                exit::OK
+            } else {
+                exit::RECORDS_FAILED
+            }
+        } else {
+            crate::commands::tieout::show(&t, p, None)?
+        };
+        Ok(code.max(tie))
     })
 }

@@ -1,0 +1,293 @@
+//! The tie-out end to end: `zbooks import` of a Tally export into the simulator ends with
+//! Tally's reports beside Zoho's, and `zbooks tieout` reads Tally's side from a company
+//! export, exported report XML or a running Tally (here a stand-in answering from the same
+//! company with `zbooks_tally::reports::answer`).
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpListener;
+
+use zbooks_sim::{FaultAction, FaultRule};
+use zbooks_tally::Company;
+use zbooks_tally::reports::{self, ReportKind};
+
+use crate::Run;
+use crate::import::{FAST, Zoho, write};
+
+const SAMPLE_COMPANY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../zbooks-import/fixtures/tally/sample-company.xml"
+);
+
+fn import(zoho: &Zoho, dir: &std::path::Path) -> Run {
+    let mut args = vec!["import", SAMPLE_COMPANY];
+    args.extend(FAST);
+    let out = zoho.command_with_tieout(dir, &args).output().unwrap();
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+/// The lines of the trial balance's section of a text tie-out.
+fn trial_balance(stdout: &str) -> &str {
+    let start = stdout.find("Trial balance").unwrap();
+    let end = stdout[start..].find("\n\n").unwrap();
+    &stdout[start..start + end]
+}
+
+#[test]
+fn importing_the_sample_company_ends_with_a_tie_out_that_explains_every_difference() {
+    let zoho = Zoho::start(21);
+    let dir = tempfile::tempdir().unwrap();
+    let run = import(&zoho, dir.path());
+    // Every record is in Zoho; the books still differ (opening balances are not imported,
+    // unpaid invoices are drafts) and the tie-out says why, to the paisa.
+    assert!(run.stdout.contains("22 of 22 in Zoho"), "{}", run.stdout);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let tb = trial_balance(&run.stdout);
+    assert!(
+        tb.contains("199250.00  opening balances not brought over"),
+        "{tb}"
+    );
+    assert!(tb.contains("draft in Zoho"), "{tb}");
+    assert!(!run.stdout.contains("UNEXPLAINED"), "{}", run.stdout);
+    assert!(run.stdout.contains("Does NOT tie out"), "{}", run.stdout);
+    // Tally's trial balance balances; Zoho's too.
+    let total = tb
+        .lines()
+        .find(|l| l.trim_start().starts_with("Total"))
+        .unwrap();
+    let figures: Vec<&str> = total.split_whitespace().skip(1).collect();
+    assert_eq!(figures[0], figures[1], "{total}");
+    assert_eq!(figures[2], figures[3], "{total}");
+
+    // The same tie-out on its own: explained differences let through on request only.
+    let strict = zoho.run(dir.path(), &["tieout", "--tally-export", SAMPLE_COMPANY]);
+    assert_eq!(strict.code, 1, "{}\n{}", strict.stdout, strict.stderr);
+    let accepted = zoho.run(
+        dir.path(),
+        &[
+            "tieout",
+            "--tally-export",
+            SAMPLE_COMPANY,
+            "--accept-explained",
+        ],
+    );
+    assert_eq!(accepted.code, 0, "{}\n{}", accepted.stdout, accepted.stderr);
+    assert!(accepted.stdout.contains("Ties out"), "{}", accepted.stdout);
+
+    // JSON and HTML.
+    let html = dir.path().join("tieout.html");
+    let json = zoho.run(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "tieout",
+            "--tally-export",
+            SAMPLE_COMPANY,
+            "--html",
+            html.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    let v: serde_json::Value = serde_json::Deserializer::from_str(&json.stdout)
+        .into_iter()
+        .next()
+        .unwrap()
+        .unwrap();
+    let v = &v["data"];
+    assert_eq!(v["ties"], serde_json::json!(false));
+    let sections = v["tieout"]["sections"].as_array().unwrap();
+    assert_eq!(sections.len(), 3);
+    assert_eq!(sections[0]["kind"], "trial_balance");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.starts_with("<!DOCTYPE html>") && page.contains("<table"),
+        "{page}"
+    );
+    assert!(!page.contains("<script"), "self-contained, no script");
+}
+
+#[test]
+fn the_tolerance_decides_what_ties_out() {
+    let zoho = Zoho::start(22);
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing imported: Zoho's books are empty, Tally's largest group is 351165.00.
+    let wide = zoho.run(
+        dir.path(),
+        &[
+            "tieout",
+            "--tally-export",
+            SAMPLE_COMPANY,
+            "--tolerance",
+            "351165.00",
+        ],
+    );
+    assert_eq!(wide.code, 0, "{}\n{}", wide.stdout, wide.stderr);
+    let narrow = zoho.run(
+        dir.path(),
+        &[
+            "tieout",
+            "--tally-export",
+            SAMPLE_COMPANY,
+            "--tolerance",
+            "351164.99",
+        ],
+    );
+    assert_eq!(narrow.code, 1, "{}\n{}", narrow.stdout, narrow.stderr);
+    let bad = zoho.run(
+        dir.path(),
+        &[
+            "tieout",
+            "--tally-export",
+            SAMPLE_COMPANY,
+            "--tolerance",
+            "lots",
+        ],
+    );
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    let none = zoho.run(dir.path(), &["tieout"]);
+    assert_eq!(none.code, 2, "{}", none.stderr);
+    assert!(none.stderr.contains("no Tally side"), "{}", none.stderr);
+}
+
+#[test]
+fn a_failed_record_is_explained_and_fails_the_tie_out() {
+    let zoho = Zoho::start(23);
+    // Zoho refuses the second invoice for good.
+    zoho.sim().set_faults(vec![
+        FaultRule::on(
+            "POST",
+            "/books/v3/invoices",
+            FaultAction::zoho(400, 1001, "Invoice refused by the test"),
+        )
+        .nth(2),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let run = import(&zoho, dir.path());
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("failed 1"), "{}", run.stdout);
+    let tb = trial_balance(&run.stdout);
+    assert!(tb.contains("failed record: voucher"), "{tb}");
+    assert!(tb.contains("Invoice refused by the test"), "{tb}");
+    assert!(!run.stdout.contains("UNEXPLAINED"), "{}", run.stdout);
+}
+
+#[test]
+fn tally_report_xml_and_a_running_tally_give_the_same_tally_side() {
+    let zoho = Zoho::start(24);
+    let dir = tempfile::tempdir().unwrap();
+    let (company, _) = Company::read(
+        "Sample",
+        std::fs::File::open(SAMPLE_COMPANY).unwrap(),
+        "sample-company.xml",
+    );
+    // Exported report XML: the trial balance alone, in UTF-16 as Tally writes it.
+    let tb = reports::render(&reports::compute(
+        &company,
+        ReportKind::TrialBalance,
+        None,
+        Some("20240510"),
+    ));
+    let utf16: Vec<u8> = tb.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let file = write(dir.path(), "tb.xml", &utf16);
+    let from_file = zoho.run(
+        dir.path(),
+        &[
+            "tieout",
+            "--tally-report",
+            file.to_str().unwrap(),
+            "--to",
+            "2024-05-10",
+        ],
+    );
+    // No company export: no explanation, so the differences are listed as unexplained.
+    assert_eq!(
+        from_file.code, 1,
+        "{}\n{}",
+        from_file.stdout, from_file.stderr
+    );
+    assert!(
+        from_file.stdout.contains("UNEXPLAINED"),
+        "{}",
+        from_file.stdout
+    );
+    assert!(
+        from_file.stdout.contains("351165.00"),
+        "{}",
+        from_file.stdout
+    );
+
+    // A stand-in Tally: answers each POST with the report its <ID> names.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let served = std::thread::spawn(move || {
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut buf = Vec::new();
+            let mut chunk = [0_u8; 4096];
+            loop {
+                let n = s.read(&mut chunk).unwrap();
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).into_owned();
+                if let Some(head) = text.find("\r\n\r\n") {
+                    let len: usize = text[..head]
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse().unwrap())
+                        })
+                        .unwrap();
+                    if buf.len() >= head + 4 + len {
+                        let body = &buf[head + 4..head + 4 + len];
+                        let request = reports::decode(body);
+                        let id = request
+                            .split("<ID>")
+                            .nth(1)
+                            .and_then(|r| r.split("</ID>").next())
+                            .unwrap()
+                            .to_owned();
+                        let answer =
+                            reports::answer(&company, &id, None, Some("20240510")).unwrap();
+                        let _ = write!(
+                            s,
+                            "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\n\
+                             Content-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                            answer.len()
+                        );
+                        ids.push(id);
+                        break;
+                    }
+                }
+                assert!(n > 0, "the request ended early");
+            }
+        }
+        ids
+    });
+    let url = format!("tally://127.0.0.1:{port}");
+    let live = zoho.run(
+        dir.path(),
+        &[
+            "tieout",
+            "--tally",
+            &url,
+            "--company",
+            "Sample",
+            "--to",
+            "2024-05-10",
+        ],
+    );
+    let ids = served.join().unwrap();
+    assert_eq!(ids, ["Trial Balance", "Profit and Loss", "Balance Sheet"]);
+    assert_eq!(live.code, 1, "{}\n{}", live.stdout, live.stderr);
+    assert_eq!(
+        trial_balance(&live.stdout),
+        trial_balance(&from_file.stdout),
+        "the live trial balance is the exported one"
+    );
+}
