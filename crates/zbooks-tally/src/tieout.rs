@@ -195,7 +195,7 @@ impl Cause {
             Cause::UnmappedLedger => "unmapped ledger",
             Cause::VoucherTypeNotImported => "voucher type not imported",
             Cause::FailedRecord => "failed record",
-            Cause::DraftInZoho => "draft in Zoho (posts nothing)",
+            Cause::DraftInZoho => "invoices left as drafts in Zoho (drafts post nothing)",
         }
     }
 }
@@ -241,12 +241,10 @@ pub fn missing_vouchers(
             .find(|(line, _, _)| *line == v.line)
             .map(|(_, c, r)| (*c, r.clone()))
             .or_else(|| {
-                v.number.as_ref().filter(|n| drafts.contains(n)).map(|_| {
-                    (
-                        Cause::DraftInZoho,
-                        "the invoice is a draft in Zoho".to_owned(),
-                    )
-                })
+                v.number
+                    .as_ref()
+                    .filter(|n| drafts.contains(n))
+                    .map(|_| (Cause::DraftInZoho, "a draft in Zoho".to_owned()))
             });
         let Some((mut cause, reason)) = found else {
             continue;
@@ -278,8 +276,41 @@ pub struct Explanation {
     pub cause: Cause,
     /// The part of the difference it explains (signed like the difference).
     pub amount: Decimal,
-    /// What, in words (voucher numbers, ledgers).
+    /// What, in words: the vouchers or ledgers it comes from (the first few, then how many
+    /// more).
     pub detail: String,
+    /// Every voucher or ledger it comes from.
+    pub items: Vec<String>,
+}
+
+/// How many items an explanation names in its detail.
+const NAMED: usize = 3;
+
+impl Explanation {
+    fn new(cause: Cause, amount: Decimal, item: String) -> Explanation {
+        let mut e = Explanation {
+            cause,
+            amount,
+            detail: String::new(),
+            items: vec![item],
+        };
+        e.describe();
+        e
+    }
+
+    fn describe(&mut self) {
+        let mut d = self
+            .items
+            .iter()
+            .take(NAMED)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if self.items.len() > NAMED {
+            d.push_str(&format!(" and {} more", self.items.len() - NAMED));
+        }
+        self.detail = d;
+    }
 }
 
 /// One group's row.
@@ -404,26 +435,20 @@ fn explanations(
     to: Option<&str>,
 ) -> BTreeMap<&'static str, Vec<Explanation>> {
     let mut out: BTreeMap<&'static str, Vec<Explanation>> = BTreeMap::new();
-    let mut add = |group: &'static str, cause: Cause, amount: Decimal, detail: String| {
+    let mut add = |group: &'static str, cause: Cause, amount: Decimal, item: String| {
         if amount.is_zero() {
             return;
         }
         let list = out.entry(group).or_default();
-        match list.iter_mut().find(|e| {
-            e.cause == cause && cause != Cause::FailedRecord && cause != Cause::UnmappedLedger
-        }) {
+        match list.iter_mut().find(|e| e.cause == cause) {
             Some(e) => {
                 e.amount += amount;
-                if e.detail.len() < 160 && !e.detail.contains(&detail) {
-                    e.detail.push_str(", ");
-                    e.detail.push_str(&detail);
+                if !e.items.contains(&item) {
+                    e.items.push(item);
+                    e.describe();
                 }
             }
-            None => list.push(Explanation {
-                cause,
-                amount,
-                detail,
-            }),
+            None => list.push(Explanation::new(cause, amount, item)),
         }
     };
     // Opening balances: Tally's whole residue row, and each ledger's opening.
@@ -460,7 +485,12 @@ fn explanations(
                 }
             }
             for (g, a) in per_group {
-                add(g, m.cause, a, format!("voucher {} ({})", m.label, m.reason));
+                let item = if m.cause == Cause::DraftInZoho {
+                    m.label.clone()
+                } else {
+                    format!("{} ({})", m.label, m.reason)
+                };
+                add(g, m.cause, a, item);
             }
         }
         // Round-off lines of documents: Tally's round-off ledger, Zoho's `Other Charges`.
@@ -562,11 +592,11 @@ pub fn tie_out(
                 && unexplained.abs() <= allowance
                 && evidence.company.is_some()
             {
-                parts.push(Explanation {
-                    cause: Cause::Rounding,
-                    amount: unexplained,
-                    detail: "GST rounded per line in Zoho, per voucher in Tally".to_owned(),
-                });
+                parts.push(Explanation::new(
+                    Cause::Rounding,
+                    unexplained,
+                    "GST rounded per line in Zoho, per voucher in Tally".to_owned(),
+                ));
                 unexplained = Decimal::ZERO;
             }
             rows.push(Row {
@@ -627,7 +657,7 @@ pub fn render_text(t: &TieOut) -> String {
         (Some(f), None) => format!("from {f}"),
         (None, None) => "all dates".to_owned(),
     };
-    let _ = writeln!(out, "Tie-out, Tally against Zoho Books ({period})");
+    let _ = writeln!(out, "Books tie-out: Tally against Zoho Books ({period})");
     for s in &t.sections {
         let _ = writeln!(out, "\n{}", s.kind.title());
         let _ = writeln!(

@@ -81,7 +81,7 @@ fn the_demo_tells_its_story_in_about_fifteen_lines() {
     assert!(stderr.is_empty(), "{stderr}");
     // The story, then the tie-out table (Tally's books against Zoho's, group by group).
     let (story, tieout) = stdout
-        .split_once("Tie-out, Tally against Zoho Books")
+        .split_once("Books tie-out: Tally against Zoho Books")
         .unwrap_or_else(|| panic!("no tie-out table:\n{stdout}"));
     let lines = story.trim_end().lines().count();
     assert!((10..=18).contains(&lines), "{lines} lines:\n{stdout}");
