@@ -491,15 +491,12 @@ fn unescape(text: &str) -> String {
                 .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
                 .and_then(char::from_u32),
         };
-        match c {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
+        if let Some(c) = c {
+            out.push(c);
+            rest = &rest[end + 1..];
+        } else {
+            out.push('&');
+            rest = &rest[1..];
         }
     }
     out.push_str(rest);
@@ -557,26 +554,26 @@ pub fn parse(kind: ReportKind, bytes: &[u8]) -> Result<Report, ParseError> {
                         flush(&mut current, &mut lines);
                         current = Some((value, None, None));
                     }
-                    "DSPCLDRAMTA" | "DSPCLCRAMTA" | "BSMAINAMT" | "PLSUBAMT" | "BSSUBAMT" => {
-                        if !value.is_empty() {
-                            let cleaned: String = value.chars().filter(|c| *c != ',').collect();
-                            let a: Decimal = cleaned.parse().map_err(|_| ParseError::Amount {
+                    "DSPCLDRAMTA" | "DSPCLCRAMTA" | "BSMAINAMT" | "PLSUBAMT" | "BSSUBAMT"
+                        if !value.is_empty() =>
+                    {
+                        let cleaned: String = value.chars().filter(|c| *c != ',').collect();
+                        let a: Decimal = cleaned.parse().map_err(|_| ParseError::Amount {
+                            line: line_no,
+                            field: tag.to_owned(),
+                            text: value.clone(),
+                        })?;
+                        let Some(row) = current.as_mut() else {
+                            return Err(ParseError::Shape {
                                 line: line_no,
-                                field: tag.to_owned(),
-                                text: value.clone(),
-                            })?;
-                            let Some(row) = current.as_mut() else {
-                                return Err(ParseError::Shape {
-                                    line: line_no,
-                                    what: format!("{tag} {value} comes before any DSPDISPNAME"),
-                                });
-                            };
-                            let main = matches!(tag, "DSPCLDRAMTA" | "DSPCLCRAMTA" | "BSMAINAMT");
-                            let slot = if main { &mut row.1 } else { &mut row.2 };
-                            // A trial balance's debit column is already negative; a credit
-                            // positive; both present (never seen) net.
-                            *slot = Some(slot.unwrap_or(Decimal::ZERO) + a);
-                        }
+                                what: format!("{tag} {value} comes before any DSPDISPNAME"),
+                            });
+                        };
+                        let main = matches!(tag, "DSPCLDRAMTA" | "DSPCLCRAMTA" | "BSMAINAMT");
+                        let slot = if main { &mut row.1 } else { &mut row.2 };
+                        // A trial balance's debit column is already negative; a credit
+                        // positive; both present (never seen) net.
+                        *slot = Some(slot.unwrap_or(Decimal::ZERO) + a);
                     }
                     _ => {}
                 }

@@ -307,7 +307,10 @@ impl Explanation {
             .collect::<Vec<_>>()
             .join(", ");
         if self.items.len() > NAMED {
-            d.push_str(&format!(" and {} more", self.items.len() - NAMED));
+            let _ = std::fmt::Write::write_fmt(
+                &mut d,
+                format_args!(" and {} more", self.items.len() - NAMED),
+            );
         }
         self.detail = d;
     }
@@ -411,10 +414,9 @@ fn is_pl_group(group: &str) -> bool {
 /// are its profit row; balance-sheet groups are not on the P&L.
 fn shown_in(kind: ReportKind, group: &'static str) -> Option<&'static str> {
     match kind {
-        ReportKind::TrialBalance => Some(group),
         ReportKind::ProfitAndLoss => is_pl_group(group).then_some(group),
         ReportKind::BalanceSheet if is_pl_group(group) => Some(PROFIT_AND_LOSS),
-        ReportKind::BalanceSheet => Some(group),
+        ReportKind::TrialBalance | ReportKind::BalanceSheet => Some(group),
     }
 }
 
@@ -637,12 +639,10 @@ fn money(d: Decimal) -> String {
 }
 
 fn side(d: Decimal) -> (String, String) {
-    if d < Decimal::ZERO {
-        (money(-d), String::new())
-    } else if d > Decimal::ZERO {
-        (String::new(), money(d))
-    } else {
-        (String::new(), String::new())
+    match d.cmp(&Decimal::ZERO) {
+        std::cmp::Ordering::Less => (money(-d), String::new()),
+        std::cmp::Ordering::Greater => (String::new(), money(d)),
+        std::cmp::Ordering::Equal => (String::new(), String::new()),
     }
 }
 
@@ -755,7 +755,7 @@ mod tests {
         )];
         let e = Evidence::default();
         let t = tie_out(
-            &[tally.clone()],
+            std::slice::from_ref(&tally),
             &zoho,
             &e,
             None,
@@ -772,7 +772,7 @@ mod tests {
             ],
         )];
         let strict = tie_out(
-            &[tally.clone()],
+            std::slice::from_ref(&tally),
             &zoho,
             &e,
             None,
