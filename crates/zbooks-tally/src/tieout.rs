@@ -634,11 +634,13 @@ pub fn tie_out(
     }
 }
 
-fn money(d: Decimal) -> String {
+/// An amount as the table writes it: two decimals.
+pub fn money(d: Decimal) -> String {
     format!("{:.2}", d.round_dp(2))
 }
 
-fn side(d: Decimal) -> (String, String) {
+/// A signed amount as a (debit, credit) pair of table cells, the other one empty.
+pub fn side(d: Decimal) -> (String, String) {
     match d.cmp(&Decimal::ZERO) {
         std::cmp::Ordering::Less => (money(-d), String::new()),
         std::cmp::Ordering::Greater => (String::new(), money(d)),

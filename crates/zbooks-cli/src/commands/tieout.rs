@@ -17,7 +17,7 @@ use zbooks_import::{Problem, Severity};
 use zbooks_store::{JournalEntry, RecordState};
 use zbooks_tally::Company;
 use zbooks_tally::reports::{self, Report, ReportKind};
-use zbooks_tally::tieout::{self, Cause, Evidence, TieOut, ZohoLine};
+use zbooks_tally::tieout::{self, Cause, Evidence, TieOut, ZohoLine, money, side as cells};
 use zbooks_types::reports::ZohoReport;
 
 use crate::context::{self, Context};
@@ -185,7 +185,7 @@ pub async fn fetch_report(
         .flat_map(u16::to_le_bytes)
         .collect();
     let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(120))
+        .timeout(Duration::from_mins(2))
         .build()
         .map_err(|e| e.to_string())?;
     let res = http
@@ -357,20 +357,6 @@ fn esc(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-fn money(d: Decimal) -> String {
-    format!("{:.2}", d.round_dp(2))
-}
-
-fn cells(d: Decimal) -> (String, String) {
-    if d < Decimal::ZERO {
-        (money(-d), String::new())
-    } else if d > Decimal::ZERO {
-        (String::new(), money(d))
-    } else {
-        (String::new(), String::new())
-    }
 }
 
 /// The tie-out as one self-contained HTML page, in the look of `zbooks logs analyze --html`
