@@ -511,6 +511,34 @@ pub async fn after_import(
     ))
 }
 
+/// What the import of `path` into organization `org` left out, when the store journals
+/// one: the vouchers its reader could not map (read again from the file) and its failed
+/// records. Nothing when the file was not imported here.
+async fn import_evidence(ctx: &Context, path: &Path, org: &str) -> Vec<(u64, Cause, String)> {
+    let file = path.display().to_string();
+    let Ok(runs) = ctx.store.journal_runs().await else {
+        return Vec::new();
+    };
+    let Some(run) = runs
+        .iter()
+        .find(|r| r.file == file && r.organization_id == org)
+    else {
+        return Vec::new();
+    };
+    let entries = match ctx.store.journal(&run.fingerprint).await {
+        Ok(journal) => journal.entries().await.unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    let read = zbooks_import::ReadOptions {
+        format: Some(zbooks_import::Format::Tally),
+        ..zbooks_import::ReadOptions::default()
+    };
+    let problems = zbooks_import::open(path, &read)
+        .map(|records| zbooks_import::Parsed::collect(records).report.problems)
+        .unwrap_or_default();
+    not_imported(&problems, &entries)
+}
+
 /// The kind of an exported report file, by the elements only it has.
 fn kind_of_file(text: &str) -> Option<ReportKind> {
     if text.contains("DSPCLDRAMT") || text.contains("DSPCLCRAMT") {
@@ -613,18 +641,17 @@ pub fn run(
         let ctx = Context::new(settings, global.log_file.as_deref(), p).await?;
         let client = ctx.client()?;
         let zoho = zoho_side(&client, from.as_deref(), to.as_deref()).await?;
-        let drafts = if company.is_some() {
-            zoho_drafts(&client).await?
-        } else {
-            Vec::new()
-        };
+        let mut missing = Vec::new();
+        if let (Some(c), Some(path)) = (&company, &args.tally_export) {
+            let drafts = zoho_drafts(&client).await?;
+            let org = ctx.organization_id()?.value.clone();
+            let failed = import_evidence(&ctx, path, &org).await;
+            missing = tieout::missing_vouchers(c, &failed, &drafts);
+        }
         let evidence = Evidence {
             company: company.as_ref(),
             openings_in_zoho: args.openings_in_zoho,
-            missing: company
-                .as_ref()
-                .map(|c| tieout::missing_vouchers(c, &[], &drafts))
-                .unwrap_or_default(),
+            missing,
         };
         let t = tieout::tie_out(
             &tally,

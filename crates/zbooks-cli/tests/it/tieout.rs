@@ -174,6 +174,10 @@ fn a_failed_record_is_explained_and_fails_the_tie_out() {
     assert!(tb.contains("failed record: SI/24-25/00"), "{tb}");
     assert!(tb.contains("Invoice refused by the test"), "{tb}");
     assert!(!run.stdout.contains("UNEXPLAINED"), "{}", run.stdout);
+    // `zbooks tieout` on its own finds the same failure in the import's journal.
+    let again = zoho.run(dir.path(), &["tieout", "--tally-export", SAMPLE_COMPANY]);
+    assert_eq!(again.code, 1, "{}\n{}", again.stdout, again.stderr);
+    assert_eq!(trial_balance(&again.stdout), tb);
 }
 
 #[test]
