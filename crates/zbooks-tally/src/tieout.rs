@@ -22,6 +22,11 @@ use zbooks_types::reports as zoho;
 use crate::company::Company;
 use crate::reports::{self, Line, OPENING_DIFFERENCE, PROFIT_AND_LOSS, Report, ReportKind};
 
+/// Money in JSON as the CLI's reference page fixes it: a decimal string with two decimals.
+fn money_json<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&money(*d))
+}
+
 /// The tie-out groups, in the order the table lists them.
 pub const GROUPS: &[&str] = &[
     "Capital Account",
@@ -100,6 +105,7 @@ pub struct ZohoLine {
     /// Its Zoho account type.
     pub account_type: String,
     /// Signed amount: debit negative.
+    #[serde(serialize_with = "money_json")]
     pub amount: Decimal,
 }
 
@@ -275,6 +281,7 @@ pub struct Explanation {
     /// The cause.
     pub cause: Cause,
     /// The part of the difference it explains (signed like the difference).
+    #[serde(serialize_with = "money_json")]
     pub amount: Decimal,
     /// What, in words: the vouchers or ledgers it comes from (the first few, then how many
     /// more).
@@ -322,14 +329,18 @@ pub struct Row {
     /// The group.
     pub group: String,
     /// Tally's figure (signed).
+    #[serde(serialize_with = "money_json")]
     pub tally: Decimal,
     /// Zoho's figure (signed).
+    #[serde(serialize_with = "money_json")]
     pub zoho: Decimal,
     /// Tally − Zoho.
+    #[serde(serialize_with = "money_json")]
     pub difference: Decimal,
     /// The explained parts.
     pub explained: Vec<Explanation>,
     /// What no explanation covers.
+    #[serde(serialize_with = "money_json")]
     pub unexplained: Decimal,
 }
 
@@ -341,12 +352,16 @@ pub struct Section {
     /// Per group.
     pub rows: Vec<Row>,
     /// Tally's debit total (positive).
+    #[serde(serialize_with = "money_json")]
     pub tally_debit: Decimal,
     /// Tally's credit total.
+    #[serde(serialize_with = "money_json")]
     pub tally_credit: Decimal,
     /// Zoho's debit total.
+    #[serde(serialize_with = "money_json")]
     pub zoho_debit: Decimal,
     /// Zoho's credit total.
+    #[serde(serialize_with = "money_json")]
     pub zoho_credit: Decimal,
 }
 
@@ -358,6 +373,7 @@ pub struct TieOut {
     /// The period's last day.
     pub to: Option<String>,
     /// The tolerance per group.
+    #[serde(serialize_with = "money_json")]
     pub tolerance: Decimal,
     /// Whether explained differences are accepted (they then do not fail the tie-out).
     pub accept_explained: bool,

@@ -314,6 +314,19 @@ fn check_every_command(queue: &str) {
         ("webhooks list", vec!["webhooks", "list"]),
         ("deluge check script.dg", vec!["deluge", "check", &script]),
         ("demo", vec!["demo"]),
+        (
+            "tieout --tally-export sample-company.xml --tolerance 1000000",
+            vec![
+                "tieout",
+                "--tally-export",
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../zbooks-import/fixtures/tally/sample-company.xml"
+                ),
+                "--tolerance",
+                "1000000",
+            ],
+        ),
     ];
     let mut wrong = Vec::new();
     let mut covered = vec!["sim"];
