@@ -828,6 +828,93 @@ mod tests {
         assert!(zoho_lines(&bad).is_err());
     }
 
+    fn sample() -> Company {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../zbooks-import/fixtures/tally/sample-company.xml"
+        );
+        Company::read(
+            "Sample",
+            std::fs::File::open(path).expect("fixture"),
+            "sample",
+        )
+        .0
+    }
+
+    #[test]
+    fn round_off_lines_and_a_cent_of_gst_are_explained_as_rounding() {
+        let company = sample();
+        let tb = reports::compute(&company, ReportKind::TrialBalance, None, None);
+        // Zoho's books as the import makes them with every voucher in: the same groups, but
+        // the round-off (0.80 Dr in Tally's Indirect Expenses) in `Other Charges`, and GST a
+        // cent lower from rounding per line.
+        let mut zoho: Vec<ZohoLine> = Vec::new();
+        for l in &tb.lines {
+            let kind = match group_of_tally_row(&l.name) {
+                "Current Liabilities" => "other_current_liability",
+                "Current Assets" => "bank",
+                "Sales Accounts & Direct Incomes" => "income",
+                // The round-off's group: Zoho has nothing there.
+                _ => continue,
+            };
+            let mut amount = l.amount;
+            if kind == "other_current_liability" {
+                amount -= Decimal::new(1, 2);
+            }
+            zoho.push(ZohoLine {
+                name: l.name.clone(),
+                account_type: kind.to_owned(),
+                amount,
+            });
+        }
+        zoho.push(ZohoLine {
+            name: "Other Charges".to_owned(),
+            account_type: "other_income".to_owned(),
+            amount: Decimal::new(-80, 2),
+        });
+        let evidence = Evidence {
+            company: Some(&company),
+            openings_in_zoho: true,
+            missing: Vec::new(),
+        };
+        let t = tie_out(
+            &[tb],
+            &[(ReportKind::TrialBalance, zoho)],
+            &evidence,
+            None,
+            None,
+            Decimal::ZERO,
+            true,
+        );
+        let row = |g: &str| {
+            t.sections[0]
+                .rows
+                .iter()
+                .find(|r| r.group == g)
+                .unwrap_or_else(|| panic!("{g}: {}", render_text(&t)))
+        };
+        for g in [
+            "Indirect Expenses",
+            "Indirect Incomes",
+            "Current Liabilities",
+        ] {
+            let r = row(g);
+            assert!(!r.difference.is_zero(), "{g}");
+            assert!(r.unexplained.is_zero(), "{g}: {}", render_text(&t));
+            assert!(
+                r.explained.iter().all(|e| e.cause == Cause::Rounding),
+                "{g}"
+            );
+        }
+        assert_eq!(row("Indirect Expenses").difference, Decimal::new(-80, 2));
+        assert_eq!(row("Indirect Incomes").difference, Decimal::new(80, 2));
+        assert!(
+            row("Indirect Expenses").explained[0]
+                .detail
+                .contains("Round Off")
+        );
+    }
+
     #[test]
     fn group_mapping_follows_the_import_classification() {
         assert_eq!(group_of_tally_row("Sundry Debtors"), "Current Assets");
