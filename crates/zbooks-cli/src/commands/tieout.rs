@@ -635,6 +635,17 @@ pub fn run(
                     CliError::usage(format!("Tally's {} cannot be read: {e}", k.tally_id()))
                         .with_hint("check that the company named by --company is open in Tally")
                 })?;
+                // An empty answer is how Tally says "no such company" to some requests: a
+                // company's trial balance is never empty.
+                if k == ReportKind::TrialBalance && report.lines.is_empty() {
+                    return Err(CliError::usage(format!(
+                        "Tally's Trial Balance of {name:?} is empty"
+                    ))
+                    .with_hint(
+                        "check the company's name (--company) and that it is open in Tally \
+                         (Gateway of Tally > Select Company)",
+                    ));
+                }
                 tally.push(report);
             }
         }
