@@ -1,8 +1,11 @@
-//! TallyPrime, live: a company's masters and vouchers held in memory ([`company`]), and Tally's
-//! reports over them ([`reports`]).
+//! TallyPrime, live: a company's masters and vouchers held in memory ([`company`]), Tally's
+//! reports over them ([`reports`]), the client that pulls a company from a running TallyPrime
+//! ([`live`]) and a Tally simulator that answers its requests for the tests ([`sim`]).
 #![warn(missing_docs)]
 
 pub mod company;
+pub mod live;
 pub mod reports;
+pub mod sim;
 
 pub use company::Company;

@@ -21,12 +21,40 @@ use crate::parsed::Parsed;
 use crate::problem::Problem;
 use crate::record::Record;
 
+/// One answer of several read as one input (a live pull: the masters, then each month's
+/// vouchers): its name, for locations, and its bytes in any encoding Tally writes.
+pub struct Part {
+    /// The name locations give (`tally://host:9000 vouchers 2024-05`).
+    pub name: String,
+    /// The bytes.
+    pub input: Box<dyn Read + Send>,
+}
+
+impl std::fmt::Debug for Part {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Part").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// The parts of a multi-part input, taken one at a time as the reader needs them.
+pub type Parts = Box<dyn Iterator<Item = Part> + Send>;
+
 /// Reads a Tally XML export and maps it, record by record.
-#[derive(Debug)]
 pub struct TallyReader {
     objects: Option<XmlObjects>,
     mapper: Option<TallyMapper>,
     queue: VecDeque<Result<Record, Problem>>,
+    parts: Option<Parts>,
+}
+
+impl std::fmt::Debug for TallyReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TallyReader")
+            .field("objects", &self.objects)
+            .field("mapper", &self.mapper)
+            .field("queue", &self.queue)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TallyReader {
@@ -39,12 +67,28 @@ impl TallyReader {
                 objects: Some(objects),
                 mapper: Some(mapper),
                 queue: VecDeque::new(),
+                parts: None,
             },
             Err(p) => TallyReader {
                 objects: None,
                 mapper: None,
                 queue: VecDeque::from([Err(p)]),
+                parts: None,
             },
+        }
+    }
+
+    /// Reads several answers as one input, in order, through one mapper: the masters of
+    /// the first parts index the vouchers of the later ones, and master-derived records come
+    /// at the end, as for a file. Each part is opened only when the one before is read
+    /// whole, so one part is held at a time. Masters are located in `name`, vouchers in the
+    /// part they came from.
+    pub fn parts(name: &str, parts: Parts, options: TallyOptions) -> Self {
+        TallyReader {
+            objects: None,
+            mapper: Some(TallyMapper::new(Arc::from(name), options)),
+            queue: VecDeque::new(),
+            parts: Some(parts),
         }
     }
 
@@ -62,7 +106,27 @@ impl Iterator for TallyReader {
             if let Some(item) = self.queue.pop_front() {
                 return Some(item);
             }
-            let objects = self.objects.as_mut()?;
+            if self.objects.is_none()
+                && let Some(part) = self.parts.as_mut().and_then(Iterator::next)
+            {
+                let file: Arc<str> = Arc::from(part.name);
+                if let Some(m) = self.mapper.as_mut() {
+                    m.set_file(file.clone());
+                }
+                match XmlObjects::new(part.input, file) {
+                    Ok(objects) => self.objects = Some(objects),
+                    Err(p) => return Some(Err(p)),
+                }
+                continue;
+            }
+            let Some(objects) = self.objects.as_mut() else {
+                self.parts = None;
+                if let Some(m) = self.mapper.take() {
+                    self.queue.extend(m.finish());
+                    continue;
+                }
+                return None;
+            };
             match objects.next() {
                 Some(XmlItem::Object(node)) => {
                     if let Some(m) = self.mapper.as_mut() {
@@ -72,7 +136,9 @@ impl Iterator for TallyReader {
                 Some(XmlItem::Problem(p)) => return Some(Err(p)),
                 None => {
                     self.objects = None;
-                    if let Some(m) = self.mapper.take() {
+                    if self.parts.is_none()
+                        && let Some(m) = self.mapper.take()
+                    {
                         self.queue.extend(m.finish());
                     }
                 }
