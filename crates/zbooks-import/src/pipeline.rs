@@ -108,7 +108,11 @@ impl Source {
     /// of each answer): with the name they make the run's fingerprint, so the same pull of
     /// the same data resumes the same journal. The records are read once, by
     /// [`Import::prepare`].
-    pub fn stream(name: impl Into<String>, records: Records, content: Arc<Mutex<Vec<u8>>>) -> Source {
+    pub fn stream(
+        name: impl Into<String>,
+        records: Records,
+        content: Arc<Mutex<Vec<u8>>>,
+    ) -> Source {
         Source {
             name: name.into(),
             path: None,

@@ -139,7 +139,9 @@ pub enum LiveError {
         message: String,
     },
     /// An HTTP status other than 200 (Tally answers 200 even to failures).
-    #[error("the server at {url} answered the {what} request with HTTP {status}: is it TallyPrime?")]
+    #[error(
+        "the server at {url} answered the {what} request with HTTP {status}: is it TallyPrime?"
+    )]
     Http {
         /// The address.
         url: String,
@@ -513,7 +515,9 @@ impl Tally {
                     break;
                 }
                 Err(e) if e.kind() == io::ErrorKind::TimedOut => {
-                    return Err(Failure::Retry(format!("connecting timed out after {timeout:?}")));
+                    return Err(Failure::Retry(format!(
+                        "connecting timed out after {timeout:?}"
+                    )));
                 }
                 Err(e) => last = e.to_string(),
             }
@@ -614,8 +618,8 @@ fn parse_response(raw: &[u8]) -> Result<Vec<u8>, Failure> {
     }
 }
 
-/// Decodes an answer whatever Tally sent: by its BOM, else UTF-16LE when every second byte
-/// of the start is NUL, else UTF-8, else Windows-1252 (MCP `decodeTallyPayload`).
+/// Decodes an answer whatever Tally sent: by its BOM, else UTF-16LE when its first character's
+/// second byte is NUL, else UTF-8, else Windows-1252 (MCP `decodeTallyPayload`).
 pub fn decode(bytes: &[u8]) -> String {
     let utf16 = |b: &[u8], le: bool| {
         let units: Vec<u16> = b
@@ -639,8 +643,8 @@ pub fn decode(bytes: &[u8]) -> String {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return String::from_utf8_lossy(rest).into_owned();
     }
-    let head = &bytes[..bytes.len().min(64)];
-    if head.len() >= 4 && head.iter().skip(1).step_by(2).all(|b| *b == 0) {
+    // Text (UTF-8 or a code page) never holds NUL; an answer starts with markup, ASCII.
+    if bytes.len() >= 2 && bytes[0] != 0 && bytes[1] == 0 {
         return utf16(bytes, true);
     }
     match std::str::from_utf8(bytes) {
@@ -814,7 +818,9 @@ pub struct Pull {
 
 impl fmt::Debug for Pull {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pull").field("state", &self.state).finish_non_exhaustive()
+        f.debug_struct("Pull")
+            .field("state", &self.state)
+            .finish_non_exhaustive()
     }
 }
 
@@ -829,7 +835,12 @@ struct Parts {
 }
 
 impl Parts {
-    fn take(&mut self, name: String, answer: Result<String, LiveError>, month: Option<String>) -> Option<Part> {
+    fn take(
+        &mut self,
+        name: String,
+        answer: Result<String, LiveError>,
+        month: Option<String>,
+    ) -> Option<Part> {
         match answer {
             Ok(text) => {
                 if let Ok(mut c) = self.content.lock() {
@@ -939,7 +950,12 @@ mod tests {
     fn addresses() {
         let t = Tally::new("tally://localhost:9000", LiveOptions::default()).unwrap();
         assert_eq!(t.url(), "tally://localhost:9000");
-        assert_eq!(Tally::new("tally://pc", LiveOptions::default()).unwrap().port, 9000);
+        assert_eq!(
+            Tally::new("tally://pc", LiveOptions::default())
+                .unwrap()
+                .port,
+            9000
+        );
         assert!(Tally::new("tally://pc:port", LiveOptions::default()).is_err());
         assert!(Tally::new("tally://", LiveOptions::default()).is_err());
     }

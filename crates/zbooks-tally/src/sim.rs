@@ -132,7 +132,12 @@ impl Book {
 
 /// The `SVCURRENTCOMPANY` of an export, in UTF-8 or UTF-16 (NULs dropped).
 fn company_name(bytes: &[u8]) -> Option<String> {
-    let head: Vec<u8> = bytes.iter().take(64 * 1024).copied().filter(|b| *b != 0).collect();
+    let head: Vec<u8> = bytes
+        .iter()
+        .take(64 * 1024)
+        .copied()
+        .filter(|b| *b != 0)
+        .collect();
     let text = String::from_utf8_lossy(&head);
     tag(&text, "SVCURRENTCOMPANY").filter(|n| !n.is_empty())
 }
@@ -320,7 +325,12 @@ impl Server {
         }
         if self.config.closed {
             // No company loaded: Tally answers a data request with an empty body.
-            return (format!("{kind} closed"), Answer { text: String::new() });
+            return (
+                format!("{kind} closed"),
+                Answer {
+                    text: String::new(),
+                },
+            );
         }
         let book = match &wanted {
             Some(w) => self
@@ -371,7 +381,10 @@ impl Server {
                 let objects: Vec<&Node> = book
                     .map(|b| b.masters.iter().filter(|n| *n.name == *upper).collect())
                     .unwrap_or_default();
-                (format!("collection {company_name} {t}"), self.collection(&id, &objects))
+                (
+                    format!("collection {company_name} {t}"),
+                    self.collection(&id, &objects),
+                )
             }
             _ => ("unknown".into(), unknown_request()),
         }
@@ -441,16 +454,20 @@ impl Server {
                         || &*entry.name == "LEDGERENTRIES.LIST")
                         && entry.child("GSTCLASS").is_none()
                     {
-                        entry.children.push(mark("GSTCLASS", "\u{4} Not Applicable"));
+                        entry
+                            .children
+                            .push(mark("GSTCLASS", "\u{4} Not Applicable"));
                     }
                 }
                 // A raw control character, as Tally lets through (MCP sanitizeXml).
-                node.children.push(mark("VCHSTATUSTAXADJUSTMENT", "\u{4}\u{5} Default"));
+                node.children
+                    .push(mark("VCHSTATUSTAXADJUSTMENT", "\u{4}\u{5} Default"));
             }
             _ => {}
         }
         if &*node.name != "VOUCHER" {
-            node.children.push(mark("OBJECTUPDATEACTION", "\u{4} Resave"));
+            node.children
+                .push(mark("OBJECTUPDATEACTION", "\u{4} Resave"));
         }
         node
     }
@@ -495,7 +512,11 @@ fn request_text(request: &Request) -> Option<String> {
     let body = &request.body;
     let looks_utf16 = body.starts_with(&[0xFF, 0xFE]) || (body.len() > 1 && body[1] == 0);
     let text = if request.utf16 {
-        let start = if body.starts_with(&[0xFF, 0xFE]) { 2 } else { 0 };
+        let start = if body.starts_with(&[0xFF, 0xFE]) {
+            2
+        } else {
+            0
+        };
         let units: Vec<u16> = body[start..]
             .chunks_exact(2)
             .map(|c| u16::from_le_bytes([c[0], c[1]]))
@@ -618,7 +639,11 @@ fn read_request(stream: &mut TcpStream) -> io::Result<Option<Request>> {
     if reader.read_line(&mut line)? == 0 {
         return Ok(None);
     }
-    let method = line.split_whitespace().next().unwrap_or_default().to_owned();
+    let method = line
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let mut length = 0usize;
     let mut utf16 = false;
     loop {
@@ -678,6 +703,9 @@ mod tests {
 
     #[test]
     fn escapes_marks_as_tally_writes_them() {
-        assert_eq!(escape("\u{4} Primary & <x>"), "&#4; Primary &amp; &lt;x&gt;");
+        assert_eq!(
+            escape("\u{4} Primary & <x>"),
+            "&#4; Primary &amp; &lt;x&gt;"
+        );
     }
 }

@@ -32,7 +32,9 @@ pub struct Part {
 
 impl std::fmt::Debug for Part {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Part").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("Part")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -114,7 +116,7 @@ impl Iterator for TallyReader {
                     m.set_file(file.clone());
                 }
                 match XmlObjects::new(part.input, file) {
-                    Ok(objects) => self.objects = Some(objects),
+                    Ok(objects) => self.objects = Some(objects.allow_empty()),
                     Err(p) => return Some(Err(p)),
                 }
                 continue;
