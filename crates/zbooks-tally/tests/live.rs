@@ -2,6 +2,8 @@
 //! what the file import reads, through every quirk and fault the simulator scripts, and
 //! Tally's error answers come back explained.
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
 use std::path::PathBuf;
 use std::time::Duration;
 
