@@ -50,6 +50,9 @@ pub enum Command {
     /// Run a Zoho Books simulator (accounts server, Books API, limits, scripted faults) for
     /// trying zbooks or testing an integration without a Zoho account.
     Sim(SimArgs),
+    /// Run a TallyPrime simulator (XML over HTTP, from Tally export files, with Tally's
+    /// quirks and scripted faults) for trying `zbooks import tally://...` without a Tally.
+    TallySim(crate::commands::tally_sim::TallySimArgs),
     /// Read an integration's logs and say what is wrong.
     #[command(subcommand)]
     Logs(LogsCommand),

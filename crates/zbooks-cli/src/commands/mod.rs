@@ -14,5 +14,6 @@ pub mod import;
 pub mod logs;
 pub mod quota;
 pub mod sim;
+pub mod tally_sim;
 pub mod webhooks;
 pub mod worker;
