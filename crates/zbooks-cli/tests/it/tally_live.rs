@@ -203,3 +203,54 @@ fn tally_s_error_answers_end_the_import_with_the_fix() {
     // Nothing reached Zoho.
     assert_eq!(zoho.sim().counters().records_per_natural_key, seeded);
 }
+
+#[test]
+fn a_rerun_pulls_only_the_months_not_yet_imported() {
+    let (sim, company) = tally(SimConfig::default());
+    let url = sim.url();
+    let zoho = Zoho::start(24);
+    let dir = tempfile::tempdir().unwrap();
+    // April first.
+    let mut april = live_args(&url, &company);
+    april[7] = "2024-04-30";
+    let first = zoho.run(dir.path(), &april);
+    assert_eq!(first.code, 0, "{}\n{}", first.stdout, first.stderr);
+    let asked = sim.requests().len();
+    // Then the year: April is not asked again.
+    let year = zoho.run(dir.path(), &live_args(&url, &company));
+    assert_eq!(year.code, 0, "{}\n{}", year.stdout, year.stderr);
+    assert!(
+        year.stderr.contains("pulling 2024-05-01 to 2025-03-31"),
+        "{}",
+        year.stderr
+    );
+    let new: Vec<String> = sim.requests()[asked..].to_vec();
+    assert_eq!(new.len(), 13, "{new:?}"); // the company list, the masters, May to March
+    assert!(new.iter().all(|r| !r.contains("20240401")), "{new:?}");
+    assert!(new[2].ends_with("20240501..20240531"), "{new:?}");
+    // Everything of the year is in Zoho once.
+    let doubled: Vec<_> = zoho
+        .sim()
+        .counters()
+        .records_per_natural_key
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .collect();
+    assert!(doubled.is_empty(), "{doubled:?}");
+    // April's three invoices, May's invoice and receipt.
+    let held = keys(&zoho);
+    assert_eq!(
+        held.iter()
+            .filter(|k| k.starts_with("invoices:invoice_number="))
+            .count(),
+        4,
+        "{held:?}"
+    );
+    assert_eq!(
+        held.iter()
+            .filter(|k| k.starts_with("customerpayments:reference_number="))
+            .count(),
+        1,
+        "{held:?}"
+    );
+}
