@@ -116,8 +116,8 @@ pub fn run(args: &TallySimArgs, p: Printer) -> CommandResult {
         }
         let _ = writeln!(
             out,
-            "\nPull from it with:\n  zbooks import {} --company {:?} --from YYYY-MM-DD --to \
-             YYYY-MM-DD\n\nCtrl-C stops it.",
+            "\nPull from it with (the dates of the books to pull):\n  zbooks import {} --company \
+             {:?} --from 2024-04-01 --to 2025-03-31\n\nCtrl-C stops it.",
             sim.url(),
             names.first().map_or("NAME", String::as_str)
         );

@@ -159,3 +159,69 @@ pub fn parse_tally_bytes(bytes: &[u8]) -> Parsed {
     );
     Parsed::collect(reader)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MASTERS: &str = "<ENVELOPE><BODY><IMPORTDATA><REQUESTDATA><TALLYMESSAGE>\n\
+        <GROUP NAME=\"Sundry Debtors\"><PARENT>&#4; Primary</PARENT></GROUP>\n\
+        <LEDGER NAME=\"Ramesh\"><PARENT>Sundry Debtors</PARENT></LEDGER>\n\
+        <LEDGER NAME=\"Sales\"><PARENT>Sales Accounts</PARENT></LEDGER>\n\
+        </TALLYMESSAGE></REQUESTDATA></IMPORTDATA></BODY></ENVELOPE>";
+
+    const MAY: &str = "<ENVELOPE><BODY><DATA><COLLECTION>\n\
+        <VOUCHER VCHTYPE=\"Sales\"><DATE>20240502</DATE><VOUCHERTYPENAME>Sales</VOUCHERTYPENAME>\n\
+        <VOUCHERNUMBER>S-1</VOUCHERNUMBER><PARTYLEDGERNAME>Ramesh</PARTYLEDGERNAME>\n\
+        <ALLLEDGERENTRIES.LIST><LEDGERNAME>Ramesh</LEDGERNAME><AMOUNT>-100.00</AMOUNT>\n\
+        </ALLLEDGERENTRIES.LIST><ALLLEDGERENTRIES.LIST><LEDGERNAME>Sales</LEDGERNAME>\n\
+        <AMOUNT>100.00</AMOUNT></ALLLEDGERENTRIES.LIST></VOUCHER>\n\
+        </COLLECTION></DATA></BODY></ENVELOPE>";
+
+    const EMPTY: &str = "<ENVELOPE><BODY><DATA><COLLECTION></COLLECTION></DATA></BODY></ENVELOPE>";
+
+    fn part(name: &str, text: &'static str) -> Part {
+        Part {
+            name: name.to_owned(),
+            input: Box::new(std::io::Cursor::new(text.as_bytes())),
+        }
+    }
+
+    #[test]
+    fn parts_read_as_one_input_located_per_part() {
+        let parts = vec![
+            part("tally://h:9000 masters", MASTERS),
+            part("tally://h:9000 vouchers 2024-04", EMPTY),
+            part("tally://h:9000 vouchers 2024-05", MAY),
+        ];
+        let reader = TallyReader::parts(
+            "tally://h:9000 masters",
+            Box::new(parts.into_iter()),
+            TallyOptions::default(),
+        );
+        let parsed = Parsed::collect(reader);
+        // A month without vouchers is no problem.
+        assert!(
+            parsed
+                .report
+                .problems
+                .iter()
+                .all(|p| !p.message.contains("holds no Tally record")),
+            "{:?}",
+            parsed.report.problems
+        );
+        let invoice = parsed
+            .records
+            .iter()
+            .find(|r| r.entity == crate::record::Entity::Invoice)
+            .expect("the May invoice, mapped with the masters of the first part");
+        assert_eq!(&*invoice.location.file, "tally://h:9000 vouchers 2024-05");
+        assert_eq!(invoice.location.line, 2);
+        let contact = parsed
+            .records
+            .iter()
+            .find(|r| r.entity == crate::record::Entity::Contact)
+            .expect("the party");
+        assert_eq!(&*contact.location.file, "tally://h:9000 masters");
+    }
+}
