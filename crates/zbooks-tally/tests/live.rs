@@ -312,3 +312,57 @@ fn liveness_and_unknown_requests_answer_as_tally_does() {
         "{err}"
     );
 }
+
+/// Posts raw bytes to the simulator and returns the decoded answer.
+fn raw_post(sim: &TallySim, content_type: &str, body: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(sim.addr()).unwrap();
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    s.write_all(body).unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    live::decode(&answer[split + 4..])
+}
+
+#[test]
+fn malformed_requests_and_unknown_companies_answer_as_tally_does() {
+    let sim = sim(&[SAMPLE], SimConfig::default());
+    let unknown = "<RESPONSE>Unknown Request, cannot be processed</RESPONSE>";
+    // Not an envelope.
+    assert_eq!(
+        raw_post(&sim, "text/xml", b"<ENVELOPE><HEADER>").trim(),
+        unknown
+    );
+    // A UTF-16 body without charset=utf-16 (GW §1.2).
+    let request = live::masters_request(&sample_name());
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(request.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    assert_eq!(raw_post(&sim, "text/xml", &utf16).trim(), unknown);
+    // The same with the header: the masters.
+    let masters = raw_post(&sim, "text/xml;charset=utf-16", &utf16);
+    assert!(masters.contains("<LEDGER NAME="), "{masters}");
+    // A UTF-8 request is answered in UTF-8 with the same masters.
+    let utf8 = raw_post(&sim, "text/xml;charset=utf-8", request.as_bytes());
+    assert_eq!(utf8, masters);
+    // A master collection of an unknown company: zero rows and STATUS 1, no error (GW §9.11).
+    let ledgers = "<ENVELOPE><HEADER><VERSION>1</VERSION><TALLYREQUEST>Export</TALLYREQUEST>\
+        <TYPE>Collection</TYPE><ID>L</ID></HEADER><BODY><DESC><STATICVARIABLES>\
+        <SVCURRENTCOMPANY>Nobody</SVCURRENTCOMPANY></STATICVARIABLES><TDL><TDLMESSAGE>\
+        <COLLECTION NAME=\"L\"><TYPE>Ledger</TYPE><FETCH>Name</FETCH></COLLECTION>\
+        </TDLMESSAGE></TDL></DESC></BODY></ENVELOPE>";
+    let answer = raw_post(&sim, "text/xml", ledgers.as_bytes());
+    assert!(answer.contains("<STATUS>1</STATUS>"), "{answer}");
+    assert!(!answer.contains("<LEDGER NAME="), "{answer}");
+    // The same for the open company: its ledgers.
+    let ours = ledgers.replace("Nobody", &sample_name());
+    let answer = raw_post(&sim, "text/xml", ours.as_bytes());
+    assert!(answer.contains("<LEDGER NAME="), "{answer}");
+}

@@ -254,3 +254,44 @@ fn a_rerun_pulls_only_the_months_not_yet_imported() {
         "{held:?}"
     );
 }
+
+#[test]
+fn zbooks_tally_sim_serves_a_company_file_until_stopped() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let path = fixture(SAMPLE);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zbooks"))
+        .args([
+            "--format",
+            "json",
+            "tally-sim",
+            "--port",
+            "0",
+            "--company-file",
+        ])
+        .arg(&path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let line: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let url = line["data"]["url"].as_str().unwrap().to_owned();
+    assert_eq!(
+        line["data"]["companies"][0],
+        "Shree Ganesh Electricals Pvt Ltd (FY 2024-25)"
+    );
+    let addr = url.trim_start_matches("tally://");
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        answer.ends_with("<RESPONSE>TallyPrime Server is Running</RESPONSE>"),
+        "{answer}"
+    );
+}
