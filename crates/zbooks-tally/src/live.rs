@@ -468,8 +468,17 @@ impl Tally {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            let started = Instant::now();
             match self.once(body) {
-                Ok(bytes) => return Ok(bytes),
+                Ok(bytes) => {
+                    tracing::info!(
+                        "tally: {} {what}: {} bytes in {:.1?}",
+                        self.url(),
+                        bytes.len(),
+                        started.elapsed()
+                    );
+                    return Ok(bytes);
+                }
                 Err(Failure::Refused(cause)) => {
                     return Err(LiveError::ServerOff {
                         url: self.url(),
@@ -493,6 +502,12 @@ impl Tally {
                             cause,
                         });
                     }
+                    tracing::warn!(
+                        "tally: {} {what}: {cause}; asking again in {backoff:?} (attempt {} of {})",
+                        self.url(),
+                        attempt + 1,
+                        self.options.retries + 1
+                    );
                     std::thread::sleep(backoff);
                     backoff = backoff.saturating_mul(2);
                 }
