@@ -69,8 +69,9 @@ pub enum Command {
     Call(crate::commands::call::CallArgs),
     /// Per-organization API usage: this minute, today, left, and the (estimated) reset.
     Quota(crate::commands::quota::QuotaArgs),
-    /// Import a Tally XML, CSV or JSON Lines file into Zoho Books: validated, planned,
-    /// journaled and resumable; `import status` and `import failed` report on it.
+    /// Import a Tally XML, CSV or JSON Lines file, or a company pulled from a running
+    /// TallyPrime, into Zoho Books: validated, planned, journaled and resumable; `import
+    /// status` and `import failed` report on it.
     Import(crate::commands::import::ImportCommand),
     /// A local gateway for programs in any language: point their base URL at it and they get
     /// zbooks's token care, pacing, safe retries and logs.
