@@ -786,4 +786,65 @@ mod tests {
         assert_eq!(err.kind(), ImportErrorKind::UnknownFormat);
         assert!(err.to_string().contains("books.dat"), "{err}");
     }
+    #[test]
+    fn a_stream_is_read_once_and_fingerprinted_by_its_name_and_what_it_read() {
+        let stream = |name: &str, digest: &[u8]| {
+            let content = Arc::new(Mutex::new(Vec::new()));
+            let filled = content.clone();
+            let digest = digest.to_vec();
+            // The reader fills the content as it reads, as a live pull does.
+            let records = std::iter::once(()).filter_map(move |()| {
+                filled.lock().unwrap().extend(&digest);
+                None
+            });
+            Source::stream(name, Box::new(records), content)
+        };
+        let fp = |source: Source| {
+            Import::prepare(source, Settings::default())
+                .unwrap()
+                .fingerprint("org")
+        };
+        let a = fp(stream(
+            "tally://h:9000 \"A\" 2024-04-01..2024-04-30",
+            b"one",
+        ));
+        assert_eq!(
+            a,
+            fp(stream(
+                "tally://h:9000 \"A\" 2024-04-01..2024-04-30",
+                b"one"
+            ))
+        );
+        assert_ne!(
+            a,
+            fp(stream(
+                "tally://h:9000 \"A\" 2024-04-01..2024-04-30",
+                b"two"
+            ))
+        );
+        assert_ne!(
+            a,
+            fp(stream(
+                "tally://h:9000 \"A\" 2024-04-01..2024-05-31",
+                b"one"
+            ))
+        );
+        let source = stream("s", b"x");
+        let again = source.clone();
+        assert!(
+            source
+                .records(&ReadOptions::default())
+                .unwrap()
+                .next()
+                .is_none()
+        );
+        // Taken once: a clone reads nothing more.
+        assert!(
+            again
+                .records(&ReadOptions::default())
+                .unwrap()
+                .next()
+                .is_none()
+        );
+    }
 }
