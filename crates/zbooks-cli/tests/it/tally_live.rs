@@ -295,3 +295,53 @@ fn zbooks_tally_sim_serves_a_company_file_until_stopped() {
         "{answer}"
     );
 }
+
+#[test]
+fn a_month_with_a_failed_record_is_pulled_again_and_finished() {
+    use zbooks_sim::{FaultAction, FaultRule};
+    let (sim, company) = tally(SimConfig::default());
+    let url = sim.url();
+    let zoho = Zoho::start(25);
+    let dir = tempfile::tempdir().unwrap();
+    // Zoho refuses the fourth invoice (May's, in date order) for good.
+    zoho.sim().set_faults(vec![
+        FaultRule::on(
+            "POST",
+            "/books/v3/invoices",
+            FaultAction::zoho(400, 4, "Invalid value passed for place_of_supply"),
+        )
+        .nth(4),
+    ]);
+    let mut args = live_args(&url, &company);
+    args.extend(["--in-flight", "1"]);
+    let first = zoho.run(dir.path(), &args);
+    assert_eq!(first.code, 1, "{}\n{}", first.stdout, first.stderr);
+    let failed = zoho.run(dir.path(), &["import", "failed"]);
+    assert!(
+        failed.stdout.contains(&format!("{url} vouchers 2024-05:")),
+        "{}",
+        failed.stdout
+    );
+    // The cause fixed, the same command: only May is pulled again (April and the months
+    // without vouchers were imported whole).
+    zoho.sim().set_faults(Vec::new());
+    let asked = sim.requests().len();
+    let again = zoho.run(dir.path(), &args);
+    assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
+    assert!(
+        again.stderr.contains("pulling 2024-05-01 to 2024-05-31"),
+        "{}",
+        again.stderr
+    );
+    let new: Vec<String> = sim.requests()[asked..].to_vec();
+    assert_eq!(new.len(), 3, "{new:?}"); // the company list, the masters, May
+    assert!(new[2].ends_with("20240501..20240531"), "{new:?}");
+    let held = keys(&zoho);
+    assert_eq!(
+        held.iter()
+            .filter(|k| k.starts_with("invoices:invoice_number="))
+            .count(),
+        4,
+        "{held:?}"
+    );
+}

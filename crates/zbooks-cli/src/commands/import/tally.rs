@@ -4,8 +4,9 @@
 //! journal, resume and the failed report are a file import's.
 //!
 //! A re-run pulls only what is not yet imported: a month counts as imported when an earlier
-//! run of the same Tally address and company into the same organization finished and every
-//! record its vouchers request yielded is done in the journal. The pull then covers the
+//! run of the same Tally address and company into the same organization finished, every
+//! record its vouchers request yielded is done in the journal, and so is every record of
+//! that run's masters. The pull then covers the
 //! first to the last month not imported (months between are pulled again and adopted by
 //! their natural keys); when every month is imported nothing is pulled at all.
 
@@ -157,6 +158,14 @@ fn imported_months(prefix: &str, settings: &Settings) -> Result<BTreeSet<String>
             };
             let journal = store.journal(&run.fingerprint).await.map_err(store_error)?;
             let entries = journal.entries().await.map_err(store_error)?;
+            // A master not in Zoho (a contact, an item...) leaves the whole run to do again.
+            let masters_whole = entries
+                .iter()
+                .filter(|e| e.location.contains(" masters"))
+                .all(|e| e.state == RecordState::Done);
+            if !masters_whole {
+                continue;
+            }
             for w in live::windows(a, b) {
                 let month = w.month();
                 let tag = format!(" vouchers {month}:");
