@@ -50,6 +50,9 @@ pub enum Command {
     /// Run a Zoho Books simulator (accounts server, Books API, limits, scripted faults) for
     /// trying zbooks or testing an integration without a Zoho account.
     Sim(SimArgs),
+    /// Run a TallyPrime simulator (XML over HTTP, from Tally export files, with Tally's
+    /// quirks and scripted faults) for trying `zbooks import tally://...` without a Tally.
+    TallySim(crate::commands::tally_sim::TallySimArgs),
     /// Read an integration's logs and say what is wrong.
     #[command(subcommand)]
     Logs(LogsCommand),
@@ -66,8 +69,9 @@ pub enum Command {
     Call(crate::commands::call::CallArgs),
     /// Per-organization API usage: this minute, today, left, and the (estimated) reset.
     Quota(crate::commands::quota::QuotaArgs),
-    /// Import a Tally XML, CSV or JSON Lines file into Zoho Books: validated, planned,
-    /// journaled and resumable; `import status` and `import failed` report on it.
+    /// Import a Tally XML, CSV or JSON Lines file, or a company pulled from a running
+    /// TallyPrime, into Zoho Books: validated, planned, journaled and resumable; `import
+    /// status` and `import failed` report on it.
     Import(crate::commands::import::ImportCommand),
     /// Tie Tally's trial balance, P&L and balance sheet out against Zoho Books': side by side
     /// per account group, each difference explained or listed; exit 1 when they differ.

@@ -64,6 +64,7 @@ pub fn main() -> ExitCode {
         // explain needs no settings: it must work with a broken config too.
         Command::Explain(args) => commands::explain::run(&args, printer),
         Command::Sim(args) => commands::sim::run(&args, printer),
+        Command::TallySim(args) => commands::tally_sim::run(&args, printer),
         Command::Logs(args::LogsCommand::Analyze(args)) => {
             commands::logs::analyze::run(&args, &cli.global, &env, printer)
         }

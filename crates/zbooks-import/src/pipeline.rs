@@ -30,6 +30,7 @@
 use std::collections::BTreeSet;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use zbooks_client::Error;
@@ -51,12 +52,28 @@ use crate::record::Entity;
 use crate::tally::TallyReader;
 use crate::validate::{ValidateOptions, Validation, validate};
 
-/// An input to import: its name (a path, for locations and the journal) and its bytes.
+/// An input to import: its name (a path, for locations and the journal) and its bytes, or
+/// a stream of records read elsewhere (a live pull from TallyPrime).
 #[derive(Clone, Debug)]
 pub struct Source {
     name: String,
     path: Option<PathBuf>,
     bytes: Vec<u8>,
+    stream: Option<Stream>,
+}
+
+/// Records read by someone else, taken once, and the bytes naming what was read (for the
+/// fingerprint), filled in as the records are read.
+#[derive(Clone)]
+struct Stream {
+    records: Arc<Mutex<Option<Records>>>,
+    content: Arc<Mutex<Vec<u8>>>,
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream").finish_non_exhaustive()
+    }
 }
 
 impl Source {
@@ -71,6 +88,7 @@ impl Source {
             name: path.display().to_string(),
             path: Some(path.to_owned()),
             bytes: std::fs::read(path)?,
+            stream: None,
         })
     }
 
@@ -81,6 +99,41 @@ impl Source {
             name: name.into(),
             path: None,
             bytes: bytes.into(),
+            stream: None,
+        }
+    }
+
+    /// Records another reader makes (a live pull), named `name` in the journal. `content`
+    /// is filled by the reader as it goes with bytes that identify what it read (a digest
+    /// of each answer): with the name they make the run's fingerprint, so the same pull of
+    /// the same data resumes the same journal. The records are read once, by
+    /// [`Import::prepare`].
+    pub fn stream(
+        name: impl Into<String>,
+        records: Records,
+        content: Arc<Mutex<Vec<u8>>>,
+    ) -> Source {
+        Source {
+            name: name.into(),
+            path: None,
+            bytes: Vec::new(),
+            stream: Some(Stream {
+                records: Arc::new(Mutex::new(Some(records))),
+                content,
+            }),
+        }
+    }
+
+    /// The bytes that make the fingerprint: the file's, or the stream's name and content.
+    fn content(&self) -> Vec<u8> {
+        match &self.stream {
+            None => self.bytes.clone(),
+            Some(s) => {
+                let mut out = self.name.as_bytes().to_vec();
+                out.push(0);
+                out.extend(s.content.lock().map(|c| c.clone()).unwrap_or_default());
+                out
+            }
         }
     }
 
@@ -90,6 +143,10 @@ impl Source {
     }
 
     fn records(&self, options: &ReadOptions) -> Result<Records, ImportError> {
+        if let Some(stream) = &self.stream {
+            let taken = stream.records.lock().ok().and_then(|mut r| r.take());
+            return Ok(taken.unwrap_or_else(|| Box::new(std::iter::empty())));
+        }
         let path = self
             .path
             .clone()
@@ -391,7 +448,7 @@ impl Prepared {
     /// [`Prepared::run`] (the same input, options and organization resume the same journal).
     pub fn fingerprint(&self, organization_id: &str) -> String {
         fingerprint(
-            &self.source.bytes,
+            &self.source.content(),
             &self.settings.options_text(),
             organization_id,
         )
@@ -728,5 +785,66 @@ mod tests {
             Import::prepare(Source::bytes("books.dat", "x"), Settings::default()).unwrap_err();
         assert_eq!(err.kind(), ImportErrorKind::UnknownFormat);
         assert!(err.to_string().contains("books.dat"), "{err}");
+    }
+    #[test]
+    fn a_stream_is_read_once_and_fingerprinted_by_its_name_and_what_it_read() {
+        let stream = |name: &str, digest: &[u8]| {
+            let content = Arc::new(Mutex::new(Vec::new()));
+            let filled = content.clone();
+            let digest = digest.to_vec();
+            // The reader fills the content as it reads, as a live pull does.
+            let records = std::iter::once(()).filter_map(move |()| {
+                filled.lock().unwrap().extend(&digest);
+                None
+            });
+            Source::stream(name, Box::new(records), content)
+        };
+        let fp = |source: Source| {
+            Import::prepare(source, Settings::default())
+                .unwrap()
+                .fingerprint("org")
+        };
+        let a = fp(stream(
+            "tally://h:9000 \"A\" 2024-04-01..2024-04-30",
+            b"one",
+        ));
+        assert_eq!(
+            a,
+            fp(stream(
+                "tally://h:9000 \"A\" 2024-04-01..2024-04-30",
+                b"one"
+            ))
+        );
+        assert_ne!(
+            a,
+            fp(stream(
+                "tally://h:9000 \"A\" 2024-04-01..2024-04-30",
+                b"two"
+            ))
+        );
+        assert_ne!(
+            a,
+            fp(stream(
+                "tally://h:9000 \"A\" 2024-04-01..2024-05-31",
+                b"one"
+            ))
+        );
+        let source = stream("s", b"x");
+        let again = source.clone();
+        assert!(
+            source
+                .records(&ReadOptions::default())
+                .unwrap()
+                .next()
+                .is_none()
+        );
+        // Taken once: a clone reads nothing more.
+        assert!(
+            again
+                .records(&ReadOptions::default())
+                .unwrap()
+                .next()
+                .is_none()
+        );
     }
 }

@@ -14,6 +14,7 @@ pub mod import;
 pub mod logs;
 pub mod quota;
 pub mod sim;
+pub mod tally_sim;
 pub mod tieout;
 pub mod webhooks;
 pub mod worker;

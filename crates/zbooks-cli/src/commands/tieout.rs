@@ -8,7 +8,6 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use clap::Args;
 use serde_json::{Value, json};
@@ -16,10 +15,12 @@ use zbooks_client::{Client, Decimal, Method};
 use zbooks_import::{Problem, Severity};
 use zbooks_store::{JournalEntry, RecordState};
 use zbooks_tally::Company;
+use zbooks_tally::live::{Day, LiveOptions, Tally};
 use zbooks_tally::reports::{self, Report, ReportKind};
 use zbooks_tally::tieout::{self, Cause, Evidence, TieOut, ZohoLine, money, side as cells};
 use zbooks_types::reports::ZohoReport;
 
+use crate::commands::import::tally::live_error;
 use crate::context::{self, Context};
 use crate::error::CliError;
 use crate::printer::{OutputFormat, Printer};
@@ -81,131 +82,50 @@ pub struct TieoutArgs {
     pub html: Option<PathBuf>,
 }
 
-/// A way to ask a running Tally for a report: the seam where the live client replaces the
-/// minimal one here ([`fetch_report`]).
-pub trait TallyReports {
-    /// Report `report` of `company` for `from..=to` (`YYYYMMDD`), as Tally's XML bytes.
-    ///
-    /// # Errors
-    /// Why Tally could not be asked or did not answer.
-    fn fetch(
-        &self,
-        company: &str,
-        report: ReportKind,
-        from: Option<&str>,
-        to: Option<&str>,
-    ) -> impl Future<Output = Result<Vec<u8>, String>> + Send;
-}
-
-/// The minimal client: one `POST /` per report with Tally's export-data envelope
-/// (`TYPE=Data`, `ID=<report>`, `SVCURRENTCOMPANY`, `SVFROMDATE`/`SVTODATE`,
-/// `SVEXPORTFORMAT=$$SysName:XML`), sent in UTF-16LE as Tally wants for non-ASCII names
-/// (docs/tieout.md, "Asking a running Tally").
-#[derive(Debug)]
-pub struct HttpTally {
-    /// `http://HOST:PORT/`.
-    pub url: String,
-}
-
-impl HttpTally {
-    /// From `tally://HOST:PORT` (or `http://HOST:PORT`).
-    ///
-    /// # Errors
-    /// A URL of another scheme.
-    pub fn new(url: &str) -> Result<Self, CliError> {
-        let rest = url
-            .strip_prefix("tally://")
-            .or_else(|| url.strip_prefix("http://"))
-            .ok_or_else(|| {
-                CliError::usage(format!("{url:?} is not a tally:// URL"))
-                    .with_hint("write --tally tally://localhost:9000")
-            })?;
-        Ok(HttpTally {
-            url: format!("http://{}/", rest.trim_end_matches('/')),
-        })
-    }
-}
-
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// The export request for a report.
-pub fn report_request(
-    company: &str,
-    report: ReportKind,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> String {
-    let mut vars = format!(
-        "<SVEXPORTFORMAT>$$SysName:XML</SVEXPORTFORMAT><SVCURRENTCOMPANY>{}</SVCURRENTCOMPANY>",
-        xml_escape(company)
-    );
-    if let Some(f) = from {
-        let _ = write!(vars, "<SVFROMDATE>{f}</SVFROMDATE>");
-    }
-    if let Some(t) = to {
-        let _ = write!(vars, "<SVTODATE>{t}</SVTODATE>");
-    }
-    format!(
-        "<ENVELOPE><HEADER><VERSION>1</VERSION><TALLYREQUEST>Export</TALLYREQUEST><TYPE>Data</TYPE>\
-         <ID>{}</ID></HEADER><BODY><DESC><STATICVARIABLES>{vars}</STATICVARIABLES></DESC></BODY>\
-         </ENVELOPE>",
-        report.tally_id()
-    )
-}
-
-impl TallyReports for HttpTally {
-    async fn fetch(
-        &self,
-        company: &str,
-        report: ReportKind,
-        from: Option<&str>,
-        to: Option<&str>,
-    ) -> Result<Vec<u8>, String> {
-        fetch_report(&self.url, company, report, from, to).await
-    }
-}
-
-/// Asks the Tally at `url` (`http://HOST:PORT/`) for one report.
+/// Tally's three reports of `company` for `from..=to` (`YYYY-MM-DD`), asked of the running
+/// Tally at `url` with the live client: one request at a time, with its timeouts, retries and
+/// explained errors (docs/tally-live.md).
 ///
 /// # Errors
-/// The connection's or the answer's failure, in words.
-pub async fn fetch_report(
+/// Tally cannot be asked, refuses, or answers what cannot be read.
+pub fn live_reports(
     url: &str,
     company: &str,
-    report: ReportKind,
     from: Option<&str>,
     to: Option<&str>,
-) -> Result<Vec<u8>, String> {
-    let body: Vec<u8> = report_request(company, report, from, to)
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_mins(2))
-        .build()
-        .map_err(|e| e.to_string())?;
-    let res = http
-        .post(url)
-        .header("Content-Type", "text/xml;charset=utf-16")
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| {
-            format!(
-                "{e}: is TallyPrime running with its XML server on (F1 > Settings > Connectivity)?"
-            )
+    options: LiveOptions,
+) -> Result<Vec<Report>, CliError> {
+    let day = |flag: &str, d: Option<&str>| {
+        d.map(|d| Day::parse(d).map_err(|e| CliError::usage(format!("{flag} {d}: {e}"))))
+            .transpose()
+    };
+    let (from, to) = (day("--from", from)?, day("--to", to)?);
+    let tally = Tally::new(url, options).map_err(|e| live_error(url, &e))?;
+    let company = tally
+        .check_company(company)
+        .map_err(|e| live_error(url, &e))?;
+    let mut out = Vec::new();
+    for k in ReportKind::ALL {
+        let text = tally
+            .report(&company, k.tally_id(), from, to)
+            .map_err(|e| live_error(url, &e))?;
+        let report = reports::parse(k, text.as_bytes()).map_err(|e| {
+            CliError::usage(format!("Tally's {} cannot be read: {e}", k.tally_id()))
         })?;
-    if !res.status().is_success() {
-        return Err(format!("Tally answered HTTP {}", res.status()));
+        // A company's trial balance is never empty: an empty one is how some Tally
+        // releases say the company is not the one asked for.
+        if k == ReportKind::TrialBalance && report.lines.is_empty() {
+            return Err(
+                CliError::usage(format!("Tally's Trial Balance of {company:?} is empty"))
+                    .with_hint(
+                        "check the company's name (--company) and that it is open in Tally \
+                         (Gateway of Tally > Select Company)",
+                    ),
+            );
+        }
+        out.push(report);
     }
-    res.bytes()
-        .await
-        .map(|b| b.to_vec())
-        .map_err(|e| e.to_string())
+    Ok(out)
 }
 
 /// `YYYY-MM-DD` → Tally's `YYYYMMDD`.
@@ -511,6 +431,58 @@ pub async fn after_import(
     ))
 }
 
+/// The tie-out at the end of a live import: Tally's side asked of the running Tally at `url`
+/// for `from..=to` (`YYYY-MM-DD`), Zoho's from its reports API. The pulled vouchers are not
+/// kept (memory stays flat), so a difference is explained by what the journal and the
+/// reader say, not voucher by voucher.
+///
+/// # Errors
+/// Tally's or Zoho's reports cannot be read.
+pub async fn after_live_import(
+    client: &Client,
+    url: String,
+    company: String,
+    from: Option<String>,
+    to: Option<String>,
+    problems: &[Problem],
+    entries: &[JournalEntry],
+) -> Result<TieOut, CliError> {
+    let (f, t) = (from.clone(), to.clone());
+    let tally = tokio::task::spawn_blocking(move || {
+        live_reports(
+            &url,
+            &company,
+            f.as_deref(),
+            t.as_deref(),
+            LiveOptions::default(),
+        )
+    })
+    .await
+    .map_err(|e| CliError::usage(format!("the tie-out's Tally requests stopped: {e}")))??;
+    let zoho = zoho_side(client, from.as_deref(), to.as_deref()).await?;
+    let failed = not_imported(problems, entries);
+    let evidence = Evidence {
+        company: None,
+        openings_in_zoho: false,
+        missing: Vec::new(),
+    };
+    if !failed.is_empty() {
+        tracing::debug!(
+            records = failed.len(),
+            "records not imported by the live pull"
+        );
+    }
+    Ok(tieout::tie_out(
+        &tally,
+        &zoho,
+        &evidence,
+        from.as_deref(),
+        to.as_deref(),
+        Decimal::ZERO,
+        false,
+    ))
+}
+
 /// What the import of `path` into organization `org` left out, when the store journals
 /// one: the vouchers its reader could not map (read again from the file) and its failed
 /// records. Nothing when the file was not imported here.
@@ -595,8 +567,18 @@ pub fn run(
     }
     let tfrom = from.as_deref().map(tally_date);
     let tto = to.as_deref().map(tally_date);
+    let live = match (&args.tally, &args.company) {
+        (Some(url), Some(name)) => live_reports(
+            url,
+            name,
+            from.as_deref(),
+            to.as_deref(),
+            LiveOptions::default(),
+        )?,
+        _ => Vec::new(),
+    };
     context::runtime()?.block_on(async {
-        let mut tally: Vec<Report> = Vec::new();
+        let mut tally: Vec<Report> = live;
         if let Some(c) = &company {
             for k in ReportKind::ALL {
                 tally.push(reports::compute(c, k, tfrom.as_deref(), tto.as_deref()));
@@ -615,39 +597,6 @@ pub fn run(
             let report = reports::parse(kind, &bytes)
                 .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
             tally.push(report);
-        }
-        if let (Some(url), Some(name)) = (&args.tally, &args.company) {
-            let source = HttpTally::new(url)?;
-            for k in ReportKind::ALL {
-                let bytes = source
-                    .fetch(name, k, tfrom.as_deref(), tto.as_deref())
-                    .await
-                    .map_err(|e| {
-                        let mut err = CliError::usage(format!(
-                            "cannot read Tally's {} from {url}",
-                            k.tally_id()
-                        ));
-                        err.causes.push(e);
-                        err.exit_code = exit::UNREACHABLE;
-                        err
-                    })?;
-                let report = reports::parse(k, &bytes).map_err(|e| {
-                    CliError::usage(format!("Tally's {} cannot be read: {e}", k.tally_id()))
-                        .with_hint("check that the company named by --company is open in Tally")
-                })?;
-                // An empty answer is how Tally says "no such company" to some requests: a
-                // company's trial balance is never empty.
-                if k == ReportKind::TrialBalance && report.lines.is_empty() {
-                    return Err(CliError::usage(format!(
-                        "Tally's Trial Balance of {name:?} is empty"
-                    ))
-                    .with_hint(
-                        "check the company's name (--company) and that it is open in Tally \
-                         (Gateway of Tally > Select Company)",
-                    ));
-                }
-                tally.push(report);
-            }
         }
         let ctx = Context::new(settings, global.log_file.as_deref(), p).await?;
         let client = ctx.client()?;

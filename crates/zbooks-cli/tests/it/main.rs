@@ -26,6 +26,7 @@ mod shared_faults;
 mod shared_state;
 mod sim;
 mod store_and_tokens;
+mod tally_live;
 mod tieout;
 mod webhooks;
 

@@ -1,15 +1,13 @@
 //! The tie-out end to end: `zbooks import` of a Tally export into the simulator ends with
 //! Tally's reports beside Zoho's, and `zbooks tieout` reads Tally's side from a company
-//! export, exported report XML or a running Tally (here a stand-in answering from the same
-//! company with `zbooks_tally::reports::answer`).
+//! export, exported report XML or a running Tally (here the Tally simulator serving the same
+//! company).
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
-
-use std::io::{Read as _, Write as _};
-use std::net::TcpListener;
 
 use zbooks_sim::{FaultAction, FaultRule};
 use zbooks_tally::Company;
 use zbooks_tally::reports::{self, ReportKind};
+use zbooks_tally::sim::{Book, SimConfig, TallySim};
 
 use crate::Run;
 use crate::import::{FAST, Zoho, write};
@@ -225,55 +223,15 @@ fn tally_report_xml_and_a_running_tally_give_the_same_tally_side() {
         from_file.stdout
     );
 
-    // A stand-in Tally: answers each POST with the report its <ID> names.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let served = std::thread::spawn(move || {
-        let mut ids = Vec::new();
-        for _ in 0..3 {
-            let (mut s, _) = listener.accept().unwrap();
-            let mut buf = Vec::new();
-            let mut chunk = [0_u8; 4096];
-            loop {
-                let n = s.read(&mut chunk).unwrap();
-                buf.extend_from_slice(&chunk[..n]);
-                let text = String::from_utf8_lossy(&buf).into_owned();
-                if let Some(head) = text.find("\r\n\r\n") {
-                    let len: usize = text[..head]
-                        .lines()
-                        .find_map(|l| {
-                            l.to_ascii_lowercase()
-                                .strip_prefix("content-length:")
-                                .map(|v| v.trim().parse().unwrap())
-                        })
-                        .unwrap();
-                    if buf.len() >= head + 4 + len {
-                        let body = &buf[head + 4..head + 4 + len];
-                        let request = reports::decode(body);
-                        let id = request
-                            .split("<ID>")
-                            .nth(1)
-                            .and_then(|r| r.split("</ID>").next())
-                            .unwrap()
-                            .to_owned();
-                        let answer =
-                            reports::answer(&company, &id, None, Some("20240510")).unwrap();
-                        let _ = write!(
-                            s,
-                            "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\n\
-                             Content-Length: {}\r\nConnection: close\r\n\r\n{answer}",
-                            answer.len()
-                        );
-                        ids.push(id);
-                        break;
-                    }
-                }
-                assert!(n > 0, "the request ended early");
-            }
-        }
-        ids
-    });
-    let url = format!("tally://127.0.0.1:{port}");
+    // The Tally simulator serving the same company (in UTF-16, as Tally may answer).
+    let book = Book::read(std::path::Path::new(SAMPLE_COMPANY)).unwrap();
+    let name = book.name().to_owned();
+    let config = SimConfig {
+        utf16: true,
+        ..SimConfig::default()
+    };
+    let tally = TallySim::start(vec![book], config, 0).unwrap();
+    let url = tally.url();
     let live = zoho.run(
         dir.path(),
         &[
@@ -281,13 +239,17 @@ fn tally_report_xml_and_a_running_tally_give_the_same_tally_side() {
             "--tally",
             &url,
             "--company",
-            "Sample",
+            &name,
             "--to",
             "2024-05-10",
         ],
     );
-    let ids = served.join().unwrap();
-    assert_eq!(ids, ["Trial Balance", "Profit and Loss", "Balance Sheet"]);
+    let ids: Vec<String> = tally
+        .requests()
+        .into_iter()
+        .filter(|r| r.contains("report"))
+        .collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
     assert_eq!(live.code, 1, "{}\n{}", live.stdout, live.stderr);
     assert_eq!(
         trial_balance(&live.stdout),

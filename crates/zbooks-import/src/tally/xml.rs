@@ -223,6 +223,8 @@ pub struct XmlObjects {
     objects: u64,
     /// The last object read to its end tag: element, label, line.
     last_read: Option<(Box<str>, Option<String>, u64)>,
+    /// An envelope without objects is a normal answer (a month without vouchers).
+    empty_ok: bool,
 }
 
 /// The name a person knows an object by: its `NAME` attribute or its voucher number.
@@ -313,6 +315,7 @@ impl XmlObjects {
             root: None,
             objects: 0,
             last_read: None,
+            empty_ok: false,
         };
         if sniffed.encoding == encoding_rs::WINDOWS_1252 {
             me.pending.push_back(XmlItem::Problem(Problem::warning(
@@ -323,6 +326,14 @@ impl XmlObjects {
             )));
         }
         Ok(me)
+    }
+
+    /// Takes an envelope without any object as a normal answer, not worth a warning (a
+    /// live pull's month without vouchers).
+    #[must_use]
+    pub fn allow_empty(mut self) -> Self {
+        self.empty_ok = true;
+        self
     }
 
     /// The current line (1-based; LF, CRLF and a lone CR each end one).
@@ -740,11 +751,13 @@ impl XmlObjects {
             && self.objects == 0
         {
             if &*root == "ENVELOPE" {
-                self.pending.push_back(XmlItem::Problem(Problem::warning(
+                if !self.empty_ok {
+                    self.pending.push_back(XmlItem::Problem(Problem::warning(
                     ProblemKind::Skipped,
                     self.location(line).with_element(root),
                     "the export holds no Tally record (no VOUCHER, LEDGER, GROUP, STOCKITEM...)",
                 )));
+                }
             } else {
                 self.pending.push_back(XmlItem::Problem(Problem::error(
                     ProblemKind::Syntax,

@@ -15,6 +15,7 @@ pub(crate) mod queue;
 mod queue_view;
 mod run;
 pub(crate) mod setup;
+pub(crate) mod tally;
 mod view;
 
 pub(crate) use run::run_import;
@@ -26,6 +27,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand, ValueEnum};
 use zbooks_import::{Format, Import, ImportErrorKind, PlanOptions, ReadOptions, Source};
 use zbooks_store::LeaseOptions;
+use zbooks_tally::live::Day;
 
 use crate::context::{self, Context};
 use crate::error::CliError;
@@ -52,7 +54,12 @@ Examples:
   zbooks import failed --format csv > failed.csv
   zbooks import failed --format json > failed.jsonl && zbooks import failed.jsonl
   zbooks import contacts.csv --queue postgres://zbooks@db:5432/zbooks
-  zbooks import status --queue postgres://zbooks@db:5432/zbooks"
+  zbooks import status --queue postgres://zbooks@db:5432/zbooks
+  zbooks import tally://localhost:9000 --company \"Acme Pvt Ltd\" --from 2024-04-01 --to 2025-03-31
+
+A tally://HOST:PORT input pulls straight from a running TallyPrime (its HTTP server enabled):
+the masters once, then the vouchers month by month, one request at a time; a re-run pulls
+only the months not yet imported (docs/tally-live.md)."
 )]
 pub struct ImportCommand {
     /// `status` or `failed`; without one, imports FILE.
@@ -109,15 +116,59 @@ pub enum FromFormat {
     Jsonl,
 }
 
+/// What `--from` says: a file's format, or the first date of a `tally://` pull.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FromArg {
+    /// The input's format.
+    Format(FromFormat),
+    /// The first day to pull.
+    Date(Day),
+}
+
+fn parse_from(text: &str) -> Result<FromArg, String> {
+    if let Ok(format) = FromFormat::from_str(text, true) {
+        return Ok(FromArg::Format(format));
+    }
+    if text.starts_with(|c: char| c.is_ascii_digit()) {
+        return Day::parse(text).map(FromArg::Date);
+    }
+    Err(format!(
+        "{text:?} is neither a format (tally, csv, jsonl) nor a date (YYYY-MM-DD)"
+    ))
+}
+
+fn parse_day(text: &str) -> Result<Day, String> {
+    Day::parse(text)
+}
+
 /// What to import and how.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The file to import.
+    /// The file to import, or tally://HOST:PORT to pull from a running TallyPrime.
     #[arg(value_name = "FILE", required = true)]
     pub file: Option<PathBuf>,
-    /// The input's format (default: from the file name).
-    #[arg(long, value_enum)]
-    pub from: Option<FromFormat>,
+    /// The input's format: tally, csv or jsonl (default: from the file name). For a
+    /// tally:// input, the first date to pull instead (YYYY-MM-DD).
+    #[arg(long, value_name = "FORMAT|DATE", value_parser = parse_from)]
+    pub from: Option<FromArg>,
+    /// For a tally:// input: the last date to pull (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub to: Option<Day>,
+    /// For a tally:// input: the company to pull, as TallyPrime names it (it must be open).
+    #[arg(long, value_name = "NAME")]
+    pub company: Option<String>,
+    /// For a tally:// input: how long one request to Tally may take before it is sent
+    /// again (default 2m).
+    #[arg(long, value_name = "DURATION")]
+    pub tally_timeout: Option<String>,
+    /// For a tally:// input: how many times a request is sent again after a timeout or a
+    /// dropped connection (default 3).
+    #[arg(long, hide = true, value_name = "N", help_heading = HEADING_TESTING)]
+    pub tally_retries: Option<u32>,
+    /// For a tally:// input: the wait before the first retry, doubled each time (default
+    /// 2s).
+    #[arg(long, hide = true, value_name = "DURATION", help_heading = HEADING_TESTING)]
+    pub tally_backoff: Option<String>,
     /// Say what the import would adopt, create and skip, and send nothing: with a login,
     /// it reads Zoho's listings (one per entity; no create, no lease); without one, it
     /// stays offline.
@@ -213,14 +264,39 @@ fn import(
         args.lease_ttl.as_deref(),
         Duration::from_mins(1),
     )?;
-    let source = Source::file(path)
-        .map_err(|e| CliError::io(format!("cannot read {}", path.display()), &e))?;
+    let input = path.to_string_lossy().into_owned();
+    let mut live = None;
+    let source = if tally::is_tally(&input) {
+        match tally::source(&input, args, settings, p)? {
+            Some(l) => {
+                let source = l.source.clone();
+                live = Some(l);
+                source
+            }
+            None => return Ok(crate::exit::OK),
+        }
+    } else {
+        if args.company.is_some() || args.to.is_some() {
+            return Err(CliError::usage(
+                "--company and --to are for a tally:// input; a file holds its own company",
+            ));
+        }
+        if let Some(FromArg::Date(d)) = args.from {
+            return Err(CliError::usage(format!(
+                "--from {d} is a date, which only a tally:// input takes"
+            ))
+            .with_hint("for a file, --from names its format: tally, csv or jsonl"));
+        }
+        Source::file(path)
+            .map_err(|e| CliError::io(format!("cannot read {}", path.display()), &e))?
+    };
     let mut read = ReadOptions {
-        format: args.from.map(|f| match f {
-            FromFormat::Tally => Format::Tally,
-            FromFormat::Csv => Format::Csv,
-            FromFormat::Jsonl => Format::Jsonl,
-        }),
+        format: match args.from {
+            Some(FromArg::Format(FromFormat::Tally)) => Some(Format::Tally),
+            Some(FromArg::Format(FromFormat::Csv)) => Some(Format::Csv),
+            Some(FromArg::Format(FromFormat::Jsonl)) => Some(Format::Jsonl),
+            Some(FromArg::Date(_)) | None => None,
+        },
         ..ReadOptions::default()
     };
     if let Some(m) = &args.mapping {
@@ -255,6 +331,10 @@ fn import(
             err
         }
     })?;
+    if let Some(l) = &live {
+        // A pull that stopped early read only part of the books: nothing is sent.
+        tally::check(&input, l)?;
+    }
     if prepared.refused_by_strict_reading() && !args.dry_run {
         // Before the token, the organization or any listing: --strict promises that
         // nothing is sent while the input has a problem its reader already knows.
@@ -315,17 +395,6 @@ fn import(
         if args.no_tieout || !matches!(code, exit::OK | exit::RECORDS_FAILED) {
             return Ok(code);
         }
-        let tally = args.from == Some(FromFormat::Tally)
-            || (args.from.is_none()
-                && path
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("xml")));
-        if !tally {
-            p.note("tie-out: skipped (no Tally side: the input is not a Tally export)");
-            return Ok(code);
-        }
-        let bytes = std::fs::read(path)
-            .map_err(|e| CliError::io(format!("cannot read {}", path.display()), &e))?;
         let entries = match settings.journal_url {
             // The journal on PostgreSQL: failed records are not read back here.
             Some(_) => Vec::new(),
@@ -334,14 +403,46 @@ fn import(
                 Err(_) => Vec::new(),
             },
         };
-        let t = crate::commands::tieout::after_import(
-            &client,
-            prepared.name(),
-            &bytes,
-            &prepared.parsed().report.problems,
-            &entries,
-        )
-        .await?;
+        let t = if live.is_some() {
+            // Tally's side asked of the running Tally for the whole period the command
+            // names (a re-run pulls fewer months; the books are tied out in full).
+            let (url, company) = (input.clone(), args.company.clone().unwrap_or_default());
+            let day = |a: Option<&FromArg>| match a {
+                Some(FromArg::Date(d)) => Some(d.to_string()),
+                _ => None,
+            };
+            let (from, to) = (day(args.from.as_ref()), args.to.map(|d| d.to_string()));
+            crate::commands::tieout::after_live_import(
+                &client,
+                url,
+                company,
+                from,
+                to,
+                &prepared.parsed().report.problems,
+                &entries,
+            )
+            .await?
+        } else {
+            let tally = matches!(args.from, Some(FromArg::Format(FromFormat::Tally)))
+                || (args.from.is_none()
+                    && path
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("xml")));
+            if !tally {
+                p.note("tie-out: skipped (no Tally side: the input is not a Tally export)");
+                return Ok(code);
+            }
+            let bytes = std::fs::read(path)
+                .map_err(|e| CliError::io(format!("cannot read {}", path.display()), &e))?;
+            crate::commands::tieout::after_import(
+                &client,
+                prepared.name(),
+                &bytes,
+                &prepared.parsed().report.problems,
+                &entries,
+            )
+            .await?
+        };
         let tie = if p.format == OutputFormat::Json {
             // The import's JSON report is the one document on stdout: the tie-out's verdict
             // goes to stderr, its table to `zbooks tieout --format json`.

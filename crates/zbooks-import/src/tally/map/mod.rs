@@ -221,6 +221,9 @@ struct Seen {
 #[derive(Debug)]
 pub struct TallyMapper {
     file: Arc<str>,
+    /// Where the vouchers being pushed come from, when not from `file` (a live pull reads
+    /// masters and each month's vouchers from separate answers).
+    vouchers_file: Option<Arc<str>>,
     options: TallyOptions,
     ledgers: HashMap<String, Ledger>,
     ledger_order: Vec<String>,
@@ -243,6 +246,7 @@ impl TallyMapper {
     pub fn new(file: Arc<str>, options: TallyOptions) -> Self {
         TallyMapper {
             file,
+            vouchers_file: None,
             options,
             ledgers: HashMap::new(),
             ledger_order: Vec::new(),
@@ -257,6 +261,13 @@ impl TallyMapper {
             seen: HashMap::new(),
             vouchers: 0,
         }
+    }
+
+    /// Names the input the objects pushed from now on come from, in the locations of the
+    /// vouchers (masters keep the file the mapper was made for: their records are made at
+    /// the end). A live pull calls it once per answer.
+    pub fn set_file(&mut self, file: Arc<str>) {
+        self.vouchers_file = Some(file);
     }
 
     /// The number of vouchers seen.
@@ -397,6 +408,13 @@ impl TallyMapper {
             .with_label(label)
     }
 
+    fn voucher_location(&self, line: u64, label: &str) -> Location {
+        let file = self.vouchers_file.as_ref().unwrap_or(&self.file);
+        Location::new(file.clone(), line)
+            .with_element("VOUCHER")
+            .with_label(label)
+    }
+
     /// The natural key of a voucher-born record: the GUID in the source-id field, else the
     /// document's own number.
     fn voucher_key(
@@ -450,7 +468,7 @@ impl TallyMapper {
     }
 
     fn voucher(&mut self, v: &Voucher) -> Out {
-        let at = self.location(v.line, "VOUCHER", &v.label());
+        let at = self.voucher_location(v.line, &v.label());
         if let Some(why) = v.void {
             return vec![Err(Problem::warning(
                 ProblemKind::Skipped,
@@ -497,7 +515,7 @@ impl TallyMapper {
             {
                 out.push(Err(Problem::warning(
                     ProblemKind::Mismatch,
-                    self.location(l.line, "VOUCHER", &v.label()),
+                    self.voucher_location(l.line, &v.label()),
                     format!(
                         "ledger {:?}: ISDEEMEDPOSITIVE is {} but the amount is {}; the sign \
                              of the amount is used",
