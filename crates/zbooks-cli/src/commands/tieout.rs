@@ -640,20 +640,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_report_request_names_the_report_company_and_period() {
-        let r = report_request("A & B", ReportKind::ProfitAndLoss, Some("20240401"), None);
-        assert!(r.contains("<ID>Profit and Loss</ID>"), "{r}");
-        assert!(r.contains("<SVCURRENTCOMPANY>A &amp; B</SVCURRENTCOMPANY>"));
-        assert!(r.contains("<SVFROMDATE>20240401</SVFROMDATE>"));
-        assert!(!r.contains("SVTODATE"));
-        assert!(HttpTally::new("ftp://x").is_err());
-        assert_eq!(
-            HttpTally::new("tally://localhost:9000").map(|t| t.url).ok(),
-            Some("http://localhost:9000/".to_owned())
-        );
-    }
-
-    #[test]
     fn report_files_are_told_apart_by_their_elements() {
         assert_eq!(
             kind_of_file("<ENVELOPE><DSPCLDRAMT>"),
