@@ -402,7 +402,11 @@ mod tests {
     use super::*;
 
     /// Rows of the resource table the simulator has no route for, and why.
-    const NOT_SERVED: [(&Resource, &str); 4] = [
+    const NOT_SERVED: [(&Resource, &str); 5] = [
+        (
+            &resource::OPENING_BALANCES,
+            "one object, answered by its own route (rules/opening.rs)",
+        ),
         (
             &resource::TAX_GROUPS,
             "groups are seeded, never created (choices.rs)",

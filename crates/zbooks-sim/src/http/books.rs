@@ -46,6 +46,8 @@ enum Target {
     Status(Kind, String, &'static str),
     /// `POST /contacts/{id}/active` (true) or `/inactive` (false); items and accounts alike.
     Activate(Kind, String, bool),
+    /// `/settings/openingbalances`: one object per organization (rules/opening.rs).
+    OpeningBalance,
 }
 
 /// Zoho's messages for marking a record active and inactive, for the kinds that have them
@@ -94,6 +96,12 @@ fn route(method: &str, rest: &str) -> Result<Target, Reply> {
             (2, "GET") => Ok(Target::GetOrg(segments[1].to_owned())),
             (1 | 2, _) => Err(Reply::method_not_allowed()),
             _ => Err(Reply::unmatched()),
+        };
+    }
+    if segments.join("/") == resource::OPENING_BALANCES.bare_path() {
+        return match method {
+            "GET" | "POST" | "PUT" | "DELETE" => Ok(Target::OpeningBalance),
+            _ => Err(Reply::method_not_allowed()),
         };
     }
     let Some((kind, used)) = Kind::from_segments(&segments) else {
@@ -145,6 +153,7 @@ async fn handle_inner(shared: &Shared, inc: &Incoming, fault: Option<&FaultActio
     let target = route(&inc.method, rest)?;
     let family = match &target {
         Target::ListOrgs | Target::GetOrg(_) => "settings",
+        Target::OpeningBalance => resource::OPENING_BALANCES.scope,
         Target::List(k)
         | Target::Create(k)
         | Target::Upsert(k)
@@ -464,6 +473,19 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
                 200
             };
             Ok(Reply::json(status, &json!({"code": 0, "message": message})))
+        }
+        Target::OpeningBalance => {
+            let body = match inc.method.as_str() {
+                "POST" | "PUT" => Some(inc.payload()?),
+                _ => None,
+            };
+            let mut data = lock(&org.data);
+            let reply = crate::rules::opening::answer(&mut data, &ctx, &inc.method, body);
+            drop(data);
+            if inc.method != "GET" && reply.is_ok() {
+                shared.touch();
+            }
+            reply
         }
         Target::ListOrgs | Target::GetOrg(_) => Err(Reply::unmatched()),
     }
