@@ -16,7 +16,7 @@ mod masters;
 mod opening;
 mod payments;
 
-pub use opening::{ADJUSTMENTS, on_account_name};
+pub use opening::{ADJUSTMENTS, ITEM, on_account_name};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;

@@ -4,7 +4,8 @@
 //!
 //! - A party's open bills (its ledger's own `BILLALLOCATIONS.LIST`) become opening invoices
 //!   (debtors) and opening bills (creditors), numbered with the bill's name, dated with its
-//!   date, with one line for the amount open to the account [`ADJUSTMENTS`]; an advance (a
+//!   date, with one line for the amount open to the account [`ADJUSTMENTS`] (on an invoice
+//!   through the item [`ITEM`], whose sales account it is); an advance (a
 //!   debtor's credit, a creditor's debit, or `ISADVANCE`) becomes an unapplied customer or
 //!   vendor payment through that account. What the bills leave of the ledger's opening
 //!   (`On Account`, or a party that is not bill-wise) is one more such document.
@@ -29,6 +30,9 @@ use super::{Class, Out, TallyMapper, bill_key};
 /// Balances": the difference between debits and credits is posted there). The opening
 /// documents' lines go to it too, so that it nets to Tally's own opening difference.
 pub const ADJUSTMENTS: &str = "Opening Balance Adjustments";
+
+/// The item an opening invoice's one line names.
+pub const ITEM: &str = "Tally opening balance";
 
 /// The name of the document that carries what a party's bills leave of its opening.
 pub fn on_account_name(party: &str) -> String {
@@ -176,6 +180,7 @@ impl TallyMapper {
         }
         if adjustments_used {
             out.push(Ok(adjustments_account(&self.file)));
+            out.push(Ok(opening_item(&self.file)));
         }
         if !difference.is_zero() {
             out.push(Err(Problem::warning(
@@ -318,7 +323,6 @@ impl TallyMapper {
             payload.insert(
                 "line_items".to_owned(),
                 json!([{
-                    "name": "Opening balance",
                     "description": format!("Tally opening bill {}", bill.name),
                     "quantity": "1",
                     "rate": money(owed),
@@ -331,7 +335,16 @@ impl TallyMapper {
                 at,
             );
             record.refer(format!("/{party_field}"), contact);
-            record.refer("/line_items/0/account_id", adjustments);
+            if entity == Entity::Invoice {
+                // An invoice line names an item (invoices.yml has no `account_id` on a
+                // line): the opening item, whose sales account is the adjustments account.
+                record.refer(
+                    "/line_items/0/item_id",
+                    NaturalKey::named(Entity::Item, ITEM),
+                );
+            } else {
+                record.refer("/line_items/0/account_id", adjustments);
+            }
             if entity == Entity::Invoice {
                 record.query.push((
                     "ignore_auto_number_generation".to_owned(),
@@ -394,6 +407,28 @@ fn adjustments_account(file: &std::sync::Arc<str>) -> Record {
         json!({ "account_name": ADJUSTMENTS, "account_type": "other_current_liability" }),
         Location::new(file.clone(), 0).with_label(ADJUSTMENTS),
     )
+}
+
+/// The item the opening invoices bill: a service at no price of its own, sold to (and
+/// bought from) the adjustments account.
+fn opening_item(file: &std::sync::Arc<str>) -> Record {
+    let mut r = Record::new(
+        Entity::Item,
+        NaturalKey::named(Entity::Item, ITEM),
+        json!({
+            "name": ITEM,
+            "rate": "0.00",
+            "description": "Bills open in Tally at the opening",
+            "product_type": "service",
+            "item_type": "sales",
+        }),
+        Location::new(file.clone(), 0).with_label(ITEM),
+    );
+    r.refer(
+        "/account_id",
+        NaturalKey::named(Entity::Account, ADJUSTMENTS),
+    );
+    r
 }
 
 /// The day before a `YYYY-MM-DD` date.
