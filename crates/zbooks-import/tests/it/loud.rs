@@ -92,11 +92,12 @@ fn a_stray_byte_in_the_markup_names_the_record_unread_and_reads_on() {
         );
         let mut expected = keys(&clean);
         expected.retain(|k| keys(&p).contains(k));
-        assert_eq!(
-            keys(&p),
-            expected,
-            "{needle}: the records after it are read"
-        );
+        // A receipt whose bill was in the lost voucher waits for the end of the file (its
+        // bill might come later), so compare what was read, not its order.
+        let mut got = keys(&p);
+        got.sort();
+        expected.sort();
+        assert_eq!(got, expected, "{needle}: the records after it are read");
     }
 }
 
@@ -320,6 +321,22 @@ proptest! {
         let pos = 4096 + (at * (bytes.len() - 4096) as f64) as usize;
         bytes.insert(pos, byte);
         let p = parse_tally_bytes(&bytes);
+        // A party ledger that is lost takes its opening bills with it: the error naming the
+        // ledger names them too.
+        let clean_records = parse_tally_bytes(&demo()).records;
+        let mut expected = expected;
+        for lost in p.unread() {
+            if lost.location.element.as_deref() == Some("LEDGER")
+                && let Some(name) = lost.location.label.as_deref()
+            {
+                let prefix = format!("{name}: ");
+                expected -= clean_records
+                    .iter()
+                    .filter(|r| r.location.element.as_deref() == Some("LEDGER"))
+                    .filter(|r| r.location.label.as_deref().is_some_and(|l| l.starts_with(&prefix)))
+                    .count();
+            }
+        }
         prop_assert!(p.records.len() + p.unread().len() >= expected, "at {}: {}", pos, p.report);
         prop_assert_eq!(p.report.of_kind(ProblemKind::Truncated).count(), 0, "{}", p.report);
         for e in errors(&p) {
