@@ -54,7 +54,7 @@ pub(crate) fn answer(
             if data.opening_balance.is_some() {
                 return Err(Reply::invalid("opening_balance_id"));
             }
-            let ob = build(data, ctx, body.unwrap_or_default(), None)?;
+            let ob = build(data, ctx, &body.unwrap_or_default(), None)?;
             Ok(saved(data, ob))
         }
         "PUT" => {
@@ -69,7 +69,7 @@ pub(crate) fn answer(
             if given != current {
                 return Err(Reply::invalid("opening_balance_id"));
             }
-            let ob = build(data, ctx, body, Some(current))?;
+            let ob = build(data, ctx, &body, Some(current))?;
             Ok(saved(data, ob))
         }
         "DELETE" => {
@@ -86,11 +86,12 @@ pub(crate) fn answer(
 }
 
 fn saved(data: &mut OrgData, ob: Record) -> Reply {
-    data.opening_balance = Some(ob.clone());
-    Reply::json(
+    let reply = Reply::json(
         200,
-        &json!({"code": 0, "message": "The opening balances are saved!", "opening_balance": ob}),
-    )
+        &json!({"code": 0, "message": "The opening balances are saved!", "opening_balance": &ob}),
+    );
+    data.opening_balance = Some(ob);
+    reply
 }
 
 fn empty(ctx: &Ctx<'_>) -> Record {
@@ -106,8 +107,13 @@ fn empty(ctx: &Ctx<'_>) -> Record {
 }
 
 /// The stored object of a `POST` or `PUT` body, checked as the page documents.
-fn build(data: &OrgData, ctx: &Ctx<'_>, body: Record, id: Option<String>) -> Result<Record, Reply> {
-    let date = text(&body, "date").ok_or_else(|| Reply::invalid("date"))?;
+fn build(
+    data: &OrgData,
+    ctx: &Ctx<'_>,
+    body: &Record,
+    id: Option<String>,
+) -> Result<Record, Reply> {
+    let date = text(body, "date").ok_or_else(|| Reply::invalid("date"))?;
     if !time::is_date(&date) {
         return Err(Reply::invalid("date"));
     }
