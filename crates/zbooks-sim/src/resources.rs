@@ -394,8 +394,15 @@ impl Kind {
 /// The name under which the simulator counts records of `entity` (`invoices`; tax groups are
 /// counted with the taxes they are listed with), or `None` when it does not serve them.
 pub fn counter_kind(entity: Entity) -> Option<&'static str> {
+    if entity == Entity::OpeningBalance {
+        // One object, not a kind: counted under its own name (http/control.rs).
+        return Some(OPENING_BALANCE_COUNTER);
+    }
     Kind::of_row(entity.resource().listing()).map(Kind::name)
 }
+
+/// The counters' name for the opening balances (`<org>:openingbalances:date=<date>`).
+pub(crate) const OPENING_BALANCE_COUNTER: &str = "openingbalances";
 
 #[cfg(test)]
 mod tests {

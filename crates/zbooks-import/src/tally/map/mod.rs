@@ -207,6 +207,9 @@ pub struct TallyMapper {
     deferred: Vec<(Voucher, Kind, String, Location)>,
     /// Whether the deferred vouchers are being mapped (an unknown bill is then dropped).
     finishing: bool,
+    /// The labels (numbers) of vouchers the reader lost, folded: a bill of that name is in
+    /// Tally, so a payment against it waits for it (held back) rather than going unapplied.
+    lost_bills: HashSet<String>,
 }
 
 type Out = Vec<Result<Record, Problem>>;
@@ -241,6 +244,7 @@ impl TallyMapper {
             known_bills: HashSet::new(),
             deferred: Vec::new(),
             finishing: false,
+            lost_bills: HashSet::new(),
         }
     }
 

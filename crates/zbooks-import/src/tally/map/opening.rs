@@ -71,9 +71,22 @@ impl TallyMapper {
             .any(|b| b.kind == "Agst Ref" && !self.knows_bill(&party, &b.name))
     }
 
-    /// Whether `party` has a bill named `bill`.
+    /// Whether `party` has a bill named `bill`, or a voucher of that number was lost by the
+    /// reader (then the bill is in Tally, and the payment depends on it like on any other).
     pub(super) fn knows_bill(&self, party: &str, bill: &str) -> bool {
-        self.known_bills.contains(&bill_key(party, bill))
+        let key = bill_key(party, bill);
+        self.known_bills.contains(&key) || self.lost_bills.contains(&key.1)
+    }
+
+    /// Hears of an object the reader could not read: a lost voucher's number may be a bill
+    /// a receipt or payment names.
+    pub fn note_lost(&mut self, problem: &Problem) {
+        if problem.is_error()
+            && problem.location.element.as_deref() == Some("VOUCHER")
+            && let Some(label) = problem.location.label.as_deref()
+        {
+            self.lost_bills.insert(bill_key("", label).1);
+        }
     }
 
     /// The receipts and payments held back for a bill not seen when they were read.
