@@ -204,7 +204,7 @@ pub struct TallyMapper {
     known_bills: HashSet<(String, String)>,
     /// Receipts and payments that name a bill not seen yet: mapped at the end, when every
     /// document is known.
-    deferred: Vec<(Voucher, Kind, String, Location)>,
+    deferred: Vec<Voucher>,
     /// Whether the deferred vouchers are being mapped (an unknown bill is then dropped).
     finishing: bool,
     /// The labels (numbers) of vouchers the reader lost, folded: a bill of that name is in
@@ -511,7 +511,7 @@ impl TallyMapper {
             && !self.finishing
             && self.names_unknown_bill(v)
         {
-            self.deferred.push((v.clone(), kind, date, at));
+            self.deferred.push(v.clone());
             return Vec::new();
         }
         let mut out = Vec::new();

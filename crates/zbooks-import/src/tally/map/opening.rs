@@ -94,7 +94,7 @@ impl TallyMapper {
         self.finishing = true;
         let deferred = std::mem::take(&mut self.deferred);
         let mut out = Vec::new();
-        for (v, _, _, _) in deferred {
+        for v in deferred {
             out.extend(self.voucher(&v));
         }
         out
