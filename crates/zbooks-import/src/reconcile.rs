@@ -31,6 +31,15 @@ pub async fn list_each(
     entity: Entity,
     mut f: impl FnMut(Value),
 ) -> Result<u64, Error> {
+    if entity == Entity::OpeningBalance {
+        return Ok(match opening_balance(client, None).await? {
+            Some(found) => {
+                f(found);
+                1
+            }
+            None => 0,
+        });
+    }
     let mut n = 0;
     let resource = client.resource::<Value>(listed_as(entity).resource());
     let mut stream = pin!(resource.list_all(ListQuery::new()));
@@ -65,6 +74,32 @@ pub async fn list_existing(
     Ok(existing)
 }
 
+/// The organization's opening balance (`GET /settings/openingbalances`, wrapped as
+/// `opening_balance`): there is one or none, never a list. An answer without an
+/// `opening_balance_id` (nothing saved yet) and a 404 both read as none. `key`, when given,
+/// is the create this read stands before (for `logs analyze`).
+async fn opening_balance(
+    client: &Client,
+    key: Option<&NaturalKey>,
+) -> Result<Option<Value>, Error> {
+    let mut request = client.request(Method::GET, Entity::OpeningBalance.path());
+    if let Some(key) = key {
+        request = request.lookup_of(format!("{}={}", key.field, key.value));
+    }
+    let body = match request.send_json().await {
+        Ok(body) => body,
+        Err(e) if e.status() == Some(404) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(body
+        .get(Entity::OpeningBalance.resource().singular)
+        .filter(|ob| {
+            ob.get(Entity::OpeningBalance.id_field())
+                .is_some_and(|id| !id.is_null() && id.as_str() != Some(""))
+        })
+        .cloned())
+}
+
 /// The filter parameter that finds a key's field in a listing: the resource table's
 /// `name_filter` for the name field (a tax group's name is the taxes' `tax_name`), the field
 /// itself otherwise.
@@ -86,6 +121,16 @@ pub async fn lookup(client: &Client, record: &Record) -> Result<Option<String>, 
             continue;
         }
         let listed = listed_as(key.entity);
+        if key.entity == Entity::OpeningBalance {
+            let mut found = ExistingRecords::new();
+            if let Some(ob) = opening_balance(client, Some(key)).await? {
+                found.add(Entity::OpeningBalance, &ob);
+            }
+            if let Some(id) = found.id_of(key) {
+                return Ok(Some(id.to_owned()));
+            }
+            continue;
+        }
         let body = client
             .request(Method::GET, list_path(key.entity))
             .query(filter_param(key), key.value.clone())

@@ -287,6 +287,23 @@ fn schema(entity: Entity) -> Schema {
                 rule: LineRule::None,
             }),
         },
+        Entity::OpeningBalance => Schema {
+            endpoint: "POST /settings/openingbalances",
+            fields: const { &[req("date", Ty::Date)] },
+            lines: Some(Lines {
+                field: "accounts",
+                required: true,
+                fields: const {
+                    &[
+                        req("account_id", Ty::Str),
+                        req("debit_or_credit", Ty::OneOf(&["debit", "credit"])),
+                        req("amount", Ty::Num),
+                        opt("exchange_rate", Ty::Num),
+                    ]
+                },
+                rule: LineRule::None,
+            }),
+        },
         Entity::Tax => Schema {
             endpoint: "POST /settings/taxes",
             fields: const {

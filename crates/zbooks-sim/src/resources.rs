@@ -394,15 +394,26 @@ impl Kind {
 /// The name under which the simulator counts records of `entity` (`invoices`; tax groups are
 /// counted with the taxes they are listed with), or `None` when it does not serve them.
 pub fn counter_kind(entity: Entity) -> Option<&'static str> {
+    if entity == Entity::OpeningBalance {
+        // One object, not a kind: counted under its own name (http/control.rs).
+        return Some(OPENING_BALANCE_COUNTER);
+    }
     Kind::of_row(entity.resource().listing()).map(Kind::name)
 }
+
+/// The counters' name for the opening balances (`<org>:openingbalances:date=<date>`).
+pub(crate) const OPENING_BALANCE_COUNTER: &str = "openingbalances";
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Rows of the resource table the simulator has no route for, and why.
-    const NOT_SERVED: [(&Resource, &str); 4] = [
+    const NOT_SERVED: [(&Resource, &str); 5] = [
+        (
+            &resource::OPENING_BALANCES,
+            "one object, answered by its own route (rules/opening.rs)",
+        ),
         (
             &resource::TAX_GROUPS,
             "groups are seeded, never created (choices.rs)",

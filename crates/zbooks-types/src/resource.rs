@@ -62,11 +62,15 @@ pub enum Entity {
     VendorPayment,
     /// A manual journal (`POST /journals`).
     Journal,
+    /// The organization's opening balances (`POST /settings/openingbalances`): one object per
+    /// organization, not a collection. Last in the order of creation: it needs the accounts,
+    /// and nothing refers to it.
+    OpeningBalance,
 }
 
 impl Entity {
     /// Every entity, in the order of creation.
-    pub const ALL: [Entity; 12] = [
+    pub const ALL: [Entity; 13] = [
         Entity::Tax,
         Entity::TaxGroup,
         Entity::Account,
@@ -79,6 +83,7 @@ impl Entity {
         Entity::CustomerPayment,
         Entity::VendorPayment,
         Entity::Journal,
+        Entity::OpeningBalance,
     ];
 
     /// The snake-case name (`customer_payment`), as in JSON Lines input and JSON output.
@@ -96,6 +101,7 @@ impl Entity {
             Entity::CustomerPayment => "customer_payment",
             Entity::VendorPayment => "vendor_payment",
             Entity::Journal => "journal",
+            Entity::OpeningBalance => "opening_balance",
         }
     }
 
@@ -122,6 +128,7 @@ impl Entity {
             "customerpayment" | "paymentsreceived" | "paymentreceived" => Entity::CustomerPayment,
             "vendorpayment" | "paymentsmade" | "paymentmade" => Entity::VendorPayment,
             "journal" => Entity::Journal,
+            "openingbalance" => Entity::OpeningBalance,
             _ => return None,
         })
     }
@@ -141,6 +148,7 @@ impl Entity {
             Entity::CustomerPayment => &CUSTOMER_PAYMENTS,
             Entity::VendorPayment => &VENDOR_PAYMENTS,
             Entity::Journal => &JOURNALS,
+            Entity::OpeningBalance => &OPENING_BALANCES,
         }
     }
 
@@ -451,6 +459,25 @@ pub const JOURNALS: Resource = Resource {
     scope: "accountants",
 };
 
+/// The opening balances (`/settings/openingbalances`): a single object per organization,
+/// read with `GET` (wrapped as `opening_balance`), created with `POST`, replaced with `PUT`,
+/// removed with `DELETE`; there is no list, so `plural` is never read. Its natural key is its
+/// `date`. Scope family `settings` (Zoho's Opening Balance API page).
+pub const OPENING_BALANCES: Resource = Resource {
+    entity: Some(Entity::OpeningBalance),
+    path: "/settings/openingbalances",
+    singular: "opening_balance",
+    plural: "opening_balances",
+    listed_with: None,
+    id_field: "opening_balance_id",
+    name_field: "date",
+    name_filter: "date",
+    key_fields: &["date"],
+    manual_number: None,
+    upsert: false,
+    scope: "settings",
+};
+
 /// Organizations (`/organizations`, listed without an `organization_id`); read, never
 /// imported. Scope family `settings` (reference §4).
 pub const ORGANIZATIONS: Resource = Resource {
@@ -470,7 +497,7 @@ pub const ORGANIZATIONS: Resource = Resource {
 
 /// Every row: the entities in the order of creation ([`Entity::ALL`]), then the resources
 /// zbooks only reads.
-pub static TABLE: [&Resource; 13] = [
+pub static TABLE: [&Resource; 14] = [
     &TAXES,
     &TAX_GROUPS,
     &CHART_OF_ACCOUNTS,
@@ -483,6 +510,7 @@ pub static TABLE: [&Resource; 13] = [
     &CUSTOMER_PAYMENTS,
     &VENDOR_PAYMENTS,
     &JOURNALS,
+    &OPENING_BALANCES,
     &ORGANIZATIONS,
 ];
 
@@ -532,6 +560,7 @@ mod tests {
                 "Some(CustomerPayment) /customerpayments payment/customerpayments list=customerpayments id=payment_id name=reference_number(reference_number) keys=[\"reference_number\", \"payment_number\"] number=None upsert=true scope=customerpayments",
                 "Some(VendorPayment) /vendorpayments vendorpayment/vendorpayments list=vendorpayments id=payment_id name=reference_number(reference_number) keys=[\"reference_number\", \"payment_number\"] number=None upsert=true scope=vendorpayments",
                 "Some(Journal) /journals journal/journals list=journals id=journal_id name=reference_number(reference_number) keys=[\"reference_number\", \"entry_number\"] number=None upsert=false scope=accountants",
+                "Some(OpeningBalance) /settings/openingbalances opening_balance/opening_balances list=opening_balances id=opening_balance_id name=date(date) keys=[\"date\"] number=None upsert=false scope=settings",
                 "None /organizations organization/organizations list=organizations id=organization_id name=name(name) keys=[\"name\"] number=None upsert=false scope=settings",
             ]
         );

@@ -386,6 +386,13 @@ fn read_company(name: &str, bytes: Vec<u8>) -> Result<Company, CliError> {
     Ok(company)
 }
 
+/// Whether an import's journal holds the organization's opening balance, created or found.
+fn openings_imported(entries: &[JournalEntry]) -> bool {
+    entries
+        .iter()
+        .any(|e| e.entity == "opening_balance" && e.state == RecordState::Done)
+}
+
 /// The tie-out at the end of an import of a Tally export: Tally's side computed from the
 /// imported file for the period of its vouchers, Zoho's from its reports API, differences
 /// explained with the import's own problems and failed records.
@@ -406,7 +413,7 @@ pub async fn after_import(
     let failed = not_imported(problems, entries);
     let evidence = Evidence {
         company: Some(&company),
-        openings_in_zoho: false,
+        openings_in_zoho: openings_imported(entries),
         missing: tieout::missing_vouchers(&company, &failed, &drafts),
     };
     let tally: Vec<Report> = ReportKind::ALL
@@ -463,7 +470,7 @@ pub async fn after_live_import(
     let failed = not_imported(problems, entries);
     let evidence = Evidence {
         company: None,
-        openings_in_zoho: false,
+        openings_in_zoho: openings_imported(entries),
         missing: Vec::new(),
     };
     if !failed.is_empty() {

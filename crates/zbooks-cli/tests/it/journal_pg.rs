@@ -83,7 +83,7 @@ fn zbooks_journal_puts_the_import_journal_on_postgres() {
         };
         let (code, stdout, stderr) = run(&args);
         assert_eq!(code, Some(0), "{stdout}\n{stderr}");
-        assert!(stdout.contains("records: 41 of 41 agree"), "{stdout}");
+        assert!(stdout.contains("records: 44 of 44 agree"), "{stdout}");
         let journaled = rows_per_state(schema, "journal_records");
         assert_eq!(journaled.len(), 1, "{journaled:?}");
         assert_eq!(journaled[0].0, "done");

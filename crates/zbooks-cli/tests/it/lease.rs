@@ -164,7 +164,7 @@ fn a_second_import_in_the_organization_waits_for_the_first_or_refuses_with_no_wa
     let stderr = seen.join("\n");
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("ended without letting go"), "{stderr}");
-    assert!(stdout.contains("records: 41 of 41 agree"), "{stdout}");
+    assert!(stdout.contains("records: 44 of 44 agree"), "{stdout}");
     let counters = sim.counters();
     let doubled: Vec<_> = counters
         .records_per_natural_key

@@ -135,7 +135,12 @@ impl Iterator for TallyReader {
                         self.queue.extend(m.push(&node));
                     }
                 }
-                Some(XmlItem::Problem(p)) => return Some(Err(p)),
+                Some(XmlItem::Problem(p)) => {
+                    if let Some(m) = self.mapper.as_mut() {
+                        m.note_lost(&p);
+                    }
+                    return Some(Err(p));
+                }
                 None => {
                     self.objects = None;
                     if self.parts.is_none()

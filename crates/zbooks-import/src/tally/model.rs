@@ -105,6 +105,11 @@ pub struct Ledger {
     pub credit_days: Option<u32>,
     /// Opening balance, signed (debit negative).
     pub opening: Option<Decimal>,
+    /// The bills open at the opening (bill-wise parties): the ledger's own
+    /// `BILLALLOCATIONS.LIST`.
+    pub opening_bills: Vec<OpeningBill>,
+    /// `STARTINGFROM`: the day the ledger's books begin (`YYYY-MM-DD`).
+    pub starting_from: Option<String>,
     /// `GST`, `TDS`, `Others`...
     pub tax_type: Option<String>,
     /// `CGST`, `SGST/UTGST`, `IGST`, `Cess` for GST duty ledgers.
@@ -164,6 +169,22 @@ impl Ledger {
             mobile: name_of(node, "LEDGERMOBILE"),
             credit_days: node.get("BILLCREDITPERIOD").and_then(value::days),
             opening: node.get("OPENINGBALANCE").and_then(value::tally_amount),
+            opening_bills: node
+                .all("BILLALLOCATIONS.LIST")
+                .filter_map(|b| {
+                    Some(OpeningBill {
+                        name: clean(b.get("NAME"))?,
+                        date: b.get("BILLDATE").and_then(value::tally_date),
+                        amount: b
+                            .get("OPENINGBALANCE")
+                            .or_else(|| b.get("AMOUNT"))
+                            .and_then(value::tally_amount)?,
+                        advance: b.get("ISADVANCE").is_some_and(value::yes),
+                        line: b.line,
+                    })
+                })
+                .collect(),
+            starting_from: node.get("STARTINGFROM").and_then(value::tally_date),
             tax_type: name_of(node, "TAXTYPE"),
             duty_head: name_of(node, "GSTDUTYHEAD"),
             rounding: node
@@ -257,6 +278,22 @@ impl Stock {
     }
 }
 
+/// A bill open at the opening: one row of a party ledger's own `BILLALLOCATIONS.LIST`
+/// (tally-reference.md §4.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpeningBill {
+    /// The bill's name (the invoice or bill number it was raised under).
+    pub name: String,
+    /// `BILLDATE` (`YYYY-MM-DD`).
+    pub date: Option<String>,
+    /// The amount open, signed like the ledger's opening (debit negative).
+    pub amount: Decimal,
+    /// `ISADVANCE`: an advance received or paid, not a bill raised.
+    pub advance: bool,
+    /// Line of the row in the file.
+    pub line: u64,
+}
+
 /// A bill allocation of a ledger line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BillRef {
@@ -266,6 +303,8 @@ pub struct BillRef {
     pub kind: String,
     /// Signed amount.
     pub amount: Decimal,
+    /// Line of the allocation in the file.
+    pub line: u64,
 }
 
 /// One ledger line of a voucher (or an accounting allocation of an inventory line).
@@ -315,6 +354,7 @@ impl LedgerLine {
                         name: clean(b.get("NAME"))?,
                         kind: b.get("BILLTYPE").unwrap_or("").to_owned(),
                         amount: b.get("AMOUNT").and_then(value::tally_amount)?,
+                        line: b.line,
                     })
                 })
                 .collect(),

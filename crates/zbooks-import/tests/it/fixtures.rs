@@ -42,11 +42,17 @@ fn sample_company_maps_every_entity_with_its_natural_key() {
         BTreeMap::from([
             (Entity::Tax, 6),
             (Entity::TaxGroup, 2),
-            (Entity::Account, 1),
+            (Entity::Account, 2),
             (Entity::Contact, 5),
-            (Entity::Item, 3),
-            (Entity::Invoice, 4),
-            (Entity::CustomerPayment, 1),
+            (Entity::Item, 4),
+            // Four sales and the opening bill SI/23-24/118.
+            (Entity::Invoice, 5),
+            // Opening bills: PB/DCW/771, Deccan's on account, GSI/2324/88.
+            (Entity::Bill, 3),
+            (Entity::CustomerPayment, 3),
+            // The payment to Deccan, and Ganga's opening advance.
+            (Entity::VendorPayment, 2),
+            (Entity::OpeningBalance, 1),
         ])
     );
     assert_eq!(
@@ -61,7 +67,12 @@ fn sample_company_maps_every_entity_with_its_natural_key() {
     );
     assert_eq!(
         keys(&p, Entity::Item),
-        ["Modular Switch 6A", "Copper Wire 1.5 sqmm", "LED Bulb 9W"]
+        [
+            zbooks_import::tally::map::ITEM,
+            "Modular Switch 6A",
+            "Copper Wire 1.5 sqmm",
+            "LED Bulb 9W"
+        ]
     );
     assert_eq!(
         keys(&p, Entity::Tax),
@@ -111,7 +122,16 @@ fn sample_company_maps_every_entity_with_its_natural_key() {
     // Round off goes into the adjustment; the flag that disagrees with the sign is noted.
     assert_eq!(invoices[2].payload["adjustment"], json!("-0.80"));
     assert_eq!(invoices[2].payload["gst_treatment"], json!("consumer"));
-    assert_eq!(p.report.of_kind(ProblemKind::Mismatch).count(), 1);
+    // The other mismatch: the ledgers' openings do not balance (Tally's "Difference in
+    // opening balances"), which Zoho keeps in Opening Balance Adjustments.
+    assert_eq!(p.report.of_kind(ProblemKind::Mismatch).count(), 2);
+    assert_eq!(
+        p.report
+            .of_kind(ProblemKind::Mismatch)
+            .filter(|m| m.message.contains("opening balances do not balance"))
+            .count(),
+        1
+    );
     // The receipt pays SI/24-25/001 into HDFC by bank transfer.
     let receipt = p
         .records
@@ -155,11 +175,15 @@ fn real_daybook_maps_bills_invoice_and_once_read_masters() {
         BTreeMap::from([
             (Entity::Tax, 3),
             (Entity::TaxGroup, 1),
-            (Entity::Account, 2),
+            // Two used by vouchers, two more with openings, Opening Balance Adjustments.
+            (Entity::Account, 5),
             (Entity::Contact, 4),
-            (Entity::Item, 2),
-            (Entity::Invoice, 1),
+            // Two stock items and the opening item.
+            (Entity::Item, 3),
+            // One sale and the debtor's seven open bills.
+            (Entity::Invoice, 8),
             (Entity::Bill, 3),
+            (Entity::OpeningBalance, 1),
         ])
     );
     // The user type "Expense" has parent Purchase: two of the bills come from it.
@@ -214,6 +238,17 @@ fn every_voucher_balances_and_totals_equal_the_vouchers() {
                 ("SI/24-25/003", "940.00"),
                 ("SI/24-25/004", "24880.00"),
                 ("1", "30975.00"),
+                ("2", "30000.00"),
+                ("3", "20500.00"),
+                ("1", "25000.00"),
+                ("Arihant Electricals: SI/23-24/118", "12500.00"),
+                ("Deccan Copper Wires Pvt Ltd: PB/DCW/771", "30000.00"),
+                (
+                    "Deccan Copper Wires Pvt Ltd: Opening On Account - Deccan Copper Wires Pvt Ltd",
+                    "15000.00",
+                ),
+                ("Ganga Switchgear Industries: GSI/2324/88", "20000.00"),
+                ("Ganga Switchgear Industries: GSI-ADV/12", "1750.00"),
             ],
         ),
         (
@@ -223,6 +258,14 @@ fn every_voucher_balances_and_totals_equal_the_vouchers() {
                 ("Rano 7.3.25", "15429.00"),
                 ("2193", "12107.00"),
                 ("UP3/24-25/1319", "48091.00"),
+                // The debtor's seven open bills, which sum to its opening of 29,292.00.
+                ("L Artisan Products: UP3/23-24/0593", "6726.00"),
+                ("L Artisan Products: UP3/23-24/0602", "4024.00"),
+                ("L Artisan Products: UP3/23-24/0604", "4413.00"),
+                ("L Artisan Products: UP3/23-24/0631", "2301.00"),
+                ("L Artisan Products: UP3/23-24/0633", "3682.00"),
+                ("L Artisan Products: UP3/23-24/0640", "7163.00"),
+                ("L Artisan Products: UP3/23-24/0653", "983.00"),
             ],
         ),
     ] {
@@ -285,10 +328,11 @@ fn plans_the_sample_in_dependency_order_with_exact_calls() {
             daily_budget: Some(10),
         },
     );
-    // Creates: 3 taxes + 1 group + 1 account + 4 contacts + 3 items + 4 invoices + 1 payment
-    // = 17; listings: one page each for 7 entities.
-    assert_eq!(plan.calls, 17 + 7);
-    assert_eq!(plan.days, 3);
+    // Creates: 3 taxes + 1 group + 2 accounts + 4 contacts + 4 items + 5 invoices + 3 bills
+    // + 3 customer payments + 2 vendor payments + 1 opening balance = 28; listings: one page
+    // each for 10 entities.
+    assert_eq!(plan.calls, 28 + 10);
+    assert_eq!(plan.days, 4);
     let ranks: Vec<usize> = plan
         .order
         .iter()
@@ -297,7 +341,7 @@ fn plans_the_sample_in_dependency_order_with_exact_calls() {
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
     assert_eq!(
         p.records[*plan.order.last().unwrap()].entity,
-        Entity::CustomerPayment
+        Entity::OpeningBalance
     );
 }
 
@@ -336,6 +380,6 @@ fn compares_input_totals_with_zoho_read_back() {
 fn reads_fixtures_from_disk_through_open() {
     let records = open(&fixture("sample-company.xml"), &ReadOptions::default()).unwrap();
     let p = Parsed::collect(records);
-    assert_eq!(p.records.len(), 22);
+    assert_eq!(p.records.len(), 33);
     assert!(p.records[0].location.file.ends_with("sample-company.xml"));
 }

@@ -7,6 +7,7 @@ mod encodings;
 mod executor;
 mod fixtures;
 mod loud;
+mod opening;
 mod properties;
 mod token_cooldown;
 

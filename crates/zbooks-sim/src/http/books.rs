@@ -49,6 +49,8 @@ enum Target {
     Activate(Kind, String, bool),
     /// `GET /reports/trialbalance` and the other accounting reports (`reports.rs`).
     Report(ZohoReport),
+    /// `/settings/openingbalances`: one object per organization (rules/opening.rs).
+    OpeningBalance,
 }
 
 /// Zoho's messages for marking a record active and inactive, for the kinds that have them
@@ -110,6 +112,12 @@ fn route(method: &str, rest: &str) -> Result<Target, Reply> {
             _ => Err(Reply::unmatched()),
         };
     }
+    if segments.join("/") == resource::OPENING_BALANCES.bare_path() {
+        return match method {
+            "GET" | "POST" | "PUT" | "DELETE" => Ok(Target::OpeningBalance),
+            _ => Err(Reply::method_not_allowed()),
+        };
+    }
     let Some((kind, used)) = Kind::from_segments(&segments) else {
         return Err(Reply::unmatched());
     };
@@ -159,6 +167,7 @@ async fn handle_inner(shared: &Shared, inc: &Incoming, fault: Option<&FaultActio
     let target = route(&inc.method, rest)?;
     let family = match &target {
         Target::ListOrgs | Target::GetOrg(_) => "settings",
+        Target::OpeningBalance => resource::OPENING_BALANCES.scope,
         Target::List(k)
         | Target::Create(k)
         | Target::Upsert(k)
@@ -483,6 +492,19 @@ fn operate(shared: &Shared, inc: &Incoming, org: &Arc<OrgCell>, target: &Target)
         Target::Report(report) => {
             let data = lock(&org.data);
             crate::http::reports::answer(&data, inc, *report, &time::date(ctx.now))
+        }
+        Target::OpeningBalance => {
+            let body = match inc.method.as_str() {
+                "POST" | "PUT" => Some(inc.payload()?),
+                _ => None,
+            };
+            let mut data = lock(&org.data);
+            let reply = crate::rules::opening::answer(&mut data, &ctx, &inc.method, body);
+            drop(data);
+            if inc.method != "GET" && reply.is_ok() {
+                shared.touch();
+            }
+            reply
         }
         Target::ListOrgs | Target::GetOrg(_) => Err(Reply::unmatched()),
     }

@@ -102,6 +102,18 @@ pub(crate) fn counters(shared: &Shared) -> Counters {
                 }
             }
         }
+        if let Some(date) = data
+            .opening_balance
+            .as_ref()
+            .and_then(|ob| crate::store::text(ob, "date"))
+        {
+            let name = format!(
+                "{}:{}:date={date}",
+                org.meta.organization_id,
+                crate::resources::OPENING_BALANCE_COUNTER
+            );
+            *counters.records_per_natural_key.entry(name).or_default() += 1;
+        }
     }
     counters
 }

@@ -10,5 +10,6 @@
 pub(crate) mod complete;
 pub(crate) mod entities;
 pub(crate) mod observed;
+pub(crate) mod opening;
 pub(crate) mod reply;
 pub(crate) mod validate;

@@ -19,7 +19,8 @@
 //! Charges` are the chart's accounts of those names when they exist, else stand alone in the
 //! reports (types `other_current_liability`, `other_current_liability` — GST input and output
 //! are netted in one liability, as Tally's Duties & Taxes group nets them — and
-//! `other_income`). Opening balances enter through [`Ledger::post_opening`].
+//! `other_income`). Opening balances (`/settings/openingbalances`) post each account's amount
+//! on its side and the difference on `Opening Balance Adjustments`, dated their `date`.
 
 use std::collections::BTreeMap;
 
@@ -103,24 +104,47 @@ impl Ledger {
         entry.debit += debit;
         entry.credit += credit;
     }
-
-    /// Posts an opening balance to a chart account: the place where the opening balances of
-    /// `/settings/openingbalances` enter the reports (each of its accounts' debit or credit).
-    pub(crate) fn post_opening(
-        &mut self,
-        data: &OrgData,
-        account_id: &str,
-        debit: Decimal,
-        credit: Decimal,
-    ) {
-        self.post(data, &Target::Id(account_id.to_owned()), debit, credit);
-    }
 }
 
-/// The opening balances' postings: (account id, debit, credit). None yet: the simulator's
-/// `/settings/openingbalances` arrives separately and connects here.
-fn opening_postings(_data: &OrgData) -> Vec<(String, Decimal, Decimal)> {
-    Vec::new()
+/// Where Zoho books what the opening balances' debits and credits differ by (Zoho's help on
+/// opening balances: "the difference is posted to the Opening Balance Adjustments account").
+const OPENING_ADJUSTMENTS: Target =
+    Target::Named("Opening Balance Adjustments", "other_current_liability");
+
+/// The opening balances' postings (rules/opening.rs stores them in Zoho's shape): each
+/// account's `bcy_amount` on its `debit_or_credit` side, and the difference between the two
+/// sides on Opening Balance Adjustments. With its date, or none when there is none.
+fn opening_postings(data: &OrgData) -> Option<(String, Postings)> {
+    let opening = data.opening_balance.as_ref()?;
+    let date = text(opening, "date")?;
+    let mut out: Postings = Vec::new();
+    let (mut debits, mut credits) = (Decimal::ZERO, Decimal::ZERO);
+    for line in opening
+        .get("accounts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Value::Object(line) = line else { continue };
+        let (Some(id), Some(side)) = (text(line, "account_id"), text(line, "debit_or_credit"))
+        else {
+            continue;
+        };
+        let bcy = amount(line, "bcy_amount");
+        if side == "debit" {
+            debits += bcy;
+            out.push((Target::Id(id), bcy, Decimal::ZERO));
+        } else {
+            credits += bcy;
+            out.push((Target::Id(id), Decimal::ZERO, bcy));
+        }
+    }
+    if debits > credits {
+        out.push((OPENING_ADJUSTMENTS, Decimal::ZERO, debits - credits));
+    } else if credits > debits {
+        out.push((OPENING_ADJUSTMENTS, credits - debits, Decimal::ZERO));
+    }
+    Some((date, out))
 }
 
 fn amount(record: &Record, key: &str) -> Decimal {
@@ -244,9 +268,14 @@ fn postings(data: &OrgData, kind: Kind, record: &Record) -> Option<(String, Post
 /// unbounded), with the opening balances when `from` is none (they stand before every date).
 pub(crate) fn ledger(data: &OrgData, from: Option<&str>, to: Option<&str>) -> Ledger {
     let mut ledger = Ledger::default();
-    if from.is_none() {
-        for (account, debit, credit) in opening_postings(data) {
-            ledger.post_opening(data, &account, debit, credit);
+    // The opening balances stand on their date, before every document: in a report from no
+    // date or from a date on or before theirs, up to `to`.
+    if let Some((date, posted)) = opening_postings(data)
+        && from.is_none_or(|f| date.as_str() >= f)
+        && to.is_none_or(|t| date.as_str() <= t)
+    {
+        for (target, dr, cr) in posted {
+            ledger.post(data, &target, dr, cr);
         }
     }
     for kind in [

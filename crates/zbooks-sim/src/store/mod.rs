@@ -69,6 +69,9 @@ pub(crate) struct OrgData {
     /// The bodies of recent GET-by-id answers, dropped when their record changes.
     /// Each with the day it was rendered on (a document's status can change with the day).
     rendered: HashMap<(Kind, u64), (Bytes, i64)>,
+    /// The opening balances (`/settings/openingbalances`): one object or none, in Zoho's
+    /// documented shape (rules/opening.rs).
+    pub(crate) opening_balance: Option<Record>,
 }
 
 impl Default for OrgData {
@@ -78,6 +81,7 @@ impl Default for OrgData {
             sequences: BTreeMap::new(),
             unique: vec![Vec::new(); KIND_COUNT],
             rendered: HashMap::new(),
+            opening_balance: None,
         }
     }
 }
@@ -87,6 +91,8 @@ impl Default for OrgData {
 struct OrgDataOut<'a> {
     tables: Vec<TableOut<'a>>,
     sequences: &'a BTreeMap<String, u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opening_balance: Option<&'a Record>,
 }
 
 #[derive(Serialize)]
@@ -98,6 +104,8 @@ struct TableOut<'a> {
 struct OrgDataIn {
     tables: Vec<TableIn>,
     sequences: BTreeMap<String, u64>,
+    #[serde(default)]
+    opening_balance: Option<Record>,
 }
 
 #[derive(Deserialize)]
@@ -120,6 +128,7 @@ impl Serialize for OrgData {
         OrgDataOut {
             tables,
             sequences: &self.sequences,
+            opening_balance: self.opening_balance.as_ref(),
         }
         .serialize(serializer)
     }
@@ -130,6 +139,7 @@ impl<'de> Deserialize<'de> for OrgData {
         let input = OrgDataIn::deserialize(deserializer)?;
         let mut data = OrgData {
             sequences: input.sequences,
+            opening_balance: input.opening_balance,
             ..OrgData::default()
         };
         for (kind, table) in Kind::ALL.into_iter().zip(input.tables) {

@@ -20,6 +20,7 @@ mod lists;
 mod objects;
 mod openapi;
 mod openapi_examples;
+mod opening;
 mod readme;
 mod reports;
 mod rules;

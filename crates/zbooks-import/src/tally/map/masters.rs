@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::gst;
 use crate::location::Location;
-use crate::problem::{Problem, ProblemKind};
+
 use crate::record::{Entity, NaturalKey, Record};
 use crate::value::{money, plain};
 
@@ -19,33 +19,14 @@ impl TallyMapper {
     /// groups for the GST rates used, accounts for the ledgers used, contacts for debtors and
     /// creditors, items for stock items.
     pub fn finish(self) -> Out {
-        let mut out = Vec::new();
-        let mut ledgers_with_opening = 0_u64;
-        let mut opening_total = Decimal::ZERO;
-        for l in self.ledgers.values() {
-            if let Some(o) = l.opening.filter(|o| !o.is_zero()) {
-                ledgers_with_opening += 1;
-                opening_total += o.abs();
-            }
-        }
         let mut me = self;
+        let mut out = me.deferred_records();
+        out.extend(me.opening_records());
         let items = me.item_records();
         out.extend(me.tax_records());
         out.extend(me.account_records());
         out.extend(me.contact_records());
         out.extend(items);
-        if ledgers_with_opening > 0 {
-            out.push(Err(Problem::warning(
-                ProblemKind::Skipped,
-                Location::new(me.file.clone(), 0),
-                format!(
-                    "{ledgers_with_opening} ledgers carry opening balances (together {opening_total}): \
-                     opening balances are not imported; enter them in Zoho's opening-balance \
-                     screen or as opening invoices and bills dated before the cut-over"
-                ),
-            )
-            .field("OPENINGBALANCE")));
-        }
         out
     }
 

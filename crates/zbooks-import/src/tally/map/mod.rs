@@ -13,7 +13,10 @@
 mod documents;
 mod journals;
 mod masters;
+mod opening;
 mod payments;
+
+pub use opening::{ADJUSTMENTS, ITEM, on_account_name};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -237,9 +240,31 @@ pub struct TallyMapper {
     accounts: BTreeMap<String, Location>,
     seen: HashMap<String, Seen>,
     vouchers: u64,
+    /// The earliest voucher date (`YYYY-MM-DD`): the opening is the day before.
+    first_date: Option<String>,
+    /// The bills each party has, as (party, bill name), folded: opening bills and the
+    /// `New Ref`s and numbers of its documents. A receipt's or payment's `Agst Ref` is
+    /// applied only to one of these.
+    known_bills: HashSet<(String, String)>,
+    /// Receipts and payments that name a bill not seen yet: mapped at the end, when every
+    /// document is known.
+    deferred: Vec<Voucher>,
+    /// Whether the deferred vouchers are being mapped (an unknown bill is then dropped).
+    finishing: bool,
+    /// The labels (numbers) of vouchers the reader lost, folded: a bill of that name is in
+    /// Tally, so a payment against it waits for it (held back) rather than going unapplied.
+    lost_bills: HashSet<String>,
 }
 
 type Out = Vec<Result<Record, Problem>>;
+
+/// A party's bill as [`TallyMapper`] remembers it: (party, bill name), trimmed and folded.
+fn bill_key(party: &str, bill: &str) -> (String, String) {
+    (
+        crate::record::NaturalKey::named(Entity::Invoice, party).folded_value(),
+        crate::record::NaturalKey::named(Entity::Invoice, bill).folded_value(),
+    )
+}
 
 impl TallyMapper {
     /// A mapper for the objects of one file.
@@ -260,6 +285,11 @@ impl TallyMapper {
             accounts: BTreeMap::new(),
             seen: HashMap::new(),
             vouchers: 0,
+            first_date: None,
+            known_bills: HashSet::new(),
+            deferred: Vec::new(),
+            finishing: false,
+            lost_bills: HashSet::new(),
         }
     }
 
@@ -291,6 +321,9 @@ impl TallyMapper {
                     && !self.repeated(l.guid.as_ref())
                     && !self.ledgers.contains_key(&l.name)
                 {
+                    for b in &l.opening_bills {
+                        self.known_bills.insert(bill_key(&l.name, &b.name));
+                    }
                     self.ledger_order.push(l.name.clone());
                     self.ledgers.insert(l.name.clone(), l);
                 }
@@ -506,6 +539,22 @@ impl TallyMapper {
             )
             .field("DATE"))];
         };
+        if self.first_date.as_ref().is_none_or(|d| date < *d) {
+            self.first_date = Some(date.clone());
+        }
+        if matches!(
+            kind,
+            Kind::Sales | Kind::Purchase | Kind::CreditNote | Kind::DebitNote
+        ) {
+            self.note_bills(v);
+        }
+        if matches!(kind, Kind::Receipt | Kind::Payment)
+            && !self.finishing
+            && self.names_unknown_bill(v)
+        {
+            self.deferred.push(v.clone());
+            return Vec::new();
+        }
         let mut out = Vec::new();
         // A line entered on the "wrong" side (a reducing round-off) has its flag disagree
         // with its sign; the sign wins, the disagreement is worth a look (§6.3).

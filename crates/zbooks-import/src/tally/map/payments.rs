@@ -96,11 +96,40 @@ impl TallyMapper {
             refs.push((format!("/{account_field}"), key));
         }
         let mut applied = Vec::new();
+        let mut warnings = Vec::new();
         for b in party_lines
             .iter()
             .flat_map(|l| l.bills.iter())
             .filter(|b| b.kind == "Agst Ref")
         {
+            // Tally only settles a bill it has: one it does not know here was raised in a
+            // period or company not exported. The payment still lands in full (the party's
+            // balance stays right); the part for that bill stays unapplied.
+            if !self.knows_bill(&party, &b.name) || sign * b.amount <= Decimal::ZERO {
+                warnings.push(
+                    Problem::warning(
+                        ProblemKind::Mismatch,
+                        self.location(b.line.max(v.line), "VOUCHER", &v.label()),
+                        if sign * b.amount <= Decimal::ZERO {
+                            format!(
+                                "Agst Ref {:?} of {} goes the other way from the payment: \
+                                 left unapplied",
+                                b.name, b.amount
+                            )
+                        } else {
+                            format!(
+                                "Agst Ref {:?} ({}) names no bill of {party:?} in this export \
+                                 (no opening bill, no New Ref): the amount is left unapplied \
+                                 in Zoho; apply it by hand once the bill is there",
+                                b.name,
+                                sign * b.amount
+                            )
+                        },
+                    )
+                    .field("BILLALLOCATIONS.LIST"),
+                );
+                continue;
+            }
             let i = applied.len();
             applied.push(json!({ "amount_applied": money(sign * b.amount) }));
             refs.push((
@@ -129,7 +158,7 @@ impl TallyMapper {
             party: Some(party),
             postings: Self::postings(v),
         });
-        Ok((record, Vec::new()))
+        Ok((record, warnings))
     }
 }
 
