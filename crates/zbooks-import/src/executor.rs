@@ -1105,6 +1105,26 @@ pub async fn execute_with<B: Books, J: RunJournal>(
 
     let stop_reason = run.create_all(stop, progress).await?;
     let after = journal.entries().await?;
+    if matches!(stop_reason, Stop::Finished) {
+        // Invoices in their source's books are posted in Zoho's (Record::posted). A failure
+        // here leaves them drafts, which the tie-out names; the records themselves are in.
+        let ids: Vec<String> = after
+            .iter()
+            .filter(|e| e.state == RecordState::Done)
+            .filter(|e| {
+                usize::try_from(e.index)
+                    .ok()
+                    .and_then(|i| input.records.get(i))
+                    .is_some_and(|r| r.posted && r.entity == Entity::Invoice)
+            })
+            .filter_map(|e| e.zoho_id.clone())
+            .collect();
+        if !ids.is_empty() {
+            // Not fatal: the records are in Zoho; the tie-out that ends a Tally import names
+            // every invoice left a draft and fails, and the next run marks what is left.
+            let _marked = books.post_drafts(&ids).await;
+        }
+    }
     let summary = crate::results::Summary::of(&after);
     let this_run = crate::results::Summary::between(&before, &after);
     let (status, detail) = match &stop_reason {

@@ -238,6 +238,11 @@ impl Books for FakeBooks {
     async fn read_back(&self, _records: &[Record]) -> Result<Vec<(Entity, Value)>, FakeError> {
         Ok(Vec::new())
     }
+
+    async fn post_drafts(&self, ids: &[String]) -> Result<usize, FakeError> {
+        // The fake holds no statuses: every invoice it created counts as a draft once.
+        Ok(ids.len())
+    }
 }
 
 /// A journal in memory, moving records the way the SQLite journal does, and keeping every

@@ -87,6 +87,14 @@ pub trait Books: Clone + Send + Sync + 'static {
         &self,
         records: &[Record],
     ) -> impl Future<Output = Result<Vec<(Entity, Value)>, Self::Error>> + Send;
+
+    /// Marks sent the invoices among `ids` that Zoho holds as drafts (their source has them
+    /// in its books: [`Record::posted`]); how many it marked. Zoho creates an invoice as a
+    /// draft, and a draft posts nothing to its reports.
+    fn post_drafts(
+        &self,
+        ids: &[String],
+    ) -> impl Future<Output = Result<usize, Self::Error>> + Send;
 }
 
 /// The journal side of a run: every record's state, written before each side effect.
@@ -185,6 +193,10 @@ impl Books for Client {
 
     async fn read_back(&self, records: &[Record]) -> Result<Vec<(Entity, Value)>, Error> {
         reconcile::read_back(self, records).await
+    }
+
+    async fn post_drafts(&self, ids: &[String]) -> Result<usize, Error> {
+        reconcile::post_drafts(self, ids).await
     }
 }
 

@@ -78,7 +78,7 @@ pub async fn list_existing(
 /// `opening_balance`): there is one or none, never a list. An answer without an
 /// `opening_balance_id` (nothing saved yet) and a 404 both read as none. `key`, when given,
 /// is the create this read stands before (for `logs analyze`).
-async fn opening_balance(
+pub async fn opening_balance(
     client: &Client,
     key: Option<&NaturalKey>,
 ) -> Result<Option<Value>, Error> {
@@ -217,4 +217,32 @@ mod tests {
         assert_eq!(text_of(&r, "cf_src").as_deref(), Some("g1"));
         assert_eq!(text_of(&r, "cf_other"), None);
     }
+}
+
+/// Marks sent each invoice of `ids` that Zoho lists as a draft: one listing of the drafts
+/// (`GET /invoices?status=draft`), then `POST /invoices/{id}/status/sent` for each of ours.
+/// A re-run finds none left and sends nothing but the listing.
+pub async fn post_drafts(client: &Client, ids: &[String]) -> Result<usize, Error> {
+    let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let mut drafts = Vec::new();
+    let resource = client.resource::<Value>(Entity::Invoice.resource());
+    let mut stream = pin!(resource.list_all(ListQuery::new().param("status", "draft")));
+    while let Some(item) = stream.next().await {
+        let item = item?;
+        let id = match item.get(Entity::Invoice.id_field()) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => continue,
+        };
+        if wanted.contains(id.as_str()) {
+            drafts.push(id);
+        }
+    }
+    for id in &drafts {
+        client
+            .request(Method::POST, &format!("/invoices/{id}/status/sent"))
+            .send_json()
+            .await?;
+    }
+    Ok(drafts.len())
 }

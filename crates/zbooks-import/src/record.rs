@@ -159,6 +159,12 @@ pub struct Record {
     pub location: Location,
     /// Amounts for validation and reconciliation.
     pub amounts: Option<Amounts>,
+    /// The document is in the books at its source (a Tally voucher: Tally has no drafts),
+    /// while Zoho creates an invoice as a draft, which posts nothing to its books: after the
+    /// run, each such invoice still a draft is marked sent (`POST
+    /// /invoices/{id}/status/sent`), so Zoho's reports carry it as Tally's do.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub posted: bool,
 }
 
 /// Ids that [`Record::resolve`] could not find.
@@ -201,6 +207,7 @@ impl Record {
             query: Vec::new(),
             location,
             amounts: None,
+            posted: false,
         }
     }
 

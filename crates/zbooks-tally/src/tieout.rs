@@ -50,6 +50,12 @@ pub const UNMAPPED: &str = "Unmapped";
 /// Zoho's name of the balance sheet's profit row.
 const ZOHO_EARNINGS: &str = "Current Year Earnings";
 
+/// Zoho's account for what the opening balances' debits and credits differ by (Zoho's help
+/// on opening balances; the importer books Tally's openings of parties there too, against
+/// the opening invoices and bills): Tally shows the same residue as its own row,
+/// `Difference in opening balances`, so the account is compared with that row.
+const ZOHO_OPENING_ADJUSTMENTS: &str = "Opening Balance Adjustments";
+
 /// The tie-out group of a Zoho account type.
 pub fn group_of_type(account_type: &str) -> &'static str {
     match account_type {
@@ -177,9 +183,12 @@ pub fn zoho_lines(report: &Value) -> Result<Vec<ZohoLine>, String> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
-    /// Rounding: Tally rounds GST per voucher, Zoho per line; Tally's round-off ledger
-    /// becomes the document's adjustment, which Zoho posts to `Other Charges`.
+    /// Rounding: Tally rounds GST per voucher, Zoho per line.
     Rounding,
+    /// The same amount under another group: Tally's round-off ledger becomes the document's
+    /// adjustment, which Zoho posts to `Other Charges`. The books agree; the amount sits
+    /// elsewhere, so it never fails the tie-out.
+    Reclassified,
     /// Opening balances not brought over to Zoho.
     OpeningBalances,
     /// A ledger (or group) that maps to no Zoho account type.
@@ -197,6 +206,7 @@ impl Cause {
     pub fn phrase(self) -> &'static str {
         match self {
             Cause::Rounding => "rounding",
+            Cause::Reclassified => "reclassified (Tally's round-off is Zoho's Other Charges)",
             Cause::OpeningBalances => "opening balances not brought over",
             Cause::UnmappedLedger => "unmapped ledger",
             Cause::VoucherTypeNotImported => "voucher type not imported",
@@ -272,7 +282,61 @@ pub fn missing_vouchers(
             postings,
         });
     }
+    // The opening documents of parties (docs/opening-balances.md): each open bill an
+    // invoice or bill against Opening Balance Adjustments (the bill's line), what the bills
+    // leave of the opening one more (the ledger's line). Not in Zoho: the party's opening
+    // and the adjustments' both lack it.
+    for l in &company.ledgers {
+        if l.opening_bills.is_empty() {
+            continue;
+        }
+        let mut rest = l.opening.unwrap_or_default();
+        for b in &l.opening_bills {
+            rest -= b.amount;
+            if let Some((_, c, r)) = failed.iter().find(|(line, _, _)| *line == b.line) {
+                out.push(opening_document(
+                    format!("opening bill {} of {}", b.name, l.name),
+                    &l.name,
+                    b.amount,
+                    *c,
+                    r,
+                ));
+            }
+        }
+        if let Some((_, c, r)) = failed.iter().find(|(line, _, _)| *line == l.line)
+            && !rest.is_zero()
+        {
+            out.push(opening_document(
+                format!("opening on account of {}", l.name),
+                &l.name,
+                rest,
+                *c,
+                r,
+            ));
+        }
+    }
     out
+}
+
+/// An opening document not in Zoho: the party's `amount` and its other side on the
+/// opening difference.
+fn opening_document(
+    label: String,
+    party: &str,
+    amount: Decimal,
+    cause: Cause,
+    reason: &str,
+) -> Missing {
+    Missing {
+        label,
+        date: String::new(),
+        cause,
+        reason: reason.to_owned(),
+        postings: vec![
+            (party.to_owned(), amount),
+            (OPENING_DIFFERENCE.to_owned(), -amount),
+        ],
+    }
 }
 
 /// One explained part of a difference.
@@ -382,8 +446,8 @@ pub struct TieOut {
 }
 
 impl TieOut {
-    /// The rows that fail: a difference beyond the tolerance (its unexplained part only,
-    /// when explained differences are accepted).
+    /// The rows that fail: a difference beyond the tolerance, less what is only reclassified
+    /// (its unexplained part only, when explained differences are accepted).
     pub fn failing(&self) -> impl Iterator<Item = (&Section, &Row)> {
         self.sections.iter().flat_map(move |s| {
             s.rows
@@ -393,6 +457,11 @@ impl TieOut {
                         r.unexplained
                     } else {
                         r.difference
+                            - r.explained
+                                .iter()
+                                .filter(|e| e.cause == Cause::Reclassified)
+                                .map(|e| e.amount)
+                                .sum::<Decimal>()
                     };
                     d.abs() > self.tolerance
                 })
@@ -498,7 +567,12 @@ fn explanations(
             }
             let mut per_group: BTreeMap<&'static str, Decimal> = BTreeMap::new();
             for (ledger, amount) in &m.postings {
-                if let Some(g) = shown_in(kind, group_of_ledger(company, ledger)) {
+                let group = if ledger == OPENING_DIFFERENCE {
+                    OPENING_DIFFERENCE
+                } else {
+                    group_of_ledger(company, ledger)
+                };
+                if let Some(g) = shown_in(kind, group) {
                     *per_group.entry(g).or_default() += amount;
                 }
             }
@@ -536,7 +610,7 @@ fn explanations(
                 if let Some(g) = shown_in(kind, tally_group) {
                     add(
                         g,
-                        Cause::Rounding,
+                        Cause::Reclassified,
                         l.amount,
                         format!("{} in {}", l.ledger, v.label()),
                     );
@@ -544,7 +618,7 @@ fn explanations(
                 if let Some(g) = shown_in(kind, zoho_group) {
                     add(
                         g,
-                        Cause::Rounding,
+                        Cause::Reclassified,
                         -l.amount,
                         format!("{} in {} (Zoho: Other Charges)", l.ledger, v.label()),
                     );
@@ -587,6 +661,8 @@ pub fn tie_out(
         for l in zoho_lines {
             let g = if kind == ReportKind::BalanceSheet && l.name == ZOHO_EARNINGS {
                 PROFIT_AND_LOSS
+            } else if l.name == ZOHO_OPENING_ADJUSTMENTS {
+                OPENING_DIFFERENCE
             } else {
                 group_of_type(&l.account_type)
             };
@@ -902,7 +978,9 @@ mod tests {
             assert!(!r.difference.is_zero(), "{g}");
             assert!(r.unexplained.is_zero(), "{g}: {}", render_text(&t));
             assert!(
-                r.explained.iter().all(|e| e.cause == Cause::Rounding),
+                r.explained
+                    .iter()
+                    .all(|e| matches!(e.cause, Cause::Rounding | Cause::Reclassified)),
                 "{g}"
             );
         }

@@ -74,7 +74,8 @@ pub struct TieoutArgs {
     /// Let explained differences pass: only unexplained ones beyond the tolerance fail.
     #[arg(long)]
     pub accept_explained: bool,
-    /// The opening balances are in Zoho already: do not explain differences with them.
+    /// The opening balances are in Zoho already: do not explain differences with them
+    /// (zbooks also finds them there itself, in `/settings/openingbalances`).
     #[arg(long)]
     pub openings_in_zoho: bool,
     /// Also write the tie-out as a self-contained HTML page.
@@ -386,11 +387,15 @@ fn read_company(name: &str, bytes: Vec<u8>) -> Result<Company, CliError> {
     Ok(company)
 }
 
-/// Whether an import's journal holds the organization's opening balance, created or found.
-fn openings_imported(entries: &[JournalEntry]) -> bool {
-    entries
-        .iter()
-        .any(|e| e.entity == "opening_balance" && e.state == RecordState::Done)
+/// Whether Zoho holds the organization's opening balances (`GET /settings/openingbalances`).
+///
+/// # Errors
+/// Zoho cannot be asked.
+pub async fn openings_in_zoho(client: &Client) -> Result<bool, CliError> {
+    zbooks_import::reconcile::opening_balance(client, None)
+        .await
+        .map(|o| o.is_some())
+        .map_err(|e| CliError::usage(format!("cannot read Zoho's opening balances: {e}")))
 }
 
 /// The tie-out at the end of an import of a Tally export: Tally's side computed from the
@@ -413,7 +418,7 @@ pub async fn after_import(
     let failed = not_imported(problems, entries);
     let evidence = Evidence {
         company: Some(&company),
-        openings_in_zoho: openings_imported(entries),
+        openings_in_zoho: openings_in_zoho(client).await?,
         missing: tieout::missing_vouchers(&company, &failed, &drafts),
     };
     let tally: Vec<Report> = ReportKind::ALL
@@ -470,7 +475,7 @@ pub async fn after_live_import(
     let failed = not_imported(problems, entries);
     let evidence = Evidence {
         company: None,
-        openings_in_zoho: openings_imported(entries),
+        openings_in_zoho: openings_in_zoho(client).await?,
         missing: Vec::new(),
     };
     if !failed.is_empty() {
@@ -617,7 +622,7 @@ pub fn run(
         }
         let evidence = Evidence {
             company: company.as_ref(),
-            openings_in_zoho: args.openings_in_zoho,
+            openings_in_zoho: args.openings_in_zoho || openings_in_zoho(&client).await?,
             missing,
         };
         let t = tieout::tie_out(

@@ -451,6 +451,13 @@ impl Books for Dying<Client> {
         self.crash.alive().await;
         answer
     }
+
+    async fn post_drafts(&self, ids: &[String]) -> Result<usize, Self::Error> {
+        self.crash.alive().await;
+        let answer = Books::post_drafts(&self.inner, ids).await;
+        self.crash.alive().await;
+        answer
+    }
 }
 
 impl RunJournal for Dying<Journal> {

@@ -58,6 +58,10 @@ impl Books for Dying {
     async fn read_back(&self, records: &[Record]) -> Result<Vec<(Entity, Value)>, Self::Error> {
         self.client.read_back(records).await
     }
+
+    async fn post_drafts(&self, ids: &[String]) -> Result<usize, Self::Error> {
+        self.client.post_drafts(ids).await
+    }
 }
 
 fn options() -> ExecuteOptions {

@@ -232,6 +232,8 @@ impl TallyMapper {
                 add_alias(&mut record, NaturalKey::named(entity, &b.name));
             }
         }
+        // A Sales voucher is in Tally's books: the invoice is posted, not left a draft.
+        record.posted = entity == Entity::Invoice;
         if entity == Entity::Invoice && number.is_some() {
             record.query.push((
                 "ignore_auto_number_generation".to_owned(),

@@ -348,6 +348,8 @@ impl TallyMapper {
             } else {
                 record.refer("/line_items/0/account_id", adjustments);
             }
+            // An open bill is in Tally's books: the opening invoice is posted, not a draft.
+            record.posted = entity == Entity::Invoice;
             if entity == Entity::Invoice {
                 record.query.push((
                     "ignore_auto_number_generation".to_owned(),
