@@ -49,7 +49,10 @@ fn importing_the_sample_company_ties_out_to_zero() {
     assert!(!run.stdout.contains("drafts"), "{}", run.stdout);
     let tb = trial_balance(&run.stdout);
     // What differs per group is only Tally's round-off ledger, reclassified.
-    for line in tb.lines().filter(|l| l.trim_start().starts_with("explained")) {
+    for line in tb
+        .lines()
+        .filter(|l| l.trim_start().starts_with("explained"))
+    {
         assert!(line.contains("reclassified"), "{line}\n{tb}");
     }
     assert!(tb.contains("Difference in opening balances"), "{tb}");

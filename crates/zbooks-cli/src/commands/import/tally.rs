@@ -103,7 +103,13 @@ pub(super) fn source(
         ));
     }
     let windows = live::windows(start, end);
-    let pull = live::pull(&tally, &company, windows, TallyOptions::default());
+    // The opening balances stand the day before the period the command names, whichever
+    // months this run pulls.
+    let options = TallyOptions {
+        books_from: Some(from.to_string()),
+        ..TallyOptions::default()
+    };
+    let pull = live::pull(&tally, &company, windows, options);
     let name = format!("{prefix}{start}..{end}");
     Ok(Some(Live {
         source: Source::stream(name, pull.records, pull.content),

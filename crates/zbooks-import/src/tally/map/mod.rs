@@ -39,6 +39,11 @@ pub struct TallyOptions {
     /// (and the executor may upsert through `X-Unique-Identifier-*`). Without it the GUID
     /// goes into `reference_number`.
     pub source_id_field: Option<String>,
+    /// The first day of the books being brought over (`YYYY-MM-DD`), when the caller knows
+    /// it: the opening balances are dated the day before. A live pull knows it from `--from`
+    /// (a re-run that pulls fewer months keeps the same opening). Without it, the day before
+    /// the first voucher.
+    pub books_from: Option<String>,
 }
 
 /// What a ledger is, from its group tree.

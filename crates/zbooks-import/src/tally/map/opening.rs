@@ -100,15 +100,21 @@ impl TallyMapper {
         out
     }
 
-    /// The day the opening is dated: the day before the first voucher, else before the
-    /// earliest `STARTINGFROM` of a ledger.
+    /// The day the opening is dated: the day before the books brought over begin (a live
+    /// pull's `--from`), else before the first voucher, else before the earliest
+    /// `STARTINGFROM` of a ledger.
     fn opening_date(&self) -> Option<String> {
-        let start = self.first_date.clone().or_else(|| {
-            self.ledgers
-                .values()
-                .filter_map(|l| l.starting_from.clone())
-                .min()
-        })?;
+        let start = self
+            .options
+            .books_from
+            .clone()
+            .or_else(|| self.first_date.clone())
+            .or_else(|| {
+                self.ledgers
+                    .values()
+                    .filter_map(|l| l.starting_from.clone())
+                    .min()
+            })?;
         day_before(&start)
     }
 
