@@ -197,28 +197,6 @@ fn text_of(record: &Value, field: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tax_groups_are_listed_and_found_with_the_taxes() {
-        assert_eq!(list_path(Entity::TaxGroup), "/settings/taxes");
-        assert_eq!(listed_as(Entity::TaxGroup), Entity::Tax);
-        let k = NaturalKey::named(Entity::TaxGroup, "GST18");
-        assert_eq!(filter_param(&k), "tax_name");
-        let k = NaturalKey::named(Entity::Invoice, "SI/1");
-        assert_eq!(filter_param(&k), "invoice_number");
-    }
-
-    #[test]
-    fn reads_keys_from_custom_fields() {
-        let r = serde_json::json!({"custom_fields": [{"api_name": "cf_src", "value": "g1"}]});
-        assert_eq!(text_of(&r, "cf_src").as_deref(), Some("g1"));
-        assert_eq!(text_of(&r, "cf_other"), None);
-    }
-}
-
 /// Marks sent each invoice of `ids` that Zoho lists as a draft: one listing of the drafts
 /// (`GET /invoices?status=draft`), then `POST /invoices/{id}/status/sent` for each of ours.
 /// A re-run finds none left and sends nothing but the listing.
@@ -245,4 +223,26 @@ pub async fn post_drafts(client: &Client, ids: &[String]) -> Result<usize, Error
             .await?;
     }
     Ok(drafts.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tax_groups_are_listed_and_found_with_the_taxes() {
+        assert_eq!(list_path(Entity::TaxGroup), "/settings/taxes");
+        assert_eq!(listed_as(Entity::TaxGroup), Entity::Tax);
+        let k = NaturalKey::named(Entity::TaxGroup, "GST18");
+        assert_eq!(filter_param(&k), "tax_name");
+        let k = NaturalKey::named(Entity::Invoice, "SI/1");
+        assert_eq!(filter_param(&k), "invoice_number");
+    }
+
+    #[test]
+    fn reads_keys_from_custom_fields() {
+        let r = serde_json::json!({"custom_fields": [{"api_name": "cf_src", "value": "g1"}]});
+        assert_eq!(text_of(&r, "cf_src").as_deref(), Some("g1"));
+        assert_eq!(text_of(&r, "cf_other"), None);
+    }
 }

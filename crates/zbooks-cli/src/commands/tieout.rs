@@ -484,7 +484,10 @@ pub async fn after_live_import(
         missing: tieout::missing_vouchers(&books, &[], &drafts),
     };
     if !failed.is_empty() {
-        tracing::debug!(records = failed.len(), "records not imported by the live pull");
+        tracing::debug!(
+            records = failed.len(),
+            "records not imported by the live pull"
+        );
     }
     Ok(tieout::tie_out(
         &tally,
@@ -517,9 +520,7 @@ fn live_company(
     let day = |d: Option<&str>| d.and_then(|d| Day::parse(d).ok());
     if let (Some(from), Some(to)) = (day(from), day(to)) {
         for w in zbooks_tally::live::windows(from, to) {
-            let answer = tally
-                .vouchers(&name, &w)
-                .map_err(|e| live_error(url, &e))?;
+            let answer = tally.vouchers(&name, &w).map_err(|e| live_error(url, &e))?;
             let (month, _) = Company::read(
                 &name,
                 std::io::Cursor::new(answer.into_bytes()),

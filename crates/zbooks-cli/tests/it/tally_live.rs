@@ -92,7 +92,10 @@ fn a_live_pull_through_every_fault_imports_what_the_file_import_does_and_a_rerun
     let dir = tempfile::tempdir().unwrap();
     let mut args = live_args(&url, &company);
     args.extend(["--tally-timeout", "400ms"]);
-    let out = live.command_with_tieout(dir.path(), &args).output().unwrap();
+    let out = live
+        .command_with_tieout(dir.path(), &args)
+        .output()
+        .unwrap();
     let live_run = crate::Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -106,7 +109,11 @@ fn a_live_pull_through_every_fault_imports_what_the_file_import_does_and_a_rerun
     // The live import ends with its tie-out, Tally's side asked of the running Tally
     // (through the same faults): the books agree to the paisa.
     assert!(live_run.stdout.contains("Ties out"), "{}", live_run.stdout);
-    assert!(!live_run.stdout.contains("UNEXPLAINED"), "{}", live_run.stdout);
+    assert!(
+        !live_run.stdout.contains("UNEXPLAINED"),
+        "{}",
+        live_run.stdout
+    );
     let requests = sim.requests();
     assert!(
         requests.iter().any(|r| r.ends_with(" slow")),
