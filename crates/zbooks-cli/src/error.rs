@@ -25,6 +25,18 @@ pub struct CliError {
 }
 
 impl CliError {
+    /// A live Tally error as the CLI shows it: Tally unreachable exits 5, anything about
+    /// the company or the request exits 2 (nothing was sent to Zoho either way).
+    pub fn tally(url: &str, e: &zbooks_tally::live::LiveError) -> Self {
+        use zbooks_tally::live::LiveError;
+        let mut err = CliError::usage(format!("cannot pull from {url}"));
+        err.causes.push(e.to_string());
+        if matches!(e, LiveError::ServerOff { .. } | LiveError::NoAnswer { .. }) {
+            err.exit_code = exit::UNREACHABLE;
+        }
+        err
+    }
+
     /// A usage or input error (exit 2).
     pub fn usage(headline: impl Into<String>) -> Self {
         CliError {

@@ -20,7 +20,6 @@ use zbooks_tally::reports::{self, Report, ReportKind};
 use zbooks_tally::tieout::{self, Cause, Evidence, TieOut, ZohoLine, money, side as cells};
 use zbooks_types::reports::ZohoReport;
 
-use crate::commands::import::tally::live_error;
 use crate::context::{self, Context};
 use crate::error::CliError;
 use crate::printer::{OutputFormat, Printer};
@@ -101,15 +100,15 @@ pub fn live_reports(
             .transpose()
     };
     let (from, to) = (day("--from", from)?, day("--to", to)?);
-    let tally = Tally::new(url, options).map_err(|e| live_error(url, &e))?;
+    let tally = Tally::new(url, options).map_err(|e| CliError::tally(url, &e))?;
     let company = tally
         .check_company(company)
-        .map_err(|e| live_error(url, &e))?;
+        .map_err(|e| CliError::tally(url, &e))?;
     let mut out = Vec::new();
     for k in ReportKind::ALL {
         let text = tally
             .report(&company, k.tally_id(), from, to)
-            .map_err(|e| live_error(url, &e))?;
+            .map_err(|e| CliError::tally(url, &e))?;
         let report = reports::parse(k, text.as_bytes()).map_err(|e| {
             CliError::usage(format!("Tally's {} cannot be read: {e}", k.tally_id()))
         })?;
@@ -507,11 +506,11 @@ fn live_company(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<Company, CliError> {
-    let tally = Tally::new(url, LiveOptions::default()).map_err(|e| live_error(url, &e))?;
+    let tally = Tally::new(url, LiveOptions::default()).map_err(|e| CliError::tally(url, &e))?;
     let name = tally
         .check_company(company)
-        .map_err(|e| live_error(url, &e))?;
-    let masters = tally.masters(&name).map_err(|e| live_error(url, &e))?;
+        .map_err(|e| CliError::tally(url, &e))?;
+    let masters = tally.masters(&name).map_err(|e| CliError::tally(url, &e))?;
     let (mut books, _) = Company::read(
         &name,
         std::io::Cursor::new(masters.into_bytes()),
@@ -520,7 +519,9 @@ fn live_company(
     let day = |d: Option<&str>| d.and_then(|d| Day::parse(d).ok());
     if let (Some(from), Some(to)) = (day(from), day(to)) {
         for w in zbooks_tally::live::windows(from, to) {
-            let answer = tally.vouchers(&name, &w).map_err(|e| live_error(url, &e))?;
+            let answer = tally
+                .vouchers(&name, &w)
+                .map_err(|e| CliError::tally(url, &e))?;
             let (month, _) = Company::read(
                 &name,
                 std::io::Cursor::new(answer.into_bytes()),

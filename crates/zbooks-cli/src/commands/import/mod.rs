@@ -15,7 +15,7 @@ pub(crate) mod queue;
 mod queue_view;
 mod run;
 pub(crate) mod setup;
-pub(crate) mod tally;
+mod tally;
 mod view;
 
 pub(crate) use run::run_import;

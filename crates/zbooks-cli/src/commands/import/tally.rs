@@ -203,13 +203,7 @@ fn live_options(args: &ImportArgs) -> Result<LiveOptions, CliError> {
     Ok(options)
 }
 
-/// A live error as the CLI shows it: Tally unreachable exits 5, anything about the
-/// company or the request exits 2 (nothing was sent to Zoho either way).
-pub(crate) fn live_error(url: &str, e: &LiveError) -> CliError {
-    let mut err = CliError::usage(format!("cannot pull from {url}"));
-    err.causes.push(e.to_string());
-    if matches!(e, LiveError::ServerOff { .. } | LiveError::NoAnswer { .. }) {
-        err.exit_code = exit::UNREACHABLE;
-    }
-    err
+/// A live error as the CLI shows it ([`CliError::tally`]).
+fn live_error(url: &str, e: &LiveError) -> CliError {
+    CliError::tally(url, e)
 }
