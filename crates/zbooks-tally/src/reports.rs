@@ -644,8 +644,7 @@ mod tests {
             .sum();
         assert_eq!(amount(&tb, "Sales Accounts"), sales);
         assert!(sales > Decimal::ZERO, "sales are credits");
-        // The creditors' openings, less the 25,000 paid to Deccan against its opening bill
-        // (Ganga's payment is an advance against the purchase it settles).
+        // The creditors' openings, less the 25,000 paid to Deccan against its opening bill.
         let creditors = Decimal::from(45_000 + 18_250 - 25_000);
         let taxes: Decimal = b
             .closing
