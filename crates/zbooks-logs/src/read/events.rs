@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::io::BufRead;
+use std::sync::mpsc;
 
 use serde::Deserialize;
 use zbooks_types::event::{CallEvent, EVENT_SCHEMA_VERSION, EventKind, Purpose};
@@ -16,7 +17,8 @@ use zbooks_types::{FailureClass, Sent};
 
 use crate::analyze::{Raw, State};
 use crate::call::{self, Call};
-use crate::read::line::Line;
+use crate::read::fast::{self, Scanned};
+use crate::read::line::{Line, MAX_LINE};
 use crate::time;
 use crate::util::Loc;
 
@@ -86,6 +88,28 @@ impl<'a> EventLine<'a> {
         }
     }
 
+    /// The line the fast scanner read, as serde would have read it.
+    fn scanned(s: &'a Scanned, line: &'a [u8]) -> Self {
+        let text = |t: &'a fast::Text| Cow::Borrowed(t.get(line));
+        EventLine {
+            schema: s.schema,
+            ts: text(&s.ts),
+            kind: s.kind,
+            organization_id: s.organization_id.as_ref().map(text),
+            method: text(&s.method),
+            path: text(&s.path),
+            status: s.status,
+            code: s.code,
+            message: s.message.as_ref().map(text),
+            class: s.class,
+            sent: s.sent,
+            attempt: s.attempt,
+            duration_ms: s.duration_ms,
+            natural_key: s.natural_key.as_ref().map(text),
+            purpose: s.purpose,
+        }
+    }
+
     fn call(&self) -> Call<'_> {
         let token = self.kind == EventKind::Token || call::is_token_path(&self.path);
         Call {
@@ -115,8 +139,9 @@ impl<'a> EventLine<'a> {
     }
 }
 
-/// Reads a whole event log.
-pub(crate) fn read(
+/// Reads a whole event log one line at a time with serde: the reference reader, the
+/// definition [`read`] is tested against (`Analyzer::reference_reader`).
+pub(crate) fn read_serial(
     state: &mut State,
     source: u32,
     reader: &mut dyn BufRead,
@@ -141,25 +166,279 @@ pub(crate) fn read(
         if line.is_empty() {
             continue;
         }
-        match serde_json::from_slice::<EventLine<'_>>(line) {
-            Ok(ev) if ev.schema <= EVENT_SCHEMA_VERSION => {
-                state.observe(&ev.call(), loc, Raw::Bytes(line));
-            }
-            Ok(_) => state.source_mut(source).newer_schema += 1,
-            Err(e) => {
-                if serde_json::from_slice::<SchemaOnly>(line)
-                    .is_ok_and(|s| s.schema > EVENT_SCHEMA_VERSION)
-                {
-                    state.source_mut(source).newer_schema += 1;
-                } else {
-                    let text = String::from_utf8_lossy(line);
-                    state.note_unreadable(loc, format!("not a zbooks event: {e}"), &text);
-                }
-            }
-        }
+        observe_serde(state, line, loc);
     }
     state.source_mut(source).lines = line_no;
     Ok(())
+}
+
+/// One line read with serde: a call, a line of a newer schema, or an unreadable line.
+fn observe_serde(state: &mut State, line: &[u8], loc: Loc) {
+    match serde_json::from_slice::<EventLine<'_>>(line) {
+        Ok(ev) if ev.schema <= EVENT_SCHEMA_VERSION => {
+            state.observe(&ev.call(), loc, Raw::Bytes(line));
+        }
+        Ok(_) => state.source_mut(loc.source).newer_schema += 1,
+        Err(e) => {
+            if serde_json::from_slice::<SchemaOnly>(line)
+                .is_ok_and(|s| s.schema > EVENT_SCHEMA_VERSION)
+            {
+                state.source_mut(loc.source).newer_schema += 1;
+            } else {
+                let text = String::from_utf8_lossy(line);
+                state.note_unreadable(loc, format!("not a zbooks event: {e}"), &text);
+            }
+        }
+    }
+}
+
+/// One line as the parsing stage left it, by its place in its block.
+enum Item {
+    /// Blank once its line ending is removed.
+    Empty,
+    /// Longer than the readers hold: `start` is where its content starts, `bytes` its length.
+    TooLong { start: usize, bytes: u64 },
+    /// Read by the fast scanner.
+    Fast {
+        start: usize,
+        end: usize,
+        scanned: Scanned,
+    },
+    /// Left to serde.
+    Serde { start: usize, end: usize },
+}
+
+/// What the reading stage hands on.
+enum Chunk {
+    /// Whole lines (the last without a line ending only at the end of the input).
+    Block(Vec<u8>, usize),
+    /// A line longer than a block: its length and its first bytes.
+    Long { bytes: u64, head: Vec<u8> },
+}
+
+/// The size of the blocks the input is read in: more than the longest line held, so a block
+/// without a line ending holds part of a line too long to hold.
+const BLOCK: usize = 2 * MAX_LINE;
+
+/// Reads a whole event log in three stages on their own threads, so that reading (and
+/// inflating), scanning and aggregating overlap: this thread reads blocks of whole lines, one
+/// thread scans each line's fields ([`fast::scan`]), one folds the calls into the state in
+/// input order. The state sees exactly the calls, in exactly the order, that
+/// [`read_serial`] gives it. At most a few blocks are held at once.
+pub(crate) fn read(
+    state: &mut State,
+    source: u32,
+    reader: &mut dyn BufRead,
+) -> std::io::Result<()> {
+    let (to_scan, scan_in) = mpsc::sync_channel::<Chunk>(1);
+    let (to_fold, fold_in) = mpsc::sync_channel::<(Chunk, Vec<Item>)>(1);
+    let (to_reuse, reused) = mpsc::channel::<Vec<u8>>();
+    let folding: &mut State = &mut *state;
+    std::thread::scope(|scope| {
+        scope.spawn(move || scan_stage(&scan_in, &to_fold));
+        let folder = scope.spawn(move || fold_stage(folding, source, &fold_in, &to_reuse));
+        let result = read_stage(reader, &to_scan, &reused);
+        drop(to_scan);
+        let lines = folder
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        result.map(|()| lines)
+    })
+    .map(|lines| state.source_mut(source).lines = lines)
+}
+
+/// A block buffer, reused when one came back.
+fn block(reused: &mpsc::Receiver<Vec<u8>>) -> Vec<u8> {
+    reused.try_recv().unwrap_or_else(|_| vec![0; BLOCK])
+}
+
+/// Fills `buf[from..]` from the reader: the bytes now in it, and whether the input ended or
+/// failed.
+fn fill(
+    reader: &mut dyn BufRead,
+    buf: &mut [u8],
+    from: usize,
+) -> (usize, Result<bool, std::io::Error>) {
+    let mut filled = from;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => return (filled, Ok(true)),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return (filled, Err(e)),
+        }
+    }
+    (filled, Ok(false))
+}
+
+/// The reading stage: blocks of whole lines; a line longer than a block is skipped as it
+/// streams past and handed on as its length and first bytes.
+fn read_stage(
+    reader: &mut dyn BufRead,
+    out: &mpsc::SyncSender<Chunk>,
+    reused: &mpsc::Receiver<Vec<u8>>,
+) -> std::io::Result<()> {
+    let mut buf = block(reused);
+    let mut carry = 0usize;
+    loop {
+        let (filled, ended) = fill(reader, &mut buf, carry);
+        let ended = match ended {
+            Ok(ended) => ended,
+            Err(e) => {
+                // The whole lines read before the error still count.
+                let upto = memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |nl| nl + 1);
+                if upto > 0 {
+                    let _ = out.send(Chunk::Block(buf, upto));
+                }
+                return Err(e);
+            }
+        };
+        if ended {
+            if filled > 0 {
+                let _ = out.send(Chunk::Block(buf, filled));
+            }
+            return Ok(());
+        }
+        if let Some(nl) = memchr::memrchr(b'\n', &buf[..filled]) {
+            let mut next = block(reused);
+            carry = filled - (nl + 1);
+            next[..carry].copy_from_slice(&buf[nl + 1..filled]);
+            if out.send(Chunk::Block(buf, nl + 1)).is_err() {
+                return Ok(());
+            }
+            buf = next;
+            continue;
+        }
+        // No line ending in a whole block: a line too long to hold. Skip to its end.
+        let head = buf[..HEAD.min(filled)].to_vec();
+        let mut bytes = filled as u64;
+        loop {
+            let (filled, ended) = fill(reader, &mut buf, 0);
+            let ended = ended?;
+            if let Some(nl) = memchr::memchr(b'\n', &buf[..filled]) {
+                bytes += nl as u64;
+                carry = filled - (nl + 1);
+                buf.copy_within(nl + 1..filled, 0);
+                if out.send(Chunk::Long { bytes, head }).is_err() {
+                    return Ok(());
+                }
+                if ended && carry == 0 {
+                    return Ok(());
+                }
+                break;
+            }
+            bytes += filled as u64;
+            if ended {
+                let _ = out.send(Chunk::Long { bytes, head });
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// How much of a long line's start is kept to show (the state shows less).
+const HEAD: usize = 1024;
+
+/// The scanning stage: each line of each block, scanned.
+fn scan_stage(input: &mpsc::Receiver<Chunk>, out: &mpsc::SyncSender<(Chunk, Vec<Item>)>) {
+    for chunk in input {
+        let items = match &chunk {
+            Chunk::Block(buf, len) => scan_block(&buf[..*len]),
+            Chunk::Long { .. } => Vec::new(),
+        };
+        if out.send((chunk, items)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Scans every line of a block.
+fn scan_block(block: &[u8]) -> Vec<Item> {
+    let mut items = Vec::with_capacity(block.len() / 200 + 1);
+    let mut start = 0;
+    while start < block.len() {
+        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+        let content = &block[start..end];
+        items.push(if content.len() > MAX_LINE {
+            Item::TooLong {
+                start,
+                bytes: content.len() as u64,
+            }
+        } else {
+            let line = trim_line(content);
+            if line.is_empty() {
+                Item::Empty
+            } else {
+                let end = start + line.len();
+                match fast::scan(line) {
+                    Some(scanned) => Item::Fast {
+                        start,
+                        end,
+                        scanned,
+                    },
+                    None => Item::Serde { start, end },
+                }
+            }
+        });
+        start = end + 1;
+    }
+    items
+}
+
+/// The folding stage: every line into the state, in input order; gives the number of lines.
+fn fold_stage(
+    state: &mut State,
+    source: u32,
+    input: &mpsc::Receiver<(Chunk, Vec<Item>)>,
+    reuse: &mpsc::Sender<Vec<u8>>,
+) -> u64 {
+    let mut line_no = 0u64;
+    for (chunk, items) in input {
+        match chunk {
+            Chunk::Long { bytes, head } => {
+                line_no += 1;
+                let loc = Loc {
+                    source,
+                    line: line_no,
+                };
+                state.note_long_line(loc, bytes, &head);
+            }
+            Chunk::Block(buf, _) => {
+                for item in &items {
+                    line_no += 1;
+                    let loc = Loc {
+                        source,
+                        line: line_no,
+                    };
+                    match item {
+                        Item::Empty => {}
+                        Item::TooLong { start, bytes } => {
+                            let head = &buf[*start..(*start + HEAD).min(buf.len())];
+                            state.note_long_line(loc, *bytes, head);
+                        }
+                        Item::Fast {
+                            start,
+                            end,
+                            scanned,
+                        } => {
+                            let line = &buf[*start..*end];
+                            if scanned.schema <= EVENT_SCHEMA_VERSION {
+                                let ev = EventLine::scanned(scanned, line);
+                                state.observe(&ev.call(), loc, Raw::Bytes(line));
+                            } else {
+                                state.source_mut(source).newer_schema += 1;
+                            }
+                        }
+                        Item::Serde { start, end } => {
+                            observe_serde(state, &buf[*start..*end], loc);
+                        }
+                    }
+                }
+                let _ = reuse.send(buf);
+            }
+        }
+    }
+    line_no
 }
 
 /// Folds records the caller already holds (the audit log).
