@@ -53,6 +53,9 @@ struct EventLine<'a> {
     /// Absent in lines written before it existed; an unknown value reads as `Other`.
     #[serde(default)]
     purpose: Option<Purpose>,
+    /// `ts` read already (by the fast scanner, on its own thread); read from `ts` when not.
+    #[serde(skip)]
+    ts_read: Option<Option<time::Millis>>,
 }
 
 /// Only the version, to tell a newer schema from a broken line.
@@ -85,6 +88,7 @@ impl<'a> EventLine<'a> {
             duration_ms: Some(event.duration_ms),
             natural_key: event.natural_key.as_deref().map(Cow::Borrowed),
             purpose: event.purpose,
+            ts_read: None,
         }
     }
 
@@ -107,13 +111,16 @@ impl<'a> EventLine<'a> {
             duration_ms: s.duration_ms,
             natural_key: s.natural_key.as_ref().map(text),
             purpose: s.purpose,
+            ts_read: Some(s.ts_ms),
         }
     }
 
     fn call(&self) -> Call<'_> {
         let token = self.kind == EventKind::Token || call::is_token_path(&self.path);
         Call {
-            ts: time::parse_iso(self.ts.as_bytes()),
+            ts: self
+                .ts_read
+                .unwrap_or_else(|| time::parse_iso(self.ts.as_bytes())),
             token,
             org: self.organization_id.as_deref().filter(|o| !o.is_empty()),
             method: Some(&self.method),

@@ -39,6 +39,8 @@ impl Text {
 pub(crate) struct Scanned {
     pub(crate) schema: u32,
     pub(crate) ts: Text,
+    /// `ts` read as a time.
+    pub(crate) ts_ms: Option<crate::time::Millis>,
     pub(crate) kind: EventKind,
     pub(crate) organization_id: Option<Text>,
     pub(crate) method: Text,
@@ -426,9 +428,12 @@ pub(crate) fn scan(line: &[u8]) -> Option<Scanned> {
     if c.i != line.len() {
         return None;
     }
+    let ts = ts?;
+    let ts_ms = crate::time::parse_iso(ts.get(line).as_bytes());
     Some(Scanned {
         schema: schema?,
-        ts: ts?,
+        ts,
+        ts_ms,
         kind: kind?,
         organization_id: org.flatten(),
         method: method?,
