@@ -9,13 +9,13 @@
 
 use std::borrow::Cow;
 use std::io::BufRead;
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 
 use serde::Deserialize;
 use zbooks_types::event::{CallEvent, EVENT_SCHEMA_VERSION, EventKind, Purpose};
 use zbooks_types::{FailureClass, Sent};
 
-use crate::analyze::{Raw, State};
+use crate::analyze::{Raw, Source, State};
 use crate::call::{self, Call};
 use crate::read::fast::{self, Scanned};
 use crate::read::line::{Line, MAX_LINE};
@@ -227,31 +227,84 @@ enum Chunk {
 /// without a line ending holds part of a line too long to hold.
 const BLOCK: usize = 2 * MAX_LINE;
 
-/// Reads a whole event log in three stages on their own threads, so that reading (and
-/// inflating), scanning and aggregating overlap: this thread reads blocks of whole lines, one
-/// thread scans each line's fields ([`fast::scan`]), one folds the calls into the state in
-/// input order. The state sees exactly the calls, in exactly the order, that
-/// [`read_serial`] gives it. At most a few blocks are held at once.
+/// Reads a whole event log on every core: this thread reads blocks of whole lines (and
+/// inflates them); each worker scans the lines of a block in place ([`fast::scan`], serde
+/// for the lines it leaves) and folds them into a state of that block alone; one thread
+/// merges the blocks' states in input order ([`State::merge_chunk`]), exactly: the report is
+/// the one [`read_serial`] gives, which the tests hold it to. A block that could reach a
+/// cap is folded line by line into the whole instead. At most a few blocks are held at once.
 pub(crate) fn read(
     state: &mut State,
     source: u32,
     reader: &mut dyn BufRead,
 ) -> std::io::Result<()> {
-    let (to_scan, scan_in) = mpsc::sync_channel::<Chunk>(1);
-    let (to_fold, fold_in) = mpsc::sync_channel::<(Chunk, Vec<Item>)>(1);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, 4);
+    let (to_work, work_in) = mpsc::sync_channel::<Numbered>(workers);
+    let work_in = Mutex::new(work_in);
+    let (to_merge, merge_in) = mpsc::sync_channel::<Done>(workers);
     let (to_reuse, reused) = mpsc::channel::<Vec<u8>>();
+    let sources = state.sources.clone();
     let folding: &mut State = &mut *state;
     std::thread::scope(|scope| {
-        scope.spawn(move || scan_stage(&scan_in, &to_fold));
-        let folder = scope.spawn(move || fold_stage(folding, source, &fold_in, &to_reuse));
-        let result = read_stage(reader, &to_scan, &reused);
-        drop(to_scan);
-        let lines = folder
+        for _ in 0..workers {
+            let (work_in, sources, to_merge) = (&work_in, &sources, to_merge.clone());
+            scope.spawn(move || work_stage(work_in, &to_merge, sources, source));
+        }
+        drop(to_merge);
+        let merger = scope.spawn(move || merge_stage(folding, source, &merge_in, &to_reuse));
+        let result = read_stage(reader, &to_work, &reused);
+        drop(to_work);
+        let lines = merger
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         result.map(|()| lines)
     })
     .map(|lines| state.source_mut(source).lines = lines)
+}
+
+/// A chunk with its place: its number from 0 and the number of its first line.
+struct Numbered {
+    seq: u64,
+    first_line: u64,
+    chunk: Chunk,
+}
+
+/// A chunk analysed: its lines scanned, and the state of its lines alone.
+struct Done {
+    numbered: Numbered,
+    items: Vec<Item>,
+    state: Option<State>,
+}
+
+/// Hands out chunks with their numbers, counting lines.
+struct Numberer<'s> {
+    out: &'s mpsc::SyncSender<Numbered>,
+    seq: u64,
+    lines: u64,
+}
+
+impl Numberer<'_> {
+    /// Sends a chunk on; `false` when nobody listens any more.
+    fn send(&mut self, chunk: Chunk) -> bool {
+        let lines = match &chunk {
+            Chunk::Block(buf, len) => {
+                let block = &buf[..*len];
+                let ends = block.iter().filter(|b| **b == b'\n').count() as u64;
+                ends + u64::from(block.last().is_some_and(|b| *b != b'\n'))
+            }
+            Chunk::Long { .. } => 1,
+        };
+        let numbered = Numbered {
+            seq: self.seq,
+            first_line: self.lines + 1,
+            chunk,
+        };
+        self.seq += 1;
+        self.lines += lines;
+        self.out.send(numbered).is_ok()
+    }
 }
 
 /// A block buffer, reused when one came back.
@@ -282,9 +335,14 @@ fn fill(
 /// streams past and handed on as its length and first bytes.
 fn read_stage(
     reader: &mut dyn BufRead,
-    out: &mpsc::SyncSender<Chunk>,
+    out: &mpsc::SyncSender<Numbered>,
     reused: &mpsc::Receiver<Vec<u8>>,
 ) -> std::io::Result<()> {
+    let mut out = Numberer {
+        out,
+        seq: 0,
+        lines: 0,
+    };
     let mut buf = block(reused);
     let mut carry = 0usize;
     loop {
@@ -295,14 +353,14 @@ fn read_stage(
                 // The whole lines read before the error still count.
                 let upto = memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |nl| nl + 1);
                 if upto > 0 {
-                    let _ = out.send(Chunk::Block(buf, upto));
+                    out.send(Chunk::Block(buf, upto));
                 }
                 return Err(e);
             }
         };
         if ended {
             if filled > 0 {
-                let _ = out.send(Chunk::Block(buf, filled));
+                out.send(Chunk::Block(buf, filled));
             }
             return Ok(());
         }
@@ -310,7 +368,7 @@ fn read_stage(
             let mut next = block(reused);
             carry = filled - (nl + 1);
             next[..carry].copy_from_slice(&buf[nl + 1..filled]);
-            if out.send(Chunk::Block(buf, nl + 1)).is_err() {
+            if !out.send(Chunk::Block(buf, nl + 1)) {
                 return Ok(());
             }
             buf = next;
@@ -326,7 +384,7 @@ fn read_stage(
                 bytes += nl as u64;
                 carry = filled - (nl + 1);
                 buf.copy_within(nl + 1..filled, 0);
-                if out.send(Chunk::Long { bytes, head }).is_err() {
+                if !out.send(Chunk::Long { bytes, head }) {
                     return Ok(());
                 }
                 if ended && carry == 0 {
@@ -336,7 +394,7 @@ fn read_stage(
             }
             bytes += filled as u64;
             if ended {
-                let _ = out.send(Chunk::Long { bytes, head });
+                out.send(Chunk::Long { bytes, head });
                 return Ok(());
             }
         }
@@ -346,14 +404,35 @@ fn read_stage(
 /// How much of a long line's start is kept to show (the state shows less).
 const HEAD: usize = 1024;
 
-/// The scanning stage: each line of each block, scanned.
-fn scan_stage(input: &mpsc::Receiver<Chunk>, out: &mpsc::SyncSender<(Chunk, Vec<Item>)>) {
-    for chunk in input {
-        let items = match &chunk {
-            Chunk::Block(buf, len) => scan_block(&buf[..*len]),
-            Chunk::Long { .. } => Vec::new(),
+/// A worker: scans the lines of each block it takes and folds them into a state of that
+/// block alone.
+fn work_stage(
+    input: &Mutex<mpsc::Receiver<Numbered>>,
+    out: &mpsc::SyncSender<Done>,
+    sources: &[Source],
+    source: u32,
+) {
+    loop {
+        let next = input
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .recv();
+        let Ok(numbered) = next else { return };
+        let (items, state) = match &numbered.chunk {
+            Chunk::Block(buf, len) => {
+                let items = scan_block(&buf[..*len]);
+                let mut state = State::chunk(sources);
+                fold_items(&mut state, source, buf, &items, numbered.first_line);
+                (items, Some(state))
+            }
+            Chunk::Long { .. } => (Vec::new(), None),
         };
-        if out.send((chunk, items)).is_err() {
+        let done = Done {
+            numbered,
+            items,
+            state,
+        };
+        if out.send(done).is_err() {
             return;
         }
     }
@@ -392,60 +471,90 @@ fn scan_block(block: &[u8]) -> Vec<Item> {
     items
 }
 
-/// The folding stage: every line into the state, in input order; gives the number of lines.
-fn fold_stage(
+/// Folds the lines of a block into a state, the first numbered `first_line`.
+fn fold_items(state: &mut State, source: u32, buf: &[u8], items: &[Item], first_line: u64) {
+    for (line_no, item) in (first_line..).zip(items) {
+        let loc = Loc {
+            source,
+            line: line_no,
+        };
+        match item {
+            Item::Empty => {}
+            Item::TooLong { start, bytes } => {
+                let head = &buf[*start..(*start + HEAD).min(buf.len())];
+                state.note_long_line(loc, *bytes, head);
+            }
+            Item::Fast {
+                start,
+                end,
+                scanned,
+            } => {
+                let line = &buf[*start..*end];
+                if scanned.schema <= EVENT_SCHEMA_VERSION {
+                    let ev = EventLine::scanned(scanned, line);
+                    state.observe(&ev.call(), loc, Raw::Bytes(line));
+                } else {
+                    state.source_mut(source).newer_schema += 1;
+                }
+            }
+            Item::Serde { start, end } => observe_serde(state, &buf[*start..*end], loc),
+        }
+    }
+}
+
+/// The line of a block at a location.
+fn line_at<'b>(buf: &'b [u8], items: &[Item], first_line: u64, loc: Loc) -> &'b [u8] {
+    let at = usize::try_from(loc.line.saturating_sub(first_line)).unwrap_or(usize::MAX);
+    match items.get(at) {
+        Some(Item::Fast { start, end, .. } | Item::Serde { start, end }) => &buf[*start..*end],
+        _ => &[],
+    }
+}
+
+/// The merging stage: each block's state into the whole, in input order; gives the number of
+/// lines.
+fn merge_stage(
     state: &mut State,
     source: u32,
-    input: &mpsc::Receiver<(Chunk, Vec<Item>)>,
+    input: &mpsc::Receiver<Done>,
     reuse: &mpsc::Sender<Vec<u8>>,
 ) -> u64 {
-    let mut line_no = 0u64;
-    for (chunk, items) in input {
-        match chunk {
-            Chunk::Long { bytes, head } => {
-                line_no += 1;
-                let loc = Loc {
-                    source,
-                    line: line_no,
-                };
-                state.note_long_line(loc, bytes, &head);
-            }
-            Chunk::Block(buf, _) => {
-                for item in &items {
-                    line_no += 1;
+    let mut waiting = std::collections::BTreeMap::new();
+    let mut next = 0u64;
+    let mut lines = 0u64;
+    for done in input {
+        waiting.insert(done.numbered.seq, done);
+        while let Some(done) = waiting.remove(&next) {
+            next += 1;
+            let Done {
+                numbered,
+                items,
+                state: chunk,
+            } = done;
+            let first_line = numbered.first_line;
+            match numbered.chunk {
+                Chunk::Long { bytes, head } => {
                     let loc = Loc {
                         source,
-                        line: line_no,
+                        line: first_line,
                     };
-                    match item {
-                        Item::Empty => {}
-                        Item::TooLong { start, bytes } => {
-                            let head = &buf[*start..(*start + HEAD).min(buf.len())];
-                            state.note_long_line(loc, *bytes, head);
-                        }
-                        Item::Fast {
-                            start,
-                            end,
-                            scanned,
-                        } => {
-                            let line = &buf[*start..*end];
-                            if scanned.schema <= EVENT_SCHEMA_VERSION {
-                                let ev = EventLine::scanned(scanned, line);
-                                state.observe(&ev.call(), loc, Raw::Bytes(line));
-                            } else {
-                                state.source_mut(source).newer_schema += 1;
-                            }
-                        }
-                        Item::Serde { start, end } => {
-                            observe_serde(state, &buf[*start..*end], loc);
-                        }
-                    }
+                    state.note_long_line(loc, bytes, &head);
+                    lines = first_line;
                 }
-                let _ = reuse.send(buf);
+                Chunk::Block(buf, _) => {
+                    let merged = chunk.is_some_and(|c| {
+                        state.merge_chunk(c, |loc| line_at(&buf, &items, first_line, loc))
+                    });
+                    if !merged {
+                        fold_items(state, source, &buf, &items, first_line);
+                    }
+                    lines = first_line + items.len() as u64 - 1;
+                    let _ = reuse.send(buf);
+                }
             }
         }
     }
-    line_no
+    lines
 }
 
 /// Folds records the caller already holds (the audit log).
