@@ -494,7 +494,7 @@ fn gen_events(path: &Path, bytes: u64, failure_every: u64) -> std::io::Result<u6
                 event.natural_key = Some(key);
             }
         } else {
-            if event.path.ends_with('s') && rng.below(4) == 0 {
+            if event.path.ends_with('s') && rng.below(8) == 0 {
                 event.method = "POST".to_owned();
                 event.status = Some(201);
                 event.natural_key = Some(format!("invoice_number=INV-{i}"));

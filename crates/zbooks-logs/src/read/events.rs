@@ -225,7 +225,7 @@ enum Chunk {
 
 /// The size of the blocks the input is read in: more than the longest line held, so a block
 /// without a line ending holds part of a line too long to hold.
-const BLOCK: usize = 2 * MAX_LINE;
+const BLOCK: usize = MAX_LINE + MAX_LINE / 4;
 
 /// Reads a whole event log on every core: this thread reads blocks of whole lines (and
 /// inflates them); each worker scans the lines of a block in place ([`fast::scan`], serde
@@ -254,7 +254,12 @@ pub(crate) fn read(
         }
         drop(to_merge);
         let merger = scope.spawn(move || merge_stage(folding, source, &merge_in, &to_reuse));
-        let result = read_stage(reader, &to_work, &reused);
+        let mut blocks = Blocks {
+            reused: &reused,
+            made: 0,
+            most: workers + 3,
+        };
+        let result = read_stage(reader, &to_work, &mut blocks);
         drop(to_work);
         let lines = merger
             .join()
@@ -307,9 +312,27 @@ impl Numberer<'_> {
     }
 }
 
-/// A block buffer, reused when one came back.
-fn block(reused: &mpsc::Receiver<Vec<u8>>) -> Vec<u8> {
-    reused.try_recv().unwrap_or_else(|_| vec![0; BLOCK])
+/// The block buffers: no more than `most` are ever made, and one that came back is reused,
+/// so memory stays flat however far one stage runs ahead of another.
+struct Blocks<'r> {
+    reused: &'r mpsc::Receiver<Vec<u8>>,
+    made: usize,
+    most: usize,
+}
+
+impl Blocks<'_> {
+    /// A block buffer; waits for one to come back when `most` are out. `None` when none
+    /// can come back any more (the merging stage is gone).
+    fn get(&mut self) -> Option<Vec<u8>> {
+        if let Ok(b) = self.reused.try_recv() {
+            return Some(b);
+        }
+        if self.made < self.most {
+            self.made += 1;
+            return Some(vec![0; BLOCK]);
+        }
+        self.reused.recv().ok()
+    }
 }
 
 /// Fills `buf[from..]` from the reader: the bytes now in it, and whether the input ended or
@@ -336,14 +359,16 @@ fn fill(
 fn read_stage(
     reader: &mut dyn BufRead,
     out: &mpsc::SyncSender<Numbered>,
-    reused: &mpsc::Receiver<Vec<u8>>,
+    blocks: &mut Blocks<'_>,
 ) -> std::io::Result<()> {
     let mut out = Numberer {
         out,
         seq: 0,
         lines: 0,
     };
-    let mut buf = block(reused);
+    let Some(mut buf) = blocks.get() else {
+        return Ok(());
+    };
     let mut carry = 0usize;
     loop {
         let (filled, ended) = fill(reader, &mut buf, carry);
@@ -365,7 +390,9 @@ fn read_stage(
             return Ok(());
         }
         if let Some(nl) = memchr::memrchr(b'\n', &buf[..filled]) {
-            let mut next = block(reused);
+            let Some(mut next) = blocks.get() else {
+                return Ok(());
+            };
             carry = filled - (nl + 1);
             next[..carry].copy_from_slice(&buf[nl + 1..filled]);
             if !out.send(Chunk::Block(buf, nl + 1)) {
