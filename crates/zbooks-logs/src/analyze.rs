@@ -55,6 +55,16 @@ impl Raw<'_> {
             Raw::Event(e) => sample_text(&serde_json::to_string(e).unwrap_or_default()),
         }
     }
+
+    /// The text as read, for [`sample_text`] to scrub later: `sample_text(&raw.unscrubbed())`
+    /// is `raw.render()`.
+    fn unscrubbed(self) -> String {
+        match self {
+            Raw::Text(s) => s.to_owned(),
+            Raw::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+            Raw::Event(e) => serde_json::to_string(e).unwrap_or_default(),
+        }
+    }
 }
 
 /// `file:line`, or `file#entry` for a HAR entry.
@@ -67,29 +77,57 @@ pub(crate) fn location(sources: &[Source], loc: Loc) -> String {
 }
 
 /// A sample rendered (and scrubbed) at most once, and only when some evidence keeps it.
+///
+/// In a chunk's state the text is kept as read, not scrubbed: most of a chunk's samples are
+/// dropped when it merges (the whole has its samples already), and scrubbing is what costs;
+/// the merge scrubs the few it keeps ([`merge_stat`]). Nothing is shown from a chunk's state.
 struct Lazy<'r> {
     loc: Loc,
     raw: Raw<'r>,
+    scrub: bool,
     value: Option<Sample>,
 }
 
 impl<'r> Lazy<'r> {
-    fn new(loc: Loc, raw: Raw<'r>) -> Self {
+    fn new(loc: Loc, raw: Raw<'r>, scrub: bool) -> Self {
         Lazy {
             loc,
             raw,
+            scrub,
             value: None,
         }
     }
 
     fn get(&mut self, sources: &[Source]) -> Sample {
-        let (loc, raw) = (self.loc, self.raw);
+        let (loc, raw, scrub) = (self.loc, self.raw, self.scrub);
         self.value
             .get_or_insert_with(|| Sample {
                 location: location(sources, loc),
-                text: raw.render(),
+                text: if scrub {
+                    raw.render()
+                } else {
+                    raw.unscrubbed()
+                },
             })
             .clone()
+    }
+}
+
+/// A chunk's sample, scrubbed as [`Raw::render`] scrubs.
+fn scrubbed(s: &Sample) -> Sample {
+    Sample {
+        location: s.location.clone(),
+        text: sample_text(&s.text),
+    }
+}
+
+/// [`Stat::merge`] of a chunk's figures, scrubbing the samples it keeps.
+fn merge_stat(g: &mut Stat, c: &Stat) {
+    g.count += c.count;
+    g.first = min_of(g.first, c.first);
+    g.last = max_of(g.last, c.last);
+    for s in &c.samples {
+        push_sample(&mut g.samples, || scrubbed(s));
     }
 }
 
@@ -325,6 +363,7 @@ pub(crate) struct State {
     pub(crate) capped: Vec<&'static str>,
     path_buf: String,
     label_buf: String,
+    key_buf: Vec<u8>,
     /// Set on the state of a chunk analysed on its own thread: what depends on the order of
     /// the calls across chunks, kept to be applied in input order when chunks merge.
     deferred: Option<Box<Deferred>>,
@@ -509,6 +548,7 @@ impl State {
             capped: _,
             path_buf: _,
             label_buf: _,
+            key_buf: _,
             deferred,
         } = c;
         for (g, s) in self.sources.iter_mut().zip(&sources) {
@@ -555,7 +595,7 @@ impl State {
             if o.limit_from_45.is_some() {
                 g.limit_from_45 = o.limit_from_45;
             }
-            g.org_param.merge(&o.org_param);
+            merge_stat(&mut g.org_param, &o.org_param);
         }
         let org = |i: u32| org_map[i as usize];
         let Some(deferred) = deferred else {
@@ -602,10 +642,12 @@ impl State {
         }
         for key in order.failing_statuses {
             if let Some(stat) = failing_statuses.get(&key) {
-                self.failing_statuses
-                    .entry((key.0, org(key.1)))
-                    .or_default()
-                    .merge(stat);
+                merge_stat(
+                    self.failing_statuses
+                        .entry((key.0, org(key.1)))
+                        .or_default(),
+                    stat,
+                );
             }
         }
         for key in order.statuses {
@@ -613,7 +655,7 @@ impl State {
         }
         for key in order.classes {
             if let Some(stat) = classes.get(&key) {
-                self.classes.entry(key).or_default().merge(stat);
+                merge_stat(self.classes.entry(key).or_default(), stat);
             }
         }
         for key in order.minutes {
@@ -643,9 +685,9 @@ impl State {
             *self.token_minutes.entry(key).or_default() +=
                 token_minutes.get(&key).copied().unwrap_or(0);
         }
-        self.token_throttled.merge(&token_throttled);
-        for sample in token_samples {
-            push_sample(&mut self.token_samples, || sample);
+        merge_stat(&mut self.token_throttled, &token_throttled);
+        for sample in &token_samples {
+            push_sample(&mut self.token_samples, || scrubbed(sample));
         }
         self.auth57.extend(auth57.into_iter().map(|a| Auth57 {
             org: org(a.org),
@@ -654,20 +696,17 @@ impl State {
         }));
         for key in order.not_found {
             if let Some(stat) = not_found.get(&key) {
-                self.not_found
-                    .entry((org(key.0), key.1))
-                    .or_default()
-                    .merge(stat);
+                merge_stat(self.not_found.entry((org(key.0), key.1)).or_default(), stat);
             }
         }
         for key in order.validation {
             if let Some(stat) = validation.get(&key) {
-                self.validation.entry(key).or_default().merge(stat);
+                merge_stat(self.validation.entry(key).or_default(), stat);
             }
         }
         for key in order.unanswered {
             if let Some(stat) = unanswered.get(&key) {
-                self.unanswered.entry(org(key)).or_default().merge(stat);
+                merge_stat(self.unanswered.entry(org(key)).or_default(), stat);
             }
         }
 
@@ -899,7 +938,7 @@ impl State {
         raw: Raw<'_>,
     ) {
         let ts = call.ts;
-        let mut lazy = Lazy::new(loc, raw);
+        let mut lazy = Lazy::new(loc, raw, self.deferred.is_none());
         let sources = &self.sources;
         let n = self.classes.len();
         self.classes
@@ -1043,7 +1082,7 @@ impl State {
             *self.token_minutes.entry(t.div_euclid(MINUTE)).or_default() += 1;
             note_new!(self.token_minutes, n, t.div_euclid(MINUTE));
         }
-        let mut lazy = Lazy::new(loc, raw);
+        let mut lazy = Lazy::new(loc, raw, self.deferred.is_none());
         let sources = &self.sources;
         push_sample(&mut self.token_samples, || lazy.get(sources));
         match outcome {
@@ -1117,7 +1156,8 @@ impl State {
         if !create && !lookup {
             return;
         }
-        let mut key_bytes = Vec::with_capacity(64);
+        let mut key_bytes = std::mem::take(&mut self.key_buf);
+        key_bytes.clear();
         key_bytes.extend_from_slice(self.orgs[org as usize].id.as_bytes());
         key_bytes.push(0);
         key_bytes.extend_from_slice(call::resource_of(&self.path_buf).as_bytes());
@@ -1125,10 +1165,15 @@ impl State {
         match (call.natural_key, call.body_hash) {
             (Some(k), _) => key_bytes.extend_from_slice(k.as_bytes()),
             (None, Some(h)) if create => key_bytes.extend_from_slice(&h.to_le_bytes()),
-            _ => return,
+            _ => {
+                self.key_buf = key_bytes;
+                return;
+            }
         }
+        let key = hash_bytes(&key_bytes);
+        self.key_buf = key_bytes;
         let c = CreateCall {
-            key: hash_bytes(&key_bytes),
+            key,
             create,
             failure,
             unanswered: call.is_unanswered(),
@@ -1208,7 +1253,7 @@ impl State {
             return;
         }
         if self.create_details.len() < MAX_KEY_DETAILS || self.create_details.contains_key(&key) {
-            let mut lazy = Lazy::new(c.loc, raw);
+            let mut lazy = Lazy::new(c.loc, raw, self.deferred.is_none());
             let sources = &self.sources;
             let detail = self
                 .create_details
@@ -1263,7 +1308,7 @@ fn max_of(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
 /// Merges a code's figures: the first statuses (at most `most`) and the first message in
 /// input order.
 fn merge_code(g: &mut CodeStat, c: &CodeStat, most: Option<usize>) {
-    g.stat.merge(&c.stat);
+    merge_stat(&mut g.stat, &c.stat);
     for s in &c.statuses {
         if !g.statuses.contains(s) && most.is_none_or(|m| g.statuses.len() < m) {
             g.statuses.push(*s);

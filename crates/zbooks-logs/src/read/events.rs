@@ -94,7 +94,9 @@ impl<'a> EventLine<'a> {
 
     /// The line the fast scanner read, as serde would have read it.
     fn scanned(s: &'a Scanned, line: &'a [u8]) -> Self {
-        let text = |t: &'a fast::Text| Cow::Borrowed(t.get(line));
+        // A line the scanner read is valid UTF-8 as a whole: checked once, then sliced.
+        let whole = std::str::from_utf8(line).ok();
+        let text = |t: &'a fast::Text| Cow::Borrowed(t.get(line, whole));
         EventLine {
             schema: s.schema,
             ts: text(&s.ts),
@@ -296,7 +298,7 @@ impl Numberer<'_> {
         let lines = match &chunk {
             Chunk::Block(buf, len) => {
                 let block = &buf[..*len];
-                let ends = block.iter().filter(|b| **b == b'\n').count() as u64;
+                let ends = memchr::memchr_iter(b'\n', block).count() as u64;
                 ends + u64::from(block.last().is_some_and(|b| *b != b'\n'))
             }
             Chunk::Long { .. } => 1,

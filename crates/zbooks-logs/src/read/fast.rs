@@ -22,13 +22,16 @@ pub(crate) enum Text {
 }
 
 impl Text {
-    /// The text, given the line it was scanned from.
-    pub(crate) fn get<'a>(&'a self, line: &'a [u8]) -> &'a str {
+    /// The text, given the line it was scanned from (and that line as text, when it is).
+    pub(crate) fn get<'a>(&'a self, line: &'a [u8], whole: Option<&'a str>) -> &'a str {
         match self {
-            Text::Span(start, end) => line
-                .get(*start as usize..*end as usize)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .unwrap_or(""),
+            Text::Span(start, end) => {
+                let range = *start as usize..*end as usize;
+                whole
+                    .and_then(|w| w.get(range.clone()))
+                    .or_else(|| line.get(range).and_then(|b| std::str::from_utf8(b).ok()))
+                    .unwrap_or("")
+            }
             Text::Owned(s) => s,
         }
     }
@@ -114,7 +117,7 @@ impl<'a> Cursor<'a> {
     fn plain(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
         let start = self.i;
-        let len = memchr::memchr2(b'"', b'\\', &self.b[start..])?;
+        let len = quote_or_escape(&self.b[start..])?;
         let end = start + len;
         if self.b[end] != b'"' || !self.b[start..end].iter().all(|c| (0x20..0x7f).contains(c)) {
             return None;
@@ -128,7 +131,7 @@ impl<'a> Cursor<'a> {
     fn string(&mut self) -> Option<Text> {
         self.eat(b'"')?;
         let start = self.i;
-        let len = memchr::memchr2(b'"', b'\\', &self.b[start..])?;
+        let len = quote_or_escape(&self.b[start..])?;
         let end = start + len;
         if self.b[end] == b'"' {
             let bytes = &self.b[start..end];
@@ -145,7 +148,7 @@ impl<'a> Cursor<'a> {
         let mut out = Vec::with_capacity(len + 16);
         let mut at = start;
         loop {
-            let len = memchr::memchr2(b'"', b'\\', &self.b[at..])?;
+            let len = quote_or_escape(&self.b[at..])?;
             let seg = &self.b[at..at + len];
             if !valid_text(seg) {
                 return None;
@@ -260,6 +263,19 @@ impl<'a> Cursor<'a> {
             _ => None,
         }
     }
+}
+
+/// Where the first `"` or `\` of `b` is. Most strings of an event are short, and a loop
+/// finds the end of a short one sooner than a vector search is set up.
+fn quote_or_escape(b: &[u8]) -> Option<usize> {
+    const SHORT: usize = 32;
+    if let Some(i) = b.iter().take(SHORT).position(|c| *c == b'"' || *c == b'\\') {
+        return Some(i);
+    }
+    if b.len() <= SHORT {
+        return None;
+    }
+    memchr::memchr2(b'"', b'\\', &b[SHORT..]).map(|i| i + SHORT)
 }
 
 /// Bytes serde reads as a string as they are: no control character, valid UTF-8.
@@ -429,7 +445,7 @@ pub(crate) fn scan(line: &[u8]) -> Option<Scanned> {
         return None;
     }
     let ts = ts?;
-    let ts_ms = crate::time::parse_iso(ts.get(line).as_bytes());
+    let ts_ms = crate::time::parse_iso(ts.get(line, None).as_bytes());
     Some(Scanned {
         schema: schema?,
         ts,
