@@ -265,17 +265,9 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Where the first `"` or `\` of `b` is. Most strings of an event are short, and a loop
-/// finds the end of a short one sooner than a vector search is set up.
+/// Where the first `"` or `\` of `b` is.
 fn quote_or_escape(b: &[u8]) -> Option<usize> {
-    const SHORT: usize = 32;
-    if let Some(i) = b.iter().take(SHORT).position(|c| *c == b'"' || *c == b'\\') {
-        return Some(i);
-    }
-    if b.len() <= SHORT {
-        return None;
-    }
-    memchr::memchr2(b'"', b'\\', &b[SHORT..]).map(|i| i + SHORT)
+    memchr::memchr2(b'"', b'\\', b)
 }
 
 /// Bytes serde reads as a string as they are: no control character, valid UTF-8.
