@@ -199,7 +199,9 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
             ));
         }
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    // The cargo that runs this task (cargo sets CARGO for what it runs), so the benchmarks are
+    // built by the same toolchain.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     eprintln!("building the release binaries (cargo build --release -p zbooks-cli)");
     let status = Command::new(&cargo)
         .args(["build", "--release", "-p", "zbooks-cli", "--bin", "zbooks"])

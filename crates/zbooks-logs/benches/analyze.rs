@@ -477,7 +477,7 @@ fn gen_events(path: &Path, bytes: u64, failure_every: u64) -> std::io::Result<u6
         if i.is_multiple_of(3000) {
             event.kind = EventKind::Token;
             event.organization_id = None;
-            event.method = "POST".to_owned();
+            "POST".clone_into(&mut event.method);
             "/oauth/v2/token".clone_into(&mut event.path);
             event.duration_ms = 180;
         } else if let Some((key, attempt)) = retry_of.take() {
@@ -487,7 +487,7 @@ fn gen_events(path: &Path, bytes: u64, failure_every: u64) -> std::io::Result<u6
                 event.natural_key = Some(key.clone());
                 retry_of = Some((key, 2));
             } else {
-                event.method = "POST".to_owned();
+                "POST".clone_into(&mut event.method);
                 "/books/v3/invoices".clone_into(&mut event.path);
                 event.status = Some(201);
                 event.attempt = attempt;
@@ -495,7 +495,7 @@ fn gen_events(path: &Path, bytes: u64, failure_every: u64) -> std::io::Result<u6
             }
         } else {
             if event.path.ends_with('s') && rng.below(8) == 0 {
-                event.method = "POST".to_owned();
+                "POST".clone_into(&mut event.method);
                 event.status = Some(201);
                 event.natural_key = Some(format!("invoice_number=INV-{i}"));
             }

@@ -55,8 +55,12 @@ struct EventLine<'a> {
     purpose: Option<Purpose>,
     /// `ts` read already (by the fast scanner, on its own thread); read from `ts` when not.
     #[serde(skip)]
-    ts_read: Option<Option<time::Millis>>,
+    ts_read: Option<KnownTime>,
 }
+
+/// A `ts` read already: its time, or `None` when it is not one.
+#[derive(Clone, Copy)]
+struct KnownTime(Option<time::Millis>);
 
 /// Only the version, to tell a newer schema from a broken line.
 #[derive(Deserialize)]
@@ -113,7 +117,7 @@ impl<'a> EventLine<'a> {
             duration_ms: s.duration_ms,
             natural_key: s.natural_key.as_ref().map(text),
             purpose: s.purpose,
-            ts_read: Some(s.ts_ms),
+            ts_read: Some(KnownTime(s.ts_ms)),
         }
     }
 
@@ -122,7 +126,7 @@ impl<'a> EventLine<'a> {
         Call {
             ts: self
                 .ts_read
-                .unwrap_or_else(|| time::parse_iso(self.ts.as_bytes())),
+                .map_or_else(|| time::parse_iso(self.ts.as_bytes()), |k| k.0),
             token,
             org: self.organization_id.as_deref().filter(|o| !o.is_empty()),
             method: Some(&self.method),
@@ -202,6 +206,10 @@ fn observe_serde(state: &mut State, line: &[u8], loc: Loc) {
 }
 
 /// One line as the parsing stage left it, by its place in its block.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "kept by the thousand in one vector per block; boxing would allocate per line"
+)]
 enum Item {
     /// Blank once its line ending is removed.
     Empty,

@@ -4,6 +4,11 @@
 //! meets: escapes, non-ASCII, whitespace, newer schemas, broken lines, blank and CRLF lines,
 //! lines longer than a block), plain and gzip, through small and erroring readers, the two
 //! must give the same report, byte for byte of its JSON. So the fast path cannot drift.
+#![expect(
+    clippy::unwrap_used,
+    clippy::format_push_string,
+    reason = "a test and its data generator: terse, and a panic is a test failure"
+)]
 
 use std::io::{Read, Write};
 
@@ -175,7 +180,7 @@ fn line(rng: &mut Rng, i: u64, failure_every: u64) -> String {
         0 => s = s.replacen(':', ": ", 3),
         1 => s = s.replacen(r#""schema":1"#, r#""schema":2"#, 1),
         2 => s.truncate(s.len() / 2),
-        3 => s.push_str("\r"),
+        3 => s.push('\r'),
         4 => s = String::new(),
         5 => s = s.replacen(r#""status":200"#, r#""status":200.0"#, 1),
         6 => s = s.replacen(r#""attempt":"#, r#""attempt":null,"attempt":"#, 1),
@@ -188,7 +193,7 @@ fn line(rng: &mut Rng, i: u64, failure_every: u64) -> String {
         13 => s = format!(" {s}"),
         14 => s = s.replacen("/books", r"\/books", 1),
         15 => s = s.replacen(r#""sent""#, r#""se\u006et""#, 1),
-        16 => s = "not json at all".to_owned(),
+        16 => "not json at all".clone_into(&mut s),
         _ => {}
     }
     s
@@ -249,7 +254,7 @@ impl Read for Trickle<'_> {
             return Err(std::io::Error::other("the disk went away"));
         }
         self.calls += 1;
-        if self.calls % 3 == 0 {
+        if self.calls.is_multiple_of(3) {
             return Err(std::io::ErrorKind::Interrupted.into());
         }
         let n = self.step.min(buf.len()).min(self.data.len() - self.at);
