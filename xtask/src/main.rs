@@ -9,6 +9,9 @@
 //! `cargo xtask modules` prints each crate's module cycles (see `modules.rs`) and fails when a
 //! crate listed as strict has one.
 //!
+//! `cargo xtask bench [--quick]` builds the release binaries, runs every registered benchmark
+//! and prints one table of figures, targets and same-run baselines (see `bench.rs`).
+//!
 //! The xtask is never shipped and nothing depends on it.
 #![expect(
     clippy::print_stdout,
@@ -28,16 +31,20 @@ use std::process::{Command, ExitCode};
 )]
 mod openapi;
 
+mod bench;
 mod man;
 mod modules;
 
-const USAGE: &str = "usage: cargo xtask regen|modules\n\n\
+const USAGE: &str = "usage: cargo xtask regen|modules|bench\n\n\
     regen   rewrite every generated file from its vendored input:\n\
     \x20       crates/zbooks-sim/src/generated.rs  from spec/zoho-openapi/\n\
     \x20       docs/error-catalog.md               from crates/zbooks-types/src/catalog.rs\n\
     \x20       docs/reference/env.md               from crates/zbooks-cli/src/env.rs\n\
     \x20       docs/man/*.1                        from the CLI's command tree (crates/zbooks-cli)\n\
-    modules print the cycles among each crate's modules; fail on one in a strict crate\n";
+    modules print the cycles among each crate's modules; fail on one in a strict crate\n\
+    bench [--quick] [NAME...]\n\
+    \x20       build the release binaries, run every benchmark (or those named) and print\n\
+    \x20       one table: each figure, its target, and its baseline measured in the same run\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -69,6 +76,16 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        ["bench", rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|s| (*s).to_owned()).collect();
+            match bench::run(&workspace_root(), &rest) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS

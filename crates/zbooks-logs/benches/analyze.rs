@@ -12,6 +12,13 @@
 //! Each measurement runs in a child process (this binary again, with `--child`), so its peak
 //! resident memory (`VmHWM`) is its own. Inputs are generated deterministically into the
 //! target directory and removed afterwards.
+//!
+//! `--report [--quick]` (what `cargo xtask bench` runs) measures the whole CLI process instead:
+//! `$ZBOOKS_BIN logs analyze FILE --format json` on a failure-heavy zbooks event log (one line
+//! in five a failure: codes 44, 57, 1002, 1000, 3062) and on a mostly successful one, 300 MB
+//! each (30 MB with `--quick`), median of 3 runs, with its peak RSS, and as the baseline
+//! `jq -r .code FILE | sort | uniq -c` on the same file in the same run. It prints `BENCH`
+//! lines (see `xtask/src/bench.rs`).
 #![expect(clippy::print_stdout, reason = "a benchmark prints its table")]
 #![expect(
     clippy::many_single_char_names,
@@ -25,6 +32,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use zbooks_logs::{AnalyzeOptions, Analyzer};
+use zbooks_types::event::{CallEvent, EVENT_SCHEMA_VERSION, EventKind, Purpose, Wait, WaitReason};
+use zbooks_types::{FailureClass, Sent};
 
 const ORGS: [&str; 3] = ["10234695", "20000001", "30000003"];
 const PATHS: [&str; 6] = [
@@ -327,6 +336,9 @@ fn run_jq(path: &Path, bytes: u64) -> Option<Row> {
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--report") {
+        return report(&args);
+    }
     if let Some(i) = args.iter().position(|a| a == "--child") {
         if let Some(p) = args.get(i + 1) {
             child(Path::new(p));
@@ -396,6 +408,282 @@ fn main() -> std::io::Result<()> {
             r.rss_mb,
             r.note
         );
+    }
+    Ok(())
+}
+
+/// The failures of the failure-heavy log, in turn: (status, code, class, message).
+const FAILURES: [(u16, i64, FailureClass, &str); 5] = [
+    (
+        429,
+        44,
+        FailureClass::RateLimitedMinute,
+        "For security reasons your organization has been blocked as it have exceeded the maximum number of requests per minute that can originate from an organization.",
+    ),
+    (
+        401,
+        57,
+        FailureClass::AuthExpired,
+        "You are not authorized to perform this operation",
+    ),
+    (404, 1002, FailureClass::NotFound, "Invoice does not exist."),
+    (500, 1000, FailureClass::TransientServer, "Internal error"),
+    (
+        400,
+        3062,
+        FailureClass::Duplicate,
+        "The customer \"Acme Trading 17\" already exists. Please specify a different name.",
+    ),
+];
+
+/// A zbooks event log as the client writes it (`serde_json::to_string` of each
+/// [`CallEvent`], one per line): one line in `failure_every` a failure (the codes of
+/// [`FAILURES`] in turn), a token request every 3000 lines, creates with their natural key,
+/// the lookups that settle a 1000 on a create, pacing waits.
+fn gen_events(path: &Path, bytes: u64, failure_every: u64) -> std::io::Result<u64> {
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B);
+    let mut written = 0u64;
+    let mut i = 0u64;
+    let mut failures = 0usize;
+    let mut retry_of: Option<(String, u32)> = None;
+    while written < bytes {
+        let t = START + i64::try_from(i).unwrap_or(0) * 50;
+        let at = ts(t);
+        let mut event = CallEvent {
+            schema: EVENT_SCHEMA_VERSION,
+            ts: at,
+            kind: EventKind::Attempt,
+            organization_id: Some(ORGS[rng.below(3)].to_owned()),
+            method: "GET".to_owned(),
+            path: PATHS[rng.below(6)].to_owned(),
+            status: Some(200),
+            code: None,
+            message: None,
+            class: None,
+            sent: Sent::Answered,
+            attempt: 1,
+            waited: Vec::new(),
+            duration_ms: 40 + rng.below(400) as u64,
+            natural_key: None,
+            purpose: None,
+        };
+        if rng.below(3) == 0 {
+            event.waited.push(Wait {
+                reason: WaitReason::Pacing,
+                ms: rng.below(600) as u64,
+            });
+        }
+        if i.is_multiple_of(3000) {
+            event.kind = EventKind::Token;
+            event.organization_id = None;
+            "POST".clone_into(&mut event.method);
+            "/oauth/v2/token".clone_into(&mut event.path);
+            event.duration_ms = 180;
+        } else if let Some((key, attempt)) = retry_of.take() {
+            // After a create in doubt: the lookup by its key, then the create again.
+            if attempt == 0 {
+                event.purpose = Some(Purpose::Lookup);
+                event.natural_key = Some(key.clone());
+                retry_of = Some((key, 2));
+            } else {
+                "POST".clone_into(&mut event.method);
+                "/books/v3/invoices".clone_into(&mut event.path);
+                event.status = Some(201);
+                event.attempt = attempt;
+                event.natural_key = Some(key);
+            }
+        } else {
+            if event.path.ends_with('s') && rng.below(8) == 0 {
+                "POST".clone_into(&mut event.method);
+                event.status = Some(201);
+                event.natural_key = Some(format!("invoice_number=INV-{i}"));
+            }
+            if (i % failure_every) == failure_every - 1 {
+                let (status, code, class, message) = FAILURES[failures % FAILURES.len()];
+                failures += 1;
+                event.status = Some(status);
+                event.code = Some(code);
+                event.class = Some(class);
+                event.message = Some(message.to_owned());
+                if code == 1000 && event.method == "POST" {
+                    retry_of = event.natural_key.clone().map(|k| (k, 0));
+                }
+            }
+        }
+        let line = serde_json::to_string(&event).map_err(std::io::Error::other)?;
+        w.write_all(line.as_bytes())?;
+        w.write_all(b"\n")?;
+        written += line.len() as u64 + 1;
+        i += 1;
+    }
+    w.flush()?;
+    Ok(written)
+}
+
+/// The median of some figures.
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs.get(xs.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Runs a command under `/usr/bin/time` (when there is one) for its peak RSS: seconds, peak
+/// RSS in MiB, and its standard output.
+fn timed(program: &Path, args: &[&std::ffi::OsStr], rss_file: &Path) -> (f64, f64, Vec<u8>) {
+    let time = Path::new("/usr/bin/time");
+    let mut command = if time.exists() {
+        let mut c = Command::new(time);
+        c.arg("-f").arg("%M").arg("-o").arg(rss_file).arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    command.args(args);
+    let start = Instant::now();
+    let out = command.output();
+    let secs = start.elapsed().as_secs_f64();
+    let Ok(out) = out else {
+        return (f64::NAN, f64::NAN, Vec::new());
+    };
+    if !out.status.success() {
+        println!(
+            "note: {} exited with {}: {}",
+            program.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        return (f64::NAN, f64::NAN, out.stdout);
+    }
+    let rss = std::fs::read_to_string(rss_file)
+        .ok()
+        .and_then(|s| s.lines().last().and_then(|l| l.trim().parse::<f64>().ok()))
+        .map_or(f64::NAN, |kb| kb / 1024.0);
+    (secs, rss, out.stdout)
+}
+
+fn figure(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.1}")
+    } else {
+        "NA".to_owned()
+    }
+}
+
+/// `--report`: the whole CLI process against jq, as `BENCH` lines.
+fn report(args: &[String]) -> std::io::Result<()> {
+    let quick = args.iter().any(|a| a == "--quick");
+    let keep = args.iter().any(|a| a == "--keep");
+    let size: u64 = if quick { 30_000_000 } else { 300_000_000 };
+    let runs = 3;
+    let zbooks = args
+        .iter()
+        .position(|a| a == "--zbooks")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("ZBOOKS_BIN").map(PathBuf::from));
+    let Some(zbooks) = zbooks.filter(|p| p.exists()) else {
+        println!(
+            "note: no zbooks binary: set ZBOOKS_BIN or pass --zbooks (cargo xtask bench does)"
+        );
+        return Err(std::io::Error::other("no zbooks binary"));
+    };
+    let jq = Path::new("/usr/bin/jq");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("zbooks-logs-bench");
+    std::fs::create_dir_all(&dir)?;
+    let rss_file = dir.join("rss.txt");
+    let cases = [
+        ("failures", "failure-heavy (1 in 5 failed)", 5, 500.0),
+        (
+            "successes",
+            "mostly successful (1 in 100 failed)",
+            100,
+            1000.0,
+        ),
+    ];
+    for (name, what, failure_every, target) in cases {
+        let path = dir.join(format!("{name}.jsonl"));
+        let bytes = gen_events(&path, size, failure_every)?;
+        let megabytes = mb(bytes);
+        let file = path.as_os_str();
+        let mut secs = Vec::new();
+        let mut rss = Vec::new();
+        for _ in 0..runs {
+            let (s, r, out) = timed(
+                &zbooks,
+                &[
+                    "logs".as_ref(),
+                    "analyze".as_ref(),
+                    file,
+                    "--format".as_ref(),
+                    "json".as_ref(),
+                ],
+                &rss_file,
+            );
+            if serde_json::from_slice::<serde_json::Value>(&out).is_err() {
+                println!("note: zbooks logs analyze did not print a JSON report");
+                secs.push(f64::NAN);
+            } else {
+                secs.push(s);
+            }
+            rss.push(r);
+        }
+        let ours = megabytes / median(secs);
+        let peak = rss.iter().copied().fold(f64::NAN, f64::max);
+        let (base, base_rss, note) = if jq.exists() {
+            let mut secs = Vec::new();
+            let mut rss = Vec::new();
+            for _ in 0..runs {
+                let start = Instant::now();
+                let out = Command::new("sh")
+                    .arg("-c")
+                    .arg(
+                        r#"/usr/bin/time -f %M -o "$2" /usr/bin/jq -r .code "$1" | sort | uniq -c"#,
+                    )
+                    .arg("sh")
+                    .arg(&path)
+                    .arg(&rss_file)
+                    .output();
+                let s = start.elapsed().as_secs_f64();
+                secs.push(if out.is_ok_and(|o| o.status.success()) {
+                    s
+                } else {
+                    f64::NAN
+                });
+                rss.push(
+                    std::fs::read_to_string(&rss_file)
+                        .ok()
+                        .and_then(|s| s.lines().last().and_then(|l| l.trim().parse::<f64>().ok()))
+                        .map_or(f64::NAN, |kb| kb / 1024.0),
+                );
+            }
+            (
+                megabytes / median(secs),
+                rss.iter().copied().fold(f64::NAN, f64::max),
+                "jq -r .code | sort | uniq -c",
+            )
+        } else {
+            (f64::NAN, f64::NAN, "no /usr/bin/jq: baseline=NA")
+        };
+        println!(
+            "logs analyze, {what}: {megabytes:.0} MB, {} MB/s, peak {} MiB (median of {runs}); {note}: {} MB/s, peak {} MiB",
+            figure(ours),
+            figure(peak),
+            figure(base),
+            figure(base_rss),
+        );
+        println!(
+            "BENCH logs_analyze_{name} value={} unit=MB/s target=>={target} baseline={} baseline_name=jq_code_count",
+            figure(ours),
+            figure(base),
+        );
+        println!(
+            "BENCH logs_analyze_{name}_rss value={} unit=MiB target=<=64 baseline={} baseline_name=jq_peak_rss",
+            figure(peak),
+            figure(base_rss),
+        );
+        if !keep {
+            std::fs::remove_file(&path)?;
+        }
     }
     Ok(())
 }

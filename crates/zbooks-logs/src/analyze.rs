@@ -55,6 +55,16 @@ impl Raw<'_> {
             Raw::Event(e) => sample_text(&serde_json::to_string(e).unwrap_or_default()),
         }
     }
+
+    /// The text as read, for [`sample_text`] to scrub later: `sample_text(&raw.unscrubbed())`
+    /// is `raw.render()`.
+    fn unscrubbed(self) -> String {
+        match self {
+            Raw::Text(s) => s.to_owned(),
+            Raw::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+            Raw::Event(e) => serde_json::to_string(e).unwrap_or_default(),
+        }
+    }
 }
 
 /// `file:line`, or `file#entry` for a HAR entry.
@@ -67,29 +77,57 @@ pub(crate) fn location(sources: &[Source], loc: Loc) -> String {
 }
 
 /// A sample rendered (and scrubbed) at most once, and only when some evidence keeps it.
+///
+/// In a chunk's state the text is kept as read, not scrubbed: most of a chunk's samples are
+/// dropped when it merges (the whole has its samples already), and scrubbing is what costs;
+/// the merge scrubs the few it keeps ([`merge_stat`]). Nothing is shown from a chunk's state.
 struct Lazy<'r> {
     loc: Loc,
     raw: Raw<'r>,
+    scrub: bool,
     value: Option<Sample>,
 }
 
 impl<'r> Lazy<'r> {
-    fn new(loc: Loc, raw: Raw<'r>) -> Self {
+    fn new(loc: Loc, raw: Raw<'r>, scrub: bool) -> Self {
         Lazy {
             loc,
             raw,
+            scrub,
             value: None,
         }
     }
 
     fn get(&mut self, sources: &[Source]) -> Sample {
-        let (loc, raw) = (self.loc, self.raw);
+        let (loc, raw, scrub) = (self.loc, self.raw, self.scrub);
         self.value
             .get_or_insert_with(|| Sample {
                 location: location(sources, loc),
-                text: raw.render(),
+                text: if scrub {
+                    raw.render()
+                } else {
+                    raw.unscrubbed()
+                },
             })
             .clone()
+    }
+}
+
+/// A chunk's sample, scrubbed as [`Raw::render`] scrubs.
+fn scrubbed(s: &Sample) -> Sample {
+    Sample {
+        location: s.location.clone(),
+        text: sample_text(&s.text),
+    }
+}
+
+/// [`Stat::merge`] of a chunk's figures, scrubbing the samples it keeps.
+fn merge_stat(g: &mut Stat, c: &Stat) {
+    g.count += c.count;
+    g.first = min_of(g.first, c.first);
+    g.last = max_of(g.last, c.last);
+    for s in &c.samples {
+        push_sample(&mut g.samples, || scrubbed(s));
     }
 }
 
@@ -325,6 +363,69 @@ pub(crate) struct State {
     pub(crate) capped: Vec<&'static str>,
     path_buf: String,
     label_buf: String,
+    key_buf: Vec<u8>,
+    /// Set on the state of a chunk analysed on its own thread: what depends on the order of
+    /// the calls across chunks, kept to be applied in input order when chunks merge.
+    deferred: Option<Box<Deferred>>,
+}
+
+/// Records a key new to one of a chunk's maps, in the order keys first appear.
+macro_rules! note_new {
+    ($self:ident . $map:ident, $before:expr, $key:expr) => {
+        if $self.$map.len() > $before
+            && let Some(d) = &mut $self.deferred
+        {
+            d.order.$map.push($key);
+        }
+    };
+}
+
+/// The keys of a chunk's maps in the order they first appeared. A map's iteration order
+/// (which some rules follow, to pick samples and break ties) depends on the order its keys
+/// were inserted in; merging a chunk inserts its new keys in this order, so the whole's maps
+/// are laid out exactly as folding line by line lays them out.
+#[derive(Debug, Default)]
+struct Order {
+    codes: Vec<(i64, u32)>,
+    accounts_errors: Vec<String>,
+    failing_statuses: Vec<(u16, u32)>,
+    statuses: Vec<u16>,
+    classes: Vec<FailureClass>,
+    minutes: Vec<(u32, i64)>,
+    error_minutes: Vec<i64>,
+    days: Vec<(u32, i64)>,
+    token_minutes: Vec<i64>,
+    not_found: Vec<(u32, String)>,
+    validation: Vec<(i64, String)>,
+    unanswered: Vec<u32>,
+    /// (endpoint, code) of each endpoint's code counts.
+    endpoint_codes: Vec<(u32, i64)>,
+}
+
+/// What a chunk leaves for [`State::merge_chunk`] to apply in input order.
+#[derive(Debug, Default)]
+struct Deferred {
+    /// The order of the keys of its maps.
+    order: Order,
+    /// Calls in flight: (organization, start, end).
+    flights: Vec<(u32, Millis, Millis)>,
+    /// Creates and lookups.
+    creates: Vec<CreateCall>,
+}
+
+/// One create or lookup, as [`State::apply_create`] needs it.
+#[derive(Debug)]
+struct CreateCall {
+    key: u64,
+    create: bool,
+    failure: Option<FailureClass>,
+    unanswered: bool,
+    status: Option<u16>,
+    ts: Option<Millis>,
+    natural_key: Option<String>,
+    org: u32,
+    endpoint: u32,
+    loc: Loc,
 }
 
 fn cap_note(capped: &mut Vec<&'static str>, what: &'static str) {
@@ -353,6 +454,275 @@ impl State {
     pub(crate) fn source_mut(&mut self, source: u32) -> &mut Source {
         let i = source as usize;
         &mut self.sources[i]
+    }
+
+    /// The state of one chunk of an input, analysed on its own thread and merged into the
+    /// whole with [`State::merge_chunk`]; `sources` are the analysis's inputs so far.
+    pub(crate) fn chunk(sources: &[Source]) -> State {
+        State {
+            sources: sources
+                .iter()
+                .map(|s| Source {
+                    name: s.name.clone(),
+                    format: s.format,
+                    gzip: s.gzip,
+                    lines: 0,
+                    records: 0,
+                    unreadable: 0,
+                    newer_schema: 0,
+                    long_lines: 0,
+                    error: None,
+                    entries: s.entries,
+                })
+                .collect(),
+            deferred: Some(Box::default()),
+            ..State::default()
+        }
+    }
+
+    /// Merges the state of the chunk that follows everything folded so far, exactly as if
+    /// its lines had been folded here one by one: counters add, first and last times meet,
+    /// samples and first statuses are kept in input order, organizations and endpoints keep
+    /// the order they first appeared in, and what depends on the order of the calls (calls
+    /// in flight, creates in doubt) is applied now, in input order; `line` gives a line of
+    /// the chunk by its location, for the samples that this makes.
+    ///
+    /// Gives `false`, and merges nothing, when a cap could be reached by this chunk: then
+    /// which keys are kept depends on the order within it, and the caller folds its lines
+    /// one by one instead.
+    pub(crate) fn merge_chunk<'b>(&mut self, c: State, line: impl Fn(Loc) -> &'b [u8]) -> bool {
+        let fits = |a: usize, b: usize, cap: usize| a + b <= cap;
+        if !c.capped.is_empty()
+            || !fits(self.orgs.len(), c.orgs.len(), MAX_ORGS)
+            || !fits(self.endpoints.len(), c.endpoints.len(), MAX_ENDPOINTS)
+            || !fits(self.minutes.len(), c.minutes.len(), MAX_MINUTES)
+            || !fits(self.not_found.len(), c.not_found.len(), MAX_KEYED)
+            || !fits(self.validation.len(), c.validation.len(), MAX_KEYED)
+            || !fits(self.accounts_errors.len(), c.accounts_errors.len(), 50)
+            || !c.hosts.is_empty()
+            || !fits(self.auth57.len(), c.auth57.len(), MAX_TIMES)
+            || !fits(self.token_ok.len(), c.token_ok.len(), MAX_TIMES)
+        {
+            return false;
+        }
+        let State {
+            sources,
+            unreadable,
+            long_lines,
+            longest_line,
+            first,
+            last,
+            api_calls,
+            probes,
+            succeeded,
+            failed,
+            without_time,
+            retries,
+            codes,
+            accounts_errors,
+            failing_statuses,
+            statuses,
+            classes,
+            orgs,
+            org_index: _,
+            endpoints,
+            endpoint_index: _,
+            minutes,
+            error_minutes,
+            days,
+            in_flight: _,
+            token_requests,
+            token_ok,
+            token_minutes,
+            token_ok_count,
+            token_throttled,
+            token_refused,
+            token_samples,
+            auth57,
+            not_found,
+            validation,
+            creates: _,
+            create_details: _,
+            hosts: _,
+            unanswered,
+            capped: _,
+            path_buf: _,
+            label_buf: _,
+            key_buf: _,
+            deferred,
+        } = c;
+        for (g, s) in self.sources.iter_mut().zip(&sources) {
+            g.records += s.records;
+            g.unreadable += s.unreadable;
+            g.newer_schema += s.newer_schema;
+            g.long_lines += s.long_lines;
+        }
+        for u in unreadable {
+            if self.unreadable.len() < 20 {
+                self.unreadable.push(u);
+            }
+        }
+        for l in long_lines {
+            if self.long_lines.len() < 20 {
+                self.long_lines.push(l);
+            }
+        }
+        self.longest_line = self.longest_line.max(longest_line);
+        self.first = min_of(self.first, first);
+        self.last = max_of(self.last, last);
+        self.api_calls += api_calls;
+        self.probes += probes;
+        self.succeeded += succeeded;
+        self.failed += failed;
+        self.without_time += without_time;
+        self.retries += retries;
+        self.token_requests += token_requests;
+        self.token_ok_count += token_ok_count;
+        self.token_refused += token_refused;
+
+        // Organizations and endpoints in the order they first appear.
+        let mut org_map = Vec::with_capacity(orgs.len());
+        for o in orgs {
+            let i = self.org(Some(&o.id));
+            org_map.push(i);
+            let g = &mut self.orgs[i as usize];
+            g.calls += o.calls;
+            g.succeeded += o.succeeded;
+            g.failed += o.failed;
+            g.first = min_of(g.first, o.first);
+            g.last = max_of(g.last, o.last);
+            g.first_success = min_of(g.first_success, o.first_success);
+            if o.limit_from_45.is_some() {
+                g.limit_from_45 = o.limit_from_45;
+            }
+            merge_stat(&mut g.org_param, &o.org_param);
+        }
+        let org = |i: u32| org_map[i as usize];
+        let Some(deferred) = deferred else {
+            return false;
+        };
+        let Deferred {
+            order,
+            flights,
+            creates,
+        } = *deferred;
+        let mut endpoint_map = Vec::with_capacity(endpoints.len());
+        for e in &endpoints {
+            self.label_buf.clear();
+            self.label_buf.push_str(&e.label);
+            let i = self.endpoint();
+            endpoint_map.push(i);
+            let g = &mut self.endpoints[i as usize];
+            g.calls += e.calls;
+            g.failed += e.failed;
+            g.succeeded += e.succeeded;
+        }
+        for (e, code) in order.endpoint_codes {
+            let n = endpoints[e as usize].codes.get(&code).copied().unwrap_or(0);
+            *self.endpoints[endpoint_map[e as usize] as usize]
+                .codes
+                .entry(code)
+                .or_default() += n;
+        }
+
+        // Every map in the order its keys first appeared (see `Order`).
+        for key in order.codes {
+            if let Some(cs) = codes.get(&key) {
+                merge_code(
+                    self.codes.entry((key.0, org(key.1))).or_default(),
+                    cs,
+                    Some(8),
+                );
+            }
+        }
+        for key in order.accounts_errors {
+            if let Some(cs) = accounts_errors.get(&key) {
+                merge_code(self.accounts_errors.entry(key).or_default(), cs, None);
+            }
+        }
+        for key in order.failing_statuses {
+            if let Some(stat) = failing_statuses.get(&key) {
+                merge_stat(
+                    self.failing_statuses
+                        .entry((key.0, org(key.1)))
+                        .or_default(),
+                    stat,
+                );
+            }
+        }
+        for key in order.statuses {
+            *self.statuses.entry(key).or_default() += statuses.get(&key).copied().unwrap_or(0);
+        }
+        for key in order.classes {
+            if let Some(stat) = classes.get(&key) {
+                merge_stat(self.classes.entry(key).or_default(), stat);
+            }
+        }
+        for key in order.minutes {
+            if let Some(b) = minutes.get(&key) {
+                let g = self.minutes.entry((org(key.0), key.1)).or_default();
+                g.calls += b.calls;
+                for (slot, n) in g.slots.iter_mut().zip(b.slots) {
+                    *slot = slot.saturating_add(n);
+                }
+                g.code_44 += b.code_44;
+            }
+        }
+        for key in order.error_minutes {
+            if let Some(counts) = error_minutes.get(&key) {
+                let g = self.error_minutes.entry(key).or_default();
+                for (n, m) in g.iter_mut().zip(counts) {
+                    *n += m;
+                }
+            }
+        }
+        for key in order.days {
+            *self.days.entry((org(key.0), key.1)).or_default() +=
+                days.get(&key).copied().unwrap_or(0);
+        }
+        self.token_ok.extend(token_ok);
+        for key in order.token_minutes {
+            *self.token_minutes.entry(key).or_default() +=
+                token_minutes.get(&key).copied().unwrap_or(0);
+        }
+        merge_stat(&mut self.token_throttled, &token_throttled);
+        for sample in &token_samples {
+            push_sample(&mut self.token_samples, || scrubbed(sample));
+        }
+        self.auth57.extend(auth57.into_iter().map(|a| Auth57 {
+            org: org(a.org),
+            endpoint: a.endpoint.map(|e| endpoint_map[e as usize]),
+            ..a
+        }));
+        for key in order.not_found {
+            if let Some(stat) = not_found.get(&key) {
+                merge_stat(self.not_found.entry((org(key.0), key.1)).or_default(), stat);
+            }
+        }
+        for key in order.validation {
+            if let Some(stat) = validation.get(&key) {
+                merge_stat(self.validation.entry(key).or_default(), stat);
+            }
+        }
+        for key in order.unanswered {
+            if let Some(stat) = unanswered.get(&key) {
+                merge_stat(self.unanswered.entry(org(key)).or_default(), stat);
+            }
+        }
+
+        // What depends on the order of the calls, in input order.
+        for (o, start, end) in flights {
+            self.in_flight[org(o) as usize].push(start, end);
+        }
+        for mut c in creates {
+            c.org = org(c.org);
+            c.endpoint = endpoint_map[c.endpoint as usize];
+            let label = std::mem::take(&mut self.endpoints[c.endpoint as usize].label);
+            let raw = Raw::Bytes(line(c.loc));
+            self.apply_create(&c, c.natural_key.as_deref(), &label, raw);
+            self.endpoints[c.endpoint as usize].label = label;
+        }
+        true
     }
 
     /// Ends a source: what depends on the order within one file is settled.
@@ -444,7 +814,9 @@ impl State {
         }
         let outcome = call.outcome();
         if let Some(status) = call.status {
+            let n = self.statuses.len();
             *self.statuses.entry(status).or_default() += 1;
+            note_new!(self.statuses, n, status);
         }
         if call.token {
             self.observe_token(call, outcome, loc, raw);
@@ -508,7 +880,13 @@ impl State {
                 ep.succeeded += 1;
             }
             if let Some(code) = call.code.filter(|c| *c != 0) {
+                let n = ep.codes.len();
                 *ep.codes.entry(code).or_default() += 1;
+                if ep.codes.len() > n
+                    && let Some(d) = &mut self.deferred
+                {
+                    d.order.endpoint_codes.push((e, code));
+                }
             }
         }
 
@@ -518,6 +896,7 @@ impl State {
         {
             let minute = t.div_euclid(MINUTE);
             if self.minutes.len() < MAX_MINUTES || self.minutes.contains_key(&(org, minute)) {
+                let n = self.minutes.len();
                 let bucket = self.minutes.entry((org, minute)).or_default();
                 bucket.calls += 1;
                 let slot = usize::try_from(t.rem_euclid(MINUTE) / 10_000).unwrap_or(0);
@@ -525,21 +904,27 @@ impl State {
                 if call.code == Some(44) {
                     bucket.code_44 += 1;
                 }
+                note_new!(self.minutes, n, (org, minute));
             } else {
                 cap_note(&mut self.capped, "per-minute buckets");
             }
+            let n = self.days.len();
             *self.days.entry((org, t.div_euclid(DAY))).or_default() += 1;
+            note_new!(self.days, n, (org, t.div_euclid(DAY)));
             if let Some(d) = call.duration_ms {
                 let d = i64::try_from(d).unwrap_or(0);
-                self.in_flight[org as usize].push(t - d, t);
+                match &mut self.deferred {
+                    Some(deferred) => deferred.flights.push((org, t - d, t)),
+                    None => self.in_flight[org as usize].push(t - d, t),
+                }
             }
         }
 
         if let Some(class) = failure {
             self.observe_failure(call, class, org, endpoint, loc, raw);
         }
-        if endpoint.is_some() {
-            self.observe_create(call, failure, org, loc, raw);
+        if let Some(endpoint) = endpoint {
+            self.observe_create(call, failure, org, endpoint, loc, raw);
         }
     }
 
@@ -553,27 +938,34 @@ impl State {
         raw: Raw<'_>,
     ) {
         let ts = call.ts;
-        let mut lazy = Lazy::new(loc, raw);
+        let mut lazy = Lazy::new(loc, raw, self.deferred.is_none());
         let sources = &self.sources;
+        let n = self.classes.len();
         self.classes
             .entry(class)
             .or_default()
             .add(ts, || lazy.get(sources));
+        note_new!(self.classes, n, class);
         if let Some(t) = ts {
             let slot = FailureClass::ALL
                 .iter()
                 .position(|c| *c == class)
                 .unwrap_or(FailureClass::ALL.len() - 1);
+            let n = self.error_minutes.len();
             self.error_minutes.entry(t.div_euclid(MINUTE)).or_default()[slot] += 1;
+            note_new!(self.error_minutes, n, t.div_euclid(MINUTE));
         }
         if call.is_unanswered() {
+            let n = self.unanswered.len();
             self.unanswered
                 .entry(org)
                 .or_default()
                 .add(ts, || lazy.get(sources));
+            note_new!(self.unanswered, n, org);
         }
         match call.code.filter(|c| *c != 0) {
             Some(code) => {
+                let n = self.codes.len();
                 let entry = self.codes.entry((code, org)).or_default();
                 entry.stat.add(ts, || lazy.get(sources));
                 if let Some(s) = call.status
@@ -585,14 +977,17 @@ impl State {
                 if entry.message.is_none() {
                     entry.message = call.message.map(str::to_owned);
                 }
+                note_new!(self.codes, n, (code, org));
                 self.observe_code(call, code, org, endpoint, &mut lazy);
             }
             None => {
                 if let Some(status) = call.status {
+                    let n = self.failing_statuses.len();
                     self.failing_statuses
                         .entry((status, org))
                         .or_default()
                         .add(ts, || lazy.get(sources));
+                    note_new!(self.failing_statuses, n, (status, org));
                 }
             }
         }
@@ -602,6 +997,11 @@ impl State {
             let field = validation_field(code, call.message);
             let key = (code, field);
             if self.validation.len() < MAX_KEYED || self.validation.contains_key(&key) {
+                if let Some(d) = &mut self.deferred
+                    && !self.validation.contains_key(&key)
+                {
+                    d.order.validation.push(key.clone());
+                }
                 let sources = &self.sources;
                 self.validation
                     .entry(key)
@@ -657,6 +1057,11 @@ impl State {
             1002 => {
                 let key = (org, call.path.unwrap_or("").to_owned());
                 if self.not_found.len() < MAX_KEYED || self.not_found.contains_key(&key) {
+                    if let Some(d) = &mut self.deferred
+                        && !self.not_found.contains_key(&key)
+                    {
+                        d.order.not_found.push(key.clone());
+                    }
                     self.not_found
                         .entry(key)
                         .or_default()
@@ -673,9 +1078,11 @@ impl State {
         self.token_requests += 1;
         let ts = call.ts;
         if let Some(t) = ts {
+            let n = self.token_minutes.len();
             *self.token_minutes.entry(t.div_euclid(MINUTE)).or_default() += 1;
+            note_new!(self.token_minutes, n, t.div_euclid(MINUTE));
         }
-        let mut lazy = Lazy::new(loc, raw);
+        let mut lazy = Lazy::new(loc, raw, self.deferred.is_none());
         let sources = &self.sources;
         push_sample(&mut self.token_samples, || lazy.get(sources));
         match outcome {
@@ -690,10 +1097,12 @@ impl State {
                 }
             }
             Outcome::Failure(class) => {
+                let n = self.classes.len();
                 self.classes
                     .entry(class)
                     .or_default()
                     .add(ts, || lazy.get(sources));
+                note_new!(self.classes, n, class);
                 if class == FailureClass::TokenThrottled {
                     self.token_throttled.add(ts, || lazy.get(sources));
                 } else {
@@ -713,6 +1122,11 @@ impl State {
                     .or_else(|| call.status.map(|s| format!("HTTP {s}")))
                     .unwrap_or_else(|| "no answer".to_owned());
                 if self.accounts_errors.len() < 50 || self.accounts_errors.contains_key(&name) {
+                    if let Some(d) = &mut self.deferred
+                        && !self.accounts_errors.contains_key(&name)
+                    {
+                        d.order.accounts_errors.push(name.clone());
+                    }
                     let entry = self.accounts_errors.entry(name).or_default();
                     entry.stat.add(ts, || lazy.get(sources));
                     if let Some(s) = call.status
@@ -733,6 +1147,7 @@ impl State {
         call: &Call<'_>,
         failure: Option<FailureClass>,
         org: u32,
+        endpoint: u32,
         loc: Loc,
         raw: Raw<'_>,
     ) {
@@ -741,7 +1156,8 @@ impl State {
         if !create && !lookup {
             return;
         }
-        let mut key_bytes = Vec::with_capacity(64);
+        let mut key_bytes = std::mem::take(&mut self.key_buf);
+        key_bytes.clear();
         key_bytes.extend_from_slice(self.orgs[org as usize].id.as_bytes());
         key_bytes.push(0);
         key_bytes.extend_from_slice(call::resource_of(&self.path_buf).as_bytes());
@@ -749,14 +1165,51 @@ impl State {
         match (call.natural_key, call.body_hash) {
             (Some(k), _) => key_bytes.extend_from_slice(k.as_bytes()),
             (None, Some(h)) if create => key_bytes.extend_from_slice(&h.to_le_bytes()),
-            _ => return,
+            _ => {
+                self.key_buf = key_bytes;
+                return;
+            }
         }
         let key = hash_bytes(&key_bytes);
-        if lookup {
+        self.key_buf = key_bytes;
+        let c = CreateCall {
+            key,
+            create,
+            failure,
+            unanswered: call.is_unanswered(),
+            status: call.status,
+            ts: call.ts,
+            natural_key: None,
+            org,
+            endpoint,
+            loc,
+        };
+        if let Some(deferred) = &mut self.deferred {
+            deferred.creates.push(CreateCall {
+                natural_key: call.natural_key.map(str::to_owned),
+                ..c
+            });
+            return;
+        }
+        let label = std::mem::take(&mut self.label_buf);
+        self.apply_create(&c, call.natural_key, &label, raw);
+        self.label_buf = label;
+    }
+
+    /// Folds a create or lookup into the create keys; `label` is its endpoint's.
+    fn apply_create(
+        &mut self,
+        c: &CreateCall,
+        natural_key: Option<&str>,
+        label: &str,
+        raw: Raw<'_>,
+    ) {
+        let key = c.key;
+        if !c.create {
             // A lookup settles the doubt open before it; a failed one settles nothing.
             if let Some(state) = self.creates.get_mut(&key)
                 && state.doubt_open
-                && failure.is_none()
+                && c.failure.is_none()
             {
                 state.doubt_open = false;
             }
@@ -771,26 +1224,26 @@ impl State {
             state.blind_resends = state.blind_resends.saturating_add(1);
         }
         state.attempts = state.attempts.saturating_add(1);
-        state.last_attempt = call.ts.or(state.last_attempt);
-        let doubt = call.is_unanswered()
-            || call.status.is_some_and(|s| s >= 500)
+        state.last_attempt = c.ts.or(state.last_attempt);
+        let doubt = c.unanswered
+            || c.status.is_some_and(|s| s >= 500)
             || matches!(
-                failure,
+                c.failure,
                 Some(FailureClass::TransientServer | FailureClass::BadResponse)
             );
         if doubt {
-            if call.is_unanswered() {
+            if c.unanswered {
                 state.unanswered = state.unanswered.saturating_add(1);
             } else {
                 state.server_error = state.server_error.saturating_add(1);
             }
             if state.first_doubt.is_none() {
-                state.first_doubt = call.ts.or(Some(Millis::MIN));
+                state.first_doubt = c.ts.or(Some(Millis::MIN));
             }
             state.doubt_open = true;
-        } else if failure.is_none() {
+        } else if c.failure.is_none() {
             state.succeeded = state.succeeded.saturating_add(1);
-        } else if failure == Some(FailureClass::Duplicate) {
+        } else if c.failure == Some(FailureClass::Duplicate) {
             state.refused_duplicate = state.refused_duplicate.saturating_add(1);
         }
         let interesting = state.first_doubt.is_some() || state.succeeded >= 2;
@@ -800,17 +1253,16 @@ impl State {
             return;
         }
         if self.create_details.len() < MAX_KEY_DETAILS || self.create_details.contains_key(&key) {
-            let mut lazy = Lazy::new(loc, raw);
+            let mut lazy = Lazy::new(c.loc, raw, self.deferred.is_none());
             let sources = &self.sources;
             let detail = self
                 .create_details
                 .entry(key)
                 .or_insert_with(|| CreateDetail {
-                    key: call
-                        .natural_key
+                    key: natural_key
                         .map_or_else(|| "(same request body)".to_owned(), str::to_owned),
-                    endpoint: self.label_buf.clone(),
-                    organization: self.orgs[org as usize].id.clone(),
+                    endpoint: label.to_owned(),
+                    organization: self.orgs[c.org as usize].id.clone(),
                     samples: Vec::new(),
                 });
             push_sample(&mut detail.samples, || lazy.get(sources));
@@ -836,6 +1288,34 @@ impl State {
                 dc: DataCenter::from_host(host),
             },
         );
+    }
+}
+
+fn min_of(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_of(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Merges a code's figures: the first statuses (at most `most`) and the first message in
+/// input order.
+fn merge_code(g: &mut CodeStat, c: &CodeStat, most: Option<usize>) {
+    merge_stat(&mut g.stat, &c.stat);
+    for s in &c.statuses {
+        if !g.statuses.contains(s) && most.is_none_or(|m| g.statuses.len() < m) {
+            g.statuses.push(*s);
+        }
+    }
+    if g.message.is_none() {
+        g.message.clone_from(&c.message);
     }
 }
 

@@ -79,6 +79,8 @@ pub enum Error {
 pub struct Analyzer {
     options: AnalyzeOptions,
     state: State,
+    /// Read event logs with the one-line-at-a-time serde reader.
+    reference: bool,
 }
 
 impl Analyzer {
@@ -87,7 +89,18 @@ impl Analyzer {
         Analyzer {
             options,
             state: State::default(),
+            reference: false,
         }
+    }
+
+    /// Reads zbooks event logs with the reference reader: one line at a time, each
+    /// deserialized with serde, on this thread. Slower; the default reader (blocks of lines
+    /// scanned in place on other threads) is tested to give the same report, and this is
+    /// what it is tested against.
+    #[must_use]
+    pub fn reference_reader(mut self) -> Self {
+        self.reference = true;
+        self
     }
 
     /// Reads a file (plain or gzip), detecting its format.
@@ -119,6 +132,10 @@ impl Analyzer {
             .state
             .add_source(name.to_owned(), opened.format.name(), opened.gzip);
         let result = match opened.format {
+            Format::Events if self.reference => {
+                read::events::read_serial(&mut self.state, source, &mut opened.reader)
+                    .map_err(|e| e.to_string())
+            }
             Format::Events => read::events::read(&mut self.state, source, &mut opened.reader)
                 .map_err(|e| e.to_string()),
             Format::Text => read::text::read(&mut self.state, source, &mut opened.reader)

@@ -9,14 +9,16 @@
 
 use std::borrow::Cow;
 use std::io::BufRead;
+use std::sync::{Mutex, mpsc};
 
 use serde::Deserialize;
 use zbooks_types::event::{CallEvent, EVENT_SCHEMA_VERSION, EventKind, Purpose};
 use zbooks_types::{FailureClass, Sent};
 
-use crate::analyze::{Raw, State};
+use crate::analyze::{Raw, Source, State};
 use crate::call::{self, Call};
-use crate::read::line::Line;
+use crate::read::fast::{self, Scanned};
+use crate::read::line::{Line, MAX_LINE};
 use crate::time;
 use crate::util::Loc;
 
@@ -51,7 +53,14 @@ struct EventLine<'a> {
     /// Absent in lines written before it existed; an unknown value reads as `Other`.
     #[serde(default)]
     purpose: Option<Purpose>,
+    /// `ts` read already (by the fast scanner, on its own thread); read from `ts` when not.
+    #[serde(skip)]
+    ts_read: Option<KnownTime>,
 }
+
+/// A `ts` read already: its time, or `None` when it is not one.
+#[derive(Clone, Copy)]
+struct KnownTime(Option<time::Millis>);
 
 /// Only the version, to tell a newer schema from a broken line.
 #[derive(Deserialize)]
@@ -83,13 +92,41 @@ impl<'a> EventLine<'a> {
             duration_ms: Some(event.duration_ms),
             natural_key: event.natural_key.as_deref().map(Cow::Borrowed),
             purpose: event.purpose,
+            ts_read: None,
+        }
+    }
+
+    /// The line the fast scanner read, as serde would have read it.
+    fn scanned(s: &'a Scanned, line: &'a [u8]) -> Self {
+        // A line the scanner read is valid UTF-8 as a whole: checked once, then sliced.
+        let whole = std::str::from_utf8(line).ok();
+        let text = |t: &'a fast::Text| Cow::Borrowed(t.get(line, whole));
+        EventLine {
+            schema: s.schema,
+            ts: text(&s.ts),
+            kind: s.kind,
+            organization_id: s.organization_id.as_ref().map(text),
+            method: text(&s.method),
+            path: text(&s.path),
+            status: s.status,
+            code: s.code,
+            message: s.message.as_ref().map(text),
+            class: s.class,
+            sent: s.sent,
+            attempt: s.attempt,
+            duration_ms: s.duration_ms,
+            natural_key: s.natural_key.as_ref().map(text),
+            purpose: s.purpose,
+            ts_read: Some(KnownTime(s.ts_ms)),
         }
     }
 
     fn call(&self) -> Call<'_> {
         let token = self.kind == EventKind::Token || call::is_token_path(&self.path);
         Call {
-            ts: time::parse_iso(self.ts.as_bytes()),
+            ts: self
+                .ts_read
+                .map_or_else(|| time::parse_iso(self.ts.as_bytes()), |k| k.0),
             token,
             org: self.organization_id.as_deref().filter(|o| !o.is_empty()),
             method: Some(&self.method),
@@ -115,8 +152,9 @@ impl<'a> EventLine<'a> {
     }
 }
 
-/// Reads a whole event log.
-pub(crate) fn read(
+/// Reads a whole event log one line at a time with serde: the reference reader, the
+/// definition [`read`] is tested against (`Analyzer::reference_reader`).
+pub(crate) fn read_serial(
     state: &mut State,
     source: u32,
     reader: &mut dyn BufRead,
@@ -141,25 +179,419 @@ pub(crate) fn read(
         if line.is_empty() {
             continue;
         }
-        match serde_json::from_slice::<EventLine<'_>>(line) {
-            Ok(ev) if ev.schema <= EVENT_SCHEMA_VERSION => {
-                state.observe(&ev.call(), loc, Raw::Bytes(line));
+        observe_serde(state, line, loc);
+    }
+    state.source_mut(source).lines = line_no;
+    Ok(())
+}
+
+/// One line read with serde: a call, a line of a newer schema, or an unreadable line.
+fn observe_serde(state: &mut State, line: &[u8], loc: Loc) {
+    match serde_json::from_slice::<EventLine<'_>>(line) {
+        Ok(ev) if ev.schema <= EVENT_SCHEMA_VERSION => {
+            state.observe(&ev.call(), loc, Raw::Bytes(line));
+        }
+        Ok(_) => state.source_mut(loc.source).newer_schema += 1,
+        Err(e) => {
+            if serde_json::from_slice::<SchemaOnly>(line)
+                .is_ok_and(|s| s.schema > EVENT_SCHEMA_VERSION)
+            {
+                state.source_mut(loc.source).newer_schema += 1;
+            } else {
+                let text = String::from_utf8_lossy(line);
+                state.note_unreadable(loc, format!("not a zbooks event: {e}"), &text);
             }
-            Ok(_) => state.source_mut(source).newer_schema += 1,
+        }
+    }
+}
+
+/// One line as the parsing stage left it, by its place in its block.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "kept by the thousand in one vector per block; boxing would allocate per line"
+)]
+enum Item {
+    /// Blank once its line ending is removed.
+    Empty,
+    /// Longer than the readers hold: `start` is where its content starts, `bytes` its length.
+    TooLong { start: usize, bytes: u64 },
+    /// Read by the fast scanner.
+    Fast {
+        start: usize,
+        end: usize,
+        scanned: Scanned,
+    },
+    /// Left to serde.
+    Serde { start: usize, end: usize },
+}
+
+/// What the reading stage hands on.
+enum Chunk {
+    /// Whole lines (the last without a line ending only at the end of the input).
+    Block(Vec<u8>, usize),
+    /// A line longer than a block: its length and its first bytes.
+    Long { bytes: u64, head: Vec<u8> },
+}
+
+/// The size of the blocks the input is read in: more than the longest line held, so a block
+/// without a line ending holds part of a line too long to hold.
+const BLOCK: usize = MAX_LINE + MAX_LINE / 4;
+
+/// Reads a whole event log on every core: this thread reads blocks of whole lines (and
+/// inflates them); each worker scans the lines of a block in place ([`fast::scan`], serde
+/// for the lines it leaves) and folds them into a state of that block alone; one thread
+/// merges the blocks' states in input order ([`State::merge_chunk`]), exactly: the report is
+/// the one [`read_serial`] gives, which the tests hold it to. A block that could reach a
+/// cap is folded line by line into the whole instead. At most a few blocks are held at once.
+pub(crate) fn read(
+    state: &mut State,
+    source: u32,
+    reader: &mut dyn BufRead,
+) -> std::io::Result<()> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, 4);
+    let (to_work, work_in) = mpsc::sync_channel::<Numbered>(workers);
+    let work_in = Mutex::new(work_in);
+    let (to_merge, merge_in) = mpsc::sync_channel::<Done>(workers);
+    let (to_reuse, reused) = mpsc::channel::<Vec<u8>>();
+    let sources = state.sources.clone();
+    let folding: &mut State = &mut *state;
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (work_in, sources, to_merge) = (&work_in, &sources, to_merge.clone());
+            scope.spawn(move || work_stage(work_in, &to_merge, sources, source));
+        }
+        drop(to_merge);
+        let merger = scope.spawn(move || merge_stage(folding, source, &merge_in, &to_reuse));
+        let mut blocks = Blocks {
+            reused: &reused,
+            made: 0,
+            most: workers + 3,
+        };
+        let result = read_stage(reader, &to_work, &mut blocks);
+        drop(to_work);
+        let lines = merger
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        result.map(|()| lines)
+    })
+    .map(|lines| state.source_mut(source).lines = lines)
+}
+
+/// A chunk with its place: its number from 0 and the number of its first line.
+struct Numbered {
+    seq: u64,
+    first_line: u64,
+    chunk: Chunk,
+}
+
+/// A chunk analysed: its lines scanned, and the state of its lines alone.
+struct Done {
+    numbered: Numbered,
+    items: Vec<Item>,
+    state: Option<State>,
+}
+
+/// Hands out chunks with their numbers, counting lines.
+struct Numberer<'s> {
+    out: &'s mpsc::SyncSender<Numbered>,
+    seq: u64,
+    lines: u64,
+}
+
+impl Numberer<'_> {
+    /// Sends a chunk on; `false` when nobody listens any more.
+    fn send(&mut self, chunk: Chunk) -> bool {
+        let lines = match &chunk {
+            Chunk::Block(buf, len) => {
+                let block = &buf[..*len];
+                let ends = memchr::memchr_iter(b'\n', block).count() as u64;
+                ends + u64::from(block.last().is_some_and(|b| *b != b'\n'))
+            }
+            Chunk::Long { .. } => 1,
+        };
+        let numbered = Numbered {
+            seq: self.seq,
+            first_line: self.lines + 1,
+            chunk,
+        };
+        self.seq += 1;
+        self.lines += lines;
+        self.out.send(numbered).is_ok()
+    }
+}
+
+/// The block buffers: no more than `most` are ever made, and one that came back is reused,
+/// so memory stays flat however far one stage runs ahead of another.
+struct Blocks<'r> {
+    reused: &'r mpsc::Receiver<Vec<u8>>,
+    made: usize,
+    most: usize,
+}
+
+impl Blocks<'_> {
+    /// A block buffer; waits for one to come back when `most` are out. `None` when none
+    /// can come back any more (the merging stage is gone).
+    fn get(&mut self) -> Option<Vec<u8>> {
+        if let Ok(b) = self.reused.try_recv() {
+            return Some(b);
+        }
+        if self.made < self.most {
+            self.made += 1;
+            return Some(vec![0; BLOCK]);
+        }
+        self.reused.recv().ok()
+    }
+}
+
+/// Fills `buf[from..]` from the reader: the bytes now in it, and whether the input ended or
+/// failed.
+fn fill(
+    reader: &mut dyn BufRead,
+    buf: &mut [u8],
+    from: usize,
+) -> (usize, Result<bool, std::io::Error>) {
+    let mut filled = from;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => return (filled, Ok(true)),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return (filled, Err(e)),
+        }
+    }
+    (filled, Ok(false))
+}
+
+/// The reading stage: blocks of whole lines; a line longer than a block is skipped as it
+/// streams past and handed on as its length and first bytes.
+fn read_stage(
+    reader: &mut dyn BufRead,
+    out: &mpsc::SyncSender<Numbered>,
+    blocks: &mut Blocks<'_>,
+) -> std::io::Result<()> {
+    let mut out = Numberer {
+        out,
+        seq: 0,
+        lines: 0,
+    };
+    let Some(mut buf) = blocks.get() else {
+        return Ok(());
+    };
+    let mut carry = 0usize;
+    loop {
+        let (filled, ended) = fill(reader, &mut buf, carry);
+        let ended = match ended {
+            Ok(ended) => ended,
             Err(e) => {
-                if serde_json::from_slice::<SchemaOnly>(line)
-                    .is_ok_and(|s| s.schema > EVENT_SCHEMA_VERSION)
-                {
-                    state.source_mut(source).newer_schema += 1;
+                // The whole lines read before the error still count.
+                let upto = memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |nl| nl + 1);
+                if upto > 0 {
+                    out.send(Chunk::Block(buf, upto));
+                }
+                return Err(e);
+            }
+        };
+        if ended {
+            if filled > 0 {
+                out.send(Chunk::Block(buf, filled));
+            }
+            return Ok(());
+        }
+        if let Some(nl) = memchr::memrchr(b'\n', &buf[..filled]) {
+            let Some(mut next) = blocks.get() else {
+                return Ok(());
+            };
+            carry = filled - (nl + 1);
+            next[..carry].copy_from_slice(&buf[nl + 1..filled]);
+            if !out.send(Chunk::Block(buf, nl + 1)) {
+                return Ok(());
+            }
+            buf = next;
+            continue;
+        }
+        // No line ending in a whole block: a line too long to hold. Skip to its end.
+        let head = buf[..HEAD.min(filled)].to_vec();
+        let mut bytes = filled as u64;
+        loop {
+            let (filled, ended) = fill(reader, &mut buf, 0);
+            let ended = ended?;
+            if let Some(nl) = memchr::memchr(b'\n', &buf[..filled]) {
+                bytes += nl as u64;
+                carry = filled - (nl + 1);
+                buf.copy_within(nl + 1..filled, 0);
+                if !out.send(Chunk::Long { bytes, head }) {
+                    return Ok(());
+                }
+                if ended && carry == 0 {
+                    return Ok(());
+                }
+                break;
+            }
+            bytes += filled as u64;
+            if ended {
+                out.send(Chunk::Long { bytes, head });
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// How much of a long line's start is kept to show (the state shows less).
+const HEAD: usize = 1024;
+
+/// A worker: scans the lines of each block it takes and folds them into a state of that
+/// block alone.
+fn work_stage(
+    input: &Mutex<mpsc::Receiver<Numbered>>,
+    out: &mpsc::SyncSender<Done>,
+    sources: &[Source],
+    source: u32,
+) {
+    loop {
+        let next = input
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .recv();
+        let Ok(numbered) = next else { return };
+        let (items, state) = match &numbered.chunk {
+            Chunk::Block(buf, len) => {
+                let items = scan_block(&buf[..*len]);
+                let mut state = State::chunk(sources);
+                fold_items(&mut state, source, buf, &items, numbered.first_line);
+                (items, Some(state))
+            }
+            Chunk::Long { .. } => (Vec::new(), None),
+        };
+        let done = Done {
+            numbered,
+            items,
+            state,
+        };
+        if out.send(done).is_err() {
+            return;
+        }
+    }
+}
+
+/// Scans every line of a block.
+fn scan_block(block: &[u8]) -> Vec<Item> {
+    let mut items = Vec::with_capacity(block.len() / 200 + 1);
+    let mut start = 0;
+    while start < block.len() {
+        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+        let content = &block[start..end];
+        items.push(if content.len() > MAX_LINE {
+            Item::TooLong {
+                start,
+                bytes: content.len() as u64,
+            }
+        } else {
+            let line = trim_line(content);
+            if line.is_empty() {
+                Item::Empty
+            } else {
+                let end = start + line.len();
+                match fast::scan(line) {
+                    Some(scanned) => Item::Fast {
+                        start,
+                        end,
+                        scanned,
+                    },
+                    None => Item::Serde { start, end },
+                }
+            }
+        });
+        start = end + 1;
+    }
+    items
+}
+
+/// Folds the lines of a block into a state, the first numbered `first_line`.
+fn fold_items(state: &mut State, source: u32, buf: &[u8], items: &[Item], first_line: u64) {
+    for (line_no, item) in (first_line..).zip(items) {
+        let loc = Loc {
+            source,
+            line: line_no,
+        };
+        match item {
+            Item::Empty => {}
+            Item::TooLong { start, bytes } => {
+                let head = &buf[*start..(*start + HEAD).min(buf.len())];
+                state.note_long_line(loc, *bytes, head);
+            }
+            Item::Fast {
+                start,
+                end,
+                scanned,
+            } => {
+                let line = &buf[*start..*end];
+                if scanned.schema <= EVENT_SCHEMA_VERSION {
+                    let ev = EventLine::scanned(scanned, line);
+                    state.observe(&ev.call(), loc, Raw::Bytes(line));
                 } else {
-                    let text = String::from_utf8_lossy(line);
-                    state.note_unreadable(loc, format!("not a zbooks event: {e}"), &text);
+                    state.source_mut(source).newer_schema += 1;
+                }
+            }
+            Item::Serde { start, end } => observe_serde(state, &buf[*start..*end], loc),
+        }
+    }
+}
+
+/// The line of a block at a location.
+fn line_at<'b>(buf: &'b [u8], items: &[Item], first_line: u64, loc: Loc) -> &'b [u8] {
+    let at = usize::try_from(loc.line.saturating_sub(first_line)).unwrap_or(usize::MAX);
+    match items.get(at) {
+        Some(Item::Fast { start, end, .. } | Item::Serde { start, end }) => &buf[*start..*end],
+        _ => &[],
+    }
+}
+
+/// The merging stage: each block's state into the whole, in input order; gives the number of
+/// lines.
+fn merge_stage(
+    state: &mut State,
+    source: u32,
+    input: &mpsc::Receiver<Done>,
+    reuse: &mpsc::Sender<Vec<u8>>,
+) -> u64 {
+    let mut waiting = std::collections::BTreeMap::new();
+    let mut next = 0u64;
+    let mut lines = 0u64;
+    for done in input {
+        waiting.insert(done.numbered.seq, done);
+        while let Some(done) = waiting.remove(&next) {
+            next += 1;
+            let Done {
+                numbered,
+                items,
+                state: chunk,
+            } = done;
+            let first_line = numbered.first_line;
+            match numbered.chunk {
+                Chunk::Long { bytes, head } => {
+                    let loc = Loc {
+                        source,
+                        line: first_line,
+                    };
+                    state.note_long_line(loc, bytes, &head);
+                    lines = first_line;
+                }
+                Chunk::Block(buf, _) => {
+                    let merged = chunk.is_some_and(|c| {
+                        state.merge_chunk(c, |loc| line_at(&buf, &items, first_line, loc))
+                    });
+                    if !merged {
+                        fold_items(state, source, &buf, &items, first_line);
+                    }
+                    lines = first_line + items.len() as u64 - 1;
+                    let _ = reuse.send(buf);
                 }
             }
         }
     }
-    state.source_mut(source).lines = line_no;
-    Ok(())
+    lines
 }
 
 /// Folds records the caller already holds (the audit log).

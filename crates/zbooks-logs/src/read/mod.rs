@@ -8,6 +8,7 @@
 //! is skipped as it streams past, and the line is reported, not analysed.
 
 pub(crate) mod events;
+pub(crate) mod fast;
 pub(crate) mod har;
 pub(crate) mod line;
 pub(crate) mod text;

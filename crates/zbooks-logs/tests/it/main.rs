@@ -3,6 +3,7 @@
 //! logs and HAR files, must each be found with the right counts; plus the readers' edge
 //! cases and the HTML report in a headless browser.
 
+mod fast;
 mod html;
 mod purpose;
 mod readers;

@@ -1,0 +1,459 @@
+//! The fast reader of one zbooks event line: a scanner of the flat object the zbooks client
+//! writes (`serde_json::to_string` of a `CallEvent`), reading each field in place instead of
+//! running a deserializer.
+//!
+//! It accepts only the compact form, and never more than serde would: a line it is not sure
+//! of (whitespace between tokens, a `\u` escape, a float, an unknown enum value, a duplicate
+//! field, a non-ASCII byte outside a known string, ...) gives `None`, and the reader then
+//! deserializes that line with serde exactly as before, so errors, the newer-schema rule and
+//! every edge case keep their one definition. Whenever it gives a value, that value is the one
+//! serde gives for the line (a property test holds the two together).
+
+use zbooks_types::event::{EventKind, Purpose};
+use zbooks_types::{FailureClass, Sent};
+
+/// A string of the line: where it is, or its text when escapes had to be undone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Text {
+    /// `line[start..end]`, valid UTF-8 without escapes.
+    Span(u32, u32),
+    /// The unescaped text.
+    Owned(String),
+}
+
+impl Text {
+    /// The text, given the line it was scanned from (and that line as text, when it is).
+    pub(crate) fn get<'a>(&'a self, line: &'a [u8], whole: Option<&'a str>) -> &'a str {
+        match self {
+            Text::Span(start, end) => {
+                let range = *start as usize..*end as usize;
+                whole
+                    .and_then(|w| w.get(range.clone()))
+                    .or_else(|| line.get(range).and_then(|b| std::str::from_utf8(b).ok()))
+                    .unwrap_or("")
+            }
+            Text::Owned(s) => s,
+        }
+    }
+}
+
+/// The fields of one event line, as serde would read them into the reader's struct.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Scanned {
+    pub(crate) schema: u32,
+    pub(crate) ts: Text,
+    /// `ts` read as a time.
+    pub(crate) ts_ms: Option<crate::time::Millis>,
+    pub(crate) kind: EventKind,
+    pub(crate) organization_id: Option<Text>,
+    pub(crate) method: Text,
+    pub(crate) path: Text,
+    pub(crate) status: Option<u16>,
+    pub(crate) code: Option<i64>,
+    pub(crate) message: Option<Text>,
+    pub(crate) class: Option<FailureClass>,
+    pub(crate) sent: Sent,
+    pub(crate) attempt: Option<u32>,
+    pub(crate) duration_ms: Option<u64>,
+    pub(crate) natural_key: Option<Text>,
+    pub(crate) purpose: Option<Purpose>,
+}
+
+/// The wire names of the failure classes, from their own serde form.
+static CLASSES: std::sync::LazyLock<Vec<(String, FailureClass)>> = std::sync::LazyLock::new(|| {
+    FailureClass::ALL
+        .iter()
+        .filter_map(|c| {
+            let name = serde_json::to_value(c).ok()?;
+            Some((name.as_str()?.to_owned(), *c))
+        })
+        .collect()
+});
+
+/// How deep an ignored value may nest before the line is left to serde.
+const MAX_DEPTH: u32 = 16;
+
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn bump(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.i += 1;
+        Some(c)
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.bump()? == c).then_some(())
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        if self.b.get(self.i..self.i + word.len())? == word {
+            self.i += word.len();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// `null`, consumed, when it is next.
+    fn null(&mut self) -> bool {
+        if self.b.get(self.i..self.i + 4) == Some(b"null") {
+            self.i += 4;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A string without escapes whose bytes are printable ASCII (keys, enum values, ignored
+    /// strings): its bytes.
+    fn plain(&mut self) -> Option<&'a [u8]> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let len = quote_or_escape(&self.b[start..])?;
+        let end = start + len;
+        if self.b[end] != b'"' || !self.b[start..end].iter().all(|c| (0x20..0x7f).contains(c)) {
+            return None;
+        }
+        self.i = end + 1;
+        let b: &'a [u8] = self.b;
+        Some(&b[start..end])
+    }
+
+    /// A string value: its span, or its unescaped text.
+    fn string(&mut self) -> Option<Text> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let len = quote_or_escape(&self.b[start..])?;
+        let end = start + len;
+        if self.b[end] == b'"' {
+            let bytes = &self.b[start..end];
+            if !valid_text(bytes) {
+                return None;
+            }
+            self.i = end + 1;
+            return Some(Text::Span(
+                u32::try_from(start).ok()?,
+                u32::try_from(end).ok()?,
+            ));
+        }
+        // Escapes: undone here, except `\u`, which is left to serde.
+        let mut out = Vec::with_capacity(len + 16);
+        let mut at = start;
+        loop {
+            let len = quote_or_escape(&self.b[at..])?;
+            let seg = &self.b[at..at + len];
+            if !valid_text(seg) {
+                return None;
+            }
+            out.extend_from_slice(seg);
+            at += len;
+            if self.b[at] == b'"' {
+                self.i = at + 1;
+                return String::from_utf8(out).ok().map(Text::Owned);
+            }
+            let unescaped = match self.b.get(at + 1)? {
+                b'"' => b'"',
+                b'\\' => b'\\',
+                b'/' => b'/',
+                b'b' => 0x08,
+                b'f' => 0x0c,
+                b'n' => b'\n',
+                b'r' => b'\r',
+                b't' => b'\t',
+                _ => return None,
+            };
+            out.push(unescaped);
+            at += 2;
+        }
+    }
+
+    /// A non-negative integer of at most `max`, in JSON's grammar, followed by `,` or `}`.
+    fn uint(&mut self, max: u64) -> Option<u64> {
+        let start = self.i;
+        let mut v: u64 = 0;
+        while let Some(c @ b'0'..=b'9') = self.peek() {
+            v = v.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+            self.i += 1;
+        }
+        let n = self.i - start;
+        if n == 0 || (n > 1 && self.b[start] == b'0') || v > max {
+            return None;
+        }
+        matches!(self.peek(), Some(b',' | b'}')).then_some(v)
+    }
+
+    /// A signed integer (`code`).
+    fn int(&mut self) -> Option<i64> {
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+            let v = self.uint(i64::MAX as u64)?;
+            // `-0` is left to serde.
+            if v == 0 {
+                return None;
+            }
+            return i64::try_from(v).ok().map(|v| -v);
+        }
+        i64::try_from(self.uint(i64::MAX as u64)?).ok()
+    }
+
+    /// Skips any value of the kinds this scanner is sure of.
+    fn skip(&mut self, depth: u32) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.peek()? {
+            b'"' => self.plain().map(|_| ()),
+            b'{' => {
+                self.i += 1;
+                if self.peek()? == b'}' {
+                    self.i += 1;
+                    return Some(());
+                }
+                loop {
+                    self.plain()?;
+                    self.eat(b':')?;
+                    self.skip(depth + 1)?;
+                    match self.bump()? {
+                        b',' => {}
+                        b'}' => return Some(()),
+                        _ => return None,
+                    }
+                }
+            }
+            b'[' => {
+                self.i += 1;
+                if self.peek()? == b']' {
+                    self.i += 1;
+                    return Some(());
+                }
+                loop {
+                    self.skip(depth + 1)?;
+                    match self.bump()? {
+                        b',' => {}
+                        b']' => return Some(()),
+                        _ => return None,
+                    }
+                }
+            }
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => {
+                if self.peek()? == b'-' {
+                    self.i += 1;
+                }
+                let start = self.i;
+                while let Some(b'0'..=b'9') = self.peek() {
+                    self.i += 1;
+                }
+                let n = self.i - start;
+                if n == 0 || (n > 1 && self.b[start] == b'0') {
+                    return None;
+                }
+                matches!(self.peek(), Some(b',' | b'}' | b']')).then_some(())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Where the first `"` or `\` of `b` is.
+fn quote_or_escape(b: &[u8]) -> Option<usize> {
+    memchr::memchr2(b'"', b'\\', b)
+}
+
+/// Bytes serde reads as a string as they are: no control character, valid UTF-8.
+fn valid_text(bytes: &[u8]) -> bool {
+    if bytes.iter().all(|c| (0x20..0x80).contains(c)) {
+        return true;
+    }
+    !bytes.iter().any(|c| *c < 0x20) && std::str::from_utf8(bytes).is_ok()
+}
+
+fn kind_of(name: &[u8]) -> Option<EventKind> {
+    match name {
+        b"attempt" => Some(EventKind::Attempt),
+        b"token" => Some(EventKind::Token),
+        _ => None,
+    }
+}
+
+fn sent_of(name: &[u8]) -> Option<Sent> {
+    match name {
+        b"answered" => Some(Sent::Answered),
+        b"maybe_sent" => Some(Sent::MaybeSent),
+        b"not_sent" => Some(Sent::NotSent),
+        _ => None,
+    }
+}
+
+fn class_of(name: &[u8]) -> Option<FailureClass> {
+    CLASSES
+        .iter()
+        .find(|(n, _)| n.as_bytes() == name)
+        .map(|(_, c)| *c)
+}
+
+fn purpose_of(name: &[u8]) -> Option<Purpose> {
+    match name {
+        b"lookup" => Some(Purpose::Lookup),
+        b"probe" => Some(Purpose::Probe),
+        // Other names read as `Other` through serde's rule; left to it.
+        _ => None,
+    }
+}
+
+/// Sets a field once; a second occurrence (which serde refuses) gives `None`.
+fn once<T>(slot: &mut Option<T>, seen: &mut u32, bit: u32, value: T) -> Option<()> {
+    if *seen & bit != 0 {
+        return None;
+    }
+    *seen |= bit;
+    *slot = Some(value);
+    Some(())
+}
+
+/// Reads one event line (without its line ending); `None` when the line must go to serde.
+pub(crate) fn scan(line: &[u8]) -> Option<Scanned> {
+    let mut c = Cursor { b: line, i: 0 };
+    c.eat(b'{')?;
+    let mut seen = 0u32;
+    let mut schema = None;
+    let mut ts = None;
+    let mut kind = None;
+    let mut org = None;
+    let mut method = None;
+    let mut path = None;
+    let mut status = None;
+    let mut code = None;
+    let mut message = None;
+    let mut class = None;
+    let mut sent = None;
+    let mut attempt = None;
+    let mut duration = None;
+    let mut natural_key = None;
+    let mut purpose = None;
+    loop {
+        let key = c.plain()?;
+        c.eat(b':')?;
+        match key {
+            b"schema" => {
+                let v = u32::try_from(c.uint(u64::from(u32::MAX))?).ok()?;
+                once(&mut schema, &mut seen, 1, v)?;
+            }
+            b"ts" => {
+                let v = c.string()?;
+                once(&mut ts, &mut seen, 1 << 1, v)?;
+            }
+            b"kind" => {
+                let v = kind_of(c.plain()?)?;
+                once(&mut kind, &mut seen, 1 << 2, v)?;
+            }
+            b"organization_id" => {
+                let v = if c.null() { None } else { Some(c.string()?) };
+                once(&mut org, &mut seen, 1 << 3, v)?;
+            }
+            b"method" => {
+                let v = c.string()?;
+                once(&mut method, &mut seen, 1 << 4, v)?;
+            }
+            b"path" => {
+                let v = c.string()?;
+                once(&mut path, &mut seen, 1 << 5, v)?;
+            }
+            b"status" => {
+                let v = if c.null() {
+                    None
+                } else {
+                    Some(u16::try_from(c.uint(u64::from(u16::MAX))?).ok()?)
+                };
+                once(&mut status, &mut seen, 1 << 6, v)?;
+            }
+            b"code" => {
+                let v = if c.null() { None } else { Some(c.int()?) };
+                once(&mut code, &mut seen, 1 << 7, v)?;
+            }
+            b"message" => {
+                let v = if c.null() { None } else { Some(c.string()?) };
+                once(&mut message, &mut seen, 1 << 8, v)?;
+            }
+            b"class" => {
+                let v = if c.null() {
+                    None
+                } else {
+                    Some(class_of(c.plain()?)?)
+                };
+                once(&mut class, &mut seen, 1 << 9, v)?;
+            }
+            b"sent" => {
+                let v = sent_of(c.plain()?)?;
+                once(&mut sent, &mut seen, 1 << 10, v)?;
+            }
+            b"attempt" => {
+                let v = if c.null() {
+                    None
+                } else {
+                    Some(u32::try_from(c.uint(u64::from(u32::MAX))?).ok()?)
+                };
+                once(&mut attempt, &mut seen, 1 << 11, v)?;
+            }
+            b"duration_ms" => {
+                let v = if c.null() {
+                    None
+                } else {
+                    Some(c.uint(u64::MAX)?)
+                };
+                once(&mut duration, &mut seen, 1 << 12, v)?;
+            }
+            b"natural_key" => {
+                let v = if c.null() { None } else { Some(c.string()?) };
+                once(&mut natural_key, &mut seen, 1 << 13, v)?;
+            }
+            b"purpose" => {
+                let v = if c.null() {
+                    None
+                } else {
+                    Some(purpose_of(c.plain()?)?)
+                };
+                once(&mut purpose, &mut seen, 1 << 14, v)?;
+            }
+            _ => c.skip(0)?,
+        }
+        match c.bump()? {
+            b',' => {}
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    if c.i != line.len() {
+        return None;
+    }
+    let ts = ts?;
+    let ts_ms = crate::time::parse_iso(ts.get(line, None).as_bytes());
+    Some(Scanned {
+        schema: schema?,
+        ts,
+        ts_ms,
+        kind: kind?,
+        organization_id: org.flatten(),
+        method: method?,
+        path: path?,
+        status: status.flatten(),
+        code: code.flatten(),
+        message: message.flatten(),
+        class: class.flatten(),
+        sent: sent?,
+        attempt: attempt.flatten(),
+        duration_ms: duration.flatten(),
+        natural_key: natural_key.flatten(),
+        purpose: purpose.flatten(),
+    })
+}
