@@ -23,7 +23,7 @@ use crate::error::{ImportError, ImportErrorKind};
 use crate::location::Location;
 use crate::parsed::Parsed;
 use crate::problem::{Problem, ProblemKind};
-use crate::record::{Entity, NaturalKey, Record};
+use crate::record::{Entity, NaturalKey, Record, Reference};
 use crate::value::{self, money};
 
 /// A mapping from a file's own headers to Zoho's template columns.
@@ -292,8 +292,8 @@ pub struct CsvReader {
     file: Arc<str>,
     options: CsvOptions,
     entity: Entity,
-    /// Our column name → index.
-    cols: HashMap<&'static str, usize>,
+    /// Our column name → index (looked up for every field of every row: a fast hasher).
+    cols: HashMap<&'static str, usize, rustc_hash::FxBuildHasher>,
     /// Index → the file's own header, for messages.
     headers: Vec<String>,
     doc: Option<Doc>,
@@ -395,7 +395,7 @@ impl CsvReader {
             file: file.clone(),
             options,
             entity: Entity::Contact,
-            cols: HashMap::new(),
+            cols: HashMap::default(),
             headers: Vec::new(),
             doc: None,
             queue: VecDeque::new(),
@@ -691,9 +691,13 @@ impl CsvReader {
         };
         let at = Location::new(self.file.clone(), doc.line).with_label(doc.group.clone());
         let mut record = Record::new(entity, key, Value::Object(payload), at);
-        for (path, k) in doc.refs {
-            record.refer(path, k);
-        }
+        // The payload already holds `null` where each reference points (header_of, line_of
+        // put it there), which is all `Record::refer` would add.
+        record.references = doc
+            .refs
+            .into_iter()
+            .map(|(path, target)| Reference { path, target })
+            .collect();
         if entity == Entity::Invoice {
             record.query.push((
                 "ignore_auto_number_generation".to_owned(),
@@ -952,7 +956,7 @@ impl CsvReader {
                         _ => "line_items",
                     };
                     for (f, k) in refs {
-                        d.refs.push((format!("/{field}/{i}/{f}"), k));
+                        d.refs.push((line_path(field, i, f), k));
                     }
                     if let Some(line) = line {
                         d.lines.push(line);
@@ -986,6 +990,9 @@ impl CsvReader {
                 _ => "/vendor_id",
             };
             refs.push((field.to_owned(), NaturalKey::named(Entity::Contact, name)));
+        }
+        for (field, _) in &refs {
+            p.insert(field[1..].to_owned(), Value::Null);
         }
         if let Some(d) = self.date("date", label)? {
             p.insert("date".to_owned(), json!(d));
@@ -1047,6 +1054,7 @@ impl CsvReader {
                     "/paid_through_account_id"
                 };
                 refs.push((field.to_owned(), NaturalKey::named(Entity::Account, a)));
+                p.insert(field[1..].to_owned(), Value::Null);
             }
         }
         Ok(Doc {
@@ -1096,6 +1104,7 @@ impl CsvReader {
                     });
                 };
                 line.insert("amount_applied".to_owned(), money(applied));
+                null_refs(&mut line, &refs);
                 Ok((Some(Value::Object(line)), refs, applied))
             }
             _ => {
@@ -1138,10 +1147,35 @@ impl CsvReader {
                         n
                     };
                 }
+                null_refs(&mut line, &refs);
                 Ok((Some(Value::Object(line)), refs, value))
             }
         }
     }
+}
+
+/// Puts `null` in a line where each of its references points, as [`Record::refer`] does.
+fn null_refs(line: &mut Map<String, Value>, refs: &[(&'static str, NaturalKey)]) {
+    for (field, _) in refs {
+        line.insert((*field).to_owned(), Value::Null);
+    }
+}
+
+/// `/line_items/2/item_id`, without the formatting machinery (a path for every reference of
+/// every row).
+fn line_path(list: &str, index: usize, field: &str) -> String {
+    let mut path = String::with_capacity(list.len() + field.len() + 8);
+    path.push('/');
+    path.push_str(list);
+    path.push('/');
+    if index < 10 {
+        path.push(char::from(b'0' + u8::try_from(index).unwrap_or(0)));
+    } else {
+        path.push_str(&index.to_string());
+    }
+    path.push('/');
+    path.push_str(field);
+    path
 }
 
 impl Iterator for CsvReader {
