@@ -152,12 +152,11 @@ impl Shape {
             Shape::Arr(_) => out.extend_from_slice(b"[]"),
             Shape::Obj(fields) => {
                 out.push(b'{');
-                for (i, (name, shape)) in fields.iter().enumerate() {
+                for (i, written) in written(fields).iter().enumerate() {
                     if i > 0 {
                         out.push(b',');
                     }
-                    write_key(name, out);
-                    shape.write_empty(out);
+                    out.extend_from_slice(&written.bytes);
                 }
                 out.push(b'}');
             }
@@ -208,10 +207,57 @@ pub(crate) fn write_key(key: &str, out: &mut Vec<u8>) {
     }
 }
 
+/// One documented field of an object shape, written ahead of time: `"name":` followed by its
+/// empty value (what an answer carries when the record has nothing there).
+#[derive(Debug)]
+struct Written {
+    /// `"name":` then the empty value.
+    bytes: Box<[u8]>,
+    /// The length of `"name":`.
+    key: usize,
+}
+
+/// The written fields of an object shape (static: one per shape, made on first use).
+fn written(fields: &'static [(&'static str, Shape)]) -> &'static [Written] {
+    type Cache = std::collections::HashMap<usize, &'static [Written]>;
+    static CACHE: std::sync::OnceLock<std::sync::RwLock<Cache>> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    // Shapes are statics: the address names one for the life of the process.
+    let at = fields.as_ptr() as usize;
+    if let Some(found) = cache
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&at)
+    {
+        return found;
+    }
+    let made: Vec<Written> = fields
+        .iter()
+        .map(|(name, shape)| {
+            let mut bytes = Vec::new();
+            write_key(name, &mut bytes);
+            let key = bytes.len();
+            shape.write_empty(&mut bytes);
+            Written {
+                bytes: bytes.into_boxed_slice(),
+                key,
+            }
+        })
+        .collect();
+    let mut cache = cache
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // The shapes are few and live as long as the process: so do their written fields.
+    cache.entry(at).or_insert_with(|| Vec::leak(made))
+}
+
 /// The documented fields and the record's other keys, merged in key order (as a
 /// `serde_json::Map` orders them); an other key documented in `wider` is fitted to its type.
+///
+/// Both lists are sorted (the shapes by name, the map by key), so one pass merges them; a
+/// documented field the record lacks is copied from its [`written`] bytes.
 fn write_object(
-    fields: &[(&str, Shape)],
+    fields: &'static [(&'static str, Shape)],
     wider: &[(&str, Shape)],
     map: &Map<String, Value>,
     out: &mut Vec<u8>,
@@ -222,13 +268,7 @@ fn write_object(
         Ok(i) if !value.is_null() => wider[i].1.write_fit(value, out),
         _ => write_value(value, out),
     };
-    let mut extra: Vec<(&str, &Value)> = map
-        .iter()
-        .filter(|(k, _)| fields.binary_search_by(|(name, _)| (*name).cmp(k)).is_err())
-        .map(|(k, v)| (k.as_str(), v))
-        .collect();
-    extra.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut extra = extra.into_iter().peekable();
+    let mut entries = map.iter().peekable();
     out.push(b'{');
     let mut first = true;
     let mut comma = |out: &mut Vec<u8>| {
@@ -237,20 +277,22 @@ fn write_object(
         }
         first = false;
     };
-    for (name, shape) in fields {
-        while let Some((key, value)) = extra.next_if(|(key, _)| key < name) {
+    for ((name, shape), written) in fields.iter().zip(written(fields)) {
+        while let Some((key, value)) = entries.next_if(|(key, _)| key.as_str() < *name) {
             comma(out);
             write_key(key, out);
             write_extra(key, value, out);
         }
         comma(out);
-        write_key(name, out);
-        match map.get(*name) {
-            Some(Value::Null) | None => shape.write_empty(out),
-            Some(v) => shape.write_fit(v, out),
+        match entries.next_if(|(key, _)| key.as_str() == *name) {
+            Some((_, value)) if !value.is_null() => {
+                out.extend_from_slice(&written.bytes[..written.key]);
+                shape.write_fit(value, out);
+            }
+            _ => out.extend_from_slice(&written.bytes),
         }
     }
-    for (key, value) in extra {
+    for (key, value) in entries {
         comma(out);
         write_key(key, out);
         write_extra(key, value, out);
