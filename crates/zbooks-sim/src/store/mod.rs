@@ -90,7 +90,16 @@ struct OrgDataOut<'a> {
 
 #[derive(Serialize)]
 struct TableOut<'a> {
-    records: BTreeMap<u64, &'a serde_json::value::RawValue>,
+    records: RecordsOut<'a>,
+}
+
+/// A table's records as JSON objects by id, decoded one at a time as they are written.
+struct RecordsOut<'a>(&'a BTreeMap<u64, Stored>);
+
+impl Serialize for RecordsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(id, stored)| (id, stored.decode())))
+    }
 }
 
 #[derive(Deserialize)]
@@ -106,16 +115,13 @@ struct TableIn {
 
 impl Serialize for OrgData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut tables = Vec::with_capacity(self.tables.len());
-        for table in &self.tables {
-            let mut records = BTreeMap::new();
-            for (id, stored) in &table.records {
-                let raw: &serde_json::value::RawValue =
-                    serde_json::from_slice(stored.json()).map_err(serde::ser::Error::custom)?;
-                records.insert(*id, raw);
-            }
-            tables.push(TableOut { records });
-        }
+        let tables: Vec<TableOut<'_>> = self
+            .tables
+            .iter()
+            .map(|table| TableOut {
+                records: RecordsOut(&table.records),
+            })
+            .collect();
         OrgDataOut {
             tables,
             sequences: &self.sequences,
