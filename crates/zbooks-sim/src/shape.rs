@@ -152,12 +152,7 @@ impl Shape {
             Shape::Arr(_) => out.extend_from_slice(b"[]"),
             Shape::Obj(fields) => {
                 out.push(b'{');
-                for (i, written) in written(fields).iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    out.extend_from_slice(&written.bytes);
-                }
+                out.extend_from_slice(&written(fields).all);
                 out.push(b'}');
             }
         }
@@ -207,19 +202,36 @@ pub(crate) fn write_key(key: &str, out: &mut Vec<u8>) {
     }
 }
 
-/// One documented field of an object shape, written ahead of time: `"name":` followed by its
-/// empty value (what an answer carries when the record has nothing there).
+/// The documented fields of an object shape, written ahead of time with their empty values
+/// (what an answer carries where the record has nothing): `"a":"","b":0,...`, joined with
+/// commas, so that a run of fields the record lacks is copied in one piece.
 #[derive(Debug)]
 struct Written {
-    /// `"name":` then the empty value.
-    bytes: Box<[u8]>,
-    /// The length of `"name":`.
-    key: usize,
+    /// Every field, `"name":` then its empty value, joined with commas.
+    all: Box<[u8]>,
+    /// Where each field starts in `all`.
+    starts: Box<[usize]>,
+    /// Where each field ends in `all`.
+    ends: Box<[usize]>,
+    /// The length of each field's `"name":`.
+    keys: Box<[usize]>,
+}
+
+impl Written {
+    /// Fields `from..to` (at least one), joined.
+    fn run(&self, from: usize, to: usize) -> &[u8] {
+        &self.all[self.starts[from]..self.ends[to - 1]]
+    }
+
+    /// `"name":` of field `i`.
+    fn key(&self, i: usize) -> &[u8] {
+        &self.all[self.starts[i]..self.starts[i] + self.keys[i]]
+    }
 }
 
 /// The written fields of an object shape (static: one per shape, made on first use).
-fn written(fields: &'static [(&'static str, Shape)]) -> &'static [Written] {
-    type Cache = std::collections::HashMap<usize, &'static [Written]>;
+fn written(fields: &'static [(&'static str, Shape)]) -> &'static Written {
+    type Cache = std::collections::HashMap<usize, &'static Written, rustc_hash::FxBuildHasher>;
     static CACHE: std::sync::OnceLock<std::sync::RwLock<Cache>> = std::sync::OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     // Shapes are statics: the address names one for the life of the process.
@@ -231,31 +243,44 @@ fn written(fields: &'static [(&'static str, Shape)]) -> &'static [Written] {
     {
         return found;
     }
-    let made: Vec<Written> = fields
-        .iter()
-        .map(|(name, shape)| {
-            let mut bytes = Vec::new();
-            write_key(name, &mut bytes);
-            let key = bytes.len();
-            shape.write_empty(&mut bytes);
-            Written {
-                bytes: bytes.into_boxed_slice(),
-                key,
-            }
-        })
-        .collect();
+    let mut all = Vec::new();
+    let (mut starts, mut ends, mut keys) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, (name, shape)) in fields.iter().enumerate() {
+        if i > 0 {
+            all.push(b',');
+        }
+        starts.push(all.len());
+        write_key(name, &mut all);
+        keys.push(all.len() - starts[i]);
+        shape.write_empty(&mut all);
+        ends.push(all.len());
+    }
+    let made = Written {
+        all: all.into_boxed_slice(),
+        starts: starts.into_boxed_slice(),
+        ends: ends.into_boxed_slice(),
+        keys: keys.into_boxed_slice(),
+    };
     let mut cache = cache
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     // The shapes are few and live as long as the process: so do their written fields.
-    cache.entry(at).or_insert_with(|| Vec::leak(made))
+    cache.entry(at).or_insert_with(|| Box::leak(Box::new(made)))
+}
+
+/// A comma before every member but the first.
+fn comma(first: &mut bool, out: &mut Vec<u8>) {
+    if !*first {
+        out.push(b',');
+    }
+    *first = false;
 }
 
 /// The documented fields and the record's other keys, merged in key order (as a
 /// `serde_json::Map` orders them); an other key documented in `wider` is fitted to its type.
 ///
-/// Both lists are sorted (the shapes by name, the map by key), so one pass merges them; a
-/// documented field the record lacks is copied from its [`written`] bytes.
+/// Both lists are sorted (the shapes by name, the map by key), so one pass merges them; each
+/// run of documented fields the record lacks is copied from the shape's [`written`] bytes.
 fn write_object(
     fields: &'static [(&'static str, Shape)],
     wider: &[(&str, Shape)],
@@ -268,32 +293,40 @@ fn write_object(
         Ok(i) if !value.is_null() => wider[i].1.write_fit(value, out),
         _ => write_value(value, out),
     };
+    let written = written(fields);
     let mut entries = map.iter().peekable();
     out.push(b'{');
     let mut first = true;
-    let mut comma = |out: &mut Vec<u8>| {
-        if !first {
-            out.push(b',');
+    // The first of the lacking fields not written yet.
+    let mut lacking: Option<usize> = None;
+    let flush = |lacking: &mut Option<usize>, to: usize, first: &mut bool, out: &mut Vec<u8>| {
+        if let Some(from) = lacking.take() {
+            comma(first, out);
+            out.extend_from_slice(written.run(from, to));
         }
-        first = false;
     };
-    for ((name, shape), written) in fields.iter().zip(written(fields)) {
+    for (i, (name, shape)) in fields.iter().enumerate() {
         while let Some((key, value)) = entries.next_if(|(key, _)| key.as_str() < *name) {
-            comma(out);
+            flush(&mut lacking, i, &mut first, out);
+            comma(&mut first, out);
             write_key(key, out);
             write_extra(key, value, out);
         }
-        comma(out);
         match entries.next_if(|(key, _)| key.as_str() == *name) {
             Some((_, value)) if !value.is_null() => {
-                out.extend_from_slice(&written.bytes[..written.key]);
+                flush(&mut lacking, i, &mut first, out);
+                comma(&mut first, out);
+                out.extend_from_slice(written.key(i));
                 shape.write_fit(value, out);
             }
-            _ => out.extend_from_slice(&written.bytes),
+            _ => {
+                lacking.get_or_insert(i);
+            }
         }
     }
+    flush(&mut lacking, fields.len(), &mut first, out);
     for (key, value) in entries {
-        comma(out);
+        comma(&mut first, out);
         write_key(key, out);
         write_extra(key, value, out);
     }

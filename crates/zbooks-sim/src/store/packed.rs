@@ -243,11 +243,13 @@ const V_STR: u8 = 6;
 const V_ARRAY: u8 = 7;
 const V_OBJECT: u8 = 8;
 
+/// Each dictionary name's place (looked up for every key of every record written).
+type Places = HashMap<&'static str, usize, rustc_hash::FxBuildHasher>;
+
 /// Every field name the simulator documents (its shapes' keys, nested ones included, and the
 /// indexed fields), each once, in a fixed order; and each name's place in it.
-fn dictionary() -> &'static (Vec<&'static str>, HashMap<&'static str, usize>) {
-    static DICTIONARY: OnceLock<(Vec<&'static str>, HashMap<&'static str, usize>)> =
-        OnceLock::new();
+fn dictionary() -> &'static (Vec<&'static str>, Places) {
+    static DICTIONARY: OnceLock<(Vec<&'static str>, Places)> = OnceLock::new();
     DICTIONARY.get_or_init(|| {
         fn walk(shape: &'static Shape, names: &mut Vec<&'static str>) {
             match shape {
@@ -331,7 +333,11 @@ fn put_object(out: &mut Vec<u8>, map: &Record) {
 fn get_text(bytes: &[u8], at: &mut usize) -> String {
     let len = get_varint(bytes, at);
     let end = at.saturating_add(len).min(bytes.len());
-    let text = String::from_utf8_lossy(&bytes[(*at).min(end)..end]).into_owned();
+    let part = &bytes[(*at).min(end)..end];
+    let text = match std::str::from_utf8(part) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(part).into_owned(),
+    };
     *at = end;
     text
 }
