@@ -80,18 +80,16 @@ async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> u16 {
                 .unwrap();
             let total = end + 4 + length;
             while buf.len() < total {
-                let mut chunk = [0u8; 16 * 1024];
-                let n = stream.read(&mut chunk).await.unwrap();
+                buf.reserve(16 * 1024);
+                let n = stream.read_buf(buf).await.unwrap();
                 assert!(n > 0, "connection closed mid-body");
-                buf.extend_from_slice(&chunk[..n]);
             }
             buf.drain(..total);
             return status;
         }
-        let mut chunk = [0u8; 16 * 1024];
-        let n = stream.read(&mut chunk).await.unwrap();
+        buf.reserve(16 * 1024);
+        let n = stream.read_buf(buf).await.unwrap();
         assert!(n > 0, "connection closed before an answer");
-        buf.extend_from_slice(&chunk[..n]);
     }
 }
 

@@ -67,7 +67,7 @@ pub(crate) struct OrgData {
     unique: Vec<Vec<(Box<str>, UniqueValues)>>,
     /// The bodies of recent GET-by-id answers, dropped when their record changes.
     /// Each with the day it was rendered on (a document's status can change with the day).
-    rendered: HashMap<(Kind, u64), (Bytes, i64)>,
+    rendered: HashMap<(Kind, u64), (Bytes, i64), rustc_hash::FxBuildHasher>,
 }
 
 impl Default for OrgData {
@@ -76,7 +76,7 @@ impl Default for OrgData {
             tables: (0..KIND_COUNT).map(|_| Table::default()).collect(),
             sequences: BTreeMap::new(),
             unique: vec![Vec::new(); KIND_COUNT],
-            rendered: HashMap::new(),
+            rendered: HashMap::default(),
         }
     }
 }

@@ -108,7 +108,6 @@ fn put_varint(out: &mut Vec<u8>, n: usize) {
 
 fn put_varint64(out: &mut Vec<u8>, mut n: u64) {
     loop {
-        #[expect(clippy::cast_possible_truncation, reason = "masked to 7 bits")]
         let byte = (n & 0x7f) as u8;
         n >>= 7;
         if n == 0 {
@@ -317,13 +316,12 @@ fn put_object(out: &mut Vec<u8>, map: &Record) {
     out.push(V_OBJECT);
     put_varint(out, map.len());
     for (key, value) in map {
-        match places.get(key.as_str()) {
-            Some(place) => put_varint(out, place + 1),
-            None => {
-                put_varint(out, 0);
-                put_varint(out, key.len());
-                out.extend_from_slice(key.as_bytes());
-            }
+        if let Some(place) = places.get(key.as_str()) {
+            put_varint(out, place + 1);
+        } else {
+            put_varint(out, 0);
+            put_varint(out, key.len());
+            out.extend_from_slice(key.as_bytes());
         }
         put_value(out, value);
     }
