@@ -291,8 +291,9 @@ fn comma(first: &mut bool, out: &mut Vec<u8>) {
 /// The documented fields and the record's other keys, merged in key order (as a
 /// `serde_json::Map` orders them); an other key documented in `wider` is fitted to its type.
 ///
-/// Both lists are sorted (the shapes by name, the map by key), so one pass merges them; each
-/// run of documented fields the record lacks is copied from the shape's [`written`] bytes.
+/// Both lists are sorted (the shapes by name, the map by key), so one pass over the record's
+/// keys merges them, each key found among the fields by bisection; each run of documented
+/// fields the record lacks is copied from the shape's [`written`] bytes in one piece.
 fn write_object(
     fields: &'static [(&'static str, Shape)],
     wider: &[(&str, Shape)],
@@ -306,53 +307,38 @@ fn write_object(
         _ => write_value(value, out),
     };
     let written = written(fields);
-    let mut entries = map.iter().peekable();
     out.push(b'{');
     let mut first = true;
-    // The first of the lacking fields not written yet.
-    let mut lacking: Option<usize> = None;
-    let flush = |lacking: &mut Option<usize>, to: usize, first: &mut bool, out: &mut Vec<u8>| {
-        if let Some(from) = lacking.take() {
-            comma(first, out);
-            out.extend_from_slice(written.run(from, to));
+    // The first documented field not written yet: the fields before the record's next key
+    // that the record lacks are copied in one run.
+    let mut next = 0;
+    for (key, value) in map {
+        let (at, documented) = match fields[next..].binary_search_by(|(name, _)| order(name, key)) {
+            Ok(j) => (next + j, true),
+            Err(j) => (next + j, false),
+        };
+        if at > next {
+            comma(&mut first, out);
+            out.extend_from_slice(written.run(next, at));
         }
-    };
-    for (i, (name, shape)) in fields.iter().enumerate() {
-        let mut found = None;
-        while let Some(&(key, value)) = entries.peek() {
-            match order(key, name) {
-                std::cmp::Ordering::Less => {
-                    entries.next();
-                    flush(&mut lacking, i, &mut first, out);
-                    comma(&mut first, out);
-                    write_key(key, out);
-                    write_extra(key, value, out);
-                }
-                std::cmp::Ordering::Equal => {
-                    entries.next();
-                    found = Some(value);
-                    break;
-                }
-                std::cmp::Ordering::Greater => break,
+        comma(&mut first, out);
+        if documented {
+            if value.is_null() {
+                out.extend_from_slice(written.run(at, at + 1));
+            } else {
+                out.extend_from_slice(written.key(at));
+                fields[at].1.write_fit(value, out);
             }
-        }
-        match found {
-            Some(value) if !value.is_null() => {
-                flush(&mut lacking, i, &mut first, out);
-                comma(&mut first, out);
-                out.extend_from_slice(written.key(i));
-                shape.write_fit(value, out);
-            }
-            _ => {
-                lacking.get_or_insert(i);
-            }
+            next = at + 1;
+        } else {
+            write_key(key, out);
+            write_extra(key, value, out);
+            next = at;
         }
     }
-    flush(&mut lacking, fields.len(), &mut first, out);
-    for (key, value) in entries {
+    if next < fields.len() {
         comma(&mut first, out);
-        write_key(key, out);
-        write_extra(key, value, out);
+        out.extend_from_slice(written.run(next, fields.len()));
     }
     out.push(b'}');
 }
