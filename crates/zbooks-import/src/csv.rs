@@ -357,20 +357,23 @@ impl<R: Read> Read for LineStarts<R> {
             .starts
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (i, &b) in buf[..n].iter().enumerate() {
+        let data = &buf[..n];
+        for i in memchr::memchr2_iter(b'\n', b'\r', data) {
             let next = self.offset + i as u64 + 1;
-            match b {
+            if data[i] == b'\n' {
                 // The LF of a CRLF ends no line of its own.
-                b'\n' => {
-                    starts.push_back((next, !self.after_cr));
-                    self.after_cr = false;
-                }
-                b'\r' => {
-                    starts.push_back((next, true));
-                    self.after_cr = true;
-                }
-                _ => self.after_cr = false,
+                let after_cr = if i == 0 {
+                    self.after_cr
+                } else {
+                    data[i - 1] == b'\r'
+                };
+                starts.push_back((next, !after_cr));
+            } else {
+                starts.push_back((next, true));
             }
+        }
+        if let Some(&last) = data.last() {
+            self.after_cr = last == b'\r';
         }
         self.offset += n as u64;
         Ok(n)

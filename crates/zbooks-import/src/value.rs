@@ -111,6 +111,22 @@ pub fn tally_date(text: &str) -> Option<String> {
 /// `DD/MM/YYYY` or `DD.MM.YYYY` (India writes the day first), or Tally's `YYYYMMDD`.
 pub fn any_date(text: &str) -> Option<String> {
     let t = text.trim();
+    // Zoho's own form, the common case: it reads as itself when it is a real day.
+    let b = t.as_bytes();
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        let (y, m, d) = (
+            t[..4].parse().ok()?,
+            t[5..7].parse().ok()?,
+            t[8..].parse().ok()?,
+        );
+        return is_date(y, m, d).then(|| t.to_owned());
+    }
     if let Some(d) = tally_date(t) {
         return Some(d);
     }
