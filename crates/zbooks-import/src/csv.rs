@@ -23,7 +23,7 @@ use crate::error::{ImportError, ImportErrorKind};
 use crate::location::Location;
 use crate::parsed::Parsed;
 use crate::problem::{Problem, ProblemKind};
-use crate::record::{Entity, NaturalKey, Record};
+use crate::record::{Entity, NaturalKey, Record, Reference};
 use crate::value::{self, money};
 
 /// A mapping from a file's own headers to Zoho's template columns.
@@ -292,8 +292,8 @@ pub struct CsvReader {
     file: Arc<str>,
     options: CsvOptions,
     entity: Entity,
-    /// Our column name → index.
-    cols: HashMap<&'static str, usize>,
+    /// Our column name → index (looked up for every field of every row: a fast hasher).
+    cols: HashMap<&'static str, usize, rustc_hash::FxBuildHasher>,
     /// Index → the file's own header, for messages.
     headers: Vec<String>,
     doc: Option<Doc>,
@@ -357,20 +357,23 @@ impl<R: Read> Read for LineStarts<R> {
             .starts
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (i, &b) in buf[..n].iter().enumerate() {
+        let data = &buf[..n];
+        for i in memchr::memchr2_iter(b'\n', b'\r', data) {
             let next = self.offset + i as u64 + 1;
-            match b {
+            if data[i] == b'\n' {
                 // The LF of a CRLF ends no line of its own.
-                b'\n' => {
-                    starts.push_back((next, !self.after_cr));
-                    self.after_cr = false;
-                }
-                b'\r' => {
-                    starts.push_back((next, true));
-                    self.after_cr = true;
-                }
-                _ => self.after_cr = false,
+                let after_cr = if i == 0 {
+                    self.after_cr
+                } else {
+                    data[i - 1] == b'\r'
+                };
+                starts.push_back((next, !after_cr));
+            } else {
+                starts.push_back((next, true));
             }
+        }
+        if let Some(&last) = data.last() {
+            self.after_cr = last == b'\r';
         }
         self.offset += n as u64;
         Ok(n)
@@ -395,7 +398,7 @@ impl CsvReader {
             file: file.clone(),
             options,
             entity: Entity::Contact,
-            cols: HashMap::new(),
+            cols: HashMap::default(),
             headers: Vec::new(),
             doc: None,
             queue: VecDeque::new(),
@@ -691,9 +694,13 @@ impl CsvReader {
         };
         let at = Location::new(self.file.clone(), doc.line).with_label(doc.group.clone());
         let mut record = Record::new(entity, key, Value::Object(payload), at);
-        for (path, k) in doc.refs {
-            record.refer(path, k);
-        }
+        // The payload already holds `null` where each reference points (header_of, line_of
+        // put it there), which is all `Record::refer` would add.
+        record.references = doc
+            .refs
+            .into_iter()
+            .map(|(path, target)| Reference { path, target })
+            .collect();
         if entity == Entity::Invoice {
             record.query.push((
                 "ignore_auto_number_generation".to_owned(),
@@ -952,7 +959,7 @@ impl CsvReader {
                         _ => "line_items",
                     };
                     for (f, k) in refs {
-                        d.refs.push((format!("/{field}/{i}/{f}"), k));
+                        d.refs.push((line_path(field, i, f), k));
                     }
                     if let Some(line) = line {
                         d.lines.push(line);
@@ -986,6 +993,9 @@ impl CsvReader {
                 _ => "/vendor_id",
             };
             refs.push((field.to_owned(), NaturalKey::named(Entity::Contact, name)));
+        }
+        for (field, _) in &refs {
+            p.insert(field[1..].to_owned(), Value::Null);
         }
         if let Some(d) = self.date("date", label)? {
             p.insert("date".to_owned(), json!(d));
@@ -1047,6 +1057,7 @@ impl CsvReader {
                     "/paid_through_account_id"
                 };
                 refs.push((field.to_owned(), NaturalKey::named(Entity::Account, a)));
+                p.insert(field[1..].to_owned(), Value::Null);
             }
         }
         Ok(Doc {
@@ -1096,6 +1107,7 @@ impl CsvReader {
                     });
                 };
                 line.insert("amount_applied".to_owned(), money(applied));
+                null_refs(&mut line, &refs);
                 Ok((Some(Value::Object(line)), refs, applied))
             }
             _ => {
@@ -1138,10 +1150,35 @@ impl CsvReader {
                         n
                     };
                 }
+                null_refs(&mut line, &refs);
                 Ok((Some(Value::Object(line)), refs, value))
             }
         }
     }
+}
+
+/// Puts `null` in a line where each of its references points, as [`Record::refer`] does.
+fn null_refs(line: &mut Map<String, Value>, refs: &[(&'static str, NaturalKey)]) {
+    for (field, _) in refs {
+        line.insert((*field).to_owned(), Value::Null);
+    }
+}
+
+/// `/line_items/2/item_id`, without the formatting machinery (a path for every reference of
+/// every row).
+fn line_path(list: &str, index: usize, field: &str) -> String {
+    let mut path = String::with_capacity(list.len() + field.len() + 8);
+    path.push('/');
+    path.push_str(list);
+    path.push('/');
+    if index < 10 {
+        path.push(char::from(b'0' + u8::try_from(index).unwrap_or(0)));
+    } else {
+        path.push_str(&index.to_string());
+    }
+    path.push('/');
+    path.push_str(field);
+    path
 }
 
 impl Iterator for CsvReader {

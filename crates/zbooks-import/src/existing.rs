@@ -16,7 +16,8 @@ fn key_hash_of(key: &NaturalKey) -> u64 {
 /// Zoho ids by natural key, from listed records (kept as 64-bit key hashes).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExistingRecords {
-    ids: HashMap<u64, String>,
+    /// Key hashes (already well mixed: a fast hasher is enough) → ids.
+    ids: HashMap<u64, String, rustc_hash::FxBuildHasher>,
     counts: BTreeMap<Entity, u64>,
 }
 

@@ -11,6 +11,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use rustc_hash::FxBuildHasher;
+
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -393,12 +395,13 @@ pub struct Validator<'e> {
     options: ValidateOptions,
     report: Report,
     held: Vec<bool>,
-    keys: HashMap<u64, Seen>,
-    ambiguous: HashSet<u64>,
+    /// Key hashes (already well mixed: a fast hasher is enough).
+    keys: HashMap<u64, Seen, FxBuildHasher>,
+    ambiguous: HashSet<u64, FxBuildHasher>,
     files: Vec<Arc<str>>,
     pending: Vec<Pending>,
     edges: Vec<(u32, u32)>,
-    dependents: HashMap<u32, (Location, NaturalKey)>,
+    dependents: HashMap<u32, (Location, NaturalKey), FxBuildHasher>,
 }
 
 impl<'e> Validator<'e> {
@@ -409,12 +412,12 @@ impl<'e> Validator<'e> {
             options,
             report: Report::default(),
             held: Vec::new(),
-            keys: HashMap::new(),
-            ambiguous: HashSet::new(),
+            keys: HashMap::default(),
+            ambiguous: HashSet::default(),
             files: Vec::new(),
             pending: Vec::new(),
             edges: Vec::new(),
-            dependents: HashMap::new(),
+            dependents: HashMap::default(),
         }
     }
 
@@ -424,7 +427,11 @@ impl<'e> Validator<'e> {
     }
 
     fn file_index(&mut self, file: &Arc<str>) -> u16 {
-        if let Some(i) = self.files.iter().position(|f| f == file) {
+        if let Some(i) = self
+            .files
+            .iter()
+            .position(|f| Arc::ptr_eq(f, file) || f == file)
+        {
             return u16::try_from(i).unwrap_or(u16::MAX);
         }
         self.files.push(file.clone());
@@ -468,8 +475,9 @@ impl<'e> Validator<'e> {
             );
             return;
         };
+        let refs = Referenced::new(record, schema.lines.as_ref().map(|l| l.field));
         for f in schema.fields {
-            let referenced = is_referenced(record, None, f.name);
+            let referenced = refs.top(f.name);
             self.check_value(record, schema.endpoint, f, obj.get(f.name), referenced);
         }
         let Some(lines) = &schema.lines else { return };
@@ -504,7 +512,7 @@ impl<'e> Validator<'e> {
                         continue;
                     };
                     for f in lines.fields {
-                        let present = is_referenced(record, Some((lines.field, i)), f.name);
+                        let present = refs.line(i, f.name);
                         self.check_line_value(
                             record,
                             schema.endpoint,
@@ -516,8 +524,7 @@ impl<'e> Validator<'e> {
                         );
                     }
                     let has = |name: &str| {
-                        is_referenced(record, Some((lines.field, i)), name)
-                            || line.get(name).is_some_and(|v| !is_blank(v))
+                        refs.line(i, name) || line.get(name).is_some_and(|v| !is_blank(v))
                     };
                     let ok = match lines.rule {
                         LineRule::None => true,
@@ -803,21 +810,44 @@ pub fn validate(
     v.finish()
 }
 
-/// Whether a reference fills `/name` (or `/list/i/name`), without building the path.
-fn is_referenced(record: &Record, line: Option<(&str, usize)>, name: &str) -> bool {
-    record.references.iter().any(|r| {
-        let Some(rest) = r.path.strip_prefix('/') else {
-            return false;
-        };
-        match line {
-            None => rest == name,
-            Some((list, i)) => rest
-                .strip_prefix(list)
+/// Where a record's references point, read once per record: the fields they fill at the top
+/// (`/name`) and in the lines (`/list/i/name`), so that asking about each field of each line
+/// does not parse every path again.
+struct Referenced<'r> {
+    top: Vec<&'r str>,
+    lines: Vec<(usize, &'r str)>,
+}
+
+impl<'r> Referenced<'r> {
+    fn new(record: &'r Record, list: Option<&str>) -> Self {
+        let mut top = Vec::with_capacity(record.references.len());
+        let mut lines = Vec::with_capacity(record.references.len());
+        for r in &record.references {
+            let Some(rest) = r.path.strip_prefix('/') else {
+                continue;
+            };
+            top.push(rest);
+            if let Some((n, field)) = list
+                .and_then(|list| rest.strip_prefix(list))
                 .and_then(|x| x.strip_prefix('/'))
                 .and_then(|x| x.split_once('/'))
-                .is_some_and(|(n, field)| field == name && n.parse::<usize>() == Ok(i)),
+                && let Ok(n) = n.parse::<usize>()
+            {
+                lines.push((n, field));
+            }
         }
-    })
+        Referenced { top, lines }
+    }
+
+    /// Whether a reference fills `/name`.
+    fn top(&self, name: &str) -> bool {
+        self.top.contains(&name)
+    }
+
+    /// Whether a reference fills `/list/i/name`.
+    fn line(&self, i: usize, name: &str) -> bool {
+        self.lines.iter().any(|(n, f)| *n == i && *f == name)
+    }
 }
 
 fn is_blank(v: &Value) -> bool {

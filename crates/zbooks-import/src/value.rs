@@ -111,6 +111,23 @@ pub fn tally_date(text: &str) -> Option<String> {
 /// `DD/MM/YYYY` or `DD.MM.YYYY` (India writes the day first), or Tally's `YYYYMMDD`.
 pub fn any_date(text: &str) -> Option<String> {
     let t = text.trim();
+    // Zoho's own form, the common case: it reads as itself when it is a real day.
+    let bytes = t.as_bytes();
+    if bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        let (year, month, day) = (
+            t[..4].parse().ok()?,
+            t[5..7].parse().ok()?,
+            t[8..].parse().ok()?,
+        );
+        return is_date(year, month, day).then(|| t.to_owned());
+    }
     if let Some(d) = tally_date(t) {
         return Some(d);
     }

@@ -332,6 +332,20 @@ impl RunningSim {
         http::control::set_faults(&self.shared, faults);
     }
 
+    /// Creates a record of `kind` (`invoices`, `contacts`...) straight in an organization's
+    /// books, as `POST /books/v3/{kind}` would (the same checks and computed fields), but
+    /// without HTTP, a token, limits or the request log: for benchmarks that need large books
+    /// quickly. Answers the new record's id, or the body of Zoho's refusal.
+    #[doc(hidden)]
+    pub fn create_direct(
+        &self,
+        organization_id: &str,
+        kind: &str,
+        body: serde_json::Value,
+    ) -> Result<String, String> {
+        http::books::create_direct(&self.shared, organization_id, kind, body)
+    }
+
     /// Writes the state file now (no-op without one).
     pub fn save_state(&self) -> Result<(), SimError> {
         self.shared.save()

@@ -152,13 +152,7 @@ impl Shape {
             Shape::Arr(_) => out.extend_from_slice(b"[]"),
             Shape::Obj(fields) => {
                 out.push(b'{');
-                for (i, (name, shape)) in fields.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    write_key(name, out);
-                    shape.write_empty(out);
-                }
+                out.extend_from_slice(&written(fields).all);
                 out.push(b'}');
             }
         }
@@ -208,10 +202,100 @@ pub(crate) fn write_key(key: &str, out: &mut Vec<u8>) {
     }
 }
 
+/// The documented fields of an object shape, written ahead of time with their empty values
+/// (what an answer carries where the record has nothing): `"a":"","b":0,...`, joined with
+/// commas, so that a run of fields the record lacks is copied in one piece.
+#[derive(Debug)]
+struct Written {
+    /// Every field, `"name":` then its empty value, joined with commas.
+    all: Box<[u8]>,
+    /// Where each field starts in `all`.
+    starts: Box<[usize]>,
+    /// Where each field ends in `all`.
+    ends: Box<[usize]>,
+    /// The length of each field's `"name":`.
+    keys: Box<[usize]>,
+}
+
+impl Written {
+    /// Fields `from..to` (at least one), joined.
+    fn run(&self, from: usize, to: usize) -> &[u8] {
+        &self.all[self.starts[from]..self.ends[to - 1]]
+    }
+
+    /// `"name":` of field `i`.
+    fn key(&self, i: usize) -> &[u8] {
+        &self.all[self.starts[i]..self.starts[i] + self.keys[i]]
+    }
+}
+
+/// The written fields of an object shape (static: one per shape, made on first use).
+fn written(fields: &'static [(&'static str, Shape)]) -> &'static Written {
+    type Cache = std::collections::HashMap<usize, &'static Written, rustc_hash::FxBuildHasher>;
+    static CACHE: std::sync::OnceLock<std::sync::RwLock<Cache>> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    // Shapes are statics: the address names one for the life of the process.
+    let at = fields.as_ptr() as usize;
+    if let Some(found) = cache
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&at)
+    {
+        return found;
+    }
+    let mut all = Vec::new();
+    let (mut starts, mut ends, mut keys) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, (name, shape)) in fields.iter().enumerate() {
+        if i > 0 {
+            all.push(b',');
+        }
+        starts.push(all.len());
+        write_key(name, &mut all);
+        keys.push(all.len() - starts[i]);
+        shape.write_empty(&mut all);
+        ends.push(all.len());
+    }
+    let made = Written {
+        all: all.into_boxed_slice(),
+        starts: starts.into_boxed_slice(),
+        ends: ends.into_boxed_slice(),
+        keys: keys.into_boxed_slice(),
+    };
+    let mut cache = cache
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // The shapes are few and live as long as the process: so do their written fields.
+    cache.entry(at).or_insert_with(|| Box::leak(Box::new(made)))
+}
+
+/// How two keys order (as `str`'s `Ord` does): byte by byte, shorter first on a tie. Field
+/// names are short and mostly differ early, where a loop beats a call to `memcmp`.
+fn order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// A comma before every member but the first.
+fn comma(first: &mut bool, out: &mut Vec<u8>) {
+    if !*first {
+        out.push(b',');
+    }
+    *first = false;
+}
+
 /// The documented fields and the record's other keys, merged in key order (as a
 /// `serde_json::Map` orders them); an other key documented in `wider` is fitted to its type.
+///
+/// Both lists are sorted (the shapes by name, the map by key), so one pass over the record's
+/// keys merges them, each key found among the fields by bisection; each run of documented
+/// fields the record lacks is copied from the shape's [`written`] bytes in one piece.
 fn write_object(
-    fields: &[(&str, Shape)],
+    fields: &'static [(&'static str, Shape)],
     wider: &[(&str, Shape)],
     map: &Map<String, Value>,
     out: &mut Vec<u8>,
@@ -222,38 +306,39 @@ fn write_object(
         Ok(i) if !value.is_null() => wider[i].1.write_fit(value, out),
         _ => write_value(value, out),
     };
-    let mut extra: Vec<(&str, &Value)> = map
-        .iter()
-        .filter(|(k, _)| fields.binary_search_by(|(name, _)| (*name).cmp(k)).is_err())
-        .map(|(k, v)| (k.as_str(), v))
-        .collect();
-    extra.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut extra = extra.into_iter().peekable();
+    let written = written(fields);
     out.push(b'{');
     let mut first = true;
-    let mut comma = |out: &mut Vec<u8>| {
-        if !first {
-            out.push(b',');
+    // The first documented field not written yet: the fields before the record's next key
+    // that the record lacks are copied in one run.
+    let mut next = 0;
+    for (key, value) in map {
+        let (at, documented) = match fields[next..].binary_search_by(|(name, _)| order(name, key)) {
+            Ok(j) => (next + j, true),
+            Err(j) => (next + j, false),
+        };
+        if at > next {
+            comma(&mut first, out);
+            out.extend_from_slice(written.run(next, at));
         }
-        first = false;
-    };
-    for (name, shape) in fields {
-        while let Some((key, value)) = extra.next_if(|(key, _)| key < name) {
-            comma(out);
+        comma(&mut first, out);
+        if documented {
+            if value.is_null() {
+                out.extend_from_slice(written.run(at, at + 1));
+            } else {
+                out.extend_from_slice(written.key(at));
+                fields[at].1.write_fit(value, out);
+            }
+            next = at + 1;
+        } else {
             write_key(key, out);
             write_extra(key, value, out);
-        }
-        comma(out);
-        write_key(name, out);
-        match map.get(*name) {
-            Some(Value::Null) | None => shape.write_empty(out),
-            Some(v) => shape.write_fit(v, out),
+            next = at;
         }
     }
-    for (key, value) in extra {
-        comma(out);
-        write_key(key, out);
-        write_extra(key, value, out);
+    if next < fields.len() {
+        comma(&mut first, out);
+        out.extend_from_slice(written.run(next, fields.len()));
     }
     out.push(b'}');
 }

@@ -315,15 +315,14 @@ fn due_days(record: &Record, status: &str, today: i64) -> Option<String> {
     })
 }
 
-/// Inserts `value` under `key` unless the record already holds something there.
-fn default(record: &mut Record, key: &str, value: Value) {
-    match record.get(key) {
-        None | Some(Value::Null) => {
-            record.insert(key.to_owned(), value);
+/// Inserts `value()` under `key` unless the record already holds something there (the value
+/// is made only when it goes in: every answer passes here).
+fn default(record: &mut Record, key: &str, value: impl FnOnce() -> Value) {
+    match record.get_mut(key) {
+        None => {
+            record.insert(key.to_owned(), value());
         }
-        Some(Value::String(s)) if s.is_empty() => {
-            record.insert(key.to_owned(), value);
-        }
+        Some(slot) if slot.is_null() || slot.as_str() == Some("") => *slot = value(),
         _ => {}
     }
 }
@@ -331,44 +330,36 @@ fn default(record: &mut Record, key: &str, value: Value) {
 /// The currency fields of a record in the organization's currency (or its own, if it has one).
 fn currency(record: &mut Record, org: &OrgMeta, with_rate: bool) {
     let code = text(record, "currency_code").unwrap_or_else(|| org.currency_code.clone());
-    default(record, "currency_code", Value::String(code.clone()));
-    default(
-        record,
-        "currency_id",
-        Value::String(currency_id(org, &code)),
-    );
-    default(
-        record,
-        "currency_symbol",
-        Value::String(currency_symbol(&code)),
-    );
+    default(record, "currency_code", || Value::String(code.clone()));
+    default(record, "currency_id", || {
+        Value::String(currency_id(org, &code))
+    });
+    default(record, "currency_symbol", || {
+        Value::String(currency_symbol(&code))
+    });
     if with_rate {
-        default(record, "exchange_rate", Value::from(1));
+        default(record, "exchange_rate", || Value::from(1));
     }
 }
 
 fn terms(record: &mut Record) {
     let days = days(record.get("payment_terms")).unwrap_or(0);
-    default(record, "payment_terms", Value::from(days));
-    default(
-        record,
-        "payment_terms_label",
-        Value::String(terms_label(days)),
-    );
+    default(record, "payment_terms", || Value::from(days));
+    default(record, "payment_terms_label", || {
+        Value::String(terms_label(days))
+    });
 }
 
 /// A record made whole for an answer (see the module's documentation).
 pub(crate) fn render(kind: Kind, record: &mut Record, org: &OrgMeta, today: i64) {
     match kind {
         Kind::Contacts => {
-            default(record, "contact_type", Value::String("customer".into()));
-            default(record, "status", Value::String("active".into()));
-            default(
-                record,
-                "customer_sub_type",
-                Value::String("business".into()),
-            );
-            default(record, "language_code", Value::String("en".into()));
+            default(record, "contact_type", || Value::String("customer".into()));
+            default(record, "status", || Value::String("active".into()));
+            default(record, "customer_sub_type", || {
+                Value::String("business".into())
+            });
+            default(record, "language_code", || Value::String("en".into()));
             currency(record, org, false);
             terms(record);
             let primary = record
@@ -386,14 +377,14 @@ pub(crate) fn render(kind: Kind, record: &mut Record, org: &OrgMeta, today: i64)
                 .cloned()
                 .unwrap_or_else(|| Value::String(String::new()));
             if let Some(id) = primary.as_ref().and_then(|p| p.get("contact_person_id")) {
-                default(record, "primary_contact_id", id.clone());
+                default(record, "primary_contact_id", || id.clone());
             }
             record.entry("contact_salutation").or_insert(salutation);
         }
         Kind::Items => {
-            default(record, "status", Value::String("active".into()));
-            default(record, "item_type", Value::String("sales".into()));
-            default(record, "product_type", Value::String("goods".into()));
+            default(record, "status", || Value::String("active".into()));
+            default(record, "item_type", || Value::String("sales".into()));
+            default(record, "product_type", || Value::String("goods".into()));
         }
         Kind::Invoices | Kind::Bills => {
             let balance = record.get("balance").map(Value::to_string);
@@ -404,19 +395,19 @@ pub(crate) fn render(kind: Kind, record: &mut Record, org: &OrgMeta, today: i64)
             {
                 let status = status.into_owned();
                 if let Some(d) = due_days(record, &status, today) {
-                    default(record, "due_days", Value::String(d));
+                    default(record, "due_days", || Value::String(d));
                 }
                 record.insert("status".into(), Value::String(status));
             }
             currency(record, org, true);
-            default(record, "price_precision", Value::from(2));
+            default(record, "price_precision", || Value::from(2));
             terms(record);
             if let Some(Value::Array(lines)) = record.get_mut("line_items") {
                 for (i, line) in lines.iter_mut().enumerate() {
                     if let Value::Object(l) = line {
-                        default(l, "item_order", Value::from(i + 1));
+                        default(l, "item_order", || Value::from(i + 1));
                         if let Some(rate) = l.get("rate").cloned() {
-                            default(l, "bcy_rate", rate);
+                            default(l, "bcy_rate", || rate);
                         }
                     }
                 }
@@ -425,16 +416,16 @@ pub(crate) fn render(kind: Kind, record: &mut Record, org: &OrgMeta, today: i64)
         Kind::CustomerPayments => {
             currency(record, org, true);
             if let Some(a) = record.get("amount").cloned() {
-                default(record, "bcy_amount", a);
+                default(record, "bcy_amount", || a);
             }
             let numbers = numbers_of(record, "invoices", "invoice_number");
-            default(record, "invoice_number", Value::String(numbers));
+            default(record, "invoice_number", || Value::String(numbers));
             if let Some(Value::Array(list)) = record.get_mut("invoices") {
                 for entry in list.iter_mut() {
                     if let Value::Object(e) = entry
                         && let Some(total) = e.get("total").cloned()
                     {
-                        default(e, "invoice_amount", total);
+                        default(e, "invoice_amount", || total);
                     }
                 }
             }
@@ -443,36 +434,36 @@ pub(crate) fn render(kind: Kind, record: &mut Record, org: &OrgMeta, today: i64)
             currency(record, org, true);
             for (from, to) in [("amount", "bcy_amount"), ("balance", "bcy_balance")] {
                 if let Some(a) = record.get(from).cloned() {
-                    default(record, to, a);
+                    default(record, to, || a);
                 }
             }
             let numbers = numbers_of(record, "bills", "bill_number");
-            default(record, "bill_numbers", Value::String(numbers));
+            default(record, "bill_numbers", || Value::String(numbers));
         }
         Kind::Journals => {
             currency(record, org, true);
-            default(record, "journal_type", Value::String("both".into()));
-            default(record, "entity_type", Value::String("journal".into()));
-            default(record, "price_precision", Value::from(2));
+            default(record, "journal_type", || Value::String("both".into()));
+            default(record, "entity_type", || Value::String("journal".into()));
+            default(record, "price_precision", || Value::from(2));
             if let Some(total) = record.get("total").cloned() {
-                default(record, "bcy_total", total.clone());
-                default(record, "line_item_total", total);
+                default(record, "bcy_total", || total.clone());
+                default(record, "line_item_total", || total);
             }
         }
         Kind::ChartOfAccounts => {
             currency(record, org, false);
             let system = record.get("is_system_account") == Some(&Value::Bool(true));
-            default(record, "is_system_account", Value::Bool(system));
-            default(record, "is_user_created", Value::Bool(!system));
-            default(record, "is_active", Value::Bool(true));
+            default(record, "is_system_account", || Value::Bool(system));
+            default(record, "is_user_created", || Value::Bool(!system));
+            default(record, "is_active", || Value::Bool(true));
         }
         Kind::Taxes => {
             let (_, country, code, _) = region(org.dc);
-            default(record, "tax_type", Value::String("tax".into()));
-            default(record, "country", Value::String(country.into()));
-            default(record, "country_code", Value::String(code.into()));
-            default(record, "is_editable", Value::Bool(true));
-            default(record, "is_default_tax", Value::Bool(false));
+            default(record, "tax_type", || Value::String("tax".into()));
+            default(record, "country", || Value::String(country.into()));
+            default(record, "country_code", || Value::String(code.into()));
+            default(record, "is_editable", || Value::Bool(true));
+            default(record, "is_default_tax", || Value::Bool(false));
         }
     }
 }

@@ -67,8 +67,11 @@ fn supplement(kind: Kind) -> Option<Value> {
 
 /// Adds to `record`, in place, the keys of [`supplement`] it lacks.
 pub(crate) fn fill_in(kind: Kind, record: &mut Map<String, Value>) {
-    if let Some(Value::Object(extra)) = supplement(kind) {
-        fill(record, &extra);
+    // Built once per kind: every answer carrying a record comes through here.
+    static SUPPLEMENTS: std::sync::OnceLock<Vec<Option<Value>>> = std::sync::OnceLock::new();
+    let all = SUPPLEMENTS.get_or_init(|| Kind::ALL.into_iter().map(supplement).collect());
+    if let Some(Some(Value::Object(extra))) = all.get(kind as usize) {
+        fill(record, extra);
     }
 }
 

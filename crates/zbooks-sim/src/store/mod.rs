@@ -68,7 +68,7 @@ pub(crate) struct OrgData {
     unique: Vec<Vec<(Box<str>, UniqueValues)>>,
     /// The bodies of recent GET-by-id answers, dropped when their record changes.
     /// Each with the day it was rendered on (a document's status can change with the day).
-    rendered: HashMap<(Kind, u64), (Bytes, i64)>,
+    rendered: HashMap<(Kind, u64), (Bytes, i64), rustc_hash::FxBuildHasher>,
     /// The opening balances (`/settings/openingbalances`): one object or none, in Zoho's
     /// documented shape (rules/opening.rs).
     pub(crate) opening_balance: Option<Record>,
@@ -80,7 +80,7 @@ impl Default for OrgData {
             tables: (0..KIND_COUNT).map(|_| Table::default()).collect(),
             sequences: BTreeMap::new(),
             unique: vec![Vec::new(); KIND_COUNT],
-            rendered: HashMap::new(),
+            rendered: HashMap::default(),
             opening_balance: None,
         }
     }
@@ -97,7 +97,16 @@ struct OrgDataOut<'a> {
 
 #[derive(Serialize)]
 struct TableOut<'a> {
-    records: BTreeMap<u64, &'a serde_json::value::RawValue>,
+    records: RecordsOut<'a>,
+}
+
+/// A table's records as JSON objects by id, decoded one at a time as they are written.
+struct RecordsOut<'a>(&'a BTreeMap<u64, Stored>);
+
+impl Serialize for RecordsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(id, stored)| (id, stored.decode())))
+    }
 }
 
 #[derive(Deserialize)]
@@ -115,16 +124,13 @@ struct TableIn {
 
 impl Serialize for OrgData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut tables = Vec::with_capacity(self.tables.len());
-        for table in &self.tables {
-            let mut records = BTreeMap::new();
-            for (id, stored) in &table.records {
-                let raw: &serde_json::value::RawValue =
-                    serde_json::from_slice(stored.json()).map_err(serde::ser::Error::custom)?;
-                records.insert(*id, raw);
-            }
-            tables.push(TableOut { records });
-        }
+        let tables: Vec<TableOut<'_>> = self
+            .tables
+            .iter()
+            .map(|table| TableOut {
+                records: RecordsOut(&table.records),
+            })
+            .collect();
         OrgDataOut {
             tables,
             sequences: &self.sequences,
