@@ -253,21 +253,7 @@ impl<R: Read> BufRead for Decoded<R> {
     fn consume(&mut self, amount: usize) {
         let amount = amount.min(self.out_end - self.out_start);
         let end = self.out_start + amount;
-        let mut breaks = 0;
-        let mut after_cr = self.after_cr;
-        for &b in &self.out[self.out_start..end] {
-            match b {
-                b'\n' => {
-                    breaks += u64::from(!after_cr);
-                    after_cr = false;
-                }
-                b'\r' => {
-                    breaks += 1;
-                    after_cr = true;
-                }
-                _ => after_cr = false,
-            }
-        }
+        let (breaks, after_cr) = count_breaks(&self.out[self.out_start..end], self.after_cr);
         self.breaks += breaks;
         self.after_cr = after_cr;
         self.offset += self.width_of(&self.out[self.out_start..end]);
@@ -281,6 +267,35 @@ impl<R: Read> BufRead for Decoded<R> {
         }
         self.out_start = end;
     }
+}
+
+/// Line breaks in `bytes` (LF, CRLF and a lone CR each one), given whether the byte before
+/// them was a CR; and whether their last byte is a CR.
+fn count_breaks(bytes: &[u8], after_cr: bool) -> (u64, bool) {
+    let Some(&last) = bytes.last() else {
+        return (0, after_cr);
+    };
+    if !bytes.contains(&b'\r') {
+        // The common case, counted a vector at a time: only the first byte can follow a CR.
+        let lf = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        return (lf - u64::from(after_cr && bytes[0] == b'\n'), false);
+    }
+    let mut breaks = 0;
+    let mut after_cr = after_cr;
+    for &b in bytes {
+        match b {
+            b'\n' => {
+                breaks += u64::from(!after_cr);
+                after_cr = false;
+            }
+            b'\r' => {
+                breaks += 1;
+                after_cr = true;
+            }
+            _ => after_cr = false,
+        }
+    }
+    (breaks, last == b'\r')
 }
 
 /// How an input was decoded.
@@ -383,6 +398,18 @@ mod tests {
             drain(&mut d);
             assert_eq!(d.line(), 4, "{nl:?}");
         }
+    }
+
+    #[test]
+    fn counts_breaks_split_anywhere() {
+        let text = b"a\r\nb\n\rc\r\r\n\nd\n";
+        for cut in 0..=text.len() {
+            let (first, cr) = count_breaks(&text[..cut], false);
+            let (second, _) = count_breaks(&text[cut..], cr);
+            assert_eq!(first + second, 7, "cut at {cut}");
+        }
+        assert_eq!(count_breaks(b"\nx\n", true), (1, false));
+        assert_eq!(count_breaks(b"", true), (0, true));
     }
 
     #[test]
