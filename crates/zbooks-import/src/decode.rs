@@ -68,8 +68,14 @@ pub(crate) struct Decoded<R> {
     consumed: u64,
     /// The file offset matching `consumed`.
     offset: u64,
-    /// Line breaks consumed.
+    /// Line breaks in the decoded chunks before the one in `out`.
     breaks: u64,
+    /// Where the line breaks of the chunk in `out` sit (a CRLF at its CR), found once as
+    /// it is decoded, so that the reader above may ask for the line at every event.
+    breaks_at: Vec<u32>,
+    /// How many of `breaks_at` have been consumed.
+    breaks_consumed: usize,
+    /// Whether the last byte decoded is a CR (an LF after it ends no other line).
     after_cr: bool,
     /// Width corrections of replacements not yet consumed: (decoded position, bytes in the
     /// file minus bytes a real U+FFFD takes there).
@@ -115,6 +121,8 @@ impl<R: Read> Decoded<R> {
             consumed: 0,
             offset: start,
             breaks: 0,
+            breaks_at: Vec::new(),
+            breaks_consumed: 0,
             after_cr: false,
             corrections: VecDeque::new(),
             replacements: VecDeque::new(),
@@ -125,7 +133,7 @@ impl<R: Read> Decoded<R> {
 impl<R> Decoded<R> {
     /// The 1-based line of the next byte to be consumed.
     pub(crate) fn line(&self) -> u64 {
-        self.breaks + 1
+        self.breaks + self.breaks_consumed as u64 + 1
     }
 
     /// The offset in the file of the next byte to be consumed.
@@ -229,6 +237,13 @@ impl<R: Read> Decoded<R> {
                 }
             }
             self.produced += self.out_end as u64;
+            self.breaks += self.breaks_at.len() as u64;
+            self.breaks_consumed = 0;
+            self.after_cr = find_breaks(
+                &self.out[..self.out_end],
+                self.after_cr,
+                &mut self.breaks_at,
+            );
         }
         Ok(())
     }
@@ -253,9 +268,13 @@ impl<R: Read> BufRead for Decoded<R> {
     fn consume(&mut self, amount: usize) {
         let amount = amount.min(self.out_end - self.out_start);
         let end = self.out_start + amount;
-        let (breaks, after_cr) = count_breaks(&self.out[self.out_start..end], self.after_cr);
-        self.breaks += breaks;
-        self.after_cr = after_cr;
+        while self
+            .breaks_at
+            .get(self.breaks_consumed)
+            .is_some_and(|&at| (at as usize) < end)
+        {
+            self.breaks_consumed += 1;
+        }
         self.offset += self.width_of(&self.out[self.out_start..end]);
         self.consumed += amount as u64;
         while let Some(&(at, delta)) = self.corrections.front() {
@@ -269,33 +288,24 @@ impl<R: Read> BufRead for Decoded<R> {
     }
 }
 
-/// Line breaks in `bytes` (LF, CRLF and a lone CR each one), given whether the byte before
-/// them was a CR; and whether their last byte is a CR.
-fn count_breaks(bytes: &[u8], after_cr: bool) -> (u64, bool) {
+/// Finds where the line breaks in `bytes` sit (LF, CRLF at its CR, a lone CR), given
+/// whether the byte before them was a CR; says whether their last byte is a CR.
+fn find_breaks(bytes: &[u8], after_cr: bool, at: &mut Vec<u32>) -> bool {
+    at.clear();
     let Some(&last) = bytes.last() else {
-        return (0, after_cr);
+        return after_cr;
     };
-    if !bytes.contains(&b'\r') {
-        // The common case, counted a vector at a time: only the first byte can follow a CR.
-        let lf = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
-        return (lf - u64::from(after_cr && bytes[0] == b'\n'), false);
-    }
-    let mut breaks = 0;
-    let mut after_cr = after_cr;
-    for &b in bytes {
-        match b {
-            b'\n' => {
-                breaks += u64::from(!after_cr);
-                after_cr = false;
-            }
-            b'\r' => {
-                breaks += 1;
-                after_cr = true;
-            }
-            _ => after_cr = false,
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        let follows_cr = if i == 0 {
+            after_cr
+        } else {
+            bytes[i - 1] == b'\r'
+        };
+        if bytes[i] == b'\r' || !follows_cr {
+            at.push(u32::try_from(i).unwrap_or(u32::MAX));
         }
     }
-    (breaks, last == b'\r')
+    last == b'\r'
 }
 
 /// How an input was decoded.
@@ -403,13 +413,23 @@ mod tests {
     #[test]
     fn counts_breaks_split_anywhere() {
         let text = b"a\r\nb\n\rc\r\r\n\nd\n";
+        let mut at = Vec::new();
         for cut in 0..=text.len() {
-            let (first, cr) = count_breaks(&text[..cut], false);
-            let (second, _) = count_breaks(&text[cut..], cr);
-            assert_eq!(first + second, 7, "cut at {cut}");
+            let cr = find_breaks(&text[..cut], false, &mut at);
+            let first = at.len();
+            find_breaks(&text[cut..], cr, &mut at);
+            assert_eq!(first + at.len(), 7, "cut at {cut}");
         }
-        assert_eq!(count_breaks(b"\nx\n", true), (1, false));
-        assert_eq!(count_breaks(b"", true), (0, true));
+        assert!(!find_breaks(b"\nx\n", true, &mut at));
+        assert_eq!(at, [2]);
+        assert!(find_breaks(b"", true, &mut at));
+        let mut d = Decoded::new(&text[..], encoding_rs::UTF_8, 0);
+        let mut lines = Vec::new();
+        while !d.fill_buf().unwrap().is_empty() {
+            d.consume(1);
+            lines.push(d.line());
+        }
+        assert_eq!(lines, [1, 2, 2, 2, 3, 4, 4, 5, 6, 6, 7, 7, 8]);
     }
 
     #[test]
