@@ -1,5 +1,6 @@
 //! The tolerant streaming layer under the Tally reader: sniffs the encoding (BOM, BOM-less
-//! UTF-16 by its zero bytes, UTF-8, else Windows-1252), transcodes to UTF-8 as it goes,
+//! UTF-16 by its zero bytes, UTF-8, else Windows-1252), transcodes to UTF-8 as it goes (in a
+//! thread of its own, a few chunks ahead of the parser),
 //! counts lines, and hands out one small element tree per Tally object (`LEDGER`,
 //! `VOUCHER`...) found at any depth, so a file export and an HTTP response envelope read alike.
 //!
@@ -301,7 +302,8 @@ impl XmlObjects {
         let mut head = Cursor::new(prefix);
         head.set_position(bom);
         let rest: Box<dyn Read + Send> = Box::new(head.chain(input));
-        let mut reader = quick_xml::Reader::from_reader(Decoded::new(rest, sniffed.encoding, bom));
+        let mut reader =
+            quick_xml::Reader::from_reader(Decoded::threaded(rest, sniffed.encoding, bom));
         let config = reader.config_mut();
         config.check_end_names = false;
         config.allow_dangling_amp = true;
