@@ -179,8 +179,9 @@ enum Source<R> {
     Failed(io::ErrorKind, String),
 }
 
-/// Chunks decoded ahead by the decoding thread, at most (64 KiB each).
-const AHEAD: usize = 4;
+/// Chunks decoded ahead by the decoding thread, at most (64 KiB each): enough for it to run in
+/// bursts when the machine is busy rather than wake for every chunk.
+const AHEAD: usize = 32;
 
 /// A decoding [`BufRead`] that knows its place in the file.
 pub(crate) struct Decoded<R> {
@@ -345,10 +346,9 @@ impl<R> Decoded<R> {
 }
 
 impl<R: Read> Decoded<R> {
+    /// Takes the next chunk (the one in `out` is consumed).
+    #[inline(never)]
     fn decode_more(&mut self) -> io::Result<()> {
-        if self.out_start < self.out.len() || self.finished {
-            return Ok(());
-        }
         let chunk = match &mut self.source {
             Source::Inline(producer) => producer.next_chunk()?,
             Source::Thread(rx) => match rx.recv() {
@@ -388,11 +388,15 @@ impl<R: Read> Read for Decoded<R> {
 }
 
 impl<R: Read> BufRead for Decoded<R> {
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.decode_more()?;
+        if self.out_start == self.out.len() && !self.finished {
+            self.decode_more()?;
+        }
         Ok(&self.out[self.out_start..])
     }
 
+    #[inline]
     fn consume(&mut self, amount: usize) {
         let amount = amount.min(self.out.len() - self.out_start);
         let end = self.out_start + amount;
@@ -403,7 +407,10 @@ impl<R: Read> BufRead for Decoded<R> {
         {
             self.breaks_consumed += 1;
         }
-        self.offset += self.width_of(&self.out[self.out_start..end]);
+        self.offset += match self.width {
+            Width::Utf8 => amount as u64,
+            _ => self.width_of(&self.out[self.out_start..end]),
+        };
         self.consumed += amount as u64;
         while let Some(&(at, delta)) = self.corrections.front() {
             if at >= self.consumed {
