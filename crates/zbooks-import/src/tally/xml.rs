@@ -24,9 +24,7 @@
 
 use std::collections::VecDeque;
 use std::io::{Cursor, Read};
-use std::sync::mpsc::{Receiver, sync_channel};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::Arc;
 
 use quick_xml::events::Event;
 
@@ -208,8 +206,8 @@ struct Frame {
     line: u64,
 }
 
-/// The parser behind [`XmlObjects`], run in a thread of its own.
-struct Parser {
+/// The streaming reader of Tally objects.
+pub struct XmlObjects {
     reader: quick_xml::Reader<Source>,
     buf: Vec<u8>,
     file: Arc<str>,
@@ -263,40 +261,6 @@ fn count_fffd(text: &str) -> usize {
     text.matches('\u{fffd}').count()
 }
 
-/// What the parser's thread sends: an item with the line and offset the reader stood at when
-/// it was handed out, then the end with where reading stopped.
-enum Message {
-    Item(XmlItem, u64, u64),
-    End(u64, u64),
-}
-
-/// Objects handed out by the parser's thread ahead of the caller, at most.
-const AHEAD: usize = 16;
-
-/// The streaming reader of Tally objects.
-///
-/// Parsing runs in a thread of its own (reading and transcoding in another), a few objects
-/// ahead of the caller, so that what the caller does with an object (mapping it) overlaps the
-/// parsing of the next ones; `line()` and `offset()` say where the reader stood when the item
-/// last handed out was read, as if it ran in the caller's thread.
-pub struct XmlObjects {
-    file: Arc<str>,
-    source: Objects,
-    line: u64,
-    offset: u64,
-}
-
-enum Objects {
-    /// Parsed in the caller's thread (no thread could be started).
-    Inline(Box<Parser>),
-    /// Parsed ahead by a thread of its own.
-    Thread {
-        items: Receiver<Message>,
-        worker: Option<JoinHandle<()>>,
-    },
-    Done,
-}
-
 impl std::fmt::Debug for XmlObjects {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("XmlObjects")
@@ -309,94 +273,7 @@ impl std::fmt::Debug for XmlObjects {
 impl XmlObjects {
     /// Reads objects from a byte stream in any supported encoding. `file` names it in
     /// messages. Fails only when the encoding is unsupported or the input is not XML.
-    pub fn new(input: impl Read + Send + 'static, file: Arc<str>) -> Result<Self, Problem> {
-        let parser = Parser::new(input, file.clone())?;
-        let (line, offset) = (parser.line(), parser.offset());
-        let slot = Arc::new(Mutex::new(Some(parser)));
-        let theirs = Arc::clone(&slot);
-        let (tx, rx) = sync_channel(AHEAD);
-        let spawned = std::thread::Builder::new()
-            .name("zbooks-tally-xml".to_owned())
-            .spawn(move || {
-                let taken = theirs.lock().ok().and_then(|mut p| p.take());
-                let Some(mut parser) = taken else { return };
-                while let Some(item) = parser.next() {
-                    let message = Message::Item(item, parser.line(), parser.offset());
-                    // A closed channel: the caller dropped the reader; nothing more to do.
-                    if tx.send(message).is_err() {
-                        return;
-                    }
-                }
-                let _ = tx.send(Message::End(parser.line(), parser.offset()));
-            });
-        let source = match spawned {
-            Ok(worker) => Objects::Thread {
-                items: rx,
-                worker: Some(worker),
-            },
-            Err(_) => match slot.lock().ok().and_then(|mut p| p.take()) {
-                Some(parser) => Objects::Inline(Box::new(parser)),
-                None => Objects::Done,
-            },
-        };
-        Ok(XmlObjects {
-            file,
-            source,
-            line,
-            offset,
-        })
-    }
-
-    /// The current line (1-based; LF, CRLF and a lone CR each end one).
-    pub fn line(&self) -> u64 {
-        self.line
-    }
-
-    /// The byte offset in the file of what has been read so far.
-    pub fn offset(&self) -> u64 {
-        self.offset
-    }
-}
-
-impl Iterator for XmlObjects {
-    type Item = XmlItem;
-
-    fn next(&mut self) -> Option<XmlItem> {
-        match &mut self.source {
-            Objects::Inline(parser) => {
-                let item = parser.next();
-                (self.line, self.offset) = (parser.line(), parser.offset());
-                item
-            }
-            Objects::Thread { items, worker } => match items.recv() {
-                Ok(Message::Item(item, line, offset)) => {
-                    (self.line, self.offset) = (line, offset);
-                    Some(item)
-                }
-                Ok(Message::End(line, offset)) => {
-                    (self.line, self.offset) = (line, offset);
-                    self.source = Objects::Done;
-                    None
-                }
-                Err(_) => {
-                    // The thread ended without saying so: it panicked; so does the caller,
-                    // as it would have with the parser in its own thread.
-                    if let Some(Err(panic)) = worker.take().map(JoinHandle::join) {
-                        std::panic::resume_unwind(panic);
-                    }
-                    self.source = Objects::Done;
-                    None
-                }
-            },
-            Objects::Done => None,
-        }
-    }
-}
-
-impl Parser {
-    /// Reads objects from a byte stream in any supported encoding. `file` names it in
-    /// messages. Fails only when the encoding is unsupported or the input is not XML.
-    fn new(mut input: impl Read + Send + 'static, file: Arc<str>) -> Result<Self, Problem> {
+    pub fn new(mut input: impl Read + Send + 'static, file: Arc<str>) -> Result<Self, Problem> {
         let mut prefix = Vec::with_capacity(4096);
         (&mut input)
             .take(4096)
@@ -439,7 +316,7 @@ impl Parser {
         config.allow_dangling_amp = true;
         config.allow_unmatched_ends = true;
         config.check_comments = false;
-        let mut me = Parser {
+        let mut me = XmlObjects {
             reader,
             buf: Vec::with_capacity(1 << 12),
             file,
@@ -478,12 +355,12 @@ impl Parser {
     }
 
     /// The current line (1-based; LF, CRLF and a lone CR each end one).
-    fn line(&self) -> u64 {
+    pub fn line(&self) -> u64 {
         self.reader.get_ref().line()
     }
 
     /// The byte offset in the file of what has been read so far.
-    fn offset(&self) -> u64 {
+    pub fn offset(&self) -> u64 {
         self.reader.get_ref().offset()
     }
 
@@ -1064,7 +941,7 @@ impl Parser {
     }
 }
 
-impl Iterator for Parser {
+impl Iterator for XmlObjects {
     type Item = XmlItem;
 
     fn next(&mut self) -> Option<XmlItem> {
