@@ -3,17 +3,17 @@
 //! counts lines, and hands out one small element tree per Tally object (`LEDGER`,
 //! `VOUCHER`...) found at any depth, so a file export and an HTTP response envelope read alike.
 //!
-//! It never holds the file: only the object being read, and a few chunks and objects read
-//! ahead. Tally's XML is not XML 1.0 (`&#4;` references, raw U+0005), so references are
-//! resolved by hand and kept — U+0004 marks a Tally system name (tally-reference.md §7) and
-//! must not be deleted.
+//! It never holds the file: only the object being read, and a few chunks read ahead. Tally's
+//! XML is not XML 1.0 (`&#4;` references, raw U+0005), so references are resolved by hand and
+//! kept — U+0004 marks a Tally system name (tally-reference.md §7) and must not be deleted.
 //!
 //! Speed (issue 20; `cargo bench -p zbooks-import --bench tally` against a bare quick-xml
-//! pass): reading and transcoding run in one thread, parsing in another, each a bounded
-//! number of chunks or objects ahead of the next stage, and the caller maps in its own; an
-//! element's name, text and children are gathered in stacks shared by the whole object, so an
-//! empty element costs no allocation and a kept one one per part; line breaks are found once
-//! per decoded chunk.
+//! pass): reading and transcoding run in a thread of their own, a bounded number of chunks
+//! ahead of the parser; an element's name, text and children are gathered in stacks shared by
+//! the whole object, so an empty element costs no allocation and a kept one one per part; line
+//! breaks are found once per decoded chunk. Parsing stays in the caller's thread: handing
+//! objects to it from another thread costs more (every node freed by another thread than the
+//! one that made it) than mapping them beside the parser saves, on 2 busy cores.
 //!
 //! Nothing is lost in silence: a byte that is not valid in the file's encoding is read as
 //! U+FFFD; the object it fell in is handed out with a warning naming the byte offset when the
