@@ -6,10 +6,13 @@
 //! export) is never dropped in silence and never stops the stream: it becomes U+FFFD and is
 //! recorded as a [`Replacement`] with its offset in the file, for the reader to decide whether
 //! the record it fell in can still be imported (and say so) or must be named as unread. It
-//! must not hold more than its two fixed buffers and the replacements not yet taken.
+//! must not hold more than its buffers (a few 64 KiB chunks when a thread decodes ahead of the
+//! parser) and the replacements not yet taken.
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read};
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use encoding_rs::{Decoder, DecoderResult, Encoding};
 
@@ -47,8 +50,42 @@ enum Width {
     Single,
 }
 
-/// A decoding [`BufRead`] that knows its place in the file.
-pub(crate) struct Decoded<R> {
+impl Width {
+    fn of(encoding: &'static Encoding) -> Width {
+        if encoding == encoding_rs::UTF_8 {
+            Width::Utf8
+        } else if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+            Width::Utf16
+        } else {
+            Width::Single
+        }
+    }
+
+    /// The bytes a U+FFFD would take in the file.
+    fn fffd(self) -> i64 {
+        match self {
+            Width::Utf8 => 3,
+            Width::Utf16 => 2,
+            Width::Single => 1,
+        }
+    }
+}
+
+/// A piece of the decoded stream, with what was found in it as it was decoded.
+struct Chunk {
+    /// UTF-8.
+    bytes: Vec<u8>,
+    /// Where its line breaks sit (a CRLF at its CR).
+    breaks_at: Vec<u32>,
+    replacements: Vec<Replacement>,
+    /// Width corrections of its replacements (see [`Decoded`]'s `corrections`).
+    corrections: Vec<(u64, i64)>,
+    /// Whether it ends the stream.
+    last: bool,
+}
+
+/// The decoding half: reads the input and turns it into UTF-8 chunks.
+struct Producer<R> {
     input: R,
     decoder: Decoder,
     width: Width,
@@ -57,20 +94,115 @@ pub(crate) struct Decoded<R> {
     raw_end: usize,
     eof: bool,
     finished: bool,
-    out: Box<[u8]>,
-    out_start: usize,
-    out_end: usize,
     /// Input bytes handed to the decoder, counted from the start of the file.
     fed: u64,
     /// Decoded bytes produced.
     produced: u64,
+    /// Whether the last byte decoded is a CR (an LF after it ends no other line).
+    after_cr: bool,
+}
+
+impl<R: Read> Producer<R> {
+    /// The next chunk: never empty unless it is the last.
+    fn next_chunk(&mut self) -> io::Result<Chunk> {
+        let mut out = vec![0; OUT + FFFD.len()];
+        let mut len = 0;
+        let mut replacements = Vec::new();
+        let mut corrections = Vec::new();
+        while len == 0 && !self.finished {
+            if self.raw_start == self.raw_end && !self.eof {
+                let n = loop {
+                    match self.input.read(&mut self.raw) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                };
+                self.raw_start = 0;
+                self.raw_end = n;
+                self.eof = n == 0;
+            }
+            let last = self.eof;
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.raw[self.raw_start..self.raw_end],
+                &mut out[..OUT],
+                last,
+            );
+            let chunk_start = self.raw_start;
+            self.raw_start += read;
+            self.fed += read as u64;
+            len = written;
+            match result {
+                DecoderResult::InputEmpty => self.finished = last,
+                DecoderResult::OutputFull => {}
+                DecoderResult::Malformed(bad, extra) => {
+                    let (bad, extra) = (usize::from(bad), usize::from(extra));
+                    let end = (chunk_start + read).saturating_sub(extra);
+                    // The bytes of an earlier read are gone; show what is still here.
+                    let begin = end.saturating_sub(bad);
+                    let decoded = self.produced + written as u64;
+                    replacements.push(Replacement {
+                        decoded,
+                        offset: self.fed.saturating_sub((extra + bad) as u64),
+                        bytes: self.raw[begin..end].to_vec(),
+                    });
+                    let delta = i64::try_from(bad).unwrap_or(0) - self.width.fffd();
+                    if delta != 0 {
+                        corrections.push((decoded, delta));
+                    }
+                    out[written..written + FFFD.len()].copy_from_slice(&FFFD);
+                    len += FFFD.len();
+                }
+            }
+            self.produced += len as u64;
+        }
+        out.truncate(len);
+        let mut breaks_at = Vec::new();
+        self.after_cr = find_breaks(&out, self.after_cr, &mut breaks_at);
+        Ok(Chunk {
+            bytes: out,
+            breaks_at,
+            replacements,
+            corrections,
+            last: self.finished,
+        })
+    }
+}
+
+/// Where the chunks come from.
+enum Source<R> {
+    /// Decoded on demand, in the reader's thread.
+    Inline(Producer<R>),
+    /// Decoded ahead by a thread of their own.
+    Thread(Receiver<io::Result<Chunk>>),
+    /// The decoding thread failed or stopped: the kind of error and what it said.
+    Failed(io::ErrorKind, String),
+}
+
+/// Chunks decoded ahead by the decoding thread, at most (64 KiB each): enough for it to run in
+/// bursts when the machine is busy rather than wake for every chunk.
+const AHEAD: usize = 32;
+
+/// A decoding [`BufRead`] that knows its place in the file.
+pub(crate) struct Decoded<R> {
+    source: Source<R>,
+    encoding: &'static Encoding,
+    width: Width,
+    finished: bool,
+    /// The chunk being consumed.
+    out: Vec<u8>,
+    out_start: usize,
     /// Decoded bytes consumed by the reader above.
     consumed: u64,
     /// The file offset matching `consumed`.
     offset: u64,
-    /// Line breaks consumed.
+    /// Line breaks in the decoded chunks before the one in `out`.
     breaks: u64,
-    after_cr: bool,
+    /// Where the line breaks of the chunk in `out` sit (a CRLF at its CR), found once as
+    /// it is decoded, so that the reader above may ask for the line at every event.
+    breaks_at: Vec<u32>,
+    /// How many of `breaks_at` have been consumed.
+    breaks_consumed: usize,
     /// Width corrections of replacements not yet consumed: (decoded position, bytes in the
     /// file minus bytes a real U+FFFD takes there).
     corrections: VecDeque<(u64, i64)>,
@@ -80,7 +212,7 @@ pub(crate) struct Decoded<R> {
 impl<R> std::fmt::Debug for Decoded<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Decoded")
-            .field("encoding", &self.decoder.encoding().name())
+            .field("encoding", &self.encoding.name())
             .field("offset", &self.offset)
             .field("line", &self.line())
             .finish_non_exhaustive()
@@ -89,16 +221,10 @@ impl<R> std::fmt::Debug for Decoded<R> {
 
 impl<R: Read> Decoded<R> {
     /// Decodes `input`, whose first byte sits at `start` in the file (after a byte-order
-    /// mark already skipped).
+    /// mark already skipped), as the reader above asks for more.
     pub(crate) fn new(input: R, encoding: &'static Encoding, start: u64) -> Self {
-        let width = if encoding == encoding_rs::UTF_8 {
-            Width::Utf8
-        } else if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
-            Width::Utf16
-        } else {
-            Width::Single
-        };
-        Decoded {
+        let width = Width::of(encoding);
+        let producer = Producer {
             input,
             decoder: encoding.new_decoder_without_bom_handling(),
             width,
@@ -107,25 +233,72 @@ impl<R: Read> Decoded<R> {
             raw_end: 0,
             eof: false,
             finished: false,
-            out: vec![0; OUT + FFFD.len()].into_boxed_slice(),
-            out_start: 0,
-            out_end: 0,
             fed: start,
             produced: 0,
+            after_cr: false,
+        };
+        Decoded {
+            source: Source::Inline(producer),
+            encoding,
+            width,
+            finished: false,
+            out: Vec::new(),
+            out_start: 0,
             consumed: 0,
             offset: start,
             breaks: 0,
-            after_cr: false,
+            breaks_at: Vec::new(),
+            breaks_consumed: 0,
             corrections: VecDeque::new(),
             replacements: VecDeque::new(),
         }
     }
 }
 
+impl<R: Read + Send + 'static> Decoded<R> {
+    /// Like [`Decoded::new`], but reading and decoding run ahead in a thread of their own
+    /// (a few chunks at most), beside the parser; what the reader above sees is the same.
+    /// Decodes in the caller's thread if no thread can be started.
+    pub(crate) fn threaded(input: R, encoding: &'static Encoding, start: u64) -> Self {
+        let mut me = Decoded::new(input, encoding, start);
+        let Source::Inline(producer) = std::mem::replace(
+            &mut me.source,
+            Source::Failed(io::ErrorKind::Other, String::new()),
+        ) else {
+            return me;
+        };
+        let slot = Arc::new(Mutex::new(Some(producer)));
+        let theirs = Arc::clone(&slot);
+        let (tx, rx) = sync_channel(AHEAD);
+        let spawned = std::thread::Builder::new()
+            .name("zbooks-decode".to_owned())
+            .spawn(move || {
+                let taken = theirs.lock().ok().and_then(|mut p| p.take());
+                let Some(mut producer) = taken else { return };
+                loop {
+                    let chunk = producer.next_chunk();
+                    let stop = chunk.as_ref().map_or(true, |c| c.last);
+                    // A closed channel: the reader was dropped; nothing more to do.
+                    if tx.send(chunk).is_err() || stop {
+                        break;
+                    }
+                }
+            });
+        me.source = match spawned {
+            Ok(_) => Source::Thread(rx),
+            Err(_) => match slot.lock().ok().and_then(|mut p| p.take()) {
+                Some(producer) => Source::Inline(producer),
+                None => Source::Failed(io::ErrorKind::Other, "no decoding thread".to_owned()),
+            },
+        };
+        me
+    }
+}
+
 impl<R> Decoded<R> {
     /// The 1-based line of the next byte to be consumed.
     pub(crate) fn line(&self) -> u64 {
-        self.breaks + 1
+        self.breaks + self.breaks_consumed as u64 + 1
     }
 
     /// The offset in the file of the next byte to be consumed.
@@ -170,66 +343,36 @@ impl<R> Decoded<R> {
             Width::Single => bytes.iter().filter(|b| !(0x80..=0xBF).contains(*b)).count() as u64,
         }
     }
-
-    fn fffd_width(&self) -> i64 {
-        match self.width {
-            Width::Utf8 => 3,
-            Width::Utf16 => 2,
-            Width::Single => 1,
-        }
-    }
 }
 
 impl<R: Read> Decoded<R> {
+    /// Takes the next chunk (the one in `out` is consumed).
+    #[inline(never)]
     fn decode_more(&mut self) -> io::Result<()> {
-        while self.out_start == self.out_end && !self.finished {
-            if self.raw_start == self.raw_end && !self.eof {
-                let n = loop {
-                    match self.input.read(&mut self.raw) {
-                        Ok(n) => break n,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) => return Err(e),
-                    }
-                };
-                self.raw_start = 0;
-                self.raw_end = n;
-                self.eof = n == 0;
-            }
-            let last = self.eof;
-            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
-                &self.raw[self.raw_start..self.raw_end],
-                &mut self.out[..OUT],
-                last,
-            );
-            let chunk_start = self.raw_start;
-            self.raw_start += read;
-            self.fed += read as u64;
-            self.out_start = 0;
-            self.out_end = written;
-            match result {
-                DecoderResult::InputEmpty => self.finished = last,
-                DecoderResult::OutputFull => {}
-                DecoderResult::Malformed(bad, extra) => {
-                    let (bad, extra) = (usize::from(bad), usize::from(extra));
-                    let end = (chunk_start + read).saturating_sub(extra);
-                    // The bytes of an earlier read are gone; show what is still here.
-                    let begin = end.saturating_sub(bad);
-                    let decoded = self.produced + written as u64;
-                    self.replacements.push_back(Replacement {
-                        decoded,
-                        offset: self.fed.saturating_sub((extra + bad) as u64),
-                        bytes: self.raw[begin..end].to_vec(),
-                    });
-                    let delta = i64::try_from(bad).unwrap_or(0) - self.fffd_width();
-                    if delta != 0 {
-                        self.corrections.push_back((decoded, delta));
-                    }
-                    self.out[written..written + FFFD.len()].copy_from_slice(&FFFD);
-                    self.out_end += FFFD.len();
+        let chunk = match &mut self.source {
+            Source::Inline(producer) => producer.next_chunk()?,
+            Source::Thread(rx) => match rx.recv() {
+                Ok(Ok(chunk)) => chunk,
+                Ok(Err(e)) => {
+                    self.source = Source::Failed(e.kind(), e.to_string());
+                    return Err(e);
                 }
-            }
-            self.produced += self.out_end as u64;
-        }
+                Err(_) => {
+                    let message = "the decoding thread stopped".to_owned();
+                    self.source = Source::Failed(io::ErrorKind::Other, message.clone());
+                    return Err(io::Error::other(message));
+                }
+            },
+            Source::Failed(kind, message) => return Err(io::Error::new(*kind, message.clone())),
+        };
+        self.breaks += self.breaks_at.len() as u64;
+        self.breaks_consumed = 0;
+        self.breaks_at = chunk.breaks_at;
+        self.replacements.extend(chunk.replacements);
+        self.corrections.extend(chunk.corrections);
+        self.finished = chunk.last;
+        self.out = chunk.bytes;
+        self.out_start = 0;
         Ok(())
     }
 }
@@ -245,32 +388,29 @@ impl<R: Read> Read for Decoded<R> {
 }
 
 impl<R: Read> BufRead for Decoded<R> {
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.decode_more()?;
-        Ok(&self.out[self.out_start..self.out_end])
+        if self.out_start == self.out.len() && !self.finished {
+            self.decode_more()?;
+        }
+        Ok(&self.out[self.out_start..])
     }
 
+    #[inline]
     fn consume(&mut self, amount: usize) {
-        let amount = amount.min(self.out_end - self.out_start);
+        let amount = amount.min(self.out.len() - self.out_start);
         let end = self.out_start + amount;
-        let mut breaks = 0;
-        let mut after_cr = self.after_cr;
-        for &b in &self.out[self.out_start..end] {
-            match b {
-                b'\n' => {
-                    breaks += u64::from(!after_cr);
-                    after_cr = false;
-                }
-                b'\r' => {
-                    breaks += 1;
-                    after_cr = true;
-                }
-                _ => after_cr = false,
-            }
+        while self
+            .breaks_at
+            .get(self.breaks_consumed)
+            .is_some_and(|&at| (at as usize) < end)
+        {
+            self.breaks_consumed += 1;
         }
-        self.breaks += breaks;
-        self.after_cr = after_cr;
-        self.offset += self.width_of(&self.out[self.out_start..end]);
+        self.offset += match self.width {
+            Width::Utf8 => amount as u64,
+            _ => self.width_of(&self.out[self.out_start..end]),
+        };
         self.consumed += amount as u64;
         while let Some(&(at, delta)) = self.corrections.front() {
             if at >= self.consumed {
@@ -281,6 +421,26 @@ impl<R: Read> BufRead for Decoded<R> {
         }
         self.out_start = end;
     }
+}
+
+/// Finds where the line breaks in `bytes` sit (LF, CRLF at its CR, a lone CR), given
+/// whether the byte before them was a CR; says whether their last byte is a CR.
+fn find_breaks(bytes: &[u8], after_cr: bool, at: &mut Vec<u32>) -> bool {
+    at.clear();
+    let Some(&last) = bytes.last() else {
+        return after_cr;
+    };
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        let follows_cr = if i == 0 {
+            after_cr
+        } else {
+            bytes[i - 1] == b'\r'
+        };
+        if bytes[i] == b'\r' || !follows_cr {
+            at.push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+    }
+    last == b'\r'
 }
 
 /// How an input was decoded.
@@ -382,6 +542,75 @@ mod tests {
             let mut d = Decoded::new(text.as_bytes(), encoding_rs::UTF_8, 0);
             drain(&mut d);
             assert_eq!(d.line(), 4, "{nl:?}");
+        }
+    }
+
+    #[test]
+    fn counts_breaks_split_anywhere() {
+        let text = b"a\r\nb\n\rc\r\r\n\nd\n";
+        let mut at = Vec::new();
+        for cut in 0..=text.len() {
+            let cr = find_breaks(&text[..cut], false, &mut at);
+            let first = at.len();
+            find_breaks(&text[cut..], cr, &mut at);
+            assert_eq!(first + at.len(), 7, "cut at {cut}");
+        }
+        assert!(!find_breaks(b"\nx\n", true, &mut at));
+        assert_eq!(at, [2]);
+        assert!(find_breaks(b"", true, &mut at));
+        let mut d = Decoded::new(&text[..], encoding_rs::UTF_8, 0);
+        let mut lines = Vec::new();
+        while !d.fill_buf().unwrap().is_empty() {
+            d.consume(1);
+            lines.push(d.line());
+        }
+        assert_eq!(lines, [1, 2, 2, 2, 3, 4, 4, 5, 6, 6, 7, 7, 8]);
+    }
+
+    #[test]
+    fn decoding_ahead_in_a_thread_reads_alike() {
+        let mut text = Vec::new();
+        for i in 0..40_000 {
+            text.extend_from_slice(format!("<A n=\"{i}\">caf").as_bytes());
+            text.push(if i % 997 == 0 { 0xE9 } else { b'e' });
+            text.extend_from_slice(if i % 3 == 0 { b"</A>\r\n" } else { b"</A>\r" });
+        }
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in String::from_utf8_lossy(&text).encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        utf16.extend_from_slice(&[0x00, 0xD8, b'<', 0]);
+        for (bytes, encoding, start) in [
+            (text, encoding_rs::UTF_8, 0),
+            (utf16, encoding_rs::UTF_16LE, 2),
+        ] {
+            let input = bytes[usize::try_from(start).unwrap()..].to_vec();
+            let mut inline = Decoded::new(&input[..], encoding, start);
+            let mut ahead = Decoded::threaded(std::io::Cursor::new(input.clone()), encoding, start);
+            let mut step = 1;
+            loop {
+                let a = inline.fill_buf().unwrap().to_vec();
+                let b = ahead.fill_buf().unwrap().to_vec();
+                assert_eq!(a, b);
+                if a.is_empty() {
+                    break;
+                }
+                let n = a.len().min(step % 977 + 1);
+                inline.consume(n);
+                ahead.consume(n);
+                step += 7;
+                assert_eq!(
+                    (inline.line(), inline.offset(), inline.position()),
+                    (ahead.line(), ahead.offset(), ahead.position())
+                );
+                let at = inline.position();
+                assert_eq!(
+                    inline.take_replacements_before(at),
+                    ahead.take_replacements_before(at)
+                );
+            }
+            assert_eq!(inline.take_replacements(), ahead.take_replacements());
+            assert_eq!(ahead.offset(), start + input.len() as u64);
         }
     }
 

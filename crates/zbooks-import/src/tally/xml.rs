@@ -3,9 +3,17 @@
 //! counts lines, and hands out one small element tree per Tally object (`LEDGER`,
 //! `VOUCHER`...) found at any depth, so a file export and an HTTP response envelope read alike.
 //!
-//! It never holds the file: only the object being read. Tally's XML is not XML 1.0
-//! (`&#4;` references, raw U+0005), so references are resolved by hand and kept — U+0004
-//! marks a Tally system name (tally-reference.md §7) and must not be deleted.
+//! It never holds the file: only the object being read, and a few chunks read ahead. Tally's
+//! XML is not XML 1.0 (`&#4;` references, raw U+0005), so references are resolved by hand and
+//! kept — U+0004 marks a Tally system name (tally-reference.md §7) and must not be deleted.
+//!
+//! Speed (issue 20; `cargo bench -p zbooks-import --bench tally` against a bare quick-xml
+//! pass): reading and transcoding run in a thread of their own, a bounded number of chunks
+//! ahead of the parser; an element's name, text and children are gathered in stacks shared by
+//! the whole object, so an empty element costs no allocation and a kept one one per part; line
+//! breaks are found once per decoded chunk. Parsing stays in the caller's thread: handing
+//! objects to it from another thread costs more (every node freed by another thread than the
+//! one that made it) than mapping them beside the parser saves, on 2 busy cores.
 //!
 //! Nothing is lost in silence: a byte that is not valid in the file's encoding is read as
 //! U+FFFD; the object it fell in is handed out with a warning naming the byte offset when the
@@ -186,8 +194,19 @@ pub enum XmlItem {
     Problem(Problem),
 }
 
+/// An element open inside the object being built. Its name, text and closed children sit
+/// in the reader's shared stacks (`names`, `texts`, `kids`) from the places noted here, so
+/// that an element that turns out empty costs no allocation and a kept one exactly one per
+/// part.
 struct Frame {
-    node: Node,
+    /// The tag: `names[name.0..name.1]`.
+    name: (usize, usize),
+    attrs: Vec<(Box<str>, String)>,
+    /// Where its text starts in `texts` (it runs to the next open frame's start).
+    text_start: usize,
+    /// Where its closed children start in `kids`.
+    children_start: usize,
+    line: u64,
 }
 
 /// The streaming reader of Tally objects.
@@ -200,6 +219,12 @@ pub struct XmlObjects {
     outer_overflow: u64,
     /// The object being built, root first.
     frames: Vec<Frame>,
+    /// The tags of the open elements, end to end.
+    names: String,
+    /// The text of the open elements, each after its parent's.
+    texts: String,
+    /// The closed children of the open elements, each element's after its parent's.
+    kids: Vec<Node>,
     /// Depth of a skipped subtree inside the current object.
     skipping: usize,
     /// Why the current object cannot be used, if it cannot.
@@ -289,7 +314,8 @@ impl XmlObjects {
         let mut head = Cursor::new(prefix);
         head.set_position(bom);
         let rest: Box<dyn Read + Send> = Box::new(head.chain(input));
-        let mut reader = quick_xml::Reader::from_reader(Decoded::new(rest, sniffed.encoding, bom));
+        let mut reader =
+            quick_xml::Reader::from_reader(Decoded::threaded(rest, sniffed.encoding, bom));
         let config = reader.config_mut();
         config.check_end_names = false;
         config.allow_dangling_amp = true;
@@ -302,6 +328,9 @@ impl XmlObjects {
             outer: Vec::new(),
             outer_overflow: 0,
             frames: Vec::new(),
+            names: String::new(),
+            texts: String::new(),
+            kids: Vec::new(),
             skipping: 0,
             poisoned: None,
             pending: VecDeque::new(),
@@ -395,7 +424,9 @@ impl XmlObjects {
             message,
         );
         if let Some(root) = self.frames.first() {
-            p.location = p.location.with_element(root.node.name.clone());
+            p.location = p
+                .location
+                .with_element(Box::<str>::from(&self.names[root.name.0..root.name.1]));
             // One problem per object: what follows the first damage is its echo.
             if self.poisoned.is_none() {
                 self.poisoned = Some(p);
@@ -414,7 +445,7 @@ impl XmlObjects {
         if !self.frames.is_empty() && OBJECTS.contains(&name) {
             // Tally objects never nest: the one being built lost its end tag (a stray byte
             // in a tag can do that), and must not swallow the objects that follow.
-            let root = self.frames[0].node.name.clone();
+            let root = self.frame_name(0).to_owned();
             self.syntax(format!(
                 "a new <{name}> starts at line {line} before this {root} is closed: the file is \
                  damaged here"
@@ -471,11 +502,7 @@ impl XmlObjects {
             self.fffd_field = None;
             self.fffd_meaningful = None;
         }
-        let mut node = Node {
-            name: name.into(),
-            line,
-            ..Node::default()
-        };
+        let mut attrs = Vec::new();
         for attr in e.attributes().with_checks(false) {
             match attr {
                 Ok(a) => {
@@ -486,7 +513,7 @@ impl XmlObjects {
                             std::borrow::Cow::into_owned,
                         );
                     self.note_fffd(Some(a.key.into_inner()), count_fffd(&value));
-                    node.attrs.push((a.key.into_inner().into(), value));
+                    attrs.push((a.key.into_inner().into(), value));
                 }
                 Err(err) => {
                     self.syntax(format!("bad attribute in <{name}>: {err}"));
@@ -494,7 +521,15 @@ impl XmlObjects {
                 }
             }
         }
-        self.frames.push(Frame { node });
+        let start = self.names.len();
+        self.names.push_str(name);
+        self.frames.push(Frame {
+            name: (start, self.names.len()),
+            attrs,
+            text_start: self.texts.len(),
+            children_start: self.kids.len(),
+            line,
+        });
         if empty {
             self.close(None);
         }
@@ -513,10 +548,10 @@ impl XmlObjects {
         if let Some(name) = name
             && !self.frames.is_empty()
             && self.outer.iter().any(|(n, _)| &**n == name)
-            && !self.frames.iter().any(|f| &*f.node.name == name)
+            && !self.is_open(name)
         {
             // The end of an element around the object: the object lost its end tag.
-            let root = self.frames[0].node.name.clone();
+            let root = self.frame_name(0).to_owned();
             let line = self.line();
             self.syntax(format!(
                 "</{name}> at line {line} ends what holds this {root} before the {root} is \
@@ -545,20 +580,17 @@ impl XmlObjects {
             return;
         }
         if let Some(name) = name {
-            let top = self
-                .frames
-                .last()
-                .map(|f| f.node.name.clone())
-                .unwrap_or_default();
-            if &*top != name {
-                let opened = self.frames.last().map_or(0, |f| f.node.line);
+            let last = self.frames.len() - 1;
+            if self.frame_name(last) != name {
+                let top = self.frame_name(last).to_owned();
+                let opened = self.frames[last].line;
                 self.syntax(format!(
                     "</{name}> closes <{top}> opened at line {opened}: the file is damaged here"
                 ));
                 // Close up to the matching element if it is open; a name open nowhere is
                 // taken as a misspelt end of the innermost element.
-                if self.frames.iter().any(|f| &*f.node.name == name) {
-                    while self.frames.last().is_some_and(|f| &*f.node.name != name) {
+                if self.is_open(name) {
+                    while self.frame_name(self.frames.len() - 1) != name {
                         self.pop_frame();
                     }
                 }
@@ -567,24 +599,77 @@ impl XmlObjects {
         self.pop_frame();
     }
 
+    /// The tag of the open element at this depth.
+    fn frame_name(&self, depth: usize) -> &str {
+        let (start, end) = self.frames[depth].name;
+        &self.names[start..end]
+    }
+
+    /// Whether an element with this tag is open in the object being built.
+    fn is_open(&self, name: &str) -> bool {
+        self.frames
+            .iter()
+            .any(|f| &self.names[f.name.0..f.name.1] == name)
+    }
+
+    /// Drops the open elements from this depth down, with what they hold.
+    fn truncate_frames(&mut self, depth: usize) {
+        if let Some(f) = self.frames.get(depth) {
+            self.kids.truncate(f.children_start);
+            self.texts.truncate(f.text_start);
+            self.names.truncate(f.name.0);
+            self.frames.truncate(depth);
+        }
+    }
+
+    /// The open element at this depth as a node, with what it holds so far (for messages).
+    fn open_node(&self, depth: usize) -> Node {
+        let f = &self.frames[depth];
+        let next = self.frames.get(depth + 1);
+        Node {
+            name: self.frame_name(depth).into(),
+            attrs: f.attrs.clone(),
+            text: self.texts[f.text_start..next.map_or(self.texts.len(), |n| n.text_start)]
+                .to_owned(),
+            children: self.kids
+                [f.children_start..next.map_or(self.kids.len(), |n| n.children_start)]
+                .to_vec(),
+            line: f.line,
+        }
+    }
+
+    /// Closes the innermost open element: an empty one is dropped, a kept one goes to its
+    /// parent, the object's root is handed out.
     fn pop_frame(&mut self) {
         let Some(frame) = self.frames.pop() else {
             return;
         };
-        let mut node = frame.node;
-        if !node.children.is_empty() && node.text.trim().is_empty() {
-            node.text.clear();
-        }
-        match self.frames.last_mut() {
-            Some(parent) => {
-                if !(node.children.is_empty()
-                    && node.attrs.is_empty()
-                    && node.text.trim().is_empty())
-                {
-                    parent.node.children.push(node);
-                }
+        let has_children = self.kids.len() > frame.children_start;
+        let blank = self.texts[frame.text_start..].trim().is_empty();
+        let root = self.frames.is_empty();
+        if root || has_children || !frame.attrs.is_empty() || !blank {
+            let text = if has_children && blank {
+                String::new()
+            } else {
+                self.texts[frame.text_start..].to_owned()
+            };
+            let node = Node {
+                name: self.names[frame.name.0..frame.name.1].into(),
+                attrs: frame.attrs,
+                text,
+                children: self.kids.split_off(frame.children_start),
+                line: frame.line,
+            };
+            self.texts.truncate(frame.text_start);
+            self.names.truncate(frame.name.0);
+            if root {
+                self.hand_out(node);
+            } else {
+                self.kids.push(node);
             }
-            None => self.hand_out(node),
+        } else {
+            self.texts.truncate(frame.text_start);
+            self.names.truncate(frame.name.0);
         }
     }
 
@@ -700,22 +785,21 @@ impl XmlObjects {
         }
         let found = count_fffd(text);
         if found > 0 {
-            let field = self.frames.last().map(|f| f.node.name.clone());
-            self.note_fffd(field.as_deref(), found);
+            let field: Box<str> = self.frame_name(self.frames.len() - 1).into();
+            self.note_fffd(Some(&field), found);
         }
-        if let Some(frame) = self.frames.last_mut() {
-            frame.node.text.push_str(text);
-        }
+        self.texts.push_str(text);
     }
 
     fn finish(&mut self) {
         self.done = true;
         let end = self.offset();
         let at = self.line();
-        if let Some(root) = self.frames.first() {
-            let name = root.node.name.clone();
-            let line = root.node.line;
-            let label = label_of(&root.node);
+        if !self.frames.is_empty() {
+            let root = self.open_node(0);
+            let name = root.name.clone();
+            let line = root.line;
+            let label = label_of(&root);
             let mut loc = self
                 .location(line)
                 .with_element(name.clone())
@@ -728,7 +812,7 @@ impl XmlObjects {
                  truncated; {}; this {name} is not imported, the records before it are",
                 self.last_read_text()
             );
-            self.frames.clear();
+            self.truncate_frames(0);
             self.poisoned = None;
             self.objects += 1;
             self.pending.push_back(XmlItem::Problem(Problem::error(
@@ -851,7 +935,7 @@ impl XmlObjects {
                     // Report the object in progress as lost, then stop.
                     if !self.frames.is_empty() {
                         let p = self.poisoned.take();
-                        self.frames.truncate(1);
+                        self.truncate_frames(1);
                         self.poisoned = p;
                         self.skipping = 0;
                         self.pop_frame();
