@@ -47,6 +47,24 @@ pub(crate) const BENCHES: &[Bench] = &[
             "--report",
         ],
     },
+    // Tally XML: XmlObjects and the whole TallyReader on a 2 GiB export, against a bare
+    // quick-xml pass over the same bytes; peak memory.
+    Bench {
+        name: "tally",
+        cargo: &["bench", "-p", "zbooks-import", "--bench", "tally", "--"],
+    },
+    // CSV validation of a 1,000,000-row invoices file (read, map, validate, plan, total)
+    // against the csv crate's own read of the same file; peak memory of validation.
+    Bench {
+        name: "csv",
+        cargo: &["bench", "-p", "zbooks-import", "--bench", "csv_validate", "--"],
+    },
+    // Simulator: random-id GETs over 1,000,000 invoices seeded through its books, limits off,
+    // against a bare hyper server on the same load generator; resident memory after seeding.
+    Bench {
+        name: "sim",
+        cargo: &["bench", "-p", "zbooks-sim", "--bench", "gets", "--"],
+    },
 ];
 
 /// One `BENCH` line.
