@@ -627,6 +627,14 @@ pub fn run(
         )?,
         _ => Vec::new(),
     };
+    // For the explanations (round-off lines, openings, ledgers' groups) when no export names
+    // the company: the company asked of the running Tally.
+    let live_books = match (&args.tally, &args.company, &company) {
+        (Some(url), Some(name), None) => {
+            Some(live_company(url, name, from.as_deref(), to.as_deref())?)
+        }
+        _ => None,
+    };
     context::runtime()?.block_on(async {
         let mut tally: Vec<Report> = live;
         if let Some(c) = &company {
@@ -659,7 +667,7 @@ pub fn run(
             missing = tieout::missing_vouchers(c, &failed, &drafts);
         }
         let evidence = Evidence {
-            company: company.as_ref(),
+            company: company.as_ref().or(live_books.as_ref()),
             openings_in_zoho: args.openings_in_zoho || openings_in_zoho(&client).await?,
             missing,
         };
