@@ -57,7 +57,14 @@ pub(crate) const BENCHES: &[Bench] = &[
     // against the csv crate's own read of the same file; peak memory of validation.
     Bench {
         name: "csv",
-        cargo: &["bench", "-p", "zbooks-import", "--bench", "csv_validate", "--"],
+        cargo: &[
+            "bench",
+            "-p",
+            "zbooks-import",
+            "--bench",
+            "csv_validate",
+            "--",
+        ],
     },
     // Simulator: random-id GETs over 1,000,000 invoices seeded through its books, limits off,
     // against a bare hyper server on the same load generator; resident memory after seeding.
