@@ -21,6 +21,8 @@ use crate::util::{FxMap, Loc, hash_bytes, push_sample, sample_text};
 const MAX_ORGS: usize = 1_000;
 /// Most distinct endpoints tracked.
 const MAX_ENDPOINTS: usize = 2_000;
+/// Most raw method and path pairs remembered with their endpoint.
+const ENDPOINT_CACHE: usize = 4_096;
 /// Most per-minute buckets (organization × minute): about a year of one organization.
 const MAX_MINUTES: usize = 600_000;
 /// Most create keys remembered for the duplicate rule.
@@ -364,6 +366,12 @@ pub(crate) struct State {
     path_buf: String,
     label_buf: String,
     key_buf: Vec<u8>,
+    /// `method \0 path` as a line has them.
+    raw_buf: String,
+    /// A line's method and path as written (`raw_buf`) → its endpoint and normalized path:
+    /// most logs name a few paths many times, and this skips normalizing them again.
+    /// Endpoints are never removed, so an entry stays right; bounded by [`ENDPOINT_CACHE`].
+    endpoint_cache: FxMap<String, (u32, String)>,
     /// Set on the state of a chunk analysed on its own thread: what depends on the order of
     /// the calls across chunks, kept to be applied in input order when chunks merge.
     deferred: Option<Box<Deferred>>,
@@ -549,6 +557,8 @@ impl State {
             path_buf: _,
             label_buf: _,
             key_buf: _,
+            raw_buf: _,
+            endpoint_cache: _,
             deferred,
         } = c;
         for (g, s) in self.sources.iter_mut().zip(&sources) {
@@ -837,13 +847,29 @@ impl State {
         }
         let org = self.org(call.org);
         let endpoint = call.path.map(|path| {
+            let method = call.method.unwrap_or("?");
+            self.raw_buf.clear();
+            self.raw_buf.push_str(method);
+            self.raw_buf.push('\0');
+            self.raw_buf.push_str(path);
+            if let Some((e, normalized)) = self.endpoint_cache.get(self.raw_buf.as_str()) {
+                self.path_buf.clone_from(normalized);
+                self.label_buf
+                    .clone_from(&self.endpoints[*e as usize].label);
+                return *e;
+            }
             call::normalize_path(path, &mut self.path_buf);
             self.label_buf.clear();
-            self.label_buf.push_str(call.method.unwrap_or("?").trim());
+            self.label_buf.push_str(method.trim());
             self.label_buf.make_ascii_uppercase();
             self.label_buf.push(' ');
             self.label_buf.push_str(&self.path_buf);
-            self.endpoint()
+            let e = self.endpoint();
+            if self.endpoint_cache.len() < ENDPOINT_CACHE {
+                self.endpoint_cache
+                    .insert(self.raw_buf.clone(), (e, self.path_buf.clone()));
+            }
+            e
         });
         if endpoint.is_none() {
             self.path_buf.clear();

@@ -198,7 +198,7 @@ pub(crate) fn is_collection(normalized: &str) -> bool {
         "token",
         "revoke",
     ];
-    if normalized.contains("{id}") {
+    if memchr::memmem::find(normalized.as_bytes(), b"{id}").is_some() {
         return false;
     }
     let last = normalized.rsplit('/').next().unwrap_or("");
@@ -207,10 +207,16 @@ pub(crate) fn is_collection(normalized: &str) -> bool {
 
 /// The resource a normalized path names (`/books/v3/invoices/{id}` → `invoices`).
 pub(crate) fn resource_of(normalized: &str) -> &str {
-    let after = normalized
-        .split_once("/v3/")
-        .or_else(|| normalized.split_once("/v4/"))
-        .map_or(normalized, |(_, rest)| rest);
+    // Asked of every create and lookup: searchers built once, not per call as
+    // `str::split_once` does.
+    static V3: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("/v3/"));
+    static V4: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("/v4/"));
+    let after = V3
+        .find(normalized.as_bytes())
+        .or_else(|| V4.find(normalized.as_bytes()))
+        .map_or(normalized, |at| &normalized[at + 4..]);
     after
         .split('/')
         .find(|s| !s.is_empty() && *s != "{id}")
@@ -219,7 +225,12 @@ pub(crate) fn resource_of(normalized: &str) -> &str {
 
 /// Whether a path is the accounts server's token endpoint.
 pub(crate) fn is_token_path(path: &str) -> bool {
-    path.contains("/oauth/v2/token") && !path.contains("/revoke")
+    // Asked of every line: searchers built once, not per call as `str::contains` does.
+    static TOKEN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("/oauth/v2/token"));
+    static REVOKE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("/revoke"));
+    TOKEN.find(path.as_bytes()).is_some() && REVOKE.find(path.as_bytes()).is_none()
 }
 
 /// The fields whose value identifies a record across retries, in the order they are

@@ -97,10 +97,8 @@ impl<'a> EventLine<'a> {
     }
 
     /// The line the fast scanner read, as serde would have read it.
-    fn scanned(s: &'a Scanned, line: &'a [u8]) -> Self {
-        // A line the scanner read is valid UTF-8 as a whole: checked once, then sliced.
-        let whole = std::str::from_utf8(line).ok();
-        let text = |t: &'a fast::Text| Cow::Borrowed(t.get(line, whole));
+    fn scanned(s: &'a Scanned, line: &'a str) -> Self {
+        let text = |t: &'a fast::Text| Cow::Borrowed(t.get(line));
         EventLine {
             schema: s.schema,
             ts: text(&s.ts),
@@ -205,24 +203,15 @@ fn observe_serde(state: &mut State, line: &[u8], loc: Loc) {
     }
 }
 
-/// One line as the parsing stage left it, by its place in its block.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "kept by the thousand in one vector per block; boxing would allocate per line"
-)]
+/// One line of a block, by its place in the block.
+#[derive(Clone, Copy)]
 enum Item {
     /// Blank once its line ending is removed.
     Empty,
     /// Longer than the readers hold: `start` is where its content starts, `bytes` its length.
     TooLong { start: usize, bytes: u64 },
-    /// Read by the fast scanner.
-    Fast {
-        start: usize,
-        end: usize,
-        scanned: Scanned,
-    },
-    /// Left to serde.
-    Serde { start: usize, end: usize },
+    /// A line to read: `buf[start..end]`, without its line ending.
+    Line { start: usize, end: usize },
 }
 
 /// What the reading stage hands on.
@@ -457,7 +446,7 @@ fn work_stage(
         let Ok(numbered) = next else { return };
         let (items, state) = match &numbered.chunk {
             Chunk::Block(buf, len) => {
-                let items = scan_block(&buf[..*len]);
+                let items = split_block(&buf[..*len]);
                 let mut state = State::chunk(sources);
                 fold_items(&mut state, source, buf, &items, numbered.first_line);
                 (items, Some(state))
@@ -475,8 +464,8 @@ fn work_stage(
     }
 }
 
-/// Scans every line of a block.
-fn scan_block(block: &[u8]) -> Vec<Item> {
+/// Splits a block into its lines.
+fn split_block(block: &[u8]) -> Vec<Item> {
     let mut items = Vec::with_capacity(block.len() / 200 + 1);
     let mut start = 0;
     while start < block.len() {
@@ -492,20 +481,31 @@ fn scan_block(block: &[u8]) -> Vec<Item> {
             if line.is_empty() {
                 Item::Empty
             } else {
-                let end = start + line.len();
-                match fast::scan(line) {
-                    Some(scanned) => Item::Fast {
-                        start,
-                        end,
-                        scanned,
-                    },
-                    None => Item::Serde { start, end },
+                Item::Line {
+                    start,
+                    end: start + line.len(),
                 }
             }
         });
         start = end + 1;
     }
     items
+}
+
+/// One line, read by the fast scanner ([`fast::scan`]) or, when it is not sure of the line,
+/// by serde, and folded into a state.
+fn observe_line(state: &mut State, line: &[u8], loc: Loc) {
+    let scanned = std::str::from_utf8(line)
+        .ok()
+        .and_then(|text| Some((text, fast::scan(text)?)));
+    match scanned {
+        Some((text, scanned)) if scanned.schema <= EVENT_SCHEMA_VERSION => {
+            let ev = EventLine::scanned(&scanned, text);
+            state.observe(&ev.call(), loc, Raw::Bytes(line));
+        }
+        Some(_) => state.source_mut(loc.source).newer_schema += 1,
+        None => observe_serde(state, line, loc),
+    }
 }
 
 /// Folds the lines of a block into a state, the first numbered `first_line`.
@@ -515,26 +515,13 @@ fn fold_items(state: &mut State, source: u32, buf: &[u8], items: &[Item], first_
             source,
             line: line_no,
         };
-        match item {
+        match *item {
             Item::Empty => {}
             Item::TooLong { start, bytes } => {
-                let head = &buf[*start..(*start + HEAD).min(buf.len())];
-                state.note_long_line(loc, *bytes, head);
+                let head = &buf[start..(start + HEAD).min(buf.len())];
+                state.note_long_line(loc, bytes, head);
             }
-            Item::Fast {
-                start,
-                end,
-                scanned,
-            } => {
-                let line = &buf[*start..*end];
-                if scanned.schema <= EVENT_SCHEMA_VERSION {
-                    let ev = EventLine::scanned(scanned, line);
-                    state.observe(&ev.call(), loc, Raw::Bytes(line));
-                } else {
-                    state.source_mut(source).newer_schema += 1;
-                }
-            }
-            Item::Serde { start, end } => observe_serde(state, &buf[*start..*end], loc),
+            Item::Line { start, end } => observe_line(state, &buf[start..end], loc),
         }
     }
 }
@@ -543,7 +530,7 @@ fn fold_items(state: &mut State, source: u32, buf: &[u8], items: &[Item], first_
 fn line_at<'b>(buf: &'b [u8], items: &[Item], first_line: u64, loc: Loc) -> &'b [u8] {
     let at = usize::try_from(loc.line.saturating_sub(first_line)).unwrap_or(usize::MAX);
     match items.get(at) {
-        Some(Item::Fast { start, end, .. } | Item::Serde { start, end }) => &buf[*start..*end],
+        Some(Item::Line { start, end }) => &buf[*start..*end],
         _ => &[],
     }
 }

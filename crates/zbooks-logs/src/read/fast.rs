@@ -4,7 +4,7 @@
 //!
 //! It accepts only the compact form, and never more than serde would: a line it is not sure
 //! of (whitespace between tokens, a `\u` escape, a float, an unknown enum value, a duplicate
-//! field, a non-ASCII byte outside a known string, ...) gives `None`, and the reader then
+//! field, a control character, ...) gives `None`, and the reader then
 //! deserializes that line with serde exactly as before, so errors, the newer-schema rule and
 //! every edge case keep their one definition. Whenever it gives a value, that value is the one
 //! serde gives for the line (a property test holds the two together).
@@ -22,16 +22,10 @@ pub(crate) enum Text {
 }
 
 impl Text {
-    /// The text, given the line it was scanned from (and that line as text, when it is).
-    pub(crate) fn get<'a>(&'a self, line: &'a [u8], whole: Option<&'a str>) -> &'a str {
+    /// The text, given the line it was scanned from.
+    pub(crate) fn get<'a>(&'a self, line: &'a str) -> &'a str {
         match self {
-            Text::Span(start, end) => {
-                let range = *start as usize..*end as usize;
-                whole
-                    .and_then(|w| w.get(range.clone()))
-                    .or_else(|| line.get(range).and_then(|b| std::str::from_utf8(b).ok()))
-                    .unwrap_or("")
-            }
+            Text::Span(start, end) => line.get(*start as usize..*end as usize).unwrap_or(""),
             Text::Owned(s) => s,
         }
     }
@@ -112,14 +106,13 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// A string without escapes whose bytes are printable ASCII (keys, enum values, ignored
-    /// strings): its bytes.
+    /// A string without escapes (keys, enum values, ignored strings): its bytes.
     fn plain(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
         let start = self.i;
         let len = quote_or_escape(&self.b[start..])?;
         let end = start + len;
-        if self.b[end] != b'"' || !self.b[start..end].iter().all(|c| (0x20..0x7f).contains(c)) {
+        if self.b[end] != b'"' {
             return None;
         }
         self.i = end + 1;
@@ -134,10 +127,6 @@ impl<'a> Cursor<'a> {
         let len = quote_or_escape(&self.b[start..])?;
         let end = start + len;
         if self.b[end] == b'"' {
-            let bytes = &self.b[start..end];
-            if !valid_text(bytes) {
-                return None;
-            }
             self.i = end + 1;
             return Some(Text::Span(
                 u32::try_from(start).ok()?,
@@ -149,11 +138,7 @@ impl<'a> Cursor<'a> {
         let mut at = start;
         loop {
             let len = quote_or_escape(&self.b[at..])?;
-            let seg = &self.b[at..at + len];
-            if !valid_text(seg) {
-                return None;
-            }
-            out.extend_from_slice(seg);
+            out.extend_from_slice(&self.b[at..at + len]);
             at += len;
             if self.b[at] == b'"' {
                 self.i = at + 1;
@@ -267,15 +252,21 @@ impl<'a> Cursor<'a> {
 
 /// Where the first `"` or `\` of `b` is.
 fn quote_or_escape(b: &[u8]) -> Option<usize> {
-    memchr::memchr2(b'"', b'\\', b)
+    // Most strings of an event line (keys, enum values, ids, times, paths) are shorter than
+    // this: a plain loop finds their end sooner than a vector search is set up.
+    const SHORT: usize = 32;
+    let head = &b[..b.len().min(SHORT)];
+    if let Some(at) = head.iter().position(|c| *c == b'"' || *c == b'\\') {
+        return Some(at);
+    }
+    memchr::memchr2(b'"', b'\\', &b[head.len()..]).map(|at| head.len() + at)
 }
 
-/// Bytes serde reads as a string as they are: no control character, valid UTF-8.
-fn valid_text(bytes: &[u8]) -> bool {
-    if bytes.iter().all(|c| (0x20..0x80).contains(c)) {
-        return true;
-    }
-    !bytes.iter().any(|c| *c < 0x20) && std::str::from_utf8(bytes).is_ok()
+/// Whether a line holds a control character: never in a compact line serde reads (inside a
+/// string serde refuses one; outside, only whitespace could be one, which the scanner does not
+/// take). Checked once per line, without stopping early, so it runs a word at a time.
+fn has_control(line: &[u8]) -> bool {
+    line.iter().fold(false, |found, b| found | (*b < 0x20))
 }
 
 fn kind_of(name: &[u8]) -> Option<EventKind> {
@@ -321,8 +312,73 @@ fn once<T>(slot: &mut Option<T>, seen: &mut u32, bit: u32, value: T) -> Option<(
     Some(())
 }
 
-/// Reads one event line (without its line ending); `None` when the line must go to serde.
-pub(crate) fn scan(line: &[u8]) -> Option<Scanned> {
+/// The fields of an event line in the order the zbooks client writes them
+/// (`zbooks_types::event::CallEvent`'s order; `waited` is one nothing here reads).
+const FIELDS: [&[u8]; 16] = [
+    b"schema",
+    b"ts",
+    b"kind",
+    b"organization_id",
+    b"method",
+    b"path",
+    b"status",
+    b"code",
+    b"message",
+    b"class",
+    b"sent",
+    b"attempt",
+    b"waited",
+    b"duration_ms",
+    b"natural_key",
+    b"purpose",
+];
+
+/// Whether `rest` starts with a field of [`FIELDS`] from `from` on, quoted and followed by
+/// its colon (`"path":`): its place in [`FIELDS`] and the bytes it takes. Each name is
+/// compared as a constant, so this is a few word compares where finding the end of an
+/// unknown key would be a search. `None` leaves the key to the general reading.
+fn known_key(rest: &[u8], from: usize) -> Option<(usize, usize)> {
+    macro_rules! try_fields {
+        ($($n:literal => $quoted:literal),* $(,)?) => {
+            $(
+                if from <= $n && rest.starts_with($quoted) {
+                    return Some(($n, $quoted.len()));
+                }
+            )*
+        };
+    }
+    try_fields!(
+        0 => b"\"schema\":",
+        1 => b"\"ts\":",
+        2 => b"\"kind\":",
+        3 => b"\"organization_id\":",
+        4 => b"\"method\":",
+        5 => b"\"path\":",
+        6 => b"\"status\":",
+        7 => b"\"code\":",
+        8 => b"\"message\":",
+        9 => b"\"class\":",
+        10 => b"\"sent\":",
+        11 => b"\"attempt\":",
+        12 => b"\"waited\":",
+        13 => b"\"duration_ms\":",
+        14 => b"\"natural_key\":",
+        15 => b"\"purpose\":",
+    );
+    None
+}
+
+/// Reads one event line (without its line ending, known to be UTF-8); `None` when the line
+/// must go to serde.
+///
+/// The line's text is checked once, here and by the caller, and not string by string: UTF-8
+/// split at ASCII quotes and backslashes stays UTF-8, and no byte of a line read here is a
+/// control character, so every string of it is one serde takes as it is.
+pub(crate) fn scan(text: &str) -> Option<Scanned> {
+    let line = text.as_bytes();
+    if has_control(line) {
+        return None;
+    }
     let mut c = Cursor { b: line, i: 0 };
     c.eat(b'{')?;
     let mut seen = 0u32;
@@ -341,9 +397,22 @@ pub(crate) fn scan(line: &[u8]) -> Option<Scanned> {
     let mut duration = None;
     let mut natural_key = None;
     let mut purpose = None;
+    // The field expected next: the writer's order, so a key is usually recognized by
+    // comparing it with the one or two names expected at its place.
+    let mut next = 0;
     loop {
-        let key = c.plain()?;
-        c.eat(b':')?;
+        let key = match known_key(&line[c.i..], next) {
+            Some((field, len)) => {
+                c.i += len;
+                next = field + 1;
+                FIELDS[field]
+            }
+            None => {
+                let key = c.plain()?;
+                c.eat(b':')?;
+                key
+            }
+        };
         match key {
             b"schema" => {
                 let v = u32::try_from(c.uint(u64::from(u32::MAX))?).ok()?;
@@ -437,7 +506,7 @@ pub(crate) fn scan(line: &[u8]) -> Option<Scanned> {
         return None;
     }
     let ts = ts?;
-    let ts_ms = crate::time::parse_iso(ts.get(line, None).as_bytes());
+    let ts_ms = crate::time::parse_iso(ts.get(text).as_bytes());
     Some(Scanned {
         schema: schema?,
         ts,

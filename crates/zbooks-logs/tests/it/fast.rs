@@ -194,6 +194,18 @@ fn line(rng: &mut Rng, i: u64, failure_every: u64) -> String {
         14 => s = s.replacen("/books", r"\/books", 1),
         15 => s = s.replacen(r#""sent""#, r#""se\u006et""#, 1),
         16 => "not json at all".clone_into(&mut s),
+        // Fields out of the writer's order, twice, or unknown; raw control characters,
+        // DEL and non-ASCII text in keys and values.
+        17 => {
+            s = s
+                .replacen(r#""schema":1,"ts""#, r#""ts""#, 1)
+                .replacen('}', r#","schema":1}"#, 1)
+        }
+        18 => s = s.replacen(r#","sent":"#, r#","path":"/x","sent":"#, 1),
+        19 => s = s.replacen(r#""method":""#, "\"method\":\"G\t", 1),
+        20 => s = s.replacen(r#""kind":"#, "\"k\u{7f}nd\":\"x\",\"kind\":", 1),
+        21 => s = s.replacen(r#""path":"/books"#, r#""path":"/bööks"#, 1),
+        22 => s = s.replacen('}', r#","naïve":"ü","sent":"answered"}"#, 1),
         _ => {}
     }
     s
