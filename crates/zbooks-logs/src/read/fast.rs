@@ -264,9 +264,9 @@ fn quote_or_escape(b: &[u8]) -> Option<usize> {
 
 /// Whether a line holds a control character: never in a compact line serde reads (inside a
 /// string serde refuses one; outside, only whitespace could be one, which the scanner does not
-/// take). Checked once per line, without stopping early, so it runs a word at a time.
+/// take). Checked once per line as its least byte, which runs many bytes at a time.
 fn has_control(line: &[u8]) -> bool {
-    line.iter().fold(false, |found, b| found | (*b < 0x20))
+    line.iter().copied().min().is_some_and(|least| least < 0x20)
 }
 
 fn kind_of(name: &[u8]) -> Option<EventKind> {
@@ -401,17 +401,14 @@ pub(crate) fn scan(text: &str) -> Option<Scanned> {
     // comparing it with the one or two names expected at its place.
     let mut next = 0;
     loop {
-        let key = match known_key(&line[c.i..], next) {
-            Some((field, len)) => {
-                c.i += len;
-                next = field + 1;
-                FIELDS[field]
-            }
-            None => {
-                let key = c.plain()?;
-                c.eat(b':')?;
-                key
-            }
+        let key = if let Some((field, len)) = known_key(&line[c.i..], next) {
+            c.i += len;
+            next = field + 1;
+            FIELDS[field]
+        } else {
+            let key = c.plain()?;
+            c.eat(b':')?;
+            key
         };
         match key {
             b"schema" => {
