@@ -199,7 +199,7 @@ fn line(rng: &mut Rng, i: u64, failure_every: u64) -> String {
         17 => {
             s = s
                 .replacen(r#""schema":1,"ts""#, r#""ts""#, 1)
-                .replacen('}', r#","schema":1}"#, 1)
+                .replacen('}', r#","schema":1}"#, 1);
         }
         18 => s = s.replacen(r#","sent":"#, r#","path":"/x","sent":"#, 1),
         19 => s = s.replacen(r#""method":""#, "\"method\":\"G\t", 1),
