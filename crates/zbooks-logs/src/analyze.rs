@@ -371,10 +371,44 @@ pub(crate) struct State {
     /// A line's method and path as written (`raw_buf`) → its endpoint and normalized path:
     /// most logs name a few paths many times, and this skips normalizing them again.
     /// Endpoints are never removed, so an entry stays right; bounded by [`ENDPOINT_CACHE`].
-    endpoint_cache: FxMap<String, (u32, String)>,
+    endpoint_cache: FxMap<String, CachedPath>,
+    /// What [`PathFacts`] says of `path_buf`.
+    path_facts: PathFacts,
     /// Set on the state of a chunk analysed on its own thread: what depends on the order of
     /// the calls across chunks, kept to be applied in input order when chunks merge.
     deferred: Option<Box<Deferred>>,
+}
+
+/// A raw method and path's endpoint, as [`State::observe`] remembers it.
+#[derive(Debug)]
+struct CachedPath {
+    endpoint: u32,
+    /// The endpoint's label as the line makes it (`(other)` is only the row it counts in).
+    label: String,
+    /// Where the normalized path starts in `label`.
+    path_at: usize,
+    facts: PathFacts,
+}
+
+/// What the create rules ask of a normalized path, worked out once per path.
+#[derive(Clone, Copy, Debug, Default)]
+struct PathFacts {
+    /// [`call::is_collection`].
+    collection: bool,
+    /// Where [`call::resource_of`] is in the path.
+    resource: (usize, usize),
+}
+
+impl PathFacts {
+    fn of(normalized: &str) -> Self {
+        let resource = call::resource_of(normalized);
+        // `resource_of` gives a part of its argument: its place is its offset.
+        let start = resource.as_ptr() as usize - normalized.as_ptr() as usize;
+        PathFacts {
+            collection: call::is_collection(normalized),
+            resource: (start, start + resource.len()),
+        }
+    }
 }
 
 /// Records a key new to one of a chunk's maps, in the order keys first appear.
@@ -559,6 +593,7 @@ impl State {
             key_buf: _,
             raw_buf: _,
             endpoint_cache: _,
+            path_facts: _,
             deferred,
         } = c;
         for (g, s) in self.sources.iter_mut().zip(&sources) {
@@ -852,22 +887,30 @@ impl State {
             self.raw_buf.push_str(method);
             self.raw_buf.push('\0');
             self.raw_buf.push_str(path);
-            if let Some((e, normalized)) = self.endpoint_cache.get(self.raw_buf.as_str()) {
-                self.path_buf.clone_from(normalized);
-                self.label_buf
-                    .clone_from(&self.endpoints[*e as usize].label);
-                return *e;
+            if let Some(hit) = self.endpoint_cache.get(self.raw_buf.as_str()) {
+                self.label_buf.clone_from(&hit.label);
+                self.path_buf.clear();
+                self.path_buf.push_str(&hit.label[hit.path_at..]);
+                self.path_facts = hit.facts;
+                return hit.endpoint;
             }
             call::normalize_path(path, &mut self.path_buf);
             self.label_buf.clear();
             self.label_buf.push_str(method.trim());
             self.label_buf.make_ascii_uppercase();
             self.label_buf.push(' ');
+            let path_at = self.label_buf.len();
             self.label_buf.push_str(&self.path_buf);
+            self.path_facts = PathFacts::of(&self.path_buf);
             let e = self.endpoint();
             if self.endpoint_cache.len() < ENDPOINT_CACHE {
-                self.endpoint_cache
-                    .insert(self.raw_buf.clone(), (e, self.path_buf.clone()));
+                let hit = CachedPath {
+                    endpoint: e,
+                    label: self.label_buf.clone(),
+                    path_at,
+                    facts: self.path_facts,
+                };
+                self.endpoint_cache.insert(self.raw_buf.clone(), hit);
             }
             e
         });
@@ -1177,8 +1220,9 @@ impl State {
         loc: Loc,
         raw: Raw<'_>,
     ) {
-        let create = call.is_create(&self.path_buf);
-        let lookup = !create && call.is_lookup(&self.path_buf);
+        let facts = self.path_facts;
+        let create = call.is_create(facts.collection);
+        let lookup = !create && call.is_lookup(facts.collection);
         if !create && !lookup {
             return;
         }
@@ -1186,7 +1230,8 @@ impl State {
         key_bytes.clear();
         key_bytes.extend_from_slice(self.orgs[org as usize].id.as_bytes());
         key_bytes.push(0);
-        key_bytes.extend_from_slice(call::resource_of(&self.path_buf).as_bytes());
+        let (from, to) = facts.resource;
+        key_bytes.extend_from_slice(&self.path_buf.as_bytes()[from..to]);
         key_bytes.push(0);
         match (call.natural_key, call.body_hash) {
             (Some(k), _) => key_bytes.extend_from_slice(k.as_bytes()),

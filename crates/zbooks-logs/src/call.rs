@@ -109,11 +109,10 @@ impl Call<'_> {
         }
     }
 
-    /// Whether this is a create: a POST to a collection.
-    pub(crate) fn is_create(&self, normalized: &str) -> bool {
-        !self.token
-            && self.method.is_some_and(|m| m.eq_ignore_ascii_case("POST"))
-            && is_collection(normalized)
+    /// Whether this is a create: a POST to a collection (`collection`: whether its
+    /// normalized path is one, [`is_collection`]).
+    pub(crate) fn is_create(&self, collection: bool) -> bool {
+        !self.token && collection && self.method.is_some_and(|m| m.eq_ignore_ascii_case("POST"))
     }
 
     /// Whether this is a read.
@@ -124,10 +123,8 @@ impl Call<'_> {
     /// Whether this reads a collection for one record: zbooks's events say so
     /// (`purpose: lookup`); other sources' GETs of a collection carrying a natural key are
     /// taken for one too.
-    pub(crate) fn is_lookup(&self, normalized: &str) -> bool {
-        !self.token
-            && (self.purpose == Some(Purpose::Lookup)
-                || (self.is_get() && is_collection(normalized)))
+    pub(crate) fn is_lookup(&self, collection: bool) -> bool {
+        !self.token && (self.purpose == Some(Purpose::Lookup) || (collection && self.is_get()))
     }
 
     /// Whether this is a diagnostic probe (`zbooks doctor`), not the integration's traffic.

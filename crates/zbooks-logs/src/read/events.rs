@@ -448,7 +448,13 @@ fn work_stage(
             Chunk::Block(buf, len) => {
                 let items = split_block(&buf[..*len]);
                 let mut state = State::chunk(sources);
-                fold_items(&mut state, source, buf, &items, numbered.first_line);
+                fold_items(
+                    &mut state,
+                    source,
+                    &buf[..*len],
+                    &items,
+                    numbered.first_line,
+                );
                 (items, Some(state))
             }
             Chunk::Long { .. } => (Vec::new(), None),
@@ -493,10 +499,10 @@ fn split_block(block: &[u8]) -> Vec<Item> {
 }
 
 /// One line, read by the fast scanner ([`fast::scan`]) or, when it is not sure of the line,
-/// by serde, and folded into a state.
-fn observe_line(state: &mut State, line: &[u8], loc: Loc) {
-    let scanned = std::str::from_utf8(line)
-        .ok()
+/// by serde, and folded into a state; `text` is the line as text when it is known to be.
+fn observe_line(state: &mut State, line: &[u8], text: Option<&str>, loc: Loc) {
+    let scanned = text
+        .or_else(|| std::str::from_utf8(line).ok())
         .and_then(|text| Some((text, fast::scan(text)?)));
     match scanned {
         Some((text, scanned)) if scanned.schema <= EVENT_SCHEMA_VERSION => {
@@ -510,6 +516,9 @@ fn observe_line(state: &mut State, line: &[u8], loc: Loc) {
 
 /// Folds the lines of a block into a state, the first numbered `first_line`.
 fn fold_items(state: &mut State, source: u32, buf: &[u8], items: &[Item], first_line: u64) {
+    // A block is almost always text as a whole: checked once, then each line is a slice of
+    // it (cut at line endings, which are character boundaries).
+    let whole = std::str::from_utf8(buf).ok();
     for (line_no, item) in (first_line..).zip(items) {
         let loc = Loc {
             source,
@@ -521,7 +530,10 @@ fn fold_items(state: &mut State, source: u32, buf: &[u8], items: &[Item], first_
                 let head = &buf[start..(start + HEAD).min(buf.len())];
                 state.note_long_line(loc, bytes, head);
             }
-            Item::Line { start, end } => observe_line(state, &buf[start..end], loc),
+            Item::Line { start, end } => {
+                let text = whole.and_then(|w| w.get(start..end));
+                observe_line(state, &buf[start..end], text, loc);
+            }
         }
     }
 }
@@ -565,12 +577,12 @@ fn merge_stage(
                     state.note_long_line(loc, bytes, &head);
                     lines = first_line;
                 }
-                Chunk::Block(buf, _) => {
+                Chunk::Block(buf, len) => {
                     let merged = chunk.is_some_and(|c| {
                         state.merge_chunk(c, |loc| line_at(&buf, &items, first_line, loc))
                     });
                     if !merged {
-                        fold_items(state, source, &buf, &items, first_line);
+                        fold_items(state, source, &buf[..len], &items, first_line);
                     }
                     lines = first_line + items.len() as u64 - 1;
                     let _ = reuse.send(buf);
