@@ -374,6 +374,8 @@ pub(crate) struct State {
     endpoint_cache: FxMap<String, CachedPath>,
     /// What [`PathFacts`] says of `path_buf`.
     path_facts: PathFacts,
+    /// Leaves `endpoint_cache` unused: the tests compare the two.
+    path_cache_off: bool,
     /// Set on the state of a chunk analysed on its own thread: what depends on the order of
     /// the calls across chunks, kept to be applied in input order when chunks merge.
     deferred: Option<Box<Deferred>>,
@@ -594,6 +596,7 @@ impl State {
             raw_buf: _,
             endpoint_cache: _,
             path_facts: _,
+            path_cache_off: _,
             deferred,
         } = c;
         for (g, s) in self.sources.iter_mut().zip(&sources) {
@@ -903,7 +906,7 @@ impl State {
             self.label_buf.push_str(&self.path_buf);
             self.path_facts = PathFacts::of(&self.path_buf);
             let e = self.endpoint();
-            if self.endpoint_cache.len() < ENDPOINT_CACHE {
+            if self.endpoint_cache.len() < ENDPOINT_CACHE && !self.path_cache_off {
                 let hit = CachedPath {
                     endpoint: e,
                     label: self.label_buf.clone(),
@@ -1426,5 +1429,67 @@ mod tests {
         g.push(100, 200);
         g.end_source();
         assert_eq!(g.peak, 1);
+    }
+
+    /// The endpoint cache changes nothing, past the endpoints' cap included: creates in doubt
+    /// on endpoints beyond it keep their own label, and paths with ids, tokens and actions
+    /// keep their create and lookup facts.
+    #[test]
+    fn the_endpoint_cache_changes_no_finding() {
+        let mut lines = Vec::new();
+        for round in 0..4 {
+            for i in 0..MAX_ENDPOINTS * 3 / 2 {
+                let path = match i % 5 {
+                    0 => format!("/books/v3/r{i}"),
+                    1 => format!("/books/v3/r{i}/4815000000044031"),
+                    2 => format!("/books/v3/r{i}/email"),
+                    3 => format!("/books/v4/r{i}/"),
+                    _ => "/oauth/v2/token".to_owned(),
+                };
+                // Creates, lookups, then (beyond the cap only, so the report shows those) a
+                // create in doubt sent again blind: the create details are made on paths
+                // met before.
+                // Four endpoints in five paths: the cap is reached at 5/4 of it.
+                let beyond = i >= MAX_ENDPOINTS * 5 / 4 + 50;
+                let (method, sent) = match round {
+                    1 => (
+                        "get",
+                        r#""status":200,"sent":"answered","purpose":"lookup""#,
+                    ),
+                    2 if beyond => ("POST", r#""sent":"maybe_sent","class":"transient_server""#),
+                    _ => ("POST", r#""status":201,"sent":"answered""#),
+                };
+                let (h, m) = (10 + round, i / 100);
+                lines.push(format!(
+                    r#"{{"schema":1,"ts":"2026-11-25T{h:02}:{m:02}:00.000Z","kind":"attempt","organization_id":"1","method":"{method}","path":"{path}",{sent},"attempt":1,"duration_ms":10,"natural_key":"k{i}"}}"#
+                ));
+            }
+        }
+        let report = |off: bool| {
+            let mut state = State {
+                path_cache_off: off,
+                ..State::default()
+            };
+            let source = state.add_source("t".to_owned(), "zbooks_events", false);
+            for (n, line) in (1..).zip(&lines) {
+                let event: zbooks_types::event::CallEvent =
+                    serde_json::from_str(line).expect("an event");
+                crate::read::events::feed(&mut state, source, &event, n);
+            }
+            state.end_source();
+            let report = crate::rules::report(&state, &crate::AnalyzeOptions::default());
+            (
+                report.to_json(),
+                state.endpoints.len(),
+                state.create_details.len(),
+            )
+        };
+        let (cached, endpoints, details) = report(false);
+        let (uncached, ..) = report(true);
+        assert_eq!(endpoints, MAX_ENDPOINTS + 1, "the cap is reached");
+        assert!(details > 100, "creates in doubt beyond the cap: {details}");
+        let text = serde_json::to_string(&cached).unwrap_or_default();
+        assert!(text.contains(" on POST /books/v"), "{text}");
+        assert_eq!(cached, uncached);
     }
 }
