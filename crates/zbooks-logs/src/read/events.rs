@@ -474,8 +474,10 @@ fn work_stage(
 fn split_block(block: &[u8]) -> Vec<Item> {
     let mut items = Vec::with_capacity(block.len() / 200 + 1);
     let mut start = 0;
+    // One search over the whole block: a search per line would be set up once per line.
+    let mut ends = memchr::memchr_iter(b'\n', block);
     while start < block.len() {
-        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+        let end = ends.next().unwrap_or(block.len());
         let content = &block[start..end];
         items.push(if content.len() > MAX_LINE {
             Item::TooLong {
