@@ -466,10 +466,44 @@ struct CreateCall {
     unanswered: bool,
     status: Option<u16>,
     ts: Option<Millis>,
-    natural_key: Option<String>,
+    natural_key: Option<KeyText>,
     org: u32,
     endpoint: u32,
     loc: Loc,
+}
+
+/// A create's natural key, kept until its chunk merges: where it is in its line when it is
+/// there as it reads (most are), so keeping it allocates nothing; else its text.
+#[derive(Debug)]
+enum KeyText {
+    /// `line[start..end]`.
+    InLine(u32, u32),
+    Owned(String),
+}
+
+impl KeyText {
+    fn of(key: &str, raw: Raw<'_>) -> Self {
+        if let Raw::Bytes(line) = raw {
+            // Where the key's text sits, when it is a part of the line itself.
+            let start = (key.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize);
+            if let Some(end) = start.checked_add(key.len())
+                && line.get(start..end) == Some(key.as_bytes())
+                && let (Ok(start), Ok(end)) = (u32::try_from(start), u32::try_from(end))
+            {
+                return KeyText::InLine(start, end);
+            }
+        }
+        KeyText::Owned(key.to_owned())
+    }
+
+    fn get<'a>(&'a self, line: &'a [u8]) -> Option<&'a str> {
+        match self {
+            KeyText::InLine(start, end) => line
+                .get(*start as usize..*end as usize)
+                .and_then(|b| std::str::from_utf8(b).ok()),
+            KeyText::Owned(s) => Some(s),
+        }
+    }
 }
 
 fn cap_note(capped: &mut Vec<&'static str>, what: &'static str) {
@@ -766,8 +800,9 @@ impl State {
             c.org = org(c.org);
             c.endpoint = endpoint_map[c.endpoint as usize];
             let label = std::mem::take(&mut self.endpoints[c.endpoint as usize].label);
-            let raw = Raw::Bytes(line(c.loc));
-            self.apply_create(&c, c.natural_key.as_deref(), &label, raw);
+            let bytes = line(c.loc);
+            let key = c.natural_key.as_ref().and_then(|k| k.get(bytes));
+            self.apply_create(&c, key, &label, Raw::Bytes(bytes));
             self.endpoints[c.endpoint as usize].label = label;
         }
         true
@@ -1260,7 +1295,7 @@ impl State {
         };
         if let Some(deferred) = &mut self.deferred {
             deferred.creates.push(CreateCall {
-                natural_key: call.natural_key.map(str::to_owned),
+                natural_key: call.natural_key.map(|k| KeyText::of(k, raw)),
                 ..c
             });
             return;
