@@ -206,6 +206,14 @@ fn line(rng: &mut Rng, i: u64, failure_every: u64) -> String {
         20 => s = s.replacen(r#""kind":"#, "\"k\u{7f}nd\":\"x\",\"kind\":", 1),
         21 => s = s.replacen(r#""path":"/books"#, r#""path":"/bööks"#, 1),
         22 => s = s.replacen('}', r#","naïve":"ü","sent":"answered"}"#, 1),
+        // A natural key that is not as it reads in the line.
+        23 => {
+            s = s.replacen(
+                r#""natural_key":"invoice"#,
+                r#""natural_key":"\/invoice"#,
+                1,
+            )
+        }
         _ => {}
     }
     s
