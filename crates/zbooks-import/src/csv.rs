@@ -643,12 +643,16 @@ impl CsvReader {
     }
 
     fn group_of(&self) -> Option<String> {
+        self.group().map(str::to_owned)
+    }
+
+    /// The document the current row belongs to, as the row writes it.
+    fn group(&self) -> Option<&str> {
         match self.entity {
-            Entity::Invoice | Entity::Bill => self.get("number").map(str::to_owned),
+            Entity::Invoice | Entity::Bill => self.get("number"),
             Entity::CustomerPayment | Entity::VendorPayment => self
                 .get("payment_number")
-                .or_else(|| self.get("reference_number"))
-                .map(str::to_owned),
+                .or_else(|| self.get("reference_number")),
             _ => None,
         }
     }
@@ -919,6 +923,19 @@ impl CsvReader {
     }
 
     fn document_row(&mut self) {
+        // A row of the document being assembled (most rows) needs no copy of its group.
+        let same = match (self.doc.as_ref(), self.group()) {
+            (Some(d), Some(g)) => d.group == g,
+            _ => false,
+        };
+        if same {
+            if self.doc.as_ref().is_some_and(|d| d.bad) {
+                return;
+            }
+            let line = self.line_of(self.group().unwrap_or_default());
+            self.add_line(line);
+            return;
+        }
         let Some(group) = self.group_of() else {
             let col = match self.entity {
                 Entity::Invoice | Entity::Bill => "number",
@@ -949,7 +966,21 @@ impl CsvReader {
         if self.doc.as_ref().is_some_and(|d| d.bad) {
             return;
         }
-        match self.line_of(&group) {
+        let line = self.line_of(&group);
+        self.add_line(line);
+    }
+
+    /// Adds a line read by `line_of` to the document being assembled, or holds the
+    /// document back.
+    #[expect(
+        clippy::type_complexity,
+        reason = "line_of's private tuple of three named-by-use parts"
+    )]
+    fn add_line(
+        &mut self,
+        line: Result<(Option<Value>, Vec<(&'static str, NaturalKey)>, Decimal), Problem>,
+    ) {
+        match line {
             Ok((line, refs, value)) => {
                 if let Some(d) = self.doc.as_mut() {
                     let i = d.lines.len();
@@ -967,7 +998,10 @@ impl CsvReader {
                     d.total += value;
                 }
             }
-            Err(p) => self.hold(Some(&group), p),
+            Err(p) => {
+                let group = self.group_of();
+                self.hold(group.as_deref(), p);
+            }
         }
     }
 
