@@ -155,7 +155,39 @@ pub fn is_zoho_date(text: &str) -> bool {
 
 /// A decimal without trailing zeros (`18`, `2.5`): for tax names and display.
 pub fn plain(d: Decimal) -> String {
-    d.normalize().to_string()
+    text(d.normalize())
+}
+
+/// `d.to_string()`, without the formatting machinery when the digits fit in 64 bits (every
+/// amount of every row: issue 20).
+pub(crate) fn text(d: Decimal) -> String {
+    let Ok(mut rest) = u64::try_from(d.mantissa().unsigned_abs()) else {
+        return d.to_string();
+    };
+    let scale = d.scale() as usize;
+    // Least significant digit first: at most 20 digits, padded with zeros to the scale (at
+    // most 28).
+    let mut digits = [b'0'; 48];
+    let mut n = 0;
+    while rest != 0 {
+        digits[n] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        n += 1;
+    }
+    let n = n.max(scale);
+    let mut out = String::with_capacity(n + 3);
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    if n == scale {
+        out.push('0');
+    }
+    out.extend(digits[scale..n].iter().rev().map(|&b| char::from(b)));
+    if scale > 0 {
+        out.push('.');
+        out.extend(digits[..scale].iter().rev().map(|&b| char::from(b)));
+    }
+    out
 }
 
 /// Money as it goes into a payload: the exact decimal as text with at least two decimals
@@ -166,7 +198,7 @@ pub fn money(d: Decimal) -> serde_json::Value {
     if r.scale() < 2 {
         r.rescale(2);
     }
-    serde_json::Value::String(r.to_string())
+    serde_json::Value::String(text(r))
 }
 
 #[cfg(test)]
@@ -205,6 +237,37 @@ mod tests {
         assert_eq!(any_date("2023-02-29"), None);
         assert!(is_zoho_date("2024-04-05"));
         assert!(!is_zoho_date("2024-4-5"));
+    }
+
+    #[test]
+    fn text_writes_a_decimal_as_display_does() {
+        let mut cases = vec![
+            Decimal::ZERO,
+            -Decimal::ZERO,
+            Decimal::new(0, 2),
+            Decimal::new(-0, 5),
+            Decimal::new(5, 2),
+            Decimal::new(-5, 28),
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::new(i64::MAX, 0),
+            Decimal::new(i64::MIN, 3),
+            Decimal::from_i128_with_scale(1 << 70, 10),
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            #[expect(clippy::cast_possible_wrap, reason = "any bits make a test mantissa")]
+            let m = (x >> (x % 64)) as i64;
+            let m = if x % 3 == 0 { -m } else { m };
+            cases.push(Decimal::new(m, u32::try_from(x % 29).unwrap()));
+        }
+        for d in cases {
+            assert_eq!(text(d), d.to_string(), "{d:?}");
+            assert_eq!(plain(d), d.normalize().to_string(), "{d:?}");
+        }
     }
 
     #[test]
