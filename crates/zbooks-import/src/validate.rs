@@ -908,6 +908,18 @@ fn is_blank(v: &Value) -> bool {
     }
 }
 
+/// Whether a string is a decimal [`number`] takes without parsing it: `-?d+(.d+)?` with at
+/// most 14 digits on either side (28 in all, within a decimal's 96 bits). Money and
+/// quantities the readers write are all of this form.
+fn is_plain_number(s: &str) -> bool {
+    let digits = |p: &str| !p.is_empty() && p.len() <= 14 && p.bytes().all(|b| b.is_ascii_digit());
+    let s = s.strip_prefix('-').unwrap_or(s);
+    match s.split_once('.') {
+        Some((whole, fraction)) => digits(whole) && digits(fraction),
+        None => digits(s),
+    }
+}
+
 /// A number field as Zoho reads it: a JSON number or a numeric string.
 pub(crate) fn number(v: &Value) -> Option<Decimal> {
     match v {
@@ -959,8 +971,7 @@ fn field_problem(
             )),
             None => wrong("a string"),
         },
-        Ty::Num => number(v)
-            .is_none()
+        Ty::Num => (!v.as_str().is_some_and(is_plain_number) && number(v).is_none())
             .then_some(())
             .and_then(|()| wrong("a number")),
         Ty::Int => match v {
@@ -1018,6 +1029,34 @@ mod tests {
             payload,
             Location::new("in.jsonl", line),
         )
+    }
+
+    #[test]
+    fn a_plain_number_is_a_number() {
+        for s in [
+            "0",
+            "-0",
+            "12.50",
+            "-3.000",
+            "99999999999999.99999999999999",
+            "1.",
+            ".5",
+            "1e3",
+            "+1",
+            " 1",
+            "1,000",
+            "1_000",
+            "--1",
+            "-",
+            "",
+            "1.2.3",
+            "१२",
+        ] {
+            if is_plain_number(s) {
+                assert!(number(&json!(s)).is_some(), "{s:?}");
+            }
+        }
+        assert!(is_plain_number("-1234.05") && !is_plain_number("1e3") && !is_plain_number("1."));
     }
 
     #[test]

@@ -147,10 +147,15 @@ pub fn any_date(text: &str) -> Option<String> {
 /// Whether a string is a Zoho date (`YYYY-MM-DD`, a real day).
 pub fn is_zoho_date(text: &str) -> bool {
     let b = text.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && ymd(&text[..4], &text[5..7], &text[8..]).is_some()
+    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && is_ymd(&text[..4], &text[5..7], &text[8..])
+}
+
+/// Whether [`ymd`] takes these parts, without writing the date.
+fn is_ymd(y: &str, m: &str, d: &str) -> bool {
+    match (y.parse(), m.parse(), d.parse()) {
+        (Ok(year), Ok(month), Ok(day)) => is_date(year, month, day),
+        _ => false,
+    }
 }
 
 /// A decimal without trailing zeros (`18`, `2.5`): for tax names and display.
@@ -261,12 +266,37 @@ mod tests {
             x ^= x << 17;
             #[expect(clippy::cast_possible_wrap, reason = "any bits make a test mantissa")]
             let m = (x >> (x % 64)) as i64;
-            let m = if x % 3 == 0 { -m } else { m };
+            let m = if x.is_multiple_of(3) { -m } else { m };
             cases.push(Decimal::new(m, u32::try_from(x % 29).unwrap()));
         }
         for d in cases {
             assert_eq!(text(d), d.to_string(), "{d:?}");
             assert_eq!(plain(d), d.normalize().to_string(), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn is_zoho_date_is_ymd_of_its_parts() {
+        for t in [
+            "2024-02-29",
+            "2023-02-29",
+            "2024-+4-01",
+            "+202-04-01",
+            "2024-04-31",
+            "1899-12-31",
+            "2200-12-31",
+            "2201-01-01",
+            "2024-00-10",
+            "2024-1--01",
+            "abcd-ef-gh",
+            "2024-04-1é",
+        ] {
+            let b = t.as_bytes();
+            let by_ymd = b.len() == 10
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && ymd(&t[..4], &t[5..7], &t[8..]).is_some();
+            assert_eq!(is_zoho_date(t), by_ymd, "{t:?}");
         }
     }
 
