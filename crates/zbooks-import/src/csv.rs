@@ -1464,6 +1464,40 @@ mod tests {
     }
 
     #[test]
+    fn a_line_holds_every_column_and_a_null_where_each_reference_points() {
+        let text = "Invoice Number,Customer Name,Item Name,Item Desc,Quantity,Item Price,Discount,Item Tax,HSN/SAC,Account,Usage Unit\n\
+                    INV-1,Acme,Bolt,\"M6, zinc\",2.50,10,10%,GST18,7318,Sales,pcs\n\
+                    INV-1,Acme,,,,,,,,,\n";
+        let p = read(text, CsvOptions::default());
+        assert_eq!(p.records.len(), 1, "{}", p.report);
+        let r = &p.records[0];
+        assert_eq!(
+            r.payload["line_items"],
+            json!([
+                {"name": "Bolt", "item_id": null, "account_id": null, "tax_id": null,
+                 "quantity": "2.5", "rate": "10.00", "description": "M6, zinc",
+                 "hsn_or_sac": "7318", "unit": "pcs", "discount": "10%"},
+                {"quantity": "1"}
+            ])
+        );
+        let paths: Vec<&str> = r.references.iter().map(|x| x.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "/customer_id",
+                "/line_items/0/item_id",
+                "/line_items/0/account_id",
+                "/line_items/0/tax_id"
+            ]
+        );
+        assert_eq!(
+            r.amounts.as_ref().unwrap().total,
+            Decimal::new(2250, 2),
+            "2.5 × 10 less 10%"
+        );
+    }
+
+    #[test]
     fn trim_is_str_trim() {
         let ends = [
             "", " ", "\t", "\u{b}", "\u{c}", "\r\n", "\u{1c}", "\u{85}", "\u{a0}", "\u{3000}", "a",
