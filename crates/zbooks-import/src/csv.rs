@@ -772,7 +772,7 @@ impl CsvReader {
                     .unwrap_or(doc.total),
             ),
         };
-        let at = Location::new(self.file.clone(), doc.line).with_label(doc.group.clone());
+        let at = Location::new(self.file.clone(), doc.line).with_label(doc.group.as_str());
         let mut record = Record::new(entity, key, Value::Object(payload), at);
         // The payload already holds `null` where each reference points (header_of, line_of
         // put it there), which is all `Record::refer` would add.
@@ -921,7 +921,7 @@ impl CsvReader {
             person.insert("is_primary_contact".to_owned(), json!(true));
             p.insert("contact_persons".to_owned(), json!([person]));
         }
-        let at = Location::new(self.file.clone(), self.line()).with_label(name.clone());
+        let at = Location::new(self.file.clone(), self.line()).with_label(name.as_str());
         Ok(Record::new(
             Entity::Contact,
             NaturalKey::named(Entity::Contact, name),
@@ -958,7 +958,7 @@ impl CsvReader {
                 json!(v.to_lowercase().replace(' ', "_")),
             );
         }
-        let at = Location::new(self.file.clone(), self.line()).with_label(name.clone());
+        let at = Location::new(self.file.clone(), self.line()).with_label(name.as_str());
         let mut record = Record::new(
             Entity::Item,
             NaturalKey::named(Entity::Item, &name),
