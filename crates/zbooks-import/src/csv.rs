@@ -273,6 +273,58 @@ fn detect(headers: &[String]) -> Option<Entity> {
     }
 }
 
+/// The indexes of the columns every row of a document reads (issue 20: looking a dozen
+/// names up for every row cost more than reading the row).
+#[derive(Clone, Copy, Debug, Default)]
+struct RowCols {
+    number: Option<usize>,
+    payment_number: Option<usize>,
+    reference_number: Option<usize>,
+    document: Option<usize>,
+    amount_applied: Option<usize>,
+    quantity: Option<usize>,
+    rate: Option<usize>,
+    item_name: Option<usize>,
+    account: Option<usize>,
+    tax_name: Option<usize>,
+    item_desc: Option<usize>,
+    hsn_or_sac: Option<usize>,
+    unit: Option<usize>,
+    discount: Option<usize>,
+}
+
+impl RowCols {
+    fn of(cols: &HashMap<&'static str, usize, rustc_hash::FxBuildHasher>) -> Self {
+        let at = |name: &str| cols.get(name).copied();
+        RowCols {
+            number: at("number"),
+            payment_number: at("payment_number"),
+            reference_number: at("reference_number"),
+            document: at("document"),
+            amount_applied: at("amount_applied"),
+            quantity: at("quantity"),
+            rate: at("rate"),
+            item_name: at("item_name"),
+            account: at("account"),
+            tax_name: at("tax_name"),
+            item_desc: at("item_desc"),
+            hsn_or_sac: at("hsn_or_sac"),
+            unit: at("unit"),
+            discount: at("discount"),
+        }
+    }
+}
+
+/// [`str::trim`], without looking at the characters when the ends are ASCII and not white
+/// space (the common case).
+fn trim(v: &str) -> &str {
+    let plain = |b: u8| b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ');
+    match (v.as_bytes().first(), v.as_bytes().last()) {
+        (Some(&first), Some(&last)) if plain(first) && plain(last) => v,
+        _ => v.trim(),
+    }
+}
+
 /// A document being assembled from consecutive rows.
 #[derive(Debug)]
 struct Doc {
@@ -294,6 +346,8 @@ pub struct CsvReader {
     entity: Entity,
     /// Our column name → index (looked up for every field of every row: a fast hasher).
     cols: HashMap<&'static str, usize, rustc_hash::FxBuildHasher>,
+    /// The columns every row of a document reads, looked up once.
+    row_cols: RowCols,
     /// Index → the file's own header, for messages.
     headers: Vec<String>,
     doc: Option<Doc>,
@@ -399,6 +453,7 @@ impl CsvReader {
             options,
             entity: Entity::Contact,
             cols: HashMap::default(),
+            row_cols: RowCols::default(),
             headers: Vec::new(),
             doc: None,
             queue: VecDeque::new(),
@@ -562,6 +617,7 @@ impl CsvReader {
                 ),
             )));
         }
+        self.row_cols = RowCols::of(&self.cols);
         let needed: &[&str] = match entity {
             Entity::Contact => &["contact_name"],
             Entity::Item => &["name"],
@@ -589,8 +645,12 @@ impl CsvReader {
     }
 
     fn get(&self, col: &str) -> Option<&str> {
-        let i = *self.cols.get(col)?;
-        self.row.get(i).map(str::trim).filter(|v| !v.is_empty())
+        self.at(self.cols.get(col).copied())
+    }
+
+    /// The field in column `i` of the row, trimmed, when it is not empty.
+    fn at(&self, i: Option<usize>) -> Option<&str> {
+        self.row.get(i?).map(trim).filter(|v| !v.is_empty())
     }
 
     fn header(&self, col: &str) -> String {
@@ -615,7 +675,17 @@ impl CsvReader {
 
     /// A decimal column: `Ok(None)` when empty.
     fn dec(&self, col: &str, label: Option<&str>) -> Result<Option<Decimal>, Problem> {
-        match self.get(col) {
+        self.dec_at(col, self.cols.get(col).copied(), label)
+    }
+
+    /// `dec` of column `col`, at index `i`.
+    fn dec_at(
+        &self,
+        col: &str,
+        i: Option<usize>,
+        label: Option<&str>,
+    ) -> Result<Option<Decimal>, Problem> {
+        match self.at(i) {
             None => Ok(None),
             Some(v) => value::decimal(v)
                 .map(Some)
@@ -637,18 +707,28 @@ impl CsvReader {
     }
 
     fn put(&self, payload: &mut Map<String, Value>, col: &str, field: &str) {
-        if let Some(v) = self.get(col) {
-            payload.insert(field.to_owned(), json!(v));
+        self.put_at(payload, self.cols.get(col).copied(), field);
+    }
+
+    /// `put` of the column at index `i`.
+    fn put_at(&self, payload: &mut Map<String, Value>, i: Option<usize>, field: &str) {
+        if let Some(v) = self.at(i) {
+            payload.insert(field.to_owned(), Value::String(v.to_owned()));
         }
     }
 
     fn group_of(&self) -> Option<String> {
+        self.group().map(str::to_owned)
+    }
+
+    /// The document the current row belongs to, as the row writes it.
+    fn group(&self) -> Option<&str> {
+        let c = &self.row_cols;
         match self.entity {
-            Entity::Invoice | Entity::Bill => self.get("number").map(str::to_owned),
+            Entity::Invoice | Entity::Bill => self.at(c.number),
             Entity::CustomerPayment | Entity::VendorPayment => self
-                .get("payment_number")
-                .or_else(|| self.get("reference_number"))
-                .map(str::to_owned),
+                .at(c.payment_number)
+                .or_else(|| self.at(c.reference_number)),
             _ => None,
         }
     }
@@ -692,7 +772,7 @@ impl CsvReader {
                     .unwrap_or(doc.total),
             ),
         };
-        let at = Location::new(self.file.clone(), doc.line).with_label(doc.group.clone());
+        let at = Location::new(self.file.clone(), doc.line).with_label(doc.group.as_str());
         let mut record = Record::new(entity, key, Value::Object(payload), at);
         // The payload already holds `null` where each reference points (header_of, line_of
         // put it there), which is all `Record::refer` would add.
@@ -841,7 +921,7 @@ impl CsvReader {
             person.insert("is_primary_contact".to_owned(), json!(true));
             p.insert("contact_persons".to_owned(), json!([person]));
         }
-        let at = Location::new(self.file.clone(), self.line()).with_label(name.clone());
+        let at = Location::new(self.file.clone(), self.line()).with_label(name.as_str());
         Ok(Record::new(
             Entity::Contact,
             NaturalKey::named(Entity::Contact, name),
@@ -878,7 +958,7 @@ impl CsvReader {
                 json!(v.to_lowercase().replace(' ', "_")),
             );
         }
-        let at = Location::new(self.file.clone(), self.line()).with_label(name.clone());
+        let at = Location::new(self.file.clone(), self.line()).with_label(name.as_str());
         let mut record = Record::new(
             Entity::Item,
             NaturalKey::named(Entity::Item, &name),
@@ -919,6 +999,19 @@ impl CsvReader {
     }
 
     fn document_row(&mut self) {
+        // A row of the document being assembled (most rows) needs no copy of its group.
+        let same = match (self.doc.as_ref(), self.group()) {
+            (Some(d), Some(g)) => d.group == g,
+            _ => false,
+        };
+        if same {
+            if self.doc.as_ref().is_some_and(|d| d.bad) {
+                return;
+            }
+            let line = self.line_of(self.group().unwrap_or_default());
+            self.add_line(line);
+            return;
+        }
         let Some(group) = self.group_of() else {
             let col = match self.entity {
                 Entity::Invoice | Entity::Bill => "number",
@@ -949,7 +1042,21 @@ impl CsvReader {
         if self.doc.as_ref().is_some_and(|d| d.bad) {
             return;
         }
-        match self.line_of(&group) {
+        let line = self.line_of(&group);
+        self.add_line(line);
+    }
+
+    /// Adds a line read by `line_of` to the document being assembled, or holds the
+    /// document back.
+    #[expect(
+        clippy::type_complexity,
+        reason = "line_of's private tuple of three named-by-use parts"
+    )]
+    fn add_line(
+        &mut self,
+        line: Result<(Option<Value>, Vec<(&'static str, NaturalKey)>, Decimal), Problem>,
+    ) {
+        match line {
             Ok((line, refs, value)) => {
                 if let Some(d) = self.doc.as_mut() {
                     let i = d.lines.len();
@@ -967,7 +1074,10 @@ impl CsvReader {
                     d.total += value;
                 }
             }
-            Err(p) => self.hold(Some(&group), p),
+            Err(p) => {
+                let group = self.group_of();
+                self.hold(group.as_deref(), p);
+            }
         }
     }
 
@@ -1084,12 +1194,13 @@ impl CsvReader {
         let label = Some(group);
         let mut line = Map::new();
         let mut refs = Vec::new();
+        let c = &self.row_cols;
         match self.entity {
             Entity::CustomerPayment | Entity::VendorPayment => {
-                let Some(doc) = self.get("document") else {
+                let Some(doc) = self.at(c.document) else {
                     return Ok((None, refs, Decimal::ZERO));
                 };
-                let applied = self.dec("amount_applied", label)?;
+                let applied = self.dec_at("amount_applied", c.amount_applied, label)?;
                 let (target, id) = if self.entity == Entity::CustomerPayment {
                     (Entity::Invoice, "invoice_id")
                 } else {
@@ -1111,27 +1222,29 @@ impl CsvReader {
                 Ok((Some(Value::Object(line)), refs, applied))
             }
             _ => {
-                let quantity = self.dec("quantity", label)?.unwrap_or(Decimal::ONE);
-                let rate = self.dec("rate", label)?;
-                if let Some(item) = self.get("item_name") {
+                let quantity = self
+                    .dec_at("quantity", c.quantity, label)?
+                    .unwrap_or(Decimal::ONE);
+                let rate = self.dec_at("rate", c.rate, label)?;
+                if let Some(item) = self.at(c.item_name) {
                     refs.push(("item_id", NaturalKey::named(Entity::Item, item)));
                     line.insert("name".to_owned(), json!(item));
                 }
-                if let Some(a) = self.get("account") {
+                if let Some(a) = self.at(c.account) {
                     refs.push(("account_id", NaturalKey::named(Entity::Account, a)));
                 }
-                if let Some(t) = self.get("tax_name") {
+                if let Some(t) = self.at(c.tax_name) {
                     refs.push(("tax_id", NaturalKey::named(Entity::Tax, t)));
                 }
                 line.insert("quantity".to_owned(), json!(value::plain(quantity)));
                 if let Some(r) = rate {
                     line.insert("rate".to_owned(), money(r));
                 }
-                self.put(&mut line, "item_desc", "description");
-                self.put(&mut line, "hsn_or_sac", "hsn_or_sac");
-                self.put(&mut line, "unit", "unit");
+                self.put_at(&mut line, c.item_desc, "description");
+                self.put_at(&mut line, c.hsn_or_sac, "hsn_or_sac");
+                self.put_at(&mut line, c.unit, "unit");
                 let mut value = quantity * rate.unwrap_or_default();
-                if let Some(d) = self.get("discount") {
+                if let Some(d) = self.at(c.discount) {
                     let (number, percent) = match d.strip_suffix('%') {
                         Some(n) => (n, true),
                         None => (d, false),
@@ -1348,6 +1461,56 @@ mod tests {
         assert_eq!(r.payload["invoices"].as_array().unwrap().len(), 2);
         assert_eq!(p.report.warnings(), 1, "Extra is not read");
         assert!(ColumnMapping::from_json("{\"cols\": {}}", None).is_err());
+    }
+
+    #[test]
+    fn a_line_holds_every_column_and_a_null_where_each_reference_points() {
+        let text = "Invoice Number,Customer Name,Item Name,Item Desc,Quantity,Item Price,Discount,Item Tax,HSN/SAC,Account,Usage Unit\n\
+                    INV-1,Acme,Bolt,\"M6, zinc\",2.50,10,10%,GST18,7318,Sales,pcs\n\
+                    INV-1,Acme,,,,,,,,,\n";
+        let p = read(text, CsvOptions::default());
+        assert_eq!(p.records.len(), 1, "{}", p.report);
+        let r = &p.records[0];
+        assert_eq!(
+            r.payload["line_items"],
+            json!([
+                {"name": "Bolt", "item_id": null, "account_id": null, "tax_id": null,
+                 "quantity": "2.5", "rate": "10.00", "description": "M6, zinc",
+                 "hsn_or_sac": "7318", "unit": "pcs", "discount": "10%"},
+                {"quantity": "1"}
+            ])
+        );
+        let paths: Vec<&str> = r.references.iter().map(|x| x.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "/customer_id",
+                "/line_items/0/item_id",
+                "/line_items/0/account_id",
+                "/line_items/0/tax_id"
+            ]
+        );
+        assert_eq!(
+            r.amounts.as_ref().unwrap().total,
+            Decimal::new(2250, 2),
+            "2.5 × 10 less 10%"
+        );
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        let ends = [
+            "", " ", "\t", "\u{b}", "\u{c}", "\r\n", "\u{1c}", "\u{85}", "\u{a0}", "\u{3000}", "a",
+            "é", "1",
+        ];
+        for a in ends {
+            for b in ends {
+                for mid in ["", "x y", " ", "\u{2003}"] {
+                    let v = format!("{a}{mid}{b}");
+                    assert_eq!(trim(&v), v.trim(), "{v:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -105,6 +105,12 @@ impl ExistingRecords {
         list.iter().filter(|r| self.add(entity, r)).count()
     }
 
+    /// Whether Zoho has a record with the key of this [`key_hash`](crate::record::key_hash):
+    /// [`ExistingRecords::contains`] for a caller that already hashed the key.
+    pub(crate) fn contains_hash(&self, hash: u64) -> bool {
+        self.ids.contains_key(&hash)
+    }
+
     /// The Zoho id of the record with this key, if Zoho has one.
     pub fn id_of(&self, key: &NaturalKey) -> Option<&str> {
         self.ids.get(&key_hash_of(key)).map(String::as_str)

@@ -87,11 +87,25 @@ pub fn state_code(name: &str) -> Option<&'static str> {
     if t.is_empty() {
         return None;
     }
-    if t.len() == 2 {
-        let upper = t.to_ascii_uppercase();
-        if let Some((_, code, _)) = STATES.iter().find(|(_, c, _)| *c == upper) {
-            return Some(code);
-        }
+    if t.len() == 2
+        && let Some((_, code, _)) = STATES.iter().find(|(_, c, _)| c.eq_ignore_ascii_case(t))
+    {
+        return Some(code);
+    }
+    // A name already in normal form but for case (every row of a CSV file says
+    // "Maharashtra"): compared as it is, without building its normal form (issue 20).
+    let bytes = t.as_bytes();
+    if bytes
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || *b == b' ')
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !bytes.windows(2).any(|w| w == b"  ")
+    {
+        return NAMES
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(t))
+            .map(|(_, c)| *c);
     }
     let n = normalise(&t.replace('&', " and "));
     NAMES.iter().find(|(s, _)| *s == n).map(|(_, c)| *c)
@@ -203,6 +217,62 @@ pub fn treatment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `state_code` as it was before its fast paths (issue 20).
+    fn state_code_reference(name: &str) -> Option<&'static str> {
+        let names: Vec<(String, &'static str)> = STATES
+            .iter()
+            .map(|(_, c, s)| (normalise(s), *c))
+            .chain(ALIASES.iter().map(|(a, c)| ((*a).to_owned(), *c)))
+            .collect();
+        let t = name.trim().trim_start_matches('\u{4}').trim();
+        if t.is_empty() {
+            return None;
+        }
+        if t.len() == 2 {
+            let upper = t.to_ascii_uppercase();
+            if let Some((_, code, _)) = STATES.iter().find(|(_, c, _)| *c == upper) {
+                return Some(code);
+            }
+        }
+        let n = normalise(&t.replace('&', " and "));
+        names.iter().find(|(s, _)| *s == n).map(|(_, c)| *c)
+    }
+
+    #[test]
+    fn state_code_answers_as_before_its_fast_paths() {
+        let mut names: Vec<String> = vec![
+            String::new(),
+            " ".into(),
+            "\u{4}Kerala".into(),
+            "xx".into(),
+            "M H".into(),
+            "Jammu & Kashmir".into(),
+            "Jammu  and Kashmir".into(),
+            "jammu-kashmir".into(),
+            "Tamil Nadu ".into(),
+            "Tamil\u{a0}Nadu".into(),
+            "Maharashtra1".into(),
+            "Ørissa".into(),
+        ];
+        for (_, code, name) in STATES {
+            for n in [*code, *name] {
+                names.push(n.to_owned());
+                names.push(n.to_lowercase());
+                names.push(n.to_uppercase());
+                names.push(format!(" {n}\t"));
+                names.push(n.replace(' ', "  "));
+                names.push(n.replace(" and ", " & "));
+            }
+        }
+        for (alias, _) in ALIASES {
+            names.push((*alias).to_owned());
+            names.push(alias.to_uppercase());
+        }
+        for n in &names {
+            assert_eq!(state_code(n), state_code_reference(n), "{n:?}");
+        }
+    }
 
     #[test]
     fn uses_zohos_own_codes() {

@@ -147,15 +147,52 @@ pub fn any_date(text: &str) -> Option<String> {
 /// Whether a string is a Zoho date (`YYYY-MM-DD`, a real day).
 pub fn is_zoho_date(text: &str) -> bool {
     let b = text.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && ymd(&text[..4], &text[5..7], &text[8..]).is_some()
+    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && is_ymd(&text[..4], &text[5..7], &text[8..])
+}
+
+/// Whether [`ymd`] takes these parts, without writing the date.
+fn is_ymd(y: &str, m: &str, d: &str) -> bool {
+    match (y.parse(), m.parse(), d.parse()) {
+        (Ok(year), Ok(month), Ok(day)) => is_date(year, month, day),
+        _ => false,
+    }
 }
 
 /// A decimal without trailing zeros (`18`, `2.5`): for tax names and display.
 pub fn plain(d: Decimal) -> String {
-    d.normalize().to_string()
+    text(d.normalize())
+}
+
+/// `d.to_string()`, without the formatting machinery when the digits fit in 64 bits (every
+/// amount of every row: issue 20).
+pub(crate) fn text(d: Decimal) -> String {
+    let Ok(mut rest) = u64::try_from(d.mantissa().unsigned_abs()) else {
+        return d.to_string();
+    };
+    let scale = d.scale() as usize;
+    // Least significant digit first: at most 20 digits, padded with zeros to the scale (at
+    // most 28).
+    let mut digits = [b'0'; 48];
+    let mut n = 0;
+    while rest != 0 {
+        digits[n] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        n += 1;
+    }
+    let n = n.max(scale);
+    let mut out = String::with_capacity(n + 3);
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    if n == scale {
+        out.push('0');
+    }
+    out.extend(digits[scale..n].iter().rev().map(|&b| char::from(b)));
+    if scale > 0 {
+        out.push('.');
+        out.extend(digits[..scale].iter().rev().map(|&b| char::from(b)));
+    }
+    out
 }
 
 /// Money as it goes into a payload: the exact decimal as text with at least two decimals
@@ -166,7 +203,7 @@ pub fn money(d: Decimal) -> serde_json::Value {
     if r.scale() < 2 {
         r.rescale(2);
     }
-    serde_json::Value::String(r.to_string())
+    serde_json::Value::String(text(r))
 }
 
 #[cfg(test)]
@@ -205,6 +242,62 @@ mod tests {
         assert_eq!(any_date("2023-02-29"), None);
         assert!(is_zoho_date("2024-04-05"));
         assert!(!is_zoho_date("2024-4-5"));
+    }
+
+    #[test]
+    fn text_writes_a_decimal_as_display_does() {
+        let mut cases = vec![
+            Decimal::ZERO,
+            -Decimal::ZERO,
+            Decimal::new(0, 2),
+            Decimal::new(-0, 5),
+            Decimal::new(5, 2),
+            Decimal::new(-5, 28),
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::new(i64::MAX, 0),
+            Decimal::new(i64::MIN, 3),
+            Decimal::from_i128_with_scale(1 << 70, 10),
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            #[expect(clippy::cast_possible_wrap, reason = "any bits make a test mantissa")]
+            let m = (x >> (x % 64)) as i64;
+            let m = if x.is_multiple_of(3) { -m } else { m };
+            cases.push(Decimal::new(m, u32::try_from(x % 29).unwrap()));
+        }
+        for d in cases {
+            assert_eq!(text(d), d.to_string(), "{d:?}");
+            assert_eq!(plain(d), d.normalize().to_string(), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn is_zoho_date_is_ymd_of_its_parts() {
+        for t in [
+            "2024-02-29",
+            "2023-02-29",
+            "2024-+4-01",
+            "+202-04-01",
+            "2024-04-31",
+            "1899-12-31",
+            "2200-12-31",
+            "2201-01-01",
+            "2024-00-10",
+            "2024-1--01",
+            "abcd-ef-gh",
+            "2024-04-1é",
+        ] {
+            let b = t.as_bytes();
+            let by_ymd = b.len() == 10
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && ymd(&t[..4], &t[5..7], &t[8..]).is_some();
+            assert_eq!(is_zoho_date(t), by_ymd, "{t:?}");
+        }
     }
 
     #[test]
