@@ -350,6 +350,74 @@ fn terms(record: &mut Record) {
     });
 }
 
+/// Every top-level key [`render`] reads or writes for a kind, besides those of payments (whose
+/// answers are never rendered from the stored record alone): a record's other keys pass
+/// through `render` untouched, so an answer may take them straight from the stored record
+/// (books.rs renders GET answers so). Keep it beside `render`: a key `render` comes to read
+/// and this list lacks would be rendered as if absent (the tests in books.rs compare both).
+pub(crate) fn render_keys(kind: Kind) -> Option<&'static [&'static str]> {
+    const CURRENCY: [&str; 3] = ["currency_code", "currency_id", "currency_symbol"];
+    Some(match kind {
+        Kind::Contacts => &[
+            "contact_type",
+            "status",
+            "customer_sub_type",
+            "language_code",
+            CURRENCY[0],
+            CURRENCY[1],
+            CURRENCY[2],
+            "payment_terms",
+            "payment_terms_label",
+            "contact_persons",
+            "primary_contact_id",
+            "contact_salutation",
+        ],
+        Kind::Items => &["status", "item_type", "product_type"],
+        Kind::Invoices | Kind::Bills => &[
+            "balance",
+            "due_date",
+            "status",
+            "due_days",
+            CURRENCY[0],
+            CURRENCY[1],
+            CURRENCY[2],
+            "exchange_rate",
+            "price_precision",
+            "payment_terms",
+            "payment_terms_label",
+            "line_items",
+        ],
+        Kind::Journals => &[
+            CURRENCY[0],
+            CURRENCY[1],
+            CURRENCY[2],
+            "exchange_rate",
+            "journal_type",
+            "entity_type",
+            "price_precision",
+            "total",
+            "bcy_total",
+            "line_item_total",
+        ],
+        Kind::ChartOfAccounts => &[
+            CURRENCY[0],
+            CURRENCY[1],
+            CURRENCY[2],
+            "is_system_account",
+            "is_user_created",
+            "is_active",
+        ],
+        Kind::Taxes => &[
+            "tax_type",
+            "country",
+            "country_code",
+            "is_editable",
+            "is_default_tax",
+        ],
+        Kind::CustomerPayments | Kind::VendorPayments => return None,
+    })
+}
+
 /// A record made whole for an answer (see the module's documentation).
 pub(crate) fn render(kind: Kind, record: &mut Record, org: &OrgMeta, today: i64) {
     match kind {

@@ -65,14 +65,30 @@ fn supplement(kind: Kind) -> Option<Value> {
     })
 }
 
-/// Adds to `record`, in place, the keys of [`supplement`] it lacks.
-pub(crate) fn fill_in(kind: Kind, record: &mut Map<String, Value>) {
-    // Built once per kind: every answer carrying a record comes through here.
+/// The supplement of a kind, built once per kind: every answer carrying a record comes
+/// through here.
+fn supplement_of(kind: Kind) -> Option<&'static Map<String, Value>> {
     static SUPPLEMENTS: std::sync::OnceLock<Vec<Option<Value>>> = std::sync::OnceLock::new();
     let all = SUPPLEMENTS.get_or_init(|| Kind::ALL.into_iter().map(supplement).collect());
-    if let Some(Some(Value::Object(extra))) = all.get(kind as usize) {
+    match all.get(kind as usize) {
+        Some(Some(Value::Object(extra))) => Some(extra),
+        _ => None,
+    }
+}
+
+/// Adds to `record`, in place, the keys of [`supplement`] it lacks.
+pub(crate) fn fill_in(kind: Kind, record: &mut Map<String, Value>) {
+    if let Some(extra) = supplement_of(kind) {
         fill(record, extra);
     }
+}
+
+/// The top-level keys [`fill_in`] reads or writes for a kind; it leaves every other key as it
+/// is.
+pub(crate) fn fill_in_keys(kind: Kind) -> impl Iterator<Item = &'static str> {
+    supplement_of(kind)
+        .into_iter()
+        .flat_map(|extra| extra.keys().map(String::as_str))
 }
 
 /// An organization (as `GET /organizations` lists it, or `GET /organizations/{id}` answers it)
