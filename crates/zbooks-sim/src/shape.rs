@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use crate::store::packed::{self, Key, RawItem};
+use crate::store::packed::{self, Entries, Items, Key, RawItem};
 
 /// The documented type of one field.
 #[derive(Debug)]
@@ -307,6 +307,10 @@ fn comma(first: &mut bool, out: &mut Vec<u8>) {
     *first = false;
 }
 
+/// The members an answer sets in element `index` of an array of objects, given the element's
+/// stored entries: (key, value) pairs in key order, each replacing the element's own.
+pub(crate) type Changes<'a> = &'a dyn Fn(usize, Entries<'_>) -> Vec<(&'static str, Value)>;
+
 /// One member of an object being written: a built value, or one read in place from a stored
 /// record (written as its decoded value would be).
 pub(crate) enum Member<'a> {
@@ -314,6 +318,8 @@ pub(crate) enum Member<'a> {
     Value(&'a Value),
     /// A value read in place from a stored record.
     Raw(RawItem<'a>),
+    /// An array read in place whose object elements get the members `Changes` gives them.
+    Changed(Items<'a>, Changes<'a>),
 }
 
 impl Member<'_> {
@@ -321,13 +327,31 @@ impl Member<'_> {
         match self {
             Member::Value(v) => v.is_null(),
             Member::Raw(item) => item.is_null(),
+            Member::Changed(..) => false,
         }
     }
 
     fn write_fit(&self, shape: &Shape, out: &mut Vec<u8>) {
-        match self {
-            Member::Value(v) => shape.write_fit(v, out),
-            Member::Raw(item) => shape.write_fit_raw(item, out),
+        match (self, shape) {
+            (Member::Value(v), _) => shape.write_fit(v, out),
+            (Member::Raw(item), _) => shape.write_fit_raw(item, out),
+            (Member::Changed(items, changes), Shape::Arr(inner)) => {
+                out.push(b'[');
+                for (i, item) in items.clone().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    match (&**inner, item) {
+                        (Shape::Obj(fields), RawItem::Object(entries)) => {
+                            let set = changes(i, entries.clone());
+                            write_members(fields, &[], changed(entries, &set), out);
+                        }
+                        (inner, item) => inner.write_fit_raw(&item, out),
+                    }
+                }
+                out.push(b']');
+            }
+            (Member::Changed(..), _) => shape.write_fit(&self.to_value(), out),
         }
     }
 
@@ -335,8 +359,66 @@ impl Member<'_> {
         match self {
             Member::Value(v) => write_value(v, out),
             Member::Raw(item) => write_raw(item, out),
+            Member::Changed(..) => write_value(&self.to_value(), out),
         }
     }
+
+    /// The value this member writes, built.
+    fn to_value(&self) -> Value {
+        match self {
+            Member::Value(v) => (*v).clone(),
+            Member::Raw(item) => item.to_value(),
+            Member::Changed(items, changes) => Value::Array(
+                items
+                    .clone()
+                    .enumerate()
+                    .map(|(i, item)| match item {
+                        RawItem::Object(entries) => {
+                            let mut map: Map<String, Value> = entries
+                                .clone()
+                                .map(|(key, item)| (key.name.into_owned(), item.to_value()))
+                                .collect();
+                            for (key, value) in changes(i, entries) {
+                                map.insert(key.to_owned(), value);
+                            }
+                            Value::Object(map)
+                        }
+                        item => item.to_value(),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// The entries of a stored object with `set` (sorted by key) replacing or joining them, in key
+/// order.
+fn changed<'a>(
+    entries: Entries<'a>,
+    set: &'a [(&'static str, Value)],
+) -> impl Iterator<Item = (Key<'a>, Member<'a>)> {
+    let mut rest = entries
+        .filter(|(key, _)| !set.iter().any(|(name, _)| *name == &*key.name))
+        .peekable();
+    let mut made = set.iter().peekable();
+    std::iter::from_fn(move || {
+        let take_made = match (rest.peek(), made.peek()) {
+            (Some((a, _)), Some((b, _))) => *b < &*a.name,
+            (None, Some(_)) => true,
+            (_, None) => false,
+        };
+        if take_made {
+            made.next().map(|(name, value)| {
+                let key = Key {
+                    name: Cow::Borrowed(*name),
+                    place: packed::place_of(name),
+                };
+                (key, Member::Value(value))
+            })
+        } else {
+            rest.next().map(|(key, item)| (key, Member::Raw(item)))
+        }
+    })
 }
 
 /// Writes a value read in place as compact JSON: the bytes its decoded value serializes to.

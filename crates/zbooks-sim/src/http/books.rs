@@ -624,21 +624,63 @@ fn computed_keys(kind: Kind) -> Option<&'static Computed> {
 /// stored record as they are. The same bytes as [`entity_reply`] of the decoded record (the
 /// tests below compare them), without building the record; `None` where it does not apply
 /// (payments).
+/// The lines of an invoice or bill.
+const LINES: &str = "line_items";
+
 fn stored_reply(ctx: &Ctx<'_>, kind: Kind, stored: &Stored) -> Option<Reply> {
     use crate::shape::Member;
     use std::borrow::Cow;
     let keys = computed_keys(kind)?;
+    // The lines of an invoice or bill are read in place too, each with what `render` and
+    // `fill_in` set in it (complete::line_item_changes, observed::element_fill).
+    let fill = observed::element_fill(kind, LINES);
+    let lines_in_place = matches!(kind, Kind::Invoices | Kind::Bills)
+        && (fill.is_some() || observed::fill_in_keys(kind).all(|k| k != LINES));
+    let changes = move |index: usize, entries: packed::Entries<'_>| {
+        let get = |name: &str| {
+            entries
+                .clone()
+                .find(|(key, _)| key.name == name)
+                .map(|(_, item)| item.to_value())
+        };
+        let mut set = crate::rules::complete::line_item_changes(index, get);
+        for (key, template) in fill.into_iter().flatten() {
+            let now = match set.iter().find(|(name, _)| name == key) {
+                Some((_, value)) => Some(value.clone()),
+                None => get(key),
+            };
+            if matches!(now, None | Some(Value::Null)) {
+                set.retain(|(name, _)| name != key);
+                set.push((key.as_str(), template.clone()));
+            }
+        }
+        set.sort_by(|a, b| a.0.cmp(b.0));
+        set
+    };
     let mut rest = Vec::with_capacity(64);
     let mut computed = Record::new();
+    let mut lines = false;
     for (key, item) in stored.entries()? {
-        if keys.has(&key) {
-            computed.insert(key.name.into_owned(), item.to_value());
-        } else {
-            rest.push((key, item));
+        match item {
+            packed::RawItem::Array(items) if lines_in_place && key.name == LINES => {
+                lines = true;
+                rest.push((key, Member::Changed(items, &changes)));
+            }
+            item if keys.has(&key) => {
+                computed.insert(key.name.into_owned(), item.to_value());
+            }
+            item => rest.push((key, Member::Raw(item))),
         }
+    }
+    if lines {
+        // Held by an empty list meanwhile, so that the rules see the record has lines.
+        computed.insert(LINES.to_owned(), Value::Array(Vec::new()));
     }
     crate::rules::complete::render(kind, &mut computed, ctx.org, ctx.today());
     observed::fill_in(kind, &mut computed);
+    if lines {
+        computed.remove(LINES);
+    }
     // Two runs in key order (the stored entries but the computed ones, and the computed
     // ones), merged in key order: the order of the decoded record.
     let mut rest = rest.into_iter().peekable();
@@ -658,7 +700,7 @@ fn stored_reply(ctx: &Ctx<'_>, kind: Kind, stored: &Stored) -> Option<Reply> {
                 (key, Member::Value(value))
             })
         } else {
-            rest.next().map(|(key, item)| (key, Member::Raw(item)))
+            rest.next()
         }
     });
     let shape = &kind.def().spec.get;
@@ -1447,7 +1489,7 @@ mod tests {
         }
         // Days later, the sent invoice is overdue: still the same answers.
         let later = Ctx {
-            now: now + Duration::from_secs(40 * 86_400),
+            now: now + Duration::from_hours(40 * 24),
             ..ctx
         };
         let mut overdue = 0;

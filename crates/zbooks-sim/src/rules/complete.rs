@@ -418,6 +418,27 @@ pub(crate) fn render_keys(kind: Kind) -> Option<&'static [&'static str]> {
     })
 }
 
+/// What [`render`] sets in line `index` (0-based) of an invoice's or bill's `line_items`,
+/// given the line's own values (`get`): `(key, value)` pairs (the line's `item_order`, its
+/// `bcy_rate`), as `render`'s loop over the lines sets them.
+pub(crate) fn line_item_changes(
+    index: usize,
+    get: impl Fn(&str) -> Option<Value>,
+) -> Vec<(&'static str, Value)> {
+    // `default`'s test: absent, null or "".
+    let blank = |key: &str| get(key).is_none_or(|v| v.is_null() || v.as_str() == Some(""));
+    let mut set = Vec::new();
+    if blank("item_order") {
+        set.push(("item_order", Value::from(index + 1)));
+    }
+    if let Some(rate) = get("rate")
+        && blank("bcy_rate")
+    {
+        set.push(("bcy_rate", rate));
+    }
+    set
+}
+
 /// A record made whole for an answer (see the module's documentation).
 pub(crate) fn render(kind: Kind, record: &mut Record, org: &OrgMeta, today: i64) {
     match kind {

@@ -83,6 +83,18 @@ pub(crate) fn fill_in(kind: Kind, record: &mut Map<String, Value>) {
     }
 }
 
+/// What [`fill_in`] adds to each object element of the array under `key` (`line_items`) that
+/// the element lacks (or holds as null): the template's keys, when all of them are scalars.
+pub(crate) fn element_fill(kind: Kind, key: &str) -> Option<&'static Map<String, Value>> {
+    match supplement_of(kind)?.get(key)? {
+        Value::Array(t) => match t.first()? {
+            Value::Object(t) if t.values().all(|v| !v.is_object() && !v.is_array()) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The top-level keys [`fill_in`] reads or writes for a kind; it leaves every other key as it
 /// is.
 pub(crate) fn fill_in_keys(kind: Kind) -> impl Iterator<Item = &'static str> {
