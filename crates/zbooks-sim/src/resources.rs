@@ -373,9 +373,14 @@ impl Kind {
     /// The kind at `path` below `/books/v3` and how many segments it takes.
     pub(crate) fn from_segments(segments: &[&str]) -> Option<(Kind, usize)> {
         Kind::ALL.into_iter().find_map(|kind| {
-            let parts: Vec<&str> = kind.def().bare_path().split('/').collect();
-            (segments.len() >= parts.len() && segments[..parts.len()] == parts[..])
-                .then_some((kind, parts.len()))
+            let mut used = 0;
+            for part in kind.def().bare_path().split('/') {
+                if segments.get(used) != Some(&part) {
+                    return None;
+                }
+                used += 1;
+            }
+            Some((kind, used))
         })
     }
 

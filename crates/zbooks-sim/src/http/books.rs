@@ -112,7 +112,11 @@ fn route(method: &str, rest: &str) -> Result<Target, Reply> {
             _ => Err(Reply::unmatched()),
         };
     }
-    if segments.join("/") == resource::OPENING_BALANCES.bare_path() {
+    if segments
+        .iter()
+        .copied()
+        .eq(resource::OPENING_BALANCES.bare_path().split('/'))
+    {
         return match method {
             "GET" | "POST" | "PUT" | "DELETE" => Ok(Target::OpeningBalance),
             _ => Err(Reply::method_not_allowed()),
@@ -637,12 +641,7 @@ fn stored_reply(ctx: &Ctx<'_>, kind: Kind, stored: &Stored) -> Option<Reply> {
     let lines_in_place = matches!(kind, Kind::Invoices | Kind::Bills)
         && (fill.is_some() || observed::fill_in_keys(kind).all(|k| k != LINES));
     let changes = move |index: usize, entries: packed::Entries<'_>| {
-        let get = |name: &str| {
-            entries
-                .clone()
-                .find(|(key, _)| key.name == name)
-                .map(|(_, item)| item.to_value())
-        };
+        let get = |name: &str| entries.find(name).map(|item| item.to_value());
         let mut set = crate::rules::complete::line_item_changes(index, get);
         for (key, template) in fill.into_iter().flatten() {
             let now = match set.iter().find(|(name, _)| name == key) {

@@ -589,6 +589,32 @@ pub(crate) struct Entries<'a> {
     left: usize,
 }
 
+impl<'a> Entries<'a> {
+    /// The value under `name`, read in place (the other values are skipped, not read).
+    pub(crate) fn find(&self, name: &str) -> Option<RawItem<'a>> {
+        let place = place_of(name);
+        let bytes = self.bytes;
+        let mut at = self.at;
+        for _ in 0..self.left {
+            let hit = match get_varint(bytes, &mut at) {
+                0 => {
+                    let len = get_varint(bytes, &mut at);
+                    let end = at.saturating_add(len).min(bytes.len());
+                    let part = &bytes[at.min(end)..end];
+                    at = end;
+                    place.is_none() && part == name.as_bytes()
+                }
+                k => place == Some(k - 1),
+            };
+            if hit {
+                return Some(get_raw(bytes, &mut at));
+            }
+            skip_value(bytes, &mut at);
+        }
+        None
+    }
+}
+
 impl<'a> Iterator for Entries<'a> {
     type Item = (Key<'a>, RawItem<'a>);
 
