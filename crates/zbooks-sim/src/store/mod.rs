@@ -176,6 +176,37 @@ pub(crate) struct OrgCell {
     pub(crate) meta: OrgMeta,
     pub(crate) data: Mutex<OrgData>,
     pub(crate) limits: Mutex<LimitState>,
+    /// The computed fields of recent GET answers (http/books.rs).
+    pub(crate) computed: Mutex<ComputedFields>,
+}
+
+/// How many sets of computed fields an organization keeps (cleared when full).
+const COMPUTED_CAPACITY: usize = 256;
+
+/// The fields GET answers compute for a record (`rules::complete::render`,
+/// `rules::observed::fill_in`), by what they are computed from (http/books.rs writes the key:
+/// the kind, the day, whether the record has lines, and the packed bytes of the record's
+/// fields they read). The organization is fixed (the cache is its own) and nothing else goes
+/// in, so a key always gives the same fields; many records share them (a day's invoices of one
+/// customer and amount).
+#[derive(Debug, Default)]
+pub(crate) struct ComputedFields {
+    kept: HashMap<Box<[u8]>, std::sync::Arc<Record>, rustc_hash::FxBuildHasher>,
+}
+
+impl ComputedFields {
+    /// The fields kept for this key.
+    pub(crate) fn get(&self, key: &[u8]) -> Option<std::sync::Arc<Record>> {
+        self.kept.get(key).cloned()
+    }
+
+    /// Keeps the fields computed from this key.
+    pub(crate) fn keep(&mut self, key: &[u8], fields: std::sync::Arc<Record>) {
+        if self.kept.len() >= COMPUTED_CAPACITY {
+            self.kept.clear();
+        }
+        self.kept.insert(key.into(), fields);
+    }
 }
 
 /// Locks a mutex, carrying on after a panic elsewhere (the simulator must keep answering).

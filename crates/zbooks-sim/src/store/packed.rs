@@ -590,6 +590,16 @@ pub(crate) struct Entries<'a> {
 }
 
 impl<'a> Entries<'a> {
+    /// Where the next entry starts.
+    pub(crate) fn offset(&self) -> usize {
+        self.at
+    }
+
+    /// The bytes of the entries read since `from` (an earlier [`Entries::offset`]).
+    pub(crate) fn since(&self, from: usize) -> &'a [u8] {
+        self.bytes.get(from..self.at).unwrap_or(&[])
+    }
+
     /// The value under `name`, read in place (the other values are skipped, not read).
     pub(crate) fn find(&self, name: &str) -> Option<RawItem<'a>> {
         let place = place_of(name);
