@@ -1137,11 +1137,11 @@ fn list(data: &OrgData, ctx: &Ctx<'_>, kind: Kind, inc: &Incoming) -> Answer {
     let table = data.table(kind);
     let mut matching: Vec<&Stored> = match unique_lookup {
         Some(hit) => hit
-            .and_then(|id| table.records.get(&id))
+            .and_then(|id| table.records().get(&id))
             .filter(|r| keep(r))
             .into_iter()
             .collect(),
-        None => table.records.values().filter(|r| keep(r)).collect(),
+        None => table.records().values().filter(|r| keep(r)).collect(),
     };
     // A list whose operation documents no `sort_column` takes it as an unknown parameter,
     // ignored like the others (evidence 13c); where documented, an undocumented column is code 2
@@ -1506,7 +1506,7 @@ mod tests {
             }
         }
         for kind in [Kind::ChartOfAccounts, Kind::Taxes] {
-            made.extend(data.table(kind).records.keys().map(|id| (kind, *id)));
+            made.extend(data.table(kind).records().keys().map(|id| (kind, *id)));
         }
         for (kind, id) in made {
             let stored = data.stored(kind, id).unwrap().clone();
@@ -1519,7 +1519,7 @@ mod tests {
             ..ctx
         };
         let mut overdue = 0;
-        for (id, stored) in &data.table(Kind::Invoices).records {
+        for (id, stored) in data.table(Kind::Invoices).records() {
             let (fast, reference) = both(&later, &org, Kind::Invoices, stored);
             overdue += usize::from(reference.contains("\"overdue\""));
             assert_eq!(fast, reference, "{id}");

@@ -198,7 +198,7 @@ fn formatted_date(date: &str) -> String {
 /// without one.
 fn sales_account(data: &OrgData) -> Option<(String, String)> {
     data.table(Kind::ChartOfAccounts)
-        .records
+        .records()
         .iter()
         .find(|(_, s)| {
             s.text(Kind::ChartOfAccounts, "account_name")
