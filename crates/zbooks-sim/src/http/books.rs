@@ -700,6 +700,13 @@ fn stored_reply(ctx: &Ctx<'_>, org: &OrgCell, kind: Kind, stored: &Stored) -> Op
         if lines {
             computed.remove(LINES);
         }
+        let computed: crate::store::Fields = computed
+            .into_iter()
+            .map(|(key, value)| {
+                let place = packed::place_of(&key);
+                (key, value, place)
+            })
+            .collect();
         let computed = Arc::new(computed);
         lock(&org.computed).keep(&source, computed.clone());
         computed
@@ -710,15 +717,15 @@ fn stored_reply(ctx: &Ctx<'_>, org: &OrgCell, kind: Kind, stored: &Stored) -> Op
     let mut made = computed.iter().peekable();
     let members = std::iter::from_fn(|| {
         let take_made = match (rest.peek(), made.peek()) {
-            (Some((a, _)), Some((b, _))) => b.as_str() < &*a.name,
+            (Some((a, _)), Some((b, _, _))) => b.as_str() < &*a.name,
             (None, Some(_)) => true,
             (_, None) => false,
         };
         if take_made {
-            made.next().map(|(key, value)| {
+            made.next().map(|(key, value, place)| {
                 let key = packed::Key {
                     name: Cow::Borrowed(key.as_str()),
-                    place: packed::place_of(key),
+                    place: *place,
                 };
                 (key, Member::Value(value))
             })

@@ -206,6 +206,10 @@ pub(crate) struct OrgCell {
 /// How many sets of computed fields an organization keeps (cleared when full).
 const COMPUTED_CAPACITY: usize = 256;
 
+/// Computed fields in key order, each with its name's place in the packed records' dictionary
+/// (`packed::place_of`).
+pub(crate) type Fields = Vec<(String, Value, Option<usize>)>;
+
 /// The fields GET answers compute for a record (`rules::complete::render`,
 /// `rules::observed::fill_in`), by what they are computed from (http/books.rs writes the key:
 /// the kind, the day, whether the record has lines, and the packed bytes of the record's
@@ -214,17 +218,17 @@ const COMPUTED_CAPACITY: usize = 256;
 /// customer and amount).
 #[derive(Debug, Default)]
 pub(crate) struct ComputedFields {
-    kept: HashMap<Box<[u8]>, std::sync::Arc<Record>, rustc_hash::FxBuildHasher>,
+    kept: HashMap<Box<[u8]>, std::sync::Arc<Fields>, rustc_hash::FxBuildHasher>,
 }
 
 impl ComputedFields {
     /// The fields kept for this key.
-    pub(crate) fn get(&self, key: &[u8]) -> Option<std::sync::Arc<Record>> {
+    pub(crate) fn get(&self, key: &[u8]) -> Option<std::sync::Arc<Fields>> {
         self.kept.get(key).cloned()
     }
 
     /// Keeps the fields computed from this key.
-    pub(crate) fn keep(&mut self, key: &[u8], fields: std::sync::Arc<Record>) {
+    pub(crate) fn keep(&mut self, key: &[u8], fields: std::sync::Arc<Fields>) {
         if self.kept.len() >= COMPUTED_CAPACITY {
             self.kept.clear();
         }
