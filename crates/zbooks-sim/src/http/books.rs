@@ -641,7 +641,7 @@ fn stored_reply(ctx: &Ctx<'_>, org: &OrgCell, kind: Kind, stored: &Stored) -> Op
     let lines_in_place = matches!(kind, Kind::Invoices | Kind::Bills)
         && (fill.is_some() || observed::fill_in_keys(kind).all(|k| k != LINES));
     let changes = move |index: usize, entries: packed::Entries<'_>| {
-        let get = |name: &str| entries.find(name).map(|item| item.to_value());
+        let get = |name: &str| entries.get(name).map(|item| item.to_value());
         let mut set = crate::rules::complete::line_item_changes(index, get);
         for (key, template) in fill.into_iter().flatten() {
             let now = match set.iter().find(|(name, _)| name == key) {

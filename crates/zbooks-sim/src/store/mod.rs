@@ -434,3 +434,66 @@ pub(crate) fn parse_id(text: &str) -> Option<u64> {
     }
     t.parse().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(value: Value) -> Record {
+        match value {
+            Value::Object(map) => map,
+            _ => Record::new(),
+        }
+    }
+
+    #[test]
+    fn the_hash_index_follows_the_tree() {
+        let mut data = OrgData::default();
+        let kind = Kind::Invoices;
+        for id in 1..=50_u64 {
+            data.insert(
+                kind,
+                id,
+                &record(json!({"invoice_number": format!("INV-{id}"), "total": id})),
+                &[],
+            );
+        }
+        data.rewrite(
+            kind,
+            7,
+            &record(json!({"invoice_number": "INV-7", "total": 70})),
+        );
+        data.insert(
+            kind,
+            9,
+            &record(json!({"invoice_number": "INV-9", "total": 90})),
+            &[],
+        );
+        for id in (2..=50).step_by(3) {
+            assert!(data.remove(kind, id, &[]).is_some());
+        }
+        assert!(data.remove(kind, 2, &[]).is_none());
+        let table = data.table(kind);
+        assert_eq!(table.records().len(), table.by_id.len());
+        for (id, stored) in table.records() {
+            assert!(table.get(*id).is_some_and(|s| s.same(stored)));
+        }
+        assert!(table.get(2).is_none());
+        assert_eq!(data.get(kind, 7).unwrap()["total"], json!(70));
+        assert_eq!(data.get(kind, 9).unwrap()["total"], json!(90));
+    }
+
+    #[test]
+    fn kept_computed_fields_are_found_by_their_key_until_cleared() {
+        let mut kept = ComputedFields::default();
+        let fields = std::sync::Arc::new(vec![("status".to_owned(), json!("sent"), None)]);
+        kept.keep(b"key", fields.clone());
+        assert_eq!(kept.get(b"key").as_deref(), Some(&*fields));
+        assert!(kept.get(b"other").is_none());
+        for n in 0..COMPUTED_CAPACITY {
+            kept.keep(n.to_string().as_bytes(), fields.clone());
+        }
+        assert!(kept.kept.len() <= COMPUTED_CAPACITY);
+    }
+}

@@ -601,7 +601,7 @@ impl<'a> Entries<'a> {
     }
 
     /// The value under `name`, read in place (the other values are skipped, not read).
-    pub(crate) fn find(&self, name: &str) -> Option<RawItem<'a>> {
+    pub(crate) fn get(&self, name: &str) -> Option<RawItem<'a>> {
         let place = place_of(name);
         let bytes = self.bytes;
         let mut at = self.at;
@@ -697,6 +697,41 @@ mod tests {
             serde_json::to_string(&stored.decode()).unwrap(),
             serde_json::to_string(&record).unwrap()
         );
+    }
+
+    #[test]
+    fn entries_read_in_place_are_the_decoded_record() {
+        let Value::Object(record) = json!({
+            "invoice_id": "460000000000001",
+            "not_documented_\u{e9}": [null, true, 1, -1, 0.5, "x\"y", {"b": [], "a": {}}],
+            "line_items": [{"rate": 12.5, "quantity": 2, "name": "W"}, 3],
+            "total": 25.0,
+            "": "empty key",
+        }) else {
+            unreachable!()
+        };
+        let stored = Stored::encode(Kind::Invoices, &record);
+        let entries = stored.entries().unwrap();
+        let read: Record = entries
+            .clone()
+            .map(|(key, item)| (key.name.into_owned(), item.to_value()))
+            .collect();
+        assert_eq!(read, record);
+        for (key, value) in &record {
+            assert_eq!(
+                entries.get(key).map(|item| item.to_value()).as_ref(),
+                Some(value)
+            );
+            let place = entries
+                .clone()
+                .find(|(k, _)| k.name == key.as_str())
+                .and_then(|(k, _)| k.place);
+            assert_eq!(place, place_of(key));
+        }
+        assert!(entries.get("absent").is_none());
+        let lines = entries.get("line_items").unwrap();
+        assert!(matches!(lines, RawItem::Array(_)));
+        assert!(!lines.is_null());
     }
 
     #[test]
