@@ -582,6 +582,9 @@ fn entity_reply(
     Reply::json_bytes(status, 0, out.into())
 }
 
+/// The lines of an invoice or bill.
+const LINES: &str = "line_items";
+
 /// The keys of a kind's records that answers compute ([`crate::rules::complete::render`] and
 /// [`observed::fill_in`] read or write them).
 struct Computed {
@@ -628,15 +631,17 @@ fn computed_keys(kind: Kind) -> Option<&'static Computed> {
 /// stored record as they are. The same bytes as [`entity_reply`] of the decoded record (the
 /// tests below compare them), without building the record; `None` where it does not apply
 /// (payments).
-/// The lines of an invoice or bill.
-const LINES: &str = "line_items";
-
+///
+/// The fields answers compute are kept per organization by what they are computed from
+/// ([`crate::store::ComputedFields`]), so most answers compute none; an invoice's or bill's
+/// lines are read in place too, each with what `render` and `fill_in` set in it.
 fn stored_reply(ctx: &Ctx<'_>, org: &OrgCell, kind: Kind, stored: &Stored) -> Option<Reply> {
     use crate::shape::Member;
     use std::borrow::Cow;
     let keys = computed_keys(kind)?;
-    // The lines of an invoice or bill are read in place too, each with what `render` and
-    // `fill_in` set in it (complete::line_item_changes, observed::element_fill).
+    // What `render` and `fill_in` set in each line (complete::line_item_changes,
+    // observed::element_fill); lines are read in place only where `fill_in` sets nothing
+    // else in them.
     let fill = observed::element_fill(kind, LINES);
     let lines_in_place = matches!(kind, Kind::Invoices | Kind::Bills)
         && (fill.is_some() || observed::fill_in_keys(kind).all(|k| k != LINES));

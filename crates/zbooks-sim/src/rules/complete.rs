@@ -419,8 +419,9 @@ pub(crate) fn render_keys(kind: Kind) -> Option<&'static [&'static str]> {
 }
 
 /// What [`render`] sets in line `index` (0-based) of an invoice's or bill's `line_items`,
-/// given the line's own values (`get`): `(key, value)` pairs (the line's `item_order`, its
-/// `bcy_rate`), as `render`'s loop over the lines sets them.
+/// given the line's own values (`get`): `(key, value)` pairs, the defaults of the line's
+/// `item_order` (its place) and `bcy_rate` (its `rate`). GET answers written from the stored
+/// record (books.rs) set the same through this.
 pub(crate) fn line_item_changes(
     index: usize,
     get: impl Fn(&str) -> Option<Value>,
@@ -494,9 +495,8 @@ pub(crate) fn render(kind: Kind, record: &mut Record, org: &OrgMeta, today: i64)
             if let Some(Value::Array(lines)) = record.get_mut("line_items") {
                 for (i, line) in lines.iter_mut().enumerate() {
                     if let Value::Object(l) = line {
-                        default(l, "item_order", || Value::from(i + 1));
-                        if let Some(rate) = l.get("rate").cloned() {
-                            default(l, "bcy_rate", || rate);
+                        for (key, value) in line_item_changes(i, |k| l.get(k).cloned()) {
+                            l.insert(key.to_owned(), value);
                         }
                     }
                 }
