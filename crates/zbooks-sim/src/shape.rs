@@ -655,6 +655,39 @@ mod tests {
         assert_eq!(ADDRESS.empty(), json!({"city": "", "zip": ""}));
     }
 
+    /// The dictionary places (`Written::places`) stand for a bisection of the fields, which
+    /// needs every object shape's names strictly in order.
+    #[test]
+    fn every_object_shape_is_strictly_sorted() {
+        fn walk(shape: &Shape) {
+            match shape {
+                Shape::Arr(inner) => walk(inner),
+                Shape::Obj(fields) => {
+                    for pair in fields.windows(2) {
+                        assert_eq!(
+                            order(pair[0].0, pair[1].0),
+                            std::cmp::Ordering::Less,
+                            "{} then {}",
+                            pair[0].0,
+                            pair[1].0
+                        );
+                    }
+                    for (_, inner) in *fields {
+                        walk(inner);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for kind in crate::resources::Kind::ALL {
+            let spec = kind.def().spec;
+            for shape in [&spec.create, &spec.get, &spec.update, &spec.list] {
+                walk(shape);
+            }
+        }
+        walk(&CONTACT);
+    }
+
     #[test]
     fn writes_the_same_bytes_as_fit_then_serialize() {
         let records = [
