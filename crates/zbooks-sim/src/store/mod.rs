@@ -84,6 +84,9 @@ type UniqueValues = HashMap<Box<str>, u64>;
 /// How many rendered GET answers an organization keeps (cleared when full).
 const RENDERED_CAPACITY: usize = 1024;
 
+/// How many recently rendered records an organization remembers (cleared when full).
+const ASKED_CAPACITY: usize = 4096;
+
 /// An organization's books.
 #[derive(Debug)]
 pub(crate) struct OrgData {
@@ -94,6 +97,10 @@ pub(crate) struct OrgData {
     /// The bodies of recent GET-by-id answers, dropped when their record changes.
     /// Each with the day it was rendered on (a document's status can change with the day).
     rendered: HashMap<(Kind, u64), (Bytes, i64), rustc_hash::FxBuildHasher>,
+    /// The records whose GET answer was rendered recently: an answer is kept only when its
+    /// record is asked for again, so GETs spread over many records (a million invoices) do not
+    /// keep answers that are never asked for again (each a few kilobytes held, then freed).
+    asked: std::collections::HashSet<(Kind, u64), rustc_hash::FxBuildHasher>,
     /// The opening balances (`/settings/openingbalances`): one object or none, in Zoho's
     /// documented shape (rules/opening.rs).
     pub(crate) opening_balance: Option<Record>,
@@ -106,6 +113,7 @@ impl Default for OrgData {
             sequences: BTreeMap::new(),
             unique: vec![Vec::new(); KIND_COUNT],
             rendered: HashMap::default(),
+            asked: std::collections::HashSet::default(),
             opening_balance: None,
         }
     }
@@ -400,8 +408,8 @@ impl OrgData {
             .map(|(body, _)| body.clone())
     }
 
-    /// Keeps the rendered GET answer of a record, unless the record changed since `from` was
-    /// read.
+    /// Keeps the rendered GET answer of a record, when it was rendered recently already
+    /// (the second time it is asked for) and unless the record changed since `from` was read.
     pub(crate) fn keep_rendered(
         &mut self,
         kind: Kind,
@@ -410,6 +418,12 @@ impl OrgData {
         body: Bytes,
         today: i64,
     ) {
+        if self.asked.len() >= ASKED_CAPACITY {
+            self.asked.clear();
+        }
+        if self.asked.insert((kind, id)) {
+            return;
+        }
         if self.stored(kind, id).is_some_and(|s| s.same(from)) {
             if self.rendered.len() >= RENDERED_CAPACITY {
                 self.rendered.clear();
@@ -482,6 +496,35 @@ mod tests {
         assert!(table.get(2).is_none());
         assert_eq!(data.get(kind, 7).unwrap()["total"], json!(70));
         assert_eq!(data.get(kind, 9).unwrap()["total"], json!(90));
+    }
+
+    #[test]
+    fn an_answer_is_kept_when_its_record_is_asked_for_again() {
+        let mut data = OrgData::default();
+        let kind = Kind::Invoices;
+        data.insert(kind, 1, &record(json!({"invoice_number": "INV-1"})), &[]);
+        let stored = data.stored(kind, 1).unwrap().clone();
+        let body = Bytes::from_static(b"{}");
+        data.keep_rendered(kind, 1, &stored, body.clone(), 10);
+        assert!(data.rendered(kind, 1, 10).is_none());
+        data.keep_rendered(kind, 1, &stored, body.clone(), 10);
+        assert_eq!(data.rendered(kind, 1, 10), Some(body.clone()));
+        assert!(data.rendered(kind, 1, 11).is_none());
+        // A change drops it; the record, changed, is asked for again: kept again.
+        data.rewrite(
+            kind,
+            1,
+            &record(json!({"invoice_number": "INV-1", "notes": "x"})),
+        );
+        assert!(data.rendered(kind, 1, 10).is_none());
+        let changed = data.stored(kind, 1).unwrap().clone();
+        data.keep_rendered(kind, 1, &stored, body.clone(), 10);
+        assert!(
+            data.rendered(kind, 1, 10).is_none(),
+            "rendered from the old record"
+        );
+        data.keep_rendered(kind, 1, &changed, body.clone(), 10);
+        assert_eq!(data.rendered(kind, 1, 10), Some(body));
     }
 
     #[test]
