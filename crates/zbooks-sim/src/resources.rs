@@ -372,8 +372,15 @@ impl Kind {
 
     /// The kind at `path` below `/books/v3` and how many segments it takes.
     pub(crate) fn from_segments(segments: &[&str]) -> Option<(Kind, usize)> {
-        Kind::ALL.into_iter().find_map(|kind| {
-            let parts: Vec<&str> = kind.def().bare_path().split('/').collect();
+        // Each kind's path in segments, split once: every Books request comes through here.
+        static PATHS: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
+        let paths = PATHS.get_or_init(|| {
+            Kind::ALL
+                .iter()
+                .map(|kind| kind.def().bare_path().split('/').collect())
+                .collect()
+        });
+        Kind::ALL.into_iter().zip(paths).find_map(|(kind, parts)| {
             (segments.len() >= parts.len() && segments[..parts.len()] == parts[..])
                 .then_some((kind, parts.len()))
         })

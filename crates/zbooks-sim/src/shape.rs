@@ -9,7 +9,11 @@
 //! shapes themselves are generated from the OpenAPI files into `generated.rs`; nothing here
 //! knows a field name.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
+
+use crate::store::packed::{self, Entries, Items, Key, RawItem};
 
 /// The documented type of one field.
 #[derive(Debug)]
@@ -215,6 +219,10 @@ struct Written {
     ends: Box<[usize]>,
     /// The length of each field's `"name":`.
     keys: Box<[usize]>,
+    /// For each name of the packed records' dictionary ([`packed::dictionary_names`]): where
+    /// it goes among the fields, times two, plus one when it is one of them (the answer of the
+    /// bisection in [`write_members`], looked up instead).
+    places: Box<[u32]>,
 }
 
 impl Written {
@@ -255,7 +263,18 @@ fn written(fields: &'static [(&'static str, Shape)]) -> &'static Written {
         shape.write_empty(&mut all);
         ends.push(all.len());
     }
+    let places = packed::dictionary_names()
+        .iter()
+        .map(|name| {
+            let (at, documented) = match fields.binary_search_by(|(field, _)| order(field, name)) {
+                Ok(at) => (at, 1),
+                Err(at) => (at, 0),
+            };
+            u32::try_from(at * 2 + documented).unwrap_or(u32::MAX)
+        })
+        .collect();
     let made = Written {
+        places,
         all: all.into_boxed_slice(),
         starts: starts.into_boxed_slice(),
         ends: ends.into_boxed_slice(),
@@ -288,23 +307,241 @@ fn comma(first: &mut bool, out: &mut Vec<u8>) {
     *first = false;
 }
 
+/// The members an answer sets in element `index` of an array of objects, given the element's
+/// stored entries: (key, value) pairs in key order, each replacing the element's own.
+pub(crate) type Changes<'a> = &'a dyn Fn(usize, Entries<'_>) -> Vec<(&'static str, Value)>;
+
+/// One member of an object being written: a built value, or one read in place from a stored
+/// record (written as its decoded value would be).
+pub(crate) enum Member<'a> {
+    /// A built value.
+    Value(&'a Value),
+    /// A value read in place from a stored record.
+    Raw(RawItem<'a>),
+    /// An array read in place whose object elements get the members `Changes` gives them.
+    Changed(Items<'a>, Changes<'a>),
+}
+
+impl Member<'_> {
+    fn is_null(&self) -> bool {
+        match self {
+            Member::Value(v) => v.is_null(),
+            Member::Raw(item) => item.is_null(),
+            Member::Changed(..) => false,
+        }
+    }
+
+    fn write_fit(&self, shape: &Shape, out: &mut Vec<u8>) {
+        match (self, shape) {
+            (Member::Value(v), _) => shape.write_fit(v, out),
+            (Member::Raw(item), _) => shape.write_fit_raw(item, out),
+            (Member::Changed(items, changes), Shape::Arr(inner)) => {
+                out.push(b'[');
+                for (i, item) in items.clone().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    match (&**inner, item) {
+                        (Shape::Obj(fields), RawItem::Object(entries)) => {
+                            let set = changes(i, entries.clone());
+                            write_members(fields, &[], changed(entries, &set), out);
+                        }
+                        (inner, item) => inner.write_fit_raw(&item, out),
+                    }
+                }
+                out.push(b']');
+            }
+            (Member::Changed(..), _) => shape.write_fit(&self.to_value(), out),
+        }
+    }
+
+    fn write_plain(&self, out: &mut Vec<u8>) {
+        match self {
+            Member::Value(v) => write_value(v, out),
+            Member::Raw(item) => write_raw(item, out),
+            Member::Changed(..) => write_value(&self.to_value(), out),
+        }
+    }
+
+    /// The value this member writes, built.
+    fn to_value(&self) -> Value {
+        match self {
+            Member::Value(v) => (*v).clone(),
+            Member::Raw(item) => item.to_value(),
+            Member::Changed(items, changes) => Value::Array(
+                items
+                    .clone()
+                    .enumerate()
+                    .map(|(i, item)| match item {
+                        RawItem::Object(entries) => {
+                            let mut map: Map<String, Value> = entries
+                                .clone()
+                                .map(|(key, item)| (key.name.into_owned(), item.to_value()))
+                                .collect();
+                            for (key, value) in changes(i, entries) {
+                                map.insert(key.to_owned(), value);
+                            }
+                            Value::Object(map)
+                        }
+                        item => item.to_value(),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// The entries of a stored object with `set` (sorted by key) replacing or joining them, in key
+/// order.
+fn changed<'a>(
+    entries: Entries<'a>,
+    set: &'a [(&'static str, Value)],
+) -> impl Iterator<Item = (Key<'a>, Member<'a>)> {
+    let mut rest = entries
+        .filter(|(key, _)| !set.iter().any(|(name, _)| *name == &*key.name))
+        .peekable();
+    let mut made = set.iter().peekable();
+    std::iter::from_fn(move || {
+        let take_made = match (rest.peek(), made.peek()) {
+            (Some((a, _)), Some((b, _))) => *b < &*a.name,
+            (None, Some(_)) => true,
+            (_, None) => false,
+        };
+        if take_made {
+            made.next().map(|(name, value)| {
+                let key = Key {
+                    name: Cow::Borrowed(*name),
+                    place: packed::place_of(name),
+                };
+                (key, Member::Value(value))
+            })
+        } else {
+            rest.next().map(|(key, item)| (key, Member::Raw(item)))
+        }
+    })
+}
+
+/// Writes a value read in place as compact JSON: the bytes its decoded value serializes to.
+fn write_raw(item: &RawItem<'_>, out: &mut Vec<u8>) {
+    match item {
+        RawItem::Built(v) => write_value(v, out),
+        RawItem::Str(s) => write_str(s, out),
+        RawItem::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.clone().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_raw(&item, out);
+            }
+            out.push(b']');
+        }
+        RawItem::Object(entries) => {
+            out.push(b'{');
+            for (i, (key, item)) in entries.clone().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(&key.name, out);
+                out.push(b':');
+                write_raw(&item, out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+/// A JSON string, escaped as `serde_json` escapes it.
+fn write_str(s: &str, out: &mut Vec<u8>) {
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+impl Shape {
+    /// [`Shape::write_fit`] of a value read in place from a stored record: the same bytes as
+    /// `write_fit` of its decoded value.
+    pub(crate) fn write_fit_raw(&self, item: &RawItem<'_>, out: &mut Vec<u8>) {
+        match (self, item) {
+            (_, RawItem::Built(v)) => self.write_fit(v, out),
+            (Shape::Any | Shape::Str, RawItem::Str(s)) => write_str(s, out),
+            (Shape::Any, item) => write_raw(item, out),
+            (Shape::Arr(inner), RawItem::Array(items)) => {
+                out.push(b'[');
+                for (i, item) in items.clone().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    inner.write_fit_raw(&item, out);
+                }
+                out.push(b']');
+            }
+            (Shape::Obj(fields), RawItem::Object(entries)) => write_members(
+                fields,
+                &[],
+                entries.clone().map(|(key, item)| (key, Member::Raw(item))),
+                out,
+            ),
+            // A value of another type than documented: fitted as `write_fit` fits it.
+            (shape, item) => shape.write_fit(&item.to_value(), out),
+        }
+    }
+
+    /// Writes a record given as its members in key order, widened to this (object) shape, as
+    /// [`Shape::write_record`] writes the record they make up; `None` for another shape.
+    pub(crate) fn write_members<'a>(
+        &self,
+        members: impl Iterator<Item = (Key<'a>, Member<'a>)>,
+        out: &mut Vec<u8>,
+    ) -> Option<()> {
+        match self {
+            Shape::Obj(fields) => {
+                write_members(fields, &[], members, out);
+                Some(())
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The documented fields and the record's other keys, merged in key order (as a
 /// `serde_json::Map` orders them); an other key documented in `wider` is fitted to its type.
-///
-/// Both lists are sorted (the shapes by name, the map by key), so one pass over the record's
-/// keys merges them, each key found among the fields by bisection; each run of documented
-/// fields the record lacks is copied from the shape's [`written`] bytes in one piece.
 fn write_object(
     fields: &'static [(&'static str, Shape)],
     wider: &[(&str, Shape)],
     map: &Map<String, Value>,
     out: &mut Vec<u8>,
 ) {
-    let write_extra = |key: &str, value: &Value, out: &mut Vec<u8>| match wider
+    write_members(
+        fields,
+        wider,
+        map.iter().map(|(key, value)| {
+            (
+                Key {
+                    name: Cow::Borrowed(key.as_str()),
+                    place: None,
+                },
+                Member::Value(value),
+            )
+        }),
+        out,
+    );
+}
+
+/// [`write_object`] of an object given as its members, in key order.
+///
+/// Both lists are sorted (the shapes by name, the members by key), so one pass over the
+/// members merges them, each key found among the fields by bisection; each run of documented
+/// fields the record lacks is copied from the shape's [`written`] bytes in one piece.
+fn write_members<'a>(
+    fields: &'static [(&'static str, Shape)],
+    wider: &[(&str, Shape)],
+    members: impl Iterator<Item = (Key<'a>, Member<'a>)>,
+    out: &mut Vec<u8>,
+) {
+    let write_extra = |key: &str, value: &Member<'_>, out: &mut Vec<u8>| match wider
         .binary_search_by(|(name, _)| (*name).cmp(key))
     {
-        Ok(i) if !value.is_null() => wider[i].1.write_fit(value, out),
-        _ => write_value(value, out),
+        Ok(i) if !value.is_null() => value.write_fit(&wider[i].1, out),
+        _ => value.write_plain(out),
     };
     let written = written(fields);
     out.push(b'{');
@@ -312,10 +549,20 @@ fn write_object(
     // The first documented field not written yet: the fields before the record's next key
     // that the record lacks are copied in one run.
     let mut next = 0;
-    for (key, value) in map {
-        let (at, documented) = match fields[next..].binary_search_by(|(name, _)| order(name, key)) {
-            Ok(j) => (next + j, true),
-            Err(j) => (next + j, false),
+    for (key, value) in members {
+        let place = key.place.and_then(|p| written.places.get(p));
+        let key = &*key.name;
+        let (at, documented) = match place {
+            // Where the bisection of the fields from `next` on would end: a name sorting
+            // before them goes at `next`, undocumented.
+            Some(&code) => match ((code >> 1) as usize, code & 1 == 1) {
+                (at, _) if at < next => (next, false),
+                found => found,
+            },
+            None => match fields[next..].binary_search_by(|(name, _)| order(name, key)) {
+                Ok(j) => (next + j, true),
+                Err(j) => (next + j, false),
+            },
         };
         if at > next {
             comma(&mut first, out);
@@ -327,12 +574,12 @@ fn write_object(
                 out.extend_from_slice(written.run(at, at + 1));
             } else {
                 out.extend_from_slice(written.key(at));
-                fields[at].1.write_fit(value, out);
+                value.write_fit(&fields[at].1, out);
             }
             next = at + 1;
         } else {
             write_key(key, out);
-            write_extra(key, value, out);
+            write_extra(key, &value, out);
             next = at;
         }
     }
@@ -406,6 +653,39 @@ mod tests {
             })
         );
         assert_eq!(ADDRESS.empty(), json!({"city": "", "zip": ""}));
+    }
+
+    /// The dictionary places (`Written::places`) stand for a bisection of the fields, which
+    /// needs every object shape's names strictly in order.
+    #[test]
+    fn every_object_shape_is_strictly_sorted() {
+        fn walk(shape: &Shape) {
+            match shape {
+                Shape::Arr(inner) => walk(inner),
+                Shape::Obj(fields) => {
+                    for pair in fields.windows(2) {
+                        assert_eq!(
+                            order(pair[0].0, pair[1].0),
+                            std::cmp::Ordering::Less,
+                            "{} then {}",
+                            pair[0].0,
+                            pair[1].0
+                        );
+                    }
+                    for (_, inner) in *fields {
+                        walk(inner);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for kind in crate::resources::Kind::ALL {
+            let spec = kind.def().spec;
+            for shape in [&spec.create, &spec.get, &spec.update, &spec.list] {
+                walk(shape);
+            }
+        }
+        walk(&CONTACT);
     }
 
     #[test]

@@ -354,6 +354,7 @@ impl Shared {
                     meta,
                     data: Mutex::new(data),
                     limits: Mutex::new(LimitState::default()),
+                    computed: Mutex::default(),
                 }),
             );
         }

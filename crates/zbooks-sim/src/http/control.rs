@@ -85,7 +85,7 @@ pub(crate) fn counters(shared: &Shared) -> Counters {
     for org in shared.all_orgs() {
         let data = lock(&org.data);
         for kind in Kind::ALL {
-            for stored in data.table(kind).records.values() {
+            for stored in data.table(kind).records().values() {
                 // The natural keys are indexed; only unique custom fields need the record.
                 let keys = if org.meta.unique_custom_fields.is_empty() {
                     kind.def()

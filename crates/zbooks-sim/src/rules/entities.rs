@@ -1150,7 +1150,7 @@ impl<'a> LastPayments<'a> {
         // Something was taken away or moved: ask every other payment (rare: an update or a
         // delete of a payment).
         let mut last = mine;
-        for (id, stored) in &data.table(self.kind).records {
+        for (id, stored) in data.table(self.kind).records() {
             if Some(*id) == self.payment {
                 continue;
             }

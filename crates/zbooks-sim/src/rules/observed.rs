@@ -65,14 +65,42 @@ fn supplement(kind: Kind) -> Option<Value> {
     })
 }
 
-/// Adds to `record`, in place, the keys of [`supplement`] it lacks.
-pub(crate) fn fill_in(kind: Kind, record: &mut Map<String, Value>) {
-    // Built once per kind: every answer carrying a record comes through here.
+/// The supplement of a kind, built once per kind: every answer carrying a record comes
+/// through here.
+fn supplement_of(kind: Kind) -> Option<&'static Map<String, Value>> {
     static SUPPLEMENTS: std::sync::OnceLock<Vec<Option<Value>>> = std::sync::OnceLock::new();
     let all = SUPPLEMENTS.get_or_init(|| Kind::ALL.into_iter().map(supplement).collect());
-    if let Some(Some(Value::Object(extra))) = all.get(kind as usize) {
+    match all.get(kind as usize) {
+        Some(Some(Value::Object(extra))) => Some(extra),
+        _ => None,
+    }
+}
+
+/// Adds to `record`, in place, the keys of [`supplement`] it lacks.
+pub(crate) fn fill_in(kind: Kind, record: &mut Map<String, Value>) {
+    if let Some(extra) = supplement_of(kind) {
         fill(record, extra);
     }
+}
+
+/// What [`fill_in`] adds to each object element of the array under `key` (`line_items`) that
+/// the element lacks (or holds as null): the template's keys, when all of them are scalars.
+pub(crate) fn element_fill(kind: Kind, key: &str) -> Option<&'static Map<String, Value>> {
+    match supplement_of(kind)?.get(key)? {
+        Value::Array(t) => match t.first()? {
+            Value::Object(t) if t.values().all(|v| !v.is_object() && !v.is_array()) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The top-level keys [`fill_in`] reads or writes for a kind; it leaves every other key as it
+/// is.
+pub(crate) fn fill_in_keys(kind: Kind) -> impl Iterator<Item = &'static str> {
+    supplement_of(kind)
+        .into_iter()
+        .flat_map(|extra| extra.keys().map(String::as_str))
 }
 
 /// An organization (as `GET /organizations` lists it, or `GET /organizations/{id}` answers it)

@@ -285,7 +285,7 @@ pub(crate) fn ledger(data: &OrgData, from: Option<&str>, to: Option<&str>) -> Le
         Kind::VendorPayments,
         Kind::Journals,
     ] {
-        for stored in data.table(kind).records.values() {
+        for stored in data.table(kind).records().values() {
             let record = stored.decode();
             let Some((date, posted)) = postings(data, kind, &record) else {
                 continue;

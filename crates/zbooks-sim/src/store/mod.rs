@@ -50,7 +50,32 @@ pub(crate) struct OrgMeta {
 /// The records of one kind, by numeric id (ids grow, so this is creation order).
 #[derive(Debug, Default)]
 pub(crate) struct Table {
-    pub(crate) records: BTreeMap<u64, Stored>,
+    records: BTreeMap<u64, Stored>,
+    /// The same records by id in a hash table: a GET looks up one record among many (a
+    /// million invoices), where the tree's walk costs a cache miss a level.
+    by_id: HashMap<u64, Stored, rustc_hash::FxBuildHasher>,
+}
+
+impl Table {
+    /// The records, in id order.
+    pub(crate) fn records(&self) -> &BTreeMap<u64, Stored> {
+        &self.records
+    }
+
+    /// The record with this id.
+    pub(crate) fn get(&self, id: u64) -> Option<&Stored> {
+        self.by_id.get(&id)
+    }
+
+    fn insert(&mut self, id: u64, stored: Stored) {
+        self.by_id.insert(id, stored.clone());
+        self.records.insert(id, stored);
+    }
+
+    fn remove(&mut self, id: u64) -> Option<Stored> {
+        self.by_id.remove(&id);
+        self.records.remove(&id)
+    }
 }
 
 /// A unique field's lower-cased values → the id holding each.
@@ -58,6 +83,9 @@ type UniqueValues = HashMap<Box<str>, u64>;
 
 /// How many rendered GET answers an organization keeps (cleared when full).
 const RENDERED_CAPACITY: usize = 1024;
+
+/// How many recently rendered records an organization remembers (cleared when full).
+const ASKED_CAPACITY: usize = 4096;
 
 /// An organization's books.
 #[derive(Debug)]
@@ -69,6 +97,10 @@ pub(crate) struct OrgData {
     /// The bodies of recent GET-by-id answers, dropped when their record changes.
     /// Each with the day it was rendered on (a document's status can change with the day).
     rendered: HashMap<(Kind, u64), (Bytes, i64), rustc_hash::FxBuildHasher>,
+    /// The records whose GET answer was rendered recently: an answer is kept only when its
+    /// record is asked for again, so GETs spread over many records (a million invoices) do not
+    /// keep answers that are never asked for again (each a few kilobytes held, then freed).
+    asked: std::collections::HashSet<(Kind, u64), rustc_hash::FxBuildHasher>,
     /// The opening balances (`/settings/openingbalances`): one object or none, in Zoho's
     /// documented shape (rules/opening.rs).
     pub(crate) opening_balance: Option<Record>,
@@ -81,6 +113,7 @@ impl Default for OrgData {
             sequences: BTreeMap::new(),
             unique: vec![Vec::new(); KIND_COUNT],
             rendered: HashMap::default(),
+            asked: std::collections::HashSet::default(),
             opening_balance: None,
         }
     }
@@ -128,7 +161,7 @@ impl Serialize for OrgData {
             .tables
             .iter()
             .map(|table| TableOut {
-                records: RecordsOut(&table.records),
+                records: RecordsOut(table.records()),
             })
             .collect();
         OrgDataOut {
@@ -149,11 +182,9 @@ impl<'de> Deserialize<'de> for OrgData {
             ..OrgData::default()
         };
         for (kind, table) in Kind::ALL.into_iter().zip(input.tables) {
-            data.tables[kind as usize].records = table
-                .records
-                .into_iter()
-                .map(|(id, record)| (id, Stored::encode(kind, &record)))
-                .collect();
+            for (id, record) in table.records {
+                data.tables[kind as usize].insert(id, Stored::encode(kind, &record));
+            }
         }
         Ok(data)
     }
@@ -176,6 +207,41 @@ pub(crate) struct OrgCell {
     pub(crate) meta: OrgMeta,
     pub(crate) data: Mutex<OrgData>,
     pub(crate) limits: Mutex<LimitState>,
+    /// The computed fields of recent GET answers (http/books.rs).
+    pub(crate) computed: Mutex<ComputedFields>,
+}
+
+/// How many sets of computed fields an organization keeps (cleared when full).
+const COMPUTED_CAPACITY: usize = 256;
+
+/// Computed fields in key order, each with its name's place in the packed records' dictionary
+/// (`packed::place_of`).
+pub(crate) type Fields = Vec<(String, Value, Option<usize>)>;
+
+/// The fields GET answers compute for a record (`rules::complete::render`,
+/// `rules::observed::fill_in`), by what they are computed from (http/books.rs writes the key:
+/// the kind, the day, whether the record has lines, and the packed bytes of the record's
+/// fields they read). The organization is fixed (the cache is its own) and nothing else goes
+/// in, so a key always gives the same fields; many records share them (a day's invoices of one
+/// customer and amount).
+#[derive(Debug, Default)]
+pub(crate) struct ComputedFields {
+    kept: HashMap<Box<[u8]>, std::sync::Arc<Fields>, rustc_hash::FxBuildHasher>,
+}
+
+impl ComputedFields {
+    /// The fields kept for this key.
+    pub(crate) fn get(&self, key: &[u8]) -> Option<std::sync::Arc<Fields>> {
+        self.kept.get(key).cloned()
+    }
+
+    /// Keeps the fields computed from this key.
+    pub(crate) fn keep(&mut self, key: &[u8], fields: std::sync::Arc<Fields>) {
+        if self.kept.len() >= COMPUTED_CAPACITY {
+            self.kept.clear();
+        }
+        self.kept.insert(key.into(), fields);
+    }
 }
 
 /// Locks a mutex, carrying on after a panic elsewhere (the simulator must keep answering).
@@ -231,7 +297,7 @@ impl OrgData {
 
     /// The record, packed.
     pub(crate) fn stored(&self, kind: Kind, id: u64) -> Option<&Stored> {
-        self.table(kind).records.get(&id)
+        self.table(kind).get(id)
     }
 
     /// The id holding `value` in a unique field, if any.
@@ -292,18 +358,14 @@ impl OrgData {
     pub(crate) fn insert(&mut self, kind: Kind, id: u64, record: &Record, custom: &[String]) {
         let old = self.take(kind, id, custom);
         self.index(kind, id, record, custom);
-        self.tables[kind as usize]
-            .records
-            .insert(id, Stored::encode(kind, record));
+        self.tables[kind as usize].insert(id, Stored::encode(kind, record));
         balances::carry(self, kind, old.as_ref(), Some(record));
     }
 
     /// Replaces a stored record whose indexed fields are unchanged (no index work).
     pub(crate) fn rewrite(&mut self, kind: Kind, id: u64, record: &Record) {
         self.rendered.remove(&(kind, id));
-        self.tables[kind as usize]
-            .records
-            .insert(id, Stored::encode(kind, record));
+        self.tables[kind as usize].insert(id, Stored::encode(kind, record));
     }
 
     /// Removes a record and its index entries; its contact's balances follow (balances.rs).
@@ -315,7 +377,7 @@ impl OrgData {
 
     fn take(&mut self, kind: Kind, id: u64, custom: &[String]) -> Option<Record> {
         self.rendered.remove(&(kind, id));
-        let stored = self.tables[kind as usize].records.remove(&id)?;
+        let stored = self.tables[kind as usize].remove(id)?;
         let record = stored.decode();
         self.unindex(kind, id, &record, custom);
         Some(record)
@@ -346,8 +408,8 @@ impl OrgData {
             .map(|(body, _)| body.clone())
     }
 
-    /// Keeps the rendered GET answer of a record, unless the record changed since `from` was
-    /// read.
+    /// Keeps the rendered GET answer of a record, when it was rendered recently already
+    /// (the second time it is asked for) and unless the record changed since `from` was read.
     pub(crate) fn keep_rendered(
         &mut self,
         kind: Kind,
@@ -356,6 +418,12 @@ impl OrgData {
         body: Bytes,
         today: i64,
     ) {
+        if self.asked.len() >= ASKED_CAPACITY {
+            self.asked.clear();
+        }
+        if self.asked.insert((kind, id)) {
+            return;
+        }
         if self.stored(kind, id).is_some_and(|s| s.same(from)) {
             if self.rendered.len() >= RENDERED_CAPACITY {
                 self.rendered.clear();
@@ -379,4 +447,96 @@ pub(crate) fn parse_id(text: &str) -> Option<u64> {
         return None;
     }
     t.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(value: Value) -> Record {
+        match value {
+            Value::Object(map) => map,
+            _ => Record::new(),
+        }
+    }
+
+    #[test]
+    fn the_hash_index_follows_the_tree() {
+        let mut data = OrgData::default();
+        let kind = Kind::Invoices;
+        for id in 1..=50_u64 {
+            data.insert(
+                kind,
+                id,
+                &record(json!({"invoice_number": format!("INV-{id}"), "total": id})),
+                &[],
+            );
+        }
+        data.rewrite(
+            kind,
+            7,
+            &record(json!({"invoice_number": "INV-7", "total": 70})),
+        );
+        data.insert(
+            kind,
+            9,
+            &record(json!({"invoice_number": "INV-9", "total": 90})),
+            &[],
+        );
+        for id in (2..=50).step_by(3) {
+            assert!(data.remove(kind, id, &[]).is_some());
+        }
+        assert!(data.remove(kind, 2, &[]).is_none());
+        let table = data.table(kind);
+        assert_eq!(table.records().len(), table.by_id.len());
+        for (id, stored) in table.records() {
+            assert!(table.get(*id).is_some_and(|s| s.same(stored)));
+        }
+        assert!(table.get(2).is_none());
+        assert_eq!(data.get(kind, 7).unwrap()["total"], json!(70));
+        assert_eq!(data.get(kind, 9).unwrap()["total"], json!(90));
+    }
+
+    #[test]
+    fn an_answer_is_kept_when_its_record_is_asked_for_again() {
+        let mut data = OrgData::default();
+        let kind = Kind::Invoices;
+        data.insert(kind, 1, &record(json!({"invoice_number": "INV-1"})), &[]);
+        let stored = data.stored(kind, 1).unwrap().clone();
+        let body = Bytes::from_static(b"{}");
+        data.keep_rendered(kind, 1, &stored, body.clone(), 10);
+        assert!(data.rendered(kind, 1, 10).is_none());
+        data.keep_rendered(kind, 1, &stored, body.clone(), 10);
+        assert_eq!(data.rendered(kind, 1, 10), Some(body.clone()));
+        assert!(data.rendered(kind, 1, 11).is_none());
+        // A change drops it; the record, changed, is asked for again: kept again.
+        data.rewrite(
+            kind,
+            1,
+            &record(json!({"invoice_number": "INV-1", "notes": "x"})),
+        );
+        assert!(data.rendered(kind, 1, 10).is_none());
+        let changed = data.stored(kind, 1).unwrap().clone();
+        data.keep_rendered(kind, 1, &stored, body.clone(), 10);
+        assert!(
+            data.rendered(kind, 1, 10).is_none(),
+            "rendered from the old record"
+        );
+        data.keep_rendered(kind, 1, &changed, body.clone(), 10);
+        assert_eq!(data.rendered(kind, 1, 10), Some(body));
+    }
+
+    #[test]
+    fn kept_computed_fields_are_found_by_their_key_until_cleared() {
+        let mut kept = ComputedFields::default();
+        let fields = std::sync::Arc::new(vec![("status".to_owned(), json!("sent"), None)]);
+        kept.keep(b"key", fields.clone());
+        assert_eq!(kept.get(b"key").as_deref(), Some(&*fields));
+        assert!(kept.get(b"other").is_none());
+        for n in 0..COMPUTED_CAPACITY {
+            kept.keep(n.to_string().as_bytes(), fields.clone());
+        }
+        assert!(kept.kept.len() <= COMPUTED_CAPACITY);
+    }
 }

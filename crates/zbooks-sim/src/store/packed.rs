@@ -220,6 +220,22 @@ impl Stored {
         }
     }
 
+    /// The record's top-level entries read in place, in key order (`None` when the stored
+    /// value is not an object): what [`Stored::decode`] builds, without building it.
+    pub(crate) fn entries(&self) -> Option<Entries<'_>> {
+        let bytes = self.split().1;
+        if bytes.first() != Some(&V_OBJECT) {
+            return None;
+        }
+        let mut at = 1;
+        let count = get_varint(bytes, &mut at).min(bytes.len());
+        Some(Entries {
+            bytes,
+            at,
+            left: count,
+        })
+    }
+
     /// Whether two handles share one allocation (the record did not change in between).
     pub(crate) fn same(&self, other: &Stored) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
@@ -391,6 +407,234 @@ fn get_value(bytes: &[u8], at: &mut usize) -> Value {
     }
 }
 
+/// A value of a stored record read in place: strings and containers borrow the stored bytes.
+#[derive(Clone, Debug)]
+pub(crate) enum RawItem<'a> {
+    /// Null, a boolean or a number (or, never in practice, text that is not UTF-8), built as
+    /// [`Stored::decode`] builds it (without allocating, but for that text).
+    Built(Value),
+    /// A string.
+    Str(&'a str),
+    /// An array: its elements.
+    Array(Items<'a>),
+    /// An object: its entries in key order.
+    Object(Entries<'a>),
+}
+
+impl RawItem<'_> {
+    /// The value as [`Stored::decode`] builds it.
+    pub(crate) fn to_value(&self) -> Value {
+        match self {
+            RawItem::Built(v) => v.clone(),
+            RawItem::Str(s) => Value::String((*s).to_owned()),
+            RawItem::Array(items) => {
+                Value::Array(items.clone().map(|item| item.to_value()).collect())
+            }
+            RawItem::Object(entries) => Value::Object(
+                entries
+                    .clone()
+                    .map(|(key, item)| (key.name.into_owned(), item.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Whether the value is JSON `null`.
+    pub(crate) fn is_null(&self) -> bool {
+        matches!(self, RawItem::Built(Value::Null))
+    }
+}
+
+/// Moves `*at` past the value there, as [`get_value`] would read it.
+fn skip_value(bytes: &[u8], at: &mut usize) {
+    let Some(&tag) = bytes.get(*at) else {
+        return;
+    };
+    *at += 1;
+    match tag {
+        V_UINT => {
+            get_varint64(bytes, at);
+        }
+        V_INT | V_FLOAT => *at = at.saturating_add(8),
+        V_STR => {
+            let len = get_varint(bytes, at);
+            *at = at.saturating_add(len).min(bytes.len());
+        }
+        V_ARRAY => {
+            let count = get_varint(bytes, at).min(bytes.len());
+            for _ in 0..count {
+                skip_value(bytes, at);
+            }
+        }
+        V_OBJECT => {
+            let count = get_varint(bytes, at).min(bytes.len());
+            for _ in 0..count {
+                if get_varint(bytes, at) == 0 {
+                    let len = get_varint(bytes, at);
+                    *at = at.saturating_add(len).min(bytes.len());
+                }
+                skip_value(bytes, at);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Reads the value at `*at` in place (see [`get_value`]), moving past it.
+fn get_raw<'a>(bytes: &'a [u8], at: &mut usize) -> RawItem<'a> {
+    let start = *at;
+    match bytes.get(start) {
+        Some(&V_STR) => {
+            let mut after = start + 1;
+            let len = get_varint(bytes, &mut after);
+            let end = after.saturating_add(len).min(bytes.len());
+            let part = &bytes[after.min(end)..end];
+            if let Ok(text) = std::str::from_utf8(part) {
+                *at = end;
+                return RawItem::Str(text);
+            }
+        }
+        Some(&tag @ (V_ARRAY | V_OBJECT)) => {
+            let mut after = start + 1;
+            let count = get_varint(bytes, &mut after).min(bytes.len());
+            *at = start;
+            skip_value(bytes, at);
+            return if tag == V_ARRAY {
+                RawItem::Array(Items {
+                    bytes,
+                    at: after,
+                    left: count,
+                })
+            } else {
+                RawItem::Object(Entries {
+                    bytes,
+                    at: after,
+                    left: count,
+                })
+            };
+        }
+        _ => {}
+    }
+    RawItem::Built(get_value(bytes, at))
+}
+
+/// A key of a stored object: its text, and its place in the dictionary when it has one.
+#[derive(Clone, Debug)]
+pub(crate) struct Key<'a> {
+    /// The key.
+    pub(crate) name: Cow<'a, str>,
+    /// Its place among [`dictionary_names`], when it is a documented name.
+    pub(crate) place: Option<usize>,
+}
+
+/// Every name the packed records write as a place (see the module's documentation), sorted.
+pub(crate) fn dictionary_names() -> &'static [&'static str] {
+    &dictionary().0
+}
+
+/// The place of `name` among [`dictionary_names`].
+pub(crate) fn place_of(name: &str) -> Option<usize> {
+    dictionary().1.get(name).copied()
+}
+
+/// A key at `*at` (see [`put_object`]), moving past it.
+fn get_key<'a>(bytes: &'a [u8], at: &mut usize) -> Key<'a> {
+    match get_varint(bytes, at) {
+        0 => {
+            let len = get_varint(bytes, at);
+            let end = at.saturating_add(len).min(bytes.len());
+            let part = &bytes[(*at).min(end)..end];
+            *at = end;
+            let name = match std::str::from_utf8(part) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => Cow::Owned(String::from_utf8_lossy(part).into_owned()),
+            };
+            Key { name, place: None }
+        }
+        k => match dictionary().0.get(k - 1) {
+            Some(name) => Key {
+                name: Cow::Borrowed(name),
+                place: Some(k - 1),
+            },
+            None => Key {
+                name: Cow::Borrowed(""),
+                place: None,
+            },
+        },
+    }
+}
+
+/// The elements of a stored array, read in place.
+#[derive(Clone, Debug)]
+pub(crate) struct Items<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    left: usize,
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = RawItem<'a>;
+
+    fn next(&mut self) -> Option<RawItem<'a>> {
+        self.left = self.left.checked_sub(1)?;
+        Some(get_raw(self.bytes, &mut self.at))
+    }
+}
+
+/// The entries of a stored object, read in place, in key order.
+#[derive(Clone, Debug)]
+pub(crate) struct Entries<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    left: usize,
+}
+
+impl<'a> Entries<'a> {
+    /// Where the next entry starts.
+    pub(crate) fn offset(&self) -> usize {
+        self.at
+    }
+
+    /// The bytes of the entries read since `from` (an earlier [`Entries::offset`]).
+    pub(crate) fn since(&self, from: usize) -> &'a [u8] {
+        self.bytes.get(from..self.at).unwrap_or(&[])
+    }
+
+    /// The value under `name`, read in place (the other values are skipped, not read).
+    pub(crate) fn get(&self, name: &str) -> Option<RawItem<'a>> {
+        let place = place_of(name);
+        let bytes = self.bytes;
+        let mut at = self.at;
+        for _ in 0..self.left {
+            let hit = match get_varint(bytes, &mut at) {
+                0 => {
+                    let len = get_varint(bytes, &mut at);
+                    let end = at.saturating_add(len).min(bytes.len());
+                    let part = &bytes[at.min(end)..end];
+                    at = end;
+                    place.is_none() && part == name.as_bytes()
+                }
+                k => place == Some(k - 1),
+            };
+            if hit {
+                return Some(get_raw(bytes, &mut at));
+            }
+            skip_value(bytes, &mut at);
+        }
+        None
+    }
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (Key<'a>, RawItem<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.left = self.left.checked_sub(1)?;
+        let key = get_key(self.bytes, &mut self.at);
+        Some((key, get_raw(self.bytes, &mut self.at)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,6 +697,41 @@ mod tests {
             serde_json::to_string(&stored.decode()).unwrap(),
             serde_json::to_string(&record).unwrap()
         );
+    }
+
+    #[test]
+    fn entries_read_in_place_are_the_decoded_record() {
+        let Value::Object(record) = json!({
+            "invoice_id": "460000000000001",
+            "not_documented_\u{e9}": [null, true, 1, -1, 0.5, "x\"y", {"b": [], "a": {}}],
+            "line_items": [{"rate": 12.5, "quantity": 2, "name": "W"}, 3],
+            "total": 25.0,
+            "": "empty key",
+        }) else {
+            unreachable!()
+        };
+        let stored = Stored::encode(Kind::Invoices, &record);
+        let entries = stored.entries().unwrap();
+        let read: Record = entries
+            .clone()
+            .map(|(key, item)| (key.name.into_owned(), item.to_value()))
+            .collect();
+        assert_eq!(read, record);
+        for (key, value) in &record {
+            assert_eq!(
+                entries.get(key).map(|item| item.to_value()).as_ref(),
+                Some(value)
+            );
+            let place = entries
+                .clone()
+                .find(|(k, _)| k.name == key.as_str())
+                .and_then(|(k, _)| k.place);
+            assert_eq!(place, place_of(key));
+        }
+        assert!(entries.get("absent").is_none());
+        let lines = entries.get("line_items").unwrap();
+        assert!(matches!(lines, RawItem::Array(_)));
+        assert!(!lines.is_null());
     }
 
     #[test]

@@ -247,6 +247,7 @@ pub(crate) fn world(
                 meta,
                 data: Mutex::new(data),
                 limits: Mutex::new(LimitState::default()),
+                computed: Mutex::default(),
             }),
         );
     }
