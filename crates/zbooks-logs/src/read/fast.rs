@@ -252,14 +252,37 @@ impl<'a> Cursor<'a> {
 
 /// Where the first `"` or `\` of `b` is.
 fn quote_or_escape(b: &[u8]) -> Option<usize> {
-    // Most strings of an event line (keys, enum values, ids, times, paths) are shorter than
-    // this: a plain loop finds their end sooner than a vector search is set up.
-    const SHORT: usize = 32;
+    // Most strings of an event line (keys, enum values, ids, times, paths) are short: eight
+    // bytes at a time in a word finds their end sooner than a vector search is set up.
+    const SHORT: usize = 64;
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
+    const ESCAPES: u64 = u64::from_ne_bytes([b'\\'; 8]);
+    // The high bit of each zero byte of `x`; the lowest one set marks the first zero byte
+    // exactly (a borrow only ever flags bytes above a zero one).
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
     let head = &b[..b.len().min(SHORT)];
-    if let Some(at) = head.iter().position(|c| *c == b'"' || *c == b'\\') {
-        return Some(at);
+    let mut words = head.chunks_exact(8);
+    let mut at = 0;
+    for word in words.by_ref() {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let w = u64::from_le_bytes(bytes);
+        let found = zeros(w ^ QUOTES) | zeros(w ^ ESCAPES);
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
     }
-    memchr::memchr2(b'"', b'\\', &b[head.len()..]).map(|at| head.len() + at)
+    if let Some(i) = words
+        .remainder()
+        .iter()
+        .position(|c| *c == b'"' || *c == b'\\')
+    {
+        return Some(at + i);
+    }
+    memchr::memchr2(b'"', b'\\', &b[head.len()..]).map(|i| head.len() + i)
 }
 
 /// Whether a line holds a control character: never in a compact line serde reads (inside a
@@ -522,4 +545,48 @@ pub(crate) fn scan(text: &str) -> Option<Scanned> {
         natural_key: natural_key.flatten(),
         purpose: purpose.flatten(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word-at-a-time search finds what a plain search finds, wherever the byte is and
+    /// whatever bytes surround it (neighbours of `"` and `\`, high bytes, borrows).
+    #[test]
+    fn finds_the_first_quote_or_escape_anywhere() {
+        let plain = |b: &[u8]| b.iter().position(|c| *c == b'"' || *c == b'\\');
+        let fillers = [
+            b'a',
+            0x21,
+            0x23,
+            0x5b,
+            0x5d,
+            0x5c ^ 0x80,
+            0xa2,
+            0xff,
+            0x00,
+            0x01,
+        ];
+        for len in 0..140 {
+            for filler in fillers {
+                let mut b = vec![filler; len];
+                assert_eq!(quote_or_escape(&b), plain(&b), "len {len}");
+                for at in 0..len {
+                    for hit in [b'"', b'\\'] {
+                        b[at] = hit;
+                        // A second one after the first, and a byte one below it before.
+                        if at + 3 < len {
+                            b[at + 3] = b'"';
+                        }
+                        if at > 0 {
+                            b[at - 1] = hit - 1;
+                        }
+                        assert_eq!(quote_or_escape(&b), plain(&b), "len {len} at {at}");
+                        b.fill(filler);
+                    }
+                }
+            }
+        }
+    }
 }
