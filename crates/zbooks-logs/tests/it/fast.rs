@@ -212,7 +212,7 @@ fn line(rng: &mut Rng, i: u64, failure_every: u64) -> String {
                 r#""natural_key":"invoice"#,
                 r#""natural_key":"\/invoice"#,
                 1,
-            )
+            );
         }
         _ => {}
     }
