@@ -96,6 +96,20 @@ fn end_name(content: &str) -> &str {
     }
 }
 
+/// quick-xml's `name_len`: the length of the tag's name, up to the first XML whitespace
+/// (space, tab, CR, LF). Looks for any byte up to a space first, one comparison a byte.
+#[inline]
+fn name_len(content: &[u8]) -> usize {
+    let mut from = 0;
+    while let Some(i) = content[from..].iter().position(|&b| b <= b' ') {
+        if quick_xml::utils::is_whitespace(content[from + i]) {
+            return from + i;
+        }
+        from += i + 1;
+    }
+    content.len()
+}
+
 impl<R> Lexer<R> {
     /// Reads from a decoded stream, from its start.
     pub(crate) fn new(src: Decoded<R>) -> Self {
@@ -168,13 +182,17 @@ impl<R: Read> Lexer<R> {
             Tok::CData(w, from, to) => Event::CData(BytesCData::new(slice(b, w, from, to))),
             Tok::Start(w, from, to) => {
                 let content = slice(b, w, from, to);
-                let len = quick_xml::utils::name_len(content.as_bytes());
-                Event::Start(BytesStart::from_content(content, len))
+                Event::Start(BytesStart::from_content(
+                    content,
+                    name_len(content.as_bytes()),
+                ))
             }
             Tok::Empty(w, from, to) => {
                 let content = slice(b, w, from, to);
-                let len = quick_xml::utils::name_len(content.as_bytes());
-                Event::Empty(BytesStart::from_content(content, len))
+                Event::Empty(BytesStart::from_content(
+                    content,
+                    name_len(content.as_bytes()),
+                ))
             }
             Tok::End(w, from, to) => Event::End(BytesEnd::new(end_name(slice(b, w, from, to)))),
             Tok::Ignored => Event::Comment(BytesText::from_escaped("")),
@@ -663,6 +681,34 @@ impl Dtd {
                     None
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn name_len_is_quick_xmls() {
+        for content in [
+            "",
+            "A",
+            "ABC",
+            "A B",
+            "A\tB",
+            "A\rB",
+            "A\nB",
+            "\u{4}A B",
+            "A\u{4}\u{1f} B",
+            " A",
+            "A\u{0}",
+            "LEDGER NAME=\"x\"",
+            "\u{fffd}X\u{c}Y\tZ",
+        ] {
+            assert_eq!(
+                super::name_len(content.as_bytes()),
+                quick_xml::utils::name_len(content.as_bytes()),
+                "{content:?}"
+            );
         }
     }
 }

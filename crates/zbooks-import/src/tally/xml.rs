@@ -147,8 +147,8 @@ thread_local! {
 /// text and empty leaves are dropped as they are read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Node {
-    /// The tag.
-    pub name: Box<str>,
+    /// The tag (shared by the nodes of one reader with the same tag).
+    pub name: Arc<str>,
     /// Attributes, decoded.
     pub attrs: Vec<(Box<str>, String)>,
     /// The text, references resolved (`&#4;` becomes U+0004).
@@ -232,7 +232,8 @@ pub struct XmlObjects {
     reader: Reader,
     /// The text the tokenizer's events borrow.
     bytes: Bytes,
-    /// The buffer quick-xml's events borrow (tests only).
+    /// The buffer quick-xml's events borrow.
+    #[cfg(test)]
     buf: Vec<u8>,
     file: Arc<str>,
     /// Elements open outside any object (the envelope), for truncation messages.
@@ -271,7 +272,9 @@ pub struct XmlObjects {
     /// Objects handed out or named as damaged.
     objects: u64,
     /// The last object read to its end tag: element, label, line.
-    last_read: Option<(Box<str>, Option<String>, u64)>,
+    last_read: Option<(Arc<str>, Option<String>, u64)>,
+    /// The tags of the nodes made so far, each allocated once.
+    tags: rustc_hash::FxHashSet<Arc<str>>,
     /// An envelope without objects is a normal answer (a month without vouchers).
     empty_ok: bool,
 }
@@ -353,6 +356,7 @@ impl XmlObjects {
         let mut me = XmlObjects {
             reader,
             bytes: Bytes::default(),
+            #[cfg(test)]
             buf: Vec::new(),
             file,
             outer: Vec::new(),
@@ -377,6 +381,7 @@ impl XmlObjects {
             root: None,
             objects: 0,
             last_read: None,
+            tags: rustc_hash::FxHashSet::default(),
             empty_ok: false,
         };
         if sniffed.encoding == encoding_rs::WINDOWS_1252 {
@@ -647,6 +652,21 @@ impl XmlObjects {
         self.pop_frame();
     }
 
+    /// The tag `names[name.0..name.1]`, shared with the nodes made before with it.
+    fn intern(&mut self, name: (usize, usize)) -> Arc<str> {
+        let tag = &self.names[name.0..name.1];
+        if let Some(shared) = self.tags.get(tag) {
+            return Arc::clone(shared);
+        }
+        if self.tags.len() >= 4096 {
+            // Not a Tally export's vocabulary: keep the memory flat all the same.
+            self.tags.clear();
+        }
+        let shared: Arc<str> = Arc::from(tag);
+        self.tags.insert(Arc::clone(&shared));
+        shared
+    }
+
     /// The tag of the open element at this depth.
     fn frame_name(&self, depth: usize) -> &str {
         let (start, end) = self.frames[depth].name;
@@ -702,7 +722,7 @@ impl XmlObjects {
                 self.texts[frame.text_start..].to_owned()
             };
             let node = Node {
-                name: self.names[frame.name.0..frame.name.1].into(),
+                name: self.intern(frame.name),
                 attrs: frame.attrs,
                 text,
                 children: self.kids.split_off(frame.children_start),
@@ -912,7 +932,7 @@ impl XmlObjects {
         let source = self.source();
         self.event_start = (source.position(), source.offset(), source.line());
         let mut bytes = std::mem::take(&mut self.bytes);
-        #[cfg_attr(not(test), expect(unused_mut, reason = "only quick-xml writes to it"))]
+        #[cfg(test)]
         let mut buf = std::mem::take(&mut self.buf);
         let event = match &mut self.reader {
             Reader::Lexer(lexer) => lexer.read(&mut bytes),
@@ -924,7 +944,10 @@ impl XmlObjects {
         };
         self.handle(event);
         self.bytes = bytes;
-        self.buf = buf;
+        #[cfg(test)]
+        {
+            self.buf = buf;
+        }
     }
 
     fn handle(&mut self, event: quick_xml::Result<Event<'_>>) {
