@@ -600,6 +600,8 @@ impl XmlObjects {
     fn close(&mut self, name: Option<&str>) {
         if let Some(name) = name
             && !self.frames.is_empty()
+            // The usual end, of the innermost element, is open: no need to look further.
+            && self.frame_name(self.frames.len() - 1) != name
             && self.outer.iter().any(|(n, _)| &**n == name)
             && !self.is_open(name)
         {
