@@ -34,7 +34,9 @@ pub use crate::decode::{Sniffed, sniff};
 use crate::location::Location;
 use crate::problem::{Problem, ProblemKind};
 
-/// Tally objects the reader hands out, wherever they sit in the file.
+/// Tally objects the reader hands out, wherever they sit in the file ([`is_object`] is the
+/// test the reader makes; a unit test holds the two together).
+#[cfg_attr(not(test), expect(dead_code, reason = "the list is_object compiles"))]
 const OBJECTS: &[&str] = &[
     "LEDGER",
     "GROUP",
@@ -44,6 +46,22 @@ const OBJECTS: &[&str] = &[
     "VOUCHER",
     "UNIT",
 ];
+
+/// Whether a tag is one of [`OBJECTS`] (compiled to a switch on the length).
+fn is_object(tag: &str) -> bool {
+    matches!(
+        tag,
+        "LEDGER" | "GROUP" | "STOCKITEM" | "STOCKGROUP" | "VOUCHERTYPE" | "VOUCHER" | "UNIT"
+    )
+}
+
+/// Whether a tag starts with one of [`SKIPPED`]: its first byte is looked at first.
+fn is_skipped(tag: &str) -> bool {
+    let first = tag.as_bytes().first();
+    SKIPPED
+        .iter()
+        .any(|s| s.as_bytes().first() == first && tag.starts_with(s))
+}
 
 /// Elements inside objects that nothing reads and that make up much of an export's bulk.
 const SKIPPED: &[&str] = &["OLDAUDITENTRYIDS.LIST", "UDF:", "IRNQRCODE"];
@@ -495,7 +513,7 @@ impl XmlObjects {
         if self.root.is_none() {
             self.root = Some((name.into(), line));
         }
-        if !self.frames.is_empty() && OBJECTS.contains(&name) {
+        if !self.frames.is_empty() && is_object(name) {
             // Tally objects never nest: the one being built lost its end tag (a stray byte
             // in a tag can do that), and must not swallow the objects that follow.
             let root = self.frame_name(0).to_owned();
@@ -506,7 +524,7 @@ impl XmlObjects {
             self.abandon_object();
         }
         if self.frames.is_empty() {
-            if !OBJECTS.contains(&name) {
+            if !is_object(name) {
                 if !name.is_ascii() {
                     // Tally's tags are ASCII: this one holds a stray byte. If it was an
                     // object's start tag, that object is lost unless it is said.
@@ -533,7 +551,7 @@ impl XmlObjects {
                 }
                 return;
             }
-        } else if self.skipping > 0 || SKIPPED.iter().any(|s| name.starts_with(s)) {
+        } else if self.skipping > 0 || is_skipped(name) {
             // Nothing in a skipped part is imported: a stray byte there loses nothing.
             self.fffd_harmless += count_fffd(e.as_ref());
             if !empty {
@@ -1286,6 +1304,33 @@ mod tests {
             for chunk in [1000, 4093, 1 << 16] {
                 assert_same(fixture, chunk);
             }
+        }
+    }
+
+    #[test]
+    fn the_object_and_skipped_tests_follow_their_lists() {
+        for tag in OBJECTS
+            .iter()
+            .chain(SKIPPED)
+            .chain(MEANINGFUL)
+            .copied()
+            .chain([
+                "",
+                "U",
+                "UDF",
+                "UDF:X",
+                "LEDGERS",
+                "VOUCHER.LIST",
+                "IRNQRCODES",
+                "OLDAUDITENTRYIDS",
+            ])
+        {
+            assert_eq!(is_object(tag), OBJECTS.contains(&tag), "{tag}");
+            assert_eq!(
+                is_skipped(tag),
+                SKIPPED.iter().any(|s| tag.starts_with(s)),
+                "{tag}"
+            );
         }
     }
 
