@@ -43,14 +43,14 @@ enum State {
 
 /// Where an event's text lies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum In {
+pub(crate) enum In {
     Chunk,
     Side,
 }
 
 /// An event found, as places in [`Bytes`].
 #[derive(Clone, Copy, Debug)]
-enum Tok {
+pub(crate) enum Tok {
     Eof,
     Text(In, usize, usize),
     Ref(In, usize, usize),
@@ -165,8 +165,9 @@ impl<R: Read> Lexer<R> {
         Ok(!b.chunk.is_empty())
     }
 
-    /// The next event, borrowing `b`.
-    pub(crate) fn read<'b>(&mut self, b: &'b mut Bytes) -> Result<Event<'b>, Error> {
+    /// The next event as a token, to be made an event by [`event`].
+    #[inline]
+    pub(crate) fn token(&mut self, b: &mut Bytes) -> Result<Tok, Error> {
         let tok = self.next_tok(b);
         match &tok {
             Err(Error::IllFormed(_)) | Ok(_) => {}
@@ -175,7 +176,26 @@ impl<R: Read> Lexer<R> {
         if let Ok(Tok::Eof) = tok {
             self.state = State::Done;
         }
-        Ok(match tok? {
+        tok
+    }
+}
+
+/// Whether a token is text of ASCII whitespace only (which the reader above ignores).
+#[inline]
+pub(crate) fn is_blank(b: &Bytes, tok: &Tok) -> bool {
+    match *tok {
+        Tok::Text(w, from, to) => slice(b, w, from, to)
+            .bytes()
+            .all(|c| c.is_ascii_whitespace()),
+        _ => false,
+    }
+}
+
+/// The event a token stands for, borrowing its text from `b`.
+#[inline]
+pub(crate) fn event(b: &Bytes, tok: Tok) -> Event<'_> {
+    {
+        match tok {
             Tok::Eof => Event::Eof,
             Tok::Text(w, from, to) => Event::Text(BytesText::from_escaped(slice(b, w, from, to))),
             Tok::Ref(w, from, to) => Event::GeneralRef(BytesRef::new(slice(b, w, from, to))),
@@ -196,9 +216,11 @@ impl<R: Read> Lexer<R> {
             }
             Tok::End(w, from, to) => Event::End(BytesEnd::new(end_name(slice(b, w, from, to)))),
             Tok::Ignored => Event::Comment(BytesText::from_escaped("")),
-        })
+        }
     }
+}
 
+impl<R: Read> Lexer<R> {
     fn next_tok(&mut self, b: &mut Bytes) -> Result<Tok, Error> {
         loop {
             match self.state {

@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 use quick_xml::events::Event;
 
-use super::lex::{Bytes, Lexer};
+use super::lex::{self, Bytes, Lexer};
 use crate::decode::{Decoded, Replacement};
 pub use crate::decode::{Sniffed, sniff};
 use crate::location::Location;
@@ -955,7 +955,21 @@ impl XmlObjects {
         #[cfg(test)]
         let mut buf = std::mem::take(&mut self.buf);
         let event = match &mut self.reader {
-            Reader::Lexer(lexer) => lexer.read(&mut bytes),
+            Reader::Lexer(lexer) => {
+                // Text of blanks changes nothing (`handle` ignores it): read on without the
+                // round trip, the next event's start where it starts.
+                let tok = loop {
+                    let tok = lexer.token(&mut bytes);
+                    match &tok {
+                        Ok(t) if lex::is_blank(&bytes, t) => {
+                            let source = lexer.source();
+                            self.event_start = (source.position(), source.offset(), source.line());
+                        }
+                        _ => break tok,
+                    }
+                };
+                tok.map(|t| lex::event(&bytes, t))
+            }
             #[cfg(test)]
             Reader::QuickXml(reader) => {
                 buf.clear();
