@@ -9,11 +9,16 @@
 //!
 //! Speed (issue 20; `cargo bench -p zbooks-import --bench tally` against a bare quick-xml
 //! pass): reading and transcoding run in a thread of their own, a bounded number of chunks
-//! ahead of the parser; an element's name, text and children are gathered in stacks shared by
-//! the whole object, so an empty element costs no allocation and a kept one one per part; line
-//! breaks are found once per decoded chunk. Parsing stays in the caller's thread: handing
-//! objects to it from another thread costs more (every node freed by another thread than the
-//! one that made it) than mapping them beside the parser saves, on 2 busy cores.
+//! ahead of the parser (each checked as UTF-8 there, once); the tokenizer ([`super::lex`])
+//! reads the events in place from those chunks, exactly as quick-xml's buffered reader did
+//! (which the tests keep as the reference) without copying each; text of blanks is read past
+//! without a round trip; an element's name, text and children are gathered in stacks shared by
+//! the whole object, so an empty element costs no allocation and a kept one one per part (its
+//! tag is shared with every node of that tag); line breaks are found once per decoded chunk.
+//! Parsing stays in the caller's thread: handing objects to it from another thread costs more
+//! (every node freed by another thread than the one that made it) than mapping them beside the
+//! parser saves, on 2 busy cores; so did tokenizing in the reading thread and handing the
+//! events over in batches, one per chunk (tried for issue 20: more CPU, no faster).
 //!
 //! Nothing is lost in silence: a byte that is not valid in the file's encoding is read as
 //! U+FFFD; the object it fell in is handed out with a warning naming the byte offset when the
