@@ -11,7 +11,7 @@
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read};
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use encoding_rs::{Decoder, DecoderResult, Encoding};
@@ -19,6 +19,21 @@ use encoding_rs::{Decoder, DecoderResult, Encoding};
 const RAW: usize = 1 << 16;
 const OUT: usize = 1 << 16;
 const FFFD: [u8; 3] = [0xEF, 0xBF, 0xBD];
+
+#[cfg(test)]
+thread_local! {
+    /// The size of the decoded chunks of the streams made on this thread (at least 4): tests
+    /// make it small, to cut the text everywhere.
+    pub(crate) static CHUNK: std::cell::Cell<usize> = const { std::cell::Cell::new(OUT) };
+}
+
+/// The size of a decoded chunk.
+fn chunk_size() -> usize {
+    #[cfg(test)]
+    return CHUNK.get().max(4);
+    #[cfg(not(test))]
+    OUT
+}
 
 /// A byte sequence that was not valid in the input's encoding, now U+FFFD.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,8 +88,8 @@ impl Width {
 
 /// A piece of the decoded stream, with what was found in it as it was decoded.
 struct Chunk {
-    /// UTF-8.
-    bytes: Vec<u8>,
+    /// The text (checked as UTF-8 once, by whoever decoded it).
+    bytes: String,
     /// Where its line breaks sit (a CRLF at its CR).
     breaks_at: Vec<u32>,
     replacements: Vec<Replacement>,
@@ -100,12 +115,16 @@ struct Producer<R> {
     produced: u64,
     /// Whether the last byte decoded is a CR (an LF after it ends no other line).
     after_cr: bool,
+    /// The size of a chunk.
+    out_size: usize,
 }
 
 impl<R: Read> Producer<R> {
     /// The next chunk: never empty unless it is the last.
-    fn next_chunk(&mut self) -> io::Result<Chunk> {
-        let mut out = vec![0; OUT + FFFD.len()];
+    fn next_chunk(&mut self, spare: Option<String>) -> io::Result<Chunk> {
+        let mut out = spare.map(String::into_bytes).unwrap_or_default();
+        out.clear();
+        out.resize(self.out_size + FFFD.len(), 0);
         let mut len = 0;
         let mut replacements = Vec::new();
         let mut corrections = Vec::new();
@@ -125,7 +144,7 @@ impl<R: Read> Producer<R> {
             let last = self.eof;
             let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
                 &self.raw[self.raw_start..self.raw_end],
-                &mut out[..OUT],
+                &mut out[..self.out_size],
                 last,
             );
             let chunk_start = self.raw_start;
@@ -159,8 +178,12 @@ impl<R: Read> Producer<R> {
         out.truncate(len);
         let mut breaks_at = Vec::new();
         self.after_cr = find_breaks(&out, self.after_cr, &mut breaks_at);
+        // The decoder writes whole UTF-8 sequences only; checked here, in the decoding
+        // thread when there is one, so that the parser can slice the text without checking.
+        let bytes =
+            String::from_utf8(out).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
         Ok(Chunk {
-            bytes: out,
+            bytes,
             breaks_at,
             replacements,
             corrections,
@@ -173,8 +196,9 @@ impl<R: Read> Producer<R> {
 enum Source<R> {
     /// Decoded on demand, in the reader's thread.
     Inline(Producer<R>),
-    /// Decoded ahead by a thread of their own.
-    Thread(Receiver<io::Result<Chunk>>),
+    /// Decoded ahead by a thread of their own, which takes the chunks back to decode into
+    /// them again (rather than one thread allocating what the other frees).
+    Thread(Receiver<io::Result<Chunk>>, SyncSender<String>),
     /// The decoding thread failed or stopped: the kind of error and what it said.
     Failed(io::ErrorKind, String),
 }
@@ -189,8 +213,8 @@ pub(crate) struct Decoded<R> {
     encoding: &'static Encoding,
     width: Width,
     finished: bool,
-    /// The chunk being consumed.
-    out: Vec<u8>,
+    /// The chunk being consumed (unless a reader holds it: see [`Decoded::load`]).
+    out: String,
     out_start: usize,
     /// Decoded bytes consumed by the reader above.
     consumed: u64,
@@ -236,13 +260,14 @@ impl<R: Read> Decoded<R> {
             fed: start,
             produced: 0,
             after_cr: false,
+            out_size: chunk_size(),
         };
         Decoded {
             source: Source::Inline(producer),
             encoding,
             width,
             finished: false,
-            out: Vec::new(),
+            out: String::new(),
             out_start: 0,
             consumed: 0,
             offset: start,
@@ -270,13 +295,14 @@ impl<R: Read + Send + 'static> Decoded<R> {
         let slot = Arc::new(Mutex::new(Some(producer)));
         let theirs = Arc::clone(&slot);
         let (tx, rx) = sync_channel(AHEAD);
+        let (back, spares) = sync_channel::<String>(AHEAD + 2);
         let spawned = std::thread::Builder::new()
             .name("zbooks-decode".to_owned())
             .spawn(move || {
                 let taken = theirs.lock().ok().and_then(|mut p| p.take());
                 let Some(mut producer) = taken else { return };
                 loop {
-                    let chunk = producer.next_chunk();
+                    let chunk = producer.next_chunk(spares.try_recv().ok());
                     let stop = chunk.as_ref().map_or(true, |c| c.last);
                     // A closed channel: the reader was dropped; nothing more to do.
                     if tx.send(chunk).is_err() || stop {
@@ -285,7 +311,7 @@ impl<R: Read + Send + 'static> Decoded<R> {
                 }
             });
         me.source = match spawned {
-            Ok(_) => Source::Thread(rx),
+            Ok(_) => Source::Thread(rx, back),
             Err(_) => match slot.lock().ok().and_then(|mut p| p.take()) {
                 Some(producer) => Source::Inline(producer),
                 None => Source::Failed(io::ErrorKind::Other, "no decoding thread".to_owned()),
@@ -349,9 +375,15 @@ impl<R: Read> Decoded<R> {
     /// Takes the next chunk (the one in `out` is consumed).
     #[inline(never)]
     fn decode_more(&mut self) -> io::Result<()> {
+        if let Source::Thread(_, back) = &self.source
+            && self.out.capacity() > 0
+        {
+            // Full or gone: the buffer is simply dropped.
+            let _ = back.try_send(std::mem::take(&mut self.out));
+        }
         let chunk = match &mut self.source {
-            Source::Inline(producer) => producer.next_chunk()?,
-            Source::Thread(rx) => match rx.recv() {
+            Source::Inline(producer) => producer.next_chunk(Some(std::mem::take(&mut self.out)))?,
+            Source::Thread(rx, _) => match rx.recv() {
                 Ok(Ok(chunk)) => chunk,
                 Ok(Err(e)) => {
                     self.source = Source::Failed(e.kind(), e.to_string());
@@ -393,12 +425,43 @@ impl<R: Read> BufRead for Decoded<R> {
         if self.out_start == self.out.len() && !self.finished {
             self.decode_more()?;
         }
-        Ok(&self.out[self.out_start..])
+        Ok(&self.out.as_bytes()[self.out_start..])
     }
 
     #[inline]
     fn consume(&mut self, amount: usize) {
-        let amount = amount.min(self.out.len() - self.out_start);
+        let out = std::mem::take(&mut self.out);
+        self.consume_in(out.as_bytes(), amount);
+        self.out = out;
+    }
+}
+
+impl<R: Read> Decoded<R> {
+    /// For a reader that parses the chunks in place: hands it the next chunk in `chunk` (the
+    /// one it held must be consumed whole). False, with `chunk` left empty, at the end.
+    pub(crate) fn load(&mut self, chunk: &mut String) -> io::Result<bool> {
+        chunk.clear();
+        if self.finished {
+            return Ok(false);
+        }
+        self.decode_more()?;
+        std::mem::swap(chunk, &mut self.out);
+        self.out.clear();
+        Ok(true)
+    }
+
+    /// Whether the last chunk has been handed out.
+    pub(crate) fn finished(&self) -> bool {
+        self.finished
+    }
+}
+
+impl<R> Decoded<R> {
+    /// Consumes `amount` bytes of `chunk`, the chunk being consumed (held by the reader
+    /// above, or `out`), from where the last call left off.
+    #[inline]
+    pub(crate) fn consume_in(&mut self, chunk: &[u8], amount: usize) {
+        let amount = amount.min(chunk.len() - self.out_start);
         let end = self.out_start + amount;
         while self
             .breaks_at
@@ -409,7 +472,7 @@ impl<R: Read> BufRead for Decoded<R> {
         }
         self.offset += match self.width {
             Width::Utf8 => amount as u64,
-            _ => self.width_of(&self.out[self.out_start..end]),
+            _ => self.width_of(&chunk[self.out_start..end]),
         };
         self.consumed += amount as u64;
         while let Some(&(at, delta)) = self.corrections.front() {

@@ -6,6 +6,7 @@
 //! master-derived records (taxes, accounts, contacts, items) once the file is done. It holds
 //! one object at a time plus a compact index of masters.
 
+mod lex;
 pub mod map;
 pub mod model;
 pub mod xml;

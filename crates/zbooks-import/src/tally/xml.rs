@@ -9,11 +9,16 @@
 //!
 //! Speed (issue 20; `cargo bench -p zbooks-import --bench tally` against a bare quick-xml
 //! pass): reading and transcoding run in a thread of their own, a bounded number of chunks
-//! ahead of the parser; an element's name, text and children are gathered in stacks shared by
-//! the whole object, so an empty element costs no allocation and a kept one one per part; line
-//! breaks are found once per decoded chunk. Parsing stays in the caller's thread: handing
-//! objects to it from another thread costs more (every node freed by another thread than the
-//! one that made it) than mapping them beside the parser saves, on 2 busy cores.
+//! ahead of the parser (each checked as UTF-8 there, once); the tokenizer ([`super::lex`])
+//! reads the events in place from those chunks, exactly as quick-xml's buffered reader did
+//! (which the tests keep as the reference) without copying each; text of blanks is read past
+//! without a round trip; an element's name, text and children are gathered in stacks shared by
+//! the whole object, so an empty element costs no allocation and a kept one one per part (its
+//! tag is shared with every node of that tag); line breaks are found once per decoded chunk.
+//! Parsing stays in the caller's thread: handing objects to it from another thread costs more
+//! (every node freed by another thread than the one that made it) than mapping them beside the
+//! parser saves, on 2 busy cores; so did tokenizing in the reading thread and handing the
+//! events over in batches, one per chunk (tried for issue 20: more CPU, no faster).
 //!
 //! Nothing is lost in silence: a byte that is not valid in the file's encoding is read as
 //! U+FFFD; the object it fell in is handed out with a warning naming the byte offset when the
@@ -28,12 +33,15 @@ use std::sync::Arc;
 
 use quick_xml::events::Event;
 
+use super::lex::{self, Bytes, Lexer};
 use crate::decode::{Decoded, Replacement};
 pub use crate::decode::{Sniffed, sniff};
 use crate::location::Location;
 use crate::problem::{Problem, ProblemKind};
 
-/// Tally objects the reader hands out, wherever they sit in the file.
+/// Tally objects the reader hands out, wherever they sit in the file ([`is_object`] is the
+/// test the reader makes; a unit test holds the two together).
+#[cfg_attr(not(test), expect(dead_code, reason = "the list is_object compiles"))]
 const OBJECTS: &[&str] = &[
     "LEDGER",
     "GROUP",
@@ -43,6 +51,22 @@ const OBJECTS: &[&str] = &[
     "VOUCHER",
     "UNIT",
 ];
+
+/// Whether a tag is one of [`OBJECTS`] (compiled to a switch on the length).
+fn is_object(tag: &str) -> bool {
+    matches!(
+        tag,
+        "LEDGER" | "GROUP" | "STOCKITEM" | "STOCKGROUP" | "VOUCHERTYPE" | "VOUCHER" | "UNIT"
+    )
+}
+
+/// Whether a tag starts with one of [`SKIPPED`]: its first byte is looked at first.
+fn is_skipped(tag: &str) -> bool {
+    let first = tag.as_bytes().first();
+    SKIPPED
+        .iter()
+        .any(|s| s.as_bytes().first() == first && tag.starts_with(s))
+}
 
 /// Elements inside objects that nothing reads and that make up much of an export's bulk.
 const SKIPPED: &[&str] = &["OLDAUDITENTRYIDS.LIST", "UDF:", "IRNQRCODE"];
@@ -135,12 +159,19 @@ const MAX_DEPTH: usize = 200;
 
 type Source = Decoded<Box<dyn Read + Send>>;
 
+#[cfg(test)]
+thread_local! {
+    /// Whether readers made on this thread use quick-xml's reader (the reference the
+    /// tokenizer is compared with) rather than the tokenizer.
+    static QUICK_XML: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// One element of a Tally object: name, attributes, text and children. Whitespace-only
 /// text and empty leaves are dropped as they are read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Node {
-    /// The tag.
-    pub name: Box<str>,
+    /// The tag (shared by the nodes of one reader with the same tag).
+    pub name: Arc<str>,
     /// Attributes, decoded.
     pub attrs: Vec<(Box<str>, String)>,
     /// The text, references resolved (`&#4;` becomes U+0004).
@@ -209,9 +240,23 @@ struct Frame {
     line: u64,
 }
 
+/// Where the events come from.
+enum Reader {
+    /// The tokenizer reading the decoded chunks in place ([`super::lex`]).
+    Lexer(Lexer<Box<dyn Read + Send>>),
+    /// quick-xml's buffered reader, which the tokenizer stands for: the reference the tests
+    /// compare it with.
+    #[cfg(test)]
+    QuickXml(quick_xml::Reader<Source>),
+}
+
 /// The streaming reader of Tally objects.
 pub struct XmlObjects {
-    reader: quick_xml::Reader<Source>,
+    reader: Reader,
+    /// The text the tokenizer's events borrow.
+    bytes: Bytes,
+    /// The buffer quick-xml's events borrow.
+    #[cfg(test)]
     buf: Vec<u8>,
     file: Arc<str>,
     /// Elements open outside any object (the envelope), for truncation messages.
@@ -250,7 +295,9 @@ pub struct XmlObjects {
     /// Objects handed out or named as damaged.
     objects: u64,
     /// The last object read to its end tag: element, label, line.
-    last_read: Option<(Box<str>, Option<String>, u64)>,
+    last_read: Option<(Arc<str>, Option<String>, u64)>,
+    /// The tags of the nodes made so far, each allocated once.
+    tags: rustc_hash::FxHashSet<Arc<str>>,
     /// An envelope without objects is a normal answer (a month without vouchers).
     empty_ok: bool,
 }
@@ -314,16 +361,26 @@ impl XmlObjects {
         let mut head = Cursor::new(prefix);
         head.set_position(bom);
         let rest: Box<dyn Read + Send> = Box::new(head.chain(input));
-        let mut reader =
-            quick_xml::Reader::from_reader(Decoded::threaded(rest, sniffed.encoding, bom));
-        let config = reader.config_mut();
-        config.check_end_names = false;
-        config.allow_dangling_amp = true;
-        config.allow_unmatched_ends = true;
-        config.check_comments = false;
+        let decoded = Decoded::threaded(rest, sniffed.encoding, bom);
+        #[cfg(test)]
+        let reader = if QUICK_XML.get() {
+            let mut reader = quick_xml::Reader::from_reader(decoded);
+            let config = reader.config_mut();
+            config.check_end_names = false;
+            config.allow_dangling_amp = true;
+            config.allow_unmatched_ends = true;
+            config.check_comments = false;
+            Reader::QuickXml(reader)
+        } else {
+            Reader::Lexer(Lexer::new(decoded))
+        };
+        #[cfg(not(test))]
+        let reader = Reader::Lexer(Lexer::new(decoded));
         let mut me = XmlObjects {
             reader,
-            buf: Vec::with_capacity(1 << 12),
+            bytes: Bytes::default(),
+            #[cfg(test)]
+            buf: Vec::new(),
             file,
             outer: Vec::new(),
             outer_overflow: 0,
@@ -347,6 +404,7 @@ impl XmlObjects {
             root: None,
             objects: 0,
             last_read: None,
+            tags: rustc_hash::FxHashSet::default(),
             empty_ok: false,
         };
         if sniffed.encoding == encoding_rs::WINDOWS_1252 {
@@ -370,12 +428,30 @@ impl XmlObjects {
 
     /// The current line (1-based; LF, CRLF and a lone CR each end one).
     pub fn line(&self) -> u64 {
-        self.reader.get_ref().line()
+        self.source().line()
     }
 
     /// The byte offset in the file of what has been read so far.
     pub fn offset(&self) -> u64 {
-        self.reader.get_ref().offset()
+        self.source().offset()
+    }
+
+    /// The decoded stream, consumed to the end of the last event.
+    #[inline]
+    fn source(&self) -> &Source {
+        match &self.reader {
+            Reader::Lexer(lexer) => lexer.source(),
+            #[cfg(test)]
+            Reader::QuickXml(reader) => reader.get_ref(),
+        }
+    }
+
+    fn source_mut(&mut self) -> &mut Source {
+        match &mut self.reader {
+            Reader::Lexer(lexer) => lexer.source_mut(),
+            #[cfg(test)]
+            Reader::QuickXml(reader) => reader.get_mut(),
+        }
     }
 
     /// The last object read to its end, for messages about what follows it.
@@ -442,7 +518,7 @@ impl XmlObjects {
         if self.root.is_none() {
             self.root = Some((name.into(), line));
         }
-        if !self.frames.is_empty() && OBJECTS.contains(&name) {
+        if !self.frames.is_empty() && is_object(name) {
             // Tally objects never nest: the one being built lost its end tag (a stray byte
             // in a tag can do that), and must not swallow the objects that follow.
             let root = self.frame_name(0).to_owned();
@@ -453,7 +529,7 @@ impl XmlObjects {
             self.abandon_object();
         }
         if self.frames.is_empty() {
-            if !OBJECTS.contains(&name) {
+            if !is_object(name) {
                 if !name.is_ascii() {
                     // Tally's tags are ASCII: this one holds a stray byte. If it was an
                     // object's start tag, that object is lost unless it is said.
@@ -480,7 +556,7 @@ impl XmlObjects {
                 }
                 return;
             }
-        } else if self.skipping > 0 || SKIPPED.iter().any(|s| name.starts_with(s)) {
+        } else if self.skipping > 0 || is_skipped(name) {
             // Nothing in a skipped part is imported: a stray byte there loses nothing.
             self.fffd_harmless += count_fffd(e.as_ref());
             if !empty {
@@ -547,6 +623,8 @@ impl XmlObjects {
     fn close(&mut self, name: Option<&str>) {
         if let Some(name) = name
             && !self.frames.is_empty()
+            // The usual end, of the innermost element, is open: no need to look further.
+            && self.frame_name(self.frames.len() - 1) != name
             && self.outer.iter().any(|(n, _)| &**n == name)
             && !self.is_open(name)
         {
@@ -597,6 +675,21 @@ impl XmlObjects {
             }
         }
         self.pop_frame();
+    }
+
+    /// The tag `names[name.0..name.1]`, shared with the nodes made before with it.
+    fn intern(&mut self, name: (usize, usize)) -> Arc<str> {
+        let tag = &self.names[name.0..name.1];
+        if let Some(shared) = self.tags.get(tag) {
+            return Arc::clone(shared);
+        }
+        if self.tags.len() >= 4096 {
+            // Not a Tally export's vocabulary: keep the memory flat all the same.
+            self.tags.clear();
+        }
+        let shared: Arc<str> = Arc::from(tag);
+        self.tags.insert(Arc::clone(&shared));
+        shared
     }
 
     /// The tag of the open element at this depth.
@@ -654,7 +747,7 @@ impl XmlObjects {
                 self.texts[frame.text_start..].to_owned()
             };
             let node = Node {
-                name: self.names[frame.name.0..frame.name.1].into(),
+                name: self.intern(frame.name),
                 attrs: frame.attrs,
                 text,
                 children: self.kids.split_off(frame.children_start),
@@ -676,8 +769,8 @@ impl XmlObjects {
     /// Hands out a whole object, or names it as not imported, with whatever stray bytes
     /// fell in it.
     fn hand_out(&mut self, node: Node) {
-        let end = self.reader.get_ref().position();
-        let found = self.reader.get_mut().take_replacements_before(end);
+        let end = self.source().position();
+        let found = self.source_mut().take_replacements_before(end);
         let (outside, inside): (Vec<Replacement>, Vec<Replacement>) = found
             .into_iter()
             .partition(|r| r.decoded < self.object_start.0);
@@ -832,7 +925,7 @@ impl XmlObjects {
                 message,
             )));
         }
-        let rest = self.reader.get_mut().take_replacements();
+        let rest = self.source_mut().take_replacements();
         self.outside_replacements(&rest);
         if let Some((root, line)) = self.root.clone()
             && self.objects == 0
@@ -861,13 +954,39 @@ impl XmlObjects {
 
     fn step(&mut self) {
         // The event borrows the buffer, not `self`, so handlers may take `&mut self`.
-        let mut buf = std::mem::take(&mut self.buf);
-        buf.clear();
-        let source = self.reader.get_ref();
+        let source = self.source();
         self.event_start = (source.position(), source.offset(), source.line());
-        let event = self.reader.read_event_into(&mut buf);
+        let mut bytes = std::mem::take(&mut self.bytes);
+        #[cfg(test)]
+        let mut buf = std::mem::take(&mut self.buf);
+        let event = match &mut self.reader {
+            Reader::Lexer(lexer) => {
+                // Text of blanks changes nothing (`handle` ignores it): read on without the
+                // round trip, the next event's start where it starts.
+                let tok = loop {
+                    let tok = lexer.token(&mut bytes);
+                    match &tok {
+                        Ok(t) if lex::is_blank(&bytes, t) => {
+                            let source = lexer.source();
+                            self.event_start = (source.position(), source.offset(), source.line());
+                        }
+                        _ => break tok,
+                    }
+                };
+                tok.map(|t| lex::event(&bytes, t))
+            }
+            #[cfg(test)]
+            Reader::QuickXml(reader) => {
+                buf.clear();
+                reader.read_event_into(&mut buf)
+            }
+        };
         self.handle(event);
-        self.buf = buf;
+        self.bytes = bytes;
+        #[cfg(test)]
+        {
+            self.buf = buf;
+        }
     }
 
     fn handle(&mut self, event: quick_xml::Result<Event<'_>>) {
@@ -914,7 +1033,12 @@ impl XmlObjects {
             Ok(Event::Eof) => self.finish(),
             Ok(Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_)) => {}
             Err(err) => {
-                let at = self.reader.buffer_position();
+                // Where the reader stands: the same place twice means it cannot go on.
+                let at = match &self.reader {
+                    Reader::Lexer(lexer) => lexer.source().position(),
+                    #[cfg(test)]
+                    Reader::QuickXml(reader) => reader.buffer_position(),
+                };
                 self.errors += 1;
                 let message = match &err {
                     quick_xml::Error::Io(e) => format!("cannot read the file: {e}"),
@@ -1097,6 +1221,136 @@ mod tests {
             }
         }
         assert!(read > 40, "{read}");
+    }
+
+    /// What both readers make of `xml`, its decoded text cut in chunks of `chunk` bytes:
+    /// the tokenizer's and quick-xml's (the reference), as text.
+    fn both(xml: &[u8], chunk: usize) -> (String, String) {
+        let read = |quick: bool| {
+            QUICK_XML.set(quick);
+            crate::decode::CHUNK.set(chunk);
+            let items = objects(xml);
+            QUICK_XML.set(false);
+            crate::decode::CHUNK.set(1 << 16);
+            format!("{items:#?}")
+        };
+        (read(false), read(true))
+    }
+
+    fn assert_same(xml: &[u8], chunk: usize) {
+        let (lexer, quick) = both(xml, chunk);
+        assert!(
+            lexer == quick,
+            "chunks of {chunk}, input {:?}:\n{}",
+            String::from_utf8_lossy(xml),
+            first_difference(&lexer, &quick)
+        );
+    }
+
+    fn first_difference(a: &str, b: &str) -> String {
+        for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+            if x != y {
+                return format!("line {i}: tokenizer {x:?}, quick-xml {y:?}");
+            }
+        }
+        format!("lengths {} and {}", a.len(), b.len())
+    }
+
+    /// Every construct the reader meets or must reject, well formed or not.
+    const NASTY: &str = "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<!DOCTYPE env [ <!ENTITY a \"x>\"> <!-- c > --> <?p ]?> ]>\n<ENVELOPE><!-- a -- comment - > -->\n <HEADER a='1>2' b=\"<x\">T&amp;C &lt;&gt;&apos;&quot; &#4;&#x41;&#0;&#xZZ;&bogus; & &; &&a;</HEADER>\r<BODY>\n  <DATA><COLLECTION>\n<VOUCHER REMOTEID=\"r&#4;1\" VCHTYPE = 'Sales' ><DATE>20240401</DATE><NARRATION><![CDATA[a <b> ]] c]]></NARRATION>\n<VOUCHERNUMBER>7\r\n</VOUCHERNUMBER ><X.LIST>  </X.LIST><EMPTY/><E2 A=\"1\"/><AMOUNT>-1.00</AMOUNT></VOUCHERX>\n<ALLLEDGERENTRIES.LIST><LEDGERNAME>caf\u{e9} \u{fffd}</LEDGERNAME><OLDAUDITENTRYIDS.LIST><A>1</A></OLDAUDITENTRYIDS.LIST><UDF:X>\u{fffd}</UDF:X></ALLLEDGERENTRIES.LIST></VOUCHER>\n<LEDGER NAME=\"L\"><PARENT>&#4; Primary</PARENT><LEDGER NAME=\"M\"><PARENT>P</PARENT></LEDGER></COLLECTION>\n<GROUP NAME=\"G\"><PARENT>x</PARENT></  >< >text<!x><?a?><? ?><!-y--></GROUP>\n</DATA></BODY></ENVELOPE>\n<!DOCTYPE><!doctypex><![CDAT[ ]]><!-->-->trailing &amp";
+
+    #[test]
+    fn the_tokenizer_reads_as_quick_xml_did_cut_anywhere() {
+        let nasty = NASTY.as_bytes();
+        for chunk in (4..=nasty.len() + 1).chain([1 << 16]) {
+            assert_same(nasty, chunk);
+        }
+        for cut in 0..nasty.len() {
+            assert_same(&nasty[..cut], if cut % 2 == 0 { 7 } else { 1 << 16 });
+        }
+        // Stray bytes in a UTF-8 file, and the same text in UTF-16 and Windows-1252.
+        let mut stray = nasty.to_vec();
+        stray.splice(400..400, [0xE9, 0xC3]);
+        stray.extend_from_slice(b"\xff");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in NASTY.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let plain = NASTY.replace(['\u{feff}', '\u{fffd}'], "?");
+        let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(&plain);
+        for chunk in [4, 5, 9, 31, 64, 1 << 16] {
+            assert_same(&stray, chunk);
+            assert_same(&utf16, chunk);
+            assert_same(&latin, chunk);
+        }
+    }
+
+    #[test]
+    fn the_tokenizer_reads_mutated_input_as_quick_xml_did() {
+        // Small random edits of the nasty document, from the bytes markup is made of.
+        const BYTES: &[u8] = b"<>&;/!?-[]\"'= \r\nDx#4a\xe9";
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed >> 33).unwrap()
+        };
+        for _ in 0..1500 {
+            let mut xml = NASTY.as_bytes().to_vec();
+            for _ in 0..=next() % 6 {
+                let at = next() % xml.len();
+                let byte = BYTES[next() % BYTES.len()];
+                match next() % 3 {
+                    0 => xml[at] = byte,
+                    1 => xml.insert(at, byte),
+                    _ => {
+                        xml.remove(at);
+                    }
+                }
+            }
+            let chunk = [4, 6, 13, 40, 1 << 16][next() % 5];
+            assert_same(&xml, chunk);
+        }
+    }
+
+    #[test]
+    fn the_tokenizer_reads_the_fixtures_as_quick_xml_did() {
+        for fixture in [
+            &include_bytes!("../../fixtures/tally/sample-company.xml")[..],
+            &include_bytes!("../../fixtures/tally/real-daybook-tallyprime.xml")[..],
+        ] {
+            for chunk in [1000, 4093, 1 << 16] {
+                assert_same(fixture, chunk);
+            }
+        }
+    }
+
+    #[test]
+    fn the_object_and_skipped_tests_follow_their_lists() {
+        for tag in OBJECTS
+            .iter()
+            .chain(SKIPPED)
+            .chain(MEANINGFUL)
+            .copied()
+            .chain([
+                "",
+                "U",
+                "UDF",
+                "UDF:X",
+                "LEDGERS",
+                "VOUCHER.LIST",
+                "IRNQRCODES",
+                "OLDAUDITENTRYIDS",
+            ])
+        {
+            assert_eq!(is_object(tag), OBJECTS.contains(&tag), "{tag}");
+            assert_eq!(
+                is_skipped(tag),
+                SKIPPED.iter().any(|s| tag.starts_with(s)),
+                "{tag}"
+            );
+        }
     }
 
     #[test]

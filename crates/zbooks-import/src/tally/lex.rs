@@ -1,0 +1,736 @@
+//! The XML tokenizer under [`XmlObjects`](super::xml::XmlObjects) (issue 20): the events
+//! quick-xml 0.42's buffered reader gives with the configuration the Tally reader uses
+//! (`check_end_names` and `check_comments` off, `allow_dangling_amp`, `allow_unmatched_ends`),
+//! event for event and error for error, with the decoded stream consumed to the same place
+//! after each — but read in place from the decoded chunks, which were checked as UTF-8 once,
+//! when they were decoded. An event that crosses the end of a chunk is gathered in a side
+//! buffer chunk by chunk, each piece looked at by the same rules as quick-xml's (its own
+//! parsers where they are public, a copy of its DOCTYPE scanner where not); every other
+//! event borrows the chunk.
+//!
+//! Comments, declarations, processing instructions and DOCTYPE come out as an empty
+//! [`Event::Comment`]: the reader above ignores all four alike.
+
+use std::io::Read;
+
+use quick_xml::errors::{Error, IllFormedError, SyntaxError};
+use quick_xml::events::{BytesCData, BytesEnd, BytesRef, BytesStart, BytesText, Event};
+use quick_xml::parser::{CommentParser, ElementParser, Parser, PiParser};
+
+use crate::decode::Decoded;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The text events borrow: the chunk being read and, for an event that crosses the end of
+/// a chunk, the event gathered. Kept apart from the [`Lexer`] so that an event can be
+/// handled while the lexer's place in the file is asked for.
+#[derive(Debug, Default)]
+pub(crate) struct Bytes {
+    chunk: String,
+    at: usize,
+    side: String,
+}
+
+/// What the tokenizer expects next (quick-xml's `ParseState`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Init,
+    Text,
+    Ref,
+    Markup,
+    Done,
+}
+
+/// Where an event's text lies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum In {
+    Chunk,
+    Side,
+}
+
+/// An event found, as places in [`Bytes`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Tok {
+    Eof,
+    Text(In, usize, usize),
+    Ref(In, usize, usize),
+    CData(In, usize, usize),
+    Start(In, usize, usize),
+    Empty(In, usize, usize),
+    End(In, usize, usize),
+    Ignored,
+}
+
+/// The tokenizer: the decoded stream and the state between events.
+pub(crate) struct Lexer<R> {
+    src: Decoded<R>,
+    state: State,
+}
+
+impl<R> std::fmt::Debug for Lexer<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexer")
+            .field("src", &self.src)
+            .field("state", &self.state)
+            .finish()
+    }
+}
+
+fn slice(b: &Bytes, within: In, from: usize, to: usize) -> &str {
+    match within {
+        In::Chunk => &b.chunk[from..to],
+        In::Side => &b.side[from..to],
+    }
+}
+
+/// quick-xml's `emit_end`: the name, trailing whitespace trimmed (all of it kept if it is
+/// all whitespace).
+fn end_name(content: &str) -> &str {
+    match content
+        .as_bytes()
+        .iter()
+        .rposition(|&b| !quick_xml::utils::is_whitespace(b))
+    {
+        Some(last) => &content[..=last],
+        None => content,
+    }
+}
+
+/// quick-xml's `name_len`: the length of the tag's name, up to the first XML whitespace
+/// (space, tab, CR, LF). Looks for any byte up to a space first, one comparison a byte.
+#[inline]
+fn name_len(content: &[u8]) -> usize {
+    let mut from = 0;
+    while let Some(i) = content[from..].iter().position(|&b| b <= b' ') {
+        if quick_xml::utils::is_whitespace(content[from + i]) {
+            return from + i;
+        }
+        from += i + 1;
+    }
+    content.len()
+}
+
+impl<R> Lexer<R> {
+    /// Reads from a decoded stream, from its start.
+    pub(crate) fn new(src: Decoded<R>) -> Self {
+        Lexer {
+            src,
+            state: State::Init,
+        }
+    }
+
+    /// The decoded stream, consumed to the end of the last event.
+    pub(crate) fn source(&self) -> &Decoded<R> {
+        &self.src
+    }
+
+    /// The decoded stream, for its replacements.
+    pub(crate) fn source_mut(&mut self) -> &mut Decoded<R> {
+        &mut self.src
+    }
+
+    #[inline]
+    fn consume(&mut self, b: &mut Bytes, amount: usize) {
+        self.src.consume_in(b.chunk.as_bytes(), amount);
+        b.at += amount;
+    }
+
+    /// Moves the rest of the chunk to the end of the side buffer, consumed.
+    fn gather_rest(&mut self, b: &mut Bytes) {
+        let rest = b.chunk.len() - b.at;
+        b.side.push_str(&b.chunk[b.at..]);
+        self.consume(b, rest);
+    }
+
+    /// Moves `amount` bytes of the chunk to the end of the side buffer, consumed.
+    fn gather(&mut self, b: &mut Bytes, amount: usize) {
+        b.side.push_str(&b.chunk[b.at..b.at + amount]);
+        self.consume(b, amount);
+    }
+}
+
+impl<R: Read> Lexer<R> {
+    /// Makes sure the chunk has bytes left, loading the next one when it is consumed (as
+    /// `fill_buf` does); false at the end of the text.
+    #[inline]
+    fn fill(&mut self, b: &mut Bytes) -> Result<bool, Error> {
+        if b.at < b.chunk.len() {
+            return Ok(true);
+        }
+        if self.src.finished() {
+            return Ok(false);
+        }
+        self.src.load(&mut b.chunk).map_err(Error::from)?;
+        b.at = 0;
+        Ok(!b.chunk.is_empty())
+    }
+
+    /// The next event as a token, to be made an event by [`event`].
+    #[inline]
+    pub(crate) fn token(&mut self, b: &mut Bytes) -> Result<Tok, Error> {
+        let tok = self.next_tok(b);
+        match &tok {
+            Err(Error::IllFormed(_)) | Ok(_) => {}
+            Err(_) => self.state = State::Done,
+        }
+        if let Ok(Tok::Eof) = tok {
+            self.state = State::Done;
+        }
+        tok
+    }
+}
+
+/// Whether a token is text of ASCII whitespace only (which the reader above ignores).
+#[inline]
+pub(crate) fn is_blank(b: &Bytes, tok: &Tok) -> bool {
+    match *tok {
+        Tok::Text(w, from, to) => slice(b, w, from, to)
+            .bytes()
+            .all(|c| c.is_ascii_whitespace()),
+        _ => false,
+    }
+}
+
+/// The event a token stands for, borrowing its text from `b`.
+#[inline]
+pub(crate) fn event(b: &Bytes, tok: Tok) -> Event<'_> {
+    {
+        match tok {
+            Tok::Eof => Event::Eof,
+            Tok::Text(w, from, to) => Event::Text(BytesText::from_escaped(slice(b, w, from, to))),
+            Tok::Ref(w, from, to) => Event::GeneralRef(BytesRef::new(slice(b, w, from, to))),
+            Tok::CData(w, from, to) => Event::CData(BytesCData::new(slice(b, w, from, to))),
+            Tok::Start(w, from, to) => {
+                let content = slice(b, w, from, to);
+                Event::Start(BytesStart::from_content(
+                    content,
+                    name_len(content.as_bytes()),
+                ))
+            }
+            Tok::Empty(w, from, to) => {
+                let content = slice(b, w, from, to);
+                Event::Empty(BytesStart::from_content(
+                    content,
+                    name_len(content.as_bytes()),
+                ))
+            }
+            Tok::End(w, from, to) => Event::End(BytesEnd::new(end_name(slice(b, w, from, to)))),
+            Tok::Ignored => Event::Comment(BytesText::from_escaped("")),
+        }
+    }
+}
+
+impl<R: Read> Lexer<R> {
+    fn next_tok(&mut self, b: &mut Bytes) -> Result<Tok, Error> {
+        loop {
+            match self.state {
+                State::Done => return Ok(Tok::Eof),
+                State::Init => {
+                    if self.fill(b)? && b.chunk.as_bytes()[b.at..].starts_with(UTF8_BOM) {
+                        self.consume(b, UTF8_BOM.len());
+                    }
+                    self.state = State::Text;
+                }
+                State::Text => {
+                    if !self.fill(b)? {
+                        return Ok(Tok::Eof);
+                    }
+                    let s = &b.chunk.as_bytes()[b.at..];
+                    match memchr::memchr2(b'<', b'&', s) {
+                        Some(0) => {
+                            self.state = if s[0] == b'<' {
+                                State::Markup
+                            } else {
+                                State::Ref
+                            };
+                        }
+                        Some(i) => {
+                            self.state = if s[i] == b'<' {
+                                State::Markup
+                            } else {
+                                State::Ref
+                            };
+                            let from = b.at;
+                            self.consume(b, i);
+                            return Ok(Tok::Text(In::Chunk, from, from + i));
+                        }
+                        None => return self.long_text(b),
+                    }
+                }
+                State::Ref => return self.reference(b),
+                State::Markup => {
+                    self.state = State::Text;
+                    return self.markup(b);
+                }
+            }
+        }
+    }
+
+    /// Text that runs past the end of the chunk.
+    #[cold]
+    fn long_text(&mut self, b: &mut Bytes) -> Result<Tok, Error> {
+        b.side.clear();
+        self.gather_rest(b);
+        loop {
+            if !self.fill(b)? {
+                self.state = State::Done;
+                return Ok(Tok::Text(In::Side, 0, b.side.len()));
+            }
+            let s = &b.chunk.as_bytes()[b.at..];
+            if let Some(i) = memchr::memchr2(b'<', b'&', s) {
+                self.state = if s[i] == b'<' {
+                    State::Markup
+                } else {
+                    State::Ref
+                };
+                self.gather(b, i);
+                return Ok(Tok::Text(In::Side, 0, b.side.len()));
+            }
+            self.gather_rest(b);
+        }
+    }
+
+    /// At a `&`: a reference, or a lone `&` read as text.
+    fn reference(&mut self, b: &mut Bytes) -> Result<Tok, Error> {
+        if !self.fill(b)? {
+            self.state = State::Done;
+            return Ok(Tok::Text(In::Chunk, b.at, b.at));
+        }
+        let s = &b.chunk.as_bytes()[b.at..];
+        if let Some(k) = memchr::memchr3(b';', b'&', b'<', &s[1..]) {
+            let i = k + 1;
+            let from = b.at;
+            if s[i] == b';' {
+                self.state = State::Text;
+                self.consume(b, i + 1);
+                return Ok(Tok::Ref(In::Chunk, from + 1, from + i));
+            }
+            self.state = if s[i] == b'&' {
+                State::Ref
+            } else {
+                State::Markup
+            };
+            self.consume(b, i);
+            return Ok(Tok::Text(In::Chunk, from, from + i));
+        }
+        b.side.clear();
+        self.gather_rest(b);
+        loop {
+            if !self.fill(b)? {
+                self.state = State::Done;
+                return Ok(Tok::Text(In::Side, 0, b.side.len()));
+            }
+            let s = &b.chunk.as_bytes()[b.at..];
+            match memchr::memchr3(b';', b'&', b'<', s) {
+                Some(i) if s[i] == b';' => {
+                    self.state = State::Text;
+                    self.gather(b, i + 1);
+                    return Ok(Tok::Ref(In::Side, 1, b.side.len() - 1));
+                }
+                Some(i) => {
+                    self.state = if s[i] == b'&' {
+                        State::Ref
+                    } else {
+                        State::Markup
+                    };
+                    self.gather(b, i);
+                    return Ok(Tok::Text(In::Side, 0, b.side.len()));
+                }
+                None => self.gather_rest(b),
+            }
+        }
+    }
+
+    /// At a `<`.
+    fn markup(&mut self, b: &mut Bytes) -> Result<Tok, Error> {
+        let start = b.at;
+        self.consume(b, 1);
+        let gathered = b.at == b.chunk.len();
+        if gathered {
+            b.side.clear();
+            b.side.push('<');
+        }
+        if !self.fill(b)? {
+            return Err(Error::Syntax(SyntaxError::UnclosedTag));
+        }
+        match b.chunk.as_bytes()[b.at] {
+            b'!' => self.bang(b, start, gathered),
+            b'?' => {
+                let mut parser = PiParser(false);
+                let (within, from, to) = self.until(b, start, gathered, &mut parser)?;
+                if to - from > 3 {
+                    Ok(Tok::Ignored)
+                } else {
+                    let token = slice(b, within, from, to).as_bytes();
+                    Err(Error::Syntax(PiParser(false).eof_error(token)))
+                }
+            }
+            next => {
+                let mut parser = ElementParser::Outside;
+                let (within, from, to) = self.until(b, start, gathered, &mut parser)?;
+                let token = slice(b, within, from, to).as_bytes();
+                if next == b'/' {
+                    Ok(Tok::End(within, from + 2, to - 1))
+                } else if token[1..].ends_with(b"/>") {
+                    Ok(Tok::Empty(within, from + 1, to - 2))
+                } else {
+                    Ok(Tok::Start(within, from + 1, to - 1))
+                }
+            }
+        }
+    }
+
+    /// Reads to the end `parser` finds, from the byte after the `<` at `start` (or in the
+    /// side buffer if `gathered`): the token, `<` to `>`.
+    fn until(
+        &mut self,
+        b: &mut Bytes,
+        start: usize,
+        gathered: bool,
+        parser: &mut (impl Parser + Copy),
+    ) -> Result<(In, usize, usize), Error> {
+        if !gathered {
+            if let Some(i) = parser.feed(&b.chunk.as_bytes()[b.at..]) {
+                self.consume(b, i + 1);
+                return Ok((In::Chunk, start, b.at));
+            }
+            b.side.clear();
+            b.side.push('<');
+            self.gather_rest(b);
+            if !self.fill(b)? {
+                return Err(Error::Syntax((*parser).eof_error(b.side.as_bytes())));
+            }
+        }
+        loop {
+            if let Some(i) = parser.feed(&b.chunk.as_bytes()[b.at..]) {
+                self.gather(b, i + 1);
+                return Ok((In::Side, 0, b.side.len()));
+            }
+            self.gather_rest(b);
+            if !self.fill(b)? {
+                return Err(Error::Syntax((*parser).eof_error(b.side.as_bytes())));
+            }
+        }
+    }
+
+    /// At `<!`: a comment, CDATA or DOCTYPE.
+    fn bang(&mut self, b: &mut Bytes, start: usize, gathered: bool) -> Result<Tok, Error> {
+        self.consume(b, 1);
+        let mut side = gathered;
+        if gathered {
+            b.side.push('!');
+        } else if b.at == b.chunk.len() {
+            b.side.clear();
+            b.side.push_str("<!");
+            side = true;
+        }
+        if !self.fill(b)? {
+            return Err(Error::Syntax(SyntaxError::InvalidBangMarkup));
+        }
+        let mut kind = match b.chunk.as_bytes()[b.at] {
+            b'[' => Bang::CData,
+            b'-' => Bang::Comment,
+            b'D' | b'd' => Bang::DocType(Dtd::BeforeInternalSubset(0)),
+            _ => return Err(Error::Syntax(SyntaxError::InvalidBangMarkup)),
+        };
+        if !side {
+            if let Some(i) = kind.feed(b"<!", &b.chunk.as_bytes()[b.at..]) {
+                self.consume(b, i + 1);
+                return emit_bang(kind, In::Chunk, start, b.at, &b.chunk[start..b.at]);
+            }
+            b.side.clear();
+            b.side.push_str("<!");
+            self.gather_rest(b);
+            if !self.fill(b)? {
+                return Err(Error::Syntax(kind.to_err()));
+            }
+        }
+        loop {
+            if let Some(i) = kind.feed(b.side.as_bytes(), &b.chunk.as_bytes()[b.at..]) {
+                self.gather(b, i + 1);
+                return emit_bang(kind, In::Side, 0, b.side.len(), &b.side);
+            }
+            self.gather_rest(b);
+            if !self.fill(b)? {
+                return Err(Error::Syntax(kind.to_err()));
+            }
+        }
+    }
+}
+
+/// quick-xml's `emit_bang`, for a token `<!` to `>`.
+fn emit_bang(kind: Bang, within: In, from: usize, to: usize, token: &str) -> Result<Tok, Error> {
+    let bytes = token.as_bytes();
+    match kind {
+        Bang::Comment if bytes.starts_with(b"<!--") => Ok(Tok::Ignored),
+        Bang::CData if bytes.starts_with(b"<![CDATA[") => Ok(Tok::CData(within, from + 9, to - 3)),
+        Bang::DocType(Dtd::Finished)
+            if bytes.len() >= 9 && bytes[..9].eq_ignore_ascii_case(b"<!DOCTYPE") =>
+        {
+            if bytes[9..bytes.len() - 1]
+                .iter()
+                .all(|&b| quick_xml::utils::is_whitespace(b))
+            {
+                Err(Error::IllFormed(IllFormedError::MissingDoctypeName))
+            } else {
+                Ok(Tok::Ignored)
+            }
+        }
+        _ => Err(Error::Syntax(kind.to_err())),
+    }
+}
+
+/// quick-xml's `BangType`: what follows `<!`, and how its end is found.
+#[derive(Clone, Copy, Debug)]
+enum Bang {
+    CData,
+    Comment,
+    DocType(Dtd),
+}
+
+impl Bang {
+    /// quick-xml's `BangType::feed`: where the `>` ending the markup is in `chunk`, given
+    /// what was gathered before it (`buf`, from `<!`).
+    fn feed(&mut self, buf: &[u8], chunk: &[u8]) -> Option<usize> {
+        match self {
+            Self::Comment => {
+                for i in memchr::memchr_iter(b'>', chunk) {
+                    if buf.len() + i > 5 {
+                        if chunk[..i].ends_with(b"--") {
+                            return Some(i);
+                        }
+                        if i == 1 && buf.ends_with(b"-") && chunk[0] == b'-' {
+                            return Some(i);
+                        }
+                        if i == 0 && buf.ends_with(b"--") {
+                            return Some(i);
+                        }
+                    }
+                }
+            }
+            Self::CData => {
+                for i in memchr::memchr_iter(b'>', chunk) {
+                    if chunk[..i].ends_with(b"]]") {
+                        return Some(i);
+                    }
+                    if i == 1 && buf.ends_with(b"]") && chunk[0] == b']' {
+                        return Some(i);
+                    }
+                    if i == 0 && buf.ends_with(b"]]") {
+                        return Some(i);
+                    }
+                }
+            }
+            Self::DocType(parser) => return parser.feed(buf, chunk),
+        }
+        None
+    }
+
+    const fn to_err(self) -> SyntaxError {
+        match self {
+            Self::CData => SyntaxError::UnclosedCData,
+            Self::Comment => SyntaxError::UnclosedComment,
+            Self::DocType(_) => SyntaxError::UnclosedDoctype,
+        }
+    }
+}
+
+/// quick-xml's `DtdParser` (crate-private there): skips a DOCTYPE to its `>`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Dtd {
+    BeforeInternalSubset(u8),
+    InsideOfInternalSubset,
+    AfterInternalSubset,
+    InComment(CommentParser),
+    InPi(PiParser),
+    InElementDecl,
+    InQuoteSensitive(ElementParser),
+    UndecidedMarkup(usize),
+    Finished,
+}
+
+impl Dtd {
+    fn feed(&mut self, buf: &[u8], chunk: &[u8]) -> Option<usize> {
+        let mut cur = chunk;
+        while !cur.is_empty() {
+            match *self {
+                Self::BeforeInternalSubset(0) => {
+                    if let Some(i) = cur
+                        .iter()
+                        .position(|&b| matches!(b, b'\'' | b'"' | b'[' | b'>'))
+                    {
+                        match cur[i] {
+                            b'\'' | b'"' => {
+                                *self = Self::BeforeInternalSubset(cur[i]);
+                                cur = &cur[i + 1..];
+                                continue;
+                            }
+                            b'[' => {
+                                *self = Self::InsideOfInternalSubset;
+                                cur = &cur[i + 1..];
+                                continue;
+                            }
+                            _ => {
+                                *self = Self::Finished;
+                                return Some(chunk.len() - cur.len() + i);
+                            }
+                        }
+                    }
+                    break;
+                }
+                Self::BeforeInternalSubset(quote) => {
+                    if let Some(i) = memchr::memchr(quote, cur) {
+                        *self = Self::BeforeInternalSubset(0);
+                        cur = &cur[i + 1..];
+                        continue;
+                    }
+                    break;
+                }
+                Self::InsideOfInternalSubset => {
+                    if let Some(i) = memchr::memchr2(b']', b'<', cur) {
+                        if cur[i] == b']' {
+                            *self = Self::AfterInternalSubset;
+                            cur = &cur[i + 1..];
+                            continue;
+                        }
+                        if let Some(skip) = self.switch(&cur[i + 1..]) {
+                            cur = &cur[i + 1 + skip..];
+                            continue;
+                        }
+                        let skipped = cur.len() - i - 1;
+                        if skipped >= 9 {
+                            cur = &cur[i + 1..];
+                            *self = Self::InElementDecl;
+                            continue;
+                        }
+                        *self = Self::UndecidedMarkup(skipped);
+                    }
+                    break;
+                }
+                Self::AfterInternalSubset => {
+                    if let Some(i) = memchr::memchr(b'>', cur) {
+                        *self = Self::Finished;
+                        return Some(chunk.len() - cur.len() + i);
+                    }
+                    break;
+                }
+                Self::InComment(ref mut parser) => {
+                    if let Some(i) = parser.feed(cur) {
+                        *self = Self::InsideOfInternalSubset;
+                        cur = &cur[i..];
+                        continue;
+                    }
+                    break;
+                }
+                Self::InPi(ref mut parser) => {
+                    if let Some(i) = parser.feed(cur) {
+                        *self = Self::InsideOfInternalSubset;
+                        cur = &cur[i..];
+                        continue;
+                    }
+                    break;
+                }
+                Self::InElementDecl => {
+                    if let Some(i) = memchr::memchr(b'>', cur) {
+                        *self = Self::InsideOfInternalSubset;
+                        cur = &cur[i + 1..];
+                        continue;
+                    }
+                    break;
+                }
+                Self::InQuoteSensitive(ref mut parser) => {
+                    if let Some(i) = parser.feed(cur) {
+                        *self = Self::InsideOfInternalSubset;
+                        cur = &cur[i..];
+                        continue;
+                    }
+                    break;
+                }
+                Self::UndecidedMarkup(skipped) => {
+                    let mut bytes = [0u8; 9];
+                    bytes[..skipped].copy_from_slice(&buf[buf.len() - skipped..]);
+                    let end = bytes.len().min(skipped + cur.len());
+                    bytes[skipped..end].copy_from_slice(&cur[..end - skipped]);
+                    if let Some(skip) = self.switch(&bytes[..end]) {
+                        cur = &cur[skip - skipped..];
+                        continue;
+                    }
+                    if end == bytes.len() {
+                        cur = &cur[end - skipped..];
+                        *self = Self::InElementDecl;
+                        continue;
+                    }
+                    *self = Self::UndecidedMarkup(skipped + cur.len());
+                    break;
+                }
+                Self::Finished => break,
+            }
+        }
+        None
+    }
+
+    fn switch(&mut self, markup: &[u8]) -> Option<usize> {
+        match markup {
+            [b'?', ..] => {
+                *self = Self::InPi(PiParser(false));
+                Some(1)
+            }
+            [b'!', b'-', b'-', ..] => {
+                *self = Self::InComment(CommentParser::Seen0);
+                Some(3)
+            }
+            [b'!', b'E', b'L', b'E', b'M', b'E', b'N', b'T', ..] => {
+                *self = Self::InElementDecl;
+                Some(8)
+            }
+            [b'!', b'E', b'N', b'T', b'I', b'T', b'Y', ..] => {
+                *self = Self::InQuoteSensitive(ElementParser::Outside);
+                Some(7)
+            }
+            [b'!', b'A', b'T', b'T', b'L', b'I', b'S', b'T', ..] => {
+                *self = Self::InQuoteSensitive(ElementParser::Outside);
+                Some(8)
+            }
+            [b'!', b'N', b'O', b'T', b'A', b'T', b'I', b'O', b'N', ..] => {
+                *self = Self::InQuoteSensitive(ElementParser::Outside);
+                Some(9)
+            }
+            _ => {
+                if let Some(i) = memchr::memchr(b'>', markup) {
+                    *self = Self::InsideOfInternalSubset;
+                    Some(i + 1)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn name_len_is_quick_xmls() {
+        for content in [
+            "",
+            "A",
+            "ABC",
+            "A B",
+            "A\tB",
+            "A\rB",
+            "A\nB",
+            "\u{4}A B",
+            "A\u{4}\u{1f} B",
+            " A",
+            "A\u{0}",
+            "LEDGER NAME=\"x\"",
+            "\u{fffd}X\u{c}Y\tZ",
+        ] {
+            assert_eq!(
+                super::name_len(content.as_bytes()),
+                quick_xml::utils::name_len(content.as_bytes()),
+                "{content:?}"
+            );
+        }
+    }
+}
