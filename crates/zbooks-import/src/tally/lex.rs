@@ -4,9 +4,9 @@
 //! event for event and error for error, with the decoded stream consumed to the same place
 //! after each — but read in place from the decoded chunks, which were checked as UTF-8 once,
 //! when they were decoded. An event that crosses the end of a chunk is gathered in a side
-//! buffer chunk by chunk, each piece looked at by the same rules as quick-xml's (its own
-//! parsers where they are public, a copy of its DOCTYPE scanner where not); every other
-//! event borrows the chunk.
+//! buffer chunk by chunk: elements and processing instructions through quick-xml's own public
+//! parsers, comments, CDATA and DOCTYPE by small state machines of XML's grammar written
+//! here; every other event borrows the chunk.
 //!
 //! Comments, declarations, processing instructions and DOCTYPE come out as an empty
 //! [`Event::Comment`]: the reader above ignores all four alike.
@@ -15,7 +15,7 @@ use std::io::Read;
 
 use quick_xml::errors::{Error, IllFormedError, SyntaxError};
 use quick_xml::events::{BytesCData, BytesEnd, BytesRef, BytesStart, BytesText, Event};
-use quick_xml::parser::{CommentParser, ElementParser, Parser, PiParser};
+use quick_xml::parser::{ElementParser, Parser, PiParser};
 
 use crate::decode::Decoded;
 
@@ -31,7 +31,7 @@ pub(crate) struct Bytes {
     side: String,
 }
 
-/// What the tokenizer expects next (quick-xml's `ParseState`).
+/// What the tokenizer expects next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
     Init,
@@ -83,8 +83,8 @@ fn slice(b: &Bytes, within: In, from: usize, to: usize) -> &str {
     }
 }
 
-/// quick-xml's `emit_end`: the name, trailing whitespace trimmed (all of it kept if it is
-/// all whitespace).
+/// An end tag's name as quick-xml reports it: trailing whitespace trimmed (all of it kept if
+/// it is all whitespace).
 fn end_name(content: &str) -> &str {
     match content
         .as_bytes()
@@ -96,7 +96,7 @@ fn end_name(content: &str) -> &str {
     }
 }
 
-/// quick-xml's `name_len`: the length of the tag's name, up to the first XML whitespace
+/// The length of a tag's name as quick-xml counts it: up to the first XML whitespace
 /// (space, tab, CR, LF). Looks for any byte up to a space first, one comparison a byte.
 #[inline]
 fn name_len(content: &[u8]) -> usize {
@@ -428,9 +428,9 @@ impl<R: Read> Lexer<R> {
             return Err(Error::Syntax(SyntaxError::InvalidBangMarkup));
         }
         let mut kind = match b.chunk.as_bytes()[b.at] {
-            b'[' => Bang::CData,
-            b'-' => Bang::Comment,
-            b'D' | b'd' => Bang::DocType(Dtd::BeforeInternalSubset(0)),
+            b'[' => Bang::CData { brackets: 0 },
+            b'-' => Bang::Comment { read: 0, dashes: 0 },
+            b'D' | b'd' => Bang::DocType(Dtd::Head(0)),
             _ => return Err(Error::Syntax(SyntaxError::InvalidBangMarkup)),
         };
         if !side {
@@ -458,12 +458,14 @@ impl<R: Read> Lexer<R> {
     }
 }
 
-/// quick-xml's `emit_bang`, for a token `<!` to `>`.
+/// The event of a token `<!` to `>`, and the errors quick-xml gives for a malformed one.
 fn emit_bang(kind: Bang, within: In, from: usize, to: usize, token: &str) -> Result<Tok, Error> {
     let bytes = token.as_bytes();
     match kind {
-        Bang::Comment if bytes.starts_with(b"<!--") => Ok(Tok::Ignored),
-        Bang::CData if bytes.starts_with(b"<![CDATA[") => Ok(Tok::CData(within, from + 9, to - 3)),
+        Bang::Comment { .. } if bytes.starts_with(b"<!--") => Ok(Tok::Ignored),
+        Bang::CData { .. } if bytes.starts_with(b"<![CDATA[") => {
+            Ok(Tok::CData(within, from + 9, to - 3))
+        }
         Bang::DocType(Dtd::Finished)
             if bytes.len() >= 9 && bytes[..9].eq_ignore_ascii_case(b"<!DOCTYPE") =>
         {
@@ -480,230 +482,161 @@ fn emit_bang(kind: Bang, within: In, from: usize, to: usize, token: &str) -> Res
     }
 }
 
-/// quick-xml's `BangType`: what follows `<!`, and how its end is found.
+/// What follows `<!`, and where it ends. Each kind reads the bytes after `<!` one at a
+/// time, remembering what it needs of the ones before, so a token split over chunks ends at
+/// the same `>` as a whole one.
 #[derive(Clone, Copy, Debug)]
 enum Bang {
-    CData,
-    Comment,
+    /// `<![CDATA[ ... ]]>`: the closing brackets seen just before (up to 2).
+    CData {
+        brackets: u8,
+    },
+    /// `<!-- ... -->`: the bytes read after `<!`, and the dashes just before (up to 2).
+    Comment {
+        read: usize,
+        dashes: u8,
+    },
     DocType(Dtd),
 }
 
 impl Bang {
-    /// quick-xml's `BangType::feed`: where the `>` ending the markup is in `chunk`, given
-    /// what was gathered before it (`buf`, from `<!`).
-    fn feed(&mut self, buf: &[u8], chunk: &[u8]) -> Option<usize> {
-        match self {
-            Self::Comment => {
-                for i in memchr::memchr_iter(b'>', chunk) {
-                    if buf.len() + i > 5 {
-                        if chunk[..i].ends_with(b"--") {
-                            return Some(i);
-                        }
-                        if i == 1 && buf.ends_with(b"-") && chunk[0] == b'-' {
-                            return Some(i);
-                        }
-                        if i == 0 && buf.ends_with(b"--") {
-                            return Some(i);
-                        }
+    /// Reads the next bytes after `<!` (`_gathered` holds those read before, from `<!`):
+    /// where the `>` ending the markup is in `chunk`, if it is there.
+    fn feed(&mut self, _gathered: &[u8], chunk: &[u8]) -> Option<usize> {
+        for (i, &c) in chunk.iter().enumerate() {
+            match self {
+                Self::CData { brackets } => {
+                    if c == b'>' && *brackets == 2 {
+                        return Some(i);
                     }
+                    *brackets = if c == b']' { (*brackets + 1).min(2) } else { 0 };
                 }
-            }
-            Self::CData => {
-                for i in memchr::memchr_iter(b'>', chunk) {
-                    if chunk[..i].ends_with(b"]]") {
+                Self::Comment { read, dashes } => {
+                    // `<!--`, then `-->` after it: the dashes of the two may not overlap, so
+                    // the `>` comes four bytes after `<!` at the soonest (`<!---->`).
+                    if c == b'>' && *dashes == 2 && *read >= 4 {
                         return Some(i);
                     }
-                    if i == 1 && buf.ends_with(b"]") && chunk[0] == b']' {
-                        return Some(i);
-                    }
-                    if i == 0 && buf.ends_with(b"]]") {
+                    *read += 1;
+                    *dashes = if c == b'-' { (*dashes + 1).min(2) } else { 0 };
+                }
+                Self::DocType(dtd) => {
+                    if dtd.step(c) {
                         return Some(i);
                     }
                 }
             }
-            Self::DocType(parser) => return parser.feed(buf, chunk),
         }
         None
     }
 
     const fn to_err(self) -> SyntaxError {
         match self {
-            Self::CData => SyntaxError::UnclosedCData,
-            Self::Comment => SyntaxError::UnclosedComment,
+            Self::CData { .. } => SyntaxError::UnclosedCData,
+            Self::Comment { .. } => SyntaxError::UnclosedComment,
             Self::DocType(_) => SyntaxError::UnclosedDoctype,
         }
     }
 }
 
-/// quick-xml's `DtdParser` (crate-private there): skips a DOCTYPE to its `>`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Where a document type declaration ends (XML 1.0 §2.8): at the first `>` that is not in
+/// a quoted literal of its head, nor inside its internal subset `[...]`. In the subset,
+/// comments and processing instructions may hold `>` and `]`, and so may the quoted literals
+/// of the declarations that have them (`ENTITY`, `ATTLIST`, `NOTATION`); any other markup
+/// (`ELEMENT`, or what is not a declaration) ends at its first `>`. Nothing of it is kept:
+/// Tally never writes one, and the reader skips it whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Dtd {
-    BeforeInternalSubset(u8),
-    InsideOfInternalSubset,
-    AfterInternalSubset,
-    InComment(CommentParser),
-    InPi(PiParser),
-    InElementDecl,
-    InQuoteSensitive(ElementParser),
-    UndecidedMarkup(usize),
+    /// Before the internal subset; the quote of the literal it is in, or 0.
+    Head(u8),
+    /// In the internal subset, between declarations.
+    Subset,
+    /// After `<` in the subset.
+    Lt,
+    /// After `<!`.
+    LtBang,
+    /// After `<!-`.
+    LtBangDash,
+    /// After `<!` and the first `len` bytes of a declaration's keyword.
+    Keyword { len: u8, bytes: [u8; 8] },
+    /// In a comment: the dashes just read (up to 2).
+    Comment(u8),
+    /// In a processing instruction: whether a `?` was just read.
+    Pi(bool),
+    /// In a declaration with quoted literals: the quote of the literal it is in, or 0.
+    Quoted(u8),
+    /// In any other markup.
+    Plain,
+    /// After the subset's `]`.
+    Tail,
+    /// The `>` was read.
     Finished,
 }
 
-impl Dtd {
-    fn feed(&mut self, buf: &[u8], chunk: &[u8]) -> Option<usize> {
-        let mut cur = chunk;
-        while !cur.is_empty() {
-            match *self {
-                Self::BeforeInternalSubset(0) => {
-                    if let Some(i) = cur
-                        .iter()
-                        .position(|&b| matches!(b, b'\'' | b'"' | b'[' | b'>'))
-                    {
-                        match cur[i] {
-                            b'\'' | b'"' => {
-                                *self = Self::BeforeInternalSubset(cur[i]);
-                                cur = &cur[i + 1..];
-                                continue;
-                            }
-                            b'[' => {
-                                *self = Self::InsideOfInternalSubset;
-                                cur = &cur[i + 1..];
-                                continue;
-                            }
-                            _ => {
-                                *self = Self::Finished;
-                                return Some(chunk.len() - cur.len() + i);
-                            }
-                        }
-                    }
-                    break;
-                }
-                Self::BeforeInternalSubset(quote) => {
-                    if let Some(i) = memchr::memchr(quote, cur) {
-                        *self = Self::BeforeInternalSubset(0);
-                        cur = &cur[i + 1..];
-                        continue;
-                    }
-                    break;
-                }
-                Self::InsideOfInternalSubset => {
-                    if let Some(i) = memchr::memchr2(b']', b'<', cur) {
-                        if cur[i] == b']' {
-                            *self = Self::AfterInternalSubset;
-                            cur = &cur[i + 1..];
-                            continue;
-                        }
-                        if let Some(skip) = self.switch(&cur[i + 1..]) {
-                            cur = &cur[i + 1 + skip..];
-                            continue;
-                        }
-                        let skipped = cur.len() - i - 1;
-                        if skipped >= 9 {
-                            cur = &cur[i + 1..];
-                            *self = Self::InElementDecl;
-                            continue;
-                        }
-                        *self = Self::UndecidedMarkup(skipped);
-                    }
-                    break;
-                }
-                Self::AfterInternalSubset => {
-                    if let Some(i) = memchr::memchr(b'>', cur) {
-                        *self = Self::Finished;
-                        return Some(chunk.len() - cur.len() + i);
-                    }
-                    break;
-                }
-                Self::InComment(ref mut parser) => {
-                    if let Some(i) = parser.feed(cur) {
-                        *self = Self::InsideOfInternalSubset;
-                        cur = &cur[i..];
-                        continue;
-                    }
-                    break;
-                }
-                Self::InPi(ref mut parser) => {
-                    if let Some(i) = parser.feed(cur) {
-                        *self = Self::InsideOfInternalSubset;
-                        cur = &cur[i..];
-                        continue;
-                    }
-                    break;
-                }
-                Self::InElementDecl => {
-                    if let Some(i) = memchr::memchr(b'>', cur) {
-                        *self = Self::InsideOfInternalSubset;
-                        cur = &cur[i + 1..];
-                        continue;
-                    }
-                    break;
-                }
-                Self::InQuoteSensitive(ref mut parser) => {
-                    if let Some(i) = parser.feed(cur) {
-                        *self = Self::InsideOfInternalSubset;
-                        cur = &cur[i..];
-                        continue;
-                    }
-                    break;
-                }
-                Self::UndecidedMarkup(skipped) => {
-                    let mut bytes = [0u8; 9];
-                    bytes[..skipped].copy_from_slice(&buf[buf.len() - skipped..]);
-                    let end = bytes.len().min(skipped + cur.len());
-                    bytes[skipped..end].copy_from_slice(&cur[..end - skipped]);
-                    if let Some(skip) = self.switch(&bytes[..end]) {
-                        cur = &cur[skip - skipped..];
-                        continue;
-                    }
-                    if end == bytes.len() {
-                        cur = &cur[end - skipped..];
-                        *self = Self::InElementDecl;
-                        continue;
-                    }
-                    *self = Self::UndecidedMarkup(skipped + cur.len());
-                    break;
-                }
-                Self::Finished => break,
-            }
-        }
-        None
-    }
+/// The declarations whose quoted literals may hold `>`.
+const QUOTED: [&[u8]; 3] = [b"ENTITY", b"ATTLIST", b"NOTATION"];
+/// The declaration without literals.
+const PLAIN: &[u8] = b"ELEMENT";
 
-    fn switch(&mut self, markup: &[u8]) -> Option<usize> {
-        match markup {
-            [b'?', ..] => {
-                *self = Self::InPi(PiParser(false));
-                Some(1)
+impl Dtd {
+    /// Reads one byte; `true` when it is the `>` that ends the declaration.
+    fn step(&mut self, c: u8) -> bool {
+        *self = match (*self, c) {
+            (Self::Head(0) | Self::Tail, b'>') => {
+                *self = Self::Finished;
+                return true;
             }
-            [b'!', b'-', b'-', ..] => {
-                *self = Self::InComment(CommentParser::Seen0);
-                Some(3)
+            (Self::Head(0), b'"' | b'\'') => Self::Head(c),
+            (Self::Head(0), b'[') => Self::Subset,
+            (Self::Head(q), _) if q != 0 && c == q => Self::Head(0),
+            (Self::Subset, b']') => Self::Tail,
+            (Self::Subset, b'<') => Self::Lt,
+            (Self::Lt, b'?') => Self::Pi(false),
+            (Self::Lt, b'!') => Self::LtBang,
+            (Self::LtBang, b'-') => Self::LtBangDash,
+            (Self::LtBangDash, b'-') => Self::Comment(0),
+            (Self::LtBang, _) => {
+                *self = Self::Keyword {
+                    len: 0,
+                    bytes: [0; 8],
+                };
+                return self.step(c);
             }
-            [b'!', b'E', b'L', b'E', b'M', b'E', b'N', b'T', ..] => {
-                *self = Self::InElementDecl;
-                Some(8)
-            }
-            [b'!', b'E', b'N', b'T', b'I', b'T', b'Y', ..] => {
-                *self = Self::InQuoteSensitive(ElementParser::Outside);
-                Some(7)
-            }
-            [b'!', b'A', b'T', b'T', b'L', b'I', b'S', b'T', ..] => {
-                *self = Self::InQuoteSensitive(ElementParser::Outside);
-                Some(8)
-            }
-            [b'!', b'N', b'O', b'T', b'A', b'T', b'I', b'O', b'N', ..] => {
-                *self = Self::InQuoteSensitive(ElementParser::Outside);
-                Some(9)
-            }
-            _ => {
-                if let Some(i) = memchr::memchr(b'>', markup) {
-                    *self = Self::InsideOfInternalSubset;
-                    Some(i + 1)
+            (Self::Keyword { len, mut bytes }, _) => {
+                let len = usize::from(len);
+                bytes[len] = c;
+                let read = &bytes[..=len];
+                if QUOTED.contains(&read) {
+                    Self::Quoted(0)
+                } else if read == PLAIN {
+                    Self::Plain
+                } else if QUOTED.iter().chain([&PLAIN]).any(|k| k.starts_with(read)) {
+                    // At most 7 bytes: no keyword is longer than 8, and 8 would have matched.
+                    Self::Keyword {
+                        len: u8::try_from(len + 1).unwrap_or(7),
+                        bytes,
+                    }
                 } else {
-                    None
+                    *self = Self::Plain;
+                    return self.step(c);
                 }
             }
-        }
+            // Markup that is no declaration, from this byte on.
+            (Self::Lt | Self::LtBangDash, _) => {
+                *self = Self::Plain;
+                return self.step(c);
+            }
+            (Self::Comment(2) | Self::Pi(true) | Self::Quoted(0) | Self::Plain, b'>') => {
+                Self::Subset
+            }
+            (Self::Comment(n), b'-') => Self::Comment((n + 1).min(2)),
+            (Self::Comment(_), _) => Self::Comment(0),
+            (Self::Pi(_), _) => Self::Pi(c == b'?'),
+            (Self::Quoted(0), b'"' | b'\'') => Self::Quoted(c),
+            (Self::Quoted(q), _) if q != 0 && c == q => Self::Quoted(0),
+            (state, _) => state,
+        };
+        false
     }
 }
 
