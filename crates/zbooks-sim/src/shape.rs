@@ -13,8 +13,6 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use crate::store::packed::{self, Entries, Items, Key, RawItem};
-
 /// The documented type of one field.
 #[derive(Debug)]
 pub(crate) enum Shape {
@@ -186,7 +184,7 @@ impl Shape {
     }
 }
 
-fn write_value(value: &Value, out: &mut Vec<u8>) {
+pub(crate) fn write_value(value: &Value, out: &mut Vec<u8>) {
     // Writing JSON values into a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, value);
 }
@@ -219,10 +217,10 @@ struct Written {
     ends: Box<[usize]>,
     /// The length of each field's `"name":`.
     keys: Box<[usize]>,
-    /// For each name of the packed records' dictionary ([`packed::dictionary_names`]): where
-    /// it goes among the fields, times two, plus one when it is one of them (the answer of the
-    /// bisection in [`write_members`], looked up instead).
-    places: Box<[u32]>,
+    /// For each name of the packed records' dictionary ([`set_dictionary`]): where it goes
+    /// among the fields, times two, plus one when it is one of them (the answer of the
+    /// bisection in [`write_members`], looked up instead). Made once the dictionary is set.
+    places: std::sync::OnceLock<Box<[u32]>>,
 }
 
 impl Written {
@@ -234,6 +232,25 @@ impl Written {
     /// `"name":` of field `i`.
     fn key(&self, i: usize) -> &[u8] {
         &self.all[self.starts[i]..self.starts[i] + self.keys[i]]
+    }
+
+    /// [`Written::places`] of these `fields`, once the dictionary is set.
+    fn places(&self, fields: &[(&str, Shape)]) -> Option<&[u32]> {
+        let names = DICTIONARY.get()?;
+        let places = self.places.get_or_init(|| {
+            names
+                .iter()
+                .map(|name| {
+                    let (at, documented) =
+                        match fields.binary_search_by(|(field, _)| order(field, name)) {
+                            Ok(at) => (at, 1),
+                            Err(at) => (at, 0),
+                        };
+                    u32::try_from(at * 2 + documented).unwrap_or(u32::MAX)
+                })
+                .collect()
+        });
+        Some(places)
     }
 }
 
@@ -263,18 +280,8 @@ fn written(fields: &'static [(&'static str, Shape)]) -> &'static Written {
         shape.write_empty(&mut all);
         ends.push(all.len());
     }
-    let places = packed::dictionary_names()
-        .iter()
-        .map(|name| {
-            let (at, documented) = match fields.binary_search_by(|(field, _)| order(field, name)) {
-                Ok(at) => (at, 1),
-                Err(at) => (at, 0),
-            };
-            u32::try_from(at * 2 + documented).unwrap_or(u32::MAX)
-        })
-        .collect();
     let made = Written {
-        places,
+        places: std::sync::OnceLock::new(),
         all: all.into_boxed_slice(),
         starts: starts.into_boxed_slice(),
         ends: ends.into_boxed_slice(),
@@ -307,189 +314,47 @@ fn comma(first: &mut bool, out: &mut Vec<u8>) {
     *first = false;
 }
 
-/// The members an answer sets in element `index` of an array of objects, given the element's
-/// stored entries: (key, value) pairs in key order, each replacing the element's own.
-pub(crate) type Changes<'a> = &'a dyn Fn(usize, Entries<'_>) -> Vec<(&'static str, Value)>;
-
-/// One member of an object being written: a built value, or one read in place from a stored
-/// record (written as its decoded value would be).
-pub(crate) enum Member<'a> {
-    /// A built value.
-    Value(&'a Value),
-    /// A value read in place from a stored record.
-    Raw(RawItem<'a>),
-    /// An array read in place whose object elements get the members `Changes` gives them.
-    Changed(Items<'a>, Changes<'a>),
+/// A key of an object being written: its text, and its place in the packed records'
+/// dictionary ([`set_dictionary`]) when it has one.
+#[derive(Clone, Debug)]
+pub(crate) struct Key<'a> {
+    /// The key.
+    pub(crate) name: Cow<'a, str>,
+    /// Its place among the dictionary's names, when it is a documented name.
+    pub(crate) place: Option<usize>,
 }
 
-impl Member<'_> {
+/// A member's value as [`write_members`] writes it: a built value, or one the store reads in
+/// place (`store::packed::Member`), which this module does not know.
+pub(crate) trait Fit {
+    /// Whether it is null (a documented field then shows its empty value).
+    fn is_null(&self) -> bool;
+    /// Writes it fitted to a documented type, as [`Shape::write_fit`] writes a value.
+    fn write_fit(&self, shape: &Shape, out: &mut Vec<u8>);
+    /// Writes it as it is.
+    fn write_plain(&self, out: &mut Vec<u8>);
+}
+
+impl Fit for &Value {
     fn is_null(&self) -> bool {
-        match self {
-            Member::Value(v) => v.is_null(),
-            Member::Raw(item) => item.is_null(),
-            Member::Changed(..) => false,
-        }
+        Value::is_null(self)
     }
 
     fn write_fit(&self, shape: &Shape, out: &mut Vec<u8>) {
-        match (self, shape) {
-            (Member::Value(v), _) => shape.write_fit(v, out),
-            (Member::Raw(item), _) => shape.write_fit_raw(item, out),
-            (Member::Changed(items, changes), Shape::Arr(inner)) => {
-                out.push(b'[');
-                for (i, item) in items.clone().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    match (&**inner, item) {
-                        (Shape::Obj(fields), RawItem::Object(entries)) => {
-                            let set = changes(i, entries.clone());
-                            write_members(fields, &[], changed(entries, &set), out);
-                        }
-                        (inner, item) => inner.write_fit_raw(&item, out),
-                    }
-                }
-                out.push(b']');
-            }
-            (Member::Changed(..), _) => shape.write_fit(&self.to_value(), out),
-        }
+        shape.write_fit(self, out);
     }
 
     fn write_plain(&self, out: &mut Vec<u8>) {
-        match self {
-            Member::Value(v) => write_value(v, out),
-            Member::Raw(item) => write_raw(item, out),
-            Member::Changed(..) => write_value(&self.to_value(), out),
-        }
+        write_value(self, out);
     }
-
-    /// The value this member writes, built.
-    fn to_value(&self) -> Value {
-        match self {
-            Member::Value(v) => (*v).clone(),
-            Member::Raw(item) => item.to_value(),
-            Member::Changed(items, changes) => Value::Array(
-                items
-                    .clone()
-                    .enumerate()
-                    .map(|(i, item)| match item {
-                        RawItem::Object(entries) => {
-                            let mut map: Map<String, Value> = entries
-                                .clone()
-                                .map(|(key, item)| (key.name.into_owned(), item.to_value()))
-                                .collect();
-                            for (key, value) in changes(i, entries) {
-                                map.insert(key.to_owned(), value);
-                            }
-                            Value::Object(map)
-                        }
-                        item => item.to_value(),
-                    })
-                    .collect(),
-            ),
-        }
-    }
-}
-
-/// The entries of a stored object with `set` (sorted by key) replacing or joining them, in key
-/// order.
-fn changed<'a>(
-    entries: Entries<'a>,
-    set: &'a [(&'static str, Value)],
-) -> impl Iterator<Item = (Key<'a>, Member<'a>)> {
-    let mut rest = entries
-        .filter(|(key, _)| !set.iter().any(|(name, _)| *name == &*key.name))
-        .peekable();
-    let mut made = set.iter().peekable();
-    std::iter::from_fn(move || {
-        let take_made = match (rest.peek(), made.peek()) {
-            (Some((a, _)), Some((b, _))) => *b < &*a.name,
-            (None, Some(_)) => true,
-            (_, None) => false,
-        };
-        if take_made {
-            made.next().map(|(name, value)| {
-                let key = Key {
-                    name: Cow::Borrowed(*name),
-                    place: packed::place_of(name),
-                };
-                (key, Member::Value(value))
-            })
-        } else {
-            rest.next().map(|(key, item)| (key, Member::Raw(item)))
-        }
-    })
-}
-
-/// Writes a value read in place as compact JSON: the bytes its decoded value serializes to.
-fn write_raw(item: &RawItem<'_>, out: &mut Vec<u8>) {
-    match item {
-        RawItem::Built(v) => write_value(v, out),
-        RawItem::Str(s) => write_str(s, out),
-        RawItem::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.clone().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_raw(&item, out);
-            }
-            out.push(b']');
-        }
-        RawItem::Object(entries) => {
-            out.push(b'{');
-            for (i, (key, item)) in entries.clone().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_str(&key.name, out);
-                out.push(b':');
-                write_raw(&item, out);
-            }
-            out.push(b'}');
-        }
-    }
-}
-
-/// A JSON string, escaped as `serde_json` escapes it.
-fn write_str(s: &str, out: &mut Vec<u8>) {
-    let _ = serde_json::to_writer(&mut *out, s);
 }
 
 impl Shape {
-    /// [`Shape::write_fit`] of a value read in place from a stored record: the same bytes as
-    /// `write_fit` of its decoded value.
-    pub(crate) fn write_fit_raw(&self, item: &RawItem<'_>, out: &mut Vec<u8>) {
-        match (self, item) {
-            (_, RawItem::Built(v)) => self.write_fit(v, out),
-            (Shape::Any | Shape::Str, RawItem::Str(s)) => write_str(s, out),
-            (Shape::Any, item) => write_raw(item, out),
-            (Shape::Arr(inner), RawItem::Array(items)) => {
-                out.push(b'[');
-                for (i, item) in items.clone().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    inner.write_fit_raw(&item, out);
-                }
-                out.push(b']');
-            }
-            (Shape::Obj(fields), RawItem::Object(entries)) => write_members(
-                fields,
-                &[],
-                entries.clone().map(|(key, item)| (key, Member::Raw(item))),
-                out,
-            ),
-            // A value of another type than documented: fitted as `write_fit` fits it.
-            (shape, item) => shape.write_fit(&item.to_value(), out),
-        }
-    }
-
     /// Writes a record given as its members in key order, widened to this (object) shape, as
     /// [`Shape::write_record`] writes the record they make up; `None` for another shape.
-    pub(crate) fn write_members<'a>(
+    pub(crate) fn write_members<'a, M: Fit>(
         &self,
-        members: impl Iterator<Item = (Key<'a>, Member<'a>)>,
+        members: impl Iterator<Item = (Key<'a>, M)>,
         out: &mut Vec<u8>,
     ) -> Option<()> {
         match self {
@@ -500,6 +365,17 @@ impl Shape {
             _ => None,
         }
     }
+}
+
+/// The packed records' dictionary of names (`store::packed`), handed over by it when it is
+/// made: a key's place in it stands for a bisection among an object shape's fields. Handed
+/// over rather than read, because the dictionary is made from the shapes of every kind, which
+/// sit above this module. Until it is set, keys are found by bisection.
+static DICTIONARY: std::sync::OnceLock<&'static [&'static str]> = std::sync::OnceLock::new();
+
+/// Sets the dictionary [`Key::place`] refers to (once; later calls change nothing).
+pub(crate) fn set_dictionary(names: &'static [&'static str]) {
+    let _ = DICTIONARY.set(names);
 }
 
 /// The documented fields and the record's other keys, merged in key order (as a
@@ -519,7 +395,7 @@ fn write_object(
                     name: Cow::Borrowed(key.as_str()),
                     place: None,
                 },
-                Member::Value(value),
+                value,
             )
         }),
         out,
@@ -531,13 +407,13 @@ fn write_object(
 /// Both lists are sorted (the shapes by name, the members by key), so one pass over the
 /// members merges them, each key found among the fields by bisection; each run of documented
 /// fields the record lacks is copied from the shape's [`written`] bytes in one piece.
-fn write_members<'a>(
+pub(crate) fn write_members<'a, M: Fit>(
     fields: &'static [(&'static str, Shape)],
     wider: &[(&str, Shape)],
-    members: impl Iterator<Item = (Key<'a>, Member<'a>)>,
+    members: impl Iterator<Item = (Key<'a>, M)>,
     out: &mut Vec<u8>,
 ) {
-    let write_extra = |key: &str, value: &Member<'_>, out: &mut Vec<u8>| match wider
+    let write_extra = |key: &str, value: &M, out: &mut Vec<u8>| match wider
         .binary_search_by(|(name, _)| (*name).cmp(key))
     {
         Ok(i) if !value.is_null() => value.write_fit(&wider[i].1, out),
@@ -550,7 +426,9 @@ fn write_members<'a>(
     // that the record lacks are copied in one run.
     let mut next = 0;
     for (key, value) in members {
-        let place = key.place.and_then(|p| written.places.get(p));
+        let place = key
+            .place
+            .and_then(|p| written.places(fields).and_then(|places| places.get(p)));
         let key = &*key.name;
         let (at, documented) = match place {
             // Where the bisection of the fields from `next` on would end: a name sorting

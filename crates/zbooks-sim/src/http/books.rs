@@ -636,7 +636,7 @@ fn computed_keys(kind: Kind) -> Option<&'static Computed> {
 /// ([`crate::store::ComputedFields`]), so most answers compute none; an invoice's or bill's
 /// lines are read in place too, each with what `render` and `fill_in` set in it.
 fn stored_reply(ctx: &Ctx<'_>, org: &OrgCell, kind: Kind, stored: &Stored) -> Option<Reply> {
-    use crate::shape::Member;
+    use crate::store::packed::Member;
     use std::borrow::Cow;
     let keys = computed_keys(kind)?;
     // What `render` and `fill_in` set in each line (complete::line_item_changes,

@@ -27,7 +27,7 @@ use std::sync::{Arc, OnceLock};
 use serde_json::Value;
 
 use crate::resources::{KIND_COUNT, Kind};
-use crate::shape::Shape;
+use crate::shape::{Fit, Shape, write_members, write_value};
 use crate::store::Record;
 
 const ABSENT: u8 = 0;
@@ -263,8 +263,8 @@ type Places = HashMap<&'static str, usize, rustc_hash::FxBuildHasher>;
 
 /// Every field name the simulator documents (its shapes' keys, nested ones included, and the
 /// indexed fields), each once, in a fixed order; and each name's place in it.
-fn dictionary() -> &'static (Vec<&'static str>, Places) {
-    static DICTIONARY: OnceLock<(Vec<&'static str>, Places)> = OnceLock::new();
+fn dictionary() -> &'static (&'static [&'static str], Places) {
+    static DICTIONARY: OnceLock<(&'static [&'static str], Places)> = OnceLock::new();
     DICTIONARY.get_or_init(|| {
         fn walk(shape: &'static Shape, names: &mut Vec<&'static str>) {
             match shape {
@@ -289,6 +289,9 @@ fn dictionary() -> &'static (Vec<&'static str>, Places) {
         names.sort_unstable();
         names.dedup();
         let places = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        // Made once and kept for the life of the process, like the shapes it is made of.
+        let names: &'static [&'static str] = Box::leak(names.into_boxed_slice());
+        crate::shape::set_dictionary(names);
         (names, places)
     })
 }
@@ -518,18 +521,11 @@ fn get_raw<'a>(bytes: &'a [u8], at: &mut usize) -> RawItem<'a> {
     RawItem::Built(get_value(bytes, at))
 }
 
-/// A key of a stored object: its text, and its place in the dictionary when it has one.
-#[derive(Clone, Debug)]
-pub(crate) struct Key<'a> {
-    /// The key.
-    pub(crate) name: Cow<'a, str>,
-    /// Its place among [`dictionary_names`], when it is a documented name.
-    pub(crate) place: Option<usize>,
-}
+pub(crate) use crate::shape::Key;
 
 /// Every name the packed records write as a place (see the module's documentation), sorted.
 pub(crate) fn dictionary_names() -> &'static [&'static str] {
-    &dictionary().0
+    dictionary().0
 }
 
 /// The place of `name` among [`dictionary_names`].
@@ -632,6 +628,185 @@ impl<'a> Iterator for Entries<'a> {
         self.left = self.left.checked_sub(1)?;
         let key = get_key(self.bytes, &mut self.at);
         Some((key, get_raw(self.bytes, &mut self.at)))
+    }
+}
+
+/// The members an answer sets in element `index` of an array of objects, given the element's
+/// stored entries: (key, value) pairs in key order, each replacing the element's own.
+pub(crate) type Changes<'a> = &'a dyn Fn(usize, Entries<'_>) -> Vec<(&'static str, Value)>;
+
+/// One member of an object being written: a built value, or one read in place from a stored
+/// record (written as its decoded value would be).
+pub(crate) enum Member<'a> {
+    /// A built value.
+    Value(&'a Value),
+    /// A value read in place from a stored record.
+    Raw(RawItem<'a>),
+    /// An array read in place whose object elements get the members `Changes` gives them.
+    Changed(Items<'a>, Changes<'a>),
+}
+
+impl Fit for Member<'_> {
+    fn is_null(&self) -> bool {
+        match self {
+            Member::Value(v) => v.is_null(),
+            Member::Raw(item) => item.is_null(),
+            Member::Changed(..) => false,
+        }
+    }
+
+    fn write_fit(&self, shape: &Shape, out: &mut Vec<u8>) {
+        match (self, shape) {
+            (Member::Value(v), _) => shape.write_fit(v, out),
+            (Member::Raw(item), _) => write_fit_raw(shape, item, out),
+            (Member::Changed(items, changes), Shape::Arr(inner)) => {
+                out.push(b'[');
+                for (i, item) in items.clone().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    match (&**inner, item) {
+                        (Shape::Obj(fields), RawItem::Object(entries)) => {
+                            let set = changes(i, entries.clone());
+                            write_members(fields, &[], changed(entries, &set), out);
+                        }
+                        (inner, item) => write_fit_raw(inner, &item, out),
+                    }
+                }
+                out.push(b']');
+            }
+            (Member::Changed(..), _) => shape.write_fit(&self.to_value(), out),
+        }
+    }
+
+    fn write_plain(&self, out: &mut Vec<u8>) {
+        match self {
+            Member::Value(v) => write_value(v, out),
+            Member::Raw(item) => write_raw(item, out),
+            Member::Changed(..) => write_value(&self.to_value(), out),
+        }
+    }
+}
+
+impl Member<'_> {
+    /// The value this member writes, built.
+    fn to_value(&self) -> Value {
+        match self {
+            Member::Value(v) => (*v).clone(),
+            Member::Raw(item) => item.to_value(),
+            Member::Changed(items, changes) => Value::Array(
+                items
+                    .clone()
+                    .enumerate()
+                    .map(|(i, item)| match item {
+                        RawItem::Object(entries) => {
+                            let mut map: serde_json::Map<String, Value> = entries
+                                .clone()
+                                .map(|(key, item)| (key.name.into_owned(), item.to_value()))
+                                .collect();
+                            for (key, value) in changes(i, entries) {
+                                map.insert(key.to_owned(), value);
+                            }
+                            Value::Object(map)
+                        }
+                        item => item.to_value(),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// The entries of a stored object with `set` (sorted by key) replacing or joining them, in key
+/// order.
+fn changed<'a>(
+    entries: Entries<'a>,
+    set: &'a [(&'static str, Value)],
+) -> impl Iterator<Item = (Key<'a>, Member<'a>)> {
+    let mut rest = entries
+        .filter(|(key, _)| !set.iter().any(|(name, _)| *name == &*key.name))
+        .peekable();
+    let mut made = set.iter().peekable();
+    std::iter::from_fn(move || {
+        let take_made = match (rest.peek(), made.peek()) {
+            (Some((a, _)), Some((b, _))) => *b < &*a.name,
+            (None, Some(_)) => true,
+            (_, None) => false,
+        };
+        if take_made {
+            made.next().map(|(name, value)| {
+                let key = Key {
+                    name: Cow::Borrowed(*name),
+                    place: place_of(name),
+                };
+                (key, Member::Value(value))
+            })
+        } else {
+            rest.next().map(|(key, item)| (key, Member::Raw(item)))
+        }
+    })
+}
+
+/// Writes a value read in place as compact JSON: the bytes its decoded value serializes to.
+fn write_raw(item: &RawItem<'_>, out: &mut Vec<u8>) {
+    match item {
+        RawItem::Built(v) => write_value(v, out),
+        RawItem::Str(s) => write_str(s, out),
+        RawItem::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.clone().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_raw(&item, out);
+            }
+            out.push(b']');
+        }
+        RawItem::Object(entries) => {
+            out.push(b'{');
+            for (i, (key, item)) in entries.clone().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(&key.name, out);
+                out.push(b':');
+                write_raw(&item, out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+/// A JSON string, escaped as `serde_json` escapes it.
+fn write_str(s: &str, out: &mut Vec<u8>) {
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// [`Shape::write_fit`] of a value read in place from a stored record: the same bytes as
+/// `write_fit` of its decoded value.
+pub(crate) fn write_fit_raw(shape: &Shape, item: &RawItem<'_>, out: &mut Vec<u8>) {
+    match (shape, item) {
+        (_, RawItem::Built(v)) => shape.write_fit(v, out),
+        (Shape::Any | Shape::Str, RawItem::Str(s)) => write_str(s, out),
+        (Shape::Any, item) => write_raw(item, out),
+        (Shape::Arr(inner), RawItem::Array(items)) => {
+            out.push(b'[');
+            for (i, item) in items.clone().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_fit_raw(inner, &item, out);
+            }
+            out.push(b']');
+        }
+        (Shape::Obj(fields), RawItem::Object(entries)) => write_members(
+            fields,
+            &[],
+            entries.clone().map(|(key, item)| (key, Member::Raw(item))),
+            out,
+        ),
+        // A value of another type than documented: fitted as `write_fit` fits it.
+        (shape, item) => shape.write_fit(&item.to_value(), out),
     }
 }
 
