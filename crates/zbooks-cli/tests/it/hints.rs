@@ -79,15 +79,19 @@ fn string_literals(src: &str) -> Vec<Literal> {
     while i < toks.len() {
         if is_cfg_test(&toks[i..]) {
             i += 7;
-            // Skip the item: to its `;`, or over its `{ ... }`.
+            // Skip the item, statement, field, variant or match arm: to its `;` or `,`, or
+            // over its `{ ... }`; at the end of the block around it, it ended without either.
             let mut depth = 0usize;
             while i < toks.len() {
                 match &toks[i] {
-                    Tok::Punct(';') if depth == 0 => break,
-                    Tok::Punct('{') => depth += 1,
-                    Tok::Punct('}') => {
-                        depth -= 1;
+                    Tok::Punct(';' | ',') if depth == 0 => break,
+                    Tok::Punct('{' | '(' | '[') => depth += 1,
+                    Tok::Punct('}' | ')' | ']') => {
                         if depth == 0 {
+                            break;
+                        }
+                        depth -= 1;
+                        if depth == 0 && matches!(&toks[i], Tok::Punct('}')) {
                             break;
                         }
                     }
