@@ -371,7 +371,12 @@ pub(crate) struct State {
     /// A line's method and path as written (`raw_buf`) → its endpoint and normalized path:
     /// most logs name a few paths many times, and this skips normalizing them again.
     /// Endpoints are never removed, so an entry stays right; bounded by [`ENDPOINT_CACHE`].
-    endpoint_cache: FxMap<String, CachedPath>,
+    endpoint_cache: FxMap<String, u32>,
+    /// The paths `endpoint_cache` points to.
+    cached_paths: Vec<CachedPath>,
+    /// The cached path of the line being folded; `None` when `label_buf` and `path_buf`
+    /// hold its label and path instead. A path met again is not copied.
+    cur_path: Option<u32>,
     /// What [`PathFacts`] says of `path_buf`.
     path_facts: PathFacts,
     /// Leaves `endpoint_cache` unused: the tests compare the two.
@@ -629,6 +634,8 @@ impl State {
             key_buf: _,
             raw_buf: _,
             endpoint_cache: _,
+            cached_paths: _,
+            cur_path: _,
             path_facts: _,
             path_cache_off: _,
             deferred,
@@ -925,13 +932,13 @@ impl State {
             self.raw_buf.push_str(method);
             self.raw_buf.push('\0');
             self.raw_buf.push_str(path);
-            if let Some(hit) = self.endpoint_cache.get(self.raw_buf.as_str()) {
-                self.label_buf.clone_from(&hit.label);
-                self.path_buf.clear();
-                self.path_buf.push_str(&hit.label[hit.path_at..]);
+            if let Some(&i) = self.endpoint_cache.get(self.raw_buf.as_str()) {
+                let hit = &self.cached_paths[i as usize];
                 self.path_facts = hit.facts;
+                self.cur_path = Some(i);
                 return hit.endpoint;
             }
+            self.cur_path = None;
             call::normalize_path(path, &mut self.path_buf);
             self.label_buf.clear();
             self.label_buf.push_str(method.trim());
@@ -948,12 +955,15 @@ impl State {
                     path_at,
                     facts: self.path_facts,
                 };
-                self.endpoint_cache.insert(self.raw_buf.clone(), hit);
+                let i = u32::try_from(self.cached_paths.len()).unwrap_or(u32::MAX);
+                self.cached_paths.push(hit);
+                self.endpoint_cache.insert(self.raw_buf.clone(), i);
             }
             e
         });
         if endpoint.is_none() {
             self.path_buf.clear();
+            self.cur_path = None;
         }
 
         // Organization and endpoint counters.
@@ -1269,7 +1279,14 @@ impl State {
         key_bytes.extend_from_slice(self.orgs[org as usize].id.as_bytes());
         key_bytes.push(0);
         let (from, to) = facts.resource;
-        key_bytes.extend_from_slice(&self.path_buf.as_bytes()[from..to]);
+        let path = match self.cur_path {
+            Some(i) => {
+                let hit = &self.cached_paths[i as usize];
+                &hit.label.as_bytes()[hit.path_at..]
+            }
+            None => self.path_buf.as_bytes(),
+        };
+        key_bytes.extend_from_slice(&path[from..to]);
         key_bytes.push(0);
         match (call.natural_key, call.body_hash) {
             (Some(k), _) => key_bytes.extend_from_slice(k.as_bytes()),
@@ -1300,9 +1317,15 @@ impl State {
             });
             return;
         }
-        let label = std::mem::take(&mut self.label_buf);
+        let label = match self.cur_path {
+            Some(i) => std::mem::take(&mut self.cached_paths[i as usize].label),
+            None => std::mem::take(&mut self.label_buf),
+        };
         self.apply_create(&c, call.natural_key, &label, raw);
-        self.label_buf = label;
+        match self.cur_path {
+            Some(i) => self.cached_paths[i as usize].label = label,
+            None => self.label_buf = label,
+        }
     }
 
     /// Folds a create or lookup into the create keys; `label` is its endpoint's.

@@ -154,13 +154,36 @@ pub(crate) fn parse_iso(b: &[u8]) -> Option<Millis> {
     if b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let (y, mo, d) = (digits(b, 0, 4)?, digits(b, 5, 2)?, digits(b, 8, 2)?);
-    let (h, mi, s) = (digits(b, 11, 2)?, digits(b, 14, 2)?, digits(b, 17, 2)?);
-    if !valid(y, mo, d, h, mi, s) {
-        return None;
+    // The date and hour of a log's lines change seldom: their start of the hour is kept from
+    // the last line read on this thread, and only minutes, seconds and the rest are read.
+    thread_local! {
+        static HOUR_START: std::cell::Cell<([u8; 13], Millis)> =
+            const { std::cell::Cell::new(([0; 13], 0)) };
     }
+    let mut prefix = [0u8; 13];
+    prefix.copy_from_slice(&b[..13]);
+    let (mi, s) = (digits(b, 14, 2)?, digits(b, 17, 2)?);
+    let (kept, start) = HOUR_START.get();
+    let hour_start = if kept == prefix {
+        if mi >= 60 || s > 60 {
+            return None;
+        }
+        start
+    } else {
+        let (y, mo, d) = (digits(b, 0, 4)?, digits(b, 5, 2)?, digits(b, 8, 2)?);
+        let h = digits(b, 11, 2)?;
+        if !valid(y, mo, d, h, mi, s) {
+            return None;
+        }
+        let start = to_millis(y, mo, d, h, 0, 0, 0);
+        HOUR_START.set((prefix, start));
+        start
+    };
     let (ms, flen) = fraction(b, 19);
-    Some(to_millis(y, mo, d, h, mi, s, ms) - zone(b, 19 + flen))
+    Some(
+        hour_start + i64::from(mi) * MINUTE + i64::from(s) * 1000 + i64::from(ms)
+            - zone(b, 19 + flen),
+    )
 }
 
 /// Common log format (nginx, Apache): `25/Nov/2026:10:00:01 +0000`.
@@ -283,6 +306,64 @@ pub(crate) fn from_system(t: SystemTime) -> Millis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hour kept between lines changes no reading: every time, read after any other (the
+    /// same hour, another, an invalid one), reads as it reads alone.
+    #[test]
+    fn the_kept_hour_changes_no_reading() {
+        #[expect(
+            clippy::many_single_char_names,
+            reason = "date fields read best as y, d, h, s"
+        )]
+        fn alone(b: &[u8]) -> Option<Millis> {
+            if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ' | b't')
+            {
+                return None;
+            }
+            if b[13] != b':' || b[16] != b':' {
+                return None;
+            }
+            let (y, mo, d) = (digits(b, 0, 4)?, digits(b, 5, 2)?, digits(b, 8, 2)?);
+            let (h, mi, s) = (digits(b, 11, 2)?, digits(b, 14, 2)?, digits(b, 17, 2)?);
+            if !valid(y, mo, d, h, mi, s) {
+                return None;
+            }
+            let (ms, flen) = fraction(b, 19);
+            Some(to_millis(y, mo, d, h, mi, s, ms) - zone(b, 19 + flen))
+        }
+        let mut times = Vec::new();
+        for day in [
+            "2026-11-25",
+            "2026-02-28",
+            "2024-02-29",
+            "1969-12-31",
+            "2026-13-01",
+        ] {
+            for hour in ["T00", "T10", " 23", "t24"] {
+                for rest in [
+                    ":00:00.000Z",
+                    ":59:60,5",
+                    ":60:00Z",
+                    ":05:61Z",
+                    ":07:08+05:30",
+                    ":07:08 -0100",
+                    ":7:08Z",
+                ] {
+                    times.push(format!("{day}{hour}{rest}"));
+                }
+            }
+        }
+        for (i, a) in times.iter().enumerate() {
+            for b in times.iter().skip(i % 7).step_by(5) {
+                assert_eq!(parse_iso(a.as_bytes()), alone(a.as_bytes()), "{a}");
+                assert_eq!(
+                    parse_iso(b.as_bytes()),
+                    alone(b.as_bytes()),
+                    "{b} after {a}"
+                );
+            }
+        }
+    }
 
     const T: Millis = 1_795_600_801_000; // 2026-11-25T10:00:01Z
 
