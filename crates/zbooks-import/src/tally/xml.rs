@@ -9,7 +9,7 @@
 //!
 //! Speed (issue 20; `cargo bench -p zbooks-import --bench tally` against a bare quick-xml
 //! pass): reading and transcoding run in a thread of their own, a bounded number of chunks
-//! ahead of the parser (each checked as UTF-8 there, once); the tokenizer ([`super::lex`])
+//! ahead of the parser (each checked as UTF-8 there, once); the tokenizer (`lex.rs`)
 //! reads the events in place from those chunks, exactly as quick-xml's buffered reader did
 //! (which the tests keep as the reference) without copying each; text of blanks is read past
 //! without a round trip; an element's name, text and children are gathered in stacks shared by
