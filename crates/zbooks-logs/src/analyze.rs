@@ -408,12 +408,10 @@ struct PathFacts {
 
 impl PathFacts {
     fn of(normalized: &str) -> Self {
-        let resource = call::resource_of(normalized);
-        // `resource_of` gives a part of its argument: its place is its offset.
-        let start = resource.as_ptr() as usize - normalized.as_ptr() as usize;
+        let resource = call::resource_range(normalized);
         PathFacts {
             collection: call::is_collection(normalized),
-            resource: (start, start + resource.len()),
+            resource: (resource.start, resource.end),
         }
     }
 }

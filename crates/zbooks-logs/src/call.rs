@@ -204,20 +204,28 @@ pub(crate) fn is_collection(normalized: &str) -> bool {
 
 /// The resource a normalized path names (`/books/v3/invoices/{id}` → `invoices`).
 pub(crate) fn resource_of(normalized: &str) -> &str {
-    // Asked of every create and lookup: searchers built once, not per call as
+    &normalized[resource_range(normalized)]
+}
+
+/// Where [`resource_of`] is in the path (an empty range when it names none).
+pub(crate) fn resource_range(normalized: &str) -> std::ops::Range<usize> {
+    // Asked of every new path of creates and lookups: searchers built once, not per call as
     // `str::split_once` does.
     static V3: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new("/v3/"));
     static V4: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new("/v4/"));
-    let after = V3
+    let mut at = V3
         .find(normalized.as_bytes())
         .or_else(|| V4.find(normalized.as_bytes()))
-        .map_or(normalized, |at| &normalized[at + 4..]);
-    after
-        .split('/')
-        .find(|s| !s.is_empty() && *s != "{id}")
-        .unwrap_or("")
+        .map_or(0, |v| v + 4);
+    for segment in normalized[at..].split('/') {
+        if !segment.is_empty() && segment != "{id}" {
+            return at..at + segment.len();
+        }
+        at += segment.len() + 1;
+    }
+    0..0
 }
 
 /// Whether a path is the accounts server's token endpoint.
@@ -324,6 +332,10 @@ mod tests {
         assert_eq!(out, "/books/v3/invoices");
         assert!(is_collection(&out));
         assert_eq!(resource_of("/books/v3/contacts/{id}"), "contacts");
+        assert_eq!(resource_of("/books/v3/{id}/x"), "x");
+        assert_eq!(resource_of("/books/v3/"), "");
+        assert_eq!(resource_of("/"), "");
+        assert_eq!(resource_of(""), "");
         assert!(!is_collection("/books/v3/invoices/email"));
     }
 

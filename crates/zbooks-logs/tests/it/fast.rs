@@ -206,6 +206,12 @@ fn line(rng: &mut Rng, i: u64, failure_every: u64) -> String {
         20 => s = s.replacen(r#""kind":"#, "\"k\u{7f}nd\":\"x\",\"kind\":", 1),
         21 => s = s.replacen(r#""path":"/books"#, r#""path":"/bööks"#, 1),
         22 => s = s.replacen('}', r#","naïve":"ü","sent":"answered"}"#, 1),
+        // A lookup of a path that names no resource.
+        24 => {
+            s = s
+                .replacen(r#""path":"/books/v3/invoices""#, r#""path":"/""#, 1)
+                .replacen('}', r#","purpose":"lookup"}"#, 1);
+        }
         // A natural key that is not as it reads in the line.
         23 => {
             s = s.replacen(
@@ -342,4 +348,12 @@ proptest! {
         }
         same("prop.jsonl", &log);
     }
+}
+
+/// A lookup of a path naming no resource (`/`) is folded, not a crash.
+#[test]
+fn a_lookup_of_a_path_without_a_resource_reads_the_same_both_ways() {
+    let line = r#"{"schema":1,"ts":"2026-11-25T10:00:00.000Z","kind":"attempt","organization_id":"1","method":"GET","path":"/","status":200,"sent":"answered","attempt":1,"duration_ms":10,"natural_key":"k1","purpose":"lookup"}"#;
+    let r = same("root.jsonl", format!("{line}\n{line}\n").as_bytes());
+    assert_eq!(r.totals.api_calls, 2);
 }
