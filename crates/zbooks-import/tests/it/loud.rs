@@ -325,16 +325,27 @@ proptest! {
         let clean_records = parse_tally_bytes(&demo()).records;
         let mut expected = expected;
         for lost in p.unread() {
-            if lost.location.element.as_deref() == Some("LEDGER")
-                && let Some(name) = lost.location.label.as_deref()
-            {
-                let prefix = format!("{name}: ");
-                expected -= clean_records
-                    .iter()
-                    .filter(|r| r.location.element.as_deref() == Some("LEDGER"))
-                    .filter(|r| r.location.label.as_deref().is_some_and(|l| l.starts_with(&prefix)))
-                    .count();
+            if lost.location.element.as_deref() != Some("LEDGER") {
+                continue;
             }
+            // The name the lost ledger has in the clean export: the stray byte may sit in
+            // the name itself (the label then holds a replacement character), but it
+            // moves no line, so the clean ledger is the one on the same line.
+            let Some(name) = clean_records
+                .iter()
+                .filter(|r| r.location.element.as_deref() == Some("LEDGER"))
+                .find(|r| r.location.line == lost.location.line)
+                .and_then(|r| r.location.label.as_deref())
+                .map(|l| l.split(": ").next().unwrap_or(l).to_owned())
+            else {
+                continue;
+            };
+            let prefix = format!("{name}: ");
+            expected -= clean_records
+                .iter()
+                .filter(|r| r.location.element.as_deref() == Some("LEDGER"))
+                .filter(|r| r.location.label.as_deref().is_some_and(|l| l.starts_with(&prefix)))
+                .count();
         }
         prop_assert!(p.records.len() + p.unread().len() >= expected, "at {}: {}", pos, p.report);
         prop_assert_eq!(p.report.of_kind(ProblemKind::Truncated).count(), 0, "{}", p.report);
