@@ -67,7 +67,7 @@ impl TallyReader {
         let mapper = TallyMapper::new(file.clone(), options);
         match XmlObjects::new(input, file) {
             Ok(objects) => TallyReader {
-                objects: Some(objects),
+                objects: Some(objects.fields_read_only()),
                 mapper: Some(mapper),
                 queue: VecDeque::new(),
                 parts: None,
@@ -117,7 +117,7 @@ impl Iterator for TallyReader {
                     m.set_file(file.clone());
                 }
                 match XmlObjects::new(part.input, file) {
-                    Ok(objects) => self.objects = Some(objects.allow_empty()),
+                    Ok(objects) => self.objects = Some(objects.allow_empty().fields_read_only()),
                     Err(p) => return Some(Err(p)),
                 }
                 continue;

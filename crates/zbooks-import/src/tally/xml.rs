@@ -73,6 +73,10 @@ const SKIPPED: &[&str] = &["OLDAUDITENTRYIDS.LIST", "UDF:", "IRNQRCODE"];
 
 /// Fields the import reads for their meaning (names, references, keys, amounts, dates,
 /// flags): a U+FFFD there changes what the record is, so the record is not imported.
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "the list is_meaningful compiles")
+)]
 const MEANINGFUL: &[&str] = &[
     "ACTUALQTY",
     "AMOUNT",
@@ -126,8 +130,8 @@ const MEANINGFUL: &[&str] = &[
     "ROUNDINGMETHOD",
     "ROUNDTYPE",
     "SGST",
-    "STATE",
     "STARTINGFROM",
+    "STATE",
     "STATENAME",
     "STOCKITEMNAME",
     "TAXTYPE",
@@ -138,6 +142,110 @@ const MEANINGFUL: &[&str] = &[
     "VOUCHERNUMBER",
     "VOUCHERTYPENAME",
 ];
+
+/// Free-text fields the import reads: with [`MEANINGFUL`] and the list containers, every
+/// field the mapper looks at (a unit test reads the mapper's source to hold them together;
+/// [`is_read`] compiles the list).
+#[cfg_attr(not(test), expect(dead_code, reason = "the list is_read compiles"))]
+const FREE_TEXT: &[&str] = &[
+    "ADDRESS",
+    "BASICUSERDESCRIPTION",
+    "DESCRIPTION",
+    "EMAIL",
+    "LEDGERMOBILE",
+    "LEDGERPHONE",
+    "MAILINGNAME",
+    "NARRATION",
+];
+
+/// Whether the import reads this field: a field it does not read is left out of the objects
+/// an importing reader builds (see [`XmlObjects::fields_read_only`]).
+fn is_read(tag: &str) -> bool {
+    is_container(tag)
+        || is_meaningful(tag)
+        || matches!(
+            tag,
+            "ADDRESS"
+                | "BASICUSERDESCRIPTION"
+                | "DESCRIPTION"
+                | "EMAIL"
+                | "LEDGERMOBILE"
+                | "LEDGERPHONE"
+                | "MAILINGNAME"
+                | "NARRATION"
+        )
+}
+
+/// Whether a tag is one of [`MEANINGFUL`] (compiled to a switch on the length; a unit test
+/// holds the two together).
+fn is_meaningful(tag: &str) -> bool {
+    matches!(
+        tag,
+        "ACTUALQTY"
+            | "AMOUNT"
+            | "APPLICABLEFROM"
+            | "BASEUNITS"
+            | "BASICDUEDATEOFPYMT"
+            | "BILLCREDITPERIOD"
+            | "BILLDATE"
+            | "BILLEDQTY"
+            | "BILLTYPE"
+            | "CGST"
+            | "CMPGSTSTATE"
+            | "COUNTRY"
+            | "COUNTRYNAME"
+            | "COUNTRYOFRESIDENCE"
+            | "DATE"
+            | "DISCOUNT"
+            | "GSTDUTYHEAD"
+            | "GSTHSNNAME"
+            | "GSTIN"
+            | "GSTRATE"
+            | "GSTRATEDUTYHEAD"
+            | "GSTREGISTRATIONTYPE"
+            | "GSTTYPEOFSUPPLY"
+            | "GUID"
+            | "HSNCODE"
+            | "IGST"
+            | "INCOMETAXNUMBER"
+            | "INSTRUMENTNUMBER"
+            | "ISADVANCE"
+            | "ISCANCELLED"
+            | "ISDEEMEDPOSITIVE"
+            | "ISDELETED"
+            | "ISOPTIONAL"
+            | "ISPARTYLEDGER"
+            | "LEDGERNAME"
+            | "LEDSTATENAME"
+            | "NAME"
+            | "OPENINGBALANCE"
+            | "PARENT"
+            | "PARTYGSTIN"
+            | "PARTYLEDGERNAME"
+            | "PARTYNAME"
+            | "PINCODE"
+            | "PLACEOFSUPPLY"
+            | "PRIORSTATENAME"
+            | "RATE"
+            | "REFERENCE"
+            | "REMOTEID"
+            | "RESERVEDNAME"
+            | "ROUNDINGMETHOD"
+            | "ROUNDTYPE"
+            | "SGST"
+            | "STARTINGFROM"
+            | "STATE"
+            | "STATENAME"
+            | "STOCKITEMNAME"
+            | "TAXTYPE"
+            | "TRANSACTIONTYPE"
+            | "UNIQUEREFERENCENUMBER"
+            | "UTGST"
+            | "VCHTYPE"
+            | "VOUCHERNUMBER"
+            | "VOUCHERTYPENAME"
+    )
+}
 
 /// Whether a tag is a list container (`LEDGERENTRIES.LIST`), whose own text nothing reads.
 #[expect(
@@ -151,7 +259,7 @@ fn is_container(tag: &str) -> bool {
 /// Whether a U+FFFD in this field (element or attribute) leaves the record's meaning whole:
 /// free text, or a field nothing reads.
 fn is_harmless(field: &str) -> bool {
-    is_container(field) || !MEANINGFUL.contains(&field)
+    is_container(field) || !is_meaningful(field)
 }
 
 /// Deeper nesting than this inside one object is treated as broken input.
@@ -164,6 +272,9 @@ thread_local! {
     /// Whether readers made on this thread use quick-xml's reader (the reference the
     /// tokenizer is compared with) rather than the tokenizer.
     static QUICK_XML: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Whether readers made on this thread keep every field even when asked for the fields
+    /// the import reads only (the reference that mode is compared with).
+    pub(crate) static ALL_FIELDS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// One element of a Tally object: name, attributes, text and children. Whitespace-only
@@ -238,6 +349,9 @@ struct Frame {
     /// Where its closed children start in `kids`.
     children_start: usize,
     line: u64,
+    /// Whether its text and, if it holds no element, itself are kept (false for a field
+    /// the import does not read, when only those are wanted).
+    keep: bool,
 }
 
 /// Where the events come from.
@@ -300,6 +414,8 @@ pub struct XmlObjects {
     tags: rustc_hash::FxHashSet<Arc<str>>,
     /// An envelope without objects is a normal answer (a month without vouchers).
     empty_ok: bool,
+    /// Whether fields the import does not read are left out of the objects.
+    fields_read_only: bool,
 }
 
 /// The name a person knows an object by: its `NAME` attribute or its voucher number.
@@ -406,6 +522,7 @@ impl XmlObjects {
             last_read: None,
             tags: rustc_hash::FxHashSet::default(),
             empty_ok: false,
+            fields_read_only: false,
         };
         if sniffed.encoding == encoding_rs::WINDOWS_1252 {
             me.pending.push_back(XmlItem::Problem(Problem::warning(
@@ -423,6 +540,20 @@ impl XmlObjects {
     #[must_use]
     pub fn allow_empty(mut self) -> Self {
         self.empty_ok = true;
+        self
+    }
+
+    /// Leaves out of the objects every field the import does not read (most of an export's
+    /// bulk: audit marks, flags, sums Tally keeps for itself), so that what it does not
+    /// read costs no node. Stray bytes are found and judged in them all the same, and an
+    /// element holding others is kept whatever its name.
+    #[must_use]
+    pub fn fields_read_only(mut self) -> Self {
+        #[cfg(test)]
+        if ALL_FIELDS.get() {
+            return self;
+        }
+        self.fields_read_only = true;
         self
     }
 
@@ -597,6 +728,7 @@ impl XmlObjects {
                 }
             }
         }
+        let keep = !self.fields_read_only || self.frames.is_empty() || is_read(name);
         let start = self.names.len();
         self.names.push_str(name);
         self.frames.push(Frame {
@@ -605,6 +737,7 @@ impl XmlObjects {
             text_start: self.texts.len(),
             children_start: self.kids.len(),
             line,
+            keep,
         });
         if empty {
             self.close(None);
@@ -738,6 +871,11 @@ impl XmlObjects {
             return;
         };
         let has_children = self.kids.len() > frame.children_start;
+        if !frame.keep && !has_children {
+            // A field the import does not read: its text was never kept.
+            self.names.truncate(frame.name.0);
+            return;
+        }
         let blank = self.texts[frame.text_start..].trim().is_empty();
         let root = self.frames.is_empty();
         if root || has_children || !frame.attrs.is_empty() || !blank {
@@ -881,7 +1019,9 @@ impl XmlObjects {
             let field: Box<str> = self.frame_name(self.frames.len() - 1).into();
             self.note_fffd(Some(&field), found);
         }
-        self.texts.push_str(text);
+        if self.frames.last().is_some_and(|f| f.keep) {
+            self.texts.push_str(text);
+        }
     }
 
     fn finish(&mut self) {
@@ -1186,16 +1326,6 @@ mod tests {
     fn every_field_the_mapper_reads_is_meaningful_or_free_text() {
         // A field read with no entry in MEANINGFUL would let a stray byte change a record
         // with a mere warning: free text is the only field where that is harmless.
-        const FREE_TEXT: &[&str] = &[
-            "ADDRESS",
-            "BASICUSERDESCRIPTION",
-            "DESCRIPTION",
-            "EMAIL",
-            "LEDGERMOBILE",
-            "LEDGERPHONE",
-            "MAILINGNAME",
-            "NARRATION",
-        ];
         let mut read = 0;
         for source in [
             include_str!("model.rs"),
@@ -1205,7 +1335,15 @@ mod tests {
             include_str!("map/journals.rs"),
             include_str!("map/masters.rs"),
         ] {
-            for call in ["get(\"", "value(\"", "attr(\"", "child(\"", "all(\""] {
+            for call in [
+                "get(\"",
+                "value(\"",
+                "attr(\"",
+                "child(\"",
+                "all(\"",
+                "name_of(node, \"",
+                "flag(\"",
+            ] {
                 for (at, _) in source.match_indices(call) {
                     let rest = &source[at + call.len()..];
                     let tag = &rest[..rest.find('"').unwrap()];
@@ -1215,7 +1353,7 @@ mod tests {
                     read += 1;
                     assert!(
                         MEANINGFUL.contains(&tag) || FREE_TEXT.contains(&tag),
-                        "{tag} is read by the mapper: add it to MEANINGFUL (or FREE_TEXT here)"
+                        "{tag} is read by the mapper: add it to MEANINGFUL (or FREE_TEXT)"
                     );
                 }
             }
@@ -1250,7 +1388,7 @@ mod tests {
     fn first_difference(a: &str, b: &str) -> String {
         for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
             if x != y {
-                return format!("line {i}: tokenizer {x:?}, quick-xml {y:?}");
+                return format!("line {i}: {x:?} where the reference has {y:?}");
             }
         }
         format!("lengths {} and {}", a.len(), b.len())
@@ -1296,7 +1434,7 @@ mod tests {
             seed ^= seed << 17;
             usize::try_from(seed >> 33).unwrap()
         };
-        for _ in 0..1500 {
+        for i in 0..1500 {
             let mut xml = NASTY.as_bytes().to_vec();
             for _ in 0..=next() % 6 {
                 let at = next() % xml.len();
@@ -1311,6 +1449,9 @@ mod tests {
             }
             let chunk = [4, 6, 13, 40, 1 << 16][next() % 5];
             assert_same(&xml, chunk);
+            if i % 5 == 0 {
+                assert_imports_alike(&xml, chunk);
+            }
         }
     }
 
@@ -1351,6 +1492,82 @@ mod tests {
                 "{tag}"
             );
         }
+    }
+
+    #[test]
+    fn the_field_tests_follow_their_lists() {
+        for tag in MEANINGFUL
+            .iter()
+            .chain(FREE_TEXT)
+            .chain(SKIPPED)
+            .chain(OBJECTS)
+            .copied()
+            .chain([
+                "ALTERID",
+                "GUIDX",
+                "AMOUNTS",
+                "",
+                "NAME.LISTX",
+                "MASTERID",
+                "X.LIST",
+            ])
+        {
+            assert_eq!(is_meaningful(tag), MEANINGFUL.contains(&tag), "{tag}");
+            assert_eq!(
+                is_read(tag),
+                is_container(tag) || MEANINGFUL.contains(&tag) || FREE_TEXT.contains(&tag),
+                "{tag}"
+            );
+        }
+    }
+
+    /// What the importing reader makes of `xml`, every record and problem, as text: with the
+    /// fields it does not read left out, or (`all`) with every field kept.
+    fn imported(xml: &[u8], all: bool, chunk: usize) -> String {
+        ALL_FIELDS.set(all);
+        crate::decode::CHUNK.set(chunk);
+        let parsed = crate::tally::parse_tally_bytes(xml);
+        ALL_FIELDS.set(false);
+        crate::decode::CHUNK.set(1 << 16);
+        format!("{:#?}\n{}", parsed.records, parsed.report)
+    }
+
+    fn assert_imports_alike(xml: &[u8], chunk: usize) {
+        let (some, all) = (imported(xml, false, chunk), imported(xml, true, chunk));
+        assert!(
+            some == all,
+            "input {:?}:\n{}",
+            String::from_utf8_lossy(&xml[..xml.len().min(2000)]),
+            first_difference(&some, &all)
+        );
+    }
+
+    #[test]
+    fn leaving_out_unread_fields_changes_no_record_and_no_problem() {
+        for fixture in [
+            &include_bytes!("../../fixtures/tally/sample-company.xml")[..],
+            &include_bytes!("../../fixtures/tally/real-daybook-tallyprime.xml")[..],
+            &include_bytes!("../../fixtures/demo-company.xml")[..],
+        ] {
+            assert_imports_alike(fixture, 1 << 16);
+            // A stray byte in a field nothing reads is still a warning, and one in a field
+            // the import reads still loses its record, with the fields left out.
+            let text = String::from_utf8_lossy(fixture);
+            for field in [
+                "<ALTERID>",
+                "<NARRATION>",
+                "<AMOUNT>",
+                "<MASTERID>",
+                "<NAME>",
+            ] {
+                for (at, _) in text.match_indices(field).step_by(7).take(6) {
+                    let mut stray = fixture.to_vec();
+                    stray.insert(at + field.len(), 0xE9);
+                    assert_imports_alike(&stray, 4093);
+                }
+            }
+        }
+        assert_imports_alike(NASTY.as_bytes(), 1 << 16);
     }
 
     #[test]
