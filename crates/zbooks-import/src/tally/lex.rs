@@ -65,6 +65,10 @@ pub(crate) enum Tok {
 pub(crate) struct Lexer<R> {
     src: Decoded<R>,
     state: State,
+    /// Bytes the last event consumed that quick-xml's reader leaves out of its position: the
+    /// `<!` of an unknown markup, the `<` at the end of the text (it reports those errors
+    /// before counting them).
+    held: u64,
 }
 
 impl<R> std::fmt::Debug for Lexer<R> {
@@ -72,6 +76,7 @@ impl<R> std::fmt::Debug for Lexer<R> {
         f.debug_struct("Lexer")
             .field("src", &self.src)
             .field("state", &self.state)
+            .field("held", &self.held)
             .finish()
     }
 }
@@ -116,12 +121,20 @@ impl<R> Lexer<R> {
         Lexer {
             src,
             state: State::Init,
+            held: 0,
         }
     }
 
     /// The decoded stream, consumed to the end of the last event.
     pub(crate) fn source(&self) -> &Decoded<R> {
         &self.src
+    }
+
+    /// Where the reader stands after the last event, as quick-xml's reader counts it (its
+    /// buffer position): the decoded stream's position, less what an error left uncounted.
+    /// The same place after two errors in a row means the reader cannot go on.
+    pub(crate) fn position(&self) -> u64 {
+        self.src.position() - self.held
     }
 
     /// The decoded stream, for its replacements.
@@ -169,6 +182,11 @@ impl<R: Read> Lexer<R> {
     #[inline]
     pub(crate) fn token(&mut self, b: &mut Bytes) -> Result<Tok, Error> {
         let tok = self.next_tok(b);
+        self.held = match &tok {
+            Err(Error::Syntax(SyntaxError::InvalidBangMarkup)) => 2,
+            Err(Error::Syntax(SyntaxError::UnclosedTag)) => 1,
+            _ => 0,
+        };
         match &tok {
             Err(Error::IllFormed(_)) | Ok(_) => {}
             Err(_) => self.state = State::Done,
@@ -177,6 +195,36 @@ impl<R: Read> Lexer<R> {
             self.state = State::Done;
         }
         tok
+    }
+}
+
+impl<R> Lexer<R> {
+    /// Just after the start tag of the element `name`: if the chunk holds its text with
+    /// no reference in it (and, if `plain`, no CR) and then its end tag spelt `</name>`,
+    /// consumes both and returns the text; otherwise consumes nothing. What is left to read
+    /// is what the two events, text and end, would have left.
+    pub(crate) fn leaf_rest<'b>(
+        &mut self,
+        b: &'b mut Bytes,
+        name: &str,
+        plain: bool,
+    ) -> Option<&'b str> {
+        if self.state != State::Text {
+            return None;
+        }
+        let s = &b.chunk.as_bytes()[b.at..];
+        let i = memchr::memchr2(b'<', b'&', s)?;
+        let end = s.get(i..i + name.len() + 3)?;
+        if end[..2] != *b"</"
+            || end[2..2 + name.len()] != *name.as_bytes()
+            || end[end.len() - 1] != b'>'
+            || (plain && memchr::memchr(b'\r', &s[..i]).is_some())
+        {
+            return None;
+        }
+        let from = b.at;
+        self.consume(b, i + end.len());
+        Some(&b.chunk[from..from + i])
     }
 }
 
