@@ -412,10 +412,32 @@ pub struct XmlObjects {
     last_read: Option<(Arc<str>, Option<String>, u64)>,
     /// The tags of the nodes made so far, each allocated once.
     tags: rustc_hash::FxHashSet<Arc<str>>,
+    /// The tags met last, in slots picked by [`tag_slot`]: most tags are found here,
+    /// with one comparison and no hashing.
+    recent: Box<[Option<Arc<str>>; TAG_SLOTS]>,
     /// An envelope without objects is a normal answer (a month without vouchers).
     empty_ok: bool,
     /// Whether fields the import does not read are left out of the objects.
     fields_read_only: bool,
+}
+
+/// The slots of [`XmlObjects`]'s cache of recent tags.
+const TAG_SLOTS: usize = 256;
+
+/// A tag's slot in the cache of recent tags: from its length and three of its bytes, which
+/// tell most of a Tally export's tags apart.
+fn tag_slot(tag: &str) -> usize {
+    let b = tag.as_bytes();
+    let (first, mid, last) = match b {
+        [] => (0, 0, 0),
+        _ => (b[0], b[b.len() / 2], b[b.len() - 1]),
+    };
+    (b.len()
+        .wrapping_mul(31)
+        .wrapping_add(usize::from(first))
+        .wrapping_add(usize::from(mid).wrapping_mul(7))
+        .wrapping_add(usize::from(last).wrapping_mul(13)))
+        % TAG_SLOTS
 }
 
 /// The name a person knows an object by: its `NAME` attribute or its voucher number.
@@ -521,6 +543,7 @@ impl XmlObjects {
             objects: 0,
             last_read: None,
             tags: rustc_hash::FxHashSet::default(),
+            recent: Box::new([const { None }; TAG_SLOTS]),
             empty_ok: false,
             fields_read_only: false,
         };
@@ -710,7 +733,16 @@ impl XmlObjects {
             self.fffd_meaningful = None;
         }
         let mut attrs = Vec::new();
-        for attr in e.attributes().with_checks(false) {
+        // No attribute: no iterator to make (quick-xml skips XML whitespace alone).
+        let bare = e
+            .attributes_raw()
+            .bytes()
+            .all(quick_xml::utils::is_whitespace);
+        for attr in e
+            .attributes()
+            .with_checks(false)
+            .take(if bare { 0 } else { usize::MAX })
+        {
             match attr {
                 Ok(a) => {
                     let value = a
@@ -813,15 +845,24 @@ impl XmlObjects {
     /// The tag `names[name.0..name.1]`, shared with the nodes made before with it.
     fn intern(&mut self, name: (usize, usize)) -> Arc<str> {
         let tag = &self.names[name.0..name.1];
-        if let Some(shared) = self.tags.get(tag) {
+        let slot = &mut self.recent[tag_slot(tag)];
+        if let Some(shared) = slot
+            && **shared == *tag
+        {
             return Arc::clone(shared);
         }
-        if self.tags.len() >= 4096 {
-            // Not a Tally export's vocabulary: keep the memory flat all the same.
-            self.tags.clear();
-        }
-        let shared: Arc<str> = Arc::from(tag);
-        self.tags.insert(Arc::clone(&shared));
+        let shared = if let Some(shared) = self.tags.get(tag) {
+            Arc::clone(shared)
+        } else {
+            if self.tags.len() >= 4096 {
+                // Not a Tally export's vocabulary: keep the memory flat all the same.
+                self.tags.clear();
+            }
+            let shared: Arc<str> = Arc::from(tag);
+            self.tags.insert(Arc::clone(&shared));
+            shared
+        };
+        *slot = Some(Arc::clone(&shared));
         shared
     }
 
