@@ -16,6 +16,10 @@
     reason = "figures for a table, far below 2^52"
 )]
 
+/// The `zbooks` binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;

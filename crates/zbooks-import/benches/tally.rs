@@ -7,6 +7,9 @@
 //! - `parse`: [`XmlObjects`], every Tally object out as an element tree;
 //! - `full`: [`TallyReader`], every record out (parse and map).
 //!
+//! The readers run as in the `zbooks` binary: objects read ahead in the decoding thread
+//! (`XmlObjects`' `run_ahead`), under the binary's allocator (mimalloc).
+//!
 //! Each figure is the median of three runs in MiB/s, with the phase's peak resident memory
 //! (the kernel's VmHWM, reset between phases through `/proc/self/clear_refs`). It prints a
 //! table and `BENCH` lines for `cargo xtask bench`.
@@ -21,6 +24,10 @@
     clippy::cast_precision_loss,
     reason = "figures for a table, far below 2^52"
 )]
+
+/// The `zbooks` binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};

@@ -6,18 +6,19 @@
 //! export) is never dropped in silence and never stops the stream: it becomes U+FFFD and is
 //! recorded as a [`Replacement`] with its offset in the file, for the reader to decide whether
 //! the record it fell in can still be imported (and say so) or must be named as unread. It
-//! must not hold more than its buffers (a few 64 KiB chunks when a thread decodes ahead of the
+//! must not hold more than its buffers (a few 256 KiB chunks when a thread decodes ahead of the
 //! parser) and the replacements not yet taken.
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use encoding_rs::{Decoder, DecoderResult, Encoding};
 
 const RAW: usize = 1 << 16;
-const OUT: usize = 1 << 16;
+pub(crate) const OUT: usize = 1 << 18;
 const FFFD: [u8; 3] = [0xEF, 0xBF, 0xBD];
 
 #[cfg(test)]
@@ -87,17 +88,46 @@ impl Width {
 }
 
 /// A piece of the decoded stream, with what was found in it as it was decoded.
-struct Chunk {
+pub(crate) struct Chunk {
     /// The text (checked as UTF-8 once, by whoever decoded it).
-    bytes: String,
+    pub(crate) bytes: String,
     /// Where its line breaks sit (a CRLF at its CR).
-    breaks_at: Vec<u32>,
-    replacements: Vec<Replacement>,
+    pub(crate) breaks_at: Vec<u32>,
+    pub(crate) replacements: Vec<Replacement>,
     /// Width corrections of its replacements (see [`Decoded`]'s `corrections`).
     corrections: Vec<(u64, i64)>,
     /// Whether it ends the stream.
     last: bool,
+    /// Where its first byte sits in the decoded stream.
+    pub(crate) start: u64,
+    /// The line breaks of the stream before it.
+    pub(crate) breaks_before: u64,
+    /// Objects read ahead in it by a thread beside the reader (see [`Speculator`]).
+    pub(crate) ahead: Vec<Ahead>,
 }
+
+/// Something read ahead in a chunk by a [`Speculator`], from one decoded position to another,
+/// for the reader above to take when it reaches it (the Tally reader's objects).
+pub(crate) struct Ahead {
+    /// Where it starts in the decoded stream.
+    pub(crate) start: u64,
+    /// Where it ends.
+    pub(crate) end: u64,
+    /// What the speculator made of it.
+    pub(crate) found: Box<dyn std::any::Any + Send>,
+}
+
+/// Work done on each chunk, in order, by the decoding thread once it is decoded: the Tally
+/// reader's objects read ahead ([`Ahead`]), which the reader takes when it reaches them in
+/// the state they were read in, and reads itself otherwise. It is told how much of the chunk
+/// to leave to the reader: the part before `chunk.len() * split / SPLITS`.
+pub(crate) type Speculator = Box<dyn FnMut(&mut Chunk, usize) + Send>;
+
+/// The unit of the split of a chunk between the reader and the decoding thread's
+/// speculator, which the reader moves by one each chunk towards where neither waits for the
+/// other: towards the start when the next chunk is ready as it asks for it (the reader is
+/// the slower), towards the end when it must wait for it.
+pub(crate) const SPLITS: usize = 16;
 
 /// The decoding half: reads the input and turns it into UTF-8 chunks.
 struct Producer<R> {
@@ -115,6 +145,8 @@ struct Producer<R> {
     produced: u64,
     /// Whether the last byte decoded is a CR (an LF after it ends no other line).
     after_cr: bool,
+    /// Line breaks found so far.
+    breaks: u64,
     /// The size of a chunk.
     out_size: usize,
 }
@@ -128,6 +160,7 @@ impl<R: Read> Producer<R> {
         let mut len = 0;
         let mut replacements = Vec::new();
         let mut corrections = Vec::new();
+        let start = self.produced;
         while len == 0 && !self.finished {
             if self.raw_start == self.raw_end && !self.eof {
                 let n = loop {
@@ -178,6 +211,8 @@ impl<R: Read> Producer<R> {
         out.truncate(len);
         let mut breaks_at = Vec::new();
         self.after_cr = find_breaks(&out, self.after_cr, &mut breaks_at);
+        let breaks_before = self.breaks;
+        self.breaks += breaks_at.len() as u64;
         // The decoder writes whole UTF-8 sequences only; checked here, in the decoding
         // thread when there is one, so that the parser can slice the text without checking.
         let bytes =
@@ -188,6 +223,9 @@ impl<R: Read> Producer<R> {
             replacements,
             corrections,
             last: self.finished,
+            start,
+            breaks_before,
+            ahead: Vec::new(),
         })
     }
 }
@@ -197,15 +235,24 @@ enum Source<R> {
     /// Decoded on demand, in the reader's thread.
     Inline(Producer<R>),
     /// Decoded ahead by a thread of their own, which takes the chunks back to decode into
-    /// them again (rather than one thread allocating what the other frees).
-    Thread(Receiver<io::Result<Chunk>>, SyncSender<String>),
+    /// them again (rather than one thread allocating what the other frees); with the split
+    /// of the chunks between the reader and the speculator, if there is one.
+    Thread(
+        Receiver<io::Result<Chunk>>,
+        SyncSender<String>,
+        Option<Arc<AtomicUsize>>,
+    ),
     /// The decoding thread failed or stopped: the kind of error and what it said.
     Failed(io::ErrorKind, String),
 }
 
-/// Chunks decoded ahead by the decoding thread, at most (64 KiB each): enough for it to run in
-/// bursts when the machine is busy rather than wake for every chunk.
-const AHEAD: usize = 32;
+/// Chunks decoded ahead by the decoding thread, at most (256 KiB each): enough for it to run
+/// in bursts when the machine is busy rather than wake for every chunk.
+const AHEAD: usize = 8;
+
+/// Chunks with their objects read ahead waiting for the reader, at most: their objects take
+/// more memory than their text.
+const SPECULATED: usize = 8;
 
 /// A decoding [`BufRead`] that knows its place in the file.
 pub(crate) struct Decoded<R> {
@@ -231,6 +278,8 @@ pub(crate) struct Decoded<R> {
     /// file minus bytes a real U+FFFD takes there).
     corrections: VecDeque<(u64, i64)>,
     replacements: VecDeque<Replacement>,
+    /// Objects read ahead in the chunk being consumed, in order.
+    ahead: VecDeque<Ahead>,
 }
 
 impl<R> std::fmt::Debug for Decoded<R> {
@@ -260,6 +309,7 @@ impl<R: Read> Decoded<R> {
             fed: start,
             produced: 0,
             after_cr: false,
+            breaks: 0,
             out_size: chunk_size(),
         };
         Decoded {
@@ -276,6 +326,7 @@ impl<R: Read> Decoded<R> {
             breaks_consumed: 0,
             corrections: VecDeque::new(),
             replacements: VecDeque::new(),
+            ahead: VecDeque::new(),
         }
     }
 }
@@ -284,40 +335,65 @@ impl<R: Read + Send + 'static> Decoded<R> {
     /// Like [`Decoded::new`], but reading and decoding run ahead in a thread of their own
     /// (a few chunks at most), beside the parser; what the reader above sees is the same.
     /// Decodes in the caller's thread if no thread can be started.
+    #[cfg(test)]
     pub(crate) fn threaded(input: R, encoding: &'static Encoding, start: u64) -> Self {
         let mut me = Decoded::new(input, encoding, start);
+        me.run_ahead(None);
+        me
+    }
+
+    /// From here on, reads and decodes in a thread of its own, a few chunks ahead of the
+    /// reader, and, given a speculator, runs it in that thread on each chunk decoded (one
+    /// thread beside the reader keeps 2 cores busy without a third to schedule). What the
+    /// reader above sees is the same, with the objects read ahead besides. Stays as it is if
+    /// no thread can be started.
+    pub(crate) fn run_ahead(&mut self, speculator: Option<Speculator>) {
         let Source::Inline(producer) = std::mem::replace(
-            &mut me.source,
+            &mut self.source,
             Source::Failed(io::ErrorKind::Other, String::new()),
         ) else {
-            return me;
+            return;
         };
         let slot = Arc::new(Mutex::new(Some(producer)));
         let theirs = Arc::clone(&slot);
-        let (tx, rx) = sync_channel(AHEAD);
+        let (tx, rx) = sync_channel(if speculator.is_some() {
+            SPECULATED
+        } else {
+            AHEAD
+        });
         let (back, spares) = sync_channel::<String>(AHEAD + 2);
+        let mut speculator = speculator;
+        let split = speculator
+            .is_some()
+            .then(|| Arc::new(AtomicUsize::new(SPLITS / 2)));
+        let ours = split.clone();
         let spawned = std::thread::Builder::new()
             .name("zbooks-decode".to_owned())
             .spawn(move || {
                 let taken = theirs.lock().ok().and_then(|mut p| p.take());
                 let Some(mut producer) = taken else { return };
                 loop {
-                    let chunk = producer.next_chunk(spares.try_recv().ok());
+                    let mut chunk = producer.next_chunk(spares.try_recv().ok());
+                    if let (Ok(c), Some(speculate), Some(split)) =
+                        (&mut chunk, speculator.as_mut(), split.as_ref())
+                    {
+                        speculate(c, split.load(Ordering::Relaxed));
+                    }
                     let stop = chunk.as_ref().map_or(true, |c| c.last);
                     // A closed channel: the reader was dropped; nothing more to do.
                     if tx.send(chunk).is_err() || stop {
                         break;
                     }
                 }
-            });
-        me.source = match spawned {
-            Ok(_) => Source::Thread(rx, back),
+            })
+            .map(|_| rx);
+        self.source = match spawned {
+            Ok(rx) => Source::Thread(rx, back, ours),
             Err(_) => match slot.lock().ok().and_then(|mut p| p.take()) {
                 Some(producer) => Source::Inline(producer),
                 None => Source::Failed(io::ErrorKind::Other, "no decoding thread".to_owned()),
             },
         };
-        me
     }
 }
 
@@ -355,6 +431,67 @@ impl<R> Decoded<R> {
         self.replacements.drain(..).collect()
     }
 
+    /// Whether a replacement was made between these decoded positions.
+    pub(crate) fn replaced_within(&self, from: u64, to: u64) -> bool {
+        self.replacements
+            .iter()
+            .any(|r| (from..to).contains(&r.decoded))
+    }
+
+    /// The object read ahead from this decoded position, if one was (those read ahead
+    /// before it are dropped: the reader did not stand where they were read).
+    pub(crate) fn ahead_at(&mut self, position: u64) -> Option<Ahead> {
+        while self.ahead.front().is_some_and(|a| a.start < position) {
+            self.ahead.pop_front();
+        }
+        if self.ahead.front()?.start == position {
+            return self.ahead.pop_front();
+        }
+        None
+    }
+
+    /// A stream with nothing to decode, for a reader that is handed its chunks (see
+    /// [`Decoded::aim`]).
+    pub(crate) fn handed() -> Self {
+        Decoded {
+            source: Source::Failed(io::ErrorKind::Other, String::new()),
+            encoding: encoding_rs::UTF_8,
+            width: Width::Utf8,
+            finished: true,
+            out: String::new(),
+            out_start: 0,
+            consumed: 0,
+            offset: 0,
+            breaks: 0,
+            breaks_at: Vec::new(),
+            breaks_consumed: 0,
+            corrections: VecDeque::new(),
+            replacements: VecDeque::new(),
+            ahead: VecDeque::new(),
+        }
+    }
+
+    /// For a handed stream: the line breaks of the chunk handed to the reader, which start
+    /// at `start` in the stream after `breaks_before` breaks; returns those of the chunk
+    /// before.
+    pub(crate) fn hand(&mut self, breaks_at: Vec<u32>, start: u64, breaks_before: u64) -> Vec<u32> {
+        self.breaks = breaks_before;
+        self.consumed = start;
+        self.out_start = 0;
+        self.breaks_consumed = 0;
+        std::mem::replace(&mut self.breaks_at, breaks_at)
+    }
+
+    /// For a handed stream: places it at byte `at` of the chunk handed. Offsets in the
+    /// file are not kept (the chunk is taken as UTF-8 text).
+    pub(crate) fn aim(&mut self, at: usize) {
+        let start = self.consumed - self.out_start as u64;
+        self.consumed = start + at as u64;
+        self.offset = self.consumed;
+        self.out_start = at;
+        self.breaks_consumed = self.breaks_at.partition_point(|&b| (b as usize) < at);
+    }
+
     fn width_of(&self, bytes: &[u8]) -> u64 {
         match self.width {
             Width::Utf8 => bytes.len() as u64,
@@ -375,7 +512,7 @@ impl<R: Read> Decoded<R> {
     /// Takes the next chunk (the one in `out` is consumed).
     #[inline(never)]
     fn decode_more(&mut self) -> io::Result<()> {
-        if let Source::Thread(_, back) = &self.source
+        if let Source::Thread(_, back, _) = &self.source
             && self.out.capacity() > 0
         {
             // Full or gone: the buffer is simply dropped.
@@ -383,13 +520,13 @@ impl<R: Read> Decoded<R> {
         }
         let chunk = match &mut self.source {
             Source::Inline(producer) => producer.next_chunk(Some(std::mem::take(&mut self.out)))?,
-            Source::Thread(rx, _) => match rx.recv() {
+            Source::Thread(rx, _, split) => match next_of(rx, split.as_deref()) {
                 Ok(Ok(chunk)) => chunk,
                 Ok(Err(e)) => {
                     self.source = Source::Failed(e.kind(), e.to_string());
                     return Err(e);
                 }
-                Err(_) => {
+                Err(()) => {
                     let message = "the decoding thread stopped".to_owned();
                     self.source = Source::Failed(io::ErrorKind::Other, message.clone());
                     return Err(io::Error::other(message));
@@ -400,6 +537,9 @@ impl<R: Read> Decoded<R> {
         self.breaks += self.breaks_at.len() as u64;
         self.breaks_consumed = 0;
         self.breaks_at = chunk.breaks_at;
+        // What was read ahead in the chunk before lies behind the reader now.
+        self.ahead.clear();
+        self.ahead.extend(chunk.ahead);
         self.replacements.extend(chunk.replacements);
         self.corrections.extend(chunk.corrections);
         self.finished = chunk.last;
@@ -483,6 +623,33 @@ impl<R> Decoded<R> {
             self.corrections.pop_front();
         }
         self.out_start = end;
+    }
+}
+
+/// The next chunk from the decoding thread, moving the split of the chunks (see [`SPLITS`]).
+fn next_of<T>(rx: &Receiver<T>, split: Option<&AtomicUsize>) -> Result<T, ()> {
+    let Some(split) = split else {
+        return rx.recv().map_err(|_| ());
+    };
+    let step = |up: bool| {
+        let _ = split.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| {
+            if up {
+                (s < SPLITS - 2).then_some(s + 1)
+            } else {
+                (s > 2).then(|| s - 1)
+            }
+        });
+    };
+    match rx.try_recv() {
+        Ok(chunk) => {
+            step(false);
+            Ok(chunk)
+        }
+        Err(TryRecvError::Empty) => {
+            step(true);
+            rx.recv().map_err(|_| ())
+        }
+        Err(TryRecvError::Disconnected) => Err(()),
     }
 }
 

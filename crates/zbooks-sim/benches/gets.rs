@@ -19,6 +19,10 @@
     reason = "figures for a table, far below 2^52"
 )]
 
+/// The `zbooks` binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -31,6 +31,26 @@ pub(crate) struct Bytes {
     side: String,
 }
 
+impl Bytes {
+    /// Puts `chunk` in place of the chunk held (for a reader handed its chunks), and
+    /// returns the one held.
+    pub(crate) fn hold(&mut self, chunk: String) -> String {
+        self.at = 0;
+        self.side.clear();
+        std::mem::replace(&mut self.chunk, chunk)
+    }
+
+    /// The chunk held.
+    pub(crate) fn chunk(&self) -> &str {
+        &self.chunk
+    }
+
+    /// The bytes of the chunk held not read yet.
+    pub(crate) fn rest(&self) -> usize {
+        self.chunk.len() - self.at
+    }
+}
+
 /// What the tokenizer expects next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -199,6 +219,35 @@ impl<R: Read> Lexer<R> {
 }
 
 impl<R> Lexer<R> {
+    /// Whether the next event starts with the `<` at the reader's place in the chunk.
+    #[inline]
+    pub(crate) fn at_markup(&self, b: &Bytes) -> bool {
+        match self.state {
+            State::Markup => true,
+            State::Text => b.chunk.as_bytes().get(b.at) == Some(&b'<'),
+            _ => false,
+        }
+    }
+
+    /// At a `<` ([`Lexer::at_markup`]): consumes `amount` bytes of the chunk, which end with
+    /// a `>` ending an element (read by another reader in the same state), and reads on as
+    /// after that element's last event.
+    pub(crate) fn skip(&mut self, b: &mut Bytes, amount: usize) {
+        self.consume(b, amount);
+        self.state = State::Text;
+        self.held = 0;
+    }
+
+    /// For a reader handed its chunks: reads on from byte `at` of the chunk, which is a `<`,
+    /// as after an element's last event.
+    pub(crate) fn aim(&mut self, b: &mut Bytes, at: usize) {
+        b.at = at;
+        b.side.clear();
+        self.src.aim(at);
+        self.state = State::Text;
+        self.held = 0;
+    }
+
     /// Just after the start tag of the element `name`: if the chunk holds its text with
     /// no reference in it (and, if `plain`, no CR) and then its end tag spelt `</name>`,
     /// consumes both and returns the text; otherwise consumes nothing. What is left to read

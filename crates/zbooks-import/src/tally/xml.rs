@@ -15,10 +15,18 @@
 //! without a round trip; an element's name, text and children are gathered in stacks shared by
 //! the whole object, so an empty element costs no allocation and a kept one one per part (its
 //! tag is shared with every node of that tag); line breaks are found once per decoded chunk.
-//! Parsing stays in the caller's thread: handing objects to it from another thread costs more
-//! (every node freed by another thread than the one that made it) than mapping them beside the
-//! parser saves, on 2 busy cores; so did tokenizing in the reading thread and handing the
-//! events over in batches, one per chunk (tried for issue 20: more CPU, no faster).
+//! A second thread reads objects ahead (`run_ahead`): handed each decoded chunk, a reader of
+//! the same kind reads the objects that start in the chunk's second half and end in it, from
+//! the state this reader is in between objects; this reader reads the first half itself and,
+//! when it stands at the `<` of an object read ahead in that state, takes the object as read
+//! and skips its bytes. Whatever would make it say more than the object (a stray byte, a
+//! syntax error, an end tag that could close an element around the object) sends the object
+//! back to be read in order, so what comes out is the same event for event (the tests read
+//! every document both ways). Handing objects to another thread did not pay alone (every node
+//! is freed by another thread than the one that made it, which glibc's allocator serializes);
+//! with the binary's allocator (mimalloc) and half the parse on each core, it does. So did not
+//! tokenizing in the reading thread and handing the events over in batches, one per chunk
+//! (tried for issue 20: more CPU, no faster).
 //!
 //! Nothing is lost in silence: a byte that is not valid in the file's encoding is read as
 //! U+FFFD; the object it fell in is handed out with a warning naming the byte offset when the
@@ -34,7 +42,7 @@ use std::sync::Arc;
 use quick_xml::events::Event;
 
 use super::lex::{self, Bytes, Lexer};
-use crate::decode::{Decoded, Replacement};
+use crate::decode::{Ahead, Chunk, Decoded, Replacement, SPLITS, Speculator};
 pub use crate::decode::{Sniffed, sniff};
 use crate::location::Location;
 use crate::problem::{Problem, ProblemKind};
@@ -275,6 +283,22 @@ thread_local! {
     /// Whether readers made on this thread keep every field even when asked for the fields
     /// the import reads only (the reference that mode is compared with).
     pub(crate) static ALL_FIELDS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Whether readers made on this thread read objects ahead in a second thread (the
+    /// reference that is compared with reads them all in order).
+    pub(crate) static READ_AHEAD: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+    /// Whether objects are read ahead from the start of each chunk rather than from
+    /// the split the reader sets (see `SPLITS`): every object of a small document can be.
+    pub(crate) static AHEAD_FROM_START: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// What the second thread makes of an object it reads ahead (the [`Ahead`] it hands over
+/// holds it), from a `<` in a chunk, in the state the reader is in between objects; the
+/// reader takes it if it reaches that `<` in that state.
+struct ReadAhead {
+    node: Node,
+    /// End tags met in it that the reader must not hold open around the object (the one
+    /// check that hangs on what lies outside it: see [`XmlObjects::close`]).
+    ends: Vec<Box<str>>,
 }
 
 /// One element of a Tally object: name, attributes, text and children. Whitespace-only
@@ -419,6 +443,19 @@ pub struct XmlObjects {
     empty_ok: bool,
     /// Whether fields the import does not read are left out of the objects.
     fields_read_only: bool,
+    /// Whether the threads reading ahead were started (at the first object asked for, once
+    /// the reader is set up).
+    running: bool,
+    /// Whether this reader reads objects ahead for another, from chunks it is handed.
+    ahead_of_another: bool,
+    /// Reading ahead: the end tags met whose check is left to the reader taking the object.
+    ends: Vec<Box<str>>,
+    /// Reading ahead: from the start of each chunk (tests), not from the split the reader
+    /// sets.
+    #[cfg(test)]
+    ahead_from_start: bool,
+    /// Objects taken as read ahead.
+    taken_ahead: u64,
 }
 
 /// The slots of [`XmlObjects`]'s cache of recent tags.
@@ -499,7 +536,8 @@ impl XmlObjects {
         let mut head = Cursor::new(prefix);
         head.set_position(bom);
         let rest: Box<dyn Read + Send> = Box::new(head.chain(input));
-        let decoded = Decoded::threaded(rest, sniffed.encoding, bom);
+        // The threads start at the first object asked for (see `run_ahead`).
+        let decoded = Decoded::new(rest, sniffed.encoding, bom);
         #[cfg(test)]
         let reader = if QUICK_XML.get() {
             let mut reader = quick_xml::Reader::from_reader(decoded);
@@ -514,7 +552,22 @@ impl XmlObjects {
         };
         #[cfg(not(test))]
         let reader = Reader::Lexer(Lexer::new(decoded));
-        let mut me = XmlObjects {
+        let mut me = XmlObjects::with(reader, file, sniffed.encoding.name());
+        me.event_start = (0, bom, 1);
+        me.object_start = (0, bom);
+        if sniffed.encoding == encoding_rs::WINDOWS_1252 {
+            me.pending.push_back(XmlItem::Problem(Problem::warning(
+                ProblemKind::Encoding,
+                Location::new(me.file.clone(), 0),
+                "the file is not UTF-8 or UTF-16; it was read as Windows-1252: check names \
+                 with non-ASCII letters",
+            )));
+        }
+        Ok(me)
+    }
+
+    fn with(reader: Reader, file: Arc<str>, encoding: &'static str) -> Self {
+        XmlObjects {
             reader,
             bytes: Bytes::default(),
             #[cfg(test)]
@@ -533,9 +586,9 @@ impl XmlObjects {
             last_error_at: None,
             done: false,
             started: false,
-            encoding: sniffed.encoding.name(),
-            event_start: (0, bom, 1),
-            object_start: (0, bom),
+            encoding,
+            event_start: (0, 0, 1),
+            object_start: (0, 0),
             fffd_harmless: 0,
             fffd_field: None,
             fffd_meaningful: None,
@@ -546,16 +599,166 @@ impl XmlObjects {
             recent: Box::new([const { None }; TAG_SLOTS]),
             empty_ok: false,
             fields_read_only: false,
-        };
-        if sniffed.encoding == encoding_rs::WINDOWS_1252 {
-            me.pending.push_back(XmlItem::Problem(Problem::warning(
-                ProblemKind::Encoding,
-                Location::new(me.file.clone(), 0),
-                "the file is not UTF-8 or UTF-16; it was read as Windows-1252: check names \
-                 with non-ASCII letters",
-            )));
+            running: false,
+            ahead_of_another: false,
+            ends: Vec::new(),
+            #[cfg(test)]
+            ahead_from_start: false,
+            taken_ahead: 0,
         }
-        Ok(me)
+    }
+
+    /// Starts reading and decoding in a thread of their own and, for the tokenizer, reading
+    /// objects ahead in a second one: a reader of the same kind, handed each chunk, reads
+    /// every object that starts and ends in it, from the state this reader is in between
+    /// objects. This reader takes such an object when it stands at its `<` in that state
+    /// (`step`), and reads it itself otherwise (an object across two chunks, or with a
+    /// stray byte, a syntax error or anything that would make this reader say more than
+    /// the object). On 2 cores it nearly halves the parse.
+    fn run_ahead(&mut self) {
+        self.running = true;
+        #[cfg(test)]
+        let wanted = READ_AHEAD.get();
+        #[cfg(not(test))]
+        let wanted = true;
+        let speculator = wanted.then(|| {
+            let mut other = XmlObjects::with(
+                Reader::Lexer(Lexer::new(Decoded::handed())),
+                self.file.clone(),
+                self.encoding,
+            );
+            other.fields_read_only = self.fields_read_only;
+            other.running = true;
+            other.ahead_of_another = true;
+            #[cfg(test)]
+            {
+                other.ahead_from_start = AHEAD_FROM_START.get();
+            }
+            Box::new(move |chunk: &mut Chunk, split| other.read_ahead(chunk, split)) as Speculator
+        });
+        match &mut self.reader {
+            Reader::Lexer(lexer) => lexer.source_mut().run_ahead(speculator),
+            #[cfg(test)]
+            Reader::QuickXml(reader) => reader.get_mut().run_ahead(None),
+        }
+    }
+
+    /// The tokenizer, unless quick-xml's reader stands for it (tests).
+    #[cfg_attr(
+        not(test),
+        expect(
+            clippy::unnecessary_wraps,
+            reason = "quick-xml's reader is a second variant in tests"
+        )
+    )]
+    fn lexer(&mut self) -> Option<&mut Lexer<Box<dyn Read + Send>>> {
+        match &mut self.reader {
+            Reader::Lexer(lexer) => Some(lexer),
+            #[cfg(test)]
+            Reader::QuickXml(_) => None,
+        }
+    }
+
+    /// Reading ahead for another reader: the objects that start and end in the chunk, but
+    /// for those that start in its first `split` sixteenths, which the other reader reads
+    /// itself (it moves the split so that neither waits for the other: see `SPLITS`).
+    fn read_ahead(&mut self, chunk: &mut Chunk, split: usize) {
+        if !chunk.replacements.is_empty() {
+            // The other reader must judge the stray bytes in them itself.
+            return;
+        }
+        let Some(lexer) = self.lexer() else { return };
+        lexer.source_mut().hand(
+            std::mem::take(&mut chunk.breaks_at),
+            chunk.start,
+            chunk.breaks_before,
+        );
+        self.bytes.hold(std::mem::take(&mut chunk.bytes));
+        let mut from = self.bytes.chunk().len() / SPLITS * split;
+        #[cfg(test)]
+        if self.ahead_from_start {
+            from = 0;
+        }
+        while let Some(i) = memchr::memchr(b'<', &self.bytes.chunk().as_bytes()[from..]) {
+            let at = from + i;
+            from = at + 1;
+            let tag = &self.bytes.chunk().as_bytes()[from..];
+            let name = tag
+                .iter()
+                .position(|&c| c <= b' ' || c == b'>' || c == b'/')
+                .map_or(tag, |n| &tag[..n]);
+            if !matches!(name.first(), Some(b'L' | b'G' | b'S' | b'V' | b'U'))
+                || !std::str::from_utf8(name).is_ok_and(is_object)
+            {
+                continue;
+            }
+            // An object that does not end in the chunk is not worth reading.
+            let mut end = Vec::with_capacity(name.len() + 3);
+            end.extend_from_slice(b"</");
+            end.extend_from_slice(name);
+            end.push(b'>');
+            if memchr::memmem::find(&self.bytes.chunk().as_bytes()[from..], &end).is_none() {
+                continue;
+            }
+            if let Some(ahead) = self.read_one(at) {
+                from = at + usize::try_from(ahead.end - ahead.start).unwrap_or(usize::MAX);
+                chunk.ahead.push(ahead);
+            }
+        }
+        chunk.bytes = self.bytes.hold(String::new());
+        if let Some(lexer) = self.lexer() {
+            chunk.breaks_at = lexer.source_mut().hand(Vec::new(), 0, 0);
+        }
+    }
+
+    /// Reading ahead: the object whose start tag's `<` is at `at` in the chunk held, if it
+    /// ends in the chunk and reads as nothing but an object.
+    fn read_one(&mut self, at: usize) -> Option<Ahead> {
+        let mut bytes = std::mem::take(&mut self.bytes);
+        let aimed = self.lexer().map(|l| l.aim(&mut bytes, at)).is_some();
+        self.bytes = bytes;
+        if !aimed {
+            return None;
+        }
+        self.frames.clear();
+        self.names.clear();
+        self.texts.clear();
+        self.kids.clear();
+        self.skipping = 0;
+        self.poisoned = None;
+        self.pending.clear();
+        self.errors = 0;
+        self.last_error_at = None;
+        self.done = false;
+        self.ends.clear();
+        let start = self.source().position();
+        loop {
+            self.step();
+            if self.done || !self.pending.is_empty() || self.frames.is_empty() {
+                break;
+            }
+        }
+        let clean = !self.done && self.errors == 0 && self.pending.len() == 1;
+        match self.pending.pop_front() {
+            Some(XmlItem::Object(node)) if clean => Some(Ahead {
+                start,
+                end: self.source().position(),
+                found: Box::new(ReadAhead {
+                    node,
+                    ends: std::mem::take(&mut self.ends),
+                }),
+            }),
+            _ => {
+                self.pending.clear();
+                None
+            }
+        }
+    }
+
+    /// Objects taken as read ahead by the second thread (see `run_ahead`).
+    #[cfg(test)]
+    pub(crate) fn taken_ahead(&self) -> u64 {
+        self.taken_ahead
     }
 
     /// Takes an envelope without any object as a normal answer, not worth a warning (a
@@ -786,6 +989,16 @@ impl XmlObjects {
 
     /// Closes the innermost element; `name` is the end tag's name (None for `<x/>`).
     fn close(&mut self, name: Option<&str>) {
+        if self.ahead_of_another
+            && let Some(name) = name
+            && !self.frames.is_empty()
+            && self.frame_name(self.frames.len() - 1) != name
+            && !self.is_open(name)
+            && !self.ends.iter().any(|n| **n == *name)
+        {
+            // Whether the reader holds this element open around the object is its to check.
+            self.ends.push(name.into());
+        }
         if let Some(name) = name
             && !self.frames.is_empty()
             // The usual end, of the innermost element, is open: no need to look further.
@@ -1140,11 +1353,44 @@ impl XmlObjects {
         let mut bytes = std::mem::take(&mut self.bytes);
         #[cfg(test)]
         let mut buf = std::mem::take(&mut self.buf);
+        // Between objects, in the state the objects read ahead were read from.
+        let between = self.frames.is_empty()
+            && self.skipping == 0
+            && self.poisoned.is_none()
+            && self.root.is_some()
+            && self.outer_overflow == 0
+            && !self.ahead_of_another;
         let event = match &mut self.reader {
             Reader::Lexer(lexer) => {
                 // Text of blanks changes nothing (`handle` ignores it): read on without the
                 // round trip, the next event's start where it starts.
                 let tok = loop {
+                    if between && lexer.at_markup(&bytes) {
+                        let source = lexer.source_mut();
+                        if let Some(ahead) = source.ahead_at(source.position())
+                            && let Ok(length) = usize::try_from(ahead.end - ahead.start)
+                            && length <= bytes.rest()
+                            && !source.replaced_within(ahead.start, ahead.end)
+                            && let Ok(read) = ahead.found.downcast::<ReadAhead>()
+                            && !read
+                                .ends
+                                .iter()
+                                .any(|n| self.outer.iter().any(|(o, _)| o == n))
+                        {
+                            // What this reader would read from here, event for event, to the
+                            // object's last: taken as read.
+                            lexer.skip(&mut bytes, length);
+                            self.bytes = bytes;
+                            #[cfg(test)]
+                            {
+                                self.buf = buf;
+                            }
+                            self.object_start = (self.event_start.0, self.event_start.1);
+                            self.taken_ahead += 1;
+                            self.hand_out(read.node);
+                            return;
+                        }
+                    }
                     let tok = lexer.token(&mut bytes);
                     match &tok {
                         Ok(t) if lex::is_blank(&bytes, t) => {
@@ -1305,6 +1551,9 @@ impl Iterator for XmlObjects {
     type Item = XmlItem;
 
     fn next(&mut self) -> Option<XmlItem> {
+        if !self.running {
+            self.run_ahead();
+        }
         loop {
             if let Some(item) = self.pending.pop_front() {
                 return Some(item);
@@ -1449,7 +1698,7 @@ mod tests {
             crate::decode::CHUNK.set(chunk);
             let items = objects(xml);
             QUICK_XML.set(false);
-            crate::decode::CHUNK.set(1 << 16);
+            crate::decode::CHUNK.set(crate::decode::OUT);
             format!("{items:#?}")
         };
         (read(false), read(true))
@@ -1624,7 +1873,7 @@ mod tests {
         crate::decode::CHUNK.set(chunk);
         let parsed = crate::tally::parse_tally_bytes(xml);
         ALL_FIELDS.set(false);
-        crate::decode::CHUNK.set(1 << 16);
+        crate::decode::CHUNK.set(crate::decode::OUT);
         format!("{:#?}\n{}", parsed.records, parsed.report)
     }
 
@@ -1685,6 +1934,138 @@ mod tests {
         let imported = imported(&voucher, false, 1 << 16);
         assert!(imported.contains("field ALTERID"), "{imported}");
         assert_imports_alike(&voucher, 1 << 16);
+    }
+
+    /// What the reader makes of `xml` cut in chunks of `chunk` bytes, reading objects ahead
+    /// (from the start of each chunk) or not, and how many it took as read ahead; with the
+    /// fields the import reads only, or every field.
+    fn ahead_or_not(xml: &[u8], chunk: usize, ahead: bool, read_only: bool) -> (String, u64) {
+        READ_AHEAD.set(ahead);
+        AHEAD_FROM_START.set(true);
+        crate::decode::CHUNK.set(chunk);
+        let (items, taken) = match XmlObjects::new(Cursor::new(xml.to_vec()), Arc::from("t.xml")) {
+            Ok(mut objects) => {
+                if read_only {
+                    objects = objects.fields_read_only();
+                }
+                let items: Vec<XmlItem> = objects.by_ref().collect();
+                (items, objects.taken_ahead())
+            }
+            Err(p) => (vec![XmlItem::Problem(p)], 0),
+        };
+        READ_AHEAD.set(true);
+        AHEAD_FROM_START.set(false);
+        crate::decode::CHUNK.set(crate::decode::OUT);
+        (format!("{items:#?}"), taken)
+    }
+
+    /// Reads `xml` both ways and holds them to the same items; the objects taken as read ahead.
+    fn assert_ahead_alike(xml: &[u8], chunk: usize, read_only: bool) -> u64 {
+        let (ahead, taken) = ahead_or_not(xml, chunk, true, read_only);
+        let (in_order, none) = ahead_or_not(xml, chunk, false, read_only);
+        assert_eq!(none, 0);
+        assert!(
+            ahead == in_order,
+            "chunks of {chunk}, input {:?}:\n{}",
+            String::from_utf8_lossy(&xml[..xml.len().min(2000)]),
+            first_difference(&ahead, &in_order)
+        );
+        taken
+    }
+
+    #[test]
+    fn objects_read_ahead_by_a_second_thread_read_as_in_order() {
+        const BYTES: &[u8] = b"<>&;/!?-[]\"'= \r\nDx#4a\xe9";
+        let daybook = &include_bytes!("../../fixtures/tally/real-daybook-tallyprime.xml")[..];
+        // The Day Book's vouchers repeated past several chunks.
+        let text = String::from_utf8_lossy(daybook);
+        let (head, rest) = text.split_at(text.find("<TALLYMESSAGE").unwrap());
+        let (body, tail) = rest.split_at(rest.rfind("</REQUESTDATA>").unwrap());
+        let long = format!("{head}{}{tail}", body.repeat(6));
+        let mut taken = 0;
+        for xml in [
+            &include_bytes!("../../fixtures/tally/sample-company.xml")[..],
+            daybook,
+            long.as_bytes(),
+            NASTY.as_bytes(),
+        ] {
+            for chunk in [4093, 1 << 16, crate::decode::OUT] {
+                for read_only in [false, true] {
+                    taken += assert_ahead_alike(xml, chunk, read_only);
+                }
+            }
+        }
+        assert!(taken > 1000, "{taken} objects taken as read ahead");
+
+        // An end tag in a skipped part that closes an element around the voucher: the
+        // reader names the voucher as damaged (the second thread cannot know what is open
+        // around it, and leaves that check to the reader).
+        let closes_outside = b"<ENVELOPE><TALLYMESSAGE><VOUCHER><UDF:X><A></TALLYMESSAGE>\
+            </UDF:X><DATE>1</DATE></VOUCHER></TALLYMESSAGE><TALLYMESSAGE><VOUCHER><DATE>2</DATE>\
+            </VOUCHER></TALLYMESSAGE></ENVELOPE>";
+        assert_eq!(assert_ahead_alike(closes_outside, 1 << 16, false), 1);
+        let (items, _) = ahead_or_not(closes_outside, 1 << 16, true, false);
+        assert!(items.contains("ends what holds this VOUCHER"), "{items}");
+
+        // Stray bytes past the first 4 KiB (the file is still read as UTF-8): the objects
+        // they fall in are read in order.
+        // In a voucher's narration (free text: imported with a warning) and its number (read
+        // for its meaning: not imported).
+        let mut stray = long.clone().into_bytes();
+        for field in ["<NARRATION>", "<VOUCHERNUMBER>"] {
+            for (at, _) in long.match_indices(field).skip(3).step_by(4) {
+                stray[at + field.len() + 1] = 0xE9;
+            }
+        }
+        for read_only in [false, true] {
+            let (items, _) = ahead_or_not(&stray, 1 << 16, true, read_only);
+            assert!(items.matches("0xE9 at byte").count() >= 10, "{items}");
+            assert_ahead_alike(&stray, 1 << 16, read_only);
+        }
+
+        // And the mutated documents, whole in one chunk.
+        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed >> 33).unwrap()
+        };
+        for _ in 0..400 {
+            let mut xml = NASTY.as_bytes().to_vec();
+            for _ in 0..=next() % 6 {
+                let at = next() % xml.len();
+                let byte = BYTES[next() % BYTES.len()];
+                match next() % 3 {
+                    0 => xml[at] = byte,
+                    1 => xml.insert(at, byte),
+                    _ => {
+                        xml.remove(at);
+                    }
+                }
+            }
+            assert_ahead_alike(&xml, 1 << 16, next() % 2 == 0);
+        }
+    }
+
+    #[test]
+    fn an_import_reads_alike_with_objects_read_ahead_or_not() {
+        let daybook = &include_bytes!("../../fixtures/tally/real-daybook-tallyprime.xml")[..];
+        for xml in [
+            &include_bytes!("../../fixtures/tally/sample-company.xml")[..],
+            daybook,
+        ] {
+            let import = |ahead: bool| {
+                READ_AHEAD.set(ahead);
+                AHEAD_FROM_START.set(true);
+                let parsed = crate::tally::parse_tally_bytes(xml);
+                READ_AHEAD.set(true);
+                AHEAD_FROM_START.set(false);
+                format!("{:#?}\n{}", parsed.records, parsed.report)
+            };
+            let (ahead, in_order) = (import(true), import(false));
+            assert!(ahead == in_order, "{}", first_difference(&ahead, &in_order));
+        }
     }
 
     #[test]
