@@ -317,16 +317,8 @@ impl<R: Read> Decoded<R> {
             encoding,
             width,
             finished: false,
-            out: String::new(),
-            out_start: 0,
-            consumed: 0,
             offset: start,
-            breaks: 0,
-            breaks_at: Vec::new(),
-            breaks_consumed: 0,
-            corrections: VecDeque::new(),
-            replacements: VecDeque::new(),
-            ahead: VecDeque::new(),
+            ..Decoded::handed()
         }
     }
 }

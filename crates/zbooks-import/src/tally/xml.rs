@@ -1768,30 +1768,39 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_tokenizer_reads_mutated_input_as_quick_xml_did() {
-        // Small random edits of the nasty document, from the bytes markup is made of.
-        const BYTES: &[u8] = b"<>&;/!?-[]\"'= \r\nDx#4a\xe9";
-        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = move || {
+    /// The tests' random numbers (xorshift) from a seed.
+    fn xorshift(mut seed: u64) -> impl FnMut() -> usize {
+        move || {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             usize::try_from(seed >> 33).unwrap()
-        };
-        for i in 0..1500 {
-            let mut xml = NASTY.as_bytes().to_vec();
-            for _ in 0..=next() % 6 {
-                let at = next() % xml.len();
-                let byte = BYTES[next() % BYTES.len()];
-                match next() % 3 {
-                    0 => xml[at] = byte,
-                    1 => xml.insert(at, byte),
-                    _ => {
-                        xml.remove(at);
-                    }
+        }
+    }
+
+    /// The nasty document with a few random edits, from the bytes markup is made of.
+    fn mutated(next: &mut impl FnMut() -> usize) -> Vec<u8> {
+        const BYTES: &[u8] = b"<>&;/!?-[]\"'= \r\nDx#4a\xe9";
+        let mut xml = NASTY.as_bytes().to_vec();
+        for _ in 0..=next() % 6 {
+            let at = next() % xml.len();
+            let byte = BYTES[next() % BYTES.len()];
+            match next() % 3 {
+                0 => xml[at] = byte,
+                1 => xml.insert(at, byte),
+                _ => {
+                    xml.remove(at);
                 }
             }
+        }
+        xml
+    }
+
+    #[test]
+    fn the_tokenizer_reads_mutated_input_as_quick_xml_did() {
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
+        for i in 0..1500 {
+            let xml = mutated(&mut next);
             let chunk = [4, 6, 13, 40, 1 << 16][next() % 5];
             assert_same(&xml, chunk);
             if i % 5 == 0 {
@@ -1975,7 +1984,6 @@ mod tests {
 
     #[test]
     fn objects_read_ahead_by_a_second_thread_read_as_in_order() {
-        const BYTES: &[u8] = b"<>&;/!?-[]\"'= \r\nDx#4a\xe9";
         let daybook = &include_bytes!("../../fixtures/tally/real-daybook-tallyprime.xml")[..];
         // The Day Book's vouchers repeated past several chunks.
         let text = String::from_utf8_lossy(daybook);
@@ -2024,27 +2032,10 @@ mod tests {
         }
 
         // And the mutated documents, whole in one chunk.
-        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            usize::try_from(seed >> 33).unwrap()
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..400 {
-            let mut xml = NASTY.as_bytes().to_vec();
-            for _ in 0..=next() % 6 {
-                let at = next() % xml.len();
-                let byte = BYTES[next() % BYTES.len()];
-                match next() % 3 {
-                    0 => xml[at] = byte,
-                    1 => xml.insert(at, byte),
-                    _ => {
-                        xml.remove(at);
-                    }
-                }
-            }
-            assert_ahead_alike(&xml, 1 << 16, next() % 2 == 0);
+            let xml = mutated(&mut next);
+            assert_ahead_alike(&xml, 1 << 16, next().is_multiple_of(2));
         }
     }
 
