@@ -15,9 +15,10 @@
 //! without a round trip; an element's name, text and children are gathered in stacks shared by
 //! the whole object, so an empty element costs no allocation and a kept one one per part (its
 //! tag is shared with every node of that tag); line breaks are found once per decoded chunk.
-//! A second thread reads objects ahead (`run_ahead`): handed each decoded chunk, a reader of
-//! the same kind reads the objects that start in the chunk's second half and end in it, from
-//! the state this reader is in between objects; this reader reads the first half itself and,
+//! The decoding thread also reads objects ahead (`run_ahead`): once it has decoded a chunk, a
+//! reader of the same kind reads the objects that start past a split of the chunk and end in
+//! it, from the state this reader is in between objects; this reader reads the part before
+//! the split itself (and moves the split so that neither thread waits for the other) and,
 //! when it stands at the `<` of an object read ahead in that state, takes the object as read
 //! and skips its bytes. Whatever would make it say more than the object (a stray byte, a
 //! syntax error, an end tag that could close an element around the object) sends the object
@@ -609,12 +610,12 @@ impl XmlObjects {
     }
 
     /// Starts reading and decoding in a thread of their own and, for the tokenizer, reading
-    /// objects ahead in a second one: a reader of the same kind, handed each chunk, reads
-    /// every object that starts and ends in it, from the state this reader is in between
-    /// objects. This reader takes such an object when it stands at its `<` in that state
-    /// (`step`), and reads it itself otherwise (an object across two chunks, or with a
-    /// stray byte, a syntax error or anything that would make this reader say more than
-    /// the object). On 2 cores it nearly halves the parse.
+    /// objects ahead in that thread: a reader of the same kind, handed each chunk decoded,
+    /// reads the objects that start past the split and end in it, from the state this reader
+    /// is in between objects. This reader takes such an object when it stands at its `<` in
+    /// that state (`step`), and reads it itself otherwise (an object across two chunks, or
+    /// with a stray byte, a syntax error or anything that would make this reader say more
+    /// than the object). On 2 cores the parse runs about 1.4 times as fast (issue 20).
     fn run_ahead(&mut self) {
         self.running = true;
         #[cfg(test)]
@@ -687,9 +688,7 @@ impl XmlObjects {
                 .iter()
                 .position(|&c| c <= b' ' || c == b'>' || c == b'/')
                 .map_or(tag, |n| &tag[..n]);
-            if !matches!(name.first(), Some(b'L' | b'G' | b'S' | b'V' | b'U'))
-                || !std::str::from_utf8(name).is_ok_and(is_object)
-            {
+            if !std::str::from_utf8(name).is_ok_and(is_object) {
                 continue;
             }
             // An object that does not end in the chunk is not worth reading.
