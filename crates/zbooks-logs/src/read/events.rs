@@ -503,17 +503,20 @@ fn split_block(block: &[u8]) -> Vec<Item> {
 /// One line, read by the fast scanner ([`fast::scan`]) or, when it is not sure of the line,
 /// by serde, and folded into a state; `text` is the line as text when it is known to be.
 fn observe_line(state: &mut State, line: &[u8], text: Option<&str>, loc: Loc) {
-    let scanned = text
-        .or_else(|| std::str::from_utf8(line).ok())
-        .and_then(|text| Some((text, fast::scan(text)?)));
-    match scanned {
-        Some((text, scanned)) if scanned.schema <= EVENT_SCHEMA_VERSION => {
+    // The scanned fields are read where they are made: no tuple or option holds them on the
+    // way (a few hundred bytes, moved for every line).
+    if let Some(text) = text.or_else(|| std::str::from_utf8(line).ok())
+        && let Some(scanned) = fast::scan(text)
+    {
+        if scanned.schema <= EVENT_SCHEMA_VERSION {
             let ev = EventLine::scanned(&scanned, text);
             state.observe(&ev.call(), loc, Raw::Bytes(line));
+        } else {
+            state.source_mut(loc.source).newer_schema += 1;
         }
-        Some(_) => state.source_mut(loc.source).newer_schema += 1,
-        None => observe_serde(state, line, loc),
+        return;
     }
+    observe_serde(state, line, loc);
 }
 
 /// Folds the lines of a block into a state, the first numbered `first_line`.
