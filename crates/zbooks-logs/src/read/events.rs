@@ -53,14 +53,7 @@ struct EventLine<'a> {
     /// Absent in lines written before it existed; an unknown value reads as `Other`.
     #[serde(default)]
     purpose: Option<Purpose>,
-    /// `ts` read already (by the fast scanner, on its own thread); read from `ts` when not.
-    #[serde(skip)]
-    ts_read: Option<KnownTime>,
 }
-
-/// A `ts` read already: its time, or `None` when it is not one.
-#[derive(Clone, Copy)]
-struct KnownTime(Option<time::Millis>);
 
 /// Only the version, to tell a newer schema from a broken line.
 #[derive(Deserialize)]
@@ -92,62 +85,72 @@ impl<'a> EventLine<'a> {
             duration_ms: Some(event.duration_ms),
             natural_key: event.natural_key.as_deref().map(Cow::Borrowed),
             purpose: event.purpose,
-            ts_read: None,
-        }
-    }
-
-    /// The line the fast scanner read, as serde would have read it.
-    fn scanned(s: &'a Scanned, line: &'a str) -> Self {
-        let text = |t: &'a fast::Text| Cow::Borrowed(t.get(line));
-        EventLine {
-            schema: s.schema,
-            ts: text(&s.ts),
-            kind: s.kind,
-            organization_id: s.organization_id.as_ref().map(text),
-            method: text(&s.method),
-            path: text(&s.path),
-            status: s.status,
-            code: s.code,
-            message: s.message.as_ref().map(text),
-            class: s.class,
-            sent: s.sent,
-            attempt: s.attempt,
-            duration_ms: s.duration_ms,
-            natural_key: s.natural_key.as_ref().map(text),
-            purpose: s.purpose,
-            ts_read: Some(KnownTime(s.ts_ms)),
         }
     }
 
     fn call(&self) -> Call<'_> {
-        let token = self.kind == EventKind::Token || call::is_token_path(&self.path);
-        Call {
-            ts: self
-                .ts_read
-                .map_or_else(|| time::parse_iso(self.ts.as_bytes()), |k| k.0),
-            token,
-            org: self.organization_id.as_deref().filter(|o| !o.is_empty()),
-            method: Some(&self.method),
-            path: Some(&self.path),
-            host: None,
-            status: self.status,
-            code: self.code,
-            message: self.message.as_deref(),
-            // A failed token request carries the accounts server's `error` in `message`.
-            accounts_error: if token && self.class.is_some() {
-                self.message.as_deref()
-            } else {
-                None
+        event_call(
+            self.kind,
+            Call {
+                ts: time::parse_iso(self.ts.as_bytes()),
+                token: false,
+                org: self.organization_id.as_deref(),
+                method: Some(&self.method),
+                path: Some(&self.path),
+                host: None,
+                status: self.status,
+                code: self.code,
+                message: self.message.as_deref(),
+                accounts_error: None,
+                class: self.class,
+                sent: Some(self.sent),
+                attempt: self.attempt,
+                duration_ms: self.duration_ms,
+                natural_key: self.natural_key.as_deref(),
+                body_hash: None,
+                purpose: self.purpose,
             },
-            class: self.class,
-            sent: Some(self.sent),
-            attempt: self.attempt,
-            duration_ms: self.duration_ms,
-            natural_key: self.natural_key.as_deref(),
-            body_hash: None,
-            purpose: self.purpose,
-        }
+        )
     }
+}
+
+/// The call of a line the fast scanner read, as serde would have read it: made from the
+/// scanned fields directly, with nothing in between to build and drop.
+fn scanned_call<'a>(s: &'a Scanned, line: &'a str) -> Call<'a> {
+    let text = |t: &'a fast::Text| t.get(line);
+    event_call(
+        s.kind,
+        Call {
+            ts: s.ts_ms,
+            token: false,
+            org: s.organization_id.as_ref().map(text),
+            method: Some(text(&s.method)),
+            path: Some(text(&s.path)),
+            host: None,
+            status: s.status,
+            code: s.code,
+            message: s.message.as_ref().map(text),
+            accounts_error: None,
+            class: s.class,
+            sent: Some(s.sent),
+            attempt: s.attempt,
+            duration_ms: s.duration_ms,
+            natural_key: s.natural_key.as_ref().map(text),
+            body_hash: None,
+            purpose: s.purpose,
+        },
+    )
+}
+
+/// What an event line's call is beyond its fields: whether it went to the accounts server,
+/// the `error` of a failed token request (in `message`), and no organization for an empty id.
+fn event_call(kind: EventKind, mut call: Call<'_>) -> Call<'_> {
+    call.token = kind == EventKind::Token || call.path.is_some_and(call::is_token_path);
+    if call.token && call.class.is_some() {
+        call.accounts_error = call.message;
+    }
+    call.org = call.org.filter(|o| !o.is_empty());
+    call
 }
 
 /// Reads a whole event log one line at a time with serde: the reference reader, the
@@ -509,8 +512,7 @@ fn observe_line(state: &mut State, line: &[u8], text: Option<&str>, loc: Loc) {
         && let Some(scanned) = fast::scan(text)
     {
         if scanned.schema <= EVENT_SCHEMA_VERSION {
-            let ev = EventLine::scanned(&scanned, text);
-            state.observe(&ev.call(), loc, Raw::Bytes(line));
+            state.observe(&scanned_call(&scanned, text), loc, Raw::Bytes(line));
         } else {
             state.source_mut(loc.source).newer_schema += 1;
         }

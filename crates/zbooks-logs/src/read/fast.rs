@@ -470,6 +470,11 @@ impl Cursor<'_> {
 /// The line's text is checked once, here and by the caller, and not string by string: UTF-8
 /// split at ASCII quotes and backslashes stays UTF-8, and no byte of a line read here is a
 /// control character, so every string of it is one serde takes as it is.
+#[expect(
+    clippy::inline_always,
+    reason = "measured: inlined, the fields are made where they are read, not moved there"
+)]
+#[inline(always)]
 pub(crate) fn scan(text: &str) -> Option<Scanned> {
     let line = text.as_bytes();
     if has_control(line) {
@@ -479,6 +484,8 @@ pub(crate) fn scan(text: &str) -> Option<Scanned> {
 }
 
 /// The line read by one of the two readers.
+#[expect(clippy::inline_always, reason = "as `scan`")]
+#[inline(always)]
 fn read_with(
     reader: fn(&mut Cursor<'_>, &mut Fields) -> Option<()>,
     text: &str,
