@@ -433,9 +433,40 @@ impl Cursor<'_> {
         u32::try_from(self.uint(u64::from(u32::MAX))?).ok()
     }
 
-    /// The value of field `field` of [`FIELDS`] into its slot (an unknown field's, and
-    /// `waited`'s, skipped). Inlined with a constant `field` where the writer's order is
-    /// read, so that each place reads its one field without a dispatch.
+    /// `waited`, which nothing here reads, skipped: read as the writer writes it
+    /// (`[{"reason":"pacing","ms":120},...]`) in one go, or else as any value.
+    fn waited(&mut self) -> Option<()> {
+        let start = self.i;
+        if self.waits().is_some() {
+            return Some(());
+        }
+        self.i = start;
+        self.skip(0)
+    }
+
+    fn waits(&mut self) -> Option<()> {
+        self.eat(b'[')?;
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            self.literal(b"{\"reason\":")?;
+            self.plain()?;
+            self.literal(b",\"ms\":")?;
+            self.uint(u64::MAX)?;
+            self.eat(b'}')?;
+            match self.bump()? {
+                b',' => {}
+                b']' => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+
+    /// The value of field `field` of [`FIELDS`] into its slot (an unknown field's skipped).
+    /// Inlined with a constant `field` where the writer's order is read, so that each place
+    /// reads its one field without a dispatch.
     #[inline(always)]
     fn field(&mut self, field: Option<usize>, f: &mut Fields) -> Option<()> {
         match field {
@@ -457,6 +488,7 @@ impl Cursor<'_> {
             Some(11) => self.nullable(&mut f.attempt, Cursor::u32)?,
             Some(13) => self.nullable(&mut f.duration, |c| c.uint(u64::MAX))?,
             Some(14) => self.nullable(&mut f.natural_key, Cursor::string)?,
+            Some(12) => self.waited()?,
             Some(15) => self.nullable(&mut f.purpose, |c| purpose_of(c.plain()?))?,
             _ => self.skip(0)?,
         }
@@ -608,6 +640,10 @@ mod tests {
             r#"{"schema":1,"ts":"2026-11-25T00:00:00.050Z","kind":"attempt","organization_id":"10234695","method":"GET","path":"/books/v3/contacts","status":200,"sent":"answered","attempt":1,"duration_ms":359}"#,
             r#"{"schema":1,"ts":"2026-11-25T00:00:00.000Z","kind":"token","method":"POST","path":"/oauth/v2/token","status":200,"sent":"answered","attempt":1,"waited":[{"reason":"pacing","ms":199}],"duration_ms":180}"#,
             r#"{"schema":1,"ts":"2026-11-25T00:00:01.000Z","kind":"attempt","organization_id":null,"method":"POST","path":"/books/v3/invoices","status":400,"code":3062,"message":"The invoice \"INV-1\" exists","class":"duplicate","sent":"answered","attempt":2,"waited":[],"duration_ms":12,"natural_key":"invoice_number=INV-1","purpose":"lookup"}"#,
+            r#"{"schema":1,"ts":"t","kind":"attempt","method":"GET","path":"/","sent":"answered","waited":[{"reason":"pacing","ms":0},{"reason":"backoff","ms":1200}]}"#,
+            r#"{"schema":1,"ts":"t","kind":"attempt","method":"GET","path":"/","sent":"answered","waited":[{"ms":3,"reason":"pacing"},{"reason":"x","ms":-1}]}"#,
+            r#"{"schema":1,"ts":"t","kind":"attempt","method":"GET","path":"/","sent":"answered","waited":[{"reason":"pacing","ms":1,"more":[true]}],"duration_ms":2}"#,
+            r#"{"schema":1,"ts":"t","kind":"attempt","method":"GET","path":"/","sent":"answered","waited":{"reason":null}}"#,
             r#"{"schema":1,"ts":"x","kind":"attempt","method":"GET","path":"/","status":null,"code":-44,"message":null,"class":null,"sent":"maybe_sent","attempt":null,"duration_ms":null,"natural_key":null,"purpose":null}"#,
         ];
         for line in written {
