@@ -116,6 +116,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A string without escapes (keys, enum values, ignored strings): its bytes.
+    #[inline(always)]
     fn plain(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
         let start = self.i;
@@ -170,6 +171,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A non-negative integer of at most `max`, in JSON's grammar, followed by `,` or `}`.
+    #[inline(always)]
     fn uint(&mut self, max: u64) -> Option<u64> {
         let start = self.i;
         let mut v: u64 = 0;
@@ -416,6 +418,7 @@ struct Fields {
 )]
 impl Cursor<'_> {
     /// `null` (the slot is `None`), or what `value` reads (in the slot).
+    #[inline(always)]
     fn nullable<T>(
         &mut self,
         slot: &mut Option<T>,
@@ -429,6 +432,7 @@ impl Cursor<'_> {
         Some(())
     }
 
+    #[inline(always)]
     fn u32(&mut self) -> Option<u32> {
         u32::try_from(self.uint(u64::from(u32::MAX))?).ok()
     }
