@@ -130,7 +130,9 @@ impl<'a> Cursor<'a> {
         Some(&b[start..end])
     }
 
-    /// A string value: its span, or its unescaped text.
+    /// A string value: its span, or its unescaped text. Inlined, so that a span (nearly
+    /// every string) is handed over in registers, not written and read back.
+    #[inline(always)]
     fn string(&mut self) -> Option<Text> {
         self.eat(b'"')?;
         let start = self.i;
@@ -143,8 +145,15 @@ impl<'a> Cursor<'a> {
                 u32::try_from(end).ok()?,
             ));
         }
-        // Escapes: undone here, except `\u`, which is left to serde.
-        let mut out = Vec::with_capacity(len + 16);
+        self.escaped(start)
+    }
+
+    /// The rest of a string with escapes, from its first byte at `start`: its text with the
+    /// escapes undone, except `\u`, which is left to serde.
+    #[cold]
+    #[inline(never)]
+    fn escaped(&mut self, start: usize) -> Option<Text> {
+        let mut out = Vec::with_capacity(32);
         let mut at = start;
         loop {
             let len = quote_or_escape(&self.b[at..])?;
