@@ -832,7 +832,7 @@ impl State {
             c.endpoint = endpoint_map[c.endpoint as usize];
             let label = std::mem::take(&mut self.endpoints[c.endpoint as usize].label);
             let bytes = line(c.loc);
-            let key = c.natural_key.as_ref().and_then(|k| k.get(bytes));
+            let key = || c.natural_key.as_ref().and_then(|k| k.get(bytes));
             self.apply_create(&c, key, &label, Raw::Bytes(bytes));
             self.endpoints[c.endpoint as usize].label = label;
         }
@@ -1345,18 +1345,20 @@ impl State {
             Some(i) => std::mem::take(&mut self.cached_paths[i as usize].label),
             None => std::mem::take(&mut self.label_buf),
         };
-        self.apply_create(&c, call.natural_key, &label, raw);
+        self.apply_create(&c, || call.natural_key, &label, raw);
         match self.cur_path {
             Some(i) => self.cached_paths[i as usize].label = label,
             None => self.label_buf = label,
         }
     }
 
-    /// Folds a create or lookup into the create keys; `label` is its endpoint's.
-    fn apply_create(
+    /// Folds a create or lookup into the create keys; `label` is its endpoint's, and
+    /// `natural_key` gives its key's text, read only for a key kept with its text (a key in
+    /// doubt), not for every create.
+    fn apply_create<'k>(
         &mut self,
         c: &CreateCall,
-        natural_key: Option<&str>,
+        natural_key: impl FnOnce() -> Option<&'k str>,
         label: &str,
         raw: Raw<'_>,
     ) {
@@ -1415,7 +1417,7 @@ impl State {
                 .create_details
                 .entry(key)
                 .or_insert_with(|| CreateDetail {
-                    key: natural_key
+                    key: natural_key()
                         .map_or_else(|| "(same request body)".to_owned(), str::to_owned),
                     endpoint: label.to_owned(),
                     organization: self.orgs[c.org as usize].id.clone(),

@@ -525,7 +525,7 @@ fn observe_line(state: &mut State, line: &[u8], text: Option<&str>, loc: Loc) {
 fn fold_items(state: &mut State, source: u32, buf: &[u8], items: &[Item], first_line: u64) {
     // A block is almost always text as a whole: checked once, then each line is a slice of
     // it (cut at line endings, which are character boundaries).
-    let whole = std::str::from_utf8(buf).ok();
+    let whole = simdutf8::basic::from_utf8(buf).ok();
     for (line_no, item) in (first_line..).zip(items) {
         let loc = Loc {
             source,
