@@ -426,21 +426,6 @@ struct Fields {
     reason = "measured: inlined where the field is a constant, the dispatch on it is gone"
 )]
 impl Cursor<'_> {
-    /// `null` (the slot is `None`), or what `value` reads (in the slot).
-    #[inline(always)]
-    fn nullable<T>(
-        &mut self,
-        slot: &mut Option<T>,
-        value: impl FnOnce(&mut Self) -> Option<T>,
-    ) -> Option<()> {
-        *slot = if self.null() {
-            None
-        } else {
-            Some(value(self)?)
-        };
-        Some(())
-    }
-
     #[inline(always)]
     fn u32(&mut self) -> Option<u32> {
         u32::try_from(self.uint(u64::from(u32::MAX))?).ok()
@@ -482,27 +467,67 @@ impl Cursor<'_> {
     /// reads its one field without a dispatch.
     #[inline(always)]
     fn field(&mut self, field: Option<usize>, f: &mut Fields) -> Option<()> {
+        // Each nullable field checks for `null` in place: a value read through a closure or
+        // a function passed on came back through memory, not in registers (measured).
         match field {
             Some(0) => f.schema = Some(self.u32()?),
             Some(1) => f.ts = Some(self.string()?),
             Some(2) => f.kind = Some(kind_of(self.plain()?)?),
-            Some(3) => self.nullable(&mut f.org, Cursor::string)?,
+            Some(3) => {
+                f.org = if self.null() {
+                    None
+                } else {
+                    Some(self.string()?)
+                }
+            }
             Some(4) => f.method = Some(self.string()?),
             Some(5) => f.path = Some(self.string()?),
             Some(6) => {
-                self.nullable(&mut f.status, |c| {
-                    u16::try_from(c.uint(u64::from(u16::MAX))?).ok()
-                })?;
+                f.status = if self.null() {
+                    None
+                } else {
+                    Some(u16::try_from(self.uint(u64::from(u16::MAX))?).ok()?)
+                };
             }
-            Some(7) => self.nullable(&mut f.code, Cursor::int)?,
-            Some(8) => self.nullable(&mut f.message, Cursor::string)?,
-            Some(9) => self.nullable(&mut f.class, |c| class_of(c.plain()?))?,
+            Some(7) => f.code = if self.null() { None } else { Some(self.int()?) },
+            Some(8) => {
+                f.message = if self.null() {
+                    None
+                } else {
+                    Some(self.string()?)
+                }
+            }
+            Some(9) => {
+                f.class = if self.null() {
+                    None
+                } else {
+                    Some(class_of(self.plain()?)?)
+                };
+            }
             Some(10) => f.sent = Some(sent_of(self.plain()?)?),
-            Some(11) => self.nullable(&mut f.attempt, Cursor::u32)?,
-            Some(13) => self.nullable(&mut f.duration, |c| c.uint(u64::MAX))?,
-            Some(14) => self.nullable(&mut f.natural_key, Cursor::string)?,
+            Some(11) => f.attempt = if self.null() { None } else { Some(self.u32()?) },
             Some(12) => self.waited()?,
-            Some(15) => self.nullable(&mut f.purpose, |c| purpose_of(c.plain()?))?,
+            Some(13) => {
+                f.duration = if self.null() {
+                    None
+                } else {
+                    Some(self.uint(u64::MAX)?)
+                };
+            }
+            Some(14) => {
+                f.natural_key = if self.null() {
+                    None
+                } else {
+                    Some(self.string()?)
+                };
+            }
+            Some(15) => {
+                f.purpose = if self.null() {
+                    None
+                } else {
+                    Some(purpose_of(self.plain()?)?)
+                };
+            }
             _ => self.skip(0)?,
         }
         Some(())
