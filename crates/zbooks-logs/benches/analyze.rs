@@ -16,9 +16,9 @@
 //! `--report [--quick]` (what `cargo xtask bench` runs) measures the whole CLI process instead:
 //! `$ZBOOKS_BIN logs analyze FILE --format json` on a failure-heavy zbooks event log (one line
 //! in five a failure: codes 44, 57, 1002, 1000, 3062) and on a mostly successful one, 300 MB
-//! each (30 MB with `--quick`), median of 3 runs, with its peak RSS, and as the baseline
-//! `jq -r .code FILE | sort | uniq -c` on the same file in the same run. It prints `BENCH`
-//! lines (see `xtask/src/bench.rs`).
+//! each (30 MB with `--quick`), each file on disk before it is read; median of 3 runs after
+//! one untimed, with its peak RSS, and as the baseline `jq -r .code FILE | sort | uniq -c` on
+//! the same file in the same run. It prints `BENCH` lines (see `xtask/src/bench.rs`).
 #![expect(clippy::print_stdout, reason = "a benchmark prints its table")]
 #![expect(
     clippy::many_single_char_names,
@@ -517,7 +517,11 @@ fn gen_events(path: &Path, bytes: u64, failure_every: u64) -> std::io::Result<u6
         written += line.len() as u64 + 1;
         i += 1;
     }
-    w.flush()?;
+    // On disk before anything is timed: the kernel writing the fresh file back while the
+    // first runs read it would be timed with them.
+    w.into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?
+        .sync_all()?;
     Ok(written)
 }
 
@@ -607,7 +611,9 @@ fn report(args: &[String]) -> std::io::Result<()> {
         let file = path.as_os_str();
         let mut secs = Vec::new();
         let mut rss = Vec::new();
-        for _ in 0..runs {
+        // One run first, untimed, as jq's runs come after these: each is timed on a file
+        // already read once.
+        for run in 0..=runs {
             let (s, r, out) = timed(
                 &zbooks,
                 &[
@@ -619,6 +625,9 @@ fn report(args: &[String]) -> std::io::Result<()> {
                 ],
                 &rss_file,
             );
+            if run == 0 {
+                continue;
+            }
             if serde_json::from_slice::<serde_json::Value>(&out).is_err() {
                 println!("note: zbooks logs analyze did not print a JSON report");
                 secs.push(f64::NAN);
