@@ -469,65 +469,28 @@ impl Cursor<'_> {
     fn field(&mut self, field: Option<usize>, f: &mut Fields) -> Option<()> {
         // Each nullable field checks for `null` in place: a value read through a closure or
         // a function passed on came back through memory, not in registers (measured).
+        macro_rules! or_null {
+            ($read:expr) => {
+                if self.null() { None } else { Some($read) }
+            };
+        }
         match field {
             Some(0) => f.schema = Some(self.u32()?),
             Some(1) => f.ts = Some(self.string()?),
             Some(2) => f.kind = Some(kind_of(self.plain()?)?),
-            Some(3) => {
-                f.org = if self.null() {
-                    None
-                } else {
-                    Some(self.string()?)
-                }
-            }
+            Some(3) => f.org = or_null!(self.string()?),
             Some(4) => f.method = Some(self.string()?),
             Some(5) => f.path = Some(self.string()?),
-            Some(6) => {
-                f.status = if self.null() {
-                    None
-                } else {
-                    Some(u16::try_from(self.uint(u64::from(u16::MAX))?).ok()?)
-                };
-            }
-            Some(7) => f.code = if self.null() { None } else { Some(self.int()?) },
-            Some(8) => {
-                f.message = if self.null() {
-                    None
-                } else {
-                    Some(self.string()?)
-                }
-            }
-            Some(9) => {
-                f.class = if self.null() {
-                    None
-                } else {
-                    Some(class_of(self.plain()?)?)
-                };
-            }
+            Some(6) => f.status = or_null!(u16::try_from(self.uint(u64::from(u16::MAX))?).ok()?),
+            Some(7) => f.code = or_null!(self.int()?),
+            Some(8) => f.message = or_null!(self.string()?),
+            Some(9) => f.class = or_null!(class_of(self.plain()?)?),
             Some(10) => f.sent = Some(sent_of(self.plain()?)?),
-            Some(11) => f.attempt = if self.null() { None } else { Some(self.u32()?) },
+            Some(11) => f.attempt = or_null!(self.u32()?),
             Some(12) => self.waited()?,
-            Some(13) => {
-                f.duration = if self.null() {
-                    None
-                } else {
-                    Some(self.uint(u64::MAX)?)
-                };
-            }
-            Some(14) => {
-                f.natural_key = if self.null() {
-                    None
-                } else {
-                    Some(self.string()?)
-                };
-            }
-            Some(15) => {
-                f.purpose = if self.null() {
-                    None
-                } else {
-                    Some(purpose_of(self.plain()?)?)
-                };
-            }
+            Some(13) => f.duration = or_null!(self.uint(u64::MAX)?),
+            Some(14) => f.natural_key = or_null!(self.string()?),
+            Some(15) => f.purpose = or_null!(purpose_of(self.plain()?)?),
             _ => self.skip(0)?,
         }
         Some(())
