@@ -346,25 +346,40 @@ fn purpose_of(name: &[u8]) -> Option<Purpose> {
 }
 
 /// The fields of an event line in the order the zbooks client writes them
-/// (`zbooks_types::event::CallEvent`'s order; `waited` is one nothing here reads).
-const FIELDS: [&[u8]; 16] = [
-    b"schema",
-    b"ts",
-    b"kind",
-    b"organization_id",
-    b"method",
-    b"path",
-    b"status",
-    b"code",
-    b"message",
-    b"class",
-    b"sent",
-    b"attempt",
-    b"waited",
-    b"duration_ms",
-    b"natural_key",
-    b"purpose",
-];
+/// (`zbooks_types::event::CallEvent`'s order; `waited` is one nothing here reads), each with
+/// its place and whether serde requires it: the one list [`FIELDS`], [`known_key`] and
+/// [`in_order`] are made from, handed to the macro named.
+macro_rules! writer_fields {
+    ($then:ident) => {
+        $then!(
+            0 "schema" true,
+            1 "ts" true,
+            2 "kind" true,
+            3 "organization_id" false,
+            4 "method" true,
+            5 "path" true,
+            6 "status" false,
+            7 "code" false,
+            8 "message" false,
+            9 "class" false,
+            10 "sent" true,
+            11 "attempt" false,
+            12 "waited" false,
+            13 "duration_ms" false,
+            14 "natural_key" false,
+            15 "purpose" false,
+        )
+    };
+}
+
+macro_rules! names {
+    ($($n:literal $name:literal $required:literal),* $(,)?) => {
+        [$($name.as_bytes()),*]
+    };
+}
+
+/// The fields' names, by their place.
+const FIELDS: [&[u8]; 16] = writer_fields!(names);
 
 /// Whether `rest` starts with a field of [`FIELDS`] from `from` on, quoted and followed by
 /// its colon (`"path":`): its place in [`FIELDS`] and the bytes it takes. Each name is
@@ -372,32 +387,16 @@ const FIELDS: [&[u8]; 16] = [
 /// unknown key would be a search. `None` leaves the key to the general reading.
 fn known_key(rest: &[u8], from: usize) -> Option<(usize, usize)> {
     macro_rules! try_fields {
-        ($($n:literal => $quoted:literal),* $(,)?) => {
+        ($($n:literal $name:literal $required:literal),* $(,)?) => {
             $(
-                if from <= $n && rest.starts_with($quoted) {
-                    return Some(($n, $quoted.len()));
+                let quoted = concat!("\"", $name, "\":").as_bytes();
+                if from <= $n && rest.starts_with(quoted) {
+                    return Some(($n, quoted.len()));
                 }
             )*
         };
     }
-    try_fields!(
-        0 => b"\"schema\":",
-        1 => b"\"ts\":",
-        2 => b"\"kind\":",
-        3 => b"\"organization_id\":",
-        4 => b"\"method\":",
-        5 => b"\"path\":",
-        6 => b"\"status\":",
-        7 => b"\"code\":",
-        8 => b"\"message\":",
-        9 => b"\"class\":",
-        10 => b"\"sent\":",
-        11 => b"\"attempt\":",
-        12 => b"\"waited\":",
-        13 => b"\"duration_ms\":",
-        14 => b"\"natural_key\":",
-        15 => b"\"purpose\":",
-    );
+    writer_fields!(try_fields);
     None
 }
 
@@ -558,11 +557,16 @@ fn read_with(
 /// read where it can only be. `None` for any other line, which [`in_any_order`] then reads.
 fn in_order(c: &mut Cursor<'_>, f: &mut Fields) -> Option<()> {
     // A required field missing, or any other key at its place, leaves the line to
-    // `in_any_order`.
+    // `in_any_order`. The first key follows the `{`, every other one a `,`.
     macro_rules! fields {
-        ($($n:literal $key:literal $required:literal),* $(,)?) => {
+        ($($n:literal $name:literal $required:literal),* $(,)?) => {
             $(
-                if c.literal($key).is_some() {
+                let key = if $n == 0 {
+                    concat!("{\"", $name, "\":")
+                } else {
+                    concat!(",\"", $name, "\":")
+                };
+                if c.literal(key.as_bytes()).is_some() {
                     c.field(Some($n), f)?;
                 } else if $required {
                     return None;
@@ -570,24 +574,7 @@ fn in_order(c: &mut Cursor<'_>, f: &mut Fields) -> Option<()> {
             )*
         };
     }
-    fields!(
-        0 b"{\"schema\":" true,
-        1 b",\"ts\":" true,
-        2 b",\"kind\":" true,
-        3 b",\"organization_id\":" false,
-        4 b",\"method\":" true,
-        5 b",\"path\":" true,
-        6 b",\"status\":" false,
-        7 b",\"code\":" false,
-        8 b",\"message\":" false,
-        9 b",\"class\":" false,
-        10 b",\"sent\":" true,
-        11 b",\"attempt\":" false,
-        12 b",\"waited\":" false,
-        13 b",\"duration_ms\":" false,
-        14 b",\"natural_key\":" false,
-        15 b",\"purpose\":" false,
-    );
+    writer_fields!(fields);
     c.eat(b'}')?;
     (c.i == c.b.len()).then_some(())
 }
