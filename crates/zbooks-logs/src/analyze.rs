@@ -15,7 +15,7 @@ use zbooks_types::{DataCenter, FailureClass};
 use crate::call::{self, Call, Outcome};
 use crate::report::Sample;
 use crate::time::{DAY, MINUTE, Millis};
-use crate::util::{FxMap, Loc, hash_bytes, push_sample, sample_text};
+use crate::util::{FxMap, Loc, ShortId, WordMap, hash_bytes, push_sample, sample_text};
 
 /// Most distinct organizations tracked; more share one "(other)" row.
 const MAX_ORGS: usize = 1_000;
@@ -23,6 +23,12 @@ const MAX_ORGS: usize = 1_000;
 const MAX_ENDPOINTS: usize = 2_000;
 /// Most raw method and path pairs remembered with their endpoint.
 const ENDPOINT_CACHE: usize = 4_096;
+
+/// The methods whose paths [`State::observe`] remembers, each in a map of its own.
+const CACHED_METHODS: [&str; 5] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
+
+/// How many organizations are looked up by comparing ids before hashing one.
+const RECENT_ORGS: usize = 8;
 /// Most per-minute buckets (organization × minute): about a year of one organization.
 const MAX_MINUTES: usize = 600_000;
 /// Most create keys remembered for the duplicate rule.
@@ -392,12 +398,15 @@ pub(crate) struct State {
     path_buf: String,
     label_buf: String,
     key_buf: Vec<u8>,
-    /// `method \0 path` as a line has them.
-    raw_buf: String,
-    /// A line's method and path as written (`raw_buf`) → its endpoint and normalized path:
-    /// most logs name a few paths many times, and this skips normalizing them again.
-    /// Endpoints are never removed, so an entry stays right; bounded by [`ENDPOINT_CACHE`].
-    endpoint_cache: FxMap<String, u32>,
+    /// A line's path as written → its endpoint and normalized path, one map for each of
+    /// [`CACHED_METHODS`] (a line's path is looked up as it is, not copied behind its method
+    /// first): most logs name a few paths many times, and this skips normalizing them again.
+    /// Endpoints are never removed, so an entry stays right; bounded by [`ENDPOINT_CACHE`]
+    /// in all. Lines with other methods are not cached.
+    endpoint_cache: [WordMap<String, u32>; CACHED_METHODS.len()],
+    /// The ids of the first organizations met, with their index: looked up before
+    /// `org_index`, as comparing two words each is sooner done than hashing an id.
+    recent_orgs: Vec<(ShortId, u32)>,
     /// The paths `endpoint_cache` points to.
     cached_paths: Vec<CachedPath>,
     /// The cached path of the line being folded; `None` when `label_buf` and `path_buf`
@@ -656,8 +665,8 @@ impl State {
             path_buf: _,
             label_buf: _,
             key_buf: _,
-            raw_buf: _,
             endpoint_cache: _,
+            recent_orgs: _,
             cached_paths: _,
             cur_path: _,
             path_facts: _,
@@ -871,6 +880,12 @@ impl State {
 
     fn org(&mut self, id: Option<&str>) -> u32 {
         let id = id.unwrap_or("(none)");
+        let short = ShortId::of(id);
+        if let Some(short) = short
+            && let Some(&(_, i)) = self.recent_orgs.iter().find(|(s, _)| *s == short)
+        {
+            return i;
+        }
         if let Some(&i) = self.org_index.get(id) {
             return i;
         }
@@ -890,6 +905,11 @@ impl State {
         });
         self.in_flight.push(InFlight::default());
         self.org_index.insert(id.to_owned(), i);
+        if let Some(short) = ShortId::of(id)
+            && self.recent_orgs.len() < RECENT_ORGS
+        {
+            self.recent_orgs.push((short, i));
+        }
         i
     }
 
@@ -952,11 +972,10 @@ impl State {
         let org = self.org(call.org);
         let endpoint = call.path.map(|path| {
             let method = call.method.unwrap_or("?");
-            self.raw_buf.clear();
-            self.raw_buf.push_str(method);
-            self.raw_buf.push('\0');
-            self.raw_buf.push_str(path);
-            if let Some(&i) = self.endpoint_cache.get(self.raw_buf.as_str()) {
+            let cache = CACHED_METHODS.iter().position(|m| *m == method);
+            if let Some(m) = cache
+                && let Some(&i) = self.endpoint_cache[m].get(path)
+            {
                 let hit = &self.cached_paths[i as usize];
                 self.path_facts = hit.facts;
                 self.cur_path = Some(i);
@@ -972,7 +991,10 @@ impl State {
             self.label_buf.push_str(&self.path_buf);
             self.path_facts = PathFacts::of(&self.path_buf);
             let e = self.endpoint();
-            if self.endpoint_cache.len() < ENDPOINT_CACHE && !self.path_cache_off {
+            if let Some(m) = cache
+                && self.cached_paths.len() < ENDPOINT_CACHE
+                && !self.path_cache_off
+            {
                 let hit = CachedPath {
                     endpoint: e,
                     label: self.label_buf.clone(),
@@ -981,7 +1003,7 @@ impl State {
                 };
                 let i = u32::try_from(self.cached_paths.len()).unwrap_or(u32::MAX);
                 self.cached_paths.push(hit);
-                self.endpoint_cache.insert(self.raw_buf.clone(), i);
+                self.endpoint_cache[m].insert(path.to_owned(), i);
             }
             e
         });

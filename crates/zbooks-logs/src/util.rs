@@ -76,6 +76,104 @@ impl Hasher for FxHasher {
 /// A `HashMap` with the Fx hasher.
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
+/// The Fx hash of whole words, a string's last word read where it ends (overlapping the one
+/// before) rather than copied out byte by byte: for the lookup-only maps of strings met on
+/// every line. Its values differ from [`FxHasher`]'s, so it serves only maps that are never
+/// iterated, whose order could otherwise show in a report.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct WordHasher(FxHasher);
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let n = bytes.len();
+        let word = |at: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_le_bytes(w)
+        };
+        if n >= 8 {
+            let mut at = 0;
+            while at + 8 <= n {
+                self.0.add(word(at));
+                at += 8;
+            }
+            if at < n {
+                self.0.add(word(n - 8));
+            }
+        } else if n >= 4 {
+            let half = |at: usize| {
+                let mut w = [0u8; 4];
+                w.copy_from_slice(&bytes[at..at + 4]);
+                u64::from(u32::from_le_bytes(w))
+            };
+            self.0.add(half(0) | half(n - 4) << 32);
+        } else if n > 0 {
+            let byte = |at: usize| u64::from(bytes[at]);
+            self.0.add(byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16);
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        // `str`'s end mark; the lengths the words above were read at tell strings apart.
+        self.0.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.0.write_usize(i);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
+/// A `HashMap` with the [`WordHasher`], for lookups only.
+pub(crate) type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
+/// A string of at most 16 bytes held in two words (its first eight and its last eight, which
+/// overlap when it is shorter), with its length: equal exactly when the strings are, and
+/// compared without a call. For the few organization ids a log names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ShortId {
+    lo: u64,
+    hi: u64,
+    len: usize,
+}
+
+impl ShortId {
+    /// `None` for a string longer than 16 bytes.
+    #[inline]
+    pub(crate) fn of(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        let n = b.len();
+        let word = |at: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[at..at + 8]);
+            u64::from_le_bytes(w)
+        };
+        let half = |at: usize| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&b[at..at + 4]);
+            u64::from(u32::from_le_bytes(w))
+        };
+        let byte = |at: usize| u64::from(b[at]);
+        // Each pair of reads covers every byte of its length, so equal words and lengths are
+        // equal strings.
+        let (lo, hi) = match n {
+            17.. => return None,
+            8.. => (word(0), word(n - 8)),
+            4.. => (half(0), half(n - 4)),
+            1.. => (byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16, 0),
+            0 => (0, 0),
+        };
+        Some(ShortId { lo, hi, len: n })
+    }
+}
+
 /// A 64-bit hash of some bytes (for keys kept only as hashes).
 pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = FxHasher::default();
@@ -132,6 +230,8 @@ pub(crate) fn push_sample(samples: &mut Vec<Sample>, make: impl FnOnce() -> Samp
 
 #[cfg(test)]
 mod tests {
+    use std::hash::Hash;
+
     use super::*;
 
     #[test]
@@ -142,5 +242,37 @@ mod tests {
         assert_eq!(shorten("héllo", 2), "hé…");
         assert_eq!(shorten("hé", 2), "hé");
         assert_ne!(hash_bytes(b"a"), hash_bytes(b"b"));
+    }
+
+    /// Two short ids are equal exactly when their strings are, at every length; the word
+    /// hash tells apart what it should and agrees with itself.
+    #[test]
+    fn short_ids_are_equal_exactly_when_their_strings_are() {
+        let words = |s: &str| {
+            let mut h = WordHasher::default();
+            s.hash(&mut h);
+            h.finish()
+        };
+        let mut seen: Vec<(String, ShortId)> = Vec::new();
+        for len in 0..=18usize {
+            for variant in 0..len.max(1) {
+                // The same bytes but one, changed at each place in turn.
+                let mut s: Vec<u8> = (0..len).map(|i| b'0' + u8::try_from(i % 10).unwrap_or(0)).collect();
+                if let Some(b) = s.get_mut(variant) {
+                    *b = b'x';
+                }
+                let s = String::from_utf8(s).unwrap_or_default();
+                assert_eq!(ShortId::of(&s).is_some(), len <= 16, "{s}");
+                assert_eq!(words(&s), words(&s.clone()));
+                if let Some(id) = ShortId::of(&s) {
+                    for (other, other_id) in &seen {
+                        assert_eq!(id == *other_id, s == *other, "{s} {other}");
+                    }
+                    seen.push((s, id));
+                }
+            }
+        }
+        assert_ne!(words("/books/v3/invoices"), words("/books/v3/invoicez"));
+        assert_ne!(words("GET"), words("GEt"));
     }
 }

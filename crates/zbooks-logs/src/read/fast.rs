@@ -184,12 +184,18 @@ impl<'a> Cursor<'a> {
     fn uint(&mut self, max: u64) -> Option<u64> {
         let start = self.i;
         let mut v: u64 = 0;
-        while let Some(c @ b'0'..=b'9') = self.peek() {
-            v = v.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+        // No number of 19 digits or fewer overflows a `u64`, so the digits are added up
+        // unchecked and a longer number (which may not fit) is left to serde.
+        while let Some(&c) = self.b.get(self.i) {
+            let digit = c.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            v = v.wrapping_mul(10).wrapping_add(u64::from(digit));
             self.i += 1;
         }
         let n = self.i - start;
-        if n == 0 || (n > 1 && self.b[start] == b'0') || v > max {
+        if n == 0 || n > 19 || (n > 1 && self.b[start] == b'0') || v > max {
             return None;
         }
         matches!(self.peek(), Some(b',' | b'}')).then_some(v)
@@ -430,6 +436,19 @@ impl Cursor<'_> {
         u32::try_from(self.uint(u64::from(u32::MAX))?).ok()
     }
 
+    /// A method: the common ones compared whole (a constant compare, where finding the
+    /// string's end is a search), any other read as a string.
+    #[inline(always)]
+    fn method(&mut self) -> Option<Text> {
+        let start = u32::try_from(self.i).ok()?;
+        for (quoted, len) in [(&b"\"GET\""[..], 3), (b"\"POST\"", 4)] {
+            if self.literal(quoted).is_some() {
+                return Some(Text::Span(start + 1, start + 1 + len));
+            }
+        }
+        self.string()
+    }
+
     /// `waited`, which nothing here reads, skipped: read as the writer writes it
     /// (`[{"reason":"pacing","ms":120},...]`) in one go, or else as any value.
     fn waited(&mut self) -> Option<()> {
@@ -448,9 +467,11 @@ impl Cursor<'_> {
             return Some(());
         }
         loop {
-            self.literal(b"{\"reason\":")?;
-            self.plain()?;
-            self.literal(b",\"ms\":")?;
+            if self.literal(b"{\"reason\":\"pacing\",\"ms\":").is_none() {
+                self.literal(b"{\"reason\":")?;
+                self.plain()?;
+                self.literal(b",\"ms\":")?;
+            }
             self.uint(u64::MAX)?;
             self.eat(b'}')?;
             match self.bump()? {
@@ -476,15 +497,27 @@ impl Cursor<'_> {
         match field {
             Some(0) => f.schema = Some(self.u32()?),
             Some(1) => f.ts = Some(self.string()?),
-            Some(2) => f.kind = Some(kind_of(self.plain()?)?),
+            Some(2) => {
+                f.kind = Some(if self.literal(b"\"attempt\"").is_some() {
+                    EventKind::Attempt
+                } else {
+                    kind_of(self.plain()?)?
+                });
+            }
             Some(3) => f.org = or_null!(self.string()?),
-            Some(4) => f.method = Some(self.string()?),
+            Some(4) => f.method = Some(self.method()?),
             Some(5) => f.path = Some(self.string()?),
             Some(6) => f.status = or_null!(u16::try_from(self.uint(u64::from(u16::MAX))?).ok()?),
             Some(7) => f.code = or_null!(self.int()?),
             Some(8) => f.message = or_null!(self.string()?),
             Some(9) => f.class = or_null!(class_of(self.plain()?)?),
-            Some(10) => f.sent = Some(sent_of(self.plain()?)?),
+            Some(10) => {
+                f.sent = Some(if self.literal(b"\"answered\"").is_some() {
+                    Sent::Answered
+                } else {
+                    sent_of(self.plain()?)?
+                });
+            }
             Some(11) => f.attempt = or_null!(self.u32()?),
             Some(12) => self.waited()?,
             Some(13) => f.duration = or_null!(self.uint(u64::MAX)?),
