@@ -159,9 +159,14 @@ impl<'a> Cursor<'a> {
             let len = quote_or_escape(&self.b[at..])?;
             out.extend_from_slice(&self.b[at..at + len]);
             at += len;
-            if self.b[at] == b'"' {
-                self.i = at + 1;
-                return String::from_utf8(out).ok().map(Text::Owned);
+            match self.b[at] {
+                b'"' => {
+                    self.i = at + 1;
+                    return String::from_utf8(out).ok().map(Text::Owned);
+                }
+                b'\\' => {}
+                // A control character.
+                _ => return None,
             }
             let unescaped = match self.b.get(at + 1)? {
                 b'"' => b'"',
@@ -276,46 +281,42 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Where the first `"` or `\` of `b` is.
+/// Where the first `"`, `\` or control character of `b` is: where a string without escapes
+/// ends, or must be looked at closer (an escape), or is not one serde takes (a control
+/// character, which JSON allows in no string).
+///
+/// This is also what keeps control characters out of every line the scanner reads: outside
+/// strings it takes only the bytes of JSON's tokens (never whitespace), so with this a line
+/// holding one anywhere is left to serde, and no separate pass over the line is needed.
 fn quote_or_escape(b: &[u8]) -> Option<usize> {
     // Most strings of an event line (keys, enum values, ids, times, paths) are short: eight
     // bytes at a time in a word finds their end sooner than a vector search is set up.
-    const SHORT: usize = 64;
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const SPACES: u64 = u64::from_ne_bytes([0x20; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
     const ESCAPES: u64 = u64::from_ne_bytes([b'\\'; 8]);
-    // The high bit of each zero byte of `x`; the lowest one set marks the first zero byte
-    // exactly (a borrow only ever flags bytes above a zero one).
-    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let head = &b[..b.len().min(SHORT)];
-    let mut words = head.chunks_exact(8);
+    // The high bit of each byte of `x` below `n`; the lowest one set marks the first such
+    // byte exactly (a borrow only ever flags bytes above one that is below `n`, and a byte
+    // with its high bit set is never flagged).
+    let below = |x: u64, n: u64| x.wrapping_sub(n) & !x & HIGHS;
+    let mut words = b.chunks_exact(8);
     let mut at = 0;
     for word in words.by_ref() {
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(word);
         let w = u64::from_le_bytes(bytes);
-        let found = zeros(w ^ QUOTES) | zeros(w ^ ESCAPES);
+        let found = below(w ^ QUOTES, ONES) | below(w ^ ESCAPES, ONES) | below(w, SPACES);
         if found != 0 {
             return Some(at + (found.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
-    if let Some(i) = words
+    words
         .remainder()
         .iter()
-        .position(|c| *c == b'"' || *c == b'\\')
-    {
-        return Some(at + i);
-    }
-    memchr::memchr2(b'"', b'\\', &b[head.len()..]).map(|i| head.len() + i)
-}
-
-/// Whether a line holds a control character: never in a compact line serde reads (inside a
-/// string serde refuses one; outside, only whitespace could be one, which the scanner does not
-/// take). Checked once per line as its least byte, which runs many bytes at a time.
-fn has_control(line: &[u8]) -> bool {
-    line.iter().copied().min().is_some_and(|least| least < 0x20)
+        .position(|c| *c == b'"' || *c == b'\\' || *c < 0x20)
+        .map(|i| at + i)
 }
 
 fn kind_of(name: &[u8]) -> Option<EventKind> {
@@ -532,19 +533,15 @@ impl Cursor<'_> {
 /// Reads one event line (without its line ending, known to be UTF-8); `None` when the line
 /// must go to serde.
 ///
-/// The line's text is checked once, here and by the caller, and not string by string: UTF-8
-/// split at ASCII quotes and backslashes stays UTF-8, and no byte of a line read here is a
-/// control character, so every string of it is one serde takes as it is.
+/// The line's text is checked as UTF-8 once, by the caller, and not string by string: UTF-8
+/// split at ASCII quotes and backslashes stays UTF-8, and no string read here holds a
+/// control character ([`quote_or_escape`]), so every string of it is one serde takes as it is.
 #[expect(
     clippy::inline_always,
     reason = "measured: inlined, the fields are made where they are read, not moved there"
 )]
 #[inline(always)]
 pub(crate) fn scan(text: &str) -> Option<Scanned> {
-    let line = text.as_bytes();
-    if has_control(line) {
-        return None;
-    }
     read_with(in_order, text).or_else(|| read_with(in_any_order, text))
 }
 
@@ -695,7 +692,10 @@ mod tests {
 
     #[test]
     fn finds_the_first_quote_or_escape_anywhere() {
-        let plain = |b: &[u8]| b.iter().position(|c| *c == b'"' || *c == b'\\');
+        let plain = |b: &[u8]| {
+            b.iter()
+                .position(|c| *c == b'"' || *c == b'\\' || *c < 0x20)
+        };
         let fillers = [
             b'a',
             0x21,
@@ -707,20 +707,24 @@ mod tests {
             0xff,
             0x00,
             0x01,
+            0x1f,
+            0x20,
+            0x9f,
+            0x7f,
         ];
         for len in 0..140 {
             for filler in fillers {
                 let mut b = vec![filler; len];
                 assert_eq!(quote_or_escape(&b), plain(&b), "len {len}");
                 for at in 0..len {
-                    for hit in [b'"', b'\\'] {
+                    for hit in [b'"', b'\\', 0x00, b'\n', 0x1f] {
                         b[at] = hit;
                         // A second one after the first, and a byte one below it before.
                         if at + 3 < len {
                             b[at + 3] = b'"';
                         }
                         if at > 0 {
-                            b[at - 1] = hit - 1;
+                            b[at - 1] = hit.wrapping_sub(1);
                         }
                         assert_eq!(quote_or_escape(&b), plain(&b), "len {len} at {at}");
                         b.fill(filler);
