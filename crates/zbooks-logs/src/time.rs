@@ -154,36 +154,30 @@ pub(crate) fn parse_iso(b: &[u8]) -> Option<Millis> {
     if b[13] != b':' || b[16] != b':' {
         return None;
     }
-    // The date and hour of a log's lines change seldom: their start of the hour is kept from
-    // the last line read on this thread, and only minutes, seconds and the rest are read.
+    // The second of a log's lines changes seldom (lines come many to a second): the start of
+    // the second is kept from the last line read on this thread, with the text it was read
+    // from, and only the fraction and the zone are read.
     thread_local! {
-        static HOUR_START: std::cell::Cell<([u8; 13], Millis)> =
-            const { std::cell::Cell::new(([0; 13], 0)) };
+        static SECOND_START: std::cell::Cell<([u8; 19], Millis)> =
+            const { std::cell::Cell::new(([0; 19], 0)) };
     }
-    let mut prefix = [0u8; 13];
-    prefix.copy_from_slice(&b[..13]);
-    let (mi, s) = (digits(b, 14, 2)?, digits(b, 17, 2)?);
-    let (kept, start) = HOUR_START.get();
-    let hour_start = if kept == prefix {
-        if mi >= 60 || s > 60 {
-            return None;
-        }
+    let mut prefix = [0u8; 19];
+    prefix.copy_from_slice(&b[..19]);
+    let (kept, start) = SECOND_START.get();
+    let second_start = if kept == prefix {
         start
     } else {
         let (y, mo, d) = (digits(b, 0, 4)?, digits(b, 5, 2)?, digits(b, 8, 2)?);
-        let h = digits(b, 11, 2)?;
+        let (h, mi, s) = (digits(b, 11, 2)?, digits(b, 14, 2)?, digits(b, 17, 2)?);
         if !valid(y, mo, d, h, mi, s) {
             return None;
         }
-        let start = to_millis(y, mo, d, h, 0, 0, 0);
-        HOUR_START.set((prefix, start));
+        let start = to_millis(y, mo, d, h, mi, s, 0);
+        SECOND_START.set((prefix, start));
         start
     };
     let (ms, flen) = fraction(b, 19);
-    Some(
-        hour_start + i64::from(mi) * MINUTE + i64::from(s) * 1000 + i64::from(ms)
-            - zone(b, 19 + flen),
-    )
+    Some(second_start + i64::from(ms) - zone(b, 19 + flen))
 }
 
 /// Common log format (nginx, Apache): `25/Nov/2026:10:00:01 +0000`.
