@@ -130,22 +130,36 @@ impl<'a> Cursor<'a> {
         Some(&b[start..end])
     }
 
-    /// A string value: its span, or its unescaped text. Inlined, so that a span (nearly
-    /// every string) is handed over in registers, not written and read back.
+    /// A string value into its slot: its span, or its unescaped text. Inlined, and each
+    /// stored in a branch of its own, so that a span (nearly every string) goes from
+    /// registers to its slot: made on two paths and stored after, it went through memory
+    /// and stalled there (measured).
     #[inline(always)]
-    fn string(&mut self) -> Option<Text> {
+    fn string_into(&mut self, slot: &mut Option<Text>) -> Option<()> {
         self.eat(b'"')?;
         let start = self.i;
         let len = quote_or_escape(&self.b[start..])?;
         let end = start + len;
         if self.b[end] == b'"' {
             self.i = end + 1;
-            return Some(Text::Span(
+            *slot = Some(Text::Span(
                 u32::try_from(start).ok()?,
                 u32::try_from(end).ok()?,
             ));
+        } else {
+            *slot = Some(self.escaped(start)?);
         }
-        self.escaped(start)
+        Some(())
+    }
+
+    /// A nullable string into its slot.
+    #[inline(always)]
+    fn string_or_null_into(&mut self, slot: &mut Option<Text>) -> Option<()> {
+        if self.null() {
+            *slot = None;
+            return Some(());
+        }
+        self.string_into(slot)
     }
 
     /// The rest of a string with escapes, from its first byte at `start`: its text with the
@@ -437,17 +451,18 @@ impl Cursor<'_> {
         u32::try_from(self.uint(u64::from(u32::MAX))?).ok()
     }
 
-    /// A method: the common ones compared whole (a constant compare, where finding the
-    /// string's end is a search), any other read as a string.
+    /// A method into its slot: the common ones compared whole (a constant compare, where
+    /// finding the string's end is a search), any other read as a string.
     #[inline(always)]
-    fn method(&mut self) -> Option<Text> {
+    fn method_into(&mut self, slot: &mut Option<Text>) -> Option<()> {
         let start = u32::try_from(self.i).ok()?;
         for (quoted, len) in [(&b"\"GET\""[..], 3), (b"\"POST\"", 4)] {
             if self.literal(quoted).is_some() {
-                return Some(Text::Span(start + 1, start + 1 + len));
+                *slot = Some(Text::Span(start + 1, start + 1 + len));
+                return Some(());
             }
         }
-        self.string()
+        self.string_into(slot)
     }
 
     /// `waited`, which nothing here reads, skipped: read as the writer writes it
@@ -497,7 +512,7 @@ impl Cursor<'_> {
         }
         match field {
             Some(0) => f.schema = Some(self.u32()?),
-            Some(1) => f.ts = Some(self.string()?),
+            Some(1) => self.string_into(&mut f.ts)?,
             Some(2) => {
                 f.kind = Some(if self.literal(b"\"attempt\"").is_some() {
                     EventKind::Attempt
@@ -505,12 +520,12 @@ impl Cursor<'_> {
                     kind_of(self.plain()?)?
                 });
             }
-            Some(3) => f.org = or_null!(self.string()?),
-            Some(4) => f.method = Some(self.method()?),
-            Some(5) => f.path = Some(self.string()?),
+            Some(3) => self.string_or_null_into(&mut f.org)?,
+            Some(4) => self.method_into(&mut f.method)?,
+            Some(5) => self.string_into(&mut f.path)?,
             Some(6) => f.status = or_null!(u16::try_from(self.uint(u64::from(u16::MAX))?).ok()?),
             Some(7) => f.code = or_null!(self.int()?),
-            Some(8) => f.message = or_null!(self.string()?),
+            Some(8) => self.string_or_null_into(&mut f.message)?,
             Some(9) => f.class = or_null!(class_of(self.plain()?)?),
             Some(10) => {
                 f.sent = Some(if self.literal(b"\"answered\"").is_some() {
@@ -522,7 +537,7 @@ impl Cursor<'_> {
             Some(11) => f.attempt = or_null!(self.u32()?),
             Some(12) => self.waited()?,
             Some(13) => f.duration = or_null!(self.uint(u64::MAX)?),
-            Some(14) => f.natural_key = or_null!(self.string()?),
+            Some(14) => self.string_or_null_into(&mut f.natural_key)?,
             Some(15) => f.purpose = or_null!(purpose_of(self.plain()?)?),
             _ => self.skip(0)?,
         }
