@@ -271,21 +271,24 @@ pub(crate) fn read(
     .map(|lines| state.source_mut(source).lines = lines)
 }
 
-/// A chunk with its place: its number from 0 and the number of its first line.
+/// A chunk with its place: its number from 0 and the number of its first line, and (for a
+/// block) its lines.
 struct Numbered {
     seq: u64,
     first_line: u64,
     chunk: Chunk,
+    items: Vec<Item>,
 }
 
-/// A chunk analysed: its lines scanned, and the state of its lines alone.
+/// A chunk analysed: the state of its lines alone.
 struct Done {
     numbered: Numbered,
-    items: Vec<Item>,
     state: Option<State>,
 }
 
-/// Hands out chunks with their numbers, counting lines.
+/// Hands out chunks with their numbers and lines, counting lines. A block is cut into its
+/// lines here, as they are counted: one search for line endings, not one to count them and
+/// another on a worker to cut them.
 struct Numberer<'s> {
     out: &'s mpsc::SyncSender<Numbered>,
     seq: u64,
@@ -295,18 +298,19 @@ struct Numberer<'s> {
 impl Numberer<'_> {
     /// Sends a chunk on; `false` when nobody listens any more.
     fn send(&mut self, chunk: Chunk) -> bool {
-        let lines = match &chunk {
+        let (items, lines) = match &chunk {
             Chunk::Block(buf, len) => {
-                let block = &buf[..*len];
-                let ends = memchr::memchr_iter(b'\n', block).count() as u64;
-                ends + u64::from(block.last().is_some_and(|b| *b != b'\n'))
+                let items = split_block(&buf[..*len]);
+                let lines = items.len() as u64;
+                (items, lines)
             }
-            Chunk::Long { .. } => 1,
+            Chunk::Long { .. } => (Vec::new(), 1),
         };
         let numbered = Numbered {
             seq: self.seq,
             first_line: self.lines + 1,
             chunk,
+            items,
         };
         self.seq += 1;
         self.lines += lines;
@@ -447,26 +451,21 @@ fn work_stage(
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .recv();
         let Ok(numbered) = next else { return };
-        let (items, state) = match &numbered.chunk {
+        let state = match &numbered.chunk {
             Chunk::Block(buf, len) => {
-                let items = split_block(&buf[..*len]);
                 let mut state = State::chunk(sources);
                 fold_items(
                     &mut state,
                     source,
                     &buf[..*len],
-                    &items,
+                    &numbered.items,
                     numbered.first_line,
                 );
-                (items, Some(state))
+                Some(state)
             }
-            Chunk::Long { .. } => (Vec::new(), None),
+            Chunk::Long { .. } => None,
         };
-        let done = Done {
-            numbered,
-            items,
-            state,
-        };
+        let done = Done { numbered, state };
         if out.send(done).is_err() {
             return;
         }
@@ -571,10 +570,9 @@ fn merge_stage(
             next += 1;
             let Done {
                 numbered,
-                items,
                 state: chunk,
             } = done;
-            let first_line = numbered.first_line;
+            let (first_line, items) = (numbered.first_line, numbered.items);
             match numbered.chunk {
                 Chunk::Long { bytes, head } => {
                     let loc = Loc {
