@@ -475,7 +475,6 @@ struct Order {
     classes: Vec<FailureClass>,
     minutes: Vec<(u32, i64)>,
     error_minutes: Vec<i64>,
-    days: Vec<(u32, i64)>,
     token_minutes: Vec<i64>,
     not_found: Vec<(u32, String)>,
     validation: Vec<(i64, String)>,
@@ -645,7 +644,7 @@ impl State {
             endpoint_index: _,
             minutes,
             error_minutes,
-            days,
+            days: _,
             in_flight: _,
             token_requests,
             token_ok,
@@ -780,6 +779,14 @@ impl State {
                 merge_stat(self.classes.entry(key).or_default(), stat);
             }
         }
+        // A chunk's days from its minutes, in the order they first appear: a day first
+        // appears with its first minute.
+        for key in &order.minutes {
+            if let Some(b) = minutes.get(key) {
+                let day = (org(key.0), key.1.div_euclid(DAY / MINUTE));
+                *self.days.entry(day).or_default() += u64::from(b.calls);
+            }
+        }
         for key in order.minutes {
             if let Some(b) = minutes.get(&key) {
                 let g = self.minutes.entry((org(key.0), key.1)).or_default();
@@ -797,10 +804,6 @@ impl State {
                     *n += m;
                 }
             }
-        }
-        for key in order.days {
-            *self.days.entry((org(key.0), key.1)).or_default() +=
-                days.get(&key).copied().unwrap_or(0);
         }
         self.token_ok.extend(token_ok);
         for key in order.token_minutes {
@@ -1071,9 +1074,12 @@ impl State {
             } else {
                 cap_note(&mut self.capped, "per-minute buckets");
             }
-            let n = self.days.len();
-            *self.days.entry((org, t.div_euclid(DAY))).or_default() += 1;
-            note_new!(self.days, n, (org, t.div_euclid(DAY)));
+            // A chunk's days are made from its minutes when it merges (every call counted in
+            // a day is counted in a minute of it, or the chunk is capped and folded again
+            // line by line): one map fewer for each line.
+            if self.deferred.is_none() {
+                *self.days.entry((org, t.div_euclid(DAY))).or_default() += 1;
+            }
             if let Some(d) = call.duration_ms {
                 let d = i64::try_from(d).unwrap_or(0);
                 match &mut self.deferred {
