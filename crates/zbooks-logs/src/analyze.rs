@@ -234,7 +234,7 @@ pub(crate) struct MinuteBucket {
 }
 
 /// Per-key state of a create (keyed by a hash of resource and natural key).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct CreateKey {
     pub(crate) attempts: u16,
     pub(crate) unanswered: u16,
@@ -246,8 +246,43 @@ pub(crate) struct CreateKey {
     pub(crate) blind_resends: u16,
     /// A doubt not yet settled by a lookup.
     pub(crate) doubt_open: bool,
-    pub(crate) first_doubt: Option<Millis>,
-    pub(crate) last_attempt: Option<Millis>,
+    /// [`CreateKey::first_doubt`], `NO_TIME` for none.
+    first_doubt: Millis,
+    /// [`CreateKey::last_attempt`], `NO_TIME` for none.
+    last_attempt: Millis,
+}
+
+/// No time, in a [`CreateKey`]: a time no reader makes (they read years up to 2200), so
+/// that a key's times are a word each rather than two (a log may hold a few hundred
+/// thousand keys, and they are looked up at random).
+const NO_TIME: Millis = Millis::MAX;
+
+impl Default for CreateKey {
+    fn default() -> Self {
+        CreateKey {
+            attempts: 0,
+            unanswered: 0,
+            server_error: 0,
+            succeeded: 0,
+            refused_duplicate: 0,
+            blind_resends: 0,
+            doubt_open: false,
+            first_doubt: NO_TIME,
+            last_attempt: NO_TIME,
+        }
+    }
+}
+
+impl CreateKey {
+    /// When the first doubt arose (`Millis::MIN` for a doubt on a line without a time).
+    pub(crate) fn first_doubt(&self) -> Option<Millis> {
+        (self.first_doubt != NO_TIME).then_some(self.first_doubt)
+    }
+
+    /// The time of the last attempt that had one.
+    pub(crate) fn last_attempt(&self) -> Option<Millis> {
+        (self.last_attempt != NO_TIME).then_some(self.last_attempt)
+    }
 }
 
 /// A create key's readable form and samples, kept for keys in doubt.
@@ -1410,7 +1445,9 @@ impl State {
             state.blind_resends = state.blind_resends.saturating_add(1);
         }
         state.attempts = state.attempts.saturating_add(1);
-        state.last_attempt = c.ts.or(state.last_attempt);
+        if let Some(t) = c.ts {
+            state.last_attempt = t;
+        }
         let doubt = c.unanswered
             || c.status.is_some_and(|s| s >= 500)
             || matches!(
@@ -1423,8 +1460,8 @@ impl State {
             } else {
                 state.server_error = state.server_error.saturating_add(1);
             }
-            if state.first_doubt.is_none() {
-                state.first_doubt = c.ts.or(Some(Millis::MIN));
+            if state.first_doubt == NO_TIME {
+                state.first_doubt = c.ts.unwrap_or(Millis::MIN);
             }
             state.doubt_open = true;
         } else if c.failure.is_none() {
@@ -1432,7 +1469,7 @@ impl State {
         } else if c.failure == Some(FailureClass::Duplicate) {
             state.refused_duplicate = state.refused_duplicate.saturating_add(1);
         }
-        let interesting = state.first_doubt.is_some() || state.succeeded >= 2;
+        let interesting = state.first_doubt != NO_TIME || state.succeeded >= 2;
         // Keep the readable key and samples of creates in doubt only, from the doubtful
         // attempt on: rendering a sample scrubs the line, which is not free.
         if !interesting {

@@ -52,7 +52,7 @@ pub(super) fn duplicate_rule(state: &State, out: &mut Vec<Finding>, covered: &mu
     if at_risk.is_empty() {
         return;
     }
-    at_risk.sort_by_key(|(key, k)| (k.first_doubt.or(k.last_attempt), *key));
+    at_risk.sort_by_key(|(key, k)| (k.first_doubt().or(k.last_attempt()), *key));
     let n = at_risk.len() as u64;
     let mut f = finding(
         FindingKind::PossibleDuplicateCreate,
@@ -73,11 +73,11 @@ pub(super) fn duplicate_rule(state: &State, out: &mut Vec<Finding>, covered: &mu
     f.counts.insert("reconciled_first", reconciled);
     let times: Vec<Millis> = at_risk
         .iter()
-        .filter_map(|(_, k)| k.first_doubt.or(k.last_attempt))
+        .filter_map(|(_, k)| k.first_doubt().or(k.last_attempt()))
         .filter(|t| *t != Millis::MIN)
         .collect();
     f.first = fmt(times.iter().min().copied());
-    f.last = fmt(at_risk.iter().filter_map(|(_, k)| k.last_attempt).max());
+    f.last = fmt(at_risk.iter().filter_map(|(_, k)| k.last_attempt()).max());
     f.evidence.push(
         "A create that timed out or got a 5xx may have landed: sending it again without first \
          looking it up by its natural key can create the record twice."
