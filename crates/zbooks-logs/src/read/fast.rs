@@ -564,12 +564,12 @@ pub(crate) fn scan(text: &str) -> Option<Scanned> {
 #[expect(clippy::inline_always, reason = "as `scan`")]
 #[inline(always)]
 fn read_with(
-    reader: fn(&mut Cursor<'_>, &mut Fields) -> Option<()>,
+    reader: fn(Cursor<'_>, &mut Fields) -> Option<()>,
     text: &str,
 ) -> Option<Scanned> {
     let mut f = Fields::default();
     reader(
-        &mut Cursor {
+        Cursor {
             b: text.as_bytes(),
             i: 0,
         },
@@ -600,7 +600,10 @@ fn read_with(
 /// Reads a line whose fields come in the writer's order (each at most once, the required
 /// ones present), as the zbooks client writes every line: straight through, each field
 /// read where it can only be. `None` for any other line, which [`in_any_order`] then reads.
-fn in_order(c: &mut Cursor<'_>, f: &mut Fields) -> Option<()> {
+fn in_order(mut c: Cursor<'_>, f: &mut Fields) -> Option<()> {
+    // The cursor is this function's own (not the caller's, behind a reference), so that its
+    // place can stay in a register.
+    let c = &mut c;
     // A required field missing, or any other key at its place, leaves the line to
     // `in_any_order`. The first key follows the `{`, every other one a `,`.
     macro_rules! fields {
@@ -627,7 +630,8 @@ fn in_order(c: &mut Cursor<'_>, f: &mut Fields) -> Option<()> {
 /// Reads a line whose fields come in any order, with fields it does not know: each key
 /// recognized by comparing it with the one or two names expected at its place (the writer's
 /// order), or else read and looked up; a field met twice (which serde refuses) gives `None`.
-fn in_any_order(c: &mut Cursor<'_>, f: &mut Fields) -> Option<()> {
+fn in_any_order(mut c: Cursor<'_>, f: &mut Fields) -> Option<()> {
+    let c = &mut c;
     c.eat(b'{')?;
     let mut seen = 0u32;
     let mut next = 0;
