@@ -261,7 +261,9 @@ mod tests {
         for len in 0..=18usize {
             for variant in 0..len.max(1) {
                 // The same bytes but one, changed at each place in turn.
-                let mut s: Vec<u8> = (0..len).map(|i| b'0' + u8::try_from(i % 10).unwrap_or(0)).collect();
+                let mut s: Vec<u8> = (0..len)
+                    .map(|i| b'0' + u8::try_from(i % 10).unwrap_or(0))
+                    .collect();
                 if let Some(b) = s.get_mut(variant) {
                     *b = b'x';
                 }

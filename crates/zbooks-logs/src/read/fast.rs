@@ -563,10 +563,7 @@ pub(crate) fn scan(text: &str) -> Option<Scanned> {
 /// The line read by one of the two readers.
 #[expect(clippy::inline_always, reason = "as `scan`")]
 #[inline(always)]
-fn read_with(
-    reader: fn(Cursor<'_>, &mut Fields) -> Option<()>,
-    text: &str,
-) -> Option<Scanned> {
+fn read_with(reader: fn(Cursor<'_>, &mut Fields) -> Option<()>, text: &str) -> Option<Scanned> {
     let mut f = Fields::default();
     reader(
         Cursor {
