@@ -179,7 +179,14 @@ fn line(rng: &mut Rng, i: u64, failure_every: u64) -> String {
     match if i == 0 { 400 } else { rng.below(400) } {
         0 => s = s.replacen(':', ": ", 3),
         1 => s = s.replacen(r#""schema":1"#, r#""schema":2"#, 1),
-        2 => s.truncate(s.len() / 2),
+        // Cut in half, at a character's start (a message may hold non-ASCII text).
+        2 => {
+            let mut half = s.len() / 2;
+            while !s.is_char_boundary(half) {
+                half -= 1;
+            }
+            s.truncate(half);
+        }
         3 => s.push('\r'),
         4 => s = String::new(),
         5 => s = s.replacen(r#""status":200"#, r#""status":200.0"#, 1),
