@@ -918,8 +918,7 @@ impl State {
 
     fn org(&mut self, id: Option<&str>) -> u32 {
         let id = id.unwrap_or("(none)");
-        let short = ShortId::of(id);
-        if let Some(short) = short
+        if let Some(short) = ShortId::of(id)
             && let Some(&(_, i)) = self.recent_orgs.iter().find(|(s, _)| *s == short)
         {
             return i;
