@@ -235,9 +235,7 @@ pub(crate) fn is_token_path(path: &str) -> bool {
     // a word, which is sooner done than a search is set up.
     const TOKEN: &[u8] = b"/oauth/v2/token";
     const TWO: usize = 8;
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const TWOS: u64 = u64::from_ne_bytes([b'2'; 8]);
+    const TWOS: u64 = crate::util::splat(b'2');
     let path = path.as_bytes();
     let Some(last) = path.len().checked_sub(TOKEN.len() - TWO) else {
         return false;
@@ -248,12 +246,9 @@ pub(crate) fn is_token_path(path: &str) -> bool {
     let mut words = places.chunks_exact(8);
     let mut token = false;
     for (n, word) in words.by_ref().enumerate() {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(word);
-        let x = u64::from_le_bytes(bytes) ^ TWOS;
-        // The high bit of each zero byte (each `2`), and maybe of a byte above one: each is
-        // checked, so one set too many costs a compare only.
-        let mut twos = x.wrapping_sub(ONES) & !x & HIGHS;
+        // Each `2`, and maybe a byte above one: each is checked, so one flagged too many
+        // costs a compare only.
+        let mut twos = crate::util::bytes_below(crate::util::word_at(word, 0) ^ TWOS, 1);
         while twos != 0 && !token {
             token = at_two(TWO + n * 8 + (twos.trailing_zeros() / 8) as usize);
             twos &= twos - 1;

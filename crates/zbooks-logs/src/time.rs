@@ -163,11 +163,7 @@ pub(crate) fn parse_iso(b: &[u8]) -> Option<Millis> {
         static SECOND_START: std::cell::Cell<([u64; 3], Millis)> =
             const { std::cell::Cell::new(([0; 3], 0)) };
     }
-    let word = |at: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[at..at + 8]);
-        u64::from_le_bytes(w)
-    };
+    let word = |at: usize| crate::util::word_at(b, at);
     let prefix = [word(0), word(8), word(11)];
     let (kept, start) = SECOND_START.get();
     // Word by word: compared as one array, the words went through memory again.

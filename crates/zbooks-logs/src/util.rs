@@ -91,30 +91,18 @@ impl Hasher for WordHasher {
     #[inline(always)]
     fn write(&mut self, bytes: &[u8]) {
         let n = bytes.len();
-        let word = |at: usize| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&bytes[at..at + 8]);
-            u64::from_le_bytes(w)
-        };
         if n >= 8 {
             let mut at = 0;
             while at + 8 <= n {
-                self.0.add(word(at));
+                self.0.add(word_at(bytes, at));
                 at += 8;
             }
             if at < n {
-                self.0.add(word(n - 8));
+                self.0.add(word_at(bytes, n - 8));
             }
-        } else if n >= 4 {
-            let half = |at: usize| {
-                let mut w = [0u8; 4];
-                w.copy_from_slice(&bytes[at..at + 4]);
-                u64::from(u32::from_le_bytes(w))
-            };
-            self.0.add(half(0) | half(n - 4) << 32);
         } else if n > 0 {
-            let byte = |at: usize| u64::from(bytes[at]);
-            self.0.add(byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16);
+            let (lo, hi) = covering_words(bytes);
+            self.0.add(lo | hi << 32);
         }
     }
 
@@ -154,27 +142,53 @@ impl ShortId {
     pub(crate) fn of(s: &str) -> Option<Self> {
         let b = s.as_bytes();
         let n = b.len();
-        let word = |at: usize| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&b[at..at + 8]);
-            u64::from_le_bytes(w)
-        };
-        let half = |at: usize| {
-            let mut w = [0u8; 4];
-            w.copy_from_slice(&b[at..at + 4]);
-            u64::from(u32::from_le_bytes(w))
-        };
-        let byte = |at: usize| u64::from(b[at]);
-        // Each pair of reads covers every byte of its length, so equal words and lengths are
-        // equal strings.
-        let (lo, hi) = match n {
-            17.. => return None,
-            8.. => (word(0), word(n - 8)),
-            4.. => (half(0), half(n - 4)),
-            1.. => (byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16, 0),
-            0 => (0, 0),
-        };
+        if n > 16 {
+            return None;
+        }
+        let (lo, hi) = covering_words(b);
         Some(ShortId { lo, hi, len: n })
+    }
+}
+
+/// The eight bytes of `b` from `at`, as a little-endian word.
+#[inline]
+pub(crate) fn word_at(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// A word with `byte` in each of its bytes.
+pub(crate) const fn splat(byte: u8) -> u64 {
+    u64::from_ne_bytes([byte; 8])
+}
+
+/// The high bit of each byte of `x` below `n`. The lowest one set marks the first such byte
+/// exactly (a borrow only ever flags bytes above one that is below `n`, and a byte with its
+/// high bit set is never flagged); those above it may be flagged too many. `n` is 1 for the
+/// zero bytes, so `bytes_below(x ^ splat(c), 1)` finds the bytes `c`.
+#[inline]
+pub(crate) fn bytes_below(x: u64, n: u8) -> u64 {
+    x.wrapping_sub(splat(n)) & !x & splat(0x80)
+}
+
+/// At most 16 bytes as two words that between them cover every byte: the first and last
+/// eight (overlapping when fewer than 16), four, or the first, middle and last byte below
+/// four. With the length, equal words are equal bytes.
+#[inline]
+fn covering_words(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    let half = |at: usize| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&b[at..at + 4]);
+        u64::from(u32::from_le_bytes(w))
+    };
+    let byte = |at: usize| u64::from(b[at]);
+    match n {
+        8.. => (word_at(b, 0), word_at(b, n - 8)),
+        4.. => (half(0), half(n - 4)),
+        1.. => (byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16, 0),
+        0 => (0, 0),
     }
 }
 

@@ -12,6 +12,8 @@
 use zbooks_types::event::{EventKind, Purpose};
 use zbooks_types::{FailureClass, Sent};
 
+use crate::util::{bytes_below, splat, word_at};
+
 /// A string of the line: where it is, or its text when escapes had to be undone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Text {
@@ -305,22 +307,13 @@ impl<'a> Cursor<'a> {
 fn quote_or_escape(b: &[u8]) -> Option<usize> {
     // Most strings of an event line (keys, enum values, ids, times, paths) are short: eight
     // bytes at a time in a word finds their end sooner than a vector search is set up.
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const SPACES: u64 = u64::from_ne_bytes([0x20; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
-    const ESCAPES: u64 = u64::from_ne_bytes([b'\\'; 8]);
-    // The high bit of each byte of `x` below `n`; the lowest one set marks the first such
-    // byte exactly (a borrow only ever flags bytes above one that is below `n`, and a byte
-    // with its high bit set is never flagged).
-    let below = |x: u64, n: u64| x.wrapping_sub(n) & !x & HIGHS;
+    const QUOTES: u64 = splat(b'"');
+    const ESCAPES: u64 = splat(b'\\');
     let mut words = b.chunks_exact(8);
     let mut at = 0;
     for word in words.by_ref() {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(word);
-        let w = u64::from_le_bytes(bytes);
-        let found = below(w ^ QUOTES, ONES) | below(w ^ ESCAPES, ONES) | below(w, SPACES);
+        let w = word_at(word, 0);
+        let found = bytes_below(w ^ QUOTES, 1) | bytes_below(w ^ ESCAPES, 1) | bytes_below(w, 0x20);
         if found != 0 {
             return Some(at + (found.trailing_zeros() / 8) as usize);
         }
